@@ -1,0 +1,169 @@
+"""Accuracy of the engine on photos with known posture (eval-public format).
+
+Usage: ``python bench/accuracy.py [FOLDER] [--model heavy] [--markdown docs/accuracy.md]``
+
+For every measure and view it prints n, bias (mean error), MAE and max |error| against the
+ground truth (``truth_2d``: what a single photo can recover; the pelvic tilt against the 3D
+pelvis rotation, which is what the photo can see), and the view accuracy, for three engines:
+
+* ``raw``: MediaPipe's points used as if they were the clinical points (the naive baseline);
+* ``fitted``: the shipped corrections (``posture/corrections.json``, fitted on this folder);
+* ``held-out``: corrections refitted without the photos' own subject (leave-one-subject-out),
+  i.e. checked on people they were not fitted on.
+
+The person's height is given (``subject.stature_cm``), as the targets require.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E402
+from posture.analysis import analyze_photo  # noqa: E402
+from posture.anatomy import Corrections, default_corrections  # noqa: E402
+from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
+
+DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
+SIDE_TRUTH = {
+    "craniovertebral_angle_deg": "cva_deg",
+    "forward_shoulder_angle_deg": "forward_shoulder_angle_deg",
+    "ear_ahead_of_shoulder_cm": "ear_ant_of_shoulder_cm",
+    "shoulder_ahead_of_plumb_cm": "shoulder_ant_of_hip_ankle_line_cm",
+    "trunk_lean_deg": "trunk_lean_deg",
+    "knee_ahead_of_ankle_cm": "knee_ant_of_ankle_cm",
+}
+FRONT_TRUTH = {
+    "shoulder_tilt_deg": "shoulder_tilt_deg", "shoulder_height_diff_cm": "shoulder_height_diff_cm",
+    "pelvic_obliquity_deg": "pelvic_obliquity_deg", "hip_height_diff_cm": "hip_height_diff_cm",
+    "head_tilt_deg": "head_tilt_deg", "trunk_lateral_lean_deg": "trunk_lateral_lean_deg",
+    "trunk_lateral_shift_cm": "trunk_lateral_shift_cm", "knee_valgus_left_deg": "knee_valgus_deg_l",
+    "knee_valgus_right_deg": "knee_valgus_deg_r",
+}
+# Targets of the engine issue (heavy model, height given): MAE limits.
+TARGETS = {
+    "shoulder_tilt_deg": 0.6, "pelvic_obliquity_deg": 0.9, "head_tilt_deg": 1.0, "trunk_lateral_lean_deg": 0.6,
+    "knee_valgus_left_deg": 2.0, "knee_valgus_right_deg": 2.0, "craniovertebral_angle_deg": 3.0,
+    "ear_ahead_of_shoulder_cm": 1.2, "shoulder_ahead_of_plumb_cm": 1.2, "trunk_lean_deg": 1.5,
+}
+
+
+def truth_of(sample: Sample, key: str) -> float | None:
+    """The ground truth of ``key`` on this photo, or None when the view has none."""
+    if key == "pelvic_tilt_deg":
+        return sample.meta["truth_3d"]["pelvic_tilt_rotation_deg"] + POPULATION_MEAN_TILT_DEG
+    if sample.view in ("left", "right") and key in SIDE_TRUTH:
+        return sample.meta["truth_2d"].get(f"{SIDE_TRUTH[key]}_{sample.view[0]}")
+    if sample.view in ("front", "back") and key in FRONT_TRUTH:
+        return sample.meta["truth_2d"].get(FRONT_TRUTH[key])
+    return None
+
+
+def run_engine(samples: list[Sample], folder: Path, model: str, corrections_for) -> dict:
+    """Analyse every photo with ``corrections_for(sample)``; collect (estimate, truth) per key and view."""
+    images = folder / "images" if (folder / "images").is_dir() else folder
+    pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    views_right, analysed = 0, 0
+    for sample in samples:
+        result = analyze_photo(images / sample.name, view="auto", height_cm=sample.meta["subject"]["stature_cm"],
+                               model=model, corrections=corrections_for(sample))
+        if not result.ok:
+            print(f"  {sample.name}: {result.error.code}", file=sys.stderr)
+            continue
+        analysed += 1
+        views_right += result.view == sample.view
+        for key, measurement in result.measurements.items():
+            truth = truth_of(sample, key)
+            if truth is not None:
+                pairs.setdefault((key, sample.view), []).append((measurement.value, truth))
+    return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed}
+
+
+def held_out_corrections(samples: list[Sample]):
+    """A function giving, for each photo, corrections fitted without that photo's subject."""
+    fitted = {subject: fit_corrections([s for s in samples if s.subject != subject])
+              for subject in sorted({s.subject for s in samples})}
+    return lambda sample: fitted[sample.subject]
+
+
+def summarise(pairs: list[tuple[float, float]]) -> dict:
+    estimates, truths = np.array(pairs).T
+    errors = estimates - truths
+    summary = {"n": len(errors), "bias": errors.mean(), "mae": np.abs(errors).mean(), "max": np.abs(errors).max()}
+    if len(errors) > 2 and truths.std() > 0:
+        summary["r"] = float(np.corrcoef(estimates, truths)[0, 1])
+        summary["constant_mae"] = float(np.abs(truths - truths.mean()).mean())
+    return summary
+
+
+def report(results: dict[str, dict], samples: list[Sample]) -> str:
+    """Markdown tables of the three engines, measure by measure and view by view."""
+    lines = [f"Photos: {len(samples)} ({len({s.subject for s in samples})} subjects). View accuracy: "
+             + ", ".join(f"{name} {r['view_accuracy']:.1%}" for name, r in results.items()) + ".", ""]
+    keys = sorted({key for r in results.values() for key in r["pairs"]})
+    lines.append("| measure | view | n | raw bias | raw MAE | raw max | fitted bias | fitted MAE | fitted max "
+                 "| held-out bias | held-out MAE | held-out max | target MAE |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for key, view in keys:
+        cells = [key, view]
+        for name in ("raw", "fitted", "held-out"):
+            pairs = results[name]["pairs"].get((key, view))
+            if not pairs:
+                cells += ["", "", ""] if name != "raw" else ["", "", "", ""]
+                continue
+            s = summarise(pairs)
+            if name == "raw":
+                cells.append(str(s["n"]))
+            cells += [f"{s['bias']:+.2f}", f"{s['mae']:.2f}", f"{s['max']:.2f}"]
+        target = TARGETS.get(key)
+        cells.append(f"<= {target}" if target else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Pelvic tilt (estimate = 13 deg + predicted rotation; truth = 13 deg + true rotation):", ""]
+    for name in ("raw", "fitted", "held-out"):
+        pairs = [p for view in ("left", "right") for p in results[name]["pairs"].get(("pelvic_tilt_deg", view), [])]
+        if pairs:
+            s = summarise(pairs)
+            lines.append(f"- {name}: n {s['n']}, correlation {s.get('r', float('nan')):.2f}, MAE {s['mae']:.2f} deg "
+                         f"vs {s.get('constant_mae', float('nan')):.2f} deg for a constant guess (the truth's mean)")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--model", default="heavy")
+    parser.add_argument("--markdown", type=Path, help="also write the tables into this Markdown file")
+    args = parser.parse_args()
+    samples = load_samples(args.folder, args.model)
+    results = {
+        "raw": run_engine(samples, args.folder, args.model, lambda s: Corrections.identity()),
+        "fitted": run_engine(samples, args.folder, args.model, lambda s: default_corrections()),
+        "held-out": run_engine(samples, args.folder, args.model, held_out_corrections(samples)),
+    }
+    text = report(results, samples)
+    print(text)
+    if args.markdown:
+        write_section(args.markdown, "engine", text)
+    return 0
+
+
+def write_section(path: Path, name: str, text: str) -> None:
+    """Replace the generated section ``name`` of a Markdown file, keeping the hand-written rest."""
+    begin, end = f"<!-- begin {name} (generated by bench/accuracy.py) -->", f"<!-- end {name} -->"
+    current = path.read_text() if path.exists() else ""
+    block = f"{begin}\n{text}\n{end}"
+    if begin in current:
+        head, rest = current.split(begin, 1)
+        current = head + block + rest.split(end, 1)[1]
+    else:
+        current = current + ("\n" if current else "") + block + "\n"
+    path.write_text(current)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Fit the landmark corrections of ``posture.anatomy`` on photos with known ground truth.
+
+Shared by ``bench/fit_corrections.py`` (fits on a whole folder and writes
+``posture/corrections.json``) and ``bench/accuracy.py`` (refits without each subject in turn to
+check the corrections on photos they were not fitted on). The folder format is eval-public's:
+``images/*.jpg`` with one JSON of ground truth per image (see its README).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from posture.anatomy import SIDE_POINTS, Corrections, body_points, near_side, neck_concavity_depth_cm
+from posture.imaging import decode_image
+from posture.landmarks import Pose, detect_people
+from posture.pelvis import FEATURES, outline_features
+from posture.views import SIDE_VIEWS, crown_y_px, floor_y_px
+
+FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
+RIDGE_LAMBDA = 1.0
+# The pelvic-tilt estimate is capped at this confidence: its held-out error (~3 deg) is over
+# half the healthy spread (5 deg), and it cannot see the pelvis's bony shape.
+PELVIC_TILT_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One ground-truth photo with the pose the engine found on it (None: nobody found)."""
+
+    name: str
+    subject: str
+    view: str
+    meta: dict
+    pose: Pose | None
+
+    @property
+    def truth_cm_per_px(self) -> float:
+        return self.meta["image_meta"]["cm_per_px_at_trunk_depth"]
+
+    def truth_point(self, name: str) -> np.ndarray:
+        point = self.meta["keypoints_px"][name]
+        return np.array([point["x"], point["y"]])
+
+
+def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
+    """Run the landmarker once on every photo of an eval-public-style folder."""
+    images = folder / "images" if (folder / "images").is_dir() else folder
+    samples = []
+    for meta_path in sorted(images.glob("*.json")):
+        meta = json.loads(meta_path.read_text())
+        poses = detect_people(decode_image(meta_path.with_name(meta["image"])), model)
+        samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, poses[0] if poses else None))
+    return samples
+
+
+def _subject_frame_offset(sample: Sample, truth_name: str, mp_name: str, forward_sign: int) -> tuple[float, float]:
+    """(forward, up) in cm from the MediaPipe point to the ground-truth point."""
+    delta = sample.truth_point(truth_name) - sample.pose.point(mp_name)
+    return float(delta[0] * forward_sign * sample.truth_cm_per_px), float(-delta[1] * sample.truth_cm_per_px)
+
+
+def _facing(sample: Sample) -> int:
+    return 1 if sample.meta["image_meta"]["subject_faces_image"] == "right" else -1
+
+
+def fit_corrections(samples: list[Sample]) -> Corrections:
+    """Corrections fitted on ``samples`` (means of offsets, least squares for the models)."""
+    usable = [s for s in samples if s.pose is not None]
+    side = [s for s in usable if s.view in SIDE_VIEWS]
+    frontal = [s for s in usable if s.view not in SIDE_VIEWS]
+
+    side_offsets = {}
+    for point in SIDE_POINTS:
+        offsets = [_subject_frame_offset(s, f"{point}_{s.view[0]}", f"{near_side(s.view)}_{point}", _facing(s))
+                   for s in side]
+        side_offsets[point] = tuple(np.round(np.mean(offsets, axis=0), 3).tolist())
+    front_offsets = {}
+    for point in FRONT_FIT_POINTS:
+        offsets = []
+        for s in frontal:
+            left_sign = 1 if s.view == "front" else -1
+            for subject_side, outward in (("l", left_sign), ("r", -left_sign)):
+                full = "left" if subject_side == "l" else "right"
+                offsets.append(_subject_frame_offset(s, f"{point}_{subject_side}", f"{full}_{point}", outward))
+        front_offsets[point] = tuple(np.round(np.mean(offsets, axis=0), 3).tolist())
+
+    scale_factor = {}
+    for view in ("front", "back", "left", "right"):
+        ratios = [s.truth_cm_per_px / (s.meta["subject"]["stature_cm"] / (floor_y_px(s.pose) - crown_y_px(s.pose)))
+                  for s in usable if s.view == view]
+        scale_factor[view] = round(float(np.mean(ratios)), 4)
+
+    c7_rows, c7_targets, c7_fallback = [], [], []
+    for s in side:
+        scale, forward = s.truth_cm_per_px, _facing(s)
+        ear, shoulder = s.pose.point(f"{near_side(s.view)}_ear"), s.pose.point(f"{near_side(s.view)}_shoulder")
+        c7_fallback.append(_subject_frame_offset(s, "c7_skin", f"{near_side(s.view)}_shoulder", forward))
+        depth = neck_concavity_depth_cm(s.pose, ear, shoulder, forward, scale)
+        if depth is not None:
+            c7_rows.append([1.0, depth, (shoulder[1] - ear[1]) * scale])
+            c7_targets.append((shoulder[1] - s.truth_point("c7_skin")[1]) * scale)
+    c7_coef = np.linalg.lstsq(np.array(c7_rows), np.array(c7_targets), rcond=None)[0]
+
+    partial = Corrections(side_offsets, front_offsets, tuple(c7_coef.tolist()), 0.0,
+                          tuple(np.mean(c7_fallback, axis=0).tolist()), scale_factor, {})
+    edge_offsets, features, rotations = [], [], []
+    for s in side:
+        body = body_points(s.pose, s.view, s.meta["subject"]["stature_cm"], partial)
+        if s.pose.mask is not None:
+            edge_offsets.append((s.truth_point("c7_skin")[0] - body.points["c7"][0]) * body.anterior_sign
+                                * body.cm_per_px)
+        outline = outline_features(s.pose, body)
+        if outline is not None:
+            features.append(outline)
+            rotations.append(s.meta["truth_3d"]["pelvic_tilt_rotation_deg"])
+    X = np.c_[np.ones(len(features)), np.array(features)]
+    penalty = RIDGE_LAMBDA * np.eye(X.shape[1])
+    penalty[0, 0] = 0.0
+    pelvic = np.linalg.solve(X.T @ X + penalty, X.T @ np.array(rotations))
+    return Corrections(
+        side_offsets, front_offsets, tuple(round(c, 4) for c in c7_coef.tolist()),
+        round(float(np.mean(edge_offsets)), 3), tuple(round(c, 3) for c in partial.c7_fallback_offset_cm),
+        scale_factor,
+        {"features": list(FEATURES), "intercept": round(float(pelvic[0]), 4),
+         "coef": [round(float(c), 4) for c in pelvic[1:]], "confidence": PELVIC_TILT_CONFIDENCE},
+    )

@@ -1,0 +1,125 @@
+"""One photo in, measured posture out: the engine chaining imaging, landmarks, views and measures.
+
+``analyze_photo`` never raises for a bad photo: every refusal comes back as a
+:class:`PhotoAnalysis` with ``ok=False`` and a typed error, so batch callers (CLI, app) handle
+one shape. Programming errors (a bad argument) still raise.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from posture.anatomy import BodyPoints, Corrections, body_points
+from posture.errors import PostureError
+from posture.imaging import decode_image
+from posture.landmarks import DEFAULT_MODEL, LANDMARK_NAMES, Pose, detect_people
+from posture.measures import Measurement, measure_body
+from posture.pelvis import estimate_pelvic_tilt
+from posture.views import (
+    CANONICAL_YAW_DEG,
+    ViewEstimate,
+    Warning_,
+    check_framing,
+    check_standing,
+    choose_subject,
+    estimate_view,
+    framing_warnings,
+)
+
+
+@dataclass(frozen=True)
+class PhotoAnalysis:
+    """Everything measured on one photo (or the error that stopped it).
+
+    ``view`` is the subject's side facing the camera: front, back, left or right profile.
+    ``landmarks_px`` maps MediaPipe landmark names to (x px, y px, visibility 0-1) in the
+    upright full-resolution image. ``height_source`` is "given" or "assumed". ``pose`` and
+    ``body`` keep the raw and clinical points for drawing; they are not part of the JSON.
+    """
+
+    image: str
+    ok: bool
+    error: PostureError | None = None
+    view: str | None = None
+    view_confidence: float = 0.0
+    height_cm: float | None = None
+    height_source: str | None = None
+    warnings: tuple[Warning_, ...] = ()
+    measurements: Mapping[str, Measurement] = field(default_factory=dict)
+    not_assessed: Mapping[str, str] = field(default_factory=dict)
+    landmarks_px: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    view_estimate: ViewEstimate | None = None
+    pose: Pose | None = field(default=None, repr=False, compare=False)
+    body: BodyPoints | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The per-photo object of the JSON contract (docs/design.md)."""
+        if not self.ok:
+            return {"image": self.image, "ok": False, "error": self.error.to_dict() if self.error else None}
+        return {
+            "image": self.image, "ok": True, "error": None,
+            "view": self.view, "view_confidence": round(self.view_confidence, 2),
+            "person": {"height_cm": round(self.height_cm, 1), "height_source": self.height_source},
+            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
+            "measurements": {key: m.to_dict() for key, m in self.measurements.items()},
+            "not_assessed": dict(self.not_assessed),
+            "landmarks_px": {name: [round(x, 1), round(y, 1), round(v, 3)]
+                             for name, (x, y, v) in self.landmarks_px.items()},
+            "timings_ms": {key: round(ms, 1) for key, ms in self.timings_ms.items()},
+        }
+
+
+def _source_name(source: bytes | str | os.PathLike, name: str | None) -> str:
+    if name is not None:
+        return name
+    return "photo" if isinstance(source, (bytes, bytearray)) else Path(source).name
+
+
+def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None, view: str = "auto",
+                  height_cm: float | None = None, model: str = DEFAULT_MODEL,
+                  corrections: Corrections | None = None) -> PhotoAnalysis:
+    """Measure the posture of the person standing in ``source`` (image bytes or a path).
+
+    ``view``: auto, front, back, left or right (forcing a view the photo contradicts gives
+    ``unsupported_view``). ``height_cm``: the person's stature in centimetres; without it an
+    average adult stature is assumed and flagged. ``model``: lite, full or heavy.
+    """
+    if height_cm is not None and not 50 <= height_cm <= 250:
+        raise ValueError(f"height {height_cm} cm is outside 50-250 cm")
+    image_name = _source_name(source, name)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        photo = decode_image(source)
+        timings["decode"] = (time.perf_counter() - started) * 1000
+        mark = time.perf_counter()
+        subject, warnings = choose_subject(detect_people(photo, model))
+        timings["pose"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
+        view_estimate = estimate_view(subject, None if view == "auto" else view)
+        check_framing(subject)
+        check_standing(subject, view_estimate.view)
+        warnings += framing_warnings(subject, view_estimate)
+        body = body_points(subject, view_estimate.view, height_cm, corrections)
+        pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None
+        turned = abs((view_estimate.yaw_deg - CANONICAL_YAW_DEG[view_estimate.view] + 180) % 360 - 180)
+        measurements, not_assessed = measure_body(body, turned if view_estimate.oblique else None, pelvic)
+    except PostureError as error:
+        return PhotoAnalysis(image_name, ok=False, error=error)
+    if body.height_source == "assumed":
+        warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
+                                 f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
+    timings["measure"] = (time.perf_counter() - mark) * 1000
+    timings["total"] = (time.perf_counter() - started) * 1000
+    landmarks = {name: (float(x), float(y), float(v))
+                 for name, (x, y), v in zip(LANDMARK_NAMES, subject.xy_px, subject.visibility, strict=True)}
+    return PhotoAnalysis(
+        image_name, True, None, view_estimate.view, view_estimate.confidence, body.height_cm,
+        body.height_source, tuple(warnings), measurements, not_assessed, landmarks, timings,
+        view_estimate, subject, body,
+    )

@@ -1,0 +1,38 @@
+"""Typed errors with the stable codes of the JSON contract (docs/design.md).
+
+Every input the engine refuses raises :class:`PostureError` with one of :data:`ERROR_CODES`; the
+message tells the person what to do next. Presentation layers show ``message`` and never a
+traceback; other programs switch on ``code``.
+"""
+
+from __future__ import annotations
+
+ERROR_CODES: dict[str, str] = {
+    "not_an_image": "This file is not a picture. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo.",
+    "corrupt_image": "The picture is damaged or incomplete. Export or copy it again and retry.",
+    "image_too_large": "The picture has too many pixels to open safely. Resize it below the limit and retry.",
+    "no_person": "No person was found. Stand fully in frame, facing or side-on to the camera, in good light.",
+    "multiple_people": "Several people are equally prominent. "
+                       "Take the photo with only the person to assess in frame.",
+    "body_cut_off": "Part of the body is outside the picture. "
+                    "Head to feet must be visible: step back or lower the camera.",
+    "person_too_small": "The person is too small in the picture. "
+                        "Move the camera closer so the body fills most of the height.",
+    "not_standing": "The person does not seem to be standing still and upright. "
+                    "Stand relaxed on both feet, arms by the sides.",
+    "unsupported_view": "This view cannot be measured. Take a straight front, back or side photo.",
+}
+
+
+class PostureError(Exception):
+    """An input the engine cannot assess, with a stable ``code`` and a message for the person."""
+
+    def __init__(self, code: str, message: str | None = None):
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.message = message or ERROR_CODES[code]
+        super().__init__(f"{code}: {self.message}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,372 @@
+"""Photo bytes in, an upright 8-bit RGB array out: the only place the engine touches image files.
+
+Decisions (and why):
+
+* **Accepted formats**: JPEG (incl. MPO, which is how Pillow names many phone JPEGs), PNG, WebP, BMP,
+  TIFF and HEIC/HEIF (pillow_heif's opener, registered once at import). Pillow is asked to try only
+  these plugins, so a GIF, PDF, EPS or anything else is ``not_an_image`` and never reaches a decoder
+  we do not need (EPS, for one, would start Ghostscript). AVIF is not accepted yet.
+* **Pixel limit checked before decoding**: ``Image.open`` is lazy and only parses the header, so the
+  claimed width x height is known before a single pixel buffer is allocated. A 30 kB PNG can claim
+  30000 x 30000 px (2.7 GB as RGB); refusing on the header keeps such files from costing memory or
+  time. The default, :data:`DEFAULT_MAX_PIXELS` = 64 MP, admits every ordinary camera: 12-50 MP phone
+  photos (8160 x 6120 = 49.9 MP is the largest common "50 MP mode") and 61 MP full-frame bodies
+  (9504 x 6336 = 60.2 MP, which a round 60 MP limit would refuse). 108/200 MP phone modes are refused
+  with a message naming the size; a full decode of a 64 MP PNG already peaks near 0.5 GB.
+  Pillow's own bomb guard (warning above ``Image.MAX_IMAGE_PIXELS`` = 89.5 MP, error above twice that)
+  is left untouched for the rest of the process: its warning is silenced here because our limit is
+  the authoritative one, and its error maps to ``image_too_large``. Callers raising ``max_pixels``
+  above ~179 MP are therefore still capped by Pillow.
+* **Reduced-size decoding**: the pose landmarker looks at ~256 px crops of the person, so a 12 MP
+  photo decoded at full size is mostly wasted work and memory. JPEGs are decoded directly at 1/2, 1/4
+  or 1/8 size by libjpeg's DCT scaling (``Image.draft``), which is several times faster than a full
+  decode and never materialises the full-size buffer. The largest reduction is chosen that keeps the
+  long side >= ``min_long_side_px`` (default :data:`DEFAULT_MIN_LONG_SIDE_PX` = 1280 px, which the
+  lead benchmarks as lossless for landmarks). Other formats cannot decode reduced; they are decoded
+  in full and then shrunk by the same power-of-two rule with ``cv2.INTER_AREA`` (area averaging, no
+  aliasing), so later stages see the same sizes whatever the format. ``min_long_side_px=None``
+  always keeps full size (the benchmark's naive baseline).
+* **Scale**: ``Photo.scale`` is exactly 1, 1/2, 1/4 or 1/8. The reduced image is ``ceil(size / n)``
+  pixels (libjpeg's rule: a partial last block still yields a pixel), so ``rgb width / original
+  width`` equals ``scale`` exactly when the original size is divisible by ``n`` (all common camera
+  sizes) and otherwise exceeds it by less than one reduced pixel. Map a reduced coordinate back with
+  ``x_original = x_reduced / scale``.
+* **Orientation**: the EXIF orientation (all 8 values) is applied, so ``rgb`` and ``original_size``
+  are upright. Some decoders apply it themselves -- libheif applies HEIF's ``irot``/``imir`` boxes and
+  pillow_heif then resets the EXIF tag, Pillow >= 11's TIFF loader transposes on load -- so whatever
+  orientation is *still* declared after decoding is what gets applied here, never twice.
+  ``exif_orientation`` reports the value as stored in the file.
+* **Colour modes**: everything becomes contiguous ``uint8`` H x W x 3 RGB. Transparency is composited
+  on white (a transparent background becomes a plain light wall, not black); 16-bit samples are
+  rounded to 8 bits (65535 -> 255); CMYK (including Adobe's inverted CMYK JPEGs, which Pillow
+  un-inverts) and palette images go through Pillow's converters. ICC profiles are not applied: the
+  landmarker is insensitive to the small gamut differences (Display P3 vs sRGB).
+* **Errors**: every failure is a :class:`~posture.errors.PostureError` -- ``not_an_image`` (empty,
+  unrecognised or unsupported format), ``corrupt_image`` (recognised format that cannot be fully
+  decoded, including truncation: ``ImageFile.LOAD_TRUNCATED_IMAGES`` is kept False so a cut-off
+  upload is an error and not a half-grey picture), ``image_too_large``. Decoder exceptions are
+  chained as ``__cause__`` for debugging. Only a path that cannot be read raises ``OSError``
+  (``FileNotFoundError`` etc.): that is the caller's usage error, not a property of the photo.
+
+Threading: decoding runs inside ``warnings.catch_warnings`` to keep Pillow's metadata warnings out
+of the CLI output; on Python < 3.14 that briefly swaps the process-wide warning filters, which is
+harmless here but worth knowing if this is called from many threads.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import warnings
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pillow_heif
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+
+from posture.errors import PostureError
+
+__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "SOURCE_FORMATS", "Photo", "decode_image"]
+
+DEFAULT_MAX_PIXELS = 64_000_000
+"""Largest accepted width x height (upright or not, it is the same), checked on the header."""
+
+DEFAULT_MIN_LONG_SIDE_PX = 1280
+"""Reduced decoding never takes the long side of ``Photo.rgb`` below this many pixels."""
+
+SOURCE_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF")
+"""Values of ``Photo.source_format``."""
+
+# Pillow plugins tried by Image.open. MPO (multi-picture JPEG from phones) has no opener of its own:
+# the JPEG opener returns it, hence only in _REPORTED_FORMAT.
+_OPENERS = ["JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF"]
+_REPORTED_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "BMP": "BMP",
+                    "TIFF": "TIFF", "HEIF": "HEIF"}
+_FRIENDLY = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "BMP": "BMP", "TIFF": "TIFF", "HEIF": "HEIC/HEIF"}
+_REDUCTIONS = (8, 4, 2)  # libjpeg's DCT scaling factors, largest first
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
+_ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa")
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1")
+_BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)
+_ORIENTATION_TAG = ExifTags.Base.Orientation  # 0x0112
+
+# Same table as ImageOps.exif_transpose, expressed as numpy views so no extra Pillow image is built.
+_TRANSPOSE = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1, :],
+    5: lambda a: a.transpose(1, 0, 2),
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: a[::-1, ::-1].transpose(1, 0, 2),
+    8: lambda a: np.rot90(a, 1),
+}
+
+pillow_heif.register_heif_opener()
+# Truncated uploads must be errors; Pillow's default is already False, this guards against a
+# stray import having flipped it (it is re-checked on every call).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+@dataclass(frozen=True, eq=False)
+class Photo:
+    """A decoded photo, upright, ready for the landmarker.
+
+    ``rgb`` is contiguous ``uint8`` H x W x 3 RGB, possibly reduced; ``original_size`` is the
+    (width, height) of the upright full-resolution image; ``scale`` is ``rgb`` pixels per original
+    pixel (1.0, 0.5, 0.25 or 0.125); ``source_format`` is one of :data:`SOURCE_FORMATS`;
+    ``exif_orientation`` is the orientation stored in the file (1..8, 1 when absent or invalid).
+    ``eq=False`` because arrays do not compare to a single bool.
+    """
+
+    rgb: np.ndarray
+    original_size: tuple[int, int]
+    scale: float
+    source_format: str
+    exif_orientation: int
+
+
+def decode_image(data: bytes | str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                 min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX) -> Photo:
+    """Decode a photo given as bytes or a file path into an upright RGB :class:`Photo`.
+
+    The pixel count is checked against ``max_pixels`` on the header, before any decoding. With
+    ``min_long_side_px`` set, the image is reduced by 2, 4 or 8 (the largest that keeps its long side
+    at least that long); ``None`` keeps full size.
+
+    Raises :class:`PostureError` (``not_an_image``, ``corrupt_image``, ``image_too_large``) for any
+    problem with the content; ``OSError`` such as ``FileNotFoundError`` when a path cannot be read;
+    ``TypeError``/``ValueError`` for invalid arguments.
+    """
+    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
+        raise ValueError(f"max_pixels must be a positive int, got {max_pixels!r}")
+    if min_long_side_px is not None and (isinstance(min_long_side_px, bool)
+                                         or not isinstance(min_long_side_px, int) or min_long_side_px < 1):
+        raise ValueError(f"min_long_side_px must be a positive int or None, got {min_long_side_px!r}")
+    raw = _read_bytes(data)
+    if not raw:
+        raise PostureError("not_an_image", "The file is empty. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo.")
+    # Another library in the process may have switched it on; truncation must stay an error.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    with warnings.catch_warnings():
+        # Pillow warns about odd metadata and about its own bomb threshold; ours is authoritative.
+        warnings.simplefilter("ignore")
+        image = _open(raw, max_pixels)
+        fmt = _REPORTED_FORMAT.get(image.format or "", "")
+        try:
+            with image:
+                return _decode_opened(image, fmt, max_pixels, min_long_side_px)
+        except PostureError:
+            raise
+        except (Image.DecompressionBombError, MemoryError) as exc:
+            raise PostureError("image_too_large", _too_large_message_from(exc, max_pixels)) from exc
+        except Exception as exc:  # decoders raise anything from OSError to struct.error
+            raise _corrupt(fmt) from exc
+
+
+def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike) -> bytes:
+    """Return the file content; paths are read whole (a photo is at most tens of MB)."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if isinstance(data, (str, os.PathLike)):
+        with open(data, "rb") as fh:
+            return fh.read()
+    raise TypeError(f"decode_image expects bytes or a path, got {type(data).__name__}")
+
+
+def _open(raw: bytes, max_pixels: int) -> Image.Image:
+    """Identify the format and parse the header (no pixel decoding), mapping failures to codes."""
+    try:
+        return Image.open(io.BytesIO(raw), formats=_OPENERS)
+    except UnidentifiedImageError as exc:
+        # Pillow also says "unidentified" when a plugin recognised the magic bytes but choked on
+        # the header (pillow_heif turns every libheif error into that): the file is then damaged,
+        # not foreign.
+        sniffed = _sniff_format(raw)
+        if sniffed:
+            raise _corrupt(sniffed) from exc
+        other = _sniff_unsupported(raw)
+        if other:
+            raise PostureError("not_an_image", f"{other} files are not supported. Upload a JPEG, PNG, WebP, "
+                               "BMP, TIFF or HEIC photo.") from exc
+        raise PostureError("not_an_image") from exc
+    except Image.DecompressionBombError as exc:
+        raise PostureError("image_too_large", _too_large_message_from(exc, max_pixels)) from exc
+    except MemoryError as exc:
+        raise PostureError("image_too_large") from exc
+    except Exception as exc:  # a plugin accepted the magic bytes, then failed
+        raise _corrupt(_sniff_format(raw)) from exc
+
+
+def _decode_opened(image: Image.Image, fmt: str, max_pixels: int, min_long_side_px: int | None) -> Photo:
+    """Check the size, decode (reduced when possible), convert to RGB and make it upright."""
+    width, height = image.size  # TIFF and HEIF report the upright size here, JPEG & co. the stored one
+    if width < 1 or height < 1:
+        raise _corrupt(fmt)
+    if width * height > max_pixels:
+        raise PostureError("image_too_large", _too_large_message(width, height, max_pixels))
+
+    factor = _reduction_factor(max(width, height), min_long_side_px)
+    draft_factor = 1
+    if factor > 1 and fmt == "JPEG":
+        # Pillow picks the largest DCT scale whose output still covers the requested size, so
+        # asking for floor(size / factor) yields exactly `factor` (fewer if the short side is tiny).
+        result = image.draft("RGB", (max(1, width // factor), max(1, height // factor)))
+        if result is not None:
+            draft_factor = round(width / result[1][2])
+
+    declared = _declared_orientation(image)
+    image.load()
+    pending = _exif_orientation(image)  # what the decoder left for us to apply
+    rgb = _to_rgb8(image)
+
+    target = (math.ceil(width / factor), math.ceil(height / factor))
+    if (rgb.shape[1], rgb.shape[0]) != target:
+        if draft_factor == factor or rgb.shape[1] < target[0] or rgb.shape[0] < target[1]:
+            raise _corrupt(fmt)  # the decoder produced another size than its header promised
+        rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
+
+    if pending in _TRANSPOSE:
+        rgb = _TRANSPOSE[pending](rgb)
+    original_size = (height, width) if pending in (5, 6, 7, 8) else (width, height)
+    return Photo(
+        rgb=np.ascontiguousarray(rgb, dtype=np.uint8),
+        original_size=original_size,
+        scale=1.0 / factor,
+        source_format=fmt,
+        exif_orientation=declared or pending or 1,
+    )
+
+
+def _reduction_factor(long_side: int, min_long_side_px: int | None) -> int:
+    """Largest of 8, 4, 2 keeping ``ceil(long_side / n) >= min_long_side_px``; 1 if none does."""
+    if min_long_side_px is None:
+        return 1
+    for n in _REDUCTIONS:
+        if math.ceil(long_side / n) >= min_long_side_px:
+            return n
+    return 1
+
+
+def _declared_orientation(image: Image.Image) -> int | None:
+    """Orientation a decoder applies itself and hides afterwards (HEIF, TIFF); None for the others."""
+    try:
+        value = image.info.get("original_orientation")  # pillow_heif keeps the stored value here
+        if value is None and hasattr(image, "tag_v2"):
+            value = image.tag_v2.get(_ORIENTATION_TAG)  # TIFF, before load() deletes it
+    except Exception:  # noqa: BLE001 - broken metadata must not reject a decodable picture
+        return None
+    return value if isinstance(value, int) and 1 <= value <= 8 else None
+
+
+def _exif_orientation(image: Image.Image) -> int:
+    """Orientation still declared by the (loaded) image's EXIF, 1 when absent or invalid."""
+    try:
+        value = image.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # noqa: BLE001 - a corrupt EXIF block does not make the pixels unusable
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _to_rgb8(image: Image.Image) -> np.ndarray:
+    """Convert any Pillow mode to a fresh ``uint8`` H x W x 3 RGB array (alpha over white)."""
+    mode = image.mode
+    if mode in _SIXTEEN_BIT_MODES or mode == "F":
+        return _wide_gray_to_rgb8(image)
+    if mode == "1":
+        image = image.convert("L")
+        mode = "L"
+    if mode in _ALPHA_MODES or "transparency" in image.info:
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.uint32)
+        alpha = rgba[..., 3:4]
+        out = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
+        return out.astype(np.uint8)
+    if mode != "RGB":
+        try:
+            image = image.convert("RGB")
+        except ValueError as exc:  # e.g. LAB, La: modes Pillow opens but cannot convert
+            raise PostureError("corrupt_image", f"The picture uses a colour format ({mode}) that cannot be "
+                               "read. Export it as an ordinary RGB JPEG or PNG and retry.") from exc
+    return np.array(image, dtype=np.uint8)
+
+
+def _wide_gray_to_rgb8(image: Image.Image) -> np.ndarray:
+    """16-bit, 32-bit integer and float greyscale to 8-bit RGB.
+
+    Integer modes are read as 16-bit samples (what Pillow gives for 16-bit PNG/TIFF) and rounded:
+    ``v / 257`` maps 0..65535 onto 0..255 exactly. Float images are taken as 0..1 when they fit,
+    else normalised by their maximum.
+    """
+    values = np.asarray(image)
+    if image.mode == "F":
+        values = np.nan_to_num(values.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        top = float(values.max()) if values.size else 0.0
+        gray = np.clip(values / max(1.0, top), 0.0, 1.0) * 255.0 + 0.5
+    else:
+        gray = (np.clip(values.astype(np.int64), 0, 65535) + 128) // 257
+    gray8 = gray.astype(np.uint8)
+    transparent = image.info.get("transparency")
+    if isinstance(transparent, int) and image.mode != "F":
+        gray8[values == transparent] = 255  # tRNS on a 16-bit grey PNG names one sample value
+    return np.repeat(gray8[..., None], 3, axis=2)
+
+
+def _sniff_format(raw: bytes) -> str:
+    """Accepted format whose magic bytes ``raw`` starts with, or "" (used only to pick an error code)."""
+    if raw[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if raw[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "WEBP"
+    if raw[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "TIFF"
+    if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS:
+        return "HEIF"
+    if raw[:2] == b"BM" and len(raw) >= 18 and int.from_bytes(raw[14:18], "little") in _BMP_HEADER_SIZES:
+        return "BMP"
+    return ""
+
+
+def _sniff_unsupported(raw: bytes) -> str:
+    """Name of a picture/document format we refuse but can name, so the message is not "not a picture"."""
+    if raw[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if raw[4:8] == b"ftyp" and raw[8:12] in (b"avif", b"avis"):
+        return "AVIF"
+    if raw[:2] == b"\xff\x0a" or raw[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
+        return "JPEG XL"
+    if raw[:5] == b"%PDF-":
+        return "PDF"
+    if raw[:4] == b"8BPS":
+        return "Photoshop"
+    return ""
+
+
+def _corrupt(fmt: str) -> PostureError:
+    """``corrupt_image`` naming the format when known."""
+    if fmt:
+        return PostureError("corrupt_image", f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or incomplete. "
+                            "Export or copy it again and retry.")
+    return PostureError("corrupt_image")
+
+
+def _too_large_message(width: int, height: int, max_pixels: int) -> str:
+    """Message naming the picture's size and the limit, both in megapixels."""
+    return (f"The picture has {width * height / 1e6:.1f} megapixels ({width} x {height} px); the limit is "
+            f"{max_pixels / 1e6:g} megapixels. Resize it below the limit and retry.")
+
+
+def _too_large_message_from(exc: BaseException, max_pixels: int) -> str:
+    """Message for Pillow's own bomb error, whose text is the only place the pixel count is known."""
+    match = re.search(r"\((\d+) pixels\) exceeds limit of (\d+) pixels", str(exc))
+    if not match:
+        return "The picture has too many pixels to open safely. Resize it and retry."
+    pixels, pillow_limit = int(match[1]), int(match[2])
+    limit = min(pillow_limit, max_pixels)
+    return (f"The picture has {pixels / 1e6:.1f} megapixels; the limit is {limit / 1e6:g} megapixels. "
+            "Resize it below the limit and retry.")

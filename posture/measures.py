@@ -1,0 +1,283 @@
+"""Posture measures: small pure functions, one per key of docs/measures.md.
+
+Sign rules (the same everywhere): frontal tilts are + when the subject's LEFT side is higher;
+lateral leans and shifts are + toward the subject's LEFT; sagittal offsets are + when the first
+point is ANTERIOR of the second; pelvic tilt + = anterior; knee valgus + = knee medial of the
+hip-ankle line. Pixel coordinates are x right, y down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+STATUSES = ("normal", "borderline", "deviation")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured value with everything a reader needs to trust it.
+
+    ``value`` is in ``unit`` ("deg" or "cm"); ``normal_range`` is (low, high) in the same unit,
+    ``None`` for an open end; ``confidence`` is 0-1; ``status`` one of :data:`STATUSES`;
+    ``source`` the citation of the range or ``engineering default``; ``estimate`` is true when
+    the value is inferred rather than landmarked (pelvic tilt) or rests on an assumed stature.
+    """
+
+    key: str
+    value: float
+    unit: str
+    confidence: float
+    normal_range: tuple[float | None, float | None]
+    status: str
+    source: str
+    definition: str
+    estimate: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "value": round(self.value, 2),
+            "unit": self.unit,
+            "confidence": round(self.confidence, 2),
+            "normal_range": list(self.normal_range),
+            "status": self.status,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """What a measure key means and how its value is judged.
+
+    ``normal`` and ``borderline`` are (low, high) ranges in ``unit`` with ``None`` for an open
+    end; a value outside ``borderline`` is a deviation. ``points`` are the clinical points it needs.
+    """
+
+    key: str
+    unit: str
+    views: tuple[str, ...]
+    normal: tuple[float | None, float | None]
+    borderline: tuple[float | None, float | None]
+    source: str
+    definition: str
+    points: tuple[str, ...]
+
+
+SIDE = ("left", "right")
+FRONTAL = ("front", "back")
+SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
+    MeasureSpec("craniovertebral_angle_deg", "deg", SIDE, (50, None), (45.5, None),
+                "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
+                "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward.",
+                ("c7", "ear")),
+    MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE, (None, 5), (None, 7), "engineering default",
+                "Horizontal distance of the tragus ahead of the shoulder joint centre.", ("ear", "shoulder")),
+    MeasureSpec("shoulder_ahead_of_plumb_cm", "cm", SIDE, (-4, 4), (-6, 6), "engineering default",
+                "Shoulder joint centre ahead of the line through ankle and hip joint, extended up.",
+                ("shoulder", "hip", "ankle")),
+    MeasureSpec("trunk_lean_deg", "deg", SIDE, (-5, 5), (-8, 8), "engineering default",
+                "Line from hip joint to shoulder joint against vertical, + forward.", ("hip", "shoulder")),
+    MeasureSpec("pelvic_tilt_deg", "deg", SIDE, (8, 18), (3, 23), "Preece 2008 (13 +- 5 deg)",
+                "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
+                "not landmarked (an estimate).", ("hip", "knee", "shoulder")),
+    MeasureSpec("knee_ahead_of_ankle_cm", "cm", SIDE, (-1, 8), (-3, 10), "engineering default",
+                "Knee joint ahead of the ankle; negative = knee pushed back (hyperextension).", ("knee", "ankle")),
+    MeasureSpec("shoulder_tilt_deg", "deg", FRONTAL, (-2, 2), (-3.5, 3.5), "engineering default (>= 2 deg)",
+                "Right-to-left shoulder joint line against horizontal, + when the left is higher.",
+                ("left_shoulder", "right_shoulder")),
+    MeasureSpec("shoulder_height_diff_cm", "cm", FRONTAL, (-1.5, 1.5), (-2.5, 2.5),
+                "engineering default (>= 1.5 cm)", "Height of the left shoulder joint minus the right.",
+                ("left_shoulder", "right_shoulder")),
+    MeasureSpec("pelvic_obliquity_deg", "deg", FRONTAL, (-1.5, 1.5), (-3, 3), "engineering default",
+                "Right-to-left hip joint line against horizontal, + when the left is higher.",
+                ("left_hip", "right_hip")),
+    MeasureSpec("hip_height_diff_cm", "cm", FRONTAL, (-1, 1), (-2, 2),
+                "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
+                "Height of the left hip joint minus the right.", ("left_hip", "right_hip")),
+    MeasureSpec("head_tilt_deg", "deg", FRONTAL, (-3, 3), (-5, 5), "engineering default (Ferreira 2011: 88 % tilt)",
+                "Right-to-left ear line against horizontal, + when the left ear is higher.",
+                ("left_ear", "right_ear")),
+    MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL, (-2, 2), (-4, 4), "engineering default",
+                "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left.",
+                ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
+    MeasureSpec("trunk_lateral_shift_cm", "cm", FRONTAL, (-2, 2), (-3, 3),
+                "coronal imbalance > 2 cm (C7-CSVL analogue)",
+                "Sideways offset of the shoulder midpoint from the hip midpoint, + toward the left.",
+                ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
+    MeasureSpec("knee_valgus_left_deg", "deg", FRONTAL, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
+                "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
+                ("left_hip", "left_knee", "left_ankle")),
+    MeasureSpec("knee_valgus_right_deg", "deg", FRONTAL, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
+                "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
+                ("right_hip", "right_knee", "right_ankle")),
+)}
+# In a photo turned 30-60 deg, horizontal distances shrink with the cosine of the turn; only
+# vertical height differences keep their meaning.
+VALID_WHEN_OBLIQUE = ("shoulder_height_diff_cm", "hip_height_diff_cm")
+MIN_VISIBILITY = 0.5
+ASSUMED_HEIGHT_CONFIDENCE = 0.8
+
+
+def status_of(value: float, spec: MeasureSpec) -> str:
+    """normal inside ``spec.normal``, borderline inside ``spec.borderline``, deviation beyond."""
+    def inside(bounds):
+        low, high = bounds
+        return (low is None or value >= low) and (high is None or value <= high)
+    return "normal" if inside(spec.normal) else "borderline" if inside(spec.borderline) else "deviation"
+
+
+# --- side view --------------------------------------------------------------------------------
+
+def craniovertebral_angle_deg(c7: np.ndarray, tragus: np.ndarray, anterior_sign: int) -> float:
+    """Craniovertebral angle in degrees: the line C7 -> tragus above horizontal.
+
+    Smaller = head further forward. Normal >= 50 deg (Lau 2009: 50.6 +- 2.1 without neck pain,
+    43.9 +- 3.6 with); < 45.5 deg moderate-severe forward head (Mostafaee 2024); MDC ~5 deg.
+    Points are pixels (x right, y down); ``anterior_sign`` +1 when the subject faces image-right.
+    """
+    forward = (tragus[0] - c7[0]) * anterior_sign
+    return float(np.degrees(np.arctan2(c7[1] - tragus[1], forward)))
+
+
+def horizontal_offset_cm(first: np.ndarray, second: np.ndarray, anterior_sign: int, cm_per_px: float) -> float:
+    """How far (cm) ``first`` sits ahead of ``second`` horizontally; negative = behind.
+
+    Used for ear ahead of shoulder (> 5 cm forward head, engineering default) and knee ahead of
+    ankle (negative = hyperextended knee).
+    """
+    return float((first[0] - second[0]) * anterior_sign * cm_per_px)
+
+
+def offset_from_line_cm(point: np.ndarray, line_low: np.ndarray, line_high: np.ndarray, anterior_sign: int,
+                        cm_per_px: float) -> float:
+    """Horizontal distance (cm) of ``point`` ahead of the line through ``line_low`` and ``line_high``.
+
+    With ankle and hip joint, extended up to the shoulder's height: the plumb line of a lateral
+    posture photo; a shoulder ahead of it means rounded shoulders or a swayed trunk.
+    """
+    dy = line_high[1] - line_low[1]
+    line_x = line_low[0] + (line_high[0] - line_low[0]) * (point[1] - line_low[1]) / dy
+    return float((point[0] - line_x) * anterior_sign * cm_per_px)
+
+
+def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, toward_sign: int) -> float:
+    """Angle (deg) of the line ``lower`` -> ``upper`` from vertical, + toward ``toward_sign`` (image x).
+
+    Trunk lean: hip -> shoulder, + forward (normal within +-5 deg, engineering default). Trunk
+    lateral lean: hip midpoint -> shoulder midpoint, + toward the subject's left (+-2 deg).
+    """
+    return float(np.degrees(np.arctan2((upper[0] - lower[0]) * toward_sign, lower[1] - upper[1])))
+
+
+# --- front or back view -----------------------------------------------------------------------
+
+def frontal_tilt_deg(left: np.ndarray, right: np.ndarray, left_sign: int) -> float:
+    """Tilt (deg) of the right -> left line against horizontal, + when the subject's left is higher.
+
+    Shoulders: >= 2 deg notable (engineering default; >= 68 % of young adults show some tilt,
+    Ferreira 2011). Hips: pelvic obliquity. Ears: head tilt (>= 3 deg notable). ``left_sign`` is
+    +1 when the subject's left is on image right (front view), -1 (back view).
+    """
+    across = (left[0] - right[0]) * left_sign
+    return float(np.degrees(np.arctan2(right[1] - left[1], across)))
+
+
+def height_difference_cm(left: np.ndarray, right: np.ndarray, cm_per_px: float) -> float:
+    """Height (cm) of the left point minus the right one (shoulders >= 1.5 cm, hips > 1 cm notable)."""
+    return float((right[1] - left[1]) * cm_per_px)
+
+
+def lateral_shift_cm(lower: np.ndarray, upper: np.ndarray, left_sign: int, cm_per_px: float) -> float:
+    """Sideways offset (cm) of ``upper`` from ``lower``, + toward the subject's left (> 2 cm notable)."""
+    return float((upper[0] - lower[0]) * left_sign * cm_per_px)
+
+
+def knee_valgus_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial_sign: int) -> float:
+    """Frontal plane projection angle (deg) between thigh and shank, + valgus (knee medial).
+
+    0 = straight hip-knee-ankle line. Standing values sit near 0; the 2D method's SEM is ~3 deg
+    and a real change needs > 7.5-9 deg (Munro 2012). ``medial_sign`` is the image-x direction
+    of the body's midline from this leg.
+    """
+    thigh, shank = knee - hip, ankle - knee
+    cosine = np.dot(thigh, shank) / (np.linalg.norm(thigh) * np.linalg.norm(shank))
+    angle = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
+    return float(angle if (knee[0] - line_x) * medial_sign >= 0 else -angle)
+
+
+# --- one photo --------------------------------------------------------------------------------
+
+def _mid(body, name: str) -> np.ndarray:
+    return (body.points[f"left_{name}"] + body.points[f"right_{name}"]) / 2.0
+
+
+VALUE_OF = {
+    "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
+    "ear_ahead_of_shoulder_cm": lambda b: horizontal_offset_cm(
+        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px),
+    "shoulder_ahead_of_plumb_cm": lambda b: offset_from_line_cm(
+        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px),
+    "trunk_lean_deg": lambda b: lean_from_vertical_deg(b.points["hip"], b.points["shoulder"], b.anterior_sign),
+    "knee_ahead_of_ankle_cm": lambda b: horizontal_offset_cm(
+        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px),
+    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(
+        b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
+    "shoulder_height_diff_cm": lambda b: height_difference_cm(
+        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px),
+    "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
+    "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
+    "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
+    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign),
+    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign,
+                                                         b.cm_per_px),
+    # The body's midline is toward the subject's right from the left leg, and vice versa.
+    "knee_valgus_left_deg": lambda b: knee_valgus_deg(
+        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign),
+    "knee_valgus_right_deg": lambda b: knee_valgus_deg(
+        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign),
+}
+
+
+def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimate: bool = False) -> Measurement:
+    """A :class:`Measurement` of ``value`` judged against ``spec``."""
+    return Measurement(spec.key, value, spec.unit, float(np.clip(confidence, 0.0, 1.0)), spec.normal,
+                       status_of(value, spec), spec.source, spec.definition, estimate)
+
+
+def measure_body(body, oblique_turn_deg: float | None = None,
+                 pelvic_tilt: tuple[float, float] | None = None) -> tuple[dict[str, Measurement], dict[str, str]]:
+    """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
+
+    Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
+    or that an oblique photo distorts, is not assessed, with the reason; never guessed.
+    ``pelvic_tilt`` is the (value deg, confidence) estimate from :mod:`posture.pelvis`, if any.
+    """
+    measured: dict[str, Measurement] = {}
+    skipped: dict[str, str] = {}
+    scale_confidence = 1.0 if body.height_source == "given" else ASSUMED_HEIGHT_CONFIDENCE
+    for key, spec in SPECS.items():
+        if body.view not in spec.views:
+            continue
+        if oblique_turn_deg is not None and key not in VALID_WHEN_OBLIQUE:
+            skipped[key] = f"the body is turned about {oblique_turn_deg:.0f} deg; this measure needs a straight view"
+            continue
+        weakest = min(spec.points, key=lambda name: body.visibility[name])
+        if body.visibility[weakest] < MIN_VISIBILITY:
+            skipped[key] = (f"the {weakest.replace('_', ' ')} is not visible enough "
+                            f"(visibility {body.visibility[weakest]:.2f})")
+            continue
+        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0)
+        if key == "pelvic_tilt_deg":
+            if pelvic_tilt is None:
+                skipped[key] = "the body outline around the pelvis could not be read"
+                continue
+            value, estimate_confidence = pelvic_tilt
+            measured[key] = make_measurement(spec, value, confidence * estimate_confidence, estimate=True)
+            continue
+        if "c7" in spec.points and body.notes.get("c7") != "mask":
+            confidence *= 0.6
+        measured[key] = make_measurement(spec, VALUE_OF[key](body), confidence,
+                                         estimate=spec.unit == "cm" and body.height_source != "given")
+    return measured, skipped

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.errors import PostureError
-from posture.imaging import decode_image
+from posture.imaging import Photo, decode_image
 from posture.landmarks import DEFAULT_MODEL, LANDMARK_NAMES, Pose, detect_people
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
@@ -37,8 +37,9 @@ class PhotoAnalysis:
 
     ``view`` is the subject's side facing the camera: front, back, left or right profile.
     ``landmarks_px`` maps MediaPipe landmark names to (x px, y px, visibility 0-1) in the
-    upright full-resolution image. ``height_source`` is "given" or "assumed". ``pose`` and
-    ``body`` keep the raw and clinical points for drawing; they are not part of the JSON.
+    upright full-resolution image. ``height_source`` is "given" or "assumed". ``photo``,
+    ``pose`` and ``body`` keep the decoded image and the raw and clinical points for drawing;
+    they are not part of the JSON.
     """
 
     image: str
@@ -54,6 +55,7 @@ class PhotoAnalysis:
     landmarks_px: Mapping[str, tuple[float, float, float]] = field(default_factory=dict)
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     view_estimate: ViewEstimate | None = None
+    photo: Photo | None = field(default=None, repr=False, compare=False)
     pose: Pose | None = field(default=None, repr=False, compare=False)
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
 
@@ -121,5 +123,5 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     return PhotoAnalysis(
         image_name, True, None, view_estimate.view, view_estimate.confidence, body.height_cm,
         body.height_source, tuple(warnings), measurements, not_assessed, landmarks, timings,
-        view_estimate, subject, body,
+        view_estimate, photo, subject, body,
     )

@@ -7,6 +7,9 @@ can be told apart from the subject; the caller decides what to do with them.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -84,6 +87,24 @@ def model_path(model: str) -> Path:
     return MODELS_DIR / f"pose_landmarker_{model}.task"
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Silence the C++ chatter (absl/TFLite logs) that MediaPipe writes to file descriptor 2.
+
+    It would garble the CLI's output and cannot be turned off by a setting; Python's own
+    ``sys.stderr`` is flushed first so nothing of ours is lost.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class _Landmarker:
     """A landmarker and the lock that serialises calls to it (MediaPipe graphs are not re-entrant)."""
 
@@ -94,7 +115,8 @@ class _Landmarker:
             num_poses=MAX_PEOPLE,
             output_segmentation_masks=True,
         )
-        self.landmarker = PoseLandmarker.create_from_options(options)
+        with _native_stderr_silenced():
+            self.landmarker = PoseLandmarker.create_from_options(options)
         self.lock = threading.Lock()
 
 
@@ -108,7 +130,8 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
     """Every person MediaPipe finds in ``photo``, the most prominent first."""
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(photo.rgb))
     runner = get_landmarker(model)
-    with runner.lock:
+    # The first detection of a person logs a harmless projection warning; errors still raise.
+    with runner.lock, _native_stderr_silenced():
         result = runner.landmarker.detect(image)
     width, height = photo.original_size
     poses = []

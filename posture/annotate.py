@@ -1,0 +1,220 @@
+"""Drawing of an analysed photo: landmarks, plumb line and each measure where it was measured.
+
+Kept apart from the computation: :func:`overlay_shapes` turns a :class:`PhotoAnalysis` into
+plain shapes (lines, points, labels) in full-resolution pixels, one layer each; :func:`draw`
+renders chosen layers on the photo. Colours follow each measure's status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from posture.analysis import PhotoAnalysis
+from posture.landmarks import INDEX
+
+LAYERS = ("skeleton", "plumb", "measures", "labels")
+STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}
+SKELETON_RGB = (80, 160, 255)
+PLUMB_RGB = (250, 250, 250)
+SKELETON = (
+    ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"), ("left_hip", "right_hip"), ("left_hip", "left_knee"),
+    ("left_knee", "left_ankle"), ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"), ("right_ankle", "right_heel"),
+    ("right_heel", "right_foot_index"), ("left_ear", "left_eye"), ("right_ear", "right_eye"),
+    ("left_eye", "nose"), ("right_eye", "nose"),
+)
+SHORT_NAMES = {
+    "craniovertebral_angle_deg": "CVA", "ear_ahead_of_shoulder_cm": "ear ahead",
+    "shoulder_ahead_of_plumb_cm": "shoulder vs plumb", "trunk_lean_deg": "trunk lean",
+    "pelvic_tilt_deg": "pelvic tilt (est.)", "knee_ahead_of_ankle_cm": "knee ahead",
+    "shoulder_tilt_deg": "shoulders", "pelvic_obliquity_deg": "pelvis", "head_tilt_deg": "head",
+    "trunk_lateral_lean_deg": "trunk", "knee_valgus_left_deg": "L knee", "knee_valgus_right_deg": "R knee",
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One drawable thing in full-resolution pixels: a polyline (2+ points), a dot (1 point), or a
+    label (1 point and ``text``)."""
+
+    layer: str
+    points: tuple[tuple[float, float], ...]
+    rgb: tuple[int, int, int]
+    text: str = ""
+    dashed: bool = False
+
+
+def _xy(point: np.ndarray) -> tuple[float, float]:
+    return float(point[0]), float(point[1])
+
+
+def _label(measure, position: np.ndarray) -> Shape:
+    """A label for ``measure`` tied to the point where it was measured (placed beside the body when drawn)."""
+    unit = "deg" if measure.unit == "deg" else "cm"
+    text = f"{SHORT_NAMES.get(measure.key, measure.key)} {measure.value:+.1f} {unit}"
+    if measure.key == "craniovertebral_angle_deg":
+        text = f"CVA {measure.value:.1f} deg"
+    return Shape("labels", (_xy(position),), STATUS_RGB[measure.status], text)
+
+
+def _place_labels(labels: list[Shape], body_box: tuple[float, float, float, float], image_width: int,
+                  text_width, line_height: float) -> list[tuple[Shape, tuple[float, float], bool]]:
+    """(label, text origin, right-aligned) for each label, in a column beside the body, never overlapping.
+
+    The column goes on the side with more room; labels keep the height of their point where
+    possible and are pushed down just enough to clear the previous one.
+    """
+    x0, _, x1, _ = body_box
+    on_right = image_width - x1 >= x0
+    placed, next_free_y = [], -np.inf
+    for label in sorted(labels, key=lambda shape: shape.points[0][1]):
+        y = max(label.points[0][1], next_free_y)
+        next_free_y = y + line_height
+        x = x1 + line_height if on_right else x0 - line_height - text_width(label.text)
+        placed.append((label, (float(np.clip(x, 2.0, image_width - text_width(label.text) - 2)), y), not on_right))
+    return placed
+
+
+def _side_shapes(analysis: PhotoAnalysis) -> list[Shape]:
+    body, shapes = analysis.body, []
+    p, forward, scale = body.points, body.anterior_sign, body.cm_per_px
+    top_y = min(p["ear"][1], p["c7"][1]) - 15 / scale
+    shapes.append(Shape("plumb", (_xy(p["ankle"]), (p["ankle"][0], top_y)), PLUMB_RGB, dashed=True))
+    reach = 12 / scale
+    for key, measure in analysis.measurements.items():
+        rgb = STATUS_RGB[measure.status]
+        if key == "craniovertebral_angle_deg":
+            shapes.append(Shape("measures", (_xy(p["c7"]), _xy(p["ear"])), rgb))
+            horizontal = (p["c7"][0] + forward * reach, p["c7"][1])
+            shapes.append(Shape("measures", (_xy(p["c7"]), horizontal), rgb, dashed=True))
+            shapes.append(_label(measure, p["ear"] + [forward * 2 / scale, -3 / scale]))
+        elif key == "ear_ahead_of_shoulder_cm":
+            shapes.append(Shape("measures", (_xy(p["shoulder"]), (p["shoulder"][0], p["ear"][1])), rgb, dashed=True))
+            shapes.append(Shape("measures", ((p["shoulder"][0], p["ear"][1]), _xy(p["ear"])), rgb))
+            shapes.append(_label(measure, p["ear"] + [forward * 2 / scale, 4 / scale]))
+        elif key == "shoulder_ahead_of_plumb_cm":
+            ankle, hip, shoulder = p["ankle"], p["hip"], p["shoulder"]
+            line_x = ankle[0] + (hip[0] - ankle[0]) * (shoulder[1] - ankle[1]) / (hip[1] - ankle[1])
+            shapes.append(Shape("measures", (_xy(ankle), (line_x, shoulder[1])), rgb, dashed=True))
+            shapes.append(Shape("measures", ((line_x, shoulder[1]), _xy(shoulder)), rgb))
+            shapes.append(_label(measure, shoulder + [forward * 4 / scale, 0]))
+        elif key == "trunk_lean_deg":
+            shapes.append(Shape("measures", (_xy(p["hip"]), _xy(p["shoulder"])), rgb))
+            shapes.append(Shape("measures", (_xy(p["hip"]), (p["hip"][0], p["shoulder"][1])), rgb, dashed=True))
+            shapes.append(_label(measure, (p["hip"] + p["shoulder"]) / 2 + [-forward * 14 / scale, 0]))
+        elif key == "pelvic_tilt_deg":
+            shapes.append(_label(measure, p["hip"] + [-forward * 14 / scale, 6 / scale]))
+        elif key == "knee_ahead_of_ankle_cm":
+            shapes.append(Shape("measures", ((p["ankle"][0], p["knee"][1]), _xy(p["knee"])), rgb))
+            shapes.append(_label(measure, p["knee"] + [forward * 4 / scale, 0]))
+    return shapes
+
+
+def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
+    body, shapes = analysis.body, []
+    p, scale = body.points, body.cm_per_px
+    ankles = (p["left_ankle"] + p["right_ankle"]) / 2
+    top_y = min(p["left_ear"][1], p["right_ear"][1]) - 20 / scale
+    shapes.append(Shape("plumb", (_xy(ankles), (ankles[0], top_y)), PLUMB_RGB, dashed=True))
+    pairs = {"shoulder_tilt_deg": "shoulder", "pelvic_obliquity_deg": "hip", "head_tilt_deg": "ear"}
+    for key, measure in analysis.measurements.items():
+        rgb = STATUS_RGB[measure.status]
+        if key in pairs:
+            left, right = p[f"left_{pairs[key]}"], p[f"right_{pairs[key]}"]
+            outer = max(left[0], right[0]) + 6 / scale
+            shapes.append(Shape("measures", (_xy(left), _xy(right)), rgb))
+            lowest = left if left[1] > right[1] else right
+            shapes.append(Shape("measures", ((min(left[0], right[0]), lowest[1]), (outer, lowest[1])), rgb,
+                                dashed=True))
+            shapes.append(_label(measure, np.array([outer + 2 / scale, lowest[1]])))
+        elif key == "trunk_lateral_lean_deg":
+            hips = (p["left_hip"] + p["right_hip"]) / 2
+            shoulders = (p["left_shoulder"] + p["right_shoulder"]) / 2
+            shapes.append(Shape("measures", (_xy(hips), _xy(shoulders)), rgb))
+            shapes.append(_label(measure, (hips + shoulders) / 2 + [3 / scale, 0]))
+        elif key.startswith("knee_valgus_"):
+            side = "left" if "left" in key else "right"
+            leg = (p[f"{side}_hip"], p[f"{side}_knee"], p[f"{side}_ankle"])
+            shapes.append(Shape("measures", tuple(_xy(point) for point in leg), rgb))
+            shapes.append(_label(measure, p[f"{side}_knee"] + [3 / scale, 0]))
+    return shapes
+
+
+def overlay_shapes(analysis: PhotoAnalysis) -> list[Shape]:
+    """Everything to draw for an analysed photo (nothing for a failed one)."""
+    if not analysis.ok or analysis.pose is None:
+        return []
+    pose = analysis.pose
+    shapes = [Shape("skeleton", (_xy(pose.xy_px[INDEX[a]]), _xy(pose.xy_px[INDEX[b]])), SKELETON_RGB)
+              for a, b in SKELETON if min(pose.vis(a), pose.vis(b)) >= 0.5]
+    shapes += [Shape("skeleton", (_xy(point),), SKELETON_RGB) for point, v in zip(pose.xy_px, pose.visibility,
+                                                                                   strict=True) if v >= 0.5]
+    shapes += _side_shapes(analysis) if analysis.body.anterior_sign else _frontal_shapes(analysis)
+    return shapes
+
+
+def _dashed(image, start, end, rgb, thickness, dash_px):
+    start, end = np.array(start, float), np.array(end, float)
+    length = np.linalg.norm(end - start)
+    for offset in np.arange(0, length, 2 * dash_px):
+        a = start + (end - start) * offset / length
+        b = start + (end - start) * min(offset + dash_px, length) / length
+        cv2.line(image, tuple(np.round(a).astype(int)), tuple(np.round(b).astype(int)), rgb, thickness, cv2.LINE_AA)
+
+
+def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None) -> np.ndarray:
+    """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``."""
+    image = analysis.photo.rgb
+    scale = analysis.photo.scale
+    if max_side_px and max(image.shape[:2]) > max_side_px:
+        factor = max_side_px / max(image.shape[:2])
+        image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        scale *= factor
+    canvas = np.ascontiguousarray(image).copy()
+    size = max(canvas.shape[:2])
+    thickness = max(1, round(size / 500))
+    font_scale = size / 1600
+    shapes = [shape for shape in overlay_shapes(analysis) if shape.layer in layers]
+    for shape in shapes:
+        points = [(x * scale, y * scale) for x, y in shape.points]
+        if shape.text:
+            continue
+        if len(points) == 1:
+            cv2.circle(canvas, tuple(np.round(points[0]).astype(int)), thickness + 1, shape.rgb, -1, cv2.LINE_AA)
+        else:
+            for a, b in zip(points, points[1:], strict=False):
+                if shape.dashed:
+                    _dashed(canvas, a, b, shape.rgb, thickness, 4 * thickness + 4)
+                else:
+                    cv2.line(canvas, tuple(np.round(a).astype(int)), tuple(np.round(b).astype(int)), shape.rgb,
+                             thickness + 1, cv2.LINE_AA)
+    labels = [Shape(s.layer, tuple((x * scale, y * scale) for x, y in s.points), s.rgb, s.text)
+              for s in shapes if s.text]
+    if labels:
+        def text_width(text: str) -> float:
+            return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness)[0][0]
+        x0, y0, x1, y1 = (v * scale for v in analysis.pose.bbox_px)
+        line_height = 34 * font_scale + 6
+        for label, (x, y), _ in _place_labels(labels, (x0, y0, x1, y1), canvas.shape[1], text_width, line_height):
+            anchor = tuple(np.round(label.points[0]).astype(int))
+            origin = (int(round(x)), int(round(y)))
+            end = (origin[0] + (int(text_width(label.text)) if x < anchor[0] else 0), origin[1] - int(line_height / 3))
+            cv2.line(canvas, anchor, end, label.rgb, max(1, thickness // 2), cv2.LINE_AA)
+            cv2.putText(canvas, label.text, origin, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), thickness + 2,
+                        cv2.LINE_AA)
+            cv2.putText(canvas, label.text, origin, cv2.FONT_HERSHEY_SIMPLEX, font_scale, label.rgb, thickness,
+                        cv2.LINE_AA)
+    return canvas
+
+
+def encode_jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:
+    """JPEG bytes of an RGB image."""
+    ok, buffer = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return buffer.tobytes()

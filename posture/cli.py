@@ -1,0 +1,153 @@
+"""The ``posture`` command: analyse photos or folders of photos from the shell.
+
+``posture analyze PHOTO_OR_FOLDER... [--view auto|front|back|left|right] [--height-cm CM]
+[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N]``
+
+Exit status: 0 when every photo was analysed, 1 when some were refused with a clean error
+(the reason is in the output), 2 for usage errors (bad option, missing path, no photo found).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line: reported on stderr with exit status 2."""
+
+
+def collect_photos(paths: list[str]) -> list[Path]:
+    """Photos in command-line order; a folder contributes its image files, sorted by name."""
+    photos = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            if not found:
+                raise UsageError(f"no photos ({', '.join(sorted(IMAGE_SUFFIXES))}) in folder {path}")
+            photos += found
+        elif path.is_file():
+            photos.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return photos
+
+
+def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None):
+    """Analyse one photo (in a worker process or inline); write its overlay if asked.
+
+    Returns the analysis without its image and pose arrays, which are large and only needed
+    for drawing, done here.
+    """
+    from posture.analysis import analyze_photo
+    from posture.annotate import draw, encode_jpeg
+
+    result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
+    if annotate_dir is not None and result.ok:
+        (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
+    return dataclasses.replace(result, photo=None, pose=None)
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled = total, 0, enabled
+
+    def step(self, name: str) -> None:
+        self.done += 1
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {name[:40]:<40}",
+                  end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
+
+
+def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
+              workers: int, progress: Progress) -> list:
+    """Analyses in input order; with ``workers`` > 1 in that many processes (one landmarker each)."""
+    if workers <= 1 or len(photos) == 1:
+        results = []
+        for path in photos:
+            results.append(analyze_one(path, view, height_cm, model, annotate_dir))
+            progress.step(path.name)
+        return results
+    # fork shares the already-imported libraries; each worker builds its own landmarker on first use.
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(analyze_one, path, view, height_cm, model, annotate_dir) for path in photos]
+        results = []
+        for path, future in zip(photos, futures, strict=True):
+            results.append(future.result())
+            progress.step(path.name)
+        return results
+
+
+def format_text(result) -> str:
+    """A person-readable summary of one analysis."""
+    if not result.ok:
+        return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
+    lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
+             f"height {result.height_cm:.0f} cm ({result.height_source})"]
+    for warning in result.warnings:
+        lines.append(f"  ! {warning.message}")
+    for key, m in result.measurements.items():
+        low, high = m.normal_range
+        normal = f"{'' if low is None else low}..{'' if high is None else high}"
+        lines.append(f"  {key:<28} {m.value:>7.1f} {m.unit:<3}  normal {normal:<11} {m.status:<10} "
+                     f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}")
+    for key, reason in result.not_assessed.items():
+        lines.append(f"  {key:<28} not assessed: {reason}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="posture", description="Measure standing posture from photos.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="analyse photos or folders of photos")
+    analyze.add_argument("paths", nargs="+", metavar="PHOTO_OR_FOLDER")
+    analyze.add_argument("--view", default="auto", choices=["auto", "front", "back", "left", "right"])
+    analyze.add_argument("--height-cm", type=float, help="the person's height in centimetres (50-250)")
+    analyze.add_argument("--model", default="heavy", choices=["lite", "full", "heavy"])
+    analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
+    analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write annotated photos to DIR")
+    analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (processes)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.height_cm is not None and not 50 <= args.height_cm <= 250:
+            raise UsageError(f"--height-cm {args.height_cm} is outside 50-250 cm")
+        if args.workers < 1:
+            raise UsageError("--workers must be at least 1")
+        photos = collect_photos(args.paths)
+        if args.annotate is not None:
+            args.annotate.mkdir(parents=True, exist_ok=True)
+    except (UsageError, OSError) as error:
+        print(f"posture: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    show_progress = any(Path(p).is_dir() for p in args.paths) and len(photos) > 1
+    workers = min(args.workers, os.cpu_count() or 1, len(photos))
+    results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
+                        Progress(len(photos), show_progress))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_text(r) for r in results))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_SOME_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

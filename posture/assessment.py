@@ -3,7 +3,8 @@
 Several photos of one person combine here and nowhere earlier. The scoring rules:
 
 * every catalog sign reads one measure; past its threshold it contributes
-  ``weight x confidence x strength`` (strength 0.5 at the threshold, 1 at the strong threshold);
+  ``weight x confidence x strength`` (strength ``partial_strength`` past the threshold, 1 at or past
+  the strong threshold);
 * signs of one group (one posture feature measured two ways) count once, by their strongest member;
 * groups combine like independent evidence: ``photo = 1 - prod(1 - contribution)``;
 * habit answers add at most ``habit_max``: ``score = 100 x (1 - (1 - photo) x (1 - habit_max x habit))``;
@@ -46,6 +47,7 @@ from posture.catalog import (
 )
 from posture.measures import SPECS, Measurement, status_of
 from posture.questionnaire import (
+    Answers,
     AnswersLike,
     answered_habits,
     as_answers,
@@ -282,9 +284,9 @@ def assess(
     readings = _readings(by_view)
     reasons = _not_assessed_reasons(usable, by_view)
     habits = habit_weights(given_answers, catalog)
+    present_views = {photo.view for photo in usable}
     findings = [
-        _score_imbalance(imbalance, readings, reasons, set(by_view) | {p.view for p in usable},
-                         habits[imbalance.id], catalog)
+        _score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog)
         for imbalance in catalog.imbalances
     ]
     findings = _add_lookalike_notes(findings, habits, answered_habits(given_answers, catalog), catalog)
@@ -302,17 +304,20 @@ def assess(
         plan=plan,
         advice=catalog.red_flag_advice if flags else (stage.advice if stage else ""),
         disclaimer=catalog.disclaimer,
-        notes=_notes(usable, given_answers),
+        notes=_notes(usable, given_answers, catalog),
     )
 
 
-def _notes(usable: Sequence[PhotoAnalysis], answers) -> tuple[str, ...]:
+def _notes(usable: Sequence[PhotoAnalysis], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
+    """What the assessment could not check, in plain words."""
     notes = []
     if not usable:
         notes.append("No photo could be measured, so no posture sign was assessed.")
     if not len(answers):
         notes.append("The questionnaire was not answered: warning signs and the progression stage were not "
                      "checked, and imbalances that look alike in photos could not be ranked.")
+    elif not any(question.id in answers for question in catalog.questions_in("red_flag")):
+        notes.append("The warning-sign questions were not answered: the plan assumes none of them applies.")
     return tuple(notes)
 
 
@@ -347,6 +352,7 @@ def combine_measurements(measurements: Sequence[Measurement]) -> Measurement:
 
 
 def _status(key: str, value: float, measurements: Sequence[Measurement]) -> str:
+    """The status of a combined value: judged by the engine's spec when there is one."""
     if key in SPECS:
         return status_of(value, SPECS[key])
     statuses = {m.status for m in measurements}
@@ -433,7 +439,7 @@ def _score_imbalance(
         if reading is None or not set(reading.views) & set(sign.views):
             unread.append(sign)
             continue
-        strength = sign.strength(reading.value, rules.strength_at_threshold)
+        strength = sign.strength(reading.value, rules.partial_strength)
         contribution = sign.weight * reading.confidence * strength
         group_best[sign.group] = max(group_best.get(sign.group, 0.0), contribution)
         if strength > 0:
@@ -454,7 +460,7 @@ def _score_imbalance(
         coverage=_coverage(imbalance.signs, unread),
         evidence=tuple(sorted(evidence, key=lambda item: -item.contribution)),
         checked=tuple(checked),
-        not_assessed=MappingProxyType(_unread_reasons(unread, reasons)),
+        not_assessed=MappingProxyType(_unread_reasons(unread, reasons, present_views)),
         missing_views=missing,
         missing_views_note=missing_note,
         explanation=imbalance.summary,
@@ -465,8 +471,24 @@ def _score_imbalance(
     )
 
 
-def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str]) -> dict[str, str]:
-    return {sign.measure: reasons[sign.measure] for sign in unread if sign.measure in reasons}
+def _unread_reasons(
+    unread: Sequence[Sign], reasons: Mapping[str, str], present_views: set[str]
+) -> dict[str, str]:
+    """Why each unread sign's measure is missing, when the photos it needs were there."""
+    explained = {}
+    for sign in unread:
+        if sign.measure in reasons:
+            explained[sign.measure] = reasons[sign.measure]
+        elif not _views_missing_for(sign, present_views):
+            explained[sign.measure] = "not measured on the photos given"
+    return explained
+
+
+def _views_missing_for(sign: Sign, present_views: set[str]) -> tuple[str, ...]:
+    """The views a sign still needs: any one of its views, or both profiles for a profile difference."""
+    if needs_both_profiles(sign.measure):
+        return tuple(view for view in SIDE_VIEWS if view not in present_views)
+    return () if set(sign.views) & present_views else sign.views
 
 
 def _sign_evidence(sign: Sign, reading: _Reading, strength: float, contribution: float) -> SignEvidence:
@@ -498,15 +520,9 @@ def missing_views(unread: Sequence[Sign], present_views: set[str]) -> tuple[tupl
     """
     requests: dict[tuple[tuple[str, ...], bool], list[str]] = {}
     for sign in unread:
-        both = needs_both_profiles(sign.measure)
-        if both:
-            missing = tuple(view for view in SIDE_VIEWS if view not in present_views)
-        elif not set(sign.views) & present_views:
-            missing = sign.views
-        else:
-            continue
+        missing = _views_missing_for(sign, present_views)
         if missing:
-            labels = requests.setdefault((missing, both), [])
+            labels = requests.setdefault((missing, needs_both_profiles(sign.measure)), [])
             if sign.label not in labels:
                 labels.append(sign.label)
     views = {view for (missing, _), _labels in requests.items() for view in missing}
@@ -543,12 +559,12 @@ def _add_lookalike_notes(
         lookalikes = catalog.lookalikes_of(finding.imbalance)
         separated = habits_answered and len({habits[i] for i in (finding.imbalance, *lookalikes)}) > 1
         if lookalikes and not separated and finding.likelihood in ("possible", "likely"):
-            names = _join([catalog.imbalance(other).name.lower() for other in lookalikes])
+            names = " or ".join(f"'{catalog.imbalance(other).name}'" for other in lookalikes)
             signs = catalog.imbalance(finding.imbalance).signs
-            labels = _join(list(dict.fromkeys(sign.label for sign in signs)))
+            labels = ", ".join(dict.fromkeys(sign.label for sign in signs))
             finding = replace(finding, note=(
-                f"Photos alone cannot tell this apart from {names}: all of them show as {labels}. "
-                "The training-habits questions would rank them."
+                f"Photos alone cannot tell this pattern apart from {names}: they are read from the same "
+                f"photo signs ({labels}). The training-habits questions would rank them."
             ))
         noted.append(finding)
     return noted
@@ -564,7 +580,8 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
 
     Within each block, candidates are taken round by round (every finding's first exercise before
     anyone's second), likely findings before possible ones and shared exercises before single-use
-    ones. The jump-rope progression is always in and reserved first.
+    ones, until the block, the exercise count or the minutes are used up. The jump-rope progression
+    is always in and reserved first.
     """
     selected = [f for f in findings if f.likelihood in ("likely", "possible")]
     selected.sort(key=lambda f: (f.likelihood != "likely", -f.score))
@@ -574,11 +591,14 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
     chosen["cross_train"].append(rope)
     minutes, count, deferred = rope.minutes, 1, []
     for block in BLOCKS:
+        room = True
         for exercise, serves in _ranked_candidates(block, selected, catalog):
             item = _plan_item(exercise, serves)
-            fits = (len(chosen[block]) < rules.per_block[block] and count < rules.max_exercises
-                    and minutes + exercise.minutes <= rules.max_minutes)
-            if fits:
+            # Once one does not fit, the block is closed: a short, low-priority exercise must not
+            # slip in ahead of a more important one that was a little too long.
+            room = room and (len(chosen[block]) < rules.per_block[block] and count < rules.max_exercises
+                             and minutes + exercise.minutes <= rules.max_minutes)
+            if room:
                 chosen[block].append(item)
                 minutes, count = minutes + exercise.minutes, count + 1
             else:

@@ -93,18 +93,20 @@ class Sign:
     source: str
     why: str
 
-    def strength(self, value: float, strength_at_threshold: float) -> float:
-        """0 inside the threshold; ``strength_at_threshold`` just past it, rising to 1 at the strong one."""
-        if self.direction == "below":
-            excess, span = self.threshold - value, self.threshold - self.strong_threshold
-        elif self.direction == "above":
-            excess, span = value - self.threshold, self.strong_threshold - self.threshold
+    def strength(self, value: float, partial_strength: float) -> float:
+        """0 up to the threshold, ``partial_strength`` past it, 1 at or past the strong threshold.
+
+        A step rather than a ramp: between the two thresholds a sign only ever counts as "possible"
+        evidence, so one sign alone cannot make a finding likely before it clearly passes the strong one.
+        """
+        if self.direction == "below":  # flip so that "further out" is always "larger"
+            value, threshold, strong = -value, -self.threshold, -self.strong_threshold
         else:
-            excess, span = abs(value) - self.threshold, self.strong_threshold - self.threshold
-        if excess <= 0:
-            return 0.0
-        ramp = min(1.0, excess / span)
-        return strength_at_threshold + (1.0 - strength_at_threshold) * ramp
+            value = abs(value) if self.direction == "abs_above" else value
+            threshold, strong = self.threshold, self.strong_threshold
+        if value >= strong:
+            return 1.0
+        return partial_strength if value > threshold else 0.0
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,7 @@ class LikelihoodCutoffs:
 class ScoringRules:
     """How signs and habits turn into scores; ``photo_lookalikes`` are groups photos cannot tell apart."""
 
-    strength_at_threshold: float
+    partial_strength: float
     habit_max: float
     photo_lookalikes: tuple[tuple[str, ...], ...]
     why: str
@@ -762,11 +764,11 @@ def _parse_scoring(table: _Table, imbalance_ids: set[str]) -> ScoringRules:
                 raise table.error(f"unknown imbalance '{member}'", where)
         lookalikes.append(tuple(group))
     rules = ScoringRules(
-        strength_at_threshold=table.number("strength_at_threshold"), habit_max=table.number("habit_max"),
+        partial_strength=table.number("partial_strength"), habit_max=table.number("habit_max"),
         photo_lookalikes=tuple(lookalikes), why=table.text("why"),
     )
-    if not 0 < rules.strength_at_threshold <= 1:
-        raise table.error("must be above 0 and at most 1", "strength_at_threshold")
+    if not 0 < rules.partial_strength < 1:
+        raise table.error("must be above 0 and below 1", "partial_strength")
     if not 0 <= rules.habit_max < 1:
         raise table.error("must be from 0 to below 1", "habit_max")
     table.finish()

@@ -81,8 +81,14 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
             results.append(analyze_one(path, view, height_cm, model, annotate_dir))
             progress.step(path.name)
         return results
-    # fork shares the already-imported libraries; each worker builds its own landmarker on first use.
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # Forking a process that already runs a MediaPipe graph deadlocks the child (its threads are
+    # not copied), so workers come from a clean fork server that has only imported the engine;
+    # each worker builds its own landmarker on first use.
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["posture.analysis", "posture.annotate"])
+    else:
+        context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(analyze_one, path, view, height_cm, model, annotate_dir) for path in photos]
         results = []

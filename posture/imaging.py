@@ -12,7 +12,8 @@ Decisions (and why):
   time. The default, :data:`DEFAULT_MAX_PIXELS` = 64 MP, admits every ordinary camera: 12-50 MP phone
   photos (8160 x 6120 = 49.9 MP is the largest common "50 MP mode") and 61 MP full-frame bodies
   (9504 x 6336 = 60.2 MP, which a round 60 MP limit would refuse). 108/200 MP phone modes are refused
-  with a message naming the size; a full decode of a 64 MP PNG already peaks near 0.5 GB.
+  with a message naming the size. Worst case at the limit (measured): a 64 MP PNG peaks at ~0.3 GB
+  (RGB) to ~0.55 GB (RGBA) with the default reduction and ~0.65-0.9 GB at full size.
   Pillow's own bomb guard (warning above ``Image.MAX_IMAGE_PIXELS`` = 89.5 MP, error above twice that)
   is left untouched for the rest of the process: its warning is silenced here because our limit is
   the authoritative one, and its error maps to ``image_too_large``. Callers raising ``max_pixels``
@@ -23,8 +24,9 @@ Decisions (and why):
   decode and never materialises the full-size buffer. The largest reduction is chosen that keeps the
   long side >= ``min_long_side_px`` (default :data:`DEFAULT_MIN_LONG_SIDE_PX` = 1280 px, which the
   lead benchmarks as lossless for landmarks). Other formats cannot decode reduced; they are decoded
-  in full and then shrunk by the same power-of-two rule with ``cv2.INTER_AREA`` (area averaging, no
-  aliasing), so later stages see the same sizes whatever the format. ``min_long_side_px=None``
+  in full and then shrunk by the same power-of-two rule with Pillow's ``Image.reduce`` (box average
+  of n x n blocks: the same as ``cv2.INTER_AREA`` for integer factors, no aliasing, done before the
+  numpy copy), so later stages see the same sizes and scales whatever the format. ``min_long_side_px=None``
   always keeps full size (the benchmark's naive baseline).
 * **Scale**: ``Photo.scale`` is exactly 1, 1/2, 1/4 or 1/8. The reduced image is ``ceil(size / n)``
   pixels (libjpeg's rule: a partial last block still yields a pixel), so ``rgb width / original
@@ -33,7 +35,7 @@ Decisions (and why):
   ``x_original = x_reduced / scale``.
 * **Orientation**: the EXIF orientation (all 8 values) is applied, so ``rgb`` and ``original_size``
   are upright. Some decoders apply it themselves -- libheif applies HEIF's ``irot``/``imir`` boxes and
-  pillow_heif then resets the EXIF tag, Pillow >= 11's TIFF loader transposes on load -- so whatever
+  pillow_heif then resets the EXIF tag; Pillow's TIFF loader (13.0 here) transposes on load -- so whatever
   orientation is *still* declared after decoding is what gets applied here, never twice.
   ``exif_orientation`` reports the value as stored in the file.
 * **Colour modes**: everything becomes contiguous ``uint8`` H x W x 3 RGB. Transparency is composited
@@ -62,7 +64,6 @@ import re
 import warnings
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import pillow_heif
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
@@ -128,9 +129,10 @@ class Photo:
     exif_orientation: int
 
 
-def decode_image(data: bytes | str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
+                 max_pixels: int = DEFAULT_MAX_PIXELS,
                  min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX) -> Photo:
-    """Decode a photo given as bytes or a file path into an upright RGB :class:`Photo`.
+    """Decode a photo given as bytes (or a bytes-like buffer) or a file path into an upright :class:`Photo`.
 
     The pixel count is checked against ``max_pixels`` on the header, before any decoding. With
     ``min_long_side_px`` set, the image is reduced by 2, 4 or 8 (the largest that keeps its long side
@@ -147,7 +149,8 @@ def decode_image(data: bytes | str | os.PathLike, *, max_pixels: int = DEFAULT_M
         raise ValueError(f"min_long_side_px must be a positive int or None, got {min_long_side_px!r}")
     raw = _read_bytes(data)
     if not raw:
-        raise PostureError("not_an_image", "The file is empty. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo.")
+        raise PostureError("not_an_image", "The file is empty. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC "
+                           "photo.")
     # Another library in the process may have switched it on; truncation must stay an error.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
@@ -157,6 +160,8 @@ def decode_image(data: bytes | str | os.PathLike, *, max_pixels: int = DEFAULT_M
         fmt = _REPORTED_FORMAT.get(image.format or "", "")
         try:
             with image:
+                if not fmt:  # only possible if a plugin outside _OPENERS claimed the file
+                    raise PostureError("not_an_image")
                 return _decode_opened(image, fmt, max_pixels, min_long_side_px)
         except PostureError:
             raise
@@ -222,20 +227,28 @@ def _decode_opened(image: Image.Image, fmt: str, max_pixels: int, min_long_side_
     declared = _declared_orientation(image)
     image.load()
     pending = _exif_orientation(image)  # what the decoder left for us to apply
-    rgb = _to_rgb8(image)
-
+    if draft_factor == 1:
+        # Trust the decoded size over the header (libheif may crop to the clean aperture).
+        width, height = image.size
+        factor = _reduction_factor(max(width, height), min_long_side_px)
+    rgb_image = _to_rgb_image(image)
+    if factor > draft_factor:
+        # Box average over n x n blocks: what cv2.INTER_AREA does for integer factors, but done in
+        # Pillow before the numpy copy, and like libjpeg it keeps a partial last block (ceil size).
+        rgb_image = rgb_image.reduce(factor // draft_factor)
     target = (math.ceil(width / factor), math.ceil(height / factor))
-    if (rgb.shape[1], rgb.shape[0]) != target:
-        if draft_factor == factor or rgb.shape[1] < target[0] or rgb.shape[0] < target[1]:
-            raise _corrupt(fmt)  # the decoder produced another size than its header promised
-        rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
-
+    if rgb_image.size != target:
+        raise _corrupt(fmt)  # the decoder produced another size than its header promised
+    rgb = np.asarray(rgb_image)  # read-only view of a bytes copy
+    del rgb_image
     if pending in _TRANSPOSE:
         rgb = _TRANSPOSE[pending](rgb)
-    original_size = (height, width) if pending in (5, 6, 7, 8) else (width, height)
+    rgb = np.ascontiguousarray(rgb)
+    if not rgb.flags.writeable:
+        rgb = rgb.copy()  # later stages may draw on it
     return Photo(
-        rgb=np.ascontiguousarray(rgb, dtype=np.uint8),
-        original_size=original_size,
+        rgb=rgb,
+        original_size=(height, width) if pending in (5, 6, 7, 8) else (width, height),
         scale=1.0 / factor,
         source_format=fmt,
         exif_orientation=declared or pending or 1,
@@ -272,30 +285,34 @@ def _exif_orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _to_rgb8(image: Image.Image) -> np.ndarray:
-    """Convert any Pillow mode to a fresh ``uint8`` H x W x 3 RGB array (alpha over white)."""
+def _to_rgb_image(image: Image.Image) -> Image.Image:
+    """Convert any Pillow mode to an 8-bit "RGB" image, transparency composited over white.
+
+    Stays in Pillow (C loops, one buffer per step): a 64 MP RGBA PNG composited in numpy needs
+    several GB of uint32 temporaries.
+    """
     mode = image.mode
     if mode in _SIXTEEN_BIT_MODES or mode == "F":
-        return _wide_gray_to_rgb8(image)
+        return Image.fromarray(_wide_gray_to_8bit(image), "L").convert("RGB")
     if mode == "1":
         image = image.convert("L")
         mode = "L"
     if mode in _ALPHA_MODES or "transparency" in image.info:
-        rgba = np.asarray(image.convert("RGBA"), dtype=np.uint32)
-        alpha = rgba[..., 3:4]
-        out = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
-        return out.astype(np.uint8)
-    if mode != "RGB":
-        try:
-            image = image.convert("RGB")
-        except ValueError as exc:  # e.g. LAB, La: modes Pillow opens but cannot convert
-            raise PostureError("corrupt_image", f"The picture uses a colour format ({mode}) that cannot be "
-                               "read. Export it as an ordinary RGB JPEG or PNG and retry.") from exc
-    return np.array(image, dtype=np.uint8)
+        rgba = image if mode == "RGBA" else image.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba)  # out = colour * alpha + white * (1 - alpha)
+        return white
+    if mode == "RGB":
+        return image
+    try:
+        return image.convert("RGB")
+    except ValueError as exc:  # e.g. LAB, La: modes Pillow opens but cannot convert
+        raise PostureError("corrupt_image", f"The picture uses a colour format ({mode}) that cannot be "
+                           "read. Export it as an ordinary RGB JPEG or PNG and retry.") from exc
 
 
-def _wide_gray_to_rgb8(image: Image.Image) -> np.ndarray:
-    """16-bit, 32-bit integer and float greyscale to 8-bit RGB.
+def _wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
+    """16-bit, 32-bit integer and float greyscale to an 8-bit greyscale array (transparent -> white).
 
     Integer modes are read as 16-bit samples (what Pillow gives for 16-bit PNG/TIFF) and rounded:
     ``v / 257`` maps 0..65535 onto 0..255 exactly. Float images are taken as 0..1 when they fit,
@@ -303,16 +320,19 @@ def _wide_gray_to_rgb8(image: Image.Image) -> np.ndarray:
     """
     values = np.asarray(image)
     if image.mode == "F":
-        values = np.nan_to_num(values.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        top = float(values.max()) if values.size else 0.0
-        gray = np.clip(values / max(1.0, top), 0.0, 1.0) * 255.0 + 0.5
+        floats = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        top = float(floats.max()) if floats.size else 0.0
+        floats *= 255.0 / max(1.0, top)
+        gray = np.clip(floats + 0.5, 0.0, 255.0)
     else:
-        gray = (np.clip(values.astype(np.int64), 0, 65535) + 128) // 257
+        gray = (values if values.dtype.kind == "u" else np.clip(values, 0, 65535)).astype(np.uint32)
+        gray += 128
+        gray //= 257
     gray8 = gray.astype(np.uint8)
     transparent = image.info.get("transparency")
     if isinstance(transparent, int) and image.mode != "F":
         gray8[values == transparent] = 255  # tRNS on a 16-bit grey PNG names one sample value
-    return np.repeat(gray8[..., None], 3, axis=2)
+    return gray8
 
 
 def _sniff_format(raw: bytes) -> str:
@@ -350,8 +370,8 @@ def _sniff_unsupported(raw: bytes) -> str:
 def _corrupt(fmt: str) -> PostureError:
     """``corrupt_image`` naming the format when known."""
     if fmt:
-        return PostureError("corrupt_image", f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or incomplete. "
-                            "Export or copy it again and retry.")
+        return PostureError("corrupt_image", f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or "
+                            "incomplete. Export or copy it again and retry.")
     return PostureError("corrupt_image")
 
 

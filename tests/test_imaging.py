@@ -88,6 +88,10 @@ def error_code(data, **kwargs) -> str:
     return info.value.code
 
 
+def case_id(fmt: str, kwargs: dict) -> str:
+    return "-".join([fmt, *map(str, kwargs.values())])
+
+
 def png_chunk(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
@@ -137,7 +141,7 @@ FORMAT_CASES = [
 
 
 @pytest.mark.parametrize(("fmt", "kwargs", "tolerance"), FORMAT_CASES,
-                         ids=[f"{f}-{'-'.join(map(str, k.values())) or 'default'}" for f, k, _ in FORMAT_CASES])
+                         ids=[case_id(f, k) for f, k, _ in FORMAT_CASES])
 def test_each_format_decodes(small, fmt, kwargs, tolerance):
     photo = decode_image(encode(small, fmt, **kwargs))
     assert_valid_photo(photo)
@@ -294,14 +298,15 @@ def test_reduced_jpeg_with_orientation(camera_jpeg):
 def test_other_formats_are_shrunk_the_same_way(fmt):
     # 2560 is the smallest long side that allows halving to 1280.
     array = pattern(2560, 1200)
-    data = encode(array, fmt, **({} if fmt == "PNG" else dict(quality=90)))
+    kwargs = {} if fmt == "PNG" else dict(quality=90)
+    data = encode(array, fmt, **kwargs)
     photo = decode_image(data)
     assert photo.source_format == fmt
     assert photo.original_size == (2560, 1200)
     assert photo.scale == 0.5 and photo.rgb.shape == (600, 1280, 3)
     assert mad(photo.rgb, cv2.resize(array, (1280, 600), interpolation=cv2.INTER_AREA)) < 3
     assert decode_image(data, min_long_side_px=None).rgb.shape == (1200, 2560, 3)
-    assert decode_image(encode(array[:, :2558], fmt, **({} if fmt == "PNG" else dict(quality=90)))).scale == 1.0
+    assert decode_image(encode(array[:, :2558], fmt, **kwargs)).scale == 1.0
 
 
 def test_odd_sizes_round_up():
@@ -356,6 +361,21 @@ def test_grey_with_alpha_and_palette_transparency():
     assert (rgb[:, :2] == (200, 100, 50)).all() and (rgb[:, 2:] == 255).all()
     opaque = decode_image(encode(pal, "PNG")).rgb
     assert (opaque[:, 2:] == 0).all()
+
+
+def test_colour_key_transparency():
+    # PNG tRNS on RGB / grey images names one colour that is fully transparent.
+    rgb = np.zeros((2, 4, 3), np.uint8)
+    rgb[:, 2:] = (10, 20, 30)
+    out = decode_image(encode(rgb, "PNG", transparency=(0, 0, 0))).rgb
+    assert (out[:, :2] == 255).all() and (out[:, 2:] == (10, 20, 30)).all()
+    grey = np.array([[0, 0, 77, 77]], np.uint8)
+    out = decode_image(encode(grey, "PNG", transparency=0)).rgb
+    assert out[0, :, 0].tolist() == [255, 255, 77, 77]
+    grey16 = Image.fromarray(np.array([[0, 0, 30000, 30000]], np.uint16))
+    assert decode_image(encode(grey16, "PNG")).rgb[0, :, 0].tolist() == [0, 0, 117, 117]
+    out = decode_image(encode(grey16, "PNG", transparency=30000)).rgb
+    assert out[0, :, 0].tolist() == [0, 0, 255, 255]
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "BMP", "WEBP"])
@@ -549,7 +569,7 @@ TRUNCATION_CASES = [
 
 
 @pytest.mark.parametrize(("fmt", "kwargs"), TRUNCATION_CASES,
-                         ids=[f"{f}-{'-'.join(map(str, k.values())) or 'default'}" for f, k in TRUNCATION_CASES])
+                         ids=[case_id(f, k) for f, k in TRUNCATION_CASES])
 @pytest.mark.parametrize("keep", [0.5, 0.9, 40])
 def test_truncated_files_are_corrupt(small, fmt, kwargs, keep):
     data = encode(small, fmt, **kwargs)

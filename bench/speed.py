@@ -1,0 +1,150 @@
+"""Speed and memory of the engine, as ratios against baselines measured in the same run.
+
+Usage: ``python bench/speed.py [--repeats 15] [--markdown docs/performance.md]``
+
+On a generated 12 MP phone-size JPEG (4032 x 3024 portrait, a sample render upscaled with
+noise, so the person fills the frame as in a phone photo):
+
+* (a) floor: reduced JPEG decode + the landmarker alone;
+* (b) the engine end to end (``analyze_photo``: decode, landmarks, view, gates, measures);
+* (c) naive pipeline: full-size decode, the landmarker, the same measures.
+
+It prints b/a (target <= 1.3), b/c (target <= 0.6), the engine's peak RSS in a fresh process
+(target <= 600 MB), and folder throughput on 20 photos with 1 and 2 worker processes (target:
+2 workers >= 1.7 x 1 worker). Medians of ``--repeats`` runs, after a warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.accuracy import write_section  # noqa: E402
+from posture.analysis import analyze_photo  # noqa: E402
+from posture.anatomy import body_points  # noqa: E402
+from posture.cli import Progress, run_batch  # noqa: E402
+from posture.imaging import decode_image  # noqa: E402
+from posture.landmarks import detect_people  # noqa: E402
+from posture.measures import measure_body  # noqa: E402
+from posture.views import choose_subject, estimate_view  # noqa: E402
+
+SOURCE = ROOT / "sample_images" / "front_s000.jpg"
+PHONE_SIZE = (3024, 4032)  # width, height: a 12 MP portrait photo
+
+
+def make_phone_jpeg(path: Path, seed: int = 0) -> Path:
+    """A 12 MP JPEG made from a sample render: upscaled, with sensor-like noise."""
+    image = cv2.imread(str(SOURCE))
+    image = cv2.resize(image, PHONE_SIZE, interpolation=cv2.INTER_CUBIC)
+    noise = np.random.default_rng(seed).normal(0, 3, image.shape)
+    image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    cv2.imwrite(str(path), image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return path
+
+
+def median_ms(function, repeats: int) -> float:
+    function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def floor(path: Path) -> None:
+    detect_people(decode_image(path))
+
+
+def engine(path: Path) -> None:
+    result = analyze_photo(path)
+    assert result.ok, result.error
+
+
+def naive(path: Path) -> None:
+    """Full-size decode, landmarker, the same measures: what a straightforward script would do."""
+    photo = decode_image(path, min_long_side_px=None)
+    subject, _ = choose_subject(detect_people(photo))
+    view = estimate_view(subject)
+    measure_body(body_points(subject, view.view, None))
+
+
+PEAK_RSS_SCRIPT = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from posture.analysis import analyze_photo
+for _ in range(5):
+    analyze_photo({path!r})
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def peak_rss_mb(path: Path) -> float:
+    """Peak resident memory (MB) of a fresh process analysing the photo five times."""
+    output = subprocess.run([sys.executable, "-c", PEAK_RSS_SCRIPT.format(root=str(ROOT), path=str(path))],
+                            capture_output=True, text=True, check=True).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def throughput(folder: Path, workers: int) -> float:
+    """Photos per second for the CLI's batch runner on every photo of ``folder``."""
+    photos = sorted(folder.glob("*.jpg"))
+    started = time.perf_counter()
+    results = run_batch(photos, "auto", None, "heavy", None, workers, Progress(len(photos), False))
+    elapsed = time.perf_counter() - started
+    assert all(r.ok for r in results)
+    return len(photos) / elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        photo = make_phone_jpeg(folder / "phone_00.jpg")
+        a = median_ms(lambda: floor(photo), args.repeats)
+        b = median_ms(lambda: engine(photo), args.repeats)
+        c = median_ms(lambda: naive(photo), args.repeats)
+        rss = peak_rss_mb(photo)
+        for index in range(1, 20):
+            make_phone_jpeg(folder / f"phone_{index:02d}.jpg", seed=index)
+        one, two = throughput(folder, 1), throughput(folder, 2)
+    results = {"floor_ms": a, "engine_ms": b, "naive_ms": c, "b_over_a": b / a, "b_over_c": b / c,
+               "peak_rss_mb": rss, "photos_per_s_1_worker": one, "photos_per_s_2_workers": two,
+               "two_over_one_worker": two / one}
+    lines = [
+        "| quantity | value | target |", "|---|---|---|",
+        f"| (a) floor: reduced decode + landmarker | {a:.0f} ms | |",
+        f"| (b) engine end to end | {b:.0f} ms | |",
+        f"| (c) naive: full decode + landmarker + measures | {c:.0f} ms | |",
+        f"| b / a | {b / a:.2f} | <= 1.3 |",
+        f"| b / c | {b / c:.2f} | <= 0.6 |",
+        f"| peak RSS, engine in a fresh process | {rss:.0f} MB | <= 600 MB |",
+        f"| folder of 20 photos, 1 worker | {one:.2f} photos/s | |",
+        f"| folder of 20 photos, 2 workers | {two:.2f} photos/s | |",
+        f"| 2 workers / 1 worker | {two / one:.2f} | >= 1.7 |",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    print(json.dumps({k: round(v, 3) for k, v in results.items()}))
+    if args.markdown:
+        write_section(args.markdown, "speed", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

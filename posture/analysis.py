@@ -7,6 +7,7 @@ one shape. Programming errors (a bad argument) still raise.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from pathlib import Path
 from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.errors import PostureError
 from posture.imaging import Photo, decode_image
-from posture.landmarks import DEFAULT_MODEL, LANDMARK_NAMES, Pose, detect_people
+from posture.landmarks import DEFAULT_MODEL, INDEX, LANDMARK_NAMES, Pose, detect_people
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
 from posture.views import (
@@ -94,34 +95,66 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     if height_cm is not None and not 50 <= height_cm <= 250:
         raise ValueError(f"height {height_cm} cm is outside 50-250 cm")
     image_name = _source_name(source, name)
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
         photo = decode_image(source)
-        timings["decode"] = (time.perf_counter() - started) * 1000
-        mark = time.perf_counter()
+        decoded = time.perf_counter()
         subject, warnings = choose_subject(detect_people(photo, model))
-        timings["pose"] = (time.perf_counter() - mark) * 1000
-        mark = time.perf_counter()
-        view_estimate = estimate_view(subject, None if view == "auto" else view)
-        check_framing(subject)
-        check_standing(subject, view_estimate.view)
-        warnings += framing_warnings(subject, view_estimate)
-        body = body_points(subject, view_estimate.view, height_cm, corrections)
-        pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None
-        turned = abs((view_estimate.yaw_deg - CANONICAL_YAW_DEG[view_estimate.view] + 180) % 360 - 180)
-        measurements, not_assessed = measure_body(body, turned if view_estimate.oblique else None, pelvic)
+        detected = time.perf_counter()
+        result = measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections)
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
+    finished = time.perf_counter()
+    timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded) * 1000,
+               "measure": (finished - detected) * 1000, "total": (finished - started) * 1000}
+    return dataclasses.replace(result, timings_ms=timings)
+
+
+def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list[Warning_], view: str,
+                    height_cm: float | None, corrections: Corrections | None = None) -> PhotoAnalysis:
+    """Everything after the landmarker: view, quality gates, clinical points, measures.
+
+    Raises :class:`PostureError` when a gate refuses the photo.
+    """
+    view_estimate = estimate_view(subject, None if view == "auto" else view)
+    check_framing(subject)
+    check_standing(subject, view_estimate.view)
+    warnings = [*warnings, *framing_warnings(subject, view_estimate)]
+    body = body_points(subject, view_estimate.view, height_cm, corrections)
+    pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None
+    turned = abs((view_estimate.yaw_deg - CANONICAL_YAW_DEG[view_estimate.view] + 180) % 360 - 180)
+    measurements, not_assessed = measure_body(body, turned if view_estimate.oblique else None, pelvic)
     if body.height_source == "assumed":
         warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
                                  f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
-    timings["measure"] = (time.perf_counter() - mark) * 1000
-    timings["total"] = (time.perf_counter() - started) * 1000
     landmarks = {name: (float(x), float(y), float(v))
                  for name, (x, y), v in zip(LANDMARK_NAMES, subject.xy_px, subject.visibility, strict=True)}
     return PhotoAnalysis(
         image_name, True, None, view_estimate.view, view_estimate.confidence, body.height_cm,
-        body.height_source, tuple(warnings), measurements, not_assessed, landmarks, timings,
+        body.height_source, tuple(warnings), measurements, not_assessed, landmarks, {},
         view_estimate, photo, subject, body,
     )
+
+
+def with_moved_landmarks(analysis: PhotoAnalysis, moves: Mapping[str, tuple[float, float]], *,
+                         view: str = "auto", height_cm: float | None = None,
+                         corrections: Corrections | None = None) -> PhotoAnalysis:
+    """Re-measure a photo after the person moved misplaced landmarks.
+
+    ``moves`` maps landmark names to new (x px, y px) positions in the full-resolution image.
+    A moved landmark is treated as fully visible: the person has just looked at it. The photo
+    is not decoded or run through the landmarker again. Returns a failed analysis if the moves
+    make a quality gate refuse the photo.
+    """
+    if not analysis.ok or analysis.pose is None or analysis.photo is None:
+        raise ValueError("only a successful analysis that kept its photo and pose can be corrected")
+    xy, visibility = analysis.pose.xy_px.copy(), analysis.pose.visibility.copy()
+    for landmark, (x, y) in moves.items():
+        xy[INDEX[landmark]] = (x, y)
+        visibility[INDEX[landmark]] = 1.0
+    pose = dataclasses.replace(analysis.pose, xy_px=xy, visibility=visibility)
+    kept = [w for w in analysis.warnings if w.code == "multiple_people"]
+    try:
+        return measure_subject(analysis.image, analysis.photo, pose, kept, view, height_cm, corrections)
+    except PostureError as error:
+        return PhotoAnalysis(analysis.image, ok=False, error=error)

@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from posture.analysis import analyze_photo
+from posture.annotate import draw, encode_jpeg
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -44,14 +47,11 @@ def collect_photos(paths: list[str]) -> list[Path]:
 
 
 def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None):
-    """Analyse one photo (in a worker process or inline); write its overlay if asked.
+    """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its image and pose arrays, which are large and only needed
-    for drawing, done here.
+    for drawing, done here, so a big batch does not hold every decoded photo in memory.
     """
-    from posture.analysis import analyze_photo
-    from posture.annotate import draw, encode_jpeg
-
     result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
     if annotate_dir is not None and result.ok:
         (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
@@ -63,10 +63,13 @@ class Progress:
 
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.enabled = total, 0, enabled
+        self._lock = threading.Lock()
 
     def step(self, name: str) -> None:
-        self.done += 1
-        if self.enabled:
+        with self._lock:
+            self.done += 1
+            if not self.enabled:
+                return
             filled = int(30 * self.done / self.total)
             print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {name[:40]:<40}",
                   end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
@@ -74,28 +77,21 @@ class Progress:
 
 def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
               workers: int, progress: Progress) -> list:
-    """Analyses in input order; with ``workers`` > 1 in that many processes (one landmarker each)."""
+    """Analyses in input order, ``workers`` at a time.
+
+    Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
+    GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
+    building a graph per process) and without forking a process that runs MediaPipe threads.
+    """
+    def one(path: Path):
+        result = analyze_one(path, view, height_cm, model, annotate_dir)
+        progress.step(path.name)
+        return result
+
     if workers <= 1 or len(photos) == 1:
-        results = []
-        for path in photos:
-            results.append(analyze_one(path, view, height_cm, model, annotate_dir))
-            progress.step(path.name)
-        return results
-    # Forking a process that already runs a MediaPipe graph deadlocks the child (its threads are
-    # not copied), so workers come from a clean fork server that has only imported the engine;
-    # each worker builds its own landmarker on first use.
-    if sys.platform.startswith("linux"):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["posture.analysis", "posture.annotate"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(analyze_one, path, view, height_cm, model, annotate_dir) for path in photos]
-        results = []
-        for path, future in zip(photos, futures, strict=True):
-            results.append(future.result())
-            progress.step(path.name)
-        return results
+        return [one(path) for path in photos]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, photos))
 
 
 def format_text(result) -> str:
@@ -126,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", default="heavy", choices=["lite", "full", "heavy"])
     analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
     analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write annotated photos to DIR")
-    analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (processes)")
+    analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
     return parser
 
 

@@ -546,7 +546,7 @@ class HistoryStore:
             ).lastrowid
             conn.executemany(
                 "INSERT INTO thumbnails (assessment_id, position, jpeg, annotated_jpeg) VALUES (?, ?, ?, ?)",
-                [(row_id, n, jpeg, ann) for n, (jpeg, ann) in enumerate(zip(jpegs, annotated))],
+                [(row_id, n, jpeg, ann) for n, (jpeg, ann) in enumerate(zip(jpegs, annotated, strict=True))],
             )
         return int(row_id)
 

@@ -87,52 +87,91 @@ def model_path(model: str) -> Path:
     return MODELS_DIR / f"pose_landmarker_{model}.task"
 
 
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_stderr_fd: int | None = None
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
     """Silence the C++ chatter (absl/TFLite logs) that MediaPipe writes to file descriptor 2.
 
-    It would garble the CLI's output and cannot be turned off by a setting; Python's own
-    ``sys.stderr`` is flushed first so nothing of ours is lost.
+    It would garble the CLI's output and cannot be turned off by a setting. Several threads may
+    detect at once, so the redirection is reference-counted: the first one in redirects, the
+    last one out restores. Python's own ``sys.stderr`` is flushed first so nothing is lost.
     """
-    sys.stderr.flush()
-    saved = os.dup(2)
+    global _silence_depth, _saved_stderr_fd
+    with _silence_lock:
+        if _silence_depth == 0:
+            sys.stderr.flush()
+            _saved_stderr_fd = os.dup(2)
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 2)
+        _silence_depth += 1
     try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
+        yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0:
+                os.dup2(_saved_stderr_fd, 2)
+                os.close(_saved_stderr_fd)
 
 
-class _Landmarker:
-    """A landmarker and the lock that serialises calls to it (MediaPipe graphs are not re-entrant)."""
+class LandmarkerPool:
+    """Landmarkers for one model, created on demand and reused.
+
+    A MediaPipe graph runs one image at a time, but it releases the GIL while it works, so two
+    threads with a landmarker each run in parallel (measured 1.7x on 2 cores). The pool holds
+    as many landmarkers as were ever needed at once: one for the app and the single-photo CLI,
+    N for ``--workers N``.
+    """
 
     def __init__(self, model: str):
+        self.model = model
+        self._free: list = []
+        self._lock = threading.Lock()
+
+    def _create(self):
         options = PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path(model))),
+            base_options=BaseOptions(model_asset_path=str(model_path(self.model))),
             running_mode=RunningMode.IMAGE,
             num_poses=MAX_PEOPLE,
             output_segmentation_masks=True,
         )
         with _native_stderr_silenced():
-            self.landmarker = PoseLandmarker.create_from_options(options)
-        self.lock = threading.Lock()
+            return PoseLandmarker.create_from_options(options)
+
+    def warm(self) -> None:
+        """Create the first landmarker now rather than on the first photo."""
+        with self.borrow():
+            pass
+
+    @contextlib.contextmanager
+    def borrow(self):
+        with self._lock:
+            landmarker = self._free.pop() if self._free else None
+        if landmarker is None:
+            landmarker = self._create()
+        try:
+            yield landmarker
+        finally:
+            with self._lock:
+                self._free.append(landmarker)
 
 
 @cache
-def get_landmarker(model: str = DEFAULT_MODEL) -> _Landmarker:
-    """The process-wide landmarker for ``model``, created once."""
-    return _Landmarker(model)
+def landmarker_pool(model: str = DEFAULT_MODEL) -> LandmarkerPool:
+    """The process-wide pool of landmarkers for ``model``."""
+    return LandmarkerPool(model)
 
 
 def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
     """Every person MediaPipe finds in ``photo``, the most prominent first."""
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(photo.rgb))
-    runner = get_landmarker(model)
     # The first detection of a person logs a harmless projection warning; errors still raise.
-    with runner.lock, _native_stderr_silenced():
-        result = runner.landmarker.detect(image)
+    with landmarker_pool(model).borrow() as landmarker, _native_stderr_silenced():
+        result = landmarker.detect(image)
     width, height = photo.original_size
     poses = []
     for i, landmarks in enumerate(result.pose_landmarks):

@@ -25,6 +25,7 @@ from posture.views import (
     ViewEstimate,
     Warning_,
     check_framing,
+    check_size,
     check_standing,
     choose_subject,
     estimate_view,
@@ -119,6 +120,7 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     view_estimate = estimate_view(subject, None if view == "auto" else view)
     check_framing(subject)
     check_standing(subject, view_estimate.view)
+    check_size(subject)
     warnings = [*warnings, *framing_warnings(subject, view_estimate)]
     body = body_points(subject, view_estimate.view, height_cm, corrections)
     pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None

@@ -30,10 +30,7 @@ FRONTAL_VIEWS = ("front", "back")
 
 # The measurement keys, by the views that can produce them: the engine's specs, plus keys the design
 # promises that the engine may not produce yet (a sign on them simply stays unread until it does).
-_PROMISED_SIDE_MEASURES = ("forward_shoulder_angle_deg",)
-SIDE_MEASURES = tuple(key for key, spec in SPECS.items() if set(spec.views) <= set(SIDE_VIEWS)) + tuple(
-    key for key in _PROMISED_SIDE_MEASURES if key not in SPECS
-)
+SIDE_MEASURES = tuple(key for key, spec in SPECS.items() if set(spec.views) <= set(SIDE_VIEWS))
 FRONTAL_MEASURES = tuple(key for key, spec in SPECS.items() if set(spec.views) <= set(FRONTAL_VIEWS))
 # Derived in the assessment step, not by the engine: left minus right knee valgus (front/back) and
 # left-profile minus right-profile values of any side measure (needs both profiles).

@@ -92,8 +92,9 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
     yaw = body_yaw_deg(pose)
     distances = {view: _angle_between(yaw, angle) for view, angle in CANONICAL_YAW_DEG.items()}
     nearest = min(distances, key=distances.get)
-    # 1 on a straight view, falling linearly to 0 at the 45 deg boundary between two views.
-    confidence = float(np.clip(1.0 - distances[nearest] / 45.0, 0.0, 1.0))
+    # Near 1 up to ~20 deg off a straight view (camera and stance jitter), 0.5 at 32 deg, near 0 at the
+    # 45 deg boundary where the photo is as much one view as the next.
+    confidence = float(1.0 / (1.0 + np.exp((distances[nearest] - 32.0) / 4.0)))
     if forced is None or forced == "auto":
         return ViewEstimate(nearest, round(confidence, 2), round(yaw, 1), distances[nearest] > OBLIQUE_FROM_DEG)
     if forced not in VIEWS:
@@ -160,14 +161,18 @@ def _midpoint(pose: Pose, name: str) -> np.ndarray:
 
 
 def check_framing(pose: Pose) -> None:
-    """Refuse a photo whose subject is cut off or too small to measure."""
-    width, height = pose.image_size
+    """Refuse a photo whose subject is cut off."""
     if not any(_visible_inside(pose, name) for name in HEAD_POINTS):
         raise PostureError("body_cut_off", "The head is not visible. Head to feet must be in the picture: "
                            "step back or tilt the camera up.")
     if not any(_visible_inside(pose, name) for name in FOOT_POINTS):
         raise PostureError("body_cut_off", "The feet are not visible. Head to feet must be in the picture: "
                            "step back or point the camera lower.")
+
+
+def check_size(pose: Pose) -> None:
+    """Refuse a photo whose subject is too small to measure."""
+    height = pose.image_size[1]
     tall = person_height_px(pose)
     if tall < MIN_PERSON_HEIGHT_PX or tall < MIN_PERSON_FRACTION * height:
         raise PostureError("person_too_small", f"The person is only {tall:.0f} px tall ({tall / height:.0%} of "

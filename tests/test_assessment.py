@@ -182,7 +182,9 @@ def test_a_measure_not_assessed_on_a_present_view_is_reported_not_counted_normal
     assert 0 < upper.coverage < 1
     assert upper.missing_views == ()  # the view was there; retaking it is what helps
     # A measure the engine did not produce at all is said so too, not silently skipped.
-    assert upper.not_assessed["forward_shoulder_angle_deg"] == "not measured on the photos given"
+    without_plumb = {k: v for k, v in NEUTRAL_SIDE.items() if k != "shoulder_ahead_of_plumb_cm"}
+    upper = assess([photo("left", without_plumb)]).finding("upper_crossed")
+    assert upper.not_assessed["shoulder_ahead_of_plumb_cm"] == "not measured on the photos given"
 
 
 def test_failed_photos_are_ignored():

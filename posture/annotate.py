@@ -34,6 +34,11 @@ SHORT_NAMES = {
     "pelvic_tilt_deg": "pelvic tilt (est.)", "knee_ahead_of_ankle_cm": "knee ahead",
     "shoulder_tilt_deg": "shoulders", "pelvic_obliquity_deg": "pelvis", "head_tilt_deg": "head",
     "trunk_lateral_lean_deg": "trunk", "knee_valgus_left_deg": "L knee", "knee_valgus_right_deg": "R knee",
+    "shoulder_height_diff_cm": "shoulders", "hip_height_diff_cm": "hips", "trunk_lateral_shift_cm": "trunk shift",
+}
+# Centimetre twins of the frontal angles: labelled beside the line their angle draws.
+FRONTAL_DISTANCES = {
+    "shoulder_height_diff_cm": "shoulder", "hip_height_diff_cm": "hip", "trunk_lateral_shift_cm": "hip",
 }
 
 
@@ -132,6 +137,9 @@ def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
             shapes.append(Shape("measures", ((min(left[0], right[0]), lowest[1]), (outer, lowest[1])), rgb,
                                 dashed=True))
             shapes.append(_label(measure, np.array([outer + 2 / scale, lowest[1]])))
+        elif key in FRONTAL_DISTANCES:
+            point = (p[f"left_{FRONTAL_DISTANCES[key]}"] + p[f"right_{FRONTAL_DISTANCES[key]}"]) / 2
+            shapes.append(_label(measure, point))
         elif key == "trunk_lateral_lean_deg":
             hips = (p["left_hip"] + p["right_hip"]) / 2
             shoulders = (p["left_shoulder"] + p["right_shoulder"]) / 2

@@ -1,0 +1,87 @@
+"""The ``posture`` command: output formats, exit statuses, annotation and parallel batches."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from posture.cli import main
+from tests.conftest import SAMPLES
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_json_is_one_array_in_input_order(capsys):
+    photos = [str(SAMPLES / "left_s006.jpg"), str(SAMPLES / "front_s000.jpg")]
+    code, out, _ = run_cli(capsys, "analyze", *photos, "--json", "--height-cm", "175")
+    data = json.loads(out)
+    assert code == 0
+    assert [d["image"] for d in data] == ["left_s006.jpg", "front_s000.jpg"]
+    assert [d["view"] for d in data] == ["left", "front"]
+    assert data[0]["person"] == {"height_cm": 175.0, "height_source": "given"}
+
+
+def test_text_output_names_measures_ranges_and_statuses(capsys):
+    code, out, _ = run_cli(capsys, "analyze", str(SAMPLES / "right_s012.jpg"))
+    assert code == 0
+    assert "craniovertebral_angle_deg" in out and "normal 50.." in out and "confidence" in out
+    assert "No height was given" in out
+
+
+def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a photo")
+    code, out, err = run_cli(capsys, "analyze", str(SAMPLES / "front_s000.jpg"), str(bad), "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data[1] == {"image": "notes.jpg", "ok": False,
+                       "error": {"code": "not_an_image", "message": data[1]["error"]["message"]}}
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [
+    ["analyze", "missing.jpg"], ["analyze", str(SAMPLES), "--height-cm", "20"], ["analyze"],
+    ["analyze", str(SAMPLES), "--model", "huge"], ["analyze", str(SAMPLES), "--workers", "0"],
+])
+def test_usage_errors_exit_2(capsys, args):
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(args)
+        raise SystemExit(code)
+    assert exit_info.value.code == 2
+
+
+def test_empty_folder_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "analyze", str(tmp_path))
+    assert code == 2 and "no photos" in err
+
+
+def test_folder_batch_with_workers_and_annotation(capsys, tmp_path):
+    folder = tmp_path / "photos"
+    shutil.copytree(SAMPLES, folder)
+    annotated = tmp_path / "annotated"
+    code, out, err = run_cli(capsys, "analyze", str(folder), "--json", "--workers", "2", "--annotate", str(annotated))
+    parallel = json.loads(out)
+    assert code == 0
+    assert [d["image"] for d in parallel] == sorted(p.name for p in SAMPLES.glob("*.jpg"))
+    assert sorted(p.name for p in annotated.iterdir()) == sorted(f"{p.stem}_annotated.jpg" for p in SAMPLES.glob("*.jpg"))
+    assert "4/4" in err  # the progress bar reached the end
+    _, out_serial, _ = run_cli(capsys, "analyze", str(folder), "--json")
+    serial = json.loads(out_serial)
+    for a, b in zip(parallel, serial, strict=True):
+        assert a["measurements"] == b["measurements"]
+
+
+def test_console_script_runs_as_a_module():
+    result = subprocess.run([sys.executable, "-m", "posture.cli", "analyze", str(SAMPLES / "back_s003.jpg"), "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["view"] == "back"
+    assert "W0000" not in result.stderr  # MediaPipe's native log chatter is kept off the terminal

@@ -1,0 +1,89 @@
+"""View classification and quality gates."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from posture.errors import PostureError
+from posture.landmarks import INDEX
+from posture.views import body_yaw_deg, check_standing, choose_subject, estimate_view, framing_warnings
+
+
+def turned(pose, yaw_deg: float):
+    """The same pose with its world landmarks rotated about the vertical to face ``yaw_deg``."""
+    current = np.radians(yaw_deg - body_yaw_deg(pose))
+    rotation = np.array([[np.cos(current), 0, np.sin(current)], [0, 1, 0], [-np.sin(current), 0, np.cos(current)]])
+    return dataclasses.replace(pose, world_m=pose.world_m @ rotation.T)
+
+
+def test_the_views_of_the_samples(analysed):
+    assert {view: analysed[view].view_estimate.view for view in analysed} == {v: v for v in analysed}
+
+
+@pytest.mark.parametrize(("yaw", "view", "oblique"), [
+    (0, "front", False), (15, "front", False), (40, "front", True), (60, "left", True), (90, "left", False), (-90, "right", False),
+    (180, "back", False), (-160, "back", False), (-130, "right", True), (-55, "right", True),
+])
+def test_view_and_obliqueness_follow_the_body_yaw(analysed, yaw, view, oblique):
+    estimate = estimate_view(turned(analysed["front"].pose, yaw))
+    assert abs((estimate.yaw_deg - yaw + 180) % 360 - 180) < 0.5
+    assert (estimate.view, estimate.oblique) == (view, oblique)
+
+
+def test_confidence_falls_toward_the_boundary_between_views(analysed):
+    pose = analysed["front"].pose
+    confidences = [estimate_view(turned(pose, yaw)).confidence for yaw in (0, 20, 30, 40, 44)]
+    assert confidences == sorted(confidences, reverse=True)
+    assert confidences[0] > 0.95 and confidences[-1] < 0.15
+
+
+def test_forcing_a_view(analysed):
+    pose = analysed["left"].pose
+    assert estimate_view(pose, "left").forced
+    with pytest.raises(PostureError) as error:
+        estimate_view(pose, "right")
+    assert error.value.code == "unsupported_view"
+    with pytest.raises(ValueError):
+        estimate_view(pose, "sideways")
+
+
+def test_an_oblique_photo_warns(analysed):
+    pose = turned(analysed["front"].pose, 40)
+    codes = [w.code for w in framing_warnings(pose, estimate_view(pose))]
+    assert "oblique_view" in codes
+
+
+def moved(pose, **points):
+    xy = pose.xy_px.copy()
+    for name, (dx, dy) in points.items():
+        xy[INDEX[name]] += (dx, dy)
+    return dataclasses.replace(pose, xy_px=xy)
+
+
+def test_a_lifted_foot_is_not_standing(analysed):
+    pose = analysed["front"].pose
+    check_standing(pose, "front")
+    with pytest.raises(PostureError, match="foot"):
+        check_standing(moved(pose, left_ankle=(0, -150), left_heel=(0, -150)), "front")
+
+
+def test_a_stride_in_profile_is_not_standing(analysed):
+    pose = analysed["left"].pose
+    check_standing(pose, "left")
+    with pytest.raises(PostureError, match="stride"):
+        leg = {"right_knee": (125, 0), "right_ankle": (250, 0), "right_heel": (250, 0), "right_foot_index": (250, 0)}
+        check_standing(moved(pose, **leg), "left")
+
+
+def test_bent_knees_are_not_standing(analysed):
+    pose = analysed["left"].pose
+    with pytest.raises(PostureError, match="knees"):
+        check_standing(moved(pose, left_knee=(-200, 0), right_knee=(-200, 0)), "left")
+
+
+def test_choose_subject():
+    with pytest.raises(PostureError, match="No person"):
+        choose_subject(())

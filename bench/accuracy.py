@@ -25,8 +25,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E402
-from posture.analysis import analyze_photo  # noqa: E402
+from posture.analysis import PhotoAnalysis, analyze_photo  # noqa: E402
 from posture.anatomy import Corrections, default_corrections  # noqa: E402
+from posture.assessment import assess  # noqa: E402
+from posture.measures import SPECS, make_measurement  # noqa: E402
 from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
@@ -64,24 +66,67 @@ def truth_of(sample: Sample, key: str) -> float | None:
     return None
 
 
+def truth_analysis(sample: Sample) -> PhotoAnalysis:
+    """The photo as a perfect engine would report it: every measure at its ground truth, fully sure."""
+    measured = {}
+    for key, spec in SPECS.items():
+        value = truth_of(sample, key) if sample.view in spec.views else None
+        if value is not None:
+            measured[key] = make_measurement(spec, value, 1.0)
+    return PhotoAnalysis(sample.name, True, view=sample.view, view_confidence=1.0, measurements=measured)
+
+
 def run_engine(samples: list[Sample], folder: Path, model: str, corrections_for) -> dict:
-    """Analyse every photo with ``corrections_for(sample)``; collect (estimate, truth) per key and view."""
+    """Analyse every photo with ``corrections_for(sample)``; collect (estimate, truth) per key and view,
+    and the engine's and the ground truth's findings per subject (all four views together)."""
     images = folder / "images" if (folder / "images").is_dir() else folder
     pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     views_right, analysed = 0, 0
+    by_subject: dict[str, list[PhotoAnalysis]] = {}
     for sample in samples:
         result = analyze_photo(images / sample.name, view="auto", height_cm=sample.meta["subject"]["stature_cm"],
                                model=model, corrections=corrections_for(sample))
+        by_subject.setdefault(sample.subject, [])
         if not result.ok:
             print(f"  {sample.name}: {result.error.code}", file=sys.stderr)
             continue
+        by_subject[sample.subject].append(result)
         analysed += 1
         views_right += result.view == sample.view
         for key, measurement in result.measurements.items():
             truth = truth_of(sample, key)
             if truth is not None:
                 pairs.setdefault((key, sample.view), []).append((measurement.value, truth))
-    return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed}
+    findings = {}
+    for subject, results in by_subject.items():
+        truth_findings = assess([truth_analysis(s) for s in samples if s.subject == subject]).findings
+        engine_findings = {f.imbalance: f.likelihood for f in assess(results).findings}
+        neutral = next(s for s in samples if s.subject == subject).meta["is_neutral_subject"]
+        findings[subject] = {"neutral": neutral, "engine": engine_findings,
+                             "truth": {f.imbalance: f.likelihood for f in truth_findings}}
+    return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed,
+            "findings": findings}
+
+
+def finding_agreement(findings: dict) -> list[dict]:
+    """Sensitivity and specificity of "likely" per imbalance against the ground truth's own findings.
+
+    The truth side runs the same catalog on the true measures. A subject whose truth is "likely"
+    is a positive, "unlikely" a negative; "possible" (a truth inside the threshold's margin) is
+    left out of both, since either answer is defensible there.
+    """
+    rows = []
+    for imbalance in sorted({i for f in findings.values() for i in f["truth"]}):
+        positives = [f["engine"].get(imbalance) == "likely" for f in findings.values()
+                     if f["truth"].get(imbalance) == "likely"]
+        negatives = [f["engine"].get(imbalance) != "likely" for f in findings.values()
+                     if f["truth"].get(imbalance) == "unlikely"]
+        neutral_likely = sum(f["engine"].get(imbalance) == "likely" for f in findings.values() if f["neutral"])
+        rows.append({"imbalance": imbalance, "positives": len(positives), "negatives": len(negatives),
+                     "sensitivity": sum(positives) / len(positives) if positives else None,
+                     "specificity": sum(negatives) / len(negatives) if negatives else None,
+                     "neutral_subjects_likely": neutral_likely})
+    return rows
 
 
 def held_out_corrections(samples: list[Sample]):
@@ -133,6 +178,24 @@ def report(results: dict[str, dict], samples: list[Sample]) -> str:
     return "\n".join(lines)
 
 
+def findings_report(results: dict[str, dict]) -> str:
+    """Markdown table of finding sensitivity/specificity for the fitted and held-out engines."""
+    lines = ["| imbalance | truth likely (n) | truth unlikely (n) | fitted sensitivity | fitted specificity "
+             "| held-out sensitivity | held-out specificity | neutral subjects flagged likely |",
+             "|---|---|---|---|---|---|---|---|"]
+    fitted = finding_agreement(results["fitted"]["findings"])
+    held_out = {row["imbalance"]: row for row in finding_agreement(results["held-out"]["findings"])}
+
+    def ratio(value):
+        return "n/a" if value is None else f"{value:.2f}"
+    for row in fitted:
+        other = held_out[row["imbalance"]]
+        lines.append(f"| {row['imbalance']} | {row['positives']} | {row['negatives']} | {ratio(row['sensitivity'])} "
+                     f"| {ratio(row['specificity'])} | {ratio(other['sensitivity'])} | {ratio(other['specificity'])} "
+                     f"| {other['neutral_subjects_likely']} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
@@ -146,15 +209,19 @@ def main() -> int:
         "held-out": run_engine(samples, args.folder, args.model, held_out_corrections(samples)),
     }
     text = report(results, samples)
+    findings_text = findings_report(results)
     print(text)
+    print()
+    print(findings_text)
     if args.markdown:
         write_section(args.markdown, "engine", text)
+        write_section(args.markdown, "findings", findings_text)
     return 0
 
 
 def write_section(path: Path, name: str, text: str) -> None:
     """Replace the generated section ``name`` of a Markdown file, keeping the hand-written rest."""
-    begin, end = f"<!-- begin {name} (generated by bench/accuracy.py) -->", f"<!-- end {name} -->"
+    begin, end = f"<!-- begin {name} (generated by a bench/ script) -->", f"<!-- end {name} -->"
     current = path.read_text() if path.exists() else ""
     block = f"{begin}\n{text}\n{end}"
     if begin in current:

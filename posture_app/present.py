@@ -1,0 +1,193 @@
+"""Words and numbers as the app shows them: measure titles, units, ranges, error titles, arrows.
+
+Pure functions over the library's results, no Streamlit: the page (``app.py``) decides where
+things go, this module decides how they read. Everything a person typed is passed through
+:func:`plain` before it reaches Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX
+from posture.errors import ERROR_CODES
+from posture.measures import SPECS, Measurement
+
+MEASURE_TITLES: dict[str, str] = {
+    "craniovertebral_angle_deg": "Craniovertebral angle",
+    "ear_ahead_of_shoulder_cm": "Ear ahead of shoulder",
+    "shoulder_ahead_of_plumb_cm": "Shoulder ahead of plumb line",
+    "trunk_lean_deg": "Trunk lean (forward +)",
+    "pelvic_tilt_deg": "Pelvic tilt (anterior +)",
+    "knee_ahead_of_ankle_cm": "Knee ahead of ankle",
+    "shoulder_tilt_deg": "Shoulder tilt",
+    "shoulder_height_diff_cm": "Shoulder height difference",
+    "pelvic_obliquity_deg": "Pelvic obliquity",
+    "hip_height_diff_cm": "Hip height difference",
+    "head_tilt_deg": "Head tilt",
+    "trunk_lateral_lean_deg": "Trunk side lean",
+    "trunk_lateral_shift_cm": "Trunk side shift",
+    "knee_valgus_left_deg": "Left knee angle (valgus +)",
+    "knee_valgus_right_deg": "Right knee angle (valgus +)",
+    KNEE_VALGUS_DIFFERENCE: "Knee angle difference (left - right)",
+}
+UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
+STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
+STATUS_COLOURS = {"normal": "green", "borderline": "orange", "deviation": "red"}
+STATUS_ICONS = {"normal": "🟢", "borderline": "🟠", "deviation": "🔴"}
+VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
+               "left": "left profile (left side to camera)", "right": "right profile (right side to camera)"}
+LIKELIHOOD_LABELS = {"likely": "Likely", "possible": "Possible", "unlikely": "Unlikely",
+                     "not_assessed": "Not assessed"}
+LIKELIHOOD_COLOURS = {"likely": "red", "possible": "orange", "unlikely": "green", "not_assessed": "gray"}
+BLOCK_TITLES = {"strengthen": "1. Strengthen", "mobility": "2. Mobility", "cross_train": "3. Cross-training"}
+
+# A heading for every engine error code; the engine's own message says what to do next.
+ERROR_TITLES: dict[str, str] = {
+    "not_an_image": "This file is not a photo",
+    "corrupt_image": "This photo is damaged or incomplete",
+    "image_too_large": "This photo is too large to open safely",
+    "no_person": "No person found in this photo",
+    "multiple_people": "More than one person in this photo",
+    "body_cut_off": "Part of the body is outside the photo",
+    "person_too_small": "The person is too small in this photo",
+    "not_standing": "The person does not seem to be standing upright",
+    "unsupported_view": "This view cannot be measured",
+}
+# One extra hint per code, pointing at the part of the app that helps.
+ERROR_NEXT_STEPS: dict[str, str] = {
+    "not_an_image": "Choose a JPEG, PNG, WebP, BMP, TIFF or HEIC file.",
+    "corrupt_image": "Copy or export the photo again from your phone or camera, then upload the new file.",
+    "image_too_large": "Export a smaller copy (12 megapixels is plenty) and upload that.",
+    "no_person": "See 'How to take a usable photo' above: whole body in frame, good light, plain background.",
+    "multiple_people": "Retake the photo with only the person to assess in frame, or crop the others out.",
+    "body_cut_off": "Step back or lower the camera to hip height so head and feet are both in the picture.",
+    "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height.",
+    "not_standing": "Stand relaxed on both feet, knees straight, arms hanging by your sides, and retake it.",
+    "unsupported_view": "Set 'View' back to 'detect automatically', or retake the photo straight from the "
+                        "front, back or side.",
+}
+UNEXPECTED_TITLE = "Sorry, something went wrong"
+UNEXPECTED_MESSAGE = ("An unexpected problem stopped this part of the page. Your photos were not sent "
+                      "anywhere. Try again, or reload the page; if it keeps happening, please report it "
+                      "(the details are in the app's log on this computer).")
+DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged", "n/a": "–"}
+
+assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: object) -> str:
+    """``text`` made inert for Markdown: every character Markdown or HTML could act on is escaped.
+
+    For text a person typed (labels, notes) and file names, wherever they go through st.markdown.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return escaped.replace("\n", " ").replace("\r", " ")
+
+
+def measure_title(key: str) -> str:
+    """A readable name for a measure key, including derived keys (profile differences)."""
+    if key.startswith(PROFILE_DIFFERENCE_PREFIX):
+        return f"{measure_title(key[len(PROFILE_DIFFERENCE_PREFIX):])}: left - right profile"
+    return MEASURE_TITLES.get(key, key.replace("_", " "))
+
+
+def unit_symbol(unit: str) -> str:
+    return UNIT_SYMBOLS.get(unit, f" {unit}" if unit else "")
+
+
+def unit_of(key: str) -> str:
+    """The unit of a measure key: the spec's, else the key's suffix."""
+    if key in SPECS:
+        return SPECS[key].unit
+    return "cm" if key.endswith("_cm") else "deg"
+
+
+def format_value(value: float | None, unit: str, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    number = f"{value:+.1f}" if signed else f"{value:.1f}"
+    return number.replace("-", "−") + unit_symbol(unit)
+
+
+def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
+    """``(50, None)`` -> "≥ 50°", ``(-4, 4)`` -> "−4 to 4 cm", ``None`` -> "no range"."""
+    if not normal_range:
+        return "no range"
+    low, high = normal_range
+    def number(x: float) -> str:
+        return f"{x:g}".replace("-", "−")
+    if low is None and high is None:
+        return "no range"
+    if low is None:
+        return f"≤ {number(high)}{unit_symbol(unit)}"
+    if high is None:
+        return f"≥ {number(low)}{unit_symbol(unit)}"
+    return f"{number(low)} to {number(high)}{unit_symbol(unit)}"
+
+
+def confidence_text(confidence: float) -> str:
+    return f"{confidence:.0%}"
+
+
+def measure_caption(measurement: Measurement) -> str:
+    """The line under a measure's value: normal range, status, confidence, estimate flag."""
+    parts = [f"normal {format_range(measurement.normal_range, measurement.unit)}",
+             f"{STATUS_ICONS[measurement.status]} {STATUS_LABELS[measurement.status]}",
+             f"confidence {confidence_text(measurement.confidence)}"]
+    if measurement.estimate:
+        parts.append("estimate")
+    return " · ".join(parts)
+
+
+def measure_help(key: str, measurement: Measurement | None = None) -> str:
+    """The tooltip: definition, normal range with its source, and what 'estimate' means here."""
+    spec = SPECS.get(key)
+    lines = [spec.definition if spec else measure_title(key)]
+    if spec:
+        lines.append(f"Normal: {format_range(spec.normal, spec.unit)}; borderline up to "
+                     f"{format_range(spec.borderline, spec.unit)}. Source: {spec.source}.")
+    if measurement is not None and measurement.estimate:
+        if key == "pelvic_tilt_deg":
+            lines.append("Estimate: inferred from the body outline, not from a landmark.")
+        else:
+            lines.append("Estimate: centimetres rest on an assumed stature; enter your height for exact values.")
+    lines.append("Confidence (0-100 %) is how visible the points behind the measure were.")
+    return "\n\n".join(lines)
+
+
+def error_heading(code: str) -> str:
+    return ERROR_TITLES.get(code, "This photo could not be measured")
+
+
+def error_next_step(code: str) -> str:
+    return ERROR_NEXT_STEPS.get(code, "")
+
+
+def view_text(view: str | None, confidence: float | None = None) -> str:
+    label = VIEW_LABELS.get(view or "", view or "unknown")
+    return label if confidence is None else f"{label}, {confidence:.0%} sure"
+
+
+def direction_text(direction: str) -> str:
+    return DIRECTION_ARROWS.get(direction, direction)
+
+
+def evidence_line(item) -> str:
+    """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (past 50°) ...'."""
+    threshold = format_value(abs(item.threshold) if item.direction == "abs_above" else item.threshold, item.unit)
+    past = {"below": f"below {threshold}", "above": f"above {threshold}"}.get(item.direction, f"beyond ±{threshold}")
+    value = format_value(item.value, item.unit, signed=item.direction == "abs_above" or item.value < 0)
+    views = " and ".join(item.views)
+    return (f"{item.label}: {measure_title(item.measure)} {value} ({past}; "
+            f"{views} photo, confidence {confidence_text(item.confidence)})")
+
+
+def join_words(words: Sequence[str]) -> str:
+    words = list(words)
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -67,26 +67,33 @@ def _facing(sample: Sample) -> int:
     return 1 if sample.meta["image_meta"]["subject_faces_image"] == "right" else -1
 
 
+def _mean_offset(offsets: list[tuple[float, float]]) -> tuple[float, float]:
+    return tuple(np.round(np.mean(offsets, axis=0), 3).tolist())
+
+
 def fit_corrections(samples: list[Sample]) -> Corrections:
     """Corrections fitted on ``samples`` (means of offsets, least squares for the models)."""
     usable = [s for s in samples if s.pose is not None]
     side = [s for s in usable if s.view in SIDE_VIEWS]
     frontal = [s for s in usable if s.view not in SIDE_VIEWS]
 
-    side_offsets = {}
-    for point in SIDE_POINTS:
-        offsets = [_subject_frame_offset(s, f"{point}_{s.view[0]}", f"{near_side(s.view)}_{point}", _facing(s))
-                   for s in side]
-        side_offsets[point] = tuple(np.round(np.mean(offsets, axis=0), 3).tolist())
-    front_offsets = {}
-    for point in FRONT_FIT_POINTS:
-        offsets = []
-        for s in frontal:
-            left_sign = 1 if s.view == "front" else -1
-            for subject_side, outward in (("l", left_sign), ("r", -left_sign)):
-                full = "left" if subject_side == "l" else "right"
-                offsets.append(_subject_frame_offset(s, f"{point}_{subject_side}", f"{full}_{point}", outward))
-        front_offsets[point] = tuple(np.round(np.mean(offsets, axis=0), 3).tolist())
+    offsets: dict[str, dict[str, tuple[float, float]]] = {}
+    for view in SIDE_VIEWS:
+        in_view = [s for s in side if s.view == view]
+        offsets[view] = {
+            point: _mean_offset([
+                _subject_frame_offset(s, f"{point}_{view[0]}", f"{near_side(view)}_{point}", _facing(s))
+                for s in in_view])
+            for point in SIDE_POINTS}
+    for view in ("front", "back"):
+        in_view = [s for s in frontal if s.view == view]
+        left_sign = 1 if view == "front" else -1
+        offsets[view] = {}
+        for side_name, outward in (("left", left_sign), ("right", -left_sign)):
+            for point in FRONT_FIT_POINTS:
+                offsets[view][f"{side_name}_{point}"] = _mean_offset(
+                    [_subject_frame_offset(s, f"{point}_{side_name[0]}", f"{side_name}_{point}", outward)
+                     for s in in_view])
 
     scale_factor = {}
     for view in ("front", "back", "left", "right"):
@@ -105,7 +112,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
             c7_targets.append((shoulder[1] - s.truth_point("c7_skin")[1]) * scale)
     c7_coef = np.linalg.lstsq(np.array(c7_rows), np.array(c7_targets), rcond=None)[0]
 
-    partial = Corrections(side_offsets, front_offsets, tuple(c7_coef.tolist()), 0.0,
+    partial = Corrections(offsets, tuple(c7_coef.tolist()), 0.0,
                           tuple(np.mean(c7_fallback, axis=0).tolist()), scale_factor, {})
     edge_offsets, features, rotations = [], [], []
     for s in side:
@@ -122,7 +129,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
     penalty[0, 0] = 0.0
     pelvic = np.linalg.solve(X.T @ X + penalty, X.T @ np.array(rotations))
     return Corrections(
-        side_offsets, front_offsets, tuple(round(c, 4) for c in c7_coef.tolist()),
+        offsets, tuple(round(c, 4) for c in c7_coef.tolist()),
         round(float(np.mean(edge_offsets)), 3), tuple(round(c, 3) for c in partial.c7_fallback_offset_cm),
         scale_factor,
         {"features": list(FEATURES), "intercept": round(float(pelvic[0]), 4),

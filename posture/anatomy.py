@@ -8,8 +8,10 @@ front/back views its knee sits ~2 cm low. There is no C7 at all. So each clinica
 estimated as:
 
 * a MediaPipe point plus an offset in body-scaled centimetres, expressed in the subject's frame
-  (anterior/up in profile, outward/up in front/back views) so that one offset serves both sides
-  and both facing directions; offsets are means over all subjects (never per-image constants);
+  (anterior/up in profile, outward/up in front/back views), one per view and landmark: MediaPipe
+  is not mirror-symmetric (its left knee in a front view sits ~1.5 deg further "in" than its right),
+  so a left and a right profile, a front and a back view each get their own means over all
+  subjects (never per-image constants);
 * C7 (spinous process, a skin point on the back): on the posterior edge of the person's
   segmentation mask, at a height predicted from the deepest point of the neck's concavity and the
   ear-to-shoulder height (linear model); without a mask, from the shoulder point and a mean offset,
@@ -49,8 +51,8 @@ NECK_SEARCH_BELOW_SHOULDER_CM = 8.0
 class Corrections:
     """Fitted offsets and models (see module docstring); all lengths in centimetres."""
 
-    side_offsets_cm: dict[str, tuple[float, float]]  # point -> (anterior, up)
-    front_offsets_cm: dict[str, tuple[float, float]]  # point -> (outward, up)
+    # view -> point -> (anterior or outward, up); profile points are "ear", front/back "left_ear".
+    offsets_cm: dict[str, dict[str, tuple[float, float]]]
     c7_row_coef: tuple[float, float, float]  # C7 height over shoulder = a + b*neck_depth + c*ear_height
     c7_edge_offset_cm: float  # anterior shift of C7 from the mask's posterior edge
     c7_fallback_offset_cm: tuple[float, float]  # C7 from the shoulder without a mask (anterior, up)
@@ -60,11 +62,11 @@ class Corrections:
     @classmethod
     def identity(cls) -> Corrections:
         """No correction at all: raw MediaPipe points (the naive baseline of the benchmark)."""
-        return cls({}, {}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), {}, {})
+        return cls({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), {}, {})
 
     def to_dict(self) -> dict:
         return {
-            "side_offsets_cm": self.side_offsets_cm, "front_offsets_cm": self.front_offsets_cm,
+            "offsets_cm": self.offsets_cm,
             "c7_row_coef": list(self.c7_row_coef), "c7_edge_offset_cm": self.c7_edge_offset_cm,
             "c7_fallback_offset_cm": list(self.c7_fallback_offset_cm), "scale_factor": self.scale_factor,
             "pelvic_tilt": self.pelvic_tilt,
@@ -73,8 +75,7 @@ class Corrections:
     @classmethod
     def from_dict(cls, data: dict) -> Corrections:
         return cls(
-            {k: tuple(v) for k, v in data["side_offsets_cm"].items()},
-            {k: tuple(v) for k, v in data["front_offsets_cm"].items()},
+            {view: {k: tuple(v) for k, v in points.items()} for view, points in data["offsets_cm"].items()},
             tuple(data["c7_row_coef"]), float(data["c7_edge_offset_cm"]),
             tuple(data["c7_fallback_offset_cm"]), dict(data["scale_factor"]), dict(data["pelvic_tilt"]),
         )
@@ -188,7 +189,7 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
         side = near_side(view)
         forward = facing_sign(pose)
         for name in SIDE_POINTS:
-            ahead, up = corrections.side_offsets_cm.get(name, (0.0, 0.0))
+            ahead, up = corrections.offsets_cm.get(view, {}).get(name, (0.0, 0.0))
             points[name] = _shift(pose.point(f"{side}_{name}"), ahead, up, forward, scale)
             visibility[name] = pose.vis(f"{side}_{name}")
         points["c7"], notes["c7"] = estimate_c7(pose, pose.point(f"{side}_ear"), pose.point(f"{side}_shoulder"),
@@ -198,7 +199,7 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
     left_sign = 1 if view == "front" else -1
     for side, outward in (("left", left_sign), ("right", -left_sign)):
         for name in FRONT_POINTS:
-            out, up = corrections.front_offsets_cm.get(name, (0.0, 0.0))
+            out, up = corrections.offsets_cm.get(view, {}).get(f"{side}_{name}", (0.0, 0.0))
             points[f"{side}_{name}"] = _shift(pose.point(f"{side}_{name}"), out, up, outward, scale)
             visibility[f"{side}_{name}"] = pose.vis(f"{side}_{name}")
     return BodyPoints(view, scale, stature, source, points, visibility, notes, left_sign=left_sign)

@@ -71,7 +71,8 @@ def test_folder_batch_with_workers_and_annotation(capsys, tmp_path):
     parallel = json.loads(out)
     assert code == 0
     assert [d["image"] for d in parallel] == sorted(p.name for p in SAMPLES.glob("*.jpg"))
-    assert sorted(p.name for p in annotated.iterdir()) == sorted(f"{p.stem}_annotated.jpg" for p in SAMPLES.glob("*.jpg"))
+    expected = sorted(f"{p.stem}_annotated.jpg" for p in SAMPLES.glob("*.jpg"))
+    assert sorted(p.name for p in annotated.iterdir()) == expected
     assert "4/4" in err  # the progress bar reached the end
     _, out_serial, _ = run_cli(capsys, "analyze", str(folder), "--json")
     serial = json.loads(out_serial)

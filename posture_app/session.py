@@ -1,0 +1,157 @@
+"""Per-browser-session state of the app: the photos given, their analyses and landmark corrections.
+
+Everything lives in memory, in the mapping Streamlit gives each browser session
+(``st.session_state``); nothing is written to disk. Functions take that mapping as an argument
+so they can be tested with a plain dict.
+
+Analyses are cached by ``(sha256 of the bytes, view, height, model)``: a rerun that does not change
+these does not run the landmarker again, and going back to a previous view is instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+
+from posture import analysis as engine
+from posture.analysis import PhotoAnalysis
+
+LOG = logging.getLogger("posture_app")
+
+ANALYSES_KEY = "_posture_analyses"
+CORRECTED_KEY = "_posture_corrected"
+MOVES_KEY = "_posture_moves"
+# Analyses kept beyond the ones on screen (earlier views or heights), newest first. Each holds the
+# decoded photo (<= 1280 px long side, a few MB), so the cache stays small.
+SPARE_ANALYSES = 8
+
+AnalysisKey = tuple[str, str, float | None, str]
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    """One photo as given: its bytes, a display name and a stable id (the bytes' SHA-256)."""
+
+    id: str
+    name: str
+    data: bytes
+    source: str  # "upload" or "webcam"
+
+    @classmethod
+    def of(cls, name: str, data: bytes, source: str = "upload") -> PhotoInput:
+        return cls(hashlib.sha256(data).hexdigest(), name, data, source)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:16]
+
+
+class Unexpected:
+    """Stands for an analysis that failed with an unexpected exception (logged, never shown)."""
+
+    ok = False
+    error = None
+
+    def __init__(self, name: str):
+        self.image = name
+
+
+def unique_photos(photos: Iterable[PhotoInput]) -> tuple[list[PhotoInput], list[str]]:
+    """The photos without byte-identical repeats, and the names of the repeats dropped."""
+    seen: set[str] = set()
+    kept, dropped = [], []
+    for photo in photos:
+        if photo.id in seen:
+            dropped.append(photo.name)
+            continue
+        seen.add(photo.id)
+        kept.append(photo)
+    return kept, dropped
+
+
+def analysis_key(photo: PhotoInput, view: str, height_cm: float | None, model: str) -> AnalysisKey:
+    return (photo.id, view, None if height_cm is None else round(float(height_cm), 1), model)
+
+
+def _cache(state: MutableMapping, key: str) -> OrderedDict:
+    if not isinstance(state.get(key), OrderedDict):
+        state[key] = OrderedDict()
+    return state[key]
+
+
+def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoAnalysis | Unexpected | None:
+    cache = _cache(state, ANALYSES_KEY)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    return None
+
+
+def analyse(state: MutableMapping, photo: PhotoInput, view: str, height_cm: float | None,
+            model: str) -> PhotoAnalysis | Unexpected:
+    """The analysis of ``photo`` (cached). An unexpected exception is logged and becomes :class:`Unexpected`."""
+    key = analysis_key(photo, view, height_cm, model)
+    found = cached_analysis(state, key)
+    if found is not None:
+        return found
+    try:
+        result = engine.analyze_photo(photo.data, name=photo.name, view=view, height_cm=key[2], model=model)
+    except Exception:
+        LOG.exception("unexpected error analysing %r", photo.name)
+        result = Unexpected(photo.name)
+    _cache(state, ANALYSES_KEY)[key] = result
+    return result
+
+
+def prune(state: MutableMapping, keep: Iterable[AnalysisKey], spare: int = SPARE_ANALYSES) -> None:
+    """Drop cached analyses no longer on screen, keeping the ``spare`` most recently used others."""
+    keep = set(keep)
+    cache = _cache(state, ANALYSES_KEY)
+    others = [key for key in cache if key not in keep]
+    for key in others[: max(0, len(others) - spare)]:
+        del cache[key]
+    corrected = _cache(state, CORRECTED_KEY)
+    for key in [key for key in corrected if key[0] not in cache]:
+        del corrected[key]
+
+
+# --- landmark corrections ----------------------------------------------------------------------
+
+def moves_of(state: MutableMapping, photo_id: str) -> dict[str, tuple[float, float]]:
+    """The landmarks the person moved on one photo: name -> (x px, y px) in the full-resolution image."""
+    return dict(state.get(MOVES_KEY, {}).get(photo_id, {}))
+
+
+def move_landmark(state: MutableMapping, photo_id: str, landmark: str, x: float, y: float) -> None:
+    moves = dict(state.get(MOVES_KEY, {}))
+    moves[photo_id] = {**moves.get(photo_id, {}), landmark: (float(x), float(y))}
+    state[MOVES_KEY] = moves
+
+
+def reset_moves(state: MutableMapping, photo_id: str) -> None:
+    moves = dict(state.get(MOVES_KEY, {}))
+    moves.pop(photo_id, None)
+    state[MOVES_KEY] = moves
+
+
+def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoAnalysis,
+              moves: dict[str, tuple[float, float]],
+              remeasure: Callable[..., PhotoAnalysis] | None = None) -> PhotoAnalysis | Unexpected:
+    """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved."""
+    if not moves or not base.ok:
+        return base
+    memo_key = (key, tuple(sorted(moves.items())))
+    cache = _cache(state, CORRECTED_KEY)
+    if memo_key in cache:
+        return cache[memo_key]
+    remeasure = remeasure or engine.with_moved_landmarks
+    try:
+        result = remeasure(base, moves, view=key[1], height_cm=key[2])
+    except Exception:
+        LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
+        result = Unexpected(base.image)
+    cache[memo_key] = result
+    return result

@@ -114,7 +114,6 @@ def draw_guide() -> Image.Image:
     draw.text(((150 + person_x) / 2 - 40, _FLOOR_Y + 36), "2.5 - 4 m", font=big, fill=_INK)
 
     # Arms: hanging in front of the hip, not covering it.
-    hand = points["hand"]
     draw.ellipse([points["hip"][0] - 9, hip_y - 9, points["hip"][0] + 9, hip_y + 9], outline=_GOOD, width=3)
     draw.text((person_x - 250, hip_y + 18), "side photo: arms just in front,\nthe hip left visible",
               font=small, fill=_GOOD, spacing=3)

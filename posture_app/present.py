@@ -10,34 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
+from posture.report import measure_name
 
-MEASURE_TITLES: dict[str, str] = {
-    "craniovertebral_angle_deg": "Craniovertebral angle",
-    "ear_ahead_of_shoulder_cm": "Ear ahead of shoulder",
-    "shoulder_ahead_of_plumb_cm": "Shoulder ahead of plumb line",
-    "trunk_lean_deg": "Trunk lean (forward +)",
-    "pelvic_tilt_deg": "Pelvic tilt (anterior +)",
-    "knee_ahead_of_ankle_cm": "Knee ahead of ankle",
-    "shoulder_tilt_deg": "Shoulder tilt",
-    "shoulder_height_diff_cm": "Shoulder height difference",
-    "pelvic_obliquity_deg": "Pelvic obliquity",
-    "hip_height_diff_cm": "Hip height difference",
-    "head_tilt_deg": "Head tilt",
-    "trunk_lateral_lean_deg": "Trunk side lean",
-    "trunk_lateral_shift_cm": "Trunk side shift",
-    "knee_valgus_left_deg": "Left knee angle (valgus +)",
-    "knee_valgus_right_deg": "Right knee angle (valgus +)",
-    KNEE_VALGUS_DIFFERENCE: "Knee angle difference (left - right)",
-}
 UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
 STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
 STATUS_COLOURS = {"normal": "green", "borderline": "orange", "deviation": "red"}
-STATUS_ICONS = {"normal": "🟢", "borderline": "🟠", "deviation": "🔴"}
 VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
-               "left": "left profile (left side to camera)", "right": "right profile (right side to camera)"}
+               "left": "left profile (left side to the camera)",
+               "right": "right profile (right side to the camera)"}
 LIKELIHOOD_LABELS = {"likely": "Likely", "possible": "Possible", "unlikely": "Unlikely",
                      "not_assessed": "Not assessed"}
 LIKELIHOOD_COLOURS = {"likely": "red", "possible": "orange", "unlikely": "green", "not_assessed": "gray"}
@@ -89,10 +71,8 @@ def plain(text: object) -> str:
 
 
 def measure_title(key: str) -> str:
-    """A readable name for a measure key, including derived keys (profile differences)."""
-    if key.startswith(PROFILE_DIFFERENCE_PREFIX):
-        return f"{measure_title(key[len(PROFILE_DIFFERENCE_PREFIX):])}: left - right profile"
-    return MEASURE_TITLES.get(key, key.replace("_", " "))
+    """A readable name for a measure key, including derived keys: the report's, so app and report agree."""
+    return measure_name(key)
 
 
 def unit_symbol(unit: str) -> str:
@@ -130,13 +110,12 @@ def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
 
 
 def confidence_text(confidence: float) -> str:
-    return f"{confidence:.0%}"
+    return f"{round(100 * confidence)} %"
 
 
 def measure_caption(measurement: Measurement) -> str:
-    """The line under a measure's value: normal range, status, confidence, estimate flag."""
+    """The line under a measure's value and status badge: normal range, confidence, estimate flag."""
     parts = [f"normal {format_range(measurement.normal_range, measurement.unit)}",
-             f"{STATUS_ICONS[measurement.status]} {STATUS_LABELS[measurement.status]}",
              f"confidence {confidence_text(measurement.confidence)}"]
     if measurement.estimate:
         parts.append("estimate")

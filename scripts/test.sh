@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh machine, then run the whole suite (slow and browser
+# tests included). Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not slow"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+
+python -m ruff check .
+python -m pytest "$@"

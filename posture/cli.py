@@ -1,7 +1,10 @@
 """The ``posture`` command: analyse photos or folders of photos from the shell.
 
 ``posture analyze PHOTO_OR_FOLDER... [--view auto|front|back|left|right] [--height-cm CM]
-[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N]``
+[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person]``
+
+By default every photo is assessed on its own (a coach's folder holds many people); with
+``--one-person`` the photos are one person's views and are assessed together.
 
 Exit status: 0 when every photo was analysed, 1 when some were refused with a clean error
 (the reason is in the output), 2 for usage errors (bad option, missing path, no photo found).
@@ -20,6 +23,8 @@ from pathlib import Path
 
 from posture.analysis import analyze_photo
 from posture.annotate import draw, encode_jpeg
+from posture.assessment import assess
+from posture.report import contract_json
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -94,6 +99,29 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
         return list(pool.map(one, photos))
 
 
+def assessments_of(results: list, one_person: bool) -> list:
+    """One assessment of all photos together (one person), or one per photo."""
+    if one_person:
+        return [assess(results)]
+    return [assess([result]) for result in results]
+
+
+def format_findings(assessment) -> str:
+    """The findings, profile differences and plan headline of an assessment, for the text output."""
+    lines = []
+    for key, difference in assessment.profile_differences.items():
+        lines.append(f"  left - right profile {key}: {difference:+.1f}")
+    for finding in assessment.findings:
+        if finding.likelihood in ("possible", "likely"):
+            evidence = ", ".join(item.measure for item in finding.evidence)
+            lines.append(f"  {finding.likelihood.upper():<8} {finding.name} (score {finding.score}; {evidence})")
+    if assessment.plan is not None and any(f.likelihood in ("possible", "likely") for f in assessment.findings):
+        plan = assessment.plan.to_dict()
+        lines.append("  plan: strengthen " + ", ".join(plan["strengthen"]) + "; mobility "
+                     + ", ".join(plan["mobility"]) + "; cross-train " + ", ".join(plan["cross_train"]))
+    return "\n".join(lines) if lines else "  no imbalance signs beyond the normal ranges"
+
+
 def format_text(result) -> str:
     """A person-readable summary of one analysis."""
     if not result.ok:
@@ -123,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
     analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write annotated photos to DIR")
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
+    analyze.add_argument("--one-person", action="store_true",
+                         help="all photos show one person: findings and plan from all of them together")
     return parser
 
 
@@ -144,10 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     workers = min(args.workers, os.cpu_count() or 1, len(photos))
     results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
                         Progress(len(photos), show_progress))
+    assessments = assessments_of(results, args.one_person)
     if args.json:
-        print(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
-    else:
+        objects = [obj for assessment in assessments for obj in contract_json(assessment)]
+        print(json.dumps(objects, indent=1, ensure_ascii=False))
+    elif args.one_person:
         print("\n\n".join(format_text(r) for r in results))
+        print("\nAll photos together (commonly associated imbalances, not a diagnosis):")
+        print(format_findings(assessments[0]))
+    else:
+        print("\n\n".join(f"{format_text(r)}\n{format_findings(a)}" if r.ok else format_text(r)
+                           for r, a in zip(results, assessments, strict=True)))
     return EXIT_OK if all(r.ok for r in results) else EXIT_SOME_FAILED
 
 

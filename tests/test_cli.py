@@ -86,3 +86,21 @@ def test_console_script_runs_as_a_module():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["view"] == "back"
     assert "W0000" not in result.stderr  # MediaPipe's native log chatter is kept off the terminal
+
+
+def test_one_person_combines_profiles_into_one_assessment(capsys):
+    photos = [str(SAMPLES / "left_s006.jpg"), str(SAMPLES / "right_s012.jpg")]
+    code, out, _ = run_cli(capsys, "analyze", *photos, "--one-person")
+    assert code == 0
+    assert "left - right profile craniovertebral_angle_deg" in out
+    assert "All photos together" in out
+    _, out_json, _ = run_cli(capsys, "analyze", *photos, "--one-person", "--json")
+    together = json.loads(out_json)
+    assert together[0]["findings"] == together[1]["findings"]  # one person-level assessment
+    _, out_apart, _ = run_cli(capsys, "analyze", *photos, "--json")
+    apart = json.loads(out_apart)
+    unilateral = {d["image"]: next(f for f in d["findings"] if f["imbalance"] == "unilateral") for d in apart}
+    # Alone, neither profile can show a left-right difference; together they do.
+    assert all("profile_difference" not in " ".join(f["evidence"]) for f in unilateral.values())
+    combined = next(f for f in together[0]["findings"] if f["imbalance"] == "unilateral")
+    assert any(e.startswith("profile_difference.") for e in combined["evidence"])

@@ -69,7 +69,8 @@ HISTORY_NOTICE_KEY = "_history_notice"
 
 
 def apologise(where: str) -> None:
-    st.error(f"**{present.UNEXPECTED_TITLE}** ({where}). {present.UNEXPECTED_MESSAGE}", icon=":material/sentiment_dissatisfied:")
+    st.error(f"**{present.UNEXPECTED_TITLE}** ({present.plain(where)}). {present.UNEXPECTED_MESSAGE}",
+             icon=":material/sentiment_dissatisfied:")
 
 
 @contextlib.contextmanager
@@ -291,7 +292,8 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoAnalysis, layers: tuple
                           step=1.0, key=x_key)
         right.number_input("y (px from the top)", min_value=0.0, max_value=float(height), value=y,
                            step=1.0, key=y_key)
-        st.form_submit_button("Move landmark", on_click=_on_typed_move, args=(photo.id, landmark_key, x_key, y_key))
+        st.form_submit_button("Move landmark", key=f"move_{sid}", on_click=_on_typed_move,
+                              args=(photo.id, landmark_key, x_key, y_key))
 
 
 def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm: float | None,
@@ -314,8 +316,8 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
                          help="The side of the body facing the camera. Change it if it was detected wrongly: "
                               "the photo is analysed again with that view.")
             if moves:
-                st.info(f"You moved {len(moves)} landmark(s): "
-                        f"{present.join_words([name.replace('_', ' ') for name in moves])}.", icon=":material/pan_tool:")
+                moved = present.join_words([name.replace("_", " ") for name in moves])
+                st.info(f"You moved {len(moves)} landmark(s): {moved}.", icon=":material/pan_tool:")
                 st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
             if not analysis.ok:
                 show_error(analysis)
@@ -391,8 +393,18 @@ def findings_section(assessment: Assessment) -> None:
     st.header("What the photos point to")
     st.caption("Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
                "are commonly associated with it. These are associations to check, not diagnoses.")
-    for finding in assessment.findings:
+    shown = [finding for finding in assessment.findings if finding.likelihood in ("likely", "possible")]
+    others = [finding for finding in assessment.findings if finding not in shown]
+    if not shown:
+        st.success("None of the five patterns stands out in these photos.", icon=":material/check_circle:")
+    for finding in shown:
         finding_card(finding)
+    if others:
+        names = present.join_words([f"{f.name} ({present.LIKELIHOOD_LABELS[f.likelihood].lower()})" for f in others])
+        with st.expander(f"Other patterns checked: {len(others)}"):
+            st.caption(names)
+            for finding in others:
+                finding_card(finding)
     for note in assessment.notes:
         st.caption(note)
 
@@ -422,24 +434,27 @@ def questionnaire() -> None:
     with st.form("questionnaire"):
         for category, heading in sections:
             st.markdown(f"**{heading}**")
-            for question in catalog.questions_in(category):
+            columns = st.columns(2)
+            for number, question in enumerate(catalog.questions_in(category)):
                 key = f"q_{question.id}"
+                column = columns[number % 2]
                 if question.kind == "number":
-                    st.number_input(f"{question.text} ({question.unit})" if question.unit else question.text,
+                    column.number_input(f"{question.text} ({question.unit})" if question.unit else question.text,
                                     min_value=float(question.minimum), max_value=float(question.maximum),
                                     value=None, step=1.0, key=key, placeholder="not answered")
                 elif question.kind == "yesno":
-                    st.selectbox(question.text, [None, True, False], key=key,
+                    column.selectbox(question.text, [None, True, False], key=key,
                                  format_func=lambda v: {None: "Not answered", True: "Yes", False: "No"}[v])
                 else:
                     labels = {option.value: option.label for option in question.options}
-                    st.selectbox(question.text, [None, *labels], key=key,
+                    column.selectbox(question.text, [None, *labels], key=key,
                                  format_func=lambda v, labels=labels: "Not answered" if v is None else labels[v])
         submit, clear = st.columns(2)
         with submit:
-            st.form_submit_button("Update the assessment", type="primary", on_click=_on_answers, args=(ids,))
+            st.form_submit_button("Update the assessment", type="primary", key="answers_submit", on_click=_on_answers,
+                                  args=(ids,))
         with clear:
-            st.form_submit_button("Clear answers", on_click=_on_clear_answers, args=(ids,))
+            st.form_submit_button("Clear answers", key="answers_clear", on_click=_on_clear_answers, args=(ids,))
 
 
 def stage_section(assessment: Assessment) -> None:
@@ -484,7 +499,8 @@ def plan_section(plan: Plan) -> None:
 
 def red_flag_section(assessment: Assessment) -> None:
     st.header("See a clinician first")
-    st.error("\n".join(f"- {flag}" for flag in assessment.red_flags) + f"\n\n{assessment.advice}", icon=":material/medical_services:")
+    st.error("\n".join(f"- {flag}" for flag in assessment.red_flags) + f"\n\n{assessment.advice}",
+             icon=":material/medical_services:")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -531,7 +547,8 @@ def history_record(assessment: Assessment, profile: dict, note: str) -> tuple[di
 
 def save_section(assessment: Assessment, profile: dict) -> None:
     st.header("Save to history")
-    st.caption(f"Saved only on this computer, in {default_database_path()}. Nothing is written unless you press Save.")
+    st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
+               "unless you press Save.")
     note = st.text_area("Notes (optional)", key="save_note", max_chars=2000)
     if st.button("Save to history", type="primary", key="save"):
         record, thumbnails, annotated = history_record(assessment, profile, note.strip())
@@ -764,12 +781,13 @@ def history_page() -> None:
         st.error(f"**The history file cannot be opened.** {error}. Move the file away or set POSTURE_DATA_DIR to "
                  "another folder; your other work is not affected.")
         return
-    st.caption(f"Stored on this computer only: {default_database_path()}")
+    st.caption(f"Stored on this computer only: {present.plain(default_database_path())}")
     if not summaries:
         st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
         return
-    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label,
-                                "Views": ", ".join(s.views), "Patterns": ", ".join(s.headline_findings)}
+    names = {imbalance.id: imbalance.name for imbalance in load_catalog().imbalances}
+    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": ", ".join(s.views),
+                                "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings)}
                                for s in summaries]), hide_index=True, width="stretch")
     with guarded("opening a saved assessment"):
         open_saved(store, summaries)

@@ -53,7 +53,6 @@ MEASURE_NAMES = {
 VIEW_NAMES = {"front": "front", "back": "back", "left": "left profile", "right": "right profile"}
 BLOCK_TITLES = {"strengthen": "1. Strengthen first", "mobility": "2. Then mobility",
                 "cross_train": "3. Then cross-training"}
-LIKELIHOOD_NAMES = {"not_assessed": "not assessed"}
 DIRECTION_WORDS = {"below": "below", "above": "above", "abs_above": "beyond ±"}
 
 
@@ -97,8 +96,11 @@ def _percent(fraction: float) -> str:
     return f"{round(100 * fraction)} %"
 
 
-def _likelihood(finding: Finding) -> str:
-    return LIKELIHOOD_NAMES.get(finding.likelihood, finding.likelihood)
+def verdict(finding: Finding) -> str:
+    """"likely (72/100)"; a finding with nothing readable gets no score, since 0 would read as "fine"."""
+    if finding.likelihood == "not_assessed":
+        return "not assessed"
+    return f"{finding.likelihood} ({finding.score}/100)"
 
 
 def _views(views: Sequence[str]) -> str:
@@ -331,7 +333,7 @@ def _findings_section(assessment: Assessment) -> list[Block]:
         Heading(2, "Findings"),
         Text("Each score (0-100) says how strongly the photos, and your answers if given, point to a pattern "
              "that is commonly associated with these posture signs. Associations, not causes.", kind="note"),
-        Bullets(tuple((f"{f.name}:", f"{_likelihood(f)} ({f.score}/100)") for f in assessment.findings)),
+        Bullets(tuple((f"{finding.name}:", verdict(finding)) for finding in assessment.findings)),
     ]
     for finding in assessment.findings:
         blocks += _finding_blocks(finding)
@@ -340,7 +342,7 @@ def _findings_section(assessment: Assessment) -> list[Block]:
 
 def _finding_blocks(finding: Finding) -> list[Block]:
     """One finding: verdict, explanation, the evidence table and what could not be read."""
-    blocks: list[Block] = [Heading(3, f"{finding.name}: {_likelihood(finding)} ({finding.score}/100)")]
+    blocks: list[Block] = [Heading(3, f"{finding.name}: {verdict(finding)}")]
     blocks.append(Text(finding.explanation))
     if finding.evidence:
         rows = tuple(_evidence_row(item) for item in finding.evidence)
@@ -498,6 +500,19 @@ def _md_block(block: Block) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+# fpdf2 and fontTools are imported inside the PDF functions: the JSON and Markdown need neither.
+BODY_PT, NOTE_PT, TABLE_PT = 10, 8.5, 8
+HEADING_PT = {1: 18, 2: 14, 3: 11.5}
+TEXT_RGB, NOTE_RGB, ALERT_RGB, ALERT_FILL = (25, 25, 25), (95, 95, 95), (150, 20, 20), (253, 236, 234)
+MM_PER_PT = 0.3528
+A4_WIDTH_MM, SIDE_MARGIN_MM = 210.0, 18.0
+# Tall enough to check the overlay by eye; a photo shrinks to no less than the minimum so that it and
+# the start of its measures table share a page.
+FIGURE_MAX_HEIGHT_MM, FIGURE_MIN_HEIGHT_MM = 115.0, 80.0
+# Caption, view line and the measures table's header and first rows, kept on the photo's page.
+AFTER_FIGURE_MM = 32.0
+
+
 def font_paths() -> tuple[Path, Path]:
     """DejaVu Sans regular and bold, shipped with matplotlib (a mediapipe dependency)."""
     import matplotlib
@@ -523,18 +538,25 @@ def pdf_text(text: str) -> str:
     """
     covered = _font_coverage()
     out = []
-    for char in str(text):
-        if char in "\n" or ord(char) in covered:
+    # NFC first: a letter typed as base + combining accent becomes the precomposed letter DejaVu has.
+    for char in unicodedata.normalize("NFC", str(text)):
+        if char == "\n" or (ord(char) in covered and not _invisible(char)):
             out.append(char)
         elif char == "\t":
             out.append(" ")
-        elif unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc", "Sk") or 0xFE00 <= ord(char) <= 0xFE0F:
-            continue  # combining marks, zero-width joiners, variation selectors, skin-tone modifiers
+        elif _invisible(char) or unicodedata.category(char) in ("Mn", "Me", "Sk"):
+            continue  # joiners, variation selectors, skin-tone modifiers, marks the font cannot place
         else:
             base = unicodedata.normalize("NFKD", char)
             kept = "".join(c for c in base if ord(c) in covered and unicodedata.category(c) != "Mn")
             out.append(kept or "\ufffd")
     return "".join(out)
+
+
+def _invisible(char: str) -> bool:
+    """Format and control characters and variation selectors: nothing to draw, only noise in copied text."""
+    code = ord(char)
+    return unicodedata.category(char) in ("Cf", "Cc") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
 def render_pdf(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "",
@@ -555,17 +577,6 @@ def render_pdf(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_lab
             _keep_room(pdf, _heading_mm(block) + _start_mm(following))
         renderers[type(block)](pdf, block)
     return bytes(pdf.output())
-
-
-BODY_PT, NOTE_PT, TABLE_PT = 10, 8.5, 8
-HEADING_PT = {1: 18, 2: 14, 3: 11.5}
-TEXT_RGB, NOTE_RGB, ALERT_RGB, ALERT_FILL = (25, 25, 25), (95, 95, 95), (150, 20, 20), (253, 236, 234)
-MM_PER_PT = 0.3528
-A4_WIDTH_MM, SIDE_MARGIN_MM = 210.0, 18.0
-# Two photos' worth of height per page would leave no room for their tables: one photo and its table per page.
-FIGURE_MAX_HEIGHT_MM, FIGURE_MIN_HEIGHT_MM = 115.0, 80.0
-# Caption, view line and the measures table's header and first rows, kept on the photo's page.
-AFTER_FIGURE_MM = 32.0
 
 
 def _new_pdf(title: str, person: str, generated_at: datetime):

@@ -1,0 +1,439 @@
+"""The Streamlit app driven headless with ``streamlit.testing.v1.AppTest``.
+
+Real engine, real sample photos, real SQLite history in ``tmp_path`` (POSTURE_DATA_DIR). Every test
+asserts that no exception reached the page. Uploads go through AppTest's file_uploader support.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tomllib
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pillow_heif
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from posture.catalog import load_catalog
+from posture.errors import ERROR_CODES
+from posture.history import DB_FILENAME
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
+    sys.path.insert(0, str(ROOT))
+
+from posture_app import present  # noqa: E402
+from posture_app.session import PhotoInput  # noqa: E402
+
+APP = ROOT / "app.py"
+SAMPLES = ROOT / "sample_images"
+TIMEOUT_S = 120
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def sample(view: str) -> bytes:
+    return next(SAMPLES.glob(f"{view}_*.jpg")).read_bytes()
+
+
+def sid(data: bytes) -> str:
+    return PhotoInput.of("x", data).short_id
+
+
+def encode(image: Image.Image | np.ndarray, fmt: str = "JPEG", **options) -> bytes:
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def png_with_header_size(width: int, height: int) -> bytes:
+    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny strip)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
+
+
+def rgb(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def texts(at: AppTest, widgets: bool = True) -> str:
+    """All the text on the page that a person reads, one element per line (with widget labels or not)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    parts += [f"{metric.label}: {metric.value}" for metric in at.metric]
+    parts += [str(element.label) for element in at.expander]
+    if widgets:
+        parts += [str(element.label) for element in at.selectbox]
+    return "\n".join(parts)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    page = texts(at)
+    assert "Traceback" not in page
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "history"
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def app(data_dir) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.file_uploader(key="uploads").set_value([(name, data, "application/octet-stream") for name, data in files])
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def metric(at: AppTest, title: str) -> str:
+    values = [m.value for m in at.metric if m.label == title]
+    assert values, f"no measure card {title!r}; cards: {[m.label for m in at.metric]}"
+    return values[0]
+
+
+def finding_order(at: AppTest) -> list[str]:
+    names = [imbalance.name for imbalance in load_catalog().imbalances]
+    order = []
+    for element in at.markdown:
+        value = str(element.value)
+        for name in names:
+            if value == f"**{name}**" and name not in order:
+                order.append(name)
+    return order
+
+
+def answer(at: AppTest, **answers) -> AppTest:
+    for question_id, value in answers.items():
+        widget = at.selectbox(key=f"q_{question_id}") if not isinstance(value, float) else \
+            at.number_input(key=f"q_{question_id}")
+        widget.set_value(value)
+    at.button(key="answers_submit").click()
+    at.run()
+    assert_clean(at)
+    return at
+
+
+# --- start page, configuration -------------------------------------------------------------------
+
+
+def test_start_page_shows_the_photo_guide_and_writes_nothing(app, data_dir):
+    page = texts(app)
+    assert "How to take a usable photo" in page
+    assert "2.5-4 m" in page
+    assert app.get("image"), "the guide diagram is drawn"
+    assert app.file_uploader(key="uploads").accept_multiple_files
+    assert {"jpg", "png", "webp", "bmp", "tiff", "heic", "heif"} <= {t.lstrip(".") for t in
+                                                                      app.file_uploader(key="uploads").allowed_type}
+    assert not data_dir.exists()
+
+
+def test_streamlit_config_keeps_the_app_private():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
+    assert config["server"]["maxUploadSize"] == 50
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+def test_upload_shows_measures_findings_plan_and_downloads(app, data_dir):
+    upload(app, ("side.jpg", sample("left")), ("front.jpg", sample("front")))
+    page = texts(app)
+    assert metric(app, "Craniovertebral angle").endswith("°")
+    assert metric(app, "Shoulder tilt").endswith("°")
+    assert metric(app, "Ear ahead of shoulder").endswith("cm")
+    # every card carries its normal range and confidence; the definition is in the tooltip
+    assert "normal ≥ 50°" in page and "confidence" in page
+    cva = next(m for m in app.metric if m.label == "Craniovertebral angle")
+    assert "C7" in cva.help and "Lau 2009" in cva.help
+    assert {"What the photos point to", "A few questions", "Your corrective plan", "Report"} <= {
+        h.value for h in app.header}
+    assert "commonly associated with" in page
+    assert "you have " not in texts(app, widgets=False).lower()  # results never say "you have"
+    assert "detected left profile" in page and "detected front" in page
+    labels = {button.label for button in app.get("download_button")}
+    assert {"Download PDF", "Download Markdown", "Download JSON"} <= labels
+    assert not data_dir.exists(), "nothing is written before Save"
+
+
+def test_every_upload_format_is_accepted(app):
+    front = Image.open(io.BytesIO(sample("front")))
+    pillow_heif.register_heif_opener()
+    files = [("front.png", encode(front, "PNG")), ("front.webp", encode(front, "WEBP", quality=90)),
+             ("front.bmp", encode(front, "BMP")), ("front.tiff", encode(front, "TIFF")),
+             ("front.heic", encode(front, "HEIF", quality=80))]
+    upload(app, *files)
+    assert not app.error
+    assert sum(1 for m in app.metric if m.label == "Shoulder tilt") == len(files)
+
+
+def test_webcam_snapshot_is_analysed(app):
+    app.toggle(key="use_webcam").set_value(True).run()
+    app.camera_input(key="webcam").upload("image.jpg", sample("left")).run()
+    assert_clean(app)
+    assert "webcam snapshot.jpg" in texts(app).replace("\\", "")
+    assert metric(app, "Craniovertebral angle")
+
+
+def test_a_rerun_that_changes_nothing_does_not_analyse_again(app, monkeypatch):
+    import posture.analysis
+
+    calls = []
+    real = posture.analysis.analyze_photo
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("view"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(posture.analysis, "analyze_photo", counting)
+    upload(app, ("side.jpg", sample("left")))
+    assert calls == ["auto"]
+    app.run()
+    app.checkbox(key="layer_labels").uncheck().run()  # overlay changes redraw, they do not re-analyse
+    assert calls == ["auto"]
+    app.selectbox(key=f"view_{sid(sample('left'))}").set_value("left").run()
+    assert calls == ["auto", "left"]
+    app.selectbox(key=f"view_{sid(sample('left'))}").set_value("auto").run()
+    assert calls == ["auto", "left"], "going back to a view already analysed is served from the cache"
+    assert_clean(app)
+
+
+def test_changing_the_view_reanalyses_and_a_wrong_view_is_explained(app):
+    upload(app, ("front.jpg", sample("front")))
+    app.selectbox(key=f"view_{sid(sample('front'))}").set_value("left").run()
+    assert_clean(app)
+    assert any(present.ERROR_TITLES["unsupported_view"] in e.value for e in app.error)
+    assert not app.metric
+    app.selectbox(key=f"view_{sid(sample('front'))}").set_value("auto").run()
+    assert not app.error and metric(app, "Shoulder tilt")
+
+
+def test_height_makes_distances_exact(app):
+    upload(app, ("side.jpg", sample("left")))
+    assert "estimate" in texts(app)
+    before = metric(app, "Ear ahead of shoulder")
+    app.number_input(key="height_cm").set_value(190.0).run()
+    assert_clean(app)
+    assert metric(app, "Ear ahead of shoulder") != before
+    assert not any("No height was given" in w.value for w in app.warning)
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+def _error_cases() -> dict[str, bytes]:
+    front, left = sample("front"), sample("left")
+    person = rgb(front)
+    tiny = Image.fromarray(person).resize((person.shape[1] // 5, person.shape[0] // 5), Image.Resampling.LANCZOS)
+    return {
+        "not_an_image": b"name,height\nAda,170\n",
+        "corrupt_image": front[: len(front) // 2],
+        "image_too_large": png_with_header_size(20_000, 20_000),
+        "no_person": encode(np.random.default_rng(1).integers(0, 255, (1280, 720, 3), dtype=np.uint8)),
+        "multiple_people": encode(np.ascontiguousarray(np.hstack([person, person]))),
+        "body_cut_off": encode(np.ascontiguousarray(person[: person.shape[0] // 2])),
+        "person_too_small": encode(tiny),
+        "not_standing": encode(np.ascontiguousarray(np.rot90(rgb(left)))),
+    }
+
+
+CASES = _error_cases()
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_error_code_shows_a_friendly_message(app, code):
+    upload(app, (f"{code}.jpg", CASES[code]))
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1, errors
+    assert present.ERROR_TITLES[code] in errors[0]
+    assert "What to do next" in errors[0] and present.ERROR_NEXT_STEPS[code] in errors[0]
+    assert not app.metric
+    assert "None of the photos could be measured yet" in texts(app)
+
+
+def test_every_error_code_has_a_title_and_a_test():
+    assert set(present.ERROR_TITLES) == set(ERROR_CODES)
+    # unsupported_view comes from forcing a view: test_changing_the_view_reanalyses_...
+    assert set(CASES) | {"unsupported_view"} == set(ERROR_CODES)
+
+
+def test_one_bad_photo_does_not_hide_the_good_ones(app):
+    upload(app, ("side.jpg", sample("left")), ("noise.jpg", CASES["no_person"]))
+    assert len(app.error) == 1
+    assert metric(app, "Craniovertebral angle")
+    assert "Your corrective plan" in {h.value for h in app.header}
+
+
+def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(app, monkeypatch, caplog):
+    import posture.analysis
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(posture.analysis, "analyze_photo", broken)
+    upload(app, ("side.jpg", sample("left")))
+    page = texts(app)
+    assert present.UNEXPECTED_TITLE in page
+    assert "secret internal detail" not in page
+    assert "secret internal detail" in caplog.text, "the traceback goes to the server log"
+
+
+def test_an_unexpected_failure_later_on_the_page_is_contained(app, monkeypatch):
+    import posture.assessment
+    import posture.history
+
+    def broken(*args, **kwargs):
+        raise ValueError("assessment exploded")
+
+    monkeypatch.setattr(posture.assessment, "assess", broken)
+    monkeypatch.setattr(posture.history.HistoryStore, "list", broken)
+    upload(app, ("side.jpg", sample("left")))
+    page = texts(app)
+    assert page.count(present.UNEXPECTED_TITLE) == 2  # the check and the history, each apologised for
+    assert "exploded" not in page
+    assert metric(app, "Craniovertebral angle"), "what worked before the failure is still shown"
+
+
+def test_safe_download_turns_a_failure_into_an_apology(caplog):
+    import app as app_module  # the page's helpers; importing does not run the page
+
+    def broken():
+        raise OSError("disk on fire")
+
+    produced = app_module.safe_download(broken, "PDF report")()
+    assert "could not be produced" in produced and "disk on fire" not in produced
+    assert "disk on fire" in caplog.text
+
+
+# --- questionnaire -----------------------------------------------------------------------------------
+
+
+def test_answers_change_the_ranking(app):
+    upload(app, ("side.jpg", sample("left")), ("front.jpg", sample("front")))
+    lookalikes = ["Strong quadriceps, weak hamstrings", "Tight hip flexors, weak glutes",
+                  "Dominant lower-back muscles, weak deep core"]
+    before = [name for name in finding_order(app) if name in lookalikes]
+    assert before == lookalikes, "without answers the three look-alikes keep catalog order"
+    answer(app, back_without_core=True)
+    after = [name for name in finding_order(app) if name in lookalikes]
+    assert after[0] == "Dominant lower-back muscles, weak deep core"
+    assert after != before
+
+
+def test_symptoms_give_the_stage(app):
+    upload(app, ("side.jpg", sample("left")))
+    assert "Answer the symptom questions" in texts(app)
+    answer(app, back_pain=True)
+    assert "Stage 4 of 4: Pain" in texts(app)
+
+
+def test_a_red_flag_replaces_the_plan_with_advice(app):
+    upload(app, ("side.jpg", sample("left")))
+    answer(app, leg_symptoms=True)
+    headers = {h.value for h in app.header}
+    assert "See a clinician first" in headers
+    assert "Your corrective plan" not in headers
+    flag = load_catalog().question("leg_symptoms").flag
+    assert any(flag in e.value for e in app.error)
+    app.button(key="answers_clear").click().run()
+    assert_clean(app)
+    assert "Your corrective plan" in {h.value for h in app.header}
+
+
+# --- landmark correction -------------------------------------------------------------------------------
+
+
+def test_moving_a_landmark_changes_the_measures_and_reset_restores_them(app):
+    data = sample("left")
+    photo = sid(data)
+    upload(app, ("side.jpg", data))
+    before = metric(app, "Craniovertebral angle")
+    app.toggle(key=f"correct_{photo}").set_value(True).run()
+    assert_clean(app)
+    app.selectbox(key=f"landmark_{photo}").set_value("left_ear").run()
+    x = app.number_input(key=f"move_x_{photo}_left_ear")
+    x.set_value(x.value - 40)
+    app.button(key=f"move_{photo}").click().run()
+    assert_clean(app)
+    moved = metric(app, "Craniovertebral angle")
+    assert moved != before
+    assert "You moved 1 landmark(s): left ear" in texts(app)
+    app.button(key=f"reset_{photo}").click().run()
+    assert_clean(app)
+    assert metric(app, "Craniovertebral angle") == before
+
+
+# --- history -------------------------------------------------------------------------------------------
+
+
+def save(at: AppTest, note: str = "") -> None:
+    if note:
+        at.text_area(key="save_note").set_value(note)
+    at.button(key="save").click().run()
+    assert_clean(at)
+    assert any("Saved as assessment #" in s.value for s in at.success)
+
+
+def test_history_save_list_compare_trend_export_delete(app, data_dir):
+    label = "Client <b>A</b> *bold* [x](javascript:alert(1))"
+    app.text_input(key="person_label").set_value(label).run()
+    upload(app, ("side.jpg", sample("left")), ("front.jpg", sample("front")))
+    assert not data_dir.exists()
+    save(app, note="first visit <script>")
+    assert (data_dir / DB_FILENAME).exists()
+    app.number_input(key="height_cm").set_value(185.0).run()  # a second, different assessment
+    save(app)
+
+    tables = [t.value for t in app.dataframe]
+    listing = next(t for t in tables if "Top patterns" in t.columns)
+    assert len(listing) == 2 and set(listing["Label"]) == {label}  # dataframes show text as text
+    # the label shown as Markdown is escaped: no live HTML, link or emphasis
+    shown = [m.value for m in app.markdown if "Client" in m.value]
+    assert shown and all("\\<b\\>" in value and "\\*bold\\*" in value and "\\[x\\]" in value for value in shown)
+    assert any(t.value == "Notes: first visit <script>" for t in app.text)
+
+    compare = next(t for t in tables if "Direction" in t.columns)
+    assert set(compare["Direction"]) <= set(present.DIRECTION_ARROWS.values())
+    assert "Craniovertebral angle" in set(compare["Measure"])
+    assert app.get("vega_lite_chart"), "the trend chart is drawn"
+    assert "Export everything (zip)" in {b.label for b in app.get("download_button")}
+
+    newest = max(int(i) for i in listing["#"])
+    app.button(key="delete_ask").click().run()
+    assert any(f"Delete assessment #{newest}" in w.value for w in app.warning)
+    app.button(key="delete_cancel").click().run()
+    assert len(next(t.value for t in app.dataframe if "Top patterns" in t.value.columns)) == 2
+    app.button(key="delete_ask").click().run()
+    app.button(key="delete_confirm").click().run()
+    assert_clean(app)
+    assert any(f"Deleted assessment #{newest}" in s.value for s in app.success)
+    assert len(next(t.value for t in app.dataframe if "Top patterns" in t.value.columns)) == 1
+    assert "Save at least two assessments to compare them." in texts(app)
+
+    app.button(key="delete_all_ask").click().run()
+    app.button(key="delete_all_confirm").click().run()
+    assert_clean(app)
+    assert "Nothing saved yet" in texts(app)

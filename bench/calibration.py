@@ -14,7 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from posture.anatomy import SIDE_POINTS, Corrections, body_points, near_side, neck_concavity_depth_cm
+from posture.anatomy import (
+    SIDE_POINTS,
+    Corrections,
+    body_points,
+    near_side,
+    neck_concavity_depth_cm,
+    profile_landmark,
+)
 from posture.imaging import decode_image
 from posture.landmarks import Pose, detect_people
 from posture.pelvis import FEATURES, outline_features
@@ -57,9 +64,10 @@ def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
     return samples
 
 
-def _subject_frame_offset(sample: Sample, truth_name: str, mp_name: str, forward_sign: int) -> tuple[float, float]:
-    """(forward, up) in cm from the MediaPipe point to the ground-truth point."""
-    delta = sample.truth_point(truth_name) - sample.pose.point(mp_name)
+def _subject_frame_offset(sample: Sample, truth_name: str, source, forward_sign: int) -> tuple[float, float]:
+    """(forward, up) in cm from the MediaPipe point (a landmark name or a pixel position) to the true point."""
+    origin = sample.pose.point(source) if isinstance(source, str) else source
+    delta = sample.truth_point(truth_name) - origin
     return float(delta[0] * forward_sign * sample.truth_cm_per_px), float(-delta[1] * sample.truth_cm_per_px)
 
 
@@ -82,7 +90,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
         in_view = [s for s in side if s.view == view]
         offsets[view] = {
             point: _mean_offset([
-                _subject_frame_offset(s, f"{point}_{view[0]}", f"{near_side(view)}_{point}", _facing(s))
+                _subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point), _facing(s))
                 for s in in_view])
             for point in SIDE_POINTS}
     for view in ("front", "back"):

@@ -422,6 +422,7 @@ def test_history_save_list_compare_trend_export_delete(app, data_dir):
     assert "Export everything (zip)" in {b.label for b in app.get("download_button")}
 
     newest = max(int(i) for i in listing["#"])
+    app.selectbox(key="history_open").set_value(newest).run()
     app.button(key="delete_ask").click().run()
     assert any(f"Delete assessment #{newest}" in w.value for w in app.warning)
     app.button(key="delete_cancel").click().run()

@@ -19,6 +19,8 @@ Where things happen
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +40,7 @@ from posture.history import HistoryError, HistoryStore, default_database_path
 from posture.landmarks import landmarker_pool
 from posture.measures import SPECS
 from posture_app import present, session
-from posture_app.guide import GUIDE_STEPS, guide_png
+from posture_app.guide import GUIDE_STEPS, guide_png, page_icon
 from posture_app.session import PhotoInput, Unexpected
 
 LOG = logging.getLogger("posture_app")
@@ -84,6 +86,24 @@ def guarded(where: str) -> Iterator[None]:
     except Exception:
         LOG.exception("unexpected error in %s", where)
         apologise(where)
+
+
+CALLBACK_FAILURES_KEY = "_callback_failures"
+
+
+def guarded_callback(where: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The same guard for widget callbacks, which Streamlit runs before the page: a failure is logged and
+    remembered, and :func:`main` apologises for it at the top of the page."""
+    def decorate(callback: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(callback)
+        def run_guarded(*args, **kwargs) -> None:
+            try:
+                callback(*args, **kwargs)
+            except Exception:
+                LOG.exception("unexpected error in %s", where)
+                st.session_state[CALLBACK_FAILURES_KEY] = [*st.session_state.get(CALLBACK_FAILURES_KEY, []), where]
+        return run_guarded
+    return decorate
 
 
 @st.cache_resource(show_spinner="Loading the pose model (once)...")
@@ -193,9 +213,10 @@ def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[s
         with st.status(f"Analysing {len(todo)} photo(s)...", expanded=True) as status:
             bar = st.progress(0.0)
             for done, photo in enumerate(todo, start=1):
-                bar.progress((done - 0.5) / len(todo), text=f"{photo.name}: finding the body landmarks")
+                name = present.plain(photo.name)
+                bar.progress((done - 0.5) / len(todo), text=f"{name}: finding the body landmarks")
                 session.analyse(state, photo, view_choice(photo), height_cm, MODEL)
-                bar.progress(done / len(todo), text=f"{photo.name}: done")
+                bar.progress(done / len(todo), text=f"{name}: done")
             status.update(label=f"Analysed {len(todo)} photo(s)", state="complete", expanded=False)
     session.prune(state, keys.values())
     return {photo.id: session.cached_analysis(state, keys[photo.id]) for photo in photos}
@@ -225,10 +246,8 @@ def measure_cards(analysis: PhotoAnalysis, columns: int = 2) -> None:
                     st.metric(present.measure_title(key), "not assessed", help=present.measure_help(key))
                     st.caption(f"Why: {analysis.not_assessed[key]}")
                     continue
-                signed = measurement.unit == "cm" or key != "craniovertebral_angle_deg"
-                st.metric(present.measure_title(key), present.format_value(measurement.value, measurement.unit,
-                                                                           signed=signed),
-                          help=present.measure_help(key, measurement))
+                value = present.format_value(measurement.value, measurement.unit, signed=present.signed(key))
+                st.metric(present.measure_title(key), value, help=present.measure_help(key, measurement))
                 st.badge(present.STATUS_LABELS[measurement.status], color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.measure_caption(measurement))
 
@@ -247,6 +266,7 @@ def display_image(analysis: PhotoAnalysis, layers: tuple[str, ...], ring: str | 
     return image
 
 
+@guarded_callback("moving a landmark")
 def _on_click(photo_id: str, component_key: str, landmark_key: str, width: int, height: int) -> None:
     """Callback of the clickable image: move the chosen landmark to the clicked point (full-resolution px)."""
     click = st.session_state.get(component_key)
@@ -258,6 +278,7 @@ def _on_click(photo_id: str, component_key: str, landmark_key: str, width: int, 
     session.move_landmark(st.session_state, photo_id, landmark, x, y)
 
 
+@guarded_callback("moving a landmark")
 def _on_typed_move(photo_id: str, landmark_key: str, x_key: str, y_key: str) -> None:
     landmark = st.session_state.get(landmark_key)
     x, y = st.session_state.get(x_key), st.session_state.get(y_key)
@@ -265,6 +286,7 @@ def _on_typed_move(photo_id: str, landmark_key: str, x_key: str, y_key: str) -> 
         session.move_landmark(st.session_state, photo_id, landmark, x, y)
 
 
+@guarded_callback("resetting the landmarks")
 def _on_reset(photo_id: str) -> None:
     session.reset_moves(st.session_state, photo_id)
 
@@ -409,6 +431,7 @@ def findings_section(assessment: Assessment) -> None:
         st.caption(note)
 
 
+@guarded_callback("reading the answers")
 def _on_answers(question_ids: Sequence[str]) -> None:
     answers = {}
     for question_id in question_ids:
@@ -418,6 +441,7 @@ def _on_answers(question_ids: Sequence[str]) -> None:
     st.session_state[ANSWERS_KEY] = answers
 
 
+@guarded_callback("clearing the answers")
 def _on_clear_answers(question_ids: Sequence[str]) -> None:
     for question_id in question_ids:
         st.session_state[f"q_{question_id}"] = None
@@ -545,6 +569,13 @@ def history_record(assessment: Assessment, profile: dict, note: str) -> tuple[di
     return record, thumbnails, annotated
 
 
+def fingerprint(assessment: Assessment, profile: dict) -> str:
+    """Identifies what a save would store, so "Saved as #n" is only shown while it is still true."""
+    content = json.dumps([assessment.to_dict(), profile, st.session_state.get(ANSWERS_KEY)], sort_keys=True,
+                         default=str)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
 def save_section(assessment: Assessment, profile: dict) -> None:
     st.header("Save to history")
     st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
@@ -552,11 +583,17 @@ def save_section(assessment: Assessment, profile: dict) -> None:
     note = st.text_area("Notes (optional)", key="save_note", max_chars=2000)
     if st.button("Save to history", type="primary", key="save"):
         record, thumbnails, annotated = history_record(assessment, profile, note.strip())
-        saved = history_store().save(record, thumbnails, label=profile["label"], annotated_thumbnails=annotated)
-        st.session_state[SAVED_KEY] = saved
-    if st.session_state.get(SAVED_KEY):
-        st.success(f"Saved as assessment #{st.session_state[SAVED_KEY]}. Open the History tab to compare it with "
-                   "earlier ones.")
+        try:
+            saved = history_store().save(record, thumbnails, label=profile["label"], annotated_thumbnails=annotated)
+        except HistoryError as error:
+            LOG.warning("saving failed: %s", error)
+            st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
+                     "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
+            return
+        st.session_state[SAVED_KEY] = (saved, fingerprint(assessment, profile))
+    saved = st.session_state.get(SAVED_KEY)
+    if saved and saved[1] == fingerprint(assessment, profile):
+        st.success(f"Saved as assessment #{saved[0]}. Open the History tab to compare it with earlier ones.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -591,10 +628,10 @@ def check_page(profile: dict, layers: tuple[str, ...]) -> None:
     with guarded("the questionnaire"):
         questionnaire()
     with guarded("the stage and plan"):
+        stage_section(assessment)
         if assessment.red_flags:
             red_flag_section(assessment)
         else:
-            stage_section(assessment)
             plan_section(assessment.plan)
     with guarded("the report downloads"):
         downloads(assessment, profile)
@@ -634,35 +671,40 @@ def saved_measures_table(saved) -> pd.DataFrame:
         for key, measurement in (photo.get("measurements") or {}).items():
             unit = measurement.get("unit", present.unit_of(key))
             rows.append({"View": photo.get("view"), "Measure": present.measure_title(key),
-                         "Value": present.format_value(measurement.get("value"), unit, signed=True),
+                         "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
                          "Normal": present.format_range(measurement.get("normal_range"), unit),
                          "Status": present.STATUS_LABELS.get(measurement.get("status"), "–"),
                          "Confidence": present.confidence_text(measurement.get("confidence") or 0)})
     return pd.DataFrame(rows)
 
 
+@guarded_callback("deleting an assessment")
 def _ask_delete(assessment_id: int) -> None:
     st.session_state[CONFIRM_DELETE_KEY] = assessment_id
 
 
+@guarded_callback("cancelling a deletion")
 def _cancel_delete() -> None:
     st.session_state[CONFIRM_DELETE_KEY] = None
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
 
 
+@guarded_callback("deleting an assessment")
 def _delete(assessment_id: int) -> None:
     deleted = history_store().delete(assessment_id)
     st.session_state[CONFIRM_DELETE_KEY] = None
     st.session_state[HISTORY_NOTICE_KEY] = (f"Deleted assessment #{assessment_id}." if deleted
                                             else f"Assessment #{assessment_id} was already gone.")
-    if st.session_state.get(SAVED_KEY) == assessment_id:
+    if (st.session_state.get(SAVED_KEY) or (None,))[0] == assessment_id:
         st.session_state[SAVED_KEY] = None
 
 
+@guarded_callback("deleting the history")
 def _ask_delete_all() -> None:
     st.session_state[CONFIRM_DELETE_ALL_KEY] = True
 
 
+@guarded_callback("deleting the history")
 def _delete_all() -> None:
     count = history_store().delete_all()
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
@@ -716,8 +758,8 @@ def compare_saved(store: HistoryStore, summaries) -> None:
         with column:
             saved_photos(store.get(assessment_id))
     rows = [{"Measure": present.measure_title(delta.key), "View": delta.view,
-             "Before": present.format_value(delta.before, delta.unit, signed=True),
-             "After": present.format_value(delta.after, delta.unit, signed=True),
+             "Before": present.format_value(delta.before, delta.unit, signed=present.signed(delta.key)),
+             "After": present.format_value(delta.after, delta.unit, signed=present.signed(delta.key)),
              "Change": present.format_value(delta.delta, delta.unit, signed=True),
              "Direction": present.direction_text(delta.direction),
              "Normal": present.format_range(delta.normal_range, delta.unit)}
@@ -778,8 +820,8 @@ def history_page() -> None:
         summaries = store.list()
     except HistoryError as error:
         LOG.warning("history unavailable: %s", error)
-        st.error(f"**The history file cannot be opened.** {error}. Move the file away or set POSTURE_DATA_DIR to "
-                 "another folder; your other work is not affected.")
+        st.error(f"**The history file cannot be opened.** {present.plain(error)}. Move the file away or set "
+                 "POSTURE_DATA_DIR to another folder; your other work is not affected.")
         return
     st.caption(f"Stored on this computer only: {present.plain(default_database_path())}")
     if not summaries:
@@ -806,6 +848,8 @@ def history_page() -> None:
 
 def main() -> None:
     st.title("Posture checker")
+    for where in st.session_state.pop(CALLBACK_FAILURES_KEY, []):
+        apologise(where)
     st.caption("Photos of a standing person → body landmarks → posture measures → patterns commonly associated "
                "with them → a corrective plan. An educational screening, not a diagnosis.")
     profile, layers = sidebar()
@@ -817,7 +861,7 @@ def main() -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title="Posture checker", page_icon=":material/accessibility_new:", layout="wide")
+    st.set_page_config(page_title="Posture checker", page_icon=page_icon(), layout="wide")
     try:
         main()
     except Exception:

@@ -279,6 +279,9 @@ def _headline(record: dict) -> tuple[str, ...]:
         findings = [f for p in _photos(record) for f in (p.get("findings") or [])]
     names: list[str] = []
     for finding in findings:
+        # A headline names what the photos point to, so "unlikely" and "not assessed" stay out.
+        if isinstance(finding, Mapping) and finding.get("likelihood", "likely") not in ("possible", "likely"):
+            continue
         name = finding.get("imbalance") if isinstance(finding, Mapping) else finding
         if isinstance(name, str) and name not in names:
             names.append(name)

@@ -124,6 +124,24 @@ def draw_guide() -> Image.Image:
 
 
 @functools.cache
+def page_icon() -> Image.Image:
+    """The browser-tab icon: a small standing figure beside a plumb line, drawn here so that no
+    icon is fetched from the internet (a Material or emoji icon name makes the browser do that)."""
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle([0, 0, 63, 63], radius=14, fill=_ACCENT)
+    white = (255, 255, 255)
+    draw.ellipse([25, 6, 37, 18], fill=white)
+    draw.line([(31, 19), (31, 40)], fill=white, width=5)
+    draw.line([(31, 40), (25, 58)], fill=white, width=5)
+    draw.line([(31, 40), (37, 58)], fill=white, width=5)
+    draw.line([(31, 24), (21, 38)], fill=white, width=4)
+    draw.line([(31, 24), (41, 38)], fill=white, width=4)
+    _dashed(draw, (50, 6), (50, 58), (255, 215, 0), width=2, dash=4)
+    return icon
+
+
+@functools.cache
 def guide_png() -> bytes:
     """The diagram as PNG bytes (drawn once per process)."""
     buffer = io.BytesIO()

@@ -86,9 +86,21 @@ def unit_of(key: str) -> str:
     return "cm" if key.endswith("_cm") else "deg"
 
 
+UNSIGNED_MEASURES = frozenset({"craniovertebral_angle_deg"})
+
+
+def signed(key: str) -> bool:
+    """Whether a measure's value is shown with its sign (+/-): all but the craniovertebral angle."""
+    return key not in UNSIGNED_MEASURES
+
+
 def format_value(value: float | None, unit: str, signed: bool = False) -> str:
+    """``46.2°``, ``+3.1 cm``, ``−0.4°`` (a true minus sign; a value that rounds to zero has no sign)."""
     if value is None:
         return "–"
+    if round(value, 1) == 0:
+        value = 0.0
+        signed = False
     number = f"{value:+.1f}" if signed else f"{value:.1f}"
     return number.replace("-", "−") + unit_symbol(unit)
 
@@ -110,7 +122,7 @@ def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
 
 
 def confidence_text(confidence: float) -> str:
-    return f"{round(100 * confidence)} %"
+    return f"{round(100 * confidence)}\u00a0%"
 
 
 def measure_caption(measurement: Measurement) -> str:

@@ -179,6 +179,12 @@ def test_upload_shows_measures_findings_plan_and_downloads(app, data_dir):
     assert not data_dir.exists(), "nothing is written before Save"
 
 
+def test_file_names_are_shown_as_text_not_markup(app):
+    upload(app, ("<img src=x onerror=alert(1)> *side*.jpg", sample("left")))
+    names = [h.value for h in app.subheader if "img" in h.value]
+    assert names == ["\\<img src=x onerror=alert\\(1\\)\\> \\*side\\*\\.jpg"]
+
+
 def test_every_upload_format_is_accepted(app):
     front = Image.open(io.BytesIO(sample("front")))
     pillow_heif.register_heif_opener()
@@ -317,6 +323,21 @@ def test_an_unexpected_failure_later_on_the_page_is_contained(app, monkeypatch):
     assert metric(app, "Craniovertebral angle"), "what worked before the failure is still shown"
 
 
+def test_the_top_level_guard_catches_what_the_sections_do_not(data_dir, monkeypatch, caplog):
+    import streamlit
+
+    def broken(*args, **kwargs):
+        raise KeyError("layout exploded")
+
+    monkeypatch.setattr(streamlit, "tabs", broken)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.run()
+    assert_clean(at)
+    assert any(present.UNEXPECTED_TITLE in e.value and "the page" in e.value for e in at.error)
+    assert "layout exploded" not in texts(at)
+    assert "layout exploded" in caplog.text
+
+
 def test_safe_download_turns_a_failure_into_an_apology(caplog):
     import app as app_module  # the page's helpers; importing does not run the page
 
@@ -438,3 +459,20 @@ def test_history_save_list_compare_trend_export_delete(app, data_dir):
     app.button(key="delete_all_confirm").click().run()
     assert_clean(app)
     assert "Nothing saved yet" in texts(app)
+
+
+def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):
+    import posture.history
+
+    upload(app, ("side.jpg", sample("left")))
+    save(app)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(posture.history.HistoryStore, "delete", broken)
+    app.button(key="delete_ask").click().run()
+    app.button(key="delete_confirm").click().run()
+    assert_clean(app)
+    assert any(present.UNEXPECTED_TITLE in e.value and "deleting an assessment" in e.value for e in app.error)
+    assert "disk unplugged" not in texts(app) and "disk unplugged" in caplog.text

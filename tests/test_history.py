@@ -590,3 +590,15 @@ def test_default_path_honours_posture_data_dir(monkeypatch, tmp_path):
 ])
 def test_default_path_per_platform(environ, platform, expected):
     assert default_database_path(environ, platform, Path("/home/u")) == Path(expected)
+
+
+def test_headline_lists_only_possible_and_likely_findings(tmp_path):
+    record = {"photos": [], "findings": [
+        {"imbalance": "unilateral", "likelihood": "unlikely"},
+        {"imbalance": "upper_crossed", "likelihood": "likely"},
+        {"imbalance": "erectors_over_core", "likelihood": "not_assessed"},
+        {"imbalance": "quads_over_hamstrings", "likelihood": "possible"},
+    ]}
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.save(record)
+    assert store.list()[0].headline_findings == ("upper_crossed", "quads_over_hamstrings")

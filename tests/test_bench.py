@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.accuracy import DEFAULT_FOLDER, held_out_corrections, run_engine, summarise
+from bench.accuracy import DEFAULT_FOLDER, finding_agreement, held_out_corrections, run_engine, summarise
 from bench.calibration import load_samples
 from posture.anatomy import Corrections
 
@@ -50,3 +50,26 @@ def test_pelvic_tilt_estimate_beats_a_constant_guess_on_held_out_subjects(result
     assert summary["mae"] < 0.85 * summary["constant_mae"]
     estimates, truths = np.array(pairs).T
     assert np.all((estimates > -10) & (estimates < 40))
+
+
+def test_neutral_subjects_get_no_likely_finding(results):
+    neutral = [f for f in results["held-out"]["findings"].values() if f["neutral"]]
+    assert len(neutral) == 4
+    for subject in neutral:
+        assert "likely" not in subject["engine"].values()
+
+
+def test_forward_head_subjects_get_the_upper_crossed_finding(results):
+    """Where the truth is clearly past the thresholds, the photos find the pattern (held-out)."""
+    rows = {row["imbalance"]: row for row in finding_agreement(results["held-out"]["findings"])}
+    upper = rows["upper_crossed"]
+    assert upper["positives"] >= 5 and upper["negatives"] >= 5
+    assert upper["sensitivity"] >= 0.9 and upper["specificity"] >= 0.9
+
+
+def test_no_false_likely_left_right_finding(results):
+    """MediaPipe shrinks large frontal asymmetries, so the left-right finding is missed more often
+    than wished (sensitivity 0.38, docs/accuracy.md); what must hold is that it is never invented."""
+    rows = {row["imbalance"]: row for row in finding_agreement(results["held-out"]["findings"])}
+    assert rows["unilateral"]["specificity"] == 1.0
+    assert rows["unilateral"]["sensitivity"] > 0

@@ -127,15 +127,21 @@ def watch_requests(page, server: str) -> list[str]:
     return outside
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+def open_app(context, server):
+    """A new page on the app, loaded and idle, and the list collecting requests to other hosts."""
     page = context.new_page()
     outside = watch_requests(page, server)
     page.set_default_timeout(WAIT_MS)
     page.goto(server)
     page.get_by_text("How to take a usable photo").wait_for()
     wait_idle(page)
+    return page, outside
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    page, outside = open_app(context, server)
     yield page
     context.close()
     assert not outside, f"the page contacted other hosts: {outside}"
@@ -292,12 +298,7 @@ def test_webcam_snapshot(playwright_instance, server, tmp_path):
     )
     try:
         context = browser.new_context(viewport=VIEWPORT, permissions=["camera"])
-        page = context.new_page()
-        outside = watch_requests(page, server)
-        page.set_default_timeout(WAIT_MS)
-        page.goto(server)
-        page.get_by_text("How to take a usable photo").wait_for()
-        wait_idle(page)
+        page, outside = open_app(context, server)
         switch_on(page, "Take a webcam snapshot")
         take = page.get_by_role("button", name="Take Photo")
         take.wait_for()

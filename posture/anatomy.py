@@ -149,7 +149,7 @@ def posterior_edge_x(pose: Pose, y_px: float, anterior_sign: int) -> float | Non
     row = int(round(y_px * pose.mask_scale))
     if not 0 <= row < pose.mask.shape[0]:
         return None
-    columns = np.nonzero(pose.mask[row] > 0.5)[0]
+    columns = np.nonzero(pose.mask[row])[0]
     if columns.size == 0:
         return None
     edge = columns.min() if anterior_sign > 0 else columns.max()

@@ -48,8 +48,8 @@ class Pose:
 
     ``xy_px``: (33, 2) pixel positions in the upright full-resolution image (x right, y down).
     ``visibility``: (33,) MediaPipe's 0-1 visibility. ``world_m``: (33, 3) metric world landmarks
-    (hip-centred, metres). ``mask``: float32 person segmentation (0-1) at the decoded resolution,
-    ``mask_scale`` mask pixels per full-resolution pixel. ``image_size`` is (width, height) px.
+    (hip-centred, metres). ``mask``: boolean person segmentation (MediaPipe's 0-1 mask above
+    0.5) at the decoded resolution, ``mask_scale`` mask pixels per full-resolution pixel. ``image_size`` is (width, height) px.
     """
 
     xy_px: np.ndarray
@@ -77,7 +77,7 @@ class Pose:
     def prominence(self) -> float:
         """Area of the person's mask (or landmark box) in full-resolution pixels: bigger = nearer."""
         if self.mask is not None:
-            return float((self.mask > 0.5).sum()) / self.mask_scale**2
+            return float(np.count_nonzero(self.mask)) / self.mask_scale**2
         x0, y0, x1, y1 = self.bbox_px
         return (x1 - x0) * (y1 - y0)
 
@@ -202,6 +202,9 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
         world = np.array([[lm.x, lm.y, lm.z] for lm in result.pose_world_landmarks[i]], dtype=np.float64)
         mask = None
         if result.segmentation_masks:
-            mask = np.array(result.segmentation_masks[i].numpy_view(), dtype=np.float32).reshape(photo.rgb.shape[:2])
+            # Thresholded straight from MediaPipe's buffer: a ufunc releases the GIL (a float copy
+            # did not, and held back parallel workers), and every use is "inside the person or not".
+            view = result.segmentation_masks[i].numpy_view().reshape(photo.rgb.shape[:2])
+            mask = np.greater(view, 0.5)
         poses.append(Pose(xy, visibility, world, mask, photo.scale, (width, height)))
     return tuple(sorted(poses, key=lambda pose: pose.prominence, reverse=True))

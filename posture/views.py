@@ -122,13 +122,13 @@ def _visible_inside(pose: Pose, name: str, margin_px: float = 2.0) -> bool:
 
 def head_touches_top(pose: Pose) -> bool:
     """True when the person's outline reaches the picture's top edge (crown possibly cut off)."""
-    return pose.mask is not None and bool((pose.mask[:2] > 0.5).any())
+    return pose.mask is not None and bool(pose.mask[:2].any())
 
 
 def crown_y_px(pose: Pose) -> float:
     """Top of the head in full-resolution pixels: the segmentation mask's top, or from the eyes."""
     if pose.mask is not None and not head_touches_top(pose):
-        rows = np.nonzero((pose.mask > 0.5).any(axis=1))[0]
+        rows = np.nonzero(pose.mask.any(axis=1))[0]
         if rows.size:
             return float(rows[0] / pose.mask_scale)
     eyes_y = min(pose.point("left_eye")[1], pose.point("right_eye")[1])

@@ -28,6 +28,7 @@ from posture.pelvis import FEATURES, outline_features
 from posture.views import SIDE_VIEWS, crown_y_px, floor_y_px
 
 FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
+LEVELLED_POINTS = ("ear", "shoulder", "hip")
 RIDGE_LAMBDA = 1.0
 # The pelvic-tilt estimate is capped at this confidence: its held-out error (~3 deg) is over
 # half the healthy spread (5 deg), and it cannot see the pelvis's bony shape.
@@ -102,6 +103,14 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
                 offsets[view][f"{side_name}_{point}"] = _mean_offset(
                     [_subject_frame_offset(s, f"{point}_{side_name[0]}", f"{side_name}_{point}", outward)
                      for s in in_view])
+        # Left and right get one shared height offset for the points whose height difference is
+        # itself a measure (tilts): a per-side difference fitted on 20 people is mostly noise and
+        # made the held-out shoulder tilt worse than raw points. Sideways offsets stay per side
+        # (they fix MediaPipe's left-right knee asymmetry).
+        for point in LEVELLED_POINTS:
+            shared_up = round((offsets[view][f"left_{point}"][1] + offsets[view][f"right_{point}"][1]) / 2, 3)
+            for side_name in ("left", "right"):
+                offsets[view][f"{side_name}_{point}"] = (offsets[view][f"{side_name}_{point}"][0], shared_up)
 
     scale_factor = {}
     for view in ("front", "back", "left", "right"):

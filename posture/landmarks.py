@@ -49,7 +49,8 @@ class Pose:
     ``xy_px``: (33, 2) pixel positions in the upright full-resolution image (x right, y down).
     ``visibility``: (33,) MediaPipe's 0-1 visibility. ``world_m``: (33, 3) metric world landmarks
     (hip-centred, metres). ``mask``: boolean person segmentation (MediaPipe's 0-1 mask above
-    0.5) at the decoded resolution, ``mask_scale`` mask pixels per full-resolution pixel. ``image_size`` is (width, height) px.
+    0.5) at the decoded resolution, ``mask_scale`` mask pixels per full-resolution pixel.
+    ``image_size`` is (width, height) px.
     """
 
     xy_px: np.ndarray

@@ -235,3 +235,15 @@ def test_error_unsupported_view_when_forced_against_the_photo(sample_bytes):
 def test_every_error_code_is_covered_by_a_test():
     tested = {name.removeprefix("test_error_") for name in globals() if name.startswith("test_error_")}
     assert {code for code in ERROR_CODES if any(code in t for t in tested)} == set(ERROR_CODES)
+
+
+def test_a_tilted_camera_is_flagged(sample_bytes):
+    rgb = rgb_of(sample_bytes["front"])
+    height, width = rgb.shape[:2]
+    rotation = cv2.getRotationMatrix2D((width / 2, height / 2), 10, 0.85)
+    tilted = cv2.warpAffine(rgb, rotation, (width, height), borderValue=(235, 235, 235))
+    result = analyze_photo(jpeg(tilted))
+    assert result.ok
+    assert any(w.code == "camera_tilted" for w in result.warnings)
+    level = analyze_photo(sample_bytes["front"])
+    assert not any(w.code == "camera_tilted" for w in level.warnings)

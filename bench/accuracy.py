@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E402
-from posture.analysis import PhotoAnalysis, analyze_photo  # noqa: E402
+from posture.analysis import PhotoAnalysis, analyze_people  # noqa: E402
 from posture.anatomy import Corrections, default_corrections  # noqa: E402
 from posture.assessment import assess  # noqa: E402
 from posture.measures import SPECS, make_measurement  # noqa: E402
@@ -76,16 +76,18 @@ def truth_analysis(sample: Sample) -> PhotoAnalysis:
     return PhotoAnalysis(sample.name, True, view=sample.view, view_confidence=1.0, measurements=measured)
 
 
-def run_engine(samples: list[Sample], folder: Path, model: str, corrections_for) -> dict:
+def run_engine(samples: list[Sample], corrections_for) -> dict:
     """Analyse every photo with ``corrections_for(sample)``; collect (estimate, truth) per key and view,
-    and the engine's and the ground truth's findings per subject (all four views together)."""
-    images = folder / "images" if (folder / "images").is_dir() else folder
+    and the engine's and the ground truth's findings per subject (all four views together).
+
+    The landmarks found by ``load_samples`` are reused: only what follows the landmarker depends on
+    the corrections."""
     pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     views_right, analysed = 0, 0
     by_subject: dict[str, list[PhotoAnalysis]] = {}
     for sample in samples:
-        result = analyze_photo(images / sample.name, view="auto", height_cm=sample.meta["subject"]["stature_cm"],
-                               model=model, corrections=corrections_for(sample))
+        result = analyze_people(sample.name, sample.photo, sample.people,
+                                height_cm=sample.meta["subject"]["stature_cm"], corrections=corrections_for(sample))
         by_subject.setdefault(sample.subject, [])
         if not result.ok:
             print(f"  {sample.name}: {result.error.code}", file=sys.stderr)
@@ -204,9 +206,9 @@ def main() -> int:
     args = parser.parse_args()
     samples = load_samples(args.folder, args.model)
     results = {
-        "raw": run_engine(samples, args.folder, args.model, lambda s: Corrections.identity()),
-        "fitted": run_engine(samples, args.folder, args.model, lambda s: default_corrections()),
-        "held-out": run_engine(samples, args.folder, args.model, held_out_corrections(samples)),
+        "raw": run_engine(samples, lambda s: Corrections.identity()),
+        "fitted": run_engine(samples, lambda s: default_corrections()),
+        "held-out": run_engine(samples, held_out_corrections(samples)),
     }
     text = report(results, samples)
     findings_text = findings_report(results)

@@ -22,10 +22,10 @@ from posture.anatomy import (
     neck_concavity_depth_cm,
     profile_landmark,
 )
-from posture.imaging import decode_image
+from posture.imaging import Photo, decode_image
 from posture.landmarks import Pose, detect_people
 from posture.pelvis import FEATURES, outline_features
-from posture.views import SIDE_VIEWS, crown_y_px, floor_y_px
+from posture.views import SIDE_VIEWS, person_height_px
 
 FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 LEVELLED_POINTS = ("ear", "shoulder", "hip")
@@ -37,13 +37,19 @@ PELVIC_TILT_CONFIDENCE = 0.5
 
 @dataclass(frozen=True)
 class Sample:
-    """One ground-truth photo with the pose the engine found on it (None: nobody found)."""
+    """One ground-truth photo, decoded, with everyone the landmarker found on it (most prominent first)."""
 
     name: str
     subject: str
     view: str
     meta: dict
-    pose: Pose | None
+    photo: Photo
+    people: tuple[Pose, ...]
+
+    @property
+    def pose(self) -> Pose | None:
+        """The most prominent person, or None when nobody was found."""
+        return self.people[0] if self.people else None
 
     @property
     def truth_cm_per_px(self) -> float:
@@ -55,13 +61,14 @@ class Sample:
 
 
 def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
-    """Run the landmarker once on every photo of an eval-public-style folder."""
+    """Decode and run the landmarker once on every photo of an eval-public-style folder."""
     images = folder / "images" if (folder / "images").is_dir() else folder
     samples = []
     for meta_path in sorted(images.glob("*.json")):
         meta = json.loads(meta_path.read_text())
-        poses = detect_people(decode_image(meta_path.with_name(meta["image"])), model)
-        samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, poses[0] if poses else None))
+        photo = decode_image(meta_path.with_name(meta["image"]))
+        samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, photo,
+                              detect_people(photo, model)))
     return samples
 
 
@@ -114,7 +121,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
 
     scale_factor = {}
     for view in ("front", "back", "left", "right"):
-        ratios = [s.truth_cm_per_px / (s.meta["subject"]["stature_cm"] / (floor_y_px(s.pose) - crown_y_px(s.pose)))
+        ratios = [s.truth_cm_per_px / (s.meta["subject"]["stature_cm"] / person_height_px(s.pose))
                   for s in usable if s.view == view]
         scale_factor[view] = round(float(np.mean(ratios)), 4)
 

@@ -20,10 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.accuracy import DEFAULT_FOLDER, truth_of  # noqa: E402
 from bench.calibration import Sample  # noqa: E402
-from posture.analysis import measure_subject  # noqa: E402
+from posture.analysis import analyze_people  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
 from posture.landmarks import detect_people  # noqa: E402
-from posture.views import choose_subject  # noqa: E402
 
 
 def main() -> int:
@@ -44,8 +43,8 @@ def main() -> int:
         for mode, min_side in (("reduced", 1280), ("full", None)):
             photo = decode_image(data, min_long_side_px=min_side)
             sizes.add((mode, photo.rgb.shape[1], photo.rgb.shape[0]))
-            subject, warnings = choose_subject(detect_people(photo))
-            result = measure_subject(meta["image"], photo, subject, warnings, "auto", meta["subject"]["stature_cm"])
+            result = analyze_people(meta["image"], photo, detect_people(photo),
+                                    height_cm=meta["subject"]["stature_cm"])
             for key, measurement in result.measurements.items():
                 truth = truth_of(sample, key)
                 if truth is not None:

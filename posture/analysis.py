@@ -100,15 +100,28 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     try:
         photo = decode_image(source)
         decoded = time.perf_counter()
-        subject, warnings = choose_subject(detect_people(photo, model))
-        detected = time.perf_counter()
-        result = measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections)
+        people = detect_people(photo, model)
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
+    detected = time.perf_counter()
+    result = analyze_people(image_name, photo, people, view=view, height_cm=height_cm, corrections=corrections)
+    if not result.ok:
+        return result
     finished = time.perf_counter()
     timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded) * 1000,
                "measure": (finished - detected) * 1000, "total": (finished - started) * 1000}
     return dataclasses.replace(result, timings_ms=timings)
+
+
+def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",
+                   height_cm: float | None = None, corrections: Corrections | None = None) -> PhotoAnalysis:
+    """The engine after the landmarker, for callers that already ran it on ``photo`` (the benchmarks
+    analyse each photo with several sets of corrections). Refusals come back as a failed analysis."""
+    try:
+        subject, warnings = choose_subject(people)
+        return measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections)
+    except PostureError as error:
+        return PhotoAnalysis(image_name, ok=False, error=error)
 
 
 def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list[Warning_], view: str,

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from posture.landmarks import Pose
-from posture.views import SIDE_VIEWS, crown_y_px, floor_y_px
+from posture.views import SIDE_VIEWS, person_height_px
 
 CORRECTIONS_PATH = Path(__file__).resolve().parent / "corrections.json"
 # Average adult stature (both sexes, world average of NCD-RisC 2016 is ~171/159 cm): used when
@@ -110,7 +110,7 @@ class BodyPoints:
 
 def cm_per_px(pose: Pose, view: str, height_cm: float, corrections: Corrections) -> float:
     """Centimetres per pixel at the body's depth, from the stature and the crown-to-floor pixels."""
-    return height_cm / (floor_y_px(pose) - crown_y_px(pose)) * corrections.scale_factor.get(view, 1.0)
+    return height_cm / person_height_px(pose) * corrections.scale_factor.get(view, 1.0)
 
 
 def near_side(view: str) -> str:
@@ -142,18 +142,25 @@ def _shift(point: np.ndarray, forward_cm: float, up_cm: float, forward_sign: int
     return point + np.array([forward_cm * forward_sign / scale, -up_cm / scale])
 
 
+def posterior_edges_x(pose: Pose, ys_px: np.ndarray, anterior_sign: int) -> np.ndarray:
+    """x (px) of the back's outline at each height in ``ys_px`` on the segmentation mask; NaN where
+    the row is outside the picture or empty. One array operation: it runs on every side photo."""
+    edges = np.full(len(ys_px), np.nan)
+    if pose.mask is None:
+        return edges
+    rows = np.round(np.asarray(ys_px, dtype=float) * pose.mask_scale).astype(int)
+    inside = (rows >= 0) & (rows < pose.mask.shape[0])
+    band = pose.mask[rows[inside]]
+    width = band.shape[1]
+    first = np.argmax(band, axis=1) if anterior_sign > 0 else width - 1 - np.argmax(band[:, ::-1], axis=1)
+    edges[inside] = np.where(band.any(axis=1), first / pose.mask_scale, np.nan)
+    return edges
+
+
 def posterior_edge_x(pose: Pose, y_px: float, anterior_sign: int) -> float | None:
     """x (px) of the back's outline at height ``y_px`` on the segmentation mask, or None."""
-    if pose.mask is None:
-        return None
-    row = int(round(y_px * pose.mask_scale))
-    if not 0 <= row < pose.mask.shape[0]:
-        return None
-    columns = np.nonzero(pose.mask[row])[0]
-    if columns.size == 0:
-        return None
-    edge = columns.min() if anterior_sign > 0 else columns.max()
-    return float(edge / pose.mask_scale)
+    edge = posterior_edges_x(pose, np.array([y_px]), anterior_sign)[0]
+    return None if np.isnan(edge) else float(edge)
 
 
 def neck_concavity_depth_cm(pose: Pose, ear: np.ndarray, shoulder: np.ndarray, anterior_sign: int,
@@ -165,11 +172,11 @@ def neck_concavity_depth_cm(pose: Pose, ear: np.ndarray, shoulder: np.ndarray, a
     """
     top, bottom = ear[1], shoulder[1] + NECK_SEARCH_BELOW_SHOULDER_CM / scale
     rows = np.arange(int(top), int(bottom) + 1)
-    edges = [posterior_edge_x(pose, y, anterior_sign) for y in rows]
-    valid = [(y, x) for y, x in zip(rows, edges, strict=True) if x is not None]
-    if len(valid) < 5:
+    edges = posterior_edges_x(pose, rows, anterior_sign)
+    found = ~np.isnan(edges)
+    if found.sum() < 5:
         return None
-    ys, xs = np.array(valid, dtype=float).T
+    ys, xs = rows[found].astype(float), edges[found]
     backwardness = -xs * anterior_sign
     chord = backwardness[0] + (backwardness[-1] - backwardness[0]) * (ys - ys[0]) / (ys[-1] - ys[0])
     deepest = ys[int(np.argmax(chord - backwardness))]

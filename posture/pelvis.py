@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from posture.anatomy import BodyPoints, Corrections, default_corrections, posterior_edge_x
+from posture.anatomy import BodyPoints, Corrections, default_corrections, posterior_edges_x
 from posture.landmarks import Pose
 
 FEATURES = ("lordosis_cm", "buttock_behind_hip_cm", "trunk_lean_deg")
@@ -35,10 +35,9 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
     ant, scale = body.anterior_sign, body.cm_per_px
     shoulder, hip, knee = body.points["shoulder"], body.points["hip"], body.points["knee"]
     rows = np.arange(int(shoulder[1]), int(hip[1] + 0.4 * (knee[1] - hip[1])))
-    edges = [posterior_edge_x(pose, y, ant) for y in rows]
-    if sum(edge is None for edge in edges) > 0.1 * len(rows) or len(rows) < 10:
+    xs = posterior_edges_x(pose, rows, ant)
+    if np.isnan(xs).sum() > 0.1 * len(rows) or len(rows) < 10:
         return None
-    xs = np.array([np.nan if edge is None else edge for edge in edges])
     backwardness = -xs * ant * scale
     heights = (rows - rows[0]) * scale
     upper_end = max(int(0.45 * (hip[1] - shoulder[1])), 2)

@@ -19,8 +19,8 @@ def samples():
 
 @pytest.fixture(scope="module")
 def results(samples):
-    return {"raw": run_engine(samples, DEFAULT_FOLDER, "heavy", lambda s: Corrections.identity()),
-            "held-out": run_engine(samples, DEFAULT_FOLDER, "heavy", held_out_corrections(samples))}
+    return {"raw": run_engine(samples, lambda s: Corrections.identity()),
+            "held-out": run_engine(samples, held_out_corrections(samples))}
 
 
 def mae(result, key):

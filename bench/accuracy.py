@@ -87,7 +87,8 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
     by_subject: dict[str, list[PhotoAnalysis]] = {}
     for sample in samples:
         result = analyze_people(sample.name, sample.photo, sample.people,
-                                height_cm=sample.meta["subject"]["stature_cm"], corrections=corrections_for(sample))
+                                height_cm=sample.meta["subject"]["stature_cm"], corrections=corrections_for(sample),
+                                mirrored_people=lambda sample=sample: sample.mirrored_people)
         by_subject.setdefault(sample.subject, [])
         if not result.ok:
             print(f"  {sample.name}: {result.error.code}", file=sys.stderr)

@@ -23,7 +23,13 @@ from posture.anatomy import (
     profile_landmark,
 )
 from posture.imaging import Photo, decode_image
-from posture.landmarks import Pose, detect_people
+from posture.landmarks import (
+    MIRRORED_PASS_VIEWS,
+    Pose,
+    detect_people,
+    detect_people_mirrored,
+    pose_from_mirrored_pass,
+)
 from posture.pelvis import FEATURES, outline_features
 from posture.views import SIDE_VIEWS, person_height_px
 
@@ -37,7 +43,8 @@ PELVIC_TILT_CONFIDENCE = 0.5
 
 @dataclass(frozen=True)
 class Sample:
-    """One ground-truth photo, decoded, with everyone the landmarker found on it (most prominent first)."""
+    """One ground-truth photo, decoded, with everyone the landmarker found on it (most prominent first)
+    on the photo and on its mirror image."""
 
     name: str
     subject: str
@@ -45,11 +52,16 @@ class Sample:
     meta: dict
     photo: Photo
     people: tuple[Pose, ...]
+    mirrored_people: tuple[Pose, ...]
 
     @property
     def pose(self) -> Pose | None:
-        """The most prominent person, or None when nobody was found."""
-        return self.people[0] if self.people else None
+        """The most prominent person as the engine measures it in this view, or None when nobody was found."""
+        if not self.people:
+            return None
+        if self.view in MIRRORED_PASS_VIEWS:
+            return pose_from_mirrored_pass(self.people[0], self.mirrored_people)
+        return self.people[0]
 
     @property
     def truth_cm_per_px(self) -> float:
@@ -61,14 +73,14 @@ class Sample:
 
 
 def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
-    """Decode and run the landmarker once on every photo of an eval-public-style folder."""
+    """Decode and run the landmarker on every photo of an eval-public-style folder and its mirror image."""
     images = folder / "images" if (folder / "images").is_dir() else folder
     samples = []
     for meta_path in sorted(images.glob("*.json")):
         meta = json.loads(meta_path.read_text())
         photo = decode_image(meta_path.with_name(meta["image"]))
         samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, photo,
-                              detect_people(photo, model)))
+                              detect_people(photo, model), detect_people_mirrored(photo, model)))
     return samples
 
 

@@ -22,7 +22,7 @@ from bench.accuracy import DEFAULT_FOLDER, truth_of  # noqa: E402
 from bench.calibration import Sample  # noqa: E402
 from posture.analysis import analyze_people  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
-from posture.landmarks import detect_people  # noqa: E402
+from posture.landmarks import detect_people, detect_people_mirrored  # noqa: E402
 
 
 def main() -> int:
@@ -36,7 +36,7 @@ def main() -> int:
     sizes = set()
     for meta_path in sorted((args.folder / "images").glob("*.json")):
         meta = json.loads(meta_path.read_text())
-        sample = Sample(meta["image"], meta["subject_id"], meta["view"], meta, None)
+        sample = Sample(meta["image"], meta["subject_id"], meta["view"], meta, None, (), ())
         image = cv2.imread(str(meta_path.with_name(meta["image"])))
         large = cv2.resize(image, None, fx=args.factor, fy=args.factor, interpolation=cv2.INTER_CUBIC)
         data = cv2.imencode(".jpg", large, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()
@@ -44,7 +44,8 @@ def main() -> int:
             photo = decode_image(data, min_long_side_px=min_side)
             sizes.add((mode, photo.rgb.shape[1], photo.rgb.shape[0]))
             result = analyze_people(meta["image"], photo, detect_people(photo),
-                                    height_cm=meta["subject"]["stature_cm"])
+                                    height_cm=meta["subject"]["stature_cm"],
+                                    mirrored_people=lambda photo=photo: detect_people_mirrored(photo))
             for key, measurement in result.measurements.items():
                 truth = truth_of(sample, key)
                 if truth is not None:

@@ -10,14 +10,23 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.errors import PostureError
 from posture.imaging import Photo, decode_image
-from posture.landmarks import DEFAULT_MODEL, INDEX, LANDMARK_NAMES, Pose, detect_people
+from posture.landmarks import (
+    DEFAULT_MODEL,
+    INDEX,
+    LANDMARK_NAMES,
+    MIRRORED_PASS_VIEWS,
+    Pose,
+    detect_people,
+    detect_people_mirrored,
+    pose_from_mirrored_pass,
+)
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
 from posture.views import (
@@ -104,30 +113,46 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
     detected = time.perf_counter()
-    result = analyze_people(image_name, photo, people, view=view, height_cm=height_cm, corrections=corrections)
+    mirrored_seconds = []
+
+    def mirrored_people() -> tuple[Pose, ...]:
+        started_mirrored = time.perf_counter()
+        people = detect_people_mirrored(photo, model)
+        mirrored_seconds.append(time.perf_counter() - started_mirrored)
+        return people
+
+    result = analyze_people(image_name, photo, people, view=view, height_cm=height_cm, corrections=corrections,
+                            mirrored_people=mirrored_people)
     if not result.ok:
         return result
     finished = time.perf_counter()
-    timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded) * 1000,
-               "measure": (finished - detected) * 1000, "total": (finished - started) * 1000}
+    mirrored_pass = sum(mirrored_seconds)
+    timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded + mirrored_pass) * 1000,
+               "measure": (finished - detected - mirrored_pass) * 1000, "total": (finished - started) * 1000}
     return dataclasses.replace(result, timings_ms=timings)
 
 
 def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",
-                   height_cm: float | None = None, corrections: Corrections | None = None) -> PhotoAnalysis:
+                   height_cm: float | None = None, corrections: Corrections | None = None,
+                   mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoAnalysis:
     """The engine after the landmarker, for callers that already ran it on ``photo`` (the benchmarks
-    analyse each photo with several sets of corrections). Refusals come back as a failed analysis."""
+    analyse each photo with several sets of corrections). ``mirrored_people`` gives the landmarker's
+    people on the mirrored photo, asked for only when the view needs them (a right profile); without
+    it the first pass is measured. Refusals come back as a failed analysis."""
     try:
         subject, warnings = choose_subject(people)
-        return measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections)
+        return measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections, mirrored_people)
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
 
 
 def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list[Warning_], view: str,
-                    height_cm: float | None, corrections: Corrections | None = None) -> PhotoAnalysis:
+                    height_cm: float | None, corrections: Corrections | None = None,
+                    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoAnalysis:
     """Everything after the landmarker: view, quality gates, clinical points, measures.
 
+    The gates judge the photo on the first pass; a right profile is then measured on the
+    mirrored pass when ``mirrored_people`` is given (see ``landmarks.pose_from_mirrored_pass``).
     Raises :class:`PostureError` when a gate refuses the photo.
     """
     view_estimate = estimate_view(subject, None if view == "auto" else view)
@@ -135,6 +160,8 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     check_standing(subject, view_estimate.view)
     check_size(subject)
     warnings = [*warnings, *framing_warnings(subject, view_estimate)]
+    if mirrored_people is not None and view_estimate.view in MIRRORED_PASS_VIEWS:
+        subject = pose_from_mirrored_pass(subject, mirrored_people())
     body = body_points(subject, view_estimate.view, height_cm, corrections)
     pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None
     turned = abs((view_estimate.yaw_deg - CANONICAL_YAW_DEG[view_estimate.view] + 180) % 360 - 180)

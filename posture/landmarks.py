@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures.thread  # noqa: F401  (see _close_pools_at_exit)
 import contextlib
+import dataclasses
 import os
 import sys
 import threading
@@ -40,6 +41,15 @@ LANDMARK_NAMES: tuple[str, ...] = (
     "left_foot_index", "right_foot_index",
 )
 INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+# Index of each landmark's other-side twin (left_ear <-> right_ear; nose stays): what a left-right
+# mirror turns it into.
+MIRRORED_INDEX = np.array([INDEX[name.replace("left", "@").replace("right", "left").replace("@", "right")]
+                           for name in LANDMARK_NAMES])
+# Views whose landmarks come from the mirrored photo (see pose_from_mirrored_pass).
+MIRRORED_PASS_VIEWS = ("right",)
+# A mirrored-pass pose is the same person when its landmarks sit, on average, within this
+# fraction of the person's landmark-box height of the first pass's (measured on eval-public: 0.6-1.0 %).
+SAME_PERSON_MAX_SHIFT = 0.05
 
 
 @dataclass(frozen=True)
@@ -209,3 +219,48 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
             mask = np.greater(view, 0.5)
         poses.append(Pose(xy, visibility, world, mask, photo.scale, (width, height)))
     return tuple(sorted(poses, key=lambda pose: pose.prominence, reverse=True))
+
+
+def mirror_pose(pose: Pose) -> Pose:
+    """A pose found on the left-right mirrored photo, expressed in the original photo.
+
+    x becomes ``width - x`` (continuous pixel coordinates), every left landmark trades places with
+    its right twin (the person's left hand shows on the mirrored photo as a right hand), the world
+    points' x (the person's left-right axis) changes sign and the mask is flipped back. Applying
+    it twice gives the pose back.
+    """
+    xy = pose.xy_px[MIRRORED_INDEX].copy()
+    xy[:, 0] = pose.image_size[0] - xy[:, 0]
+    world = pose.world_m[MIRRORED_INDEX].copy()
+    world[:, 0] = -world[:, 0]
+    mask = None if pose.mask is None else np.ascontiguousarray(pose.mask[:, ::-1])
+    return dataclasses.replace(pose, xy_px=xy, visibility=pose.visibility[MIRRORED_INDEX].copy(),
+                               world_m=world, mask=mask)
+
+
+def detect_people_mirrored(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
+    """:func:`detect_people` run on the left-right mirrored photo, poses mapped back to the original."""
+    mirrored = dataclasses.replace(photo, rgb=np.ascontiguousarray(photo.rgb[:, ::-1]))
+    return tuple(mirror_pose(pose) for pose in detect_people(mirrored, model))
+
+
+def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) -> Pose:
+    """The subject's landmarks as found on the mirrored photo, for a right profile.
+
+    Why: MediaPipe's pose model is not mirror-symmetric. On eval-public, a right profile (the
+    person facing image-right) run through the mirrored photo, where it looks like a left profile,
+    measured the shoulder's distance from the plumb line with a held-out error of 1.0 cm instead of
+    1.7 cm and the trunk lean with 0.8 deg instead of 1.3 deg; left profiles are already placed that
+    well, and front and back views gain nothing (their errors moved both ways by ~0.1 deg).
+
+    Positions, world points and mask come from the mirrored pass; each visibility is the larger of
+    the two passes', because the mirrored pass is less sure of the feet it places in the same spot
+    and the photo was already judged (gates) on the first pass. With no matching person on the
+    mirrored photo, the subject is returned unchanged.
+    """
+    height = np.ptp(subject.xy_px[:, 1])
+    shifts = [float(np.mean(np.linalg.norm(pose.xy_px - subject.xy_px, axis=1))) for pose in mirrored_people]
+    if not shifts or min(shifts) > SAME_PERSON_MAX_SHIFT * height:
+        return subject
+    match = mirrored_people[int(np.argmin(shifts))]
+    return dataclasses.replace(match, visibility=np.maximum(match.visibility, subject.visibility))

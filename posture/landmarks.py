@@ -161,10 +161,11 @@ class LandmarkerPool:
         with _native_stderr_silenced():
             return PoseLandmarker.create_from_options(options)
 
-    def warm(self) -> None:
-        """Create the first landmarker now rather than on the first photo."""
-        with self.borrow():
-            pass
+    def warm(self, count: int = 1) -> None:
+        """Have ``count`` landmarkers ready now rather than creating them on the first photos."""
+        with contextlib.ExitStack() as borrowed:
+            for _ in range(count):
+                borrowed.enter_context(self.borrow())
 
     @contextlib.contextmanager
     def borrow(self):

@@ -12,6 +12,7 @@ from posture.landmarks import (
     INDEX,
     LANDMARK_NAMES,
     MIRRORED_INDEX,
+    LandmarkerPool,
     Pose,
     detect_people,
     detect_people_mirrored,
@@ -84,3 +85,14 @@ def test_the_real_model_finds_the_same_person_on_the_mirrored_photo(sample_bytes
     assert pose_from_mirrored_pass(first, (mirrored,)).xy_px is not first.xy_px
     # ...yet not the same points: the model is not mirror-symmetric, which is why the pass exists.
     assert np.max(shift) > 1.0
+
+
+def test_warming_a_pool_builds_one_landmarker_per_worker_and_reuses_them():
+    pool = LandmarkerPool("lite")
+    pool.warm(2)
+    with pool.borrow() as first, pool.borrow() as second:
+        assert first is not second
+    pool.warm(2)
+    with pool.borrow() as again, pool.borrow() as other:
+        assert {id(again), id(other)} == {id(first), id(second)}
+    pool.close()

@@ -86,6 +86,31 @@ def test_bent_knees_are_not_standing(analysed):
         check_standing(moved(pose, left_knee=(-200, 0), right_knee=(-200, 0)), "left")
 
 
+def squatting(pose, knee_deg: float, hip_deg: float):
+    """The pose's world landmarks bent into a squat toward the camera; its picture points unchanged,
+    as a squat seen face-on barely shows in 2D."""
+    world = pose.world_m.copy()
+    for side in ("left", "right"):
+        hip = world[INDEX[f"{side}_hip"]]
+        thigh, shank = (np.linalg.norm(world[INDEX[f"{side}_{b}"]] - world[INDEX[f"{side}_{a}"]])
+                        for a, b in (("hip", "knee"), ("knee", "ankle")))
+        thigh_tilt, shank_tilt = np.radians(hip_deg), np.radians(hip_deg - knee_deg)
+        knee = hip + thigh * np.array([0.0, np.cos(thigh_tilt), -np.sin(thigh_tilt)])
+        world[INDEX[f"{side}_knee"]] = knee
+        world[INDEX[f"{side}_ankle"]] = knee + shank * np.array([0.0, np.cos(shank_tilt), -np.sin(shank_tilt)])
+        world[INDEX[f"{side}_shoulder"]] = hip - np.array([0.0, 0.5, 0.0])
+    return dataclasses.replace(pose, world_m=world)
+
+
+def test_a_quarter_squat_seen_face_on_is_not_standing(analysed):
+    pose = analysed["front"].pose
+    # Noisy straight knees (up to 35 deg on the renders) with an upright trunk still pass...
+    check_standing(squatting(pose, knee_deg=35, hip_deg=5), "front")
+    # ...but knees and hips bent together do, though neither alone crosses its own limit.
+    with pytest.raises(PostureError, match="knees"):
+        check_standing(squatting(pose, knee_deg=40, hip_deg=30), "front")
+
+
 def test_choose_subject():
     with pytest.raises(PostureError, match="No person"):
         choose_subject(())

@@ -60,7 +60,8 @@ class Pose:
     ``visibility``: (33,) MediaPipe's 0-1 visibility. ``world_m``: (33, 3) metric world landmarks
     (hip-centred, metres). ``mask``: boolean person segmentation (MediaPipe's 0-1 mask above
     0.5) at the decoded resolution, ``mask_scale`` mask pixels per full-resolution pixel.
-    ``image_size`` is (width, height) px.
+    ``image_size`` is (width, height) px. ``model`` is the landmarker variant that found the
+    pose (lite, full or heavy): the gates allow for its own noise.
     """
 
     xy_px: np.ndarray
@@ -69,6 +70,7 @@ class Pose:
     mask: np.ndarray | None
     mask_scale: float
     image_size: tuple[int, int]
+    model: str = DEFAULT_MODEL
 
     def point(self, name: str) -> np.ndarray:
         """Pixel position (x, y) of a landmark by name."""
@@ -218,7 +220,7 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
             # did not, and held back parallel workers), and every use is "inside the person or not".
             view = result.segmentation_masks[i].numpy_view().reshape(photo.rgb.shape[:2])
             mask = np.greater(view, 0.5)
-        poses.append(Pose(xy, visibility, world, mask, photo.scale, (width, height)))
+        poses.append(Pose(xy, visibility, world, mask, photo.scale, (width, height), model))
     return tuple(sorted(poses, key=lambda pose: pose.prominence, reverse=True))
 
 

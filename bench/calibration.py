@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +44,8 @@ PELVIC_TILT_CONFIDENCE = 0.5
 
 @dataclass(frozen=True)
 class Sample:
-    """One ground-truth photo, decoded, with everyone the landmarker found on it (most prominent first)
-    on the photo and on its mirror image."""
+    """One ground-truth photo, decoded, with everyone the landmarker (``model``) found on it, most
+    prominent first. The mirrored photo's people are found on first use: only right profiles need them."""
 
     name: str
     subject: str
@@ -52,9 +53,13 @@ class Sample:
     meta: dict
     photo: Photo
     people: tuple[Pose, ...]
-    mirrored_people: tuple[Pose, ...]
+    model: str = "heavy"
 
-    @property
+    @cached_property
+    def mirrored_people(self) -> tuple[Pose, ...]:
+        return detect_people_mirrored(self.photo, self.model)
+
+    @cached_property
     def pose(self) -> Pose | None:
         """The most prominent person as the engine measures it in this view, or None when nobody was found."""
         if not self.people:
@@ -73,14 +78,14 @@ class Sample:
 
 
 def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
-    """Decode and run the landmarker on every photo of an eval-public-style folder and its mirror image."""
+    """Decode and run the landmarker once on every photo of an eval-public-style folder."""
     images = folder / "images" if (folder / "images").is_dir() else folder
     samples = []
     for meta_path in sorted(images.glob("*.json")):
         meta = json.loads(meta_path.read_text())
         photo = decode_image(meta_path.with_name(meta["image"]))
         samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, photo,
-                              detect_people(photo, model), detect_people_mirrored(photo, model)))
+                              detect_people(photo, model), model))
     return samples
 
 

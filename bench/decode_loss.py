@@ -36,7 +36,7 @@ def main() -> int:
     sizes = set()
     for meta_path in sorted((args.folder / "images").glob("*.json")):
         meta = json.loads(meta_path.read_text())
-        sample = Sample(meta["image"], meta["subject_id"], meta["view"], meta, None, (), ())
+        sample = Sample(meta["image"], meta["subject_id"], meta["view"], meta, None, ())
         image = cv2.imread(str(meta_path.with_name(meta["image"])))
         large = cv2.resize(image, None, fx=args.factor, fy=args.factor, interpolation=cv2.INTER_CUBIC)
         data = cv2.imencode(".jpg", large, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes()

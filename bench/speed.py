@@ -134,6 +134,7 @@ def throughput(folder: Path, workers: int, cold: bool) -> float:
     already, as in the app or a long batch: the steady rate.
     """
     photos = sorted(folder.glob("*.jpg"))
+    landmarker_pool("heavy").close()  # the previous run's landmarkers: free them, then start anew
     landmarker_pool.cache_clear()
     if not cold:
         landmarker_pool("heavy").warm(workers)

@@ -49,6 +49,11 @@ MAX_KNEE_FLEXION_3D_DEG = 45.0
 # (lite) deg: only the heavy model (the default) separates a quarter squat from standing; for the
 # other two the limit sits above their standing maxima and catches deeper bends only.
 MAX_CROUCH_3D_DEG = {"heavy": 60.0, "full": 75.0, "lite": 70.0}
+# The world landmarks alone can be fooled by a broad build: a sample render stretched to a 4:3 phone
+# frame read 77 deg in 3D while its knees were straight in the picture (6 deg). So a crouch also
+# needs a knee bend the picture shows: 19-33 deg in the squat video's bent frames, at most 14 deg
+# (knee valgus included) on the standing renders.
+MIN_CROUCH_KNEE_2D_DEG = 15.0
 MAX_TRUNK_FROM_VERTICAL_DEG = 35.0
 # Feet apart along the line of sight of a profile mean a stride or lunge; sideways, a wide stance
 # only stops being relaxed standing near a full leg length. Fractions of the hip-ankle length.
@@ -206,10 +211,11 @@ def check_standing(pose: Pose, view: str) -> None:
     if trunk_from_vertical > MAX_TRUNK_FROM_VERTICAL_DEG or not (shoulders[1] < hips[1] < ankles[1]):
         raise PostureError("not_standing", "The body is not upright (sitting, lying or bending). "
                            "Stand tall on both feet, arms relaxed by the sides.")
-    bent_in_picture = max(_knee_flexion_deg(pose, "left"), _knee_flexion_deg(pose, "right")) > MAX_KNEE_FLEXION_DEG
+    knees_2d = max(_knee_flexion_deg(pose, side) for side in ("left", "right"))
     knees_3d = min(_knee_flexion_deg(pose, side, world=True) for side in ("left", "right"))
     crouch_3d = knees_3d + min(_hip_flexion_deg(pose, side) for side in ("left", "right"))
-    if bent_in_picture or knees_3d > MAX_KNEE_FLEXION_3D_DEG or crouch_3d > MAX_CROUCH_3D_DEG[pose.model]:
+    crouching = knees_2d > MIN_CROUCH_KNEE_2D_DEG and crouch_3d > MAX_CROUCH_3D_DEG[pose.model]
+    if knees_2d > MAX_KNEE_FLEXION_DEG or knees_3d > MAX_KNEE_FLEXION_3D_DEG or crouching:
         raise PostureError("not_standing", "The knees are bent (crouching, sitting or walking). "
                            "Stand relaxed with straight knees, feet hip-width apart.")
     leg_px = np.linalg.norm(hips - ankles)

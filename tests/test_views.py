@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import cv2
 import numpy as np
 import pytest
 
@@ -87,10 +88,11 @@ def test_bent_knees_are_not_standing(analysed):
         check_standing(moved(pose, left_knee=(-200, 0), right_knee=(-200, 0)), "left")
 
 
-def squatting(pose, knee_deg: float, hip_deg: float):
-    """The pose's world landmarks bent into a squat toward the camera; its picture points unchanged,
-    as a squat seen face-on barely shows in 2D."""
-    world = pose.world_m.copy()
+def squatting(pose, knee_deg: float, hip_deg: float, picture_knee_deg: float = 0.0):
+    """The pose's world landmarks bent into a squat toward the camera. Face-on, a squat shows in the
+    picture only as knees pushed outward, bending the hip-knee-ankle line by ``picture_knee_deg``."""
+    world, xy = pose.world_m.copy(), pose.xy_px.copy()
+    middle_x = (xy[INDEX["left_hip"], 0] + xy[INDEX["right_hip"], 0]) / 2
     for side in ("left", "right"):
         hip = world[INDEX[f"{side}_hip"]]
         thigh, shank = (np.linalg.norm(world[INDEX[f"{side}_{b}"]] - world[INDEX[f"{side}_{a}"]])
@@ -100,16 +102,34 @@ def squatting(pose, knee_deg: float, hip_deg: float):
         world[INDEX[f"{side}_knee"]] = knee
         world[INDEX[f"{side}_ankle"]] = knee + shank * np.array([0.0, np.cos(shank_tilt), -np.sin(shank_tilt)])
         world[INDEX[f"{side}_shoulder"]] = hip - np.array([0.0, 0.5, 0.0])
-    return dataclasses.replace(pose, world_m=world)
+        hip_px, ankle_px = xy[INDEX[f"{side}_hip"]], xy[INDEX[f"{side}_ankle"]]
+        half_leg = np.linalg.norm(ankle_px - hip_px) / 2
+        outward = np.sign((hip_px[0] + ankle_px[0]) / 2 - middle_x)
+        xy[INDEX[f"{side}_knee"]] = (hip_px + ankle_px) / 2 + [
+            outward * half_leg * np.tan(np.radians(picture_knee_deg / 2)), 0.0]
+    return dataclasses.replace(pose, world_m=world, xy_px=xy)
 
 
 def test_a_quarter_squat_seen_face_on_is_not_standing(analysed):
     pose = analysed["front"].pose
     # Noisy straight knees (up to 35 deg on the renders) with an upright trunk still pass...
-    check_standing(squatting(pose, knee_deg=35, hip_deg=5), "front")
+    check_standing(squatting(pose, knee_deg=35, hip_deg=5, picture_knee_deg=25), "front")
+    # ...and so does a bend only the world landmarks see (a broad build can fool them)...
+    check_standing(squatting(pose, knee_deg=40, hip_deg=30, picture_knee_deg=5), "front")
     # ...but knees and hips bent together do, though neither alone crosses its own limit.
     with pytest.raises(PostureError, match="knees"):
-        check_standing(squatting(pose, knee_deg=40, hip_deg=30), "front")
+        check_standing(squatting(pose, knee_deg=40, hip_deg=30, picture_knee_deg=25), "front")
+
+
+def test_a_broad_build_is_still_standing(sample_bytes):
+    """A front render stretched to a 4:3 frame: its world landmarks read a 77 deg crouch, yet the
+    picture shows straight knees."""
+    from posture.analysis import analyze_photo
+
+    rgb = cv2.imdecode(np.frombuffer(sample_bytes["front"], np.uint8), cv2.IMREAD_COLOR)
+    stretched = cv2.resize(rgb, None, fx=4 / 3, fy=1.0, interpolation=cv2.INTER_CUBIC)
+    result = analyze_photo(cv2.imencode(".jpg", stretched)[1].tobytes())
+    assert result.ok, result.error
 
 
 def test_choose_subject():

@@ -10,8 +10,6 @@ from __future__ import annotations
 import concurrent.futures.thread  # noqa: F401  (see _close_pools_at_exit)
 import contextlib
 import dataclasses
-import os
-import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +22,9 @@ from mediapipe.tasks.python import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 if TYPE_CHECKING:
-    from posture.imaging import Photo
+    from posture.native import native_stderr_silenced
+from posture.imaging import Photo
+from posture.native import native_stderr_silenced
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_VARIANTS = ("lite", "full", "heavy")
@@ -101,37 +101,6 @@ def model_path(model: str) -> Path:
     return MODELS_DIR / f"pose_landmarker_{model}.task"
 
 
-_silence_lock = threading.Lock()
-_silence_depth = 0
-_saved_stderr_fd: int | None = None
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    """Silence the C++ chatter (absl/TFLite logs) that MediaPipe writes to file descriptor 2.
-
-    It would garble the CLI's output and cannot be turned off by a setting. Several threads may
-    detect at once, so the redirection is reference-counted: the first one in redirects, the
-    last one out restores. Python's own ``sys.stderr`` is flushed first so nothing is lost.
-    """
-    global _silence_depth, _saved_stderr_fd
-    with _silence_lock:
-        if _silence_depth == 0:
-            sys.stderr.flush()
-            _saved_stderr_fd = os.dup(2)
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 2)
-        _silence_depth += 1
-    try:
-        yield
-    finally:
-        with _silence_lock:
-            _silence_depth -= 1
-            if _silence_depth == 0:
-                os.dup2(_saved_stderr_fd, 2)
-                os.close(_saved_stderr_fd)
-
-
 class LandmarkerPool:
     """Landmarkers for one model, created on demand and reused.
 
@@ -160,7 +129,7 @@ class LandmarkerPool:
             num_poses=MAX_PEOPLE,
             output_segmentation_masks=True,
         )
-        with _native_stderr_silenced():
+        with native_stderr_silenced():
             return PoseLandmarker.create_from_options(options)
 
     def warm(self, count: int = 1) -> None:
@@ -206,7 +175,7 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
     """Every person MediaPipe finds in ``photo``, the most prominent first."""
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(photo.rgb))
     # The first detection of a person logs a harmless projection warning; errors still raise.
-    with landmarker_pool(model).borrow() as landmarker, _native_stderr_silenced():
+    with landmarker_pool(model).borrow() as landmarker, native_stderr_silenced():
         result = landmarker.detect(image)
     width, height = photo.original_size
     poses = []

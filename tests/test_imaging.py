@@ -12,12 +12,14 @@ import struct
 import time
 import warnings
 import zlib
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
+from posture import imaging
 from posture.errors import PostureError
 from posture.imaging import (
     DEFAULT_MAX_PIXELS,
@@ -28,6 +30,7 @@ from posture.imaging import (
 )
 
 IMAGING_CODES = {"not_an_image", "corrupt_image", "image_too_large"}
+SAMPLE_IMAGES = Path(__file__).resolve().parent.parent / "sample_images"
 FUZZ_SEED = 20240611
 FUZZ_CASES = 1000
 
@@ -292,6 +295,48 @@ def test_reduced_jpeg_with_orientation(camera_jpeg):
     assert photo.exif_orientation == 6
     assert photo.rgb.shape == (1512, 2016, 3)
     assert mad(photo.rgb, cv2.resize(array, (2016, 1512), interpolation=cv2.INTER_AREA)) < 2
+
+
+def pillow_reference(data: bytes, factor: int, orientation: int = 1) -> np.ndarray:
+    """What Pillow alone decodes: DCT-scaled by ``factor``, then turned upright."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (image.width // factor, image.height // factor))
+        stored = np.asarray(image.convert("RGB"))
+    assert orientation in (1, 6)
+    return np.ascontiguousarray(np.rot90(stored, -1)) if orientation == 6 else stored
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+@pytest.mark.parametrize(("min_long", "factor"), [(None, 1), (1280, 2), (1000, 4), (500, 8)])
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_colour_jpeg_pixels_are_exactly_pillows(camera_jpeg, progressive, min_long, factor, orientation):
+    # Ordinary colour JPEGs are decoded by OpenCV (it releases the GIL); the pixels must be the
+    # ones Pillow's libjpeg gives, bit for bit, whatever the scale, scan mode and orientation.
+    array, _ = camera_jpeg
+    stored = np.ascontiguousarray(np.rot90(array, 1)) if orientation == 6 else array
+    data = encode(stored, "JPEG", quality=92, progressive=progressive, exif=exif_bytes(orientation))
+    photo = decode_image(data, min_long_side_px=min_long)
+    assert photo.scale == 1 / factor
+    assert photo.exif_orientation == orientation
+    reference = pillow_reference(data, factor, orientation)
+    assert photo.rgb.shape == reference.shape == (3024 // factor, 4032 // factor, 3)
+    assert np.array_equal(photo.rgb, reference)
+
+
+def test_real_photo_jpeg_pixels_are_exactly_pillows():
+    data = (SAMPLE_IMAGES / "front_s000.jpg").read_bytes()
+    assert imaging._decode_jpeg_with_opencv(data, 1, (720, 1280)) is not None
+    assert np.array_equal(decode_image(data).rgb, pillow_reference(data, 1))
+
+
+def test_jpegs_opencv_cannot_vouch_for_fall_back_to_pillow(small):
+    data = encode(small, "JPEG", quality=90)
+    size = (small.shape[1], small.shape[0])
+    assert imaging._decode_jpeg_with_opencv(data, 1, size) is not None
+    assert imaging._decode_jpeg_with_opencv(data[:-2], 1, size) is None  # no end marker: maybe cut off
+    assert imaging._decode_jpeg_with_opencv(data, 2, size) is None  # not the size the header promised
+    # Bytes after the end marker (some cameras append data) go through Pillow and decode the same.
+    assert np.array_equal(decode_image(data + b"trailer").rgb, decode_image(data).rgb)
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP", "HEIF"])
@@ -594,6 +639,17 @@ def test_jpeg_with_damaged_middle(small):
         assert_valid_photo(decode_image(bytes(data)))  # libjpeg may resynchronise and return a picture
     except PostureError as exc:
         assert exc.code == "corrupt_image"
+
+
+def test_libjpeg_warnings_stay_off_the_terminal(small, capfd):
+    # libjpeg (inside OpenCV) reports damage it decodes past on file descriptor 2; the CLI's output
+    # must not carry it.
+    data = bytearray(encode(small, "JPEG", quality=90))
+    start = len(data) // 3
+    data[start:start + 400] = np.random.default_rng(3).bytes(400)
+    assert_valid_photo(decode_image(bytes(data)))
+    captured = capfd.readouterr()
+    assert "Corrupt JPEG" not in captured.err and captured.err == ""
 
 
 def test_jpeg_with_broken_markers_is_corrupt(small):

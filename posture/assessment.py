@@ -603,10 +603,14 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
                 minutes, count = minutes + exercise.minutes, count + 1
             else:
                 deferred.append(item)
-    note = "" if selected else (
-        "No imbalance stood out in the photos; the jump-rope progression stays in as a simple check for "
-        "left-right differences."
-    )
+    if selected:
+        note = ""
+    elif all(f.likelihood == "not_assessed" for f in findings):
+        note = ("Nothing in the photos could be measured, so no imbalance was judged; the jump-rope "
+                "progression stays in as a simple check for left-right differences.")
+    else:
+        note = ("No imbalance stood out in the photos; the jump-rope progression stays in as a simple check "
+                "for left-right differences.")
     return Plan(
         blocks=tuple(PlanBlock(block, tuple(chosen[block])) for block in BLOCKS),
         deferred=tuple(deferred), total_minutes=minutes, rationale=rules.why, note=note,

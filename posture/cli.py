@@ -119,7 +119,11 @@ def format_findings(assessment) -> str:
         plan = assessment.plan.to_dict()
         lines.append("  plan: strengthen " + ", ".join(plan["strengthen"]) + "; mobility "
                      + ", ".join(plan["mobility"]) + "; cross-train " + ", ".join(plan["cross_train"]))
-    return "\n".join(lines) if lines else "  no imbalance signs beyond the normal ranges"
+    if lines:
+        return "\n".join(lines)
+    if all(f.likelihood == "not_assessed" for f in assessment.findings):
+        return "  no imbalance could be judged: nothing on the photo was measurable"
+    return "  no imbalance signs beyond the normal ranges"
 
 
 def format_text(result) -> str:
@@ -135,8 +139,12 @@ def format_text(result) -> str:
         normal = f"{'' if low is None else low}..{'' if high is None else high}"
         lines.append(f"  {key:<28} {m.value:>7.1f} {m.unit:<3}  normal {normal:<11} {m.status:<10} "
                      f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}")
-    for key, reason in result.not_assessed.items():
-        lines.append(f"  {key:<28} not assessed: {reason}")
+    reasons = set(result.not_assessed.values())
+    if not result.measurements and len(result.not_assessed) > 1 and len(reasons) == 1:
+        lines.append(f"  no measure assessed: {reasons.pop()}")
+    else:
+        for key, reason in result.not_assessed.items():
+            lines.append(f"  {key:<28} not assessed: {reason}")
     return "\n".join(lines)
 
 

@@ -250,7 +250,8 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
     if view.oblique:
         turned = _angle_between(view.yaw_deg, CANONICAL_YAW_DEG[view.view])
         warnings.append(Warning_("oblique_view", f"The body is turned about {turned:.0f} deg from a straight "
-                                 f"{describe_view(view.view)}; only measures that stay valid were kept. "
+                                 f"{describe_view(view.view)}, too far for any measure to be trusted: "
+                                 "distances shrink and the nearer side looks higher or lower. "
                                  "Face the camera squarely or stand exactly side-on."))
     axis = _midpoint(pose, "ankle") - (pose.point("nose") if view.view in SIDE_VIEWS else _midpoint(pose, "ear"))
     axis_tilt = float(np.degrees(np.arctan2(axis[0], axis[1])))

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from posture.views import body_yaw_deg
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
 EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
+
+
+def turned(pose, yaw_deg: float):
+    """The same pose with its world landmarks rotated about the vertical to face ``yaw_deg``."""
+    current = np.radians(yaw_deg - body_yaw_deg(pose))
+    cos, sin = np.cos(current), np.sin(current)
+    rotation = np.array([[cos, 0, sin], [0, 1, 0], [-sin, 0, cos]])
+    return dataclasses.replace(pose, world_m=pose.world_m @ rotation.T)
 
 
 def truth(name: str) -> dict:

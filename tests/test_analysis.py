@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from posture.analysis import analyze_photo, with_moved_landmarks
+from posture.analysis import analyze_photo, measure_subject, with_moved_landmarks
+from posture.assessment import assess
+from posture.cli import format_findings, format_text
 from posture.errors import ERROR_CODES
 from posture.landmarks import LANDMARK_NAMES, MIRRORED_INDEX
+from tests.conftest import turned
 
 SIDE_KEYS = {"craniovertebral_angle_deg", "ear_ahead_of_shoulder_cm", "shoulder_ahead_of_plumb_cm",
              "trunk_lean_deg", "pelvic_tilt_deg", "knee_ahead_of_ankle_cm"}
@@ -151,6 +154,23 @@ def test_moving_a_landmark_changes_the_measure_it_feeds(analysed):
     assert moved.measurements["shoulder_tilt_deg"].value > front.measurements["shoulder_tilt_deg"].value + 3
     assert moved.measurements["pelvic_obliquity_deg"].value == pytest.approx(
         front.measurements["pelvic_obliquity_deg"].value)
+
+
+def test_an_oblique_photo_is_analysed_for_its_view_but_measures_nothing(analysed):
+    # The front sample's body turned 40 deg (world landmarks rotated): the view and the warning
+    # remain, no measure is kept, and nothing downstream pretends the person looked normal.
+    front = analysed["front"]
+    result = measure_subject(front.image, front.photo, turned(front.pose, 40), [], "auto", front.height_cm, None)
+    assert result.ok and result.view == "front"
+    assert "oblique_view" in [w.code for w in result.warnings]
+    assert result.measurements == {} and set(result.not_assessed) == set(front.measurements)
+    assessment = assess([result])
+    assert {f.likelihood for f in assessment.findings} == {"not_assessed"}
+    assert "Nothing in the photos could be measured" in assessment.plan.note
+    assert "no imbalance could be judged" in format_findings(assessment)
+    assert "no imbalance signs" in format_findings(assess([front]))
+    text = format_text(result)
+    assert "no measure assessed: the body is turned about 40 deg" in text and "not assessed" not in text
 
 
 def test_forcing_a_matching_view_works(sample_bytes):

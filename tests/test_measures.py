@@ -147,10 +147,12 @@ def test_low_visibility_gives_not_assessed_with_the_reason_never_a_number():
     assert "knee_valgus_right_deg" in measured
 
 
-def test_oblique_photo_keeps_only_height_differences():
+def test_oblique_photo_measures_nothing_and_says_why():
+    straight, _ = measure_body(frontal_body(LEVEL_BODY))
     measured, skipped = measure_body(frontal_body(LEVEL_BODY), oblique_turn_deg=40)
-    assert set(measured) == {"shoulder_height_diff_cm", "hip_height_diff_cm"}
-    assert "40 deg" in skipped["shoulder_tilt_deg"]
+    assert measured == {}
+    assert set(skipped) == set(straight)
+    assert all("turned about 40 deg" in reason and "perspective" in reason for reason in skipped.values())
 
 
 def test_assumed_height_lowers_confidence_of_centimetres_only():

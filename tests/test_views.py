@@ -10,16 +10,8 @@ import pytest
 
 from posture.errors import PostureError
 from posture.landmarks import INDEX
-from posture.views import body_yaw_deg, check_standing, choose_subject, estimate_view, framing_warnings
-from tests.conftest import EVAL_IMAGES
-
-
-def turned(pose, yaw_deg: float):
-    """The same pose with its world landmarks rotated about the vertical to face ``yaw_deg``."""
-    current = np.radians(yaw_deg - body_yaw_deg(pose))
-    cos, sin = np.cos(current), np.sin(current)
-    rotation = np.array([[cos, 0, sin], [0, 1, 0], [-sin, 0, cos]])
-    return dataclasses.replace(pose, world_m=pose.world_m @ rotation.T)
+from posture.views import check_standing, choose_subject, estimate_view, framing_warnings
+from tests.conftest import EVAL_IMAGES, turned
 
 
 def test_the_views_of_the_samples(analysed):

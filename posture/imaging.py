@@ -20,7 +20,8 @@ Decisions (and why):
   above ~179 MP are therefore still capped by Pillow.
 * **Reduced-size decoding**: the pose landmarker looks at ~256 px crops of the person, so a 12 MP
   photo decoded at full size is mostly wasted work and memory. JPEGs are decoded directly at 1/2, 1/4
-  or 1/8 size by libjpeg's DCT scaling (``Image.draft``), which is several times faster than a full
+  or 1/8 size by libjpeg's DCT scaling (OpenCV's ``IMREAD_REDUCED_*`` flags for colour JPEGs, see
+  below; Pillow's ``Image.draft`` for the others), which is several times faster than a full
   decode and never materialises the full-size buffer. The largest reduction is chosen that keeps the
   long side >= ``min_long_side_px`` (default :data:`DEFAULT_MIN_LONG_SIDE_PX` = 1280 px, which the
   lead benchmarks as lossless for landmarks). Other formats cannot decode reduced; they are decoded
@@ -31,7 +32,7 @@ Decisions (and why):
 * **JPEG pixels through OpenCV**: an ordinary colour JPEG (YCbCr, what every phone writes) that ends
   with its end-of-image marker is decoded by ``cv2.imdecode`` at the same DCT scale, after Pillow
   has parsed its header (size limit, orientation). Both wrap libjpeg-turbo and give bit-identical
-  pixels (checked on every photo in the project and the real-photo set), but OpenCV releases the
+  pixels (checked on all 95 JPEGs of the project and the real-photo set), but OpenCV releases the
   GIL for the whole decode and writes one writable array, while Pillow's path holds the GIL for
   parts of the decode and copies the pixels twice more into numpy (measured on a 12 MP photo:
   ~37 -> ~25 ms, and two worker threads no longer wait on each other's decodes). Anything else --

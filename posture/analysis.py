@@ -30,7 +30,6 @@ from posture.landmarks import (
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
 from posture.views import (
-    CANONICAL_YAW_DEG,
     ViewEstimate,
     Warning_,
     check_framing,
@@ -164,8 +163,8 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
         subject = pose_from_mirrored_pass(subject, mirrored_people())
     body = body_points(subject, view_estimate.view, height_cm, corrections)
     pelvic = estimate_pelvic_tilt(subject, body, corrections) if body.anterior_sign else None
-    turned = abs((view_estimate.yaw_deg - CANONICAL_YAW_DEG[view_estimate.view] + 180) % 360 - 180)
-    measurements, not_assessed = measure_body(body, turned if view_estimate.oblique else None, pelvic)
+    measurements, not_assessed = measure_body(body, view_estimate.turn_deg if view_estimate.oblique else None,
+                                              pelvic, view_estimate.turn_confidence)
     if body.height_source == "assumed":
         warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
                                  f"{body.height_cm:.0f} cm. Enter your height for exact distances."))

@@ -253,14 +253,16 @@ def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimat
                        status_of(value, spec), spec.source, spec.definition, estimate)
 
 
-def measure_body(body, oblique_turn_deg: float | None = None,
-                 pelvic_tilt: tuple[float, float] | None = None) -> tuple[dict[str, Measurement], dict[str, str]]:
+def measure_body(body, oblique_turn_deg: float | None = None, pelvic_tilt: tuple[float, float] | None = None,
+                 turn_confidence: float = 1.0) -> tuple[dict[str, Measurement], dict[str, str]]:
     """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
 
     Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
     or any measure of an oblique photo (``oblique_turn_deg`` given), is not assessed, with the reason;
     never guessed.
     ``pelvic_tilt`` is the (value deg, confidence) estimate from :mod:`posture.pelvis`, if any.
+    ``turn_confidence`` (0-1) multiplies every confidence: a body turned away from the straight
+    view (``views.ViewEstimate.turn_confidence``).
     """
     measured: dict[str, Measurement] = {}
     skipped: dict[str, str] = {}
@@ -276,7 +278,7 @@ def measure_body(body, oblique_turn_deg: float | None = None,
             skipped[key] = (f"the {weakest.replace('_', ' ')} is not visible enough "
                             f"(visibility {body.visibility[weakest]:.2f})")
             continue
-        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0)
+        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0) * turn_confidence
         if key == "pelvic_tilt_deg":
             if pelvic_tilt is None:
                 skipped[key] = "the body outline around the pelvis could not be read"

@@ -156,6 +156,16 @@ def test_moving_a_landmark_changes_the_measure_it_feeds(analysed):
         front.measurements["pelvic_obliquity_deg"].value)
 
 
+def test_a_turned_photo_keeps_its_values_with_lower_confidence(analysed):
+    front = analysed["front"]
+    result = measure_subject(front.image, front.photo, turned(front.pose, 20), [], "auto", front.height_cm, None)
+    assert "turned_view" in [w.code for w in result.warnings]
+    assert set(result.measurements) == set(front.measurements)
+    for key, measurement in result.measurements.items():
+        assert measurement.value == pytest.approx(front.measurements[key].value)
+        assert measurement.confidence == pytest.approx(front.measurements[key].confidence * 0.75, abs=0.01)
+
+
 def test_an_oblique_photo_is_analysed_for_its_view_but_measures_nothing(analysed):
     # The front sample's body turned 40 deg (world landmarks rotated): the view and the warning
     # remain, no measure is kept, and nothing downstream pretends the person looked normal.

@@ -155,6 +155,15 @@ def test_oblique_photo_measures_nothing_and_says_why():
     assert all("turned about 40 deg" in reason and "perspective" in reason for reason in skipped.values())
 
 
+def test_turn_confidence_scales_every_confidence_and_no_value():
+    straight, _ = measure_body(frontal_body(LEVEL_BODY))
+    turned_body, _ = measure_body(frontal_body(LEVEL_BODY), turn_confidence=0.6)
+    assert set(turned_body) == set(straight)
+    for key, measurement in turned_body.items():
+        assert measurement.value == straight[key].value
+        assert measurement.confidence == pytest.approx(0.6 * straight[key].confidence)
+
+
 def test_assumed_height_lowers_confidence_of_centimetres_only():
     measured, _ = measure_body(frontal_body(LEVEL_BODY, height_source="assumed"))
     assert measured["shoulder_height_diff_cm"].confidence < measured["shoulder_tilt_deg"].confidence

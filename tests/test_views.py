@@ -49,7 +49,26 @@ def test_forcing_a_view(analysed):
 def test_an_oblique_photo_warns(analysed):
     pose = turned(analysed["front"].pose, 40)
     codes = [w.code for w in framing_warnings(pose, estimate_view(pose))]
-    assert "oblique_view" in codes
+    assert "oblique_view" in codes and "turned_view" not in codes
+
+
+@pytest.mark.parametrize(("yaw", "warned", "factor"), [(0, False, 1.0), (10, False, 1.0), (15, False, 1.0),
+                                                       (20, True, 0.75), (-24, True, 0.55)])
+def test_a_turned_body_warns_and_lowers_confidence_before_it_is_oblique(analysed, yaw, warned, factor):
+    pose = turned(analysed["front"].pose, yaw)
+    estimate = estimate_view(pose)
+    assert not estimate.oblique and estimate.turn_deg == pytest.approx(abs(yaw), abs=0.1)
+    assert estimate.turn_confidence == pytest.approx(factor, abs=0.01)
+    warnings = [w for w in framing_warnings(pose, estimate) if w.code == "turned_view"]
+    assert bool(warnings) == warned
+    if warned:
+        assert f"turned about {abs(yaw)} deg" in warnings[0].message
+
+
+def test_the_sample_photos_are_not_turned(analysed):
+    for result in analysed.values():
+        assert result.view_estimate.turn_confidence == 1.0
+        assert "turned_view" not in [w.code for w in result.warnings]
 
 
 def moved(pose, **points):

@@ -28,7 +28,7 @@ OBLIQUE_FROM_DEG = 25.0
 # Turned more than this (but not oblique): every measure is kept, with a warning and its confidence
 # lowered linearly to TURNED_CONFIDENCE_AT_OBLIQUE at the oblique limit. A turn moves each point by
 # its sideways distance from the body's axis x sin(turn), and perspective lifts or drops the nearer
-# side: at 15 deg the near shoulder shifts ~2.6 cm against the hip-ankle line in a profile, and a
+# side: at 15 deg the near shoulder shifts ~2.2 cm against the hip-ankle line in a profile, and a
 # face-on shoulder height difference gains ~1.4 cm (eval-public bodies projected from 3 m, camera
 # at hip height), both near the thresholds the findings use. The estimated turn is itself off by
 # up to ~10 deg (largest on the 80 renders, whose true turn is at most 4 deg: front 3.6, back 9.4,

@@ -367,8 +367,8 @@ def measure_definitions() -> None:
                  "Views": ", ".join(spec.views), "Definition": spec.definition, "Source": spec.source}
                 for key, spec in SPECS.items()]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.caption("Confidence is how visible the points behind a measure were (0-100 %). 'Estimate' marks a "
-                   "value inferred rather than landmarked, or a distance resting on an assumed height.")
+        st.caption(present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "
+                   "or a distance resting on an assumed height.")
 
 
 # --------------------------------------------------------------------------------------------------

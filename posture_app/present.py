@@ -23,6 +23,10 @@ VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
 LIKELIHOOD_LABELS = {"likely": "Likely", "possible": "Possible", "unlikely": "Unlikely",
                      "not_assessed": "Not assessed"}
 LIKELIHOOD_COLOURS = {"likely": "red", "possible": "orange", "unlikely": "green", "not_assessed": "gray"}
+# What a measure's confidence is made of (posture.measures.measure_body multiplies these).
+CONFIDENCE_MEANING = ("Confidence (0-100 %) starts from how visible the points behind the measure were and is "
+                      "lowered when a distance rests on an assumed height, when the body is turned away from a "
+                      "straight view, and for values that are estimates.")
 BLOCK_TITLES = {"strengthen": "1. Strengthen", "mobility": "2. Mobility", "cross_train": "3. Cross-training"}
 
 # A heading for every engine error code; the engine's own message says what to do next.
@@ -146,7 +150,7 @@ def measure_help(key: str, measurement: Measurement | None = None) -> str:
             lines.append("Estimate: inferred from the body outline, not from a landmark.")
         else:
             lines.append("Estimate: centimetres rest on an assumed stature; enter your height for exact values.")
-    lines.append("Confidence (0-100 %) is how visible the points behind the measure were.")
+    lines.append(CONFIDENCE_MEANING)
     return "\n\n".join(lines)
 
 

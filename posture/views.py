@@ -12,6 +12,7 @@ measured with care (oblique view, tilted camera, small person, another person in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,6 +142,12 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
             "Choose the view that matches the photo, or leave it on automatic.",
         )
     return ViewEstimate(forced, 1.0, round(yaw, 1), distances[forced] > OBLIQUE_FROM_DEG, forced=True)
+
+
+def turned_estimate(estimate: ViewEstimate, yaw_deg: float) -> ViewEstimate:
+    """``estimate`` with the body yaw (and so its turn and obliqueness) read again, e.g. from a better pass."""
+    return dataclasses.replace(estimate, yaw_deg=round(yaw_deg, 1),
+                               oblique=_angle_between(yaw_deg, CANONICAL_YAW_DEG[estimate.view]) > OBLIQUE_FROM_DEG)
 
 
 def describe_view(view: str) -> str:

@@ -10,7 +10,14 @@ import pytest
 
 from posture.errors import PostureError
 from posture.landmarks import INDEX
-from posture.views import check_standing, choose_subject, estimate_view, framing_warnings
+from posture.views import (
+    body_yaw_deg,
+    check_standing,
+    choose_subject,
+    estimate_view,
+    framing_warnings,
+    turned_estimate,
+)
 from tests.conftest import EVAL_IMAGES, turned
 
 
@@ -63,6 +70,19 @@ def test_a_turned_body_warns_and_lowers_confidence_before_it_is_oblique(analysed
     assert bool(warnings) == warned
     if warned:
         assert f"turned about {abs(yaw)} deg" in warnings[0].message
+
+
+def test_reading_the_yaw_again_updates_turn_and_obliqueness_but_not_the_view(analysed):
+    estimate = estimate_view(analysed["front"].pose)
+    again = turned_estimate(estimate, 40.0)
+    assert (again.view, again.confidence, again.yaw_deg, again.oblique) == ("front", estimate.confidence, 40.0, True)
+    slightly = turned_estimate(estimate, -12.0)
+    assert slightly.turn_deg == pytest.approx(12.0) and not slightly.oblique
+
+
+def test_a_right_profile_takes_its_turn_from_the_pass_it_is_measured_on(analysed):
+    right = analysed["right"]
+    assert right.view_estimate.yaw_deg == pytest.approx(body_yaw_deg(right.pose), abs=0.05)
 
 
 def test_the_sample_photos_are_not_turned(analysed):

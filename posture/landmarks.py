@@ -21,10 +21,10 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
-if TYPE_CHECKING:
-    from posture.native import native_stderr_silenced
-from posture.imaging import Photo
 from posture.native import native_stderr_silenced
+
+if TYPE_CHECKING:
+    from posture.imaging import Photo
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_VARIANTS = ("lite", "full", "heavy")

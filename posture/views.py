@@ -83,7 +83,7 @@ SECOND_PERSON_WARNING_RATIO = 0.1
 @dataclass(frozen=True)
 class ViewEstimate:
     """The subject's side facing the camera, how sure that is (0-1), the body yaw in degrees and
-    whether the photo is oblique (turned too far from a straight view for all measures)."""
+    whether the photo is oblique (turned too far from a straight view for any measure)."""
 
     view: str
     confidence: float
@@ -274,7 +274,7 @@ def choose_subject(poses: tuple[Pose, ...]) -> tuple[Pose, list[Warning_]]:
 
 
 def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
-    """Remarks on a measurable photo: oblique view, tilted camera, small person."""
+    """Remarks on a measurable photo: oblique view, turned body, tilted camera, small person."""
     warnings = []
     if view.oblique:
         warnings.append(Warning_("oblique_view", f"The body is turned about {view.turn_deg:.0f} deg from a straight "

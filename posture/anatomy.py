@@ -45,15 +45,6 @@ SIDE_POINTS = ("ear", "eye", "shoulder", "hip", "knee", "ankle", "heel")
 FRONT_POINTS = ("ear", "eye", "shoulder", "hip", "knee", "ankle")
 # How far above and below the shoulder the neck contour is searched for C7 (cm).
 NECK_SEARCH_BELOW_SHOULDER_CM = 8.0
-# The head-and-neck midline on the segmentation mask (front/back views, see head_axis): from this
-# share of the crown-to-ear height below the crown down to this share of the ear-to-shoulder height
-# below the ears, within this many ear distances either side of the ears' midpoint. Not fitted:
-# chosen as "the head and the top of the neck"; 0.2-0.4 / 0.3 and 1.2-1.5 ear distances measured
-# alike on eval-public (head tilt MAE 1.03-1.06 deg front, 1.12-1.14 deg back).
-HEAD_AXIS_FROM_CROWN = 0.2
-HEAD_AXIS_BELOW_EARS = 0.3
-HEAD_BAND_EAR_DISTANCES = 1.2
-MIN_HEAD_AXIS_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -67,19 +58,18 @@ class Corrections:
     c7_fallback_offset_cm: tuple[float, float]  # C7 from the shoulder without a mask (anterior, up)
     scale_factor: dict[str, float]  # per view
     pelvic_tilt: dict  # model of the pelvic-tilt estimate, see posture.pelvis
-    head_from_outline: bool = True  # head tilt from the head's outline (head_axis) rather than the ears
 
     @classmethod
     def identity(cls) -> Corrections:
         """No correction at all: raw MediaPipe points (the naive baseline of the benchmark)."""
-        return cls({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), {}, {}, head_from_outline=False)
+        return cls({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), {}, {})
 
     def to_dict(self) -> dict:
         return {
             "offsets_cm": self.offsets_cm,
             "c7_row_coef": list(self.c7_row_coef), "c7_edge_offset_cm": self.c7_edge_offset_cm,
             "c7_fallback_offset_cm": list(self.c7_fallback_offset_cm), "scale_factor": self.scale_factor,
-            "pelvic_tilt": self.pelvic_tilt, "head_from_outline": self.head_from_outline,
+            "pelvic_tilt": self.pelvic_tilt,
         }
 
     @classmethod
@@ -88,7 +78,6 @@ class Corrections:
             {view: {k: tuple(v) for k, v in points.items()} for view, points in data["offsets_cm"].items()},
             tuple(data["c7_row_coef"]), float(data["c7_edge_offset_cm"]),
             tuple(data["c7_fallback_offset_cm"]), dict(data["scale_factor"]), dict(data["pelvic_tilt"]),
-            bool(data.get("head_from_outline", True)),
         )
 
 
@@ -209,56 +198,6 @@ def estimate_c7(pose: Pose, ear_mp: np.ndarray, shoulder_mp: np.ndarray, anterio
     return _shift(shoulder_mp, forward, up, anterior_sign, scale), "shoulder offset"
 
 
-def head_axis(pose: Pose) -> tuple[np.ndarray, np.ndarray] | None:
-    """(top, bottom) in px of the head-and-neck midline on the segmentation mask, or None.
-
-    Why: MediaPipe's ear points are inferred from a face model and move by several degrees
-    between similar heads (head tilt error 1.5 deg face-on, 1.75 deg from behind on eval-public),
-    while the head's outline is the whole head: the line through the middles of its rows follows
-    the head's sideways tilt with an error of 1.0 deg face-on and 1.1 deg from behind. It
-    under-reads large tilts about as much as the ears do (see measures.head_midline_tilt_deg).
-    Each mask row from near the crown to a little below the ears gives the middle of the outline
-    run that holds the ears' midpoint; a straight line is fitted through those middles.
-
-    None (the ears are used instead) without a mask, with fewer than ``MIN_HEAD_AXIS_ROWS`` rows,
-    or when any run reaches the sides of the search band: hair, hands, a hood or the shoulders
-    merge with the head there, and their outline is not the head's.
-    """
-    if pose.mask is None:
-        return None
-    k = pose.mask_scale
-    left_ear, right_ear = pose.point("left_ear") * k, pose.point("right_ear") * k
-    shoulder_y = (pose.point("left_shoulder")[1] + pose.point("right_shoulder")[1]) / 2 * k
-    ear_mid = (left_ear + right_ear) / 2
-    reach = HEAD_BAND_EAR_DISTANCES * abs(left_ear[0] - right_ear[0])
-    x0, x1 = int(round(ear_mid[0] - reach)), int(round(ear_mid[0] + reach)) + 1
-    centre = int(round(ear_mid[0])) - x0
-    if x0 < 0 or x1 > pose.mask.shape[1] or not 0 < ear_mid[1] < shoulder_y < pose.mask.shape[0] or reach < 1:
-        return None
-    band = pose.mask[:, x0:x1]
-    above_ears = np.flatnonzero(band[:int(ear_mid[1]), centre])
-    if not len(above_ears):
-        return None
-    crown = above_ears[0]
-    first = int(crown + HEAD_AXIS_FROM_CROWN * (ear_mid[1] - crown))
-    last = int(ear_mid[1] + HEAD_AXIS_BELOW_EARS * (shoulder_y - ear_mid[1]))
-    ys, middles = [], []
-    for y in range(first, last + 1):
-        row = band[y]
-        if not row[centre]:
-            continue
-        gaps_left, gaps_right = np.flatnonzero(~row[:centre]), np.flatnonzero(~row[centre:])
-        if not len(gaps_left) or not len(gaps_right):
-            return None  # the run reaches the band's side: not the head's own outline
-        ys.append(y)
-        middles.append((gaps_left[-1] + 1 + centre + gaps_right[0] - 1) / 2 + x0)
-    if len(ys) < MIN_HEAD_AXIS_ROWS:
-        return None
-    slope, intercept = np.polyfit(ys, middles, 1)
-    top, bottom = float(ys[0]), float(ys[-1])
-    return (np.array([slope * top + intercept, top]) / k, np.array([slope * bottom + intercept, bottom]) / k)
-
-
 def body_points(pose: Pose, view: str, height_cm: float | None,
                 corrections: Corrections | None = None) -> BodyPoints:
     """Clinical points for ``view`` with the corrections applied (default: the fitted ones)."""
@@ -284,8 +223,4 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
             out, up = corrections.offsets_cm.get(view, {}).get(f"{side}_{name}", (0.0, 0.0))
             points[f"{side}_{name}"] = _shift(pose.point(f"{side}_{name}"), out, up, outward, scale)
             visibility[f"{side}_{name}"] = pose.vis(f"{side}_{name}")
-    axis = head_axis(pose) if corrections.head_from_outline else None
-    if axis is not None:
-        points["head_top"], points["head_base"] = axis
-        notes["head_tilt"] = "outline"
     return BodyPoints(view, scale, stature, source, points, visibility, notes, left_sign=left_sign)

@@ -129,12 +129,7 @@ def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
     pairs = {"shoulder_tilt_deg": "shoulder", "pelvic_obliquity_deg": "hip", "head_tilt_deg": "ear"}
     for key, measure in analysis.measurements.items():
         rgb = STATUS_RGB[measure.status]
-        if key == "head_tilt_deg" and "head_top" in p:  # measured on the head's outline (anatomy.head_axis)
-            base, top = p["head_base"], p["head_top"]
-            shapes.append(Shape("measures", (_xy(base), _xy(top)), rgb))
-            shapes.append(Shape("measures", (_xy(base), (base[0], top[1])), rgb, dashed=True))
-            shapes.append(_label(measure, np.array([max(base[0], top[0]) + 6 / scale, top[1]])))
-        elif key in pairs:
+        if key in pairs:
             left, right = p[f"left_{pairs[key]}"], p[f"right_{pairs[key]}"]
             outer = max(left[0], right[0]) + 6 / scale
             shapes.append(Shape("measures", (_xy(left), _xy(right)), rgb))

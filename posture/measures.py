@@ -97,8 +97,7 @@ SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
                 "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
                 "Height of the left hip joint minus the right.", ("left_hip", "right_hip")),
     MeasureSpec("head_tilt_deg", "deg", FRONTAL, (-3, 3), (-5, 5), "engineering default (Ferreira 2011: 88 % tilt)",
-                "Sideways tilt of the head, + when the left ear is higher: the lean of the head's midline on its "
-                "outline, or the right-to-left ear line against horizontal when the outline is unclear.",
+                "Right-to-left ear line against horizontal, + when the left ear is higher.",
                 ("left_ear", "right_ear")),
     MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL, (-2, 2), (-4, 4), "engineering default",
                 "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left.",
@@ -191,28 +190,6 @@ def frontal_tilt_deg(left: np.ndarray, right: np.ndarray, left_sign: int) -> flo
     return float(np.degrees(np.arctan2(right[1] - left[1], across)))
 
 
-def head_midline_tilt_deg(base: np.ndarray, top: np.ndarray, left_sign: int) -> float:
-    """Head tilt (deg) from the head's midline ``base`` -> ``top``, + when the subject's left ear is higher.
-
-    A head tilted toward the right shoulder raises the left ear and moves the crown to the
-    subject's right, so the midline leans toward the subject's right. It leans by less than the
-    ear line tilts: the middles of the rows of a tilted oval lie on a line steeper than its long
-    axis, and the neck below bends less than the head. On eval-public it reads 0.5-0.7 of the
-    true tilt, about what MediaPipe's ear line reads for tilts of 3 deg or more (0.4-0.6), with a
-    third of its scatter. Normal: ears level within 3 deg (engineering default; 88 % of young
-    adults show some tilt, Ferreira 2011).
-    """
-    return -lean_from_vertical_deg(base, top, left_sign)
-
-
-def head_tilt_deg(body) -> float:
-    """Head tilt (deg) of a front/back :class:`posture.anatomy.BodyPoints`: from the head's outline
-    when it was found (``anatomy.head_axis``), else from the ear line."""
-    if "head_top" in body.points:
-        return head_midline_tilt_deg(body.points["head_base"], body.points["head_top"], body.left_sign)
-    return frontal_tilt_deg(body.points["left_ear"], body.points["right_ear"], body.left_sign)
-
-
 def height_difference_cm(left: np.ndarray, right: np.ndarray, cm_per_px: float) -> float:
     """Height (cm) of the left point minus the right one (shoulders >= 1.5 cm, hips > 1 cm notable)."""
     return float((right[1] - left[1]) * cm_per_px)
@@ -258,7 +235,7 @@ VALUE_OF = {
         b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px),
     "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
     "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
-    "head_tilt_deg": head_tilt_deg,
+    "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
     "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign),
     "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign,
                                                          b.cm_per_px),

@@ -104,13 +104,10 @@ def test_a_mirrored_front_photo_flips_left_and_right(sample_bytes, analysed):
     # MediaPipe is not exactly mirror-symmetric: its points move by about its own error (1-2 deg),
     # so the check is a sign flip of the clear asymmetries plus agreement within twice that error.
     for key in ("shoulder_tilt_deg", "head_tilt_deg"):
-        assert abs(original[key].value) > 1.2, key
+        assert abs(original[key].value) > 1.5, key
         assert np.sign(mirrored.measurements[key].value) == -np.sign(original[key].value), key
     assert mirrored.measurements["shoulder_tilt_deg"].value == pytest.approx(
         -original["shoulder_tilt_deg"].value, abs=1.0)
-    # The head's tilt comes from its outline (anatomy.head_axis), which mirrors almost exactly.
-    assert analysed["front"].body.notes["head_tilt"] == mirrored.body.notes["head_tilt"] == "outline"
-    assert mirrored.measurements["head_tilt_deg"].value == pytest.approx(-original["head_tilt_deg"].value, abs=0.3)
     # Knee valgus swaps sides; MediaPipe's knees are the least mirror-stable points (up to ~4 deg).
     assert mirrored.measurements["knee_valgus_right_deg"].value == pytest.approx(
         original["knee_valgus_left_deg"].value, abs=4.5)

@@ -164,19 +164,6 @@ def test_turn_confidence_scales_every_confidence_and_no_value():
         assert measurement.confidence == pytest.approx(0.6 * straight[key].confidence)
 
 
-@pytest.mark.parametrize("left_sign", [1, -1])
-def test_head_tilt_from_the_head_outline_and_its_sign_in_front_and_back_views(left_sign):
-    # The crown 10 px toward the subject's right over 100 px of midline: the left ear is higher.
-    level = {name: (500 + (x - 500) * left_sign, y) for name, (x, y) in LEVEL_BODY.items()}  # seen from behind
-    towards_right = -10 * left_sign
-    points = {**level, "head_base": (500, 160), "head_top": (500 + towards_right, 60)}
-    measured, _ = measure_body(frontal_body(points, left_sign=left_sign))
-    assert measured["head_tilt_deg"].value == pytest.approx(np.degrees(np.arctan(0.1)))
-    # Without the outline, the (level) ears decide.
-    measured, _ = measure_body(frontal_body(level, left_sign=left_sign))
-    assert measured["head_tilt_deg"].value == pytest.approx(0.0)
-
-
 def test_assumed_height_lowers_confidence_of_centimetres_only():
     measured, _ = measure_body(frontal_body(LEVEL_BODY, height_source="assumed"))
     assert measured["shoulder_height_diff_cm"].confidence < measured["shoulder_tilt_deg"].confidence

@@ -129,6 +129,26 @@ def test_a_mirrored_left_profile_becomes_a_right_profile(sample_bytes, analysed)
     assert np.median(shifts) < 1.5
 
 
+def test_a_rolled_camera_moves_the_frontal_tilts_by_its_angle(sample_bytes, analysed):
+    # Rotating the front photo 4 deg each way changes every true left-right tilt by exactly that:
+    # counter-clockwise raises the image's right side, the subject's left in a front view.
+    # Measured: shoulders 0.94, hips 0.88, trunk 1.04 deg per degree (head 0.6: the ears are noisier).
+    rgb = rgb_of(sample_bytes["front"])
+    height, width = rgb.shape[:2]
+    readings = []
+    for angle in (-4.0, 4.0):
+        turned = cv2.warpAffine(rgb, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height),
+                                borderMode=cv2.BORDER_REPLICATE)
+        result = analyze_photo(jpeg(turned), height_cm=analysed["front"].height_cm)
+        assert result.ok and result.view == "front"
+        readings.append(result.measurements)
+    per_degree = {key: (readings[1][key].value - readings[0][key].value) / 8.0
+                  for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_lean_deg")}
+    assert 0.75 < per_degree["shoulder_tilt_deg"] < 1.25
+    assert 0.7 < per_degree["pelvic_obliquity_deg"] < 1.25
+    assert -1.25 < per_degree["trunk_lateral_lean_deg"] < -0.75  # the shoulders move to the subject's right
+
+
 def test_scale_invariance_a_larger_copy_measures_the_same(sample_bytes, analysed):
     rgb = rgb_of(sample_bytes["right"])
     larger = cv2.resize(rgb, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)

@@ -285,8 +285,9 @@ def assess(
     reasons = _not_assessed_reasons(usable, by_view)
     habits = habit_weights(given_answers, catalog)
     present_views = {photo.view for photo in usable}
+    turned = turned_views(usable)
     findings = [
-        _score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog)
+        _score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog, turned)
         for imbalance in catalog.imbalances
     ]
     findings = _add_lookalike_notes(findings, habits, answered_habits(given_answers, catalog), catalog)
@@ -426,11 +427,31 @@ def _not_assessed_reasons(photos: Sequence[PhotoAnalysis], by_view) -> dict[str,
 # --------------------------------------------------------------------------------------------------
 
 
+# A photo turned 15-25 deg from a straight view (views.TURNED_FROM_DEG) shifts several points at once
+# by perspective, so the signs read from it err together while the score treats them as
+# independent: on real turned photos (a squat video turned 22-24 deg, a man turned 20 deg) two to
+# six left-right signs fired together. Such a photo can raise a finding to "possible", not "likely".
+TURNED_PHOTO_NOTE = ("Read only from photos turned away from a straight view, where perspective moves several "
+                     "points together, so this stays 'possible' whatever the score: retake the photo facing the "
+                     "camera squarely (or exactly side-on) to confirm it.")
+
+
+def turned_views(photos: Sequence[PhotoAnalysis]) -> set[str]:
+    """The views whose every photo carries the ``turned_view`` warning."""
+    by_view: dict[str, list[bool]] = {}
+    for photo in photos:
+        by_view.setdefault(photo.view, []).append(any(w.code == "turned_view" for w in photo.warnings))
+    return {view for view, flags in by_view.items() if all(flags)}
+
+
 def _score_imbalance(
     imbalance: Imbalance, readings: Mapping[str, _Reading], reasons: Mapping[str, str],
-    present_views: set[str], habit: float, catalog: Catalog,
+    present_views: set[str], habit: float, catalog: Catalog, turned: set[str] = frozenset(),
 ) -> Finding:
-    """Score one imbalance from the readings its signs can use, plus its habit weight."""
+    """Score one imbalance from the readings its signs can use, plus its habit weight.
+
+    A finding whose evidence was read on ``turned`` views only is held at "possible".
+    """
     rules = catalog.scoring
     group_best: dict[str, float] = {}
     evidence, checked, unread = [], [], []
@@ -450,10 +471,14 @@ def _score_imbalance(
     total = 1.0 - (1.0 - photo) * (1.0 - rules.habit_max * habit)
     score = round(100 * total)
     missing, missing_note = missing_views(unread, present_views)
+    likelihood = catalog.likelihood.label(score) if group_best else "not_assessed"
+    note = ""
+    if likelihood == "likely" and evidence and all(set(item.views) <= turned for item in evidence):
+        likelihood, note = "possible", TURNED_PHOTO_NOTE
     return Finding(
         imbalance=imbalance.id,
         name=imbalance.name,
-        likelihood=catalog.likelihood.label(score) if group_best else "not_assessed",
+        likelihood=likelihood,
         score=score,
         photo_score=round(100 * photo),
         habit_weight=habit,
@@ -465,7 +490,7 @@ def _score_imbalance(
         missing_views_note=missing_note,
         explanation=imbalance.summary,
         caveat=imbalance.evidence.note,
-        note="",
+        note=note,
         muscles_tight=imbalance.muscles.tight,
         muscles_weak=imbalance.muscles.weak,
     )
@@ -562,10 +587,9 @@ def _add_lookalike_notes(
             names = " or ".join(f"'{catalog.imbalance(other).name}'" for other in lookalikes)
             signs = catalog.imbalance(finding.imbalance).signs
             labels = ", ".join(dict.fromkeys(sign.label for sign in signs))
-            finding = replace(finding, note=(
-                f"Photos alone cannot tell this pattern apart from {names}: they are read from the same "
-                f"photo signs ({labels}). The training-habits questions would rank them."
-            ))
+            lookalike_note = (f"Photos alone cannot tell this pattern apart from {names}: they are read from the "
+                              f"same photo signs ({labels}). The training-habits questions would rank them.")
+            finding = replace(finding, note=f"{finding.note} {lookalike_note}".strip())
         noted.append(finding)
     return noted
 

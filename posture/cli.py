@@ -115,6 +115,8 @@ def format_findings(assessment) -> str:
         if finding.likelihood in ("possible", "likely"):
             evidence = ", ".join(item.measure for item in finding.evidence)
             lines.append(f"  {finding.likelihood.upper():<8} {finding.name} (score {finding.score}; {evidence})")
+            if finding.note:
+                lines.append(f"           {finding.note}")
     if assessment.plan is not None and any(f.likelihood in ("possible", "likely") for f in assessment.findings):
         plan = assessment.plan.to_dict()
         lines.append("  plan: strengthen " + ", ".join(plan["strengthen"]) + "; mobility "

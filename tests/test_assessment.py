@@ -10,8 +10,10 @@ import pytest
 from posture.analysis import PhotoAnalysis
 from posture.assessment import assess, build_plan, combine_measurements
 from posture.catalog import SLOTS, load_catalog
+from posture.cli import format_findings
 from posture.errors import PostureError
 from posture.measures import Measurement
+from posture.views import Warning_
 
 ANTERIOR_TILT_GROUP = ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")
 
@@ -121,6 +123,23 @@ def test_lateral_asymmetry_points_to_unilateral():
     top = result.findings[0]
     assert top.imbalance == "unilateral" and top.likelihood == "likely"
     assert {"shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_shift_cm"} <= set(top.evidence_keys)
+
+
+def turned_photo(analysis: PhotoAnalysis) -> PhotoAnalysis:
+    return replace(analysis, warnings=(Warning_("turned_view", "The body is turned about 20 deg ..."),))
+
+
+def test_a_turned_photo_alone_cannot_make_a_finding_likely():
+    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
+                       trunk_lateral_shift_cm=2.5)
+    straight = assess([asymmetric, side()]).finding("unilateral")
+    turned = assess([turned_photo(asymmetric), side()]).finding("unilateral")
+    assert straight.likelihood == "likely" and not straight.note
+    assert turned.score == straight.score and turned.likelihood == "possible"
+    assert "turned away from a straight view" in turned.note
+    assert turned.note in format_findings(assess([turned_photo(asymmetric), side()]))
+    # A straight photo of the same view beside the turned one lifts the hold.
+    assert assess([turned_photo(asymmetric), asymmetric, side()]).finding("unilateral").likelihood == "likely"
 
 
 def test_asymmetric_knee_valgus_is_unilateral_evidence():

@@ -129,24 +129,42 @@ def test_a_mirrored_left_profile_becomes_a_right_profile(sample_bytes, analysed)
     assert np.median(shifts) < 1.5
 
 
-def test_a_rolled_camera_moves_the_frontal_tilts_by_its_angle(sample_bytes, analysed):
-    # Rotating the front photo 4 deg each way changes every true left-right tilt by exactly that:
-    # counter-clockwise raises the image's right side, the subject's left in a front view.
-    # Measured: shoulders 0.94, hips 0.88, trunk 1.04 deg per degree (head 0.6: the ears are noisier).
-    rgb = rgb_of(sample_bytes["front"])
+def rolled_readings(sample_bytes, analysed, view: str, degrees: float = 4.0) -> list:
+    """The measures of a sample photo rotated ``degrees`` clockwise and counter-clockwise (a rolled camera)."""
+    rgb = rgb_of(sample_bytes[view])
     height, width = rgb.shape[:2]
     readings = []
-    for angle in (-4.0, 4.0):
+    for angle in (-degrees, degrees):
         turned = cv2.warpAffine(rgb, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height),
                                 borderMode=cv2.BORDER_REPLICATE)
-        result = analyze_photo(jpeg(turned), height_cm=analysed["front"].height_cm)
-        assert result.ok and result.view == "front"
+        result = analyze_photo(jpeg(turned), height_cm=analysed[view].height_cm)
+        assert result.ok and result.view == view
         readings.append(result.measurements)
-    per_degree = {key: (readings[1][key].value - readings[0][key].value) / 8.0
-                  for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_lean_deg")}
-    assert 0.75 < per_degree["shoulder_tilt_deg"] < 1.25
-    assert 0.7 < per_degree["pelvic_obliquity_deg"] < 1.25
-    assert -1.25 < per_degree["trunk_lateral_lean_deg"] < -0.75  # the shoulders move to the subject's right
+    return readings
+
+
+def per_degree(readings, key: str, degrees: float = 4.0) -> float:
+    return (readings[1][key].value - readings[0][key].value) / (2 * degrees)
+
+
+def test_a_rolled_camera_moves_the_frontal_tilts_by_its_angle(sample_bytes, analysed):
+    # Rotating the photo changes every true left-right tilt by exactly the angle: counter-clockwise
+    # raises the image's right side, the subject's left in a front view.
+    # Measured: shoulders 0.94, hips 0.88, trunk 1.04 deg per degree (head 0.6: the ears are noisier).
+    readings = rolled_readings(sample_bytes, analysed, "front")
+    assert 0.75 < per_degree(readings, "shoulder_tilt_deg") < 1.25
+    assert 0.7 < per_degree(readings, "pelvic_obliquity_deg") < 1.25
+    assert -1.25 < per_degree(readings, "trunk_lateral_lean_deg") < -0.75  # the shoulders move to the subject's right
+
+
+def test_a_rolled_camera_moves_the_profile_angles_by_its_angle_and_not_the_plumb_offset(sample_bytes, analysed):
+    # A left profile faces image-left: counter-clockwise leans the body forward and drops the ear
+    # toward C7's height. The shoulder's offset from the ankle-hip line turns with the body.
+    # Measured: trunk lean 1.07, CVA -1.1 deg per degree, plumb 0.12 cm per degree.
+    readings = rolled_readings(sample_bytes, analysed, "left")
+    assert 0.75 < per_degree(readings, "trunk_lean_deg") < 1.25
+    assert -1.4 < per_degree(readings, "craniovertebral_angle_deg") < -0.7
+    assert abs(per_degree(readings, "shoulder_ahead_of_plumb_cm")) < 0.3
 
 
 def test_scale_invariance_a_larger_copy_measures_the_same(sample_bytes, analysed):

@@ -82,19 +82,23 @@ SECOND_PERSON_WARNING_RATIO = 0.1
 
 @dataclass(frozen=True)
 class ViewEstimate:
-    """The subject's side facing the camera, how sure that is (0-1), the body yaw in degrees and
-    whether the photo is oblique (turned too far from a straight view for any measure)."""
+    """The subject's side facing the camera, how sure that is (0-1) and the body yaw in degrees, from
+    which the turn away from the straight view and its obliqueness follow."""
 
     view: str
     confidence: float
     yaw_deg: float
-    oblique: bool
     forced: bool = False
 
     @property
     def turn_deg(self) -> float:
         """Degrees between the body's yaw and the straight ``view``."""
         return _angle_between(self.yaw_deg, CANONICAL_YAW_DEG[self.view])
+
+    @property
+    def oblique(self) -> bool:
+        """Turned too far from the straight ``view`` for any measure."""
+        return self.turn_deg > OBLIQUE_FROM_DEG
 
     @property
     def turn_confidence(self) -> float:
@@ -133,7 +137,7 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
     # 45 deg boundary where the photo is as much one view as the next.
     confidence = float(1.0 / (1.0 + np.exp((distances[nearest] - 32.0) / 4.0)))
     if forced is None or forced == "auto":
-        return ViewEstimate(nearest, round(confidence, 2), round(yaw, 1), distances[nearest] > OBLIQUE_FROM_DEG)
+        return ViewEstimate(nearest, round(confidence, 2), round(yaw, 1))
     if forced not in VIEWS:
         raise ValueError(f"unknown view {forced!r}: choose one of auto, {', '.join(VIEWS)}")
     if distances[forced] > FORCED_VIEW_TOLERANCE_DEG:
@@ -142,13 +146,12 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
             f"This photo looks like a {describe_view(nearest)}, not a {describe_view(forced)}. "
             "Choose the view that matches the photo, or leave it on automatic.",
         )
-    return ViewEstimate(forced, 1.0, round(yaw, 1), distances[forced] > OBLIQUE_FROM_DEG, forced=True)
+    return ViewEstimate(forced, 1.0, round(yaw, 1), forced=True)
 
 
 def turned_estimate(estimate: ViewEstimate, yaw_deg: float) -> ViewEstimate:
     """``estimate`` with the body yaw (and so its turn and obliqueness) read again, e.g. from a better pass."""
-    return dataclasses.replace(estimate, yaw_deg=round(yaw_deg, 1),
-                               oblique=_angle_between(yaw_deg, CANONICAL_YAW_DEG[estimate.view]) > OBLIQUE_FROM_DEG)
+    return dataclasses.replace(estimate, yaw_deg=round(yaw_deg, 1))
 
 
 def describe_view(view: str) -> str:

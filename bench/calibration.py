@@ -25,11 +25,10 @@ from posture.anatomy import (
 )
 from posture.imaging import Photo, decode_image
 from posture.landmarks import (
-    MIRRORED_PASS_VIEWS,
     Pose,
     detect_people,
     detect_people_mirrored,
-    pose_from_mirrored_pass,
+    measured_pose,
 )
 from posture.pelvis import FEATURES, outline_features
 from posture.views import SIDE_VIEWS, person_height_px
@@ -64,9 +63,7 @@ class Sample:
         """The most prominent person as the engine measures it in this view, or None when nobody was found."""
         if not self.people:
             return None
-        if self.view in MIRRORED_PASS_VIEWS:
-            return pose_from_mirrored_pass(self.people[0], self.mirrored_people)
-        return self.people[0]
+        return measured_pose(self.people[0], self.view, lambda: self.mirrored_people)
 
     @property
     def truth_cm_per_px(self) -> float:

@@ -21,11 +21,10 @@ from posture.landmarks import (
     DEFAULT_MODEL,
     INDEX,
     LANDMARK_NAMES,
-    MIRRORED_PASS_VIEWS,
     Pose,
     detect_people,
     detect_people_mirrored,
-    pose_from_mirrored_pass,
+    measured_pose,
 )
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
@@ -161,13 +160,11 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     check_framing(subject)
     check_standing(subject, view_estimate.view)
     check_size(subject)
-    if mirrored_people is not None and view_estimate.view in MIRRORED_PASS_VIEWS:
-        measured = pose_from_mirrored_pass(subject, mirrored_people())
+    measured = measured_pose(subject, view_estimate.view, mirrored_people)
+    if measured is not subject:
         # The mirrored pass also places the trunk better for the turn: on the 20 right-profile
         # renders (true turn <= 4 deg) the estimate stays under 7.4 deg instead of 14.5 deg.
         view_estimate = turned_estimate(view_estimate, body_yaw_deg(measured))
-    else:
-        measured = subject
     warnings = [*warnings, *framing_warnings(subject, view_estimate)]
     body = body_points(measured, view_estimate.view, height_cm, corrections)
     pelvic = estimate_pelvic_tilt(measured, body, corrections) if body.anterior_sign else None

@@ -107,6 +107,10 @@ class BodyPoints:
     anterior_sign: int = 0
     left_sign: int = 0
 
+    def midpoint(self, name: str) -> np.ndarray:
+        """Halfway between the ``left_`` and ``right_`` clinical points ``name`` (front/back views)."""
+        return (self.points[f"left_{name}"] + self.points[f"right_{name}"]) / 2.0
+
 
 def cm_per_px(pose: Pose, view: str, height_cm: float, corrections: Corrections) -> float:
     """Centimetres per pixel at the body's depth, from the stature and the crown-to-floor pixels."""
@@ -128,14 +132,13 @@ PROFILE_MIDPOINTS = ("hip",)
 def profile_landmark(pose: Pose, view: str, name: str) -> np.ndarray:
     """The MediaPipe point (px) a profile's clinical ``name`` point is built from."""
     if name in PROFILE_MIDPOINTS:
-        return (pose.point(f"left_{name}") + pose.point(f"right_{name}")) / 2.0
+        return pose.midpoint(name)
     return pose.point(f"{near_side(view)}_{name}")
 
 
 def facing_sign(pose: Pose) -> int:
     """+1 when the subject faces image-right, -1 image-left, from the nose against the ears."""
-    ears_x = (pose.point("left_ear")[0] + pose.point("right_ear")[0]) / 2.0
-    return 1 if pose.point("nose")[0] > ears_x else -1
+    return 1 if pose.point("nose")[0] > pose.midpoint("ear")[0] else -1
 
 
 def _shift(point: np.ndarray, forward_cm: float, up_cm: float, forward_sign: int, scale: float) -> np.ndarray:

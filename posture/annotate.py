@@ -14,6 +14,7 @@ import numpy as np
 
 from posture.analysis import PhotoAnalysis
 from posture.landmarks import INDEX
+from posture.measures import line_x_at
 
 LAYERS = ("skeleton", "plumb", "measures", "labels")
 STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}
@@ -104,7 +105,7 @@ def _side_shapes(analysis: PhotoAnalysis) -> list[Shape]:
             shapes.append(_label(measure, p["ear"] + [forward * 2 / scale, 4 / scale]))
         elif key == "shoulder_ahead_of_plumb_cm":
             ankle, hip, shoulder = p["ankle"], p["hip"], p["shoulder"]
-            line_x = ankle[0] + (hip[0] - ankle[0]) * (shoulder[1] - ankle[1]) / (hip[1] - ankle[1])
+            line_x = line_x_at(ankle, hip, shoulder[1])
             shapes.append(Shape("measures", (_xy(ankle), (line_x, shoulder[1])), rgb, dashed=True))
             shapes.append(Shape("measures", ((line_x, shoulder[1]), _xy(shoulder)), rgb))
             shapes.append(_label(measure, shoulder + [forward * 4 / scale, 0]))
@@ -123,7 +124,7 @@ def _side_shapes(analysis: PhotoAnalysis) -> list[Shape]:
 def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
     body, shapes = analysis.body, []
     p, scale = body.points, body.cm_per_px
-    ankles = (p["left_ankle"] + p["right_ankle"]) / 2
+    ankles = body.midpoint("ankle")
     top_y = min(p["left_ear"][1], p["right_ear"][1]) - 20 / scale
     shapes.append(Shape("plumb", (_xy(ankles), (ankles[0], top_y)), PLUMB_RGB, dashed=True))
     pairs = {"shoulder_tilt_deg": "shoulder", "pelvic_obliquity_deg": "hip", "head_tilt_deg": "ear"}
@@ -138,11 +139,10 @@ def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
                                 dashed=True))
             shapes.append(_label(measure, np.array([outer + 2 / scale, lowest[1]])))
         elif key in FRONTAL_DISTANCES:
-            point = (p[f"left_{FRONTAL_DISTANCES[key]}"] + p[f"right_{FRONTAL_DISTANCES[key]}"]) / 2
+            point = body.midpoint(FRONTAL_DISTANCES[key])
             shapes.append(_label(measure, point))
         elif key == "trunk_lateral_lean_deg":
-            hips = (p["left_hip"] + p["right_hip"]) / 2
-            shoulders = (p["left_shoulder"] + p["right_shoulder"]) / 2
+            hips, shoulders = body.midpoint("hip"), body.midpoint("shoulder")
             shapes.append(Shape("measures", (_xy(hips), _xy(shoulders)), rgb))
             shapes.append(_label(measure, (hips + shoulders) / 2 + [3 / scale, 0]))
         elif key.startswith("knee_valgus_"):

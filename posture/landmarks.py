@@ -11,6 +11,7 @@ import concurrent.futures.thread  # noqa: F401  (see _close_pools_at_exit)
 import contextlib
 import dataclasses
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -78,6 +79,10 @@ class Pose:
 
     def vis(self, name: str) -> float:
         return float(self.visibility[INDEX[name]])
+
+    def midpoint(self, name: str) -> np.ndarray:
+        """Pixel position halfway between the left and right ``name`` landmarks (e.g. "hip")."""
+        return (self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0
 
     @property
     def bbox_px(self) -> tuple[float, float, float, float]:
@@ -236,3 +241,11 @@ def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) ->
         return subject
     match = mirrored_people[int(np.argmin(shifts))]
     return dataclasses.replace(match, visibility=np.maximum(match.visibility, subject.visibility))
+
+
+def measured_pose(subject: Pose, view: str, mirrored_people: Callable[[], tuple[Pose, ...]] | None) -> Pose:
+    """The pose the engine measures for ``view``: for :data:`MIRRORED_PASS_VIEWS`, the subject as found
+    on the mirrored photo (``mirrored_people`` runs that pass, only when needed); otherwise ``subject``."""
+    if mirrored_people is not None and view in MIRRORED_PASS_VIEWS:
+        return pose_from_mirrored_pass(subject, mirrored_people())
+    return subject

@@ -163,9 +163,24 @@ def offset_from_line_cm(point: np.ndarray, line_low: np.ndarray, line_high: np.n
     With ankle and hip joint, extended up to the shoulder's height: the plumb line of a lateral
     posture photo; a shoulder ahead of it means rounded shoulders or a swayed trunk.
     """
-    dy = line_high[1] - line_low[1]
-    line_x = line_low[0] + (line_high[0] - line_low[0]) * (point[1] - line_low[1]) / dy
-    return float((point[0] - line_x) * anterior_sign * cm_per_px)
+    return float((point[0] - line_x_at(line_low, line_high, point[1])) * anterior_sign * cm_per_px)
+
+
+def line_x_at(first: np.ndarray, second: np.ndarray, y_px: float) -> float:
+    """x (px) of the straight line through ``first`` and ``second``, extended to height ``y_px``."""
+    return float(first[0] + (second[0] - first[0]) * (y_px - first[1]) / (second[1] - first[1]))
+
+
+def bend_deg(first: np.ndarray, joint: np.ndarray, last: np.ndarray) -> float:
+    """How far (deg) the chain ``first`` -> ``joint`` -> ``last`` bends at ``joint``: 0 when in line.
+
+    Works for pixel (2D) and metric world (3D) points alike.
+    """
+    into, out = joint - first, last - joint
+    lengths = np.linalg.norm(into) * np.linalg.norm(out)
+    if lengths == 0:
+        return 0.0  # two points on top of each other: no bend to speak of
+    return float(np.degrees(np.arccos(np.clip(np.dot(into, out) / lengths, -1.0, 1.0))))
 
 
 def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, toward_sign: int) -> float:
@@ -207,18 +222,11 @@ def knee_valgus_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial
     and a real change needs > 7.5-9 deg (Munro 2012). ``medial_sign`` is the image-x direction
     of the body's midline from this leg.
     """
-    thigh, shank = knee - hip, ankle - knee
-    cosine = np.dot(thigh, shank) / (np.linalg.norm(thigh) * np.linalg.norm(shank))
-    angle = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
-    line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
-    return float(angle if (knee[0] - line_x) * medial_sign >= 0 else -angle)
+    angle = bend_deg(hip, knee, ankle)
+    return angle if (knee[0] - line_x_at(hip, ankle, knee[1])) * medial_sign >= 0 else -angle
 
 
 # --- one photo --------------------------------------------------------------------------------
-
-def _mid(body, name: str) -> np.ndarray:
-    return (body.points[f"left_{name}"] + body.points[f"right_{name}"]) / 2.0
-
 
 VALUE_OF = {
     "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
@@ -236,8 +244,8 @@ VALUE_OF = {
     "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
     "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
     "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
-    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign),
-    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(_mid(b, "hip"), _mid(b, "shoulder"), b.left_sign,
+    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign),
+    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign,
                                                          b.cm_per_px),
     # The body's midline is toward the subject's right from the left leg, and vice versa.
     "knee_valgus_left_deg": lambda b: knee_valgus_deg(

@@ -23,6 +23,7 @@ import numpy as np
 
 from posture.anatomy import BodyPoints, Corrections, default_corrections, posterior_edges_x
 from posture.landmarks import Pose
+from posture.measures import lean_from_vertical_deg
 
 FEATURES = ("lordosis_cm", "buttock_behind_hip_cm", "trunk_lean_deg")
 POPULATION_MEAN_TILT_DEG = 13.0  # Preece 2008: ASIS-PSIS 13 +- 5 deg
@@ -50,7 +51,7 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
         (heights - heights[upper]) / (heights[buttock] - heights[upper]))
     lordosis = float(np.nanmax((chord - backwardness)[upper:buttock + 1]))
     buttock_behind_hip = float(backwardness[buttock] + hip[0] * ant * scale)
-    trunk_lean = float(np.degrees(np.arctan2((shoulder[0] - hip[0]) * ant, hip[1] - shoulder[1])))
+    trunk_lean = lean_from_vertical_deg(hip, shoulder, ant)
     return np.array([lordosis, buttock_behind_hip, trunk_lean])
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from posture.errors import PostureError
 from posture.landmarks import INDEX, Pose
+from posture.measures import bend_deg, lean_from_vertical_deg
 
 VIEWS = ("front", "back", "left", "right")
 SIDE_VIEWS = ("left", "right")
@@ -196,10 +197,7 @@ def person_height_px(pose: Pose) -> float:
 def _bend_deg(pose: Pose, side: str, names: tuple[str, str, str], world: bool) -> float:
     """How far (deg) the joint at ``names[1]`` is bent: 0 when the three points are in line."""
     points = pose.world_m if world else pose.xy_px
-    first, joint, last = (points[INDEX[f"{side}_{name}"]] for name in names)
-    into, out = joint - first, last - joint
-    cosine = np.dot(into, out) / (np.linalg.norm(into) * np.linalg.norm(out) + 1e-9)
-    return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+    return bend_deg(*(points[INDEX[f"{side}_{name}"]] for name in names))
 
 
 def _knee_flexion_deg(pose: Pose, side: str, world: bool = False) -> float:
@@ -210,10 +208,6 @@ def _knee_flexion_deg(pose: Pose, side: str, world: bool = False) -> float:
 def _hip_flexion_deg(pose: Pose, side: str) -> float:
     """Angle (deg) in 3D between the trunk's line (shoulder to hip) and the thigh, 0 = upright."""
     return _bend_deg(pose, side, ("shoulder", "hip", "knee"), world=True)
-
-
-def _midpoint(pose: Pose, name: str) -> np.ndarray:
-    return (pose.point(f"left_{name}") + pose.point(f"right_{name}")) / 2.0
 
 
 def check_framing(pose: Pose) -> None:
@@ -237,9 +231,8 @@ def check_size(pose: Pose) -> None:
 
 def check_standing(pose: Pose, view: str) -> None:
     """Refuse a photo whose subject is sitting, lying, crouching, mid-stride or on one foot."""
-    hips, shoulders, ankles = _midpoint(pose, "hip"), _midpoint(pose, "shoulder"), _midpoint(pose, "ankle")
-    trunk = shoulders - hips
-    trunk_from_vertical = np.degrees(np.arctan2(abs(trunk[0]), -trunk[1]))
+    hips, shoulders, ankles = pose.midpoint("hip"), pose.midpoint("shoulder"), pose.midpoint("ankle")
+    trunk_from_vertical = abs(lean_from_vertical_deg(hips, shoulders, 1))
     if trunk_from_vertical > MAX_TRUNK_FROM_VERTICAL_DEG or not (shoulders[1] < hips[1] < ankles[1]):
         raise PostureError("not_standing", "The body is not upright (sitting, lying or bending). "
                            "Stand tall on both feet, arms relaxed by the sides.")
@@ -289,7 +282,7 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
                                  f"{describe_view(view.view)}: the turn and perspective shift the points by a few "
                                  "centimetres, so every measure is less certain (its confidence is lowered). "
                                  "Face the camera squarely or stand exactly side-on."))
-    axis = _midpoint(pose, "ankle") - (pose.point("nose") if view.view in SIDE_VIEWS else _midpoint(pose, "ear"))
+    axis = pose.midpoint("ankle") - (pose.point("nose") if view.view in SIDE_VIEWS else pose.midpoint("ear"))
     axis_tilt = float(np.degrees(np.arctan2(axis[0], axis[1])))
     if view.view not in SIDE_VIEWS and abs(axis_tilt) > MAX_CAMERA_TILT_DEG:
         warnings.append(Warning_("camera_tilted", f"The body axis is {abs(axis_tilt):.0f} deg off the picture's "

@@ -32,7 +32,7 @@ import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posture import report
-from posture.analysis import PhotoAnalysis
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis
 from posture.annotate import LAYERS, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, assess
 from posture.catalog import load_catalog
@@ -151,7 +151,7 @@ def sidebar() -> tuple[dict, tuple[str, ...]]:
         st.header("About you (optional)")
         label = st.text_input("Name or label", key="person_label", max_chars=80,
                               help="Shown on the report and in the history. Stays on this computer.")
-        height = st.number_input("Height (cm)", min_value=50.0, max_value=250.0, value=None, step=1.0,
+        height = st.number_input("Height (cm)", min_value=MIN_HEIGHT_CM, max_value=MAX_HEIGHT_CM, value=None, step=1.0,
                                  key="height_cm", help="Turns pixels into centimetres. Without it an average "
                                  "adult height is assumed and distances are marked as estimates.")
         sex = st.selectbox("Sex", SEX_CHOICES, key="sex")

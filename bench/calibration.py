@@ -19,6 +19,7 @@ from posture.anatomy import (
     SIDE_POINTS,
     Corrections,
     body_points,
+    left_sign_of,
     near_side,
     neck_concavity_depth_cm,
     profile_landmark,
@@ -117,7 +118,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
             for point in SIDE_POINTS}
     for view in ("front", "back"):
         in_view = [s for s in frontal if s.view == view]
-        left_sign = 1 if view == "front" else -1
+        left_sign = left_sign_of(view)
         offsets[view] = {}
         for side_name, outward in (("left", left_sign), ("right", -left_sign)):
             for point in FRONT_FIT_POINTS:

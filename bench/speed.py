@@ -39,7 +39,7 @@ from posture.analysis import analyze_photo  # noqa: E402
 from posture.anatomy import body_points  # noqa: E402
 from posture.cli import Progress, run_batch  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
-from posture.landmarks import LandmarkerPool, detect_people, landmarker_pool  # noqa: E402
+from posture.landmarks import LandmarkerPool, Pose, detect_people, landmarker_pool  # noqa: E402
 from posture.measures import measure_body  # noqa: E402
 from posture.views import choose_subject, estimate_view  # noqa: E402
 
@@ -85,10 +85,13 @@ def naive(path: Path) -> None:
     measure_body(body_points(subject, view.view, None))
 
 
-# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
-def landmark_difference(first, second) -> tuple[float, float, float]:
+def subject_of(photo) -> Pose:
+    return choose_subject(detect_people(photo))[0]
+
+
+def landmark_difference(first: Pose, second: Pose) -> tuple[float, float, float]:
     """(mean, max) landmark shift in full-size pixels and the largest change of any measure."""
-    poses = [choose_subject(detect_people(photo))[0] for photo in (first, second)]
+    poses = (first, second)
     visible = (poses[0].visibility > 0.5) & (poses[1].visibility > 0.5)
     shift = np.linalg.norm(poses[0].xy_px - poses[1].xy_px, axis=1)[visible]
     measured = [measure_body(body_points(pose, "front", 170.0))[0] for pose in poses]
@@ -105,9 +108,12 @@ def reduced_decode_loss(path: Path) -> tuple[tuple[float, float, float], tuple[f
     full = decode_image(path, min_long_side_px=None)
     resaved = cv2.imencode(".jpg", cv2.cvtColor(full.rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
     floor_photo = decode_image(resaved.tobytes(), min_long_side_px=None)
-    return landmark_difference(decode_image(path), full), landmark_difference(floor_photo, full)
+    full_pose = subject_of(full)  # the reference of both comparisons: found once
+    return (landmark_difference(subject_of(decode_image(path)), full_pose),
+            landmark_difference(subject_of(floor_photo), full_pose))
 
 
+# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
 PEAK_RSS_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})

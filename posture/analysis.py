@@ -41,6 +41,9 @@ from posture.views import (
     turned_estimate,
 )
 
+# Statures the engine accepts (cm): every adult and child old enough to stand for a posture photo.
+MIN_HEIGHT_CM, MAX_HEIGHT_CM = 50.0, 250.0
+
 
 @dataclass(frozen=True)
 class PhotoAnalysis:
@@ -102,8 +105,8 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     ``unsupported_view``). ``height_cm``: the person's stature in centimetres; without it an
     average adult stature is assumed and flagged. ``model``: lite, full or heavy.
     """
-    if height_cm is not None and not 50 <= height_cm <= 250:
-        raise ValueError(f"height {height_cm} cm is outside 50-250 cm")
+    if height_cm is not None and not MIN_HEIGHT_CM <= height_cm <= MAX_HEIGHT_CM:
+        raise ValueError(f"height {height_cm} cm is outside {MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f} cm")
     image_name = _source_name(source, name)
     started = time.perf_counter()
     try:
@@ -167,7 +170,8 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
         view_estimate = turned_estimate(view_estimate, body_yaw_deg(measured))
     warnings = [*warnings, *framing_warnings(subject, view_estimate)]
     body = body_points(measured, view_estimate.view, height_cm, corrections)
-    pelvic = estimate_pelvic_tilt(measured, body, corrections) if body.anterior_sign else None
+    measurable_profile = body.anterior_sign and not view_estimate.oblique  # an oblique photo keeps no measure
+    pelvic = estimate_pelvic_tilt(measured, body, corrections) if measurable_profile else None
     measurements, not_assessed = measure_body(body, view_estimate.turn_deg if view_estimate.oblique else None,
                                               pelvic, view_estimate.turn_confidence)
     if body.height_source == "assumed":

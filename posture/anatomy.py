@@ -201,6 +201,11 @@ def estimate_c7(pose: Pose, ear_mp: np.ndarray, shoulder_mp: np.ndarray, anterio
     return _shift(shoulder_mp, forward, up, anterior_sign, scale), "shoulder offset"
 
 
+def left_sign_of(view: str) -> int:
+    """+1 when the subject's left is on image right (front view), -1 (back view)."""
+    return 1 if view == "front" else -1
+
+
 def body_points(pose: Pose, view: str, height_cm: float | None,
                 corrections: Corrections | None = None) -> BodyPoints:
     """Clinical points for ``view`` with the corrections applied (default: the fitted ones)."""
@@ -220,7 +225,7 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
                                                forward, scale, corrections)
         visibility["c7"] = min(visibility["shoulder"], visibility["ear"])
         return BodyPoints(view, scale, stature, source, points, visibility, notes, anterior_sign=forward)
-    left_sign = 1 if view == "front" else -1
+    left_sign = left_sign_of(view)
     for side, outward in (("left", left_sign), ("right", -left_sign)):
         for name in FRONT_POINTS:
             out, up = corrections.offsets_cm.get(view, {}).get(f"{side}_{name}", (0.0, 0.0))

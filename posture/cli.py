@@ -21,10 +21,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from posture.analysis import analyze_photo
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
+from posture.landmarks import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json
+from posture.views import VIEWS
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -155,9 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="analyse photos or folders of photos")
     analyze.add_argument("paths", nargs="+", metavar="PHOTO_OR_FOLDER")
-    analyze.add_argument("--view", default="auto", choices=["auto", "front", "back", "left", "right"])
-    analyze.add_argument("--height-cm", type=float, help="the person's height in centimetres (50-250)")
-    analyze.add_argument("--model", default="heavy", choices=["lite", "full", "heavy"])
+    analyze.add_argument("--view", default="auto", choices=["auto", *VIEWS])
+    analyze.add_argument("--height-cm", type=float,
+                         help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
+    analyze.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
     analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
     analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write annotated photos to DIR")
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
@@ -170,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.height_cm is not None and not 50 <= args.height_cm <= 250:
-            raise UsageError(f"--height-cm {args.height_cm} is outside 50-250 cm")
+        if args.height_cm is not None and not MIN_HEIGHT_CM <= args.height_cm <= MAX_HEIGHT_CM:
+            raise UsageError(f"--height-cm {args.height_cm} is outside {MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f} cm")
         if args.workers < 1:
             raise UsageError("--workers must be at least 1")
         photos = collect_photos(args.paths)

@@ -94,11 +94,11 @@ DEFAULT_MIN_LONG_SIDE_PX = 1280
 SOURCE_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF")
 """Values of ``Photo.source_format``."""
 
-# Pillow plugins tried by Image.open. MPO (multi-picture JPEG from phones) has no opener of its own:
-# the JPEG opener returns it, hence only in _REPORTED_FORMAT.
-_OPENERS = ["JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF"]
-_REPORTED_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "BMP": "BMP",
-                    "TIFF": "TIFF", "HEIF": "HEIF"}
+# Pillow plugins tried by Image.open: each accepted format's plugin carries its name. MPO
+# (multi-picture JPEG from phones) has no opener of its own: the JPEG opener returns it, hence only
+# in _REPORTED_FORMAT.
+_OPENERS = list(SOURCE_FORMATS)
+_REPORTED_FORMAT = {**{fmt: fmt for fmt in SOURCE_FORMATS}, "MPO": "JPEG"}
 _FRIENDLY = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "BMP": "BMP", "TIFF": "TIFF", "HEIF": "HEIC/HEIF"}
 _REDUCTIONS = (8, 4, 2)  # libjpeg's DCT scaling factors, largest first
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")

@@ -33,12 +33,12 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posture import report
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis
-from posture.annotate import LAYERS, draw, encode_jpeg
-from posture.assessment import Assessment, Finding, Plan, assess
+from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
+from posture.assessment import Assessment, Finding, Plan, assess, join_words
 from posture.catalog import load_catalog
-from posture.history import HistoryError, HistoryStore, default_database_path
+from posture.history import HistoryError, HistoryStore, compare_records, default_database_path
 from posture.landmarks import landmarker_pool
-from posture.measures import SPECS
+from posture.measures import SPECS, VIEWS
 from posture_app import present, session
 from posture_app.guide import GUIDE_STEPS, guide_png, page_icon
 from posture_app.session import PhotoInput, Unexpected
@@ -49,7 +49,7 @@ MODEL = "heavy"
 DISPLAY_MAX_PX = 900
 THUMBNAIL_MAX_PX = 480
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "heic", "heif"]
-VIEW_CHOICES = ["auto", "front", "back", "left", "right"]
+VIEW_CHOICES = ["auto", *VIEWS]
 LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
 # The landmarks the measures are built on, as a person would name them.
 LANDMARK_CHOICES = [
@@ -112,13 +112,6 @@ def pose_model(model: str):
     pool = landmarker_pool(model)
     pool.warm()
     return pool
-
-
-def downscaled(rgb: np.ndarray, max_side: int) -> np.ndarray:
-    if max(rgb.shape[:2]) <= max_side:
-        return rgb
-    factor = max_side / max(rgb.shape[:2])
-    return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
 def jpeg_of(rgb: np.ndarray, max_side: int, quality: int = 85) -> bytes:
@@ -192,10 +185,10 @@ def collect_photos() -> list[PhotoInput]:
                  help="Put the camera at hip height 2.5-4 m away, start the timer... or ask someone to click."):
         snapshot = st.camera_input("Webcam snapshot", key="webcam", resolution="1080p")
         if snapshot is not None:
-            photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue(), source="webcam"))
+            photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue()))
     photos, repeats = session.unique_photos(photos)
     if repeats:
-        st.caption(f"Skipped {len(repeats)} repeated photo(s): {present.plain(present.join_words(repeats))}.")
+        st.caption(f"Skipped {len(repeats)} repeated photo(s): {present.plain(join_words(repeats))}.")
     return photos
 
 
@@ -338,7 +331,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
                          help="The side of the body facing the camera. Change it if it was detected wrongly: "
                               "the photo is analysed again with that view.")
             if moves:
-                moved = present.join_words([name.replace("_", " ") for name in moves])
+                moved = join_words([name.replace("_", " ") for name in moves])
                 st.info(f"You moved {len(moves)} landmark(s): {moved}.", icon=":material/pan_tool:")
                 st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
             if not analysis.ok:
@@ -395,7 +388,7 @@ def finding_card(finding: Finding) -> None:
             st.markdown("None of its photo signs passed their thresholds.")
         if finding.checked:
             st.caption("Checked and within the usual range: "
-                       + present.join_words([present.measure_title(key) for key in finding.checked]) + ".")
+                       + join_words([present.measure_title(key) for key in finding.checked]) + ".")
         for key, reason in finding.not_assessed.items():
             st.caption(f"Not assessed: {present.measure_title(key)}: {reason}.")
         if finding.missing_views_note:
@@ -405,9 +398,9 @@ def finding_card(finding: Finding) -> None:
         with st.expander("About this pattern"):
             st.markdown(finding.explanation)
             if finding.muscles_tight:
-                st.markdown(f"Commonly described as tight: {present.join_words(finding.muscles_tight)}.")
+                st.markdown(f"Commonly described as tight: {join_words(finding.muscles_tight)}.")
             if finding.muscles_weak:
-                st.markdown(f"Commonly described as weak: {present.join_words(finding.muscles_weak)}.")
+                st.markdown(f"Commonly described as weak: {join_words(finding.muscles_weak)}.")
             st.caption(finding.caveat)
 
 
@@ -422,7 +415,7 @@ def findings_section(assessment: Assessment) -> None:
     for finding in shown:
         finding_card(finding)
     if others:
-        names = present.join_words([f"{f.name} ({present.LIKELIHOOD_LABELS[f.likelihood].lower()})" for f in others])
+        names = join_words([f"{f.name} ({present.LIKELIHOOD_LABELS[f.likelihood].lower()})" for f in others])
         with st.expander(f"Other patterns checked: {len(others)}"):
             st.caption(names)
             for finding in others:
@@ -499,7 +492,7 @@ def plan_section(plan: Plan) -> None:
                f"{plan.rationale}")
     if plan.note:
         st.info(plan.note)
-    names = {imbalance.id: imbalance.name for imbalance in load_catalog().imbalances}
+    names = load_catalog().imbalance_names
     for block in plan.blocks:
         if not block.items:
             continue
@@ -509,7 +502,7 @@ def plan_section(plan: Plan) -> None:
                 st.markdown(f"**{item.name}**: {item.dose}, {item.per_week}x a week, about {item.minutes} min")
                 st.markdown(item.how_to)
                 if item.serves:
-                    st.caption("For: " + present.join_words([names.get(i, i) for i in item.serves]))
+                    st.caption("For: " + join_words([names.get(i, i) for i in item.serves]))
                 if item.phases:
                     st.dataframe(pd.DataFrame([{"Phase": p.name, "Rope": p.rope, "Dose": p.dose, "Goal": p.goal}
                                                for p in item.phases]), hide_index=True, width="stretch")
@@ -518,7 +511,7 @@ def plan_section(plan: Plan) -> None:
                         f"- {w.what}: {w.suggests}" for w in item.watch))
     if plan.deferred:
         st.caption("Did not fit this session (rotate them in later): "
-                   + present.join_words([item.name for item in plan.deferred]) + ".")
+                   + join_words([item.name for item in plan.deferred]) + ".")
 
 
 def red_flag_section(assessment: Assessment) -> None:
@@ -725,7 +718,7 @@ def open_saved(store: HistoryStore, summaries) -> None:
     saved_photos(saved)
     findings = [f for f in saved.record.get("findings", []) if f.get("likelihood") in ("likely", "possible")]
     if findings:
-        st.markdown("Patterns then: " + present.join_words(
+        st.markdown("Patterns then: " + join_words(
             [f"{present.plain(f.get('name', f.get('imbalance')))} ({f.get('likelihood')})" for f in findings]))
     table = saved_measures_table(saved)
     if not table.empty:
@@ -754,16 +747,17 @@ def compare_saved(store: HistoryStore, summaries) -> None:
     if before == after:
         st.caption("Choose two different assessments.")
         return
-    for column, assessment_id in ((before_column, before), (after_column, after)):
+    saved_before, saved_after = store.get(before), store.get(after)
+    for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
-            saved_photos(store.get(assessment_id))
+            saved_photos(saved)
     rows = [{"Measure": present.measure_title(delta.key), "View": delta.view,
              "Before": present.format_value(delta.before, delta.unit, signed=present.signed(delta.key)),
              "After": present.format_value(delta.after, delta.unit, signed=present.signed(delta.key)),
              "Change": present.format_value(delta.delta, delta.unit, signed=True),
              "Direction": present.direction_text(delta.direction),
              "Normal": present.format_range(delta.normal_range, delta.unit)}
-            for delta in store.compare(before, after)]
+            for delta in compare_records(saved_before.record, saved_after.record)]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         st.caption("Improved = moved toward or into the normal range; worsened = away from it; changes smaller "
@@ -776,7 +770,7 @@ def trend_chart(store: HistoryStore) -> None:
     st.subheader("Trend")
     left, right = st.columns(2)
     key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=present.measure_title)
-    view = right.selectbox("View", [None, "front", "back", "left", "right"], key="trend_view",
+    view = right.selectbox("View", [None, *VIEWS], key="trend_view",
                            format_func=lambda v: "all views" if v is None else present.VIEW_LABELS[v])
     points = store.trend(key, view)
     if not points:
@@ -827,7 +821,7 @@ def history_page() -> None:
     if not summaries:
         st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
         return
-    names = {imbalance.id: imbalance.name for imbalance in load_catalog().imbalances}
+    names = load_catalog().imbalance_names
     st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": ", ".join(s.views),
                                 "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings)}
                                for s in summaries]), hide_index=True, width="stretch")

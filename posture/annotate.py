@@ -175,14 +175,19 @@ def _dashed(image, start, end, rgb, thickness, dash_px):
         cv2.line(image, tuple(np.round(a).astype(int)), tuple(np.round(b).astype(int)), rgb, thickness, cv2.LINE_AA)
 
 
+def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
+    """``rgb`` shrunk (area average) so its long side is at most ``max_side_px``; unchanged if it fits."""
+    if not max_side_px or max(rgb.shape[:2]) <= max_side_px:
+        return rgb
+    factor = max_side_px / max(rgb.shape[:2])
+    return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+
+
 def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None) -> np.ndarray:
     """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``."""
-    image = analysis.photo.rgb
-    scale = analysis.photo.scale
-    if max_side_px and max(image.shape[:2]) > max_side_px:
-        factor = max_side_px / max(image.shape[:2])
-        image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-        scale *= factor
+    rgb = analysis.photo.rgb
+    image = downscaled(rgb, max_side_px)
+    scale = analysis.photo.scale * (1.0 if image is rgb else max_side_px / max(rgb.shape[:2]))
     canvas = np.ascontiguousarray(image).copy()
     size = max(canvas.shape[:2])
     thickness = max(1, round(size / 500))

@@ -25,13 +25,10 @@ from typing import Any
 from posture.analysis import PhotoAnalysis
 from posture.catalog import (
     BLOCKS,
-    FRONTAL_VIEWS,
     KNEE_VALGUS_DIFFERENCE,
     PROFILE_DIFFERENCE_PREFIX,
     SIDE_MEASURES,
-    SIDE_VIEWS,
     SLOTS,
-    VIEWS,
     Catalog,
     Exercise,
     Imbalance,
@@ -45,7 +42,7 @@ from posture.catalog import (
     measure_views,
     needs_both_profiles,
 )
-from posture.measures import SPECS, Measurement, status_of
+from posture.measures import FRONTAL_VIEWS, SIDE_VIEWS, SPECS, VIEWS, Measurement, status_of
 from posture.questionnaire import (
     Answers,
     AnswersLike,
@@ -548,7 +545,7 @@ def missing_views(unread: Sequence[Sign], present_views: set[str]) -> tuple[tupl
             if sign.label not in labels:
                 labels.append(sign.label)
     views = {view for (missing, _), _labels in requests.items() for view in missing}
-    sentences = [f"Add {_photo_phrase(missing, both)} to assess {_join(labels)}."
+    sentences = [f"Add {_photo_phrase(missing, both)} to assess {join_words(labels)}."
                  for (missing, both), labels in requests.items()]
     return tuple(view for view in VIEWS if view in views), " ".join(sentences)
 
@@ -565,7 +562,11 @@ def _photo_phrase(missing: tuple[str, ...], both: bool) -> str:
     return " or ".join(f"a {view} photo" for view in missing)
 
 
-def _join(words: Sequence[str]) -> str:
+def join_words(words: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"; "" for no words."""
+    words = list(words)
+    if not words:
+        return ""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from posture.measures import SPECS
+from posture.measures import FRONTAL_VIEWS, SIDE_VIEWS, SPECS
 
 try:
     import tomllib
@@ -23,10 +23,6 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog.toml")
-
-VIEWS = ("front", "back", "left", "right")
-SIDE_VIEWS = ("left", "right")
-FRONTAL_VIEWS = ("front", "back")
 
 # The measurement keys, by the views that can produce them: the engine's specs, plus keys the design
 # promises that the engine may not produce yet (a sign on them simply stays unread until it does).
@@ -299,13 +295,14 @@ class Catalog:
     def imbalance_ids(self) -> tuple[str, ...]:
         return tuple(imbalance.id for imbalance in self.imbalances)
 
+    @property
+    def imbalance_names(self) -> dict[str, str]:
+        """Each imbalance's name by its id."""
+        return {imbalance.id: imbalance.name for imbalance in self.imbalances}
+
     def imbalance(self, imbalance_id: str) -> Imbalance:
         """The imbalance with this id (KeyError if none)."""
         return _by_id(self.imbalances, imbalance_id, "imbalance")
-
-    def exercise(self, exercise_id: str) -> Exercise:
-        """The exercise with this id (KeyError if none)."""
-        return _by_id(self.exercises, exercise_id, "exercise")
 
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError if none)."""

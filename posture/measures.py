@@ -64,52 +64,55 @@ class MeasureSpec:
     points: tuple[str, ...]
 
 
-SIDE = ("left", "right")
-FRONTAL = ("front", "back")
+# The four views a photo can be (the one place they are spelled out; posture.views classifies them).
+VIEWS = ("front", "back", "left", "right")
+SIDE_VIEWS = ("left", "right")
+FRONTAL_VIEWS = ("front", "back")
 SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
-    MeasureSpec("craniovertebral_angle_deg", "deg", SIDE, (50, None), (45.5, None),
+    MeasureSpec("craniovertebral_angle_deg", "deg", SIDE_VIEWS, (50, None), (45.5, None),
                 "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
                 "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward.",
                 ("c7", "ear")),
-    MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE, (None, 5), (None, 7), "engineering default",
+    MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE_VIEWS, (None, 5), (None, 7), "engineering default",
                 "Horizontal distance of the tragus ahead of the shoulder joint centre.", ("ear", "shoulder")),
-    MeasureSpec("shoulder_ahead_of_plumb_cm", "cm", SIDE, (-4, 4), (-6, 6), "engineering default",
+    MeasureSpec("shoulder_ahead_of_plumb_cm", "cm", SIDE_VIEWS, (-4, 4), (-6, 6), "engineering default",
                 "Shoulder joint centre ahead of the line through ankle and hip joint, extended up.",
                 ("shoulder", "hip", "ankle")),
-    MeasureSpec("trunk_lean_deg", "deg", SIDE, (-5, 5), (-8, 8), "engineering default",
+    MeasureSpec("trunk_lean_deg", "deg", SIDE_VIEWS, (-5, 5), (-8, 8), "engineering default",
                 "Line from hip joint to shoulder joint against vertical, + forward.", ("hip", "shoulder")),
-    MeasureSpec("pelvic_tilt_deg", "deg", SIDE, (8, 18), (3, 23), "Preece 2008 (13 +- 5 deg)",
+    MeasureSpec("pelvic_tilt_deg", "deg", SIDE_VIEWS, (8, 18), (3, 23), "Preece 2008 (13 +- 5 deg)",
                 "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
                 "not landmarked (an estimate).", ("hip", "knee", "shoulder")),
-    MeasureSpec("knee_ahead_of_ankle_cm", "cm", SIDE, (-1, 8), (-3, 10), "engineering default",
+    MeasureSpec("knee_ahead_of_ankle_cm", "cm", SIDE_VIEWS, (-1, 8), (-3, 10), "engineering default",
                 "Knee joint ahead of the ankle; negative = knee pushed back (hyperextension).", ("knee", "ankle")),
-    MeasureSpec("shoulder_tilt_deg", "deg", FRONTAL, (-2, 2), (-3.5, 3.5), "engineering default (>= 2 deg)",
+    MeasureSpec("shoulder_tilt_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-3.5, 3.5), "engineering default (>= 2 deg)",
                 "Right-to-left shoulder joint line against horizontal, + when the left is higher.",
                 ("left_shoulder", "right_shoulder")),
-    MeasureSpec("shoulder_height_diff_cm", "cm", FRONTAL, (-1.5, 1.5), (-2.5, 2.5),
+    MeasureSpec("shoulder_height_diff_cm", "cm", FRONTAL_VIEWS, (-1.5, 1.5), (-2.5, 2.5),
                 "engineering default (>= 1.5 cm)", "Height of the left shoulder joint minus the right.",
                 ("left_shoulder", "right_shoulder")),
     # Wider than the shoulders': MediaPipe's hip points are the noisiest (~1.4 deg error, bench/accuracy.py).
-    MeasureSpec("pelvic_obliquity_deg", "deg", FRONTAL, (-2, 2), (-4, 4), "engineering default",
+    MeasureSpec("pelvic_obliquity_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
                 "Right-to-left hip joint line against horizontal, + when the left is higher.",
                 ("left_hip", "right_hip")),
-    MeasureSpec("hip_height_diff_cm", "cm", FRONTAL, (-1, 1), (-2, 2),
+    MeasureSpec("hip_height_diff_cm", "cm", FRONTAL_VIEWS, (-1, 1), (-2, 2),
                 "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
                 "Height of the left hip joint minus the right.", ("left_hip", "right_hip")),
-    MeasureSpec("head_tilt_deg", "deg", FRONTAL, (-3, 3), (-5, 5), "engineering default (Ferreira 2011: 88 % tilt)",
+    MeasureSpec("head_tilt_deg", "deg", FRONTAL_VIEWS, (-3, 3), (-5, 5),
+                "engineering default (Ferreira 2011: 88 % tilt)",
                 "Right-to-left ear line against horizontal, + when the left ear is higher.",
                 ("left_ear", "right_ear")),
-    MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL, (-2, 2), (-4, 4), "engineering default",
+    MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
                 "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left.",
                 ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
-    MeasureSpec("trunk_lateral_shift_cm", "cm", FRONTAL, (-2, 2), (-3, 3),
+    MeasureSpec("trunk_lateral_shift_cm", "cm", FRONTAL_VIEWS, (-2, 2), (-3, 3),
                 "coronal imbalance > 2 cm (C7-CSVL analogue)",
                 "Sideways offset of the shoulder midpoint from the hip midpoint, + toward the left.",
                 ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
-    MeasureSpec("knee_valgus_left_deg", "deg", FRONTAL, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
+    MeasureSpec("knee_valgus_left_deg", "deg", FRONTAL_VIEWS, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
                 "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
                 ("left_hip", "left_knee", "left_ankle")),
-    MeasureSpec("knee_valgus_right_deg", "deg", FRONTAL, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
+    MeasureSpec("knee_valgus_right_deg", "deg", FRONTAL_VIEWS, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
                 "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
                 ("right_hip", "right_knee", "right_ankle")),
 )}

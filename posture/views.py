@@ -19,10 +19,8 @@ import numpy as np
 
 from posture.errors import PostureError
 from posture.landmarks import INDEX, Pose
-from posture.measures import bend_deg, lean_from_vertical_deg
+from posture.measures import SIDE_VIEWS, VIEWS, bend_deg, lean_from_vertical_deg
 
-VIEWS = ("front", "back", "left", "right")
-SIDE_VIEWS = ("left", "right")
 CANONICAL_YAW_DEG = {"front": 0.0, "left": 90.0, "back": 180.0, "right": -90.0}
 # Turned more than this from the nearest straight view: the "about 30-60 deg" oblique
 # band starts here; the nearest straight view is never more than 45 deg away.

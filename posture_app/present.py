@@ -181,8 +181,3 @@ def evidence_line(item) -> str:
             f"{views} photo, confidence {confidence_text(item.confidence)})")
 
 
-def join_words(words: Sequence[str]) -> str:
-    words = list(words)
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

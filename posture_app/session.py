@@ -38,11 +38,10 @@ class PhotoInput:
     id: str
     name: str
     data: bytes
-    source: str  # "upload" or "webcam"
 
     @classmethod
-    def of(cls, name: str, data: bytes, source: str = "upload") -> PhotoInput:
-        return cls(hashlib.sha256(data).hexdigest(), name, data, source)
+    def of(cls, name: str, data: bytes) -> PhotoInput:
+        return cls(hashlib.sha256(data).hexdigest(), name, data)
 
     @property
     def short_id(self) -> str:

@@ -35,7 +35,7 @@ from posture import report
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, assess, join_words
-from posture.catalog import load_catalog
+from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore, compare_records, default_database_path
 from posture.landmarks import landmarker_pool
 from posture.measures import SPECS, VIEWS
@@ -662,7 +662,7 @@ def saved_measures_table(saved) -> pd.DataFrame:
     rows = []
     for photo in saved.record.get("photos", []):
         for key, measurement in (photo.get("measurements") or {}).items():
-            unit = measurement.get("unit", present.unit_of(key))
+            unit = measurement.get("unit", measure_unit(key))
             rows.append({"View": photo.get("view"), "Measure": present.measure_title(key),
                          "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
                          "Normal": present.format_range(measurement.get("normal_range"), unit),

@@ -14,7 +14,7 @@ import numpy as np
 
 from posture.analysis import PhotoAnalysis
 from posture.landmarks import INDEX
-from posture.measures import line_x_at
+from posture.measures import SPECS, line_x_at
 
 LAYERS = ("skeleton", "plumb", "measures", "labels")
 STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}
@@ -61,10 +61,8 @@ def _xy(point: np.ndarray) -> tuple[float, float]:
 
 def _label(measure, position: np.ndarray) -> Shape:
     """A label for ``measure`` tied to the point where it was measured (placed beside the body when drawn)."""
-    unit = "deg" if measure.unit == "deg" else "cm"
-    text = f"{SHORT_NAMES.get(measure.key, measure.key)} {measure.value:+.1f} {unit}"
-    if measure.key == "craniovertebral_angle_deg":
-        text = f"CVA {measure.value:.1f} deg"
+    value = f"{measure.value:+.1f}" if SPECS[measure.key].signed else f"{measure.value:.1f}"
+    text = f"{SHORT_NAMES.get(measure.key, measure.key)} {value} {measure.unit}"
     return Shape("labels", (_xy(position),), STATUS_RGB[measure.status], text)
 
 

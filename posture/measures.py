@@ -52,6 +52,7 @@ class MeasureSpec:
 
     ``normal`` and ``borderline`` are (low, high) ranges in ``unit`` with ``None`` for an open
     end; a value outside ``borderline`` is a deviation. ``points`` are the clinical points it needs.
+    ``signed``: whether the value is shown with its sign (a side or direction), or is a plain size.
     """
 
     key: str
@@ -62,6 +63,7 @@ class MeasureSpec:
     source: str
     definition: str
     points: tuple[str, ...]
+    signed: bool = True
 
 
 # The four views a photo can be (the one place they are spelled out; posture.views classifies them).
@@ -72,7 +74,7 @@ SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
     MeasureSpec("craniovertebral_angle_deg", "deg", SIDE_VIEWS, (50, None), (45.5, None),
                 "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
                 "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward.",
-                ("c7", "ear")),
+                ("c7", "ear"), signed=False),
     MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE_VIEWS, (None, 5), (None, 7), "engineering default",
                 "Horizontal distance of the tragus ahead of the shoulder joint centre.", ("ear", "shoulder")),
     MeasureSpec("shoulder_ahead_of_plumb_cm", "cm", SIDE_VIEWS, (-4, 4), (-6, 6), "engineering default",

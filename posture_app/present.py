@@ -83,19 +83,9 @@ def unit_symbol(unit: str) -> str:
     return UNIT_SYMBOLS.get(unit, f" {unit}" if unit else "")
 
 
-def unit_of(key: str) -> str:
-    """The unit of a measure key: the spec's, else the key's suffix."""
-    if key in SPECS:
-        return SPECS[key].unit
-    return "cm" if key.endswith("_cm") else "deg"
-
-
-UNSIGNED_MEASURES = frozenset({"craniovertebral_angle_deg"})
-
-
 def signed(key: str) -> bool:
-    """Whether a measure's value is shown with its sign (+/-): all but the craniovertebral angle."""
-    return key not in UNSIGNED_MEASURES
+    """Whether a measure's value is shown with its sign (+/-): as its spec says; derived keys (differences) are."""
+    return SPECS[key].signed if key in SPECS else True
 
 
 def format_value(value: float | None, unit: str, signed: bool = False) -> str:

@@ -14,8 +14,10 @@ from posture.analysis import analyze_photo, measure_subject, with_moved_landmark
 from posture.assessment import assess
 from posture.cli import format_findings, format_text
 from posture.errors import ERROR_CODES
-from posture.landmarks import LANDMARK_NAMES, MIRRORED_INDEX
-from tests.conftest import turned
+from posture.imaging import decode_image
+from posture.landmarks import LANDMARK_NAMES, MIRRORED_INDEX, detect_people
+from posture.views import FOOT_POINTS, VISIBLE
+from tests.conftest import EVAL_IMAGES, turned
 
 SIDE_KEYS = {"craniovertebral_angle_deg", "ear_ahead_of_shoulder_cm", "shoulder_ahead_of_plumb_cm",
              "trunk_lean_deg", "pelvic_tilt_deg", "knee_ahead_of_ankle_cm"}
@@ -290,6 +292,21 @@ def test_a_small_bystander_is_a_warning_not_an_error(sample_bytes):
 def test_error_body_cut_off(sample_bytes):
     rgb = rgb_of(sample_bytes["front"])
     expect_error(jpeg(np.ascontiguousarray(rgb[: rgb.shape[0] * 6 // 10])), "body_cut_off")
+    # Cut just above the ankles: the feet are placed outside the frame.
+    expect_error(jpeg(np.ascontiguousarray(rgb[: rgb.shape[0] * 72 // 100])), "body_cut_off")
+
+
+def test_feet_in_dark_shoes_are_in_the_picture():
+    """Dark shoes on a dark floor: at half size MediaPipe gives these plainly visible feet a visibility
+    under 0.5 (0.39 at best), which once refused the photo as "body cut off"."""
+    bgr = cv2.imread(str(EVAL_IMAGES / "s018_right.jpg"))
+    half = cv2.resize(bgr, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    data = cv2.imencode(".jpg", half, [cv2.IMWRITE_JPEG_QUALITY, 70])[1].tobytes()
+    feet = detect_people(decode_image(data))[0]
+    assert max(feet.vis(name) for name in FOOT_POINTS) < VISIBLE
+    result = analyze_photo(data)
+    assert result.ok, result.error
+    assert result.view == "right"
 
 
 def test_error_person_too_small(sample_bytes):

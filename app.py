@@ -188,7 +188,7 @@ def collect_photos() -> list[PhotoInput]:
             photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue()))
     photos, repeats = session.unique_photos(photos)
     if repeats:
-        st.caption(f"Skipped {len(repeats)} repeated photo(s): {present.plain(join_words(repeats))}.")
+        st.caption(f"Skipped {present.count_text(len(repeats), 'repeated photo')}: {present.plain(join_words(repeats))}.")
     return photos
 
 
@@ -203,14 +203,14 @@ def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[s
     todo = [photo for photo in photos if session.cached_analysis(state, keys[photo.id]) is None]
     if todo:
         pose_model(MODEL)
-        with st.status(f"Analysing {len(todo)} photo(s)...", expanded=True) as status:
+        with st.status(f"Analysing {present.count_text(len(todo), 'photo')}...", expanded=True) as status:
             bar = st.progress(0.0)
             for done, photo in enumerate(todo, start=1):
                 name = present.plain(photo.name)
                 bar.progress((done - 0.5) / len(todo), text=f"{name}: finding the body landmarks")
                 session.analyse(state, photo, view_choice(photo), height_cm, MODEL)
                 bar.progress(done / len(todo), text=f"{name}: done")
-            status.update(label=f"Analysed {len(todo)} photo(s)", state="complete", expanded=False)
+            status.update(label=f"Analysed {present.count_text(len(todo), 'photo')}", state="complete", expanded=False)
     session.prune(state, keys.values())
     return {photo.id: session.cached_analysis(state, keys[photo.id]) for photo in photos}
 
@@ -332,7 +332,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
                               "the photo is analysed again with that view.")
             if moves:
                 moved = join_words([name.replace("_", " ") for name in moves])
-                st.info(f"You moved {len(moves)} landmark(s): {moved}.", icon=":material/pan_tool:")
+                st.info(f"You moved {present.count_text(len(moves), 'landmark')}: {moved}.", icon=":material/pan_tool:")
                 st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
             if not analysis.ok:
                 show_error(analysis)
@@ -702,7 +702,7 @@ def _delete_all() -> None:
     count = history_store().delete_all()
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
     st.session_state[SAVED_KEY] = None
-    st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {count} saved assessment(s)."
+    st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {present.count_text(count, 'saved assessment')}."
 
 
 def open_saved(store: HistoryStore, summaries) -> None:

@@ -74,6 +74,11 @@ def plain(text: object) -> str:
     return escaped.replace("\n", " ").replace("\r", " ")
 
 
+def count_text(count: int, noun: str) -> str:
+    """``1 photo``, ``2 photos``: a count with its noun in the right number (regular English plurals)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def measure_title(key: str) -> str:
     """A readable name for a measure key, including derived keys: the report's, so app and report agree."""
     return measure_name(key)

@@ -280,6 +280,12 @@ def test_each_error_code_shows_a_friendly_message(app, code):
     assert "None of the photos could be measured yet" in texts(app)
 
 
+def test_counts_read_as_words():
+    assert present.count_text(1, "photo") == "1 photo"
+    assert present.count_text(2, "saved assessment") == "2 saved assessments"
+    assert present.count_text(0, "landmark") == "0 landmarks"
+
+
 def test_every_error_code_has_a_title_and_a_test():
     assert set(present.ERROR_TITLES) == set(ERROR_CODES)
     # unsupported_view comes from forcing a view: test_changing_the_view_reanalyses_...
@@ -401,7 +407,7 @@ def test_moving_a_landmark_changes_the_measures_and_reset_restores_them(app):
     assert_clean(app)
     moved = metric(app, "Craniovertebral angle")
     assert moved != before
-    assert "You moved 1 landmark(s): left ear" in texts(app)
+    assert "You moved 1 landmark: left ear" in texts(app)
     app.button(key=f"reset_{photo}").click().run()
     assert_clean(app)
     assert metric(app, "Craniovertebral angle") == before

@@ -257,14 +257,14 @@ def test_clicking_the_photo_moves_a_landmark(page):
     box = image.bounding_box()
     # The left-profile subject faces image-left with the ear at about (36 %, 23 %): nudge it 2 % back.
     image.click(position={"x": box["width"] * 0.38, "y": box["height"] * 0.225})
-    page.get_by_text("You moved 1 landmark(s)").wait_for()
+    page.get_by_text("You moved 1 landmark").wait_for()
     wait_idle(page)
     after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert after != before, (before, after)
     scroll_to_top(page, page.get_by_role("heading", name="Your photos"))
     screenshot(page, "5-landmark-correction")
     page.get_by_role("button", name="Reset landmarks").click()
-    page.get_by_text("You moved 1 landmark(s)").wait_for(state="detached")
+    page.get_by_text("You moved 1 landmark").wait_for(state="detached")
     wait_idle(page)
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == before
 

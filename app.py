@@ -188,7 +188,8 @@ def collect_photos() -> list[PhotoInput]:
             photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue()))
     photos, repeats = session.unique_photos(photos)
     if repeats:
-        st.caption(f"Skipped {present.count_text(len(repeats), 'repeated photo')}: {present.plain(join_words(repeats))}.")
+        skipped = present.count_text(len(repeats), "repeated photo")
+        st.caption(f"Skipped {skipped}: {present.plain(join_words(repeats))}.")
     return photos
 
 

@@ -71,9 +71,15 @@ def measure_name(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def format_value(value: float, unit: str) -> str:
+def format_value(value: float, unit: str, decimals: int = 1) -> str:
     """A value with its unit as people write it: 46.2° or 3.1 cm."""
-    return f"{value:.1f}°" if unit == "deg" else f"{value:.1f} cm"
+    return f"{value:.{decimals}f}°" if unit == "deg" else f"{value:.{decimals}f} cm"
+
+
+def evidence_decimals(value: float, threshold: float) -> int:
+    """Decimals that keep a value apart from the threshold it passed: 1, or 2 where one decimal would
+    print both alike ("5.0 cm, above 5.0 cm" reads as a contradiction; "5.04 cm" does not)."""
+    return 2 if round(abs(value), 1) == round(abs(threshold), 1) else 1
 
 
 def _bound(value: float, unit: str) -> str:
@@ -371,7 +377,8 @@ def _evidence_row(item: SignEvidence) -> tuple[str, ...]:
     gap = "" if word.endswith("±") else " "
     threshold = (f"{word}{gap}{_bound(item.threshold, item.unit)} "
                  f"(strong {word}{gap}{_bound(item.strong_threshold, item.unit)})")
-    return (item.label, measure_name(item.measure), format_value(item.value, item.unit), threshold,
+    value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
+    return (item.label, measure_name(item.measure), value, threshold,
             _views(item.views), _percent(item.confidence))
 
 

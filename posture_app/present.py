@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
-from posture.report import measure_name
+from posture.report import evidence_decimals, measure_name
 
 UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
 STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
@@ -93,14 +93,14 @@ def signed(key: str) -> bool:
     return SPECS[key].signed if key in SPECS else True
 
 
-def format_value(value: float | None, unit: str, signed: bool = False) -> str:
+def format_value(value: float | None, unit: str, signed: bool = False, decimals: int = 1) -> str:
     """``46.2°``, ``+3.1 cm``, ``−0.4°`` (a true minus sign; a value that rounds to zero has no sign)."""
     if value is None:
         return "–"
-    if round(value, 1) == 0:
+    if round(value, decimals) == 0:
         value = 0.0
         signed = False
-    number = f"{value:+.1f}" if signed else f"{value:.1f}"
+    number = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
     return number.replace("-", "−") + unit_symbol(unit)
 
 
@@ -170,7 +170,8 @@ def evidence_line(item) -> str:
     """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (past 50°) ...'."""
     threshold = format_value(abs(item.threshold) if item.direction == "abs_above" else item.threshold, item.unit)
     past = {"below": f"below {threshold}", "above": f"above {threshold}"}.get(item.direction, f"beyond ±{threshold}")
-    value = format_value(item.value, item.unit, signed=item.direction == "abs_above" or item.value < 0)
+    value = format_value(item.value, item.unit, signed=item.direction == "abs_above" or item.value < 0,
+                         decimals=evidence_decimals(item.value, item.threshold))
     views = " and ".join(item.views)
     return (f"{item.label}: {measure_title(item.measure)} {value} ({past}; "
             f"{views} photo, confidence {confidence_text(item.confidence)})")

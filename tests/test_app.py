@@ -6,6 +6,7 @@ asserts that no exception reached the page. Uploads go through AppTest's file_up
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 import tomllib
@@ -18,6 +19,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES
 from posture.history import DB_FILENAME
@@ -278,6 +280,14 @@ def test_each_error_code_shows_a_friendly_message(app, code):
     assert "What to do next" in errors[0] and present.ERROR_NEXT_STEPS[code] in errors[0]
     assert not app.metric
     assert "None of the photos could be measured yet" in texts(app)
+
+
+def test_evidence_keeps_a_value_apart_from_its_threshold():
+    item = SignEvidence(measure="ear_ahead_of_shoulder_cm", label="forward head", value=5.04, unit="cm",
+                        confidence=0.8, direction="above", threshold=5.0, strong_threshold=7.0, strength=0.5,
+                        contribution=0.2, views=("left",))
+    assert "Ear ahead of shoulder 5.04 cm (above 5.0 cm; left photo" in present.evidence_line(item)
+    assert "5.3 cm (above 5.0 cm;" in present.evidence_line(dataclasses.replace(item, value=5.3))
 
 
 def test_counts_read_as_words():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import os
@@ -23,6 +24,7 @@ from posture.measures import SPECS
 from posture.report import (
     MEASURE_NAMES,
     contract_json,
+    evidence_decimals,
     format_range,
     format_value,
     measure_name,
@@ -178,6 +180,17 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
             row = (f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
                    f"{m.status} | {round(100 * m.confidence)} % |")
             assert row in plain
+
+
+def test_a_value_just_past_its_threshold_keeps_a_second_decimal(assessment):
+    """'5.0 cm (above 5.0 cm)' would read as a contradiction: the evidence shows 5.04 cm."""
+    assert evidence_decimals(5.04, 5.0) == 2 and evidence_decimals(-2.03, 2.0) == 2
+    assert evidence_decimals(5.3, 5.0) == 1 and evidence_decimals(44.1, 50.0) == 1
+    finding = next(f for f in assessment.findings if f.evidence)
+    item = dataclasses.replace(finding.evidence[0], value=5.04, threshold=5.0, unit="cm", direction="above")
+    edited = dataclasses.replace(assessment, findings=(dataclasses.replace(finding, evidence=(item,)),))
+    plain = md_plain(render_markdown(edited, generated_at=GENERATED))
+    assert "| 5.04 cm | above 5 cm" in plain
 
 
 def test_markdown_explains_the_failed_photo(markdown):

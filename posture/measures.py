@@ -70,10 +70,14 @@ class MeasureSpec:
 VIEWS = ("front", "back", "left", "right")
 SIDE_VIEWS = ("left", "right")
 FRONTAL_VIEWS = ("front", "back")
+# Angles taken against the picture's horizontal or vertical take on any roll of the camera one to
+# one (measured: 0.88-1.07 deg per degree, tests/test_analysis.py); the person should know.
+CAMERA_LEVEL_NOTE = " Read against the picture's level: a camera held 1 deg off level changes it by about 1 deg."
 SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
     MeasureSpec("craniovertebral_angle_deg", "deg", SIDE_VIEWS, (50, None), (45.5, None),
                 "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
-                "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward.",
+                "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward."
+                + CAMERA_LEVEL_NOTE,
                 ("c7", "ear"), signed=False),
     MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE_VIEWS, (None, 5), (None, 7), "engineering default",
                 "Horizontal distance of the tragus ahead of the shoulder joint centre.", ("ear", "shoulder")),
@@ -81,31 +85,33 @@ SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
                 "Shoulder joint centre ahead of the line through ankle and hip joint, extended up.",
                 ("shoulder", "hip", "ankle")),
     MeasureSpec("trunk_lean_deg", "deg", SIDE_VIEWS, (-5, 5), (-8, 8), "engineering default",
-                "Line from hip joint to shoulder joint against vertical, + forward.", ("hip", "shoulder")),
+                "Line from hip joint to shoulder joint against vertical, + forward." + CAMERA_LEVEL_NOTE,
+                ("hip", "shoulder")),
     MeasureSpec("pelvic_tilt_deg", "deg", SIDE_VIEWS, (8, 18), (3, 23), "Preece 2008 (13 +- 5 deg)",
                 "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
                 "not landmarked (an estimate).", ("hip", "knee", "shoulder")),
     MeasureSpec("knee_ahead_of_ankle_cm", "cm", SIDE_VIEWS, (-1, 8), (-3, 10), "engineering default",
                 "Knee joint ahead of the ankle; negative = knee pushed back (hyperextension).", ("knee", "ankle")),
     MeasureSpec("shoulder_tilt_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-3.5, 3.5), "engineering default (>= 2 deg)",
-                "Right-to-left shoulder joint line against horizontal, + when the left is higher.",
+                "Right-to-left shoulder joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
                 ("left_shoulder", "right_shoulder")),
     MeasureSpec("shoulder_height_diff_cm", "cm", FRONTAL_VIEWS, (-1.5, 1.5), (-2.5, 2.5),
                 "engineering default (>= 1.5 cm)", "Height of the left shoulder joint minus the right.",
                 ("left_shoulder", "right_shoulder")),
     # Wider than the shoulders': MediaPipe's hip points are the noisiest (~1.4 deg error, bench/accuracy.py).
     MeasureSpec("pelvic_obliquity_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
-                "Right-to-left hip joint line against horizontal, + when the left is higher.",
+                "Right-to-left hip joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
                 ("left_hip", "right_hip")),
     MeasureSpec("hip_height_diff_cm", "cm", FRONTAL_VIEWS, (-1, 1), (-2, 2),
                 "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
                 "Height of the left hip joint minus the right.", ("left_hip", "right_hip")),
     MeasureSpec("head_tilt_deg", "deg", FRONTAL_VIEWS, (-3, 3), (-5, 5),
                 "engineering default (Ferreira 2011: 88 % tilt)",
-                "Right-to-left ear line against horizontal, + when the left ear is higher.",
+                "Right-to-left ear line against horizontal, + when the left ear is higher." + CAMERA_LEVEL_NOTE,
                 ("left_ear", "right_ear")),
     MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
-                "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left.",
+                "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left."
+                + CAMERA_LEVEL_NOTE,
                 ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
     MeasureSpec("trunk_lateral_shift_cm", "cm", FRONTAL_VIEWS, (-2, 2), (-3, 3),
                 "coronal imbalance > 2 cm (C7-CSVL analogue)",

@@ -32,6 +32,7 @@ from posture.views import (
     ViewEstimate,
     Warning_,
     body_yaw_deg,
+    camera_level_warnings,
     check_framing,
     check_size,
     check_standing,
@@ -168,7 +169,7 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
         # The mirrored pass also places the trunk better for the turn: on the 20 right-profile
         # renders (true turn <= 4 deg) the estimate stays under 7.4 deg instead of 14.5 deg.
         view_estimate = turned_estimate(view_estimate, body_yaw_deg(measured))
-    warnings = [*warnings, *framing_warnings(subject, view_estimate)]
+    warnings = [*warnings, *framing_warnings(subject, view_estimate), *camera_level_warnings(photo.camera_roll_deg)]
     body = body_points(measured, view_estimate.view, height_cm, corrections)
     measurable_profile = body.anterior_sign and not view_estimate.oblique  # an oblique photo keeps no measure
     pelvic = estimate_pelvic_tilt(measured, body, corrections) if measurable_profile else None

@@ -279,9 +279,9 @@ def assess(
     reasons = _not_assessed_reasons(usable, by_view)
     habits = habit_weights(given_answers, catalog)
     present_views = {photo.view for photo in usable}
-    turned = turned_views(usable)
+    held = held_views(usable)
     findings = [
-        _score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog, turned)
+        _score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog, held)
         for imbalance in catalog.imbalances
     ]
     findings = _add_lookalike_notes(findings, habits, answered_habits(given_answers, catalog), catalog)
@@ -421,30 +421,39 @@ def _not_assessed_reasons(photos: Sequence[PhotoAnalysis], by_view) -> dict[str,
 # --------------------------------------------------------------------------------------------------
 
 
-# A photo turned 15-25 deg from a straight view (views.TURNED_FROM_DEG) shifts several points at once
-# by perspective, so the signs read from it err together while the score treats them as
-# independent: on real turned photos (a squat video turned 22-24 deg, a man turned 20 deg) two to
-# six left-right signs fired together. Such a photo can raise a finding to "possible", not "likely".
-TURNED_PHOTO_NOTE = ("Read only from photos turned away from a straight view, where perspective moves several "
-                     "points together, so this stays 'possible' whatever the score: retake the photo facing the "
-                     "camera squarely (or exactly side-on) to confirm it.")
+# Photos whose signs err together while the score treats them as independent can raise a finding
+# to "possible", not "likely". Keyed by the warning that marks such a photo:
+# * turned_view: a photo turned 15-25 deg from a straight view (views.TURNED_FROM_DEG) shifts several
+#   points at once by perspective; on real turned photos (a squat video turned 22-24 deg, a man
+#   turned 20 deg) two to six left-right signs fired together;
+# * camera_off_level: a phone its sensor recorded off level shifts every tilt and lean by its roll,
+#   all in one direction.
+HELD_PHOTO_NOTES = MappingProxyType({
+    "turned_view": "Read only from photos turned away from a straight view, where perspective moves several "
+                   "points together, so this stays 'possible' whatever the score: retake the photo facing the "
+                   "camera squarely (or exactly side-on) to confirm it.",
+    "camera_off_level": "Read only from photos the phone recorded as held off level, which shifts every tilt and "
+                        "lean together, so this stays 'possible' whatever the score: retake the photo with the "
+                        "phone level to confirm it.",
+})
 
 
-def turned_views(photos: Sequence[PhotoAnalysis]) -> set[str]:
-    """The views whose every photo carries the ``turned_view`` warning."""
-    by_view: dict[str, list[bool]] = {}
+def held_views(photos: Sequence[PhotoAnalysis]) -> dict[str, str]:
+    """The views whose every photo carries a warning of :data:`HELD_PHOTO_NOTES`, with the note to show."""
+    by_view: dict[str, list[str | None]] = {}
     for photo in photos:
-        by_view.setdefault(photo.view, []).append(any(w.code == "turned_view" for w in photo.warnings))
-    return {view for view, flags in by_view.items() if all(flags)}
+        codes = [warning.code for warning in photo.warnings if warning.code in HELD_PHOTO_NOTES]
+        by_view.setdefault(photo.view, []).append(codes[0] if codes else None)
+    return {view: HELD_PHOTO_NOTES[codes[0]] for view, codes in by_view.items() if all(codes)}
 
 
 def _score_imbalance(
     imbalance: Imbalance, readings: Mapping[str, _Reading], reasons: Mapping[str, str],
-    present_views: set[str], habit: float, catalog: Catalog, turned: set[str] = frozenset(),
+    present_views: set[str], habit: float, catalog: Catalog, held: Mapping[str, str] = MappingProxyType({}),
 ) -> Finding:
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 
-    A finding whose evidence was read on ``turned`` views only is held at "possible".
+    A finding whose evidence was read on ``held`` views only (see :func:`held_views`) stays "possible".
     """
     rules = catalog.scoring
     group_best: dict[str, float] = {}
@@ -467,8 +476,9 @@ def _score_imbalance(
     missing, missing_note = missing_views(unread, present_views)
     likelihood = catalog.likelihood.label(score) if group_best else "not_assessed"
     note = ""
-    if likelihood == "likely" and evidence and all(set(item.views) <= turned for item in evidence):
-        likelihood, note = "possible", TURNED_PHOTO_NOTE
+    if likelihood == "likely" and evidence and all(set(item.views) <= held.keys() for item in evidence):
+        notes = dict.fromkeys(held[view] for item in evidence for view in item.views)
+        likelihood, note = "possible", " ".join(notes)
     return Finding(
         imbalance=imbalance.id,
         name=imbalance.name,

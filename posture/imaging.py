@@ -82,6 +82,7 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from posture.errors import PostureError
 from posture.native import native_stderr_silenced
+from posture.sensor import camera_roll_deg
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "SOURCE_FORMATS", "Photo", "decode_image"]
 
@@ -100,6 +101,7 @@ SOURCE_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF")
 _OPENERS = list(SOURCE_FORMATS)
 _REPORTED_FORMAT = {**{fmt: fmt for fmt in SOURCE_FORMATS}, "MPO": "JPEG"}
 _FRIENDLY = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "BMP": "BMP", "TIFF": "TIFF", "HEIF": "HEIC/HEIF"}
+_SENSOR_FORMATS = ("JPEG", "HEIF")
 _REDUCTIONS = (8, 4, 2)  # libjpeg's DCT scaling factors, largest first
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 _ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa")
@@ -132,6 +134,8 @@ class Photo:
     (width, height) of the upright full-resolution image; ``scale`` is ``rgb`` pixels per original
     pixel (1.0, 0.5, 0.25 or 0.125); ``source_format`` is one of :data:`SOURCE_FORMATS`;
     ``exif_orientation`` is the orientation stored in the file (1..8, 1 when absent or invalid).
+    ``camera_roll_deg`` is how far (degrees, unsigned) the phone's motion sensor says the camera was
+    rolled from level, None when the file records nothing (see :mod:`posture.sensor`).
     ``eq=False`` because arrays do not compare to a single bool.
     """
 
@@ -140,6 +144,7 @@ class Photo:
     scale: float
     source_format: str
     exif_orientation: int
+    camera_roll_deg: float | None = None
 
 
 def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
@@ -230,10 +235,13 @@ def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int,
         raise PostureError("image_too_large", _too_large_message(width, height, max_pixels))
 
     factor = _reduction_factor(max(width, height), min_long_side_px)
+    # Phones write the sensor's record only into JPEG and HEIC files, whose EXIF Pillow reads with the
+    # header; for PNG, getexif() would decode the whole image before the checks below.
+    roll = camera_roll_deg(image) if fmt in _SENSOR_FORMATS else None
     if fmt == "JPEG" and image.mode == "RGB":
         rgb = _decode_jpeg_with_opencv(raw, factor, (math.ceil(width / factor), math.ceil(height / factor)))
         if rgb is not None:
-            return _upright_photo(rgb, (width, height), factor, fmt, _exif_orientation(image), None)
+            return _upright_photo(rgb, (width, height), factor, fmt, _exif_orientation(image), None, roll)
     draft_factor = 1
     if factor > 1 and fmt == "JPEG":
         # Pillow picks the largest DCT scale whose output still covers the requested size, so
@@ -259,11 +267,11 @@ def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int,
         raise _corrupt(fmt)  # the decoder produced another size than its header promised
     rgb = np.asarray(rgb_image)  # read-only view of a bytes copy
     del rgb_image
-    return _upright_photo(rgb, (width, height), factor, fmt, pending, declared)
+    return _upright_photo(rgb, (width, height), factor, fmt, pending, declared, roll)
 
 
 def _upright_photo(rgb: np.ndarray, stored_size: tuple[int, int], factor: int, fmt: str, pending: int,
-                   declared: int | None) -> Photo:
+                   declared: int | None, camera_roll: float | None) -> Photo:
     """Apply the orientation still pending to the decoded (stored-orientation) pixels."""
     if pending in _TRANSPOSE:
         rgb = _TRANSPOSE[pending](rgb)
@@ -277,6 +285,7 @@ def _upright_photo(rgb: np.ndarray, stored_size: tuple[int, int], factor: int, f
         scale=1.0 / factor,
         source_format=fmt,
         exif_orientation=declared or pending or 1,
+        camera_roll_deg=camera_roll,
     )
 
 

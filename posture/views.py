@@ -83,6 +83,9 @@ MAX_FOOT_RAISE_OVER_LEG = 0.12
 # lengths on the ground-truth renders, camera at hip height 2.5-3.7 m away).
 MAX_FOOT_RAISE_OVER_LEG_PROFILE = 0.3
 MAX_CAMERA_TILT_DEG = 6.0
+# A phone its motion sensor recorded this far off level (posture.sensor) moves every tilt and lean by
+# about as much: three quarters of the 2 deg at which a shoulder or hip tilt starts to count.
+OFF_LEVEL_FROM_DEG = 1.5
 SECOND_PERSON_ERROR_RATIO = 0.6
 SECOND_PERSON_WARNING_RATIO = 0.1
 
@@ -302,3 +305,12 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
         warnings.append(Warning_("small_person", "The person fills less than half of the picture height; "
                                  "measures are less precise. Move the camera closer."))
     return warnings
+
+
+def camera_level_warnings(camera_roll_deg: float | None) -> list[Warning_]:
+    """A warning when the phone's motion sensor says the camera was held off level (None: no record)."""
+    if camera_roll_deg is None or camera_roll_deg < OFF_LEVEL_FROM_DEG:
+        return []
+    return [Warning_("camera_off_level", f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f} "
+                     "deg off level, which shifts every tilt and lean in this photo by about as much. Retake it "
+                     "with the phone level (most camera apps can show a level or a grid).")]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import math
+import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import ExifTags, Image
 
 from posture.views import body_yaw_deg
 
@@ -22,6 +26,38 @@ def turned(pose, yaw_deg: float):
     cos, sin = np.cos(current), np.sin(current)
     rotation = np.array([[cos, 0, sin], [0, 1, 0], [-sin, 0, cos]])
     return dataclasses.replace(pose, world_m=pose.world_m @ rotation.T)
+
+
+def apple_maker_note(gravity: tuple[float, float, float], byte_order: str = "MM",
+                     other_tags: int = 2) -> bytes:
+    """An iPhone-style EXIF maker note holding ``gravity`` (g) as tag 0x0008, laid out as ExifTool's
+    Apple table reads it: ``Apple iOS`` and a NUL, version, byte order, an IFD at offset 14 whose
+    value offsets count from the note's start. ``other_tags`` harmless entries come first, as in
+    real notes."""
+    endian = ">" if byte_order == "MM" else "<"
+    count = other_tags + 1
+    data_offset = 14 + 2 + 12 * count + 4
+    entries = [struct.pack(f"{endian}HHIi", 0x0001, 9, 1, 14) for _ in range(other_tags)]  # SLONG inline
+    entries.append(struct.pack(f"{endian}HHII", 0x0008, 10, 3, data_offset))
+    values = b"".join(struct.pack(f"{endian}ii", round(v * 1_000_000), 1_000_000) for v in gravity)
+    return (b"Apple iOS\0\0\x01" + byte_order.encode() + struct.pack(f"{endian}H", count) + b"".join(entries)
+            + b"\0\0\0\0" + values)
+
+
+def rolled_gravity(roll_deg: float, pitch_deg: float = 0.0) -> tuple[float, float, float]:
+    """Gravity in the phone's frame for a phone upright in portrait, rolled and pitched by these angles."""
+    roll, pitch = math.radians(roll_deg), math.radians(pitch_deg)
+    return (math.sin(roll) * math.cos(pitch), -math.cos(roll) * math.cos(pitch), math.sin(pitch))
+
+
+def with_maker_note(image_bytes: bytes, note: bytes, fmt: str = "JPEG", orientation: int = 1) -> bytes:
+    """The picture in ``image_bytes`` saved again with ``note`` as its EXIF maker note."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote] = note
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(image_bytes)).convert("RGB").save(buffer, fmt, exif=exif.tobytes(), quality=95)
+    return buffer.getvalue()
 
 
 def truth(name: str) -> dict:

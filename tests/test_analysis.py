@@ -17,7 +17,7 @@ from posture.errors import ERROR_CODES
 from posture.imaging import decode_image
 from posture.landmarks import LANDMARK_NAMES, MIRRORED_INDEX, detect_people
 from posture.views import FOOT_POINTS, VISIBLE
-from tests.conftest import EVAL_IMAGES, turned
+from tests.conftest import EVAL_IMAGES, apple_maker_note, rolled_gravity, turned, with_maker_note
 
 SIDE_KEYS = {"craniovertebral_angle_deg", "ear_ahead_of_shoulder_cm", "shoulder_ahead_of_plumb_cm",
              "trunk_lean_deg", "pelvic_tilt_deg", "knee_ahead_of_ankle_cm"}
@@ -329,6 +329,20 @@ def test_error_unsupported_view_when_forced_against_the_photo(sample_bytes):
 def test_every_error_code_is_covered_by_a_test():
     tested = {name.removeprefix("test_error_") for name in globals() if name.startswith("test_error_")}
     assert {code for code in ERROR_CODES if any(code in t for t in tested)} == set(ERROR_CODES)
+
+
+def test_a_phone_its_sensor_recorded_off_level_is_flagged(sample_bytes):
+    """The warning follows the recorded roll; the measures themselves stay as measured (the sensor's
+    direction is not trusted, see posture.sensor)."""
+    plain = analyze_photo(with_maker_note(sample_bytes["front"], b""))
+    rolled = analyze_photo(with_maker_note(sample_bytes["front"], apple_maker_note(rolled_gravity(3.2))))
+    nearly_level = analyze_photo(with_maker_note(sample_bytes["front"], apple_maker_note(rolled_gravity(1.0))))
+    assert plain.ok and rolled.ok and nearly_level.ok
+    warning = next(w for w in rolled.warnings if w.code == "camera_off_level")
+    assert "held 3.2 deg off level" in warning.message
+    assert not any(w.code == "camera_off_level" for w in [*plain.warnings, *nearly_level.warnings])
+    assert {key: m.value for key, m in rolled.measurements.items()} == {
+        key: m.value for key, m in plain.measurements.items()}
 
 
 def test_a_tilted_camera_is_flagged(sample_bytes):

@@ -125,21 +125,31 @@ def test_lateral_asymmetry_points_to_unilateral():
     assert {"shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_shift_cm"} <= set(top.evidence_keys)
 
 
-def turned_photo(analysis: PhotoAnalysis) -> PhotoAnalysis:
-    return replace(analysis, warnings=(Warning_("turned_view", "The body is turned about 20 deg ..."),))
+def held_photo(analysis: PhotoAnalysis, code: str) -> PhotoAnalysis:
+    return replace(analysis, warnings=(Warning_(code, "..."),))
 
 
-def test_a_turned_photo_alone_cannot_make_a_finding_likely():
+@pytest.mark.parametrize(("code", "note_words"), [("turned_view", "turned away from a straight view"),
+                                                  ("camera_off_level", "held off level")])
+def test_a_turned_or_off_level_photo_alone_cannot_make_a_finding_likely(code, note_words):
     asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
                        trunk_lateral_shift_cm=2.5)
     straight = assess([asymmetric, side()]).finding("unilateral")
-    turned = assess([turned_photo(asymmetric), side()]).finding("unilateral")
+    held = assess([held_photo(asymmetric, code), side()]).finding("unilateral")
     assert straight.likelihood == "likely" and not straight.note
-    assert turned.score == straight.score and turned.likelihood == "possible"
-    assert "turned away from a straight view" in turned.note
-    assert turned.note in format_findings(assess([turned_photo(asymmetric), side()]))
-    # A straight photo of the same view beside the turned one lifts the hold.
-    assert assess([turned_photo(asymmetric), asymmetric, side()]).finding("unilateral").likelihood == "likely"
+    assert held.score == straight.score and held.likelihood == "possible"
+    assert note_words in held.note
+    assert held.note in format_findings(assess([held_photo(asymmetric, code), side()]))
+    # A good photo of the same view beside the held one lifts the hold.
+    assert assess([held_photo(asymmetric, code), asymmetric, side()]).finding("unilateral").likelihood == "likely"
+
+
+def test_a_view_of_turned_and_off_level_photos_is_held_with_the_first_photos_note():
+    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
+                       trunk_lateral_shift_cm=2.5)
+    photos = [held_photo(asymmetric, "camera_off_level"), held_photo(asymmetric, "turned_view"), side()]
+    finding = assess(photos).finding("unilateral")
+    assert finding.likelihood == "possible" and "held off level" in finding.note
 
 
 def test_asymmetric_knee_valgus_is_unilateral_evidence():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import cv2
 import numpy as np
@@ -18,7 +19,7 @@ from posture.views import (
     framing_warnings,
     turned_estimate,
 )
-from tests.conftest import EVAL_IMAGES, turned
+from tests.conftest import EVAL_IMAGES, ROOT, turned
 
 
 def test_the_views_of_the_samples(analysed):
@@ -186,3 +187,11 @@ def test_no_standing_render_is_refused_by_the_lighter_models(model):
     refused = [(path.name, result.error.code) for path in sorted(EVAL_IMAGES.glob("*.jpg"))
                if not (result := analyze_photo(path, model=model)).ok]
     assert refused == []
+
+
+def test_every_warning_code_is_documented():
+    """design.md lists the stable warning codes; every code the engine emits must be among them."""
+    emitted = set(re.findall(r'Warning_\("([a-z_]+)"', "".join(
+        path.read_text() for path in (ROOT / "posture").glob("*.py"))))
+    design = (ROOT / "docs" / "design.md").read_text()
+    assert emitted and all(f"`{code}`" in design for code in emitted)

@@ -39,6 +39,7 @@ from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore, compare_records, default_database_path
 from posture.landmarks import landmarker_pool
 from posture.measures import SPECS, VIEWS
+from posture.views import OFF_LEVEL_FROM_DEG
 from posture_app import present, session
 from posture_app.guide import GUIDE_STEPS, guide_png, page_icon
 from posture_app.session import PhotoInput, Unexpected
@@ -340,6 +341,9 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
                 return analysis
             for warning in analysis.warnings:
                 st.warning(warning.message, icon=":material/info:")
+            roll = analysis.photo.camera_roll_deg if analysis.photo is not None else None
+            if roll is not None and roll < OFF_LEVEL_FROM_DEG:
+                st.caption(present.level_text(roll))
             measure_cards(analysis)
         with image_column:
             correcting = st.toggle("Correct a landmark", key=f"correct_{sid}",

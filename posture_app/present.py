@@ -79,6 +79,12 @@ def count_text(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def level_text(camera_roll_deg: float) -> str:
+    """What the phone's motion sensor says about a photo it recorded as held level."""
+    return (f"Camera level checked: the phone's motion sensor recorded it {camera_roll_deg:.1f}° off level, "
+            "too little to shift the tilts and leans noticeably.")
+
+
 def measure_title(key: str) -> str:
     """A readable name for a measure key, including derived keys: the report's, so app and report agree."""
     return measure_name(key)

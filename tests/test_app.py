@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the 
 
 from posture_app import present  # noqa: E402
 from posture_app.session import PhotoInput  # noqa: E402
+from tests.conftest import apple_maker_note, rolled_gravity, with_maker_note  # noqa: E402
 
 APP = ROOT / "app.py"
 SAMPLES = ROOT / "sample_images"
@@ -247,6 +248,15 @@ def test_height_makes_distances_exact(app):
     assert_clean(app)
     assert metric(app, "Ear ahead of shoulder") != before
     assert not any("No height was given" in w.value for w in app.warning)
+
+
+def test_the_phone_sensors_level_reading_is_shown(app):
+    level = with_maker_note(sample("front"), apple_maker_note(rolled_gravity(0.6)))
+    crooked = with_maker_note(sample("back"), apple_maker_note(rolled_gravity(2.8)))
+    upload(app, ("level.jpg", level), ("crooked.jpg", crooked), ("plain.jpg", sample("left")))
+    captions = [str(c.value) for c in app.caption if "Camera level checked" in str(c.value)]
+    assert captions == [present.level_text(0.6)] and "0.6° off level" in captions[0]
+    assert [w.value for w in app.warning if "held 2.8 deg off level" in w.value]
 
 
 # --- errors ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Accuracy of the engine on photos with known posture (eval-public format).
 
-Usage: ``python bench/accuracy.py [FOLDER] [--model heavy] [--markdown docs/accuracy.md]``
+Usage: ``python bench/accuracy.py [FOLDER] [--model heavy] [--markdown docs/accuracy.md]
+[--typical-errors posture/typical_errors.json]``
 
 For every measure and view it prints n, bias (mean error), MAE and max |error| against the
 ground truth (``truth_2d``: what a single photo can recover; the pelvic tilt against the 3D
@@ -17,6 +18,7 @@ The person's height is given (``subject.stature_cm``), as the targets require.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E40
 from posture.analysis import PhotoAnalysis, analyze_people  # noqa: E402
 from posture.anatomy import Corrections, default_corrections  # noqa: E402
 from posture.assessment import assess  # noqa: E402
-from posture.measures import SPECS, make_measurement  # noqa: E402
+from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement  # noqa: E402
 from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
@@ -181,6 +183,24 @@ def report(results: dict[str, dict], samples: list[Sample]) -> str:
     return "\n".join(lines)
 
 
+def typical_errors(held_out: dict) -> dict[str, float]:
+    """Per measure, its largest held-out MAE over the views it is read in: the error to expect on a
+    person the corrections were not fitted on (what the app and report show next to each value)."""
+    largest: dict[str, float] = {}
+    for (key, _view), pairs in held_out["pairs"].items():
+        largest[key] = max(largest.get(key, 0.0), float(summarise(pairs)["mae"]))
+    return {key: round(value, 2) for key, value in sorted(largest.items())}
+
+
+def write_typical_errors(path: Path, held_out: dict, samples: list[Sample]) -> None:
+    payload = {
+        "source": f"held-out mean absolute error, largest over views, bench/accuracy.py on {len(samples)} "
+                  f"rendered photos of {len({s.subject for s in samples})} people",
+        "typical_error": typical_errors(held_out),
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+
+
 def findings_report(results: dict[str, dict]) -> str:
     """Markdown table of finding sensitivity/specificity for the fitted and held-out engines."""
     lines = ["| imbalance | truth likely (n) | truth unlikely (n) | fitted sensitivity | fitted specificity "
@@ -204,6 +224,9 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--model", default="heavy")
     parser.add_argument("--markdown", type=Path, help="also write the tables into this Markdown file")
+    parser.add_argument("--typical-errors", type=Path,
+                        help="also write each measure's held-out error as JSON "
+                             f"(the engine reads {TYPICAL_ERRORS_PATH.name})")
     args = parser.parse_args()
     samples = load_samples(args.folder, args.model)
     results = {
@@ -219,6 +242,8 @@ def main() -> int:
     if args.markdown:
         write_section(args.markdown, "engine", text)
         write_section(args.markdown, "findings", findings_text)
+    if args.typical_errors:
+        write_typical_errors(args.typical_errors, results["held-out"], samples)
     return 0
 
 

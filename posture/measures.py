@@ -8,7 +8,10 @@ hip-ankle line. Pixel coordinates are x right, y down.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -133,6 +136,24 @@ SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
 # (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
 OBLIQUE_REASON = ("the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
                   "the nearer side look higher or lower; this measure needs a straight view")
+# Each measure's typical error in its own unit, as the accuracy benchmark measured it on photos of
+# people the corrections were not fitted on (written by bench/accuracy.py --typical-errors).
+TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
+
+
+@cache
+def _typical_errors() -> dict[str, float]:
+    return json.loads(TYPICAL_ERRORS_PATH.read_text())["typical_error"]
+
+
+def typical_error(key: str) -> float | None:
+    """The typical error (mean absolute error, in the measure's unit) measured for ``key``, None if unmeasured.
+
+    It comes from rendered people with known posture (docs/accuracy.md): a guide to how far one value
+    can be off, not a guarantee for a real photo."""
+    return _typical_errors().get(key)
+
+
 MIN_VISIBILITY = 0.5
 ASSUMED_HEIGHT_CONFIDENCE = 0.8
 

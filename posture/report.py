@@ -24,7 +24,7 @@ from posture.analysis import PhotoAnalysis
 from posture.annotate import STATUS_RGB, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog, measure_unit
-from posture.measures import SPECS, Measurement
+from posture.measures import SPECS, Measurement, typical_error
 
 DEFAULT_TITLE = "Posture assessment"
 IMAGE_MAX_SIDE_PX = 900
@@ -293,16 +293,22 @@ def _measures_table(photo: PhotoAnalysis) -> Table:
     for key, reason in photo.not_assessed.items():
         spec = SPECS.get(key)
         normal = format_range(spec.normal, spec.unit) if spec else "—"
-        rows.append((measure_name(key), "—", normal, f"not assessed: {_one_line(reason)}", "—"))
-    return Table(("Measure", "Value", "Normal range", "Status", "Confidence"), tuple(rows),
-                 (34, 14, 18, 22, 12), status_column=3)
+        rows.append((measure_name(key), "—", normal, f"not assessed: {_one_line(reason)}", "—", "—"))
+    return Table(("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"), tuple(rows),
+                 (30, 12, 17, 20, 10, 11), status_column=3)
+
+
+def typical_error_text(key: str, unit: str) -> str | None:
+    """``±0.9°``: the benchmarked typical error of a measure, None when it was not measured."""
+    error = typical_error(key)
+    return None if error is None else f"±{format_value(error, unit)}"
 
 
 def _measure_row(measurement: Measurement) -> tuple[str, ...]:
     name = measure_name(measurement.key) + (" (estimate)" if measurement.estimate else "")
     return (name, format_value(measurement.value, measurement.unit),
             format_range(measurement.normal_range, measurement.unit), measurement.status,
-            _percent(measurement.confidence))
+            _percent(measurement.confidence), typical_error_text(measurement.key, measurement.unit) or "—")
 
 
 def _glossary(keys: set[str]) -> list[Block]:

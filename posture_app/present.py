@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
-from posture.report import evidence_decimals, measure_name
+from posture.report import evidence_decimals, measure_name, typical_error_text
 
 UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
 STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
@@ -27,6 +27,10 @@ LIKELIHOOD_COLOURS = {"likely": "red", "possible": "orange", "unlikely": "green"
 CONFIDENCE_MEANING = ("Confidence (0-100 %) starts from how visible the points behind the measure were and is "
                       "lowered when a distance rests on an assumed height, when the body is turned away from a "
                       "straight view, and for values that are estimates.")
+TYPICAL_ERROR_MEANING = ("Typical error {error}: how far the app's value was from the true one on average, "
+                         "measured on rendered people of known posture it was not tuned on, with their height "
+                         "given (docs/accuracy.md). Real photos can do worse; an assumed height adds to the "
+                         "error of distances.")
 BLOCK_TITLES = {"strengthen": "1. Strengthen", "mobility": "2. Mobility", "cross_train": "3. Cross-training"}
 
 # A heading for every engine error code; the engine's own message says what to do next.
@@ -131,9 +135,12 @@ def confidence_text(confidence: float) -> str:
 
 
 def measure_caption(measurement: Measurement) -> str:
-    """The line under a measure's value and status badge: normal range, confidence, estimate flag."""
+    """The line under a measure's value and status badge: normal range, confidence, typical error, estimate flag."""
     parts = [f"normal {format_range(measurement.normal_range, measurement.unit)}",
              f"confidence {confidence_text(measurement.confidence)}"]
+    error = typical_error_text(measurement.key, measurement.unit)
+    if error:
+        parts.append(f"typical error {error}")
     if measurement.estimate:
         parts.append("estimate")
     return " · ".join(parts)
@@ -151,6 +158,9 @@ def measure_help(key: str, measurement: Measurement | None = None) -> str:
             lines.append("Estimate: inferred from the body outline, not from a landmark.")
         else:
             lines.append("Estimate: centimetres rest on an assumed stature; enter your height for exact values.")
+    error = typical_error_text(key, spec.unit) if spec else None
+    if error:
+        lines.append(TYPICAL_ERROR_MEANING.format(error=error))
     lines.append(CONFIDENCE_MEANING)
     return "\n\n".join(lines)
 

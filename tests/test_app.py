@@ -23,6 +23,7 @@ from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES
 from posture.history import DB_FILENAME
+from posture.report import typical_error_text
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
@@ -238,6 +239,13 @@ def test_changing_the_view_reanalyses_and_a_wrong_view_is_explained(app):
     assert not app.metric
     app.selectbox(key=f"view_{sid(sample('front'))}").set_value("auto").run()
     assert not app.error and metric(app, "Shoulder tilt")
+
+
+def test_measure_cards_give_the_typical_error(app):
+    upload(app, ("front.jpg", sample("front")))
+    captions = [str(c.value) for c in app.caption]
+    expected = f"typical error {typical_error_text('shoulder_tilt_deg', 'deg')}"
+    assert expected.startswith("typical error ±") and any(expected in c for c in captions), captions
 
 
 def test_height_makes_distances_exact(app):

@@ -18,7 +18,9 @@ from posture.measures import (
     measure_body,
     offset_from_line_cm,
     status_of,
+    typical_error,
 )
+from tests.conftest import ROOT
 
 
 def polar(origin, length, degrees_above_horizontal, forward_sign):
@@ -214,3 +216,18 @@ def test_side_view_without_pelvic_estimate_and_fallback_c7():
     assert "pelvic_tilt_deg" in skipped and "pelvic_tilt_deg" not in measured
     with_mask, _ = measure_body(side_body())
     assert measured["craniovertebral_angle_deg"].confidence < with_mask["craniovertebral_angle_deg"].confidence
+
+
+def test_every_measure_has_its_benchmarked_typical_error():
+    """posture/typical_errors.json and docs/accuracy.md come from the same benchmark run: each
+    measure's typical error is its largest held-out MAE in the accuracy table."""
+    table = (ROOT / "docs" / "accuracy.md").read_text().split("<!-- begin engine")[1].split("<!-- end engine")[0]
+    held_out_mae: dict[str, float] = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 13 and cells[0] in SPECS and cells[10]:
+            held_out_mae[cells[0]] = max(held_out_mae.get(cells[0], 0.0), float(cells[10]))
+    assert set(held_out_mae) == set(SPECS)
+    for key, mae in held_out_mae.items():
+        assert typical_error(key) == pytest.approx(mae, abs=0.005), key
+    assert typical_error("profile_difference.trunk_lean_deg") is None

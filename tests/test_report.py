@@ -20,7 +20,7 @@ import pytest
 from posture.analysis import analyze_photo
 from posture.assessment import assess
 from posture.catalog import load_catalog
-from posture.measures import SPECS
+from posture.measures import SPECS, typical_error
 from posture.report import (
     MEASURE_NAMES,
     contract_json,
@@ -178,7 +178,7 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
         for m in photo.measurements.values():
             name = measure_name(m.key) + (" (estimate)" if m.estimate else "")
             row = (f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
-                   f"{m.status} | {round(100 * m.confidence)} % |")
+                   f"{m.status} | {round(100 * m.confidence)} % | ±{format_value(typical_error(m.key), m.unit)} |")
             assert row in plain
 
 

@@ -295,7 +295,7 @@ def _measures_table(photo: PhotoAnalysis) -> Table:
         normal = format_range(spec.normal, spec.unit) if spec else "—"
         rows.append((measure_name(key), "—", normal, f"not assessed: {_one_line(reason)}", "—", "—"))
     return Table(("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"), tuple(rows),
-                 (30, 12, 17, 20, 10, 11), status_column=3)
+                 (29, 11, 15, 17, 14, 14), status_column=3)
 
 
 def typical_error_text(key: str, unit: str) -> str | None:

@@ -25,6 +25,7 @@ from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
 from posture.landmarks import DEFAULT_MODEL, MODEL_VARIANTS
+from posture.measures import typical_error
 from posture.report import contract_json
 from posture.views import VIEWS
 
@@ -141,7 +142,9 @@ def format_text(result) -> str:
     for key, m in result.measurements.items():
         low, high = m.normal_range
         normal = f"{'' if low is None else low}..{'' if high is None else high}"
-        lines.append(f"  {key:<28} {m.value:>7.1f} {m.unit:<3}  normal {normal:<11} {m.status:<10} "
+        error = typical_error(key)
+        typical = f"+-{error:.1f}" if error is not None else ""
+        lines.append(f"  {key:<28} {m.value:>7.1f} {m.unit:<3} {typical:<6} normal {normal:<11} {m.status:<10} "
                      f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}")
     reasons = set(result.not_assessed.values())
     if not result.measurements and len(result.not_assessed) > 1 and len(reasons) == 1:

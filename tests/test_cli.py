@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from posture.cli import main
+from posture.measures import typical_error
 from tests.conftest import SAMPLES
 
 
@@ -34,6 +35,8 @@ def test_text_output_names_measures_ranges_and_statuses(capsys):
     assert code == 0
     assert "craniovertebral_angle_deg" in out and "normal 50.." in out and "confidence" in out
     assert "No height was given" in out
+    cva_line = next(line for line in out.splitlines() if "craniovertebral_angle_deg" in line)
+    assert f"+-{typical_error('craniovertebral_angle_deg'):.1f}" in cva_line  # its typical error
 
 
 def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):

@@ -13,7 +13,8 @@ contrary to Apple's documentation, and no real iPhone file is available here to 
 right; the size does not depend on the signs, on whether the front or back camera took the photo
 (mirroring), or on the EXIF orientation (which turns the picture by quarter turns only). So the
 sensor can say "the phone was 3 deg off level", and the app asks for a retake; it cannot straighten
-the angles by itself.
+the angles by itself. An editor can rotate the pixels and keep the note (straightening a photo
+in the phone's gallery), so the warning says that it then no longer applies.
 
 Layout (ExifTool ``MakerNotes.pm`` / ``Apple.pm``): the note starts ``b"Apple iOS\\0"``, two version
 bytes and the byte order (``MM`` or ``II``); an IFD follows at offset 14, and value offsets count

@@ -313,4 +313,5 @@ def camera_level_warnings(camera_roll_deg: float | None) -> list[Warning_]:
         return []
     return [Warning_("camera_off_level", f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f} "
                      "deg off level, which shifts every tilt and lean in this photo by about as much. Retake it "
-                     "with the phone level (most camera apps can show a level or a grid).")]
+                     "with the phone level (most camera apps can show a level or a grid); if the photo was "
+                     "straightened afterwards, this no longer applies.")]

@@ -765,8 +765,9 @@ def compare_saved(store: HistoryStore, summaries) -> None:
             for delta in compare_records(saved_before.record, saved_after.record)]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.caption("Improved = moved toward or into the normal range; worsened = away from it; changes smaller "
-                   "than 0.5° or 0.3 cm count as unchanged (measurement noise).")
+        st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
+                   "than the measure's typical error (at least 0.5° or 0.3 cm) counts as unchanged, since one "
+                   "photo can be off by that much.")
     else:
         st.caption("These two assessments have no measure in common.")
 

@@ -49,6 +49,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from posture.measures import typical_error
+
 __all__ = [
     "ANNOTATED_SUFFIX",
     "DB_FILENAME",
@@ -65,6 +67,7 @@ __all__ = [
     "TrendPoint",
     "compare_records",
     "default_database_path",
+    "unchanged_tolerance",
 ]
 
 APP_DIRNAME = "posture-checker"
@@ -79,7 +82,10 @@ MAX_HEADLINE_FINDINGS = 3
 # A change smaller than this is within measurement noise and reported as "unchanged". The values
 # are about a tenth of the per-photo minimal detectable change of the noisiest measures (CVA MDC
 # ~5 deg, docs/measures.md), so only rounding-level jitter is hidden; a unit not listed here
-# gets no tolerance.
+# gets no tolerance. A measure with a benchmarked typical error (posture.measures.typical_error)
+# uses that instead when it is larger: a change smaller than what one photo can be off by cannot
+# be told from the photos' own error (CVA 2.4 deg, shoulder tilt 0.9 deg; still under the
+# published test-retest MDCs, so real changes of clinical size still show).
 UNCHANGED_TOLERANCE: Mapping[str, float] = {"deg": 0.5, "cm": 0.3}
 
 # Side views are left/right profiles, frontal views front/back. The sign conventions of
@@ -135,7 +141,7 @@ class MeasureDelta:
     """How one measure changed between two assessments.
 
     ``direction`` is "improved" (moved toward or into ``normal_range``), "worsened" (away from
-    it), "unchanged" (change below :data:`UNCHANGED_TOLERANCE`, inside the range both times, or
+    it), "unchanged" (change below :func:`unchanged_tolerance`, inside the range both times, or
     as far outside it as before), or
     "n/a" (missing on one side, units differ, or no normal range to judge by). ``view`` is
     "left→right" style when the two sides come from the two views of one family.
@@ -343,11 +349,15 @@ def _outside(value: float, low: float | None, high: float | None) -> float:
     return 0.0
 
 
+def unchanged_tolerance(key: str, unit: str) -> float:
+    """The smallest change of ``key`` (in ``unit``) reported as a change: see :data:`UNCHANGED_TOLERANCE`."""
+    return max(UNCHANGED_TOLERANCE.get(unit, 0.0), typical_error(key) or 0.0)
+
+
 def _direction(
-    before: float, after: float, unit: str, normal_range: tuple[float | None, float | None] | None
+    key: str, before: float, after: float, unit: str, normal_range: tuple[float | None, float | None] | None
 ) -> str:
-    tolerance = UNCHANGED_TOLERANCE.get(unit, 0.0)
-    if abs(after - before) < tolerance:
+    if abs(after - before) < unchanged_tolerance(key, unit):
         return "unchanged"
     if normal_range is None:
         return "n/a"
@@ -369,7 +379,7 @@ def _delta(key: str, view: str, before: dict | None, after: dict | None) -> Meas
     normal_range = _range(after) or _range(before)
     if b is None or a is None or unit_a != unit_b:
         return MeasureDelta(key, view, unit, b, a, None, "n/a", normal_range)
-    return MeasureDelta(key, view, unit, b, a, a - b, _direction(b, a, unit, normal_range), normal_range)
+    return MeasureDelta(key, view, unit, b, a, a - b, _direction(key, b, a, unit, normal_range), normal_range)
 
 
 def compare_records(before: dict, after: dict) -> list[MeasureDelta]:

@@ -26,7 +26,9 @@ from posture.history import (
     Summary,
     compare_records,
     default_database_path,
+    unchanged_tolerance,
 )
+from posture.measures import typical_error
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
@@ -373,6 +375,21 @@ def test_compare_two_sided_range_in_cm(before, after, expected):
 
 def test_tolerances_are_documented_values():
     assert UNCHANGED_TOLERANCE == {"deg": 0.5, "cm": 0.3}
+
+
+def test_a_change_within_the_measures_typical_error_is_unchanged(store):
+    """CVA's benchmarked typical error (2.4 deg) is the smallest change the photos can show; a
+    measure without one keeps the unit's tolerance."""
+    assert unchanged_tolerance("craniovertebral_angle_deg", "deg") == typical_error("craniovertebral_angle_deg")
+    assert unchanged_tolerance("trunk_lateral_lean_deg", "deg") == 0.5  # its typical error is smaller
+    assert unchanged_tolerance("profile_difference.trunk_lean_deg", "deg") == 0.5
+    a = store.save(record(cva=44.0, ear=6.0), taken_at=T0)
+    within = store.save(record(cva=46.0, ear=6.5), taken_at=T0 + timedelta(days=21))
+    beyond = store.save(record(cva=47.0, ear=7.0), taken_at=T0 + timedelta(days=42))
+    for later, expected in ((within, ("unchanged", "unchanged")), (beyond, ("improved", "worsened"))):
+        deltas = by_key(store.compare(a, later))
+        assert (deltas["craniovertebral_angle_deg"].direction,
+                deltas["ear_ahead_of_shoulder_cm"].direction) == expected
 
 
 def test_compare_missing_on_one_side_is_na(store):

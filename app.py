@@ -238,11 +238,11 @@ def measure_cards(analysis: PhotoAnalysis, columns: int = 2) -> None:
             with column, st.container(border=True):
                 measurement = analysis.measurements.get(key)
                 if measurement is None:
-                    st.metric(present.measure_title(key), "not assessed", help=present.measure_help(key))
+                    st.metric(report.measure_name(key), "not assessed", help=present.measure_help(key))
                     st.caption(f"Why: {analysis.not_assessed[key]}")
                     continue
                 value = present.format_value(measurement.value, measurement.unit, signed=present.signed(key))
-                st.metric(present.measure_title(key), value, help=present.measure_help(key, measurement))
+                st.metric(report.measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(present.STATUS_LABELS[measurement.status], color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.measure_caption(measurement))
 
@@ -359,7 +359,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
 
 def measure_definitions() -> None:
     with st.expander("What the measures mean (definitions, units, normal ranges, sources)"):
-        rows = [{"Measure": present.measure_title(key), "Unit": spec.unit,
+        rows = [{"Measure": report.measure_name(key), "Unit": spec.unit,
                  "Normal": present.format_range(spec.normal, spec.unit),
                  "Borderline": present.format_range(spec.borderline, spec.unit),
                  "Views": ", ".join(spec.views), "Definition": spec.definition, "Source": spec.source}
@@ -393,9 +393,9 @@ def finding_card(finding: Finding) -> None:
             st.markdown("None of its photo signs passed their thresholds.")
         if finding.checked:
             st.caption("Checked and within the usual range: "
-                       + join_words([present.measure_title(key) for key in finding.checked]) + ".")
+                       + join_words([report.measure_name(key) for key in finding.checked]) + ".")
         for key, reason in finding.not_assessed.items():
-            st.caption(f"Not assessed: {present.measure_title(key)}: {reason}.")
+            st.caption(f"Not assessed: {report.measure_name(key)}: {reason}.")
         if finding.missing_views_note:
             st.caption(finding.missing_views_note)
         if finding.note:
@@ -668,7 +668,7 @@ def saved_measures_table(saved) -> pd.DataFrame:
     for photo in saved.record.get("photos", []):
         for key, measurement in (photo.get("measurements") or {}).items():
             unit = measurement.get("unit", measure_unit(key))
-            rows.append({"View": photo.get("view"), "Measure": present.measure_title(key),
+            rows.append({"View": photo.get("view"), "Measure": report.measure_name(key),
                          "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
                          "Normal": present.format_range(measurement.get("normal_range"), unit),
                          "Status": present.STATUS_LABELS.get(measurement.get("status"), "–"),
@@ -756,7 +756,7 @@ def compare_saved(store: HistoryStore, summaries) -> None:
     for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
             saved_photos(saved)
-    rows = [{"Measure": present.measure_title(delta.key), "View": delta.view,
+    rows = [{"Measure": report.measure_name(delta.key), "View": delta.view,
              "Before": present.format_value(delta.before, delta.unit, signed=present.signed(delta.key)),
              "After": present.format_value(delta.after, delta.unit, signed=present.signed(delta.key)),
              "Change": present.format_value(delta.delta, delta.unit, signed=True),
@@ -775,22 +775,22 @@ def compare_saved(store: HistoryStore, summaries) -> None:
 def trend_chart(store: HistoryStore) -> None:
     st.subheader("Trend")
     left, right = st.columns(2)
-    key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=present.measure_title)
+    key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=report.measure_name)
     view = right.selectbox("View", [None, *VIEWS], key="trend_view",
                            format_func=lambda v: "all views" if v is None else present.VIEW_LABELS[v])
     points = store.trend(key, view)
     if not points:
-        st.caption(f"No saved value of {present.measure_title(key)} yet.")
+        st.caption(f"No saved value of {report.measure_name(key)} yet.")
         return
     spec = SPECS[key]
     frame = pd.DataFrame({"taken": [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-                          present.measure_title(key): [p.value for p in points]})
+                          report.measure_name(key): [p.value for p in points]})
     low, high = spec.normal
     if low is not None:
         frame["normal from"] = low
     if high is not None:
         frame["normal to"] = high
-    st.line_chart(frame, x="taken", y_label=f"{present.measure_title(key)} ({spec.unit})", x_label="")
+    st.line_chart(frame, x="taken", y_label=f"{report.measure_name(key)} ({spec.unit})", x_label="")
     st.caption(f"{spec.definition} Normal {present.format_range(spec.normal, spec.unit)} ({spec.source}).")
 
 

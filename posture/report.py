@@ -56,6 +56,12 @@ BLOCK_TITLES = {"strengthen": "1. Strengthen first", "mobility": "2. Then mobili
 DIRECTION_WORDS = {"below": "below", "above": "above", "abs_above": "beyond ±"}
 
 
+def past_threshold(direction: str, threshold: str) -> str:
+    """The threshold a sign passed, in words: "above 5 cm", "below 50°", "beyond ±2°"."""
+    word = DIRECTION_WORDS.get(direction, direction)
+    return f"{word}{'' if word.endswith('±') else ' '}{threshold}"
+
+
 # --------------------------------------------------------------------------------------------------
 # Words and numbers
 # --------------------------------------------------------------------------------------------------
@@ -71,9 +77,17 @@ def measure_name(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
+
+
+def unit_symbol(unit: str) -> str:
+    """What follows a number of ``unit``: "°" for degrees, " cm" for centimetres."""
+    return UNIT_SYMBOLS.get(unit, f" {unit}" if unit else "")
+
+
 def format_value(value: float, unit: str, decimals: int = 1) -> str:
     """A value with its unit as people write it: 46.2° or 3.1 cm."""
-    return f"{value:.{decimals}f}°" if unit == "deg" else f"{value:.{decimals}f} cm"
+    return f"{value:.{decimals}f}{unit_symbol(unit)}"
 
 
 def evidence_decimals(value: float, threshold: float) -> int:
@@ -83,7 +97,7 @@ def evidence_decimals(value: float, threshold: float) -> int:
 
 
 def _bound(value: float, unit: str) -> str:
-    return f"{value:g}°" if unit == "deg" else f"{value:g} cm"
+    return f"{value:g}{unit_symbol(unit)}"
 
 
 def format_range(normal_range: Sequence[float | None], unit: str) -> str:
@@ -379,10 +393,8 @@ def _finding_blocks(finding: Finding) -> list[Block]:
 
 
 def _evidence_row(item: SignEvidence) -> tuple[str, ...]:
-    word = DIRECTION_WORDS.get(item.direction, item.direction)
-    gap = "" if word.endswith("±") else " "
-    threshold = (f"{word}{gap}{_bound(item.threshold, item.unit)} "
-                 f"(strong {word}{gap}{_bound(item.strong_threshold, item.unit)})")
+    threshold = (f"{past_threshold(item.direction, _bound(item.threshold, item.unit))} "
+                 f"(strong {past_threshold(item.direction, _bound(item.strong_threshold, item.unit))})")
     value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
     return (item.label, measure_name(item.measure), value, threshold,
             _views(item.views), _percent(item.confidence))

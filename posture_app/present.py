@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from posture import report
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
-from posture.report import evidence_decimals, measure_name, typical_error_text
+from posture.report import evidence_decimals, measure_name, past_threshold, typical_error_text
 
-UNIT_SYMBOLS = {"deg": "°", "cm": " cm"}
 STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
 STATUS_COLOURS = {"normal": "green", "borderline": "orange", "deviation": "red"}
 VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
@@ -89,45 +89,27 @@ def level_text(camera_roll_deg: float) -> str:
             "too little to shift the tilts and leans noticeably.")
 
 
-def measure_title(key: str) -> str:
-    """A readable name for a measure key, including derived keys: the report's, so app and report agree."""
-    return measure_name(key)
-
-
-def unit_symbol(unit: str) -> str:
-    return UNIT_SYMBOLS.get(unit, f" {unit}" if unit else "")
-
-
 def signed(key: str) -> bool:
     """Whether a measure's value is shown with its sign (+/-): as its spec says; derived keys (differences) are."""
     return SPECS[key].signed if key in SPECS else True
 
 
 def format_value(value: float | None, unit: str, signed: bool = False, decimals: int = 1) -> str:
-    """``46.2°``, ``+3.1 cm``, ``−0.4°`` (a true minus sign; a value that rounds to zero has no sign)."""
+    """``46.2°``, ``+3.1 cm``, ``−0.4°``: the report's wording with a true minus sign; a value that
+    rounds to zero has no sign."""
     if value is None:
         return "–"
     if round(value, decimals) == 0:
         value = 0.0
-        signed = False
-    number = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
-    return number.replace("-", "−") + unit_symbol(unit)
+    text = report.format_value(value, unit, decimals)
+    return ("+" + text if signed and value > 0 else text).replace("-", "−")
 
 
 def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
     """``(50, None)`` -> "≥ 50°", ``(-4, 4)`` -> "−4 to 4 cm", ``None`` -> "no range"."""
-    if not normal_range:
+    if not normal_range or normal_range[0] is None and normal_range[1] is None:
         return "no range"
-    low, high = normal_range
-    def number(x: float) -> str:
-        return f"{x:g}".replace("-", "−")
-    if low is None and high is None:
-        return "no range"
-    if low is None:
-        return f"≤ {number(high)}{unit_symbol(unit)}"
-    if high is None:
-        return f"≥ {number(low)}{unit_symbol(unit)}"
-    return f"{number(low)} to {number(high)}{unit_symbol(unit)}"
+    return report.format_range(normal_range, unit).replace("-", "−")
 
 
 def confidence_text(confidence: float) -> str:
@@ -149,7 +131,7 @@ def measure_caption(measurement: Measurement) -> str:
 def measure_help(key: str, measurement: Measurement | None = None) -> str:
     """The tooltip: definition, normal range with its source, and what 'estimate' means here."""
     spec = SPECS.get(key)
-    lines = [spec.definition if spec else measure_title(key)]
+    lines = [spec.definition if spec else measure_name(key)]
     if spec:
         lines.append(f"Normal: {format_range(spec.normal, spec.unit)}; borderline up to "
                      f"{format_range(spec.borderline, spec.unit)}. Source: {spec.source}.")
@@ -185,11 +167,11 @@ def direction_text(direction: str) -> str:
 def evidence_line(item) -> str:
     """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (past 50°) ...'."""
     threshold = format_value(abs(item.threshold) if item.direction == "abs_above" else item.threshold, item.unit)
-    past = {"below": f"below {threshold}", "above": f"above {threshold}"}.get(item.direction, f"beyond ±{threshold}")
+    past = past_threshold(item.direction, threshold)
     value = format_value(item.value, item.unit, signed=item.direction == "abs_above" or item.value < 0,
                          decimals=evidence_decimals(item.value, item.threshold))
     views = " and ".join(item.views)
-    return (f"{item.label}: {measure_title(item.measure)} {value} ({past}; "
+    return (f"{item.label}: {measure_name(item.measure)} {value} ({past}; "
             f"{views} photo, confidence {confidence_text(item.confidence)})")
 
 

@@ -37,9 +37,9 @@ from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, assess, join_words
 from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore, compare_records, default_database_path
+from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import landmarker_pool
 from posture.measures import SPECS, VIEWS
-from posture.views import OFF_LEVEL_FROM_DEG
 from posture_app import present, session
 from posture_app.guide import GUIDE_STEPS, guide_png, page_icon
 from posture_app.session import PhotoInput, Unexpected
@@ -49,7 +49,6 @@ LOG = logging.getLogger("posture_app")
 MODEL = "heavy"
 DISPLAY_MAX_PX = 900
 THUMBNAIL_MAX_PX = 480
-UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "heic", "heif"]
 VIEW_CHOICES = ["auto", *VIEWS]
 LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
 # The landmarks the measures are built on, as a person would name them.
@@ -177,7 +176,7 @@ def photo_guide(expanded: bool) -> None:
 
 def collect_photos() -> list[PhotoInput]:
     uploads = st.file_uploader(
-        "Photos of one person standing (front, back, left and/or right side)", type=UPLOAD_TYPES,
+        "Photos of one person standing (front, back, left and/or right side)", type=list(FILE_SUFFIXES),
         accept_multiple_files=True, key="uploads",
         help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine.",
     ) or []
@@ -342,7 +341,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
             for warning in analysis.warnings:
                 st.warning(warning.message, icon=":material/info:")
             roll = analysis.photo.camera_roll_deg if analysis.photo is not None else None
-            if roll is not None and roll < OFF_LEVEL_FROM_DEG:
+            if roll is not None and not any(warning.code == "camera_off_level" for warning in analysis.warnings):
                 st.caption(present.level_text(roll))
             measure_cards(analysis)
         with image_column:
@@ -352,7 +351,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
             if correcting:
                 landmark_corrector(photo, analysis, layers)
             else:
-                st.image(jpeg_of(display_image(analysis, layers), DISPLAY_MAX_PX),
+                st.image(encode_jpeg(display_image(analysis, layers), 85),
                          caption=f"{present.plain(photo.name)}: {present.view_text(analysis.view)}", width="stretch")
     return analysis
 

@@ -24,12 +24,13 @@ from pathlib import Path
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
+from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.measures import typical_error
 from posture.report import contract_json
 from posture.views import VIEWS
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
+IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 

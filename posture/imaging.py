@@ -84,7 +84,8 @@ from posture.errors import PostureError
 from posture.native import native_stderr_silenced
 from posture.sensor import camera_roll_deg
 
-__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "SOURCE_FORMATS", "Photo", "decode_image"]
+__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo",
+           "decode_image"]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 """Largest accepted width x height (upright or not, it is the same), checked on the header."""
@@ -94,6 +95,8 @@ DEFAULT_MIN_LONG_SIDE_PX = 1280
 
 SOURCE_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF", "HEIF")
 """Values of ``Photo.source_format``."""
+FILE_SUFFIXES = ("jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "heic", "heif")
+"""File name endings (lower case, no dot) of those formats, for file pickers and folder scans."""
 
 # Pillow plugins tried by Image.open: each accepted format's plugin carries its name. MPO
 # (multi-picture JPEG from phones) has no opener of its own: the JPEG opener returns it, hence only

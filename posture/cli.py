@@ -24,6 +24,7 @@ from pathlib import Path
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
+from posture.catalog import BLOCKS
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.measures import typical_error
@@ -115,16 +116,16 @@ def format_findings(assessment) -> str:
     lines = []
     for key, difference in assessment.profile_differences.items():
         lines.append(f"  left - right profile {key}: {difference:+.1f}")
-    for finding in assessment.findings:
-        if finding.likelihood in ("possible", "likely"):
-            evidence = ", ".join(item.measure for item in finding.evidence)
-            lines.append(f"  {finding.likelihood.upper():<8} {finding.name} (score {finding.score}; {evidence})")
-            if finding.note:
-                lines.append(f"           {finding.note}")
-    if assessment.plan is not None and any(f.likelihood in ("possible", "likely") for f in assessment.findings):
-        plan = assessment.plan.to_dict()
-        lines.append("  plan: strengthen " + ", ".join(plan["strengthen"]) + "; mobility "
-                     + ", ".join(plan["mobility"]) + "; cross-train " + ", ".join(plan["cross_train"]))
+    shown = [finding for finding in assessment.findings if finding.likelihood in ("possible", "likely")]
+    for finding in shown:
+        evidence = ", ".join(item.measure for item in finding.evidence)
+        lines.append(f"  {finding.likelihood.upper():<8} {finding.name} (score {finding.score}; {evidence})")
+        if finding.note:
+            lines.append(f"           {finding.note}")
+    if assessment.plan is not None and shown:
+        lines.append("  plan: " + "; ".join(
+            f"{block.replace('_', '-')} " + ", ".join(item.name for item in assessment.plan.block(block))
+            for block in BLOCKS))
     if lines:
         return "\n".join(lines)
     if all(f.likelihood == "not_assessed" for f in assessment.findings):

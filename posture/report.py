@@ -23,14 +23,13 @@ from typing import Any
 from posture.analysis import PhotoAnalysis
 from posture.annotate import STATUS_RGB, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
-from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog, measure_unit
+from posture.catalog import BLOCKS, KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog, measure_unit
 from posture.measures import SPECS, Measurement, typical_error
 
 DEFAULT_TITLE = "Posture assessment"
 IMAGE_MAX_SIDE_PX = 900
 # Design.md's per-photo "findings" entries: the first keys of Finding.to_dict().
 FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
-PLAN_BLOCKS = ("strengthen", "mobility", "cross_train")
 
 MEASURE_NAMES = {
     "craniovertebral_angle_deg": "Craniovertebral angle",
@@ -160,7 +159,7 @@ def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[s
     person_level = {
         "findings": [{key: finding[key] for key in FINDING_KEYS} for finding in summary["findings"]],
         "stage": dict(summary["stage"]) if summary["stage"] else None,
-        "plan": {block: list(plan[block]) for block in PLAN_BLOCKS} if plan else None,
+        "plan": {block: list(plan[block]) for block in BLOCKS} if plan else None,
     }
     ordered: dict[str, Any] = {}
     for key, value in photo.items():
@@ -425,7 +424,7 @@ def _plan_section(assessment: Assessment) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Corrective plan"), Text(plan.rationale, kind="note")]
     if plan.note:
         blocks.append(Text(plan.note))
-    for block in PLAN_BLOCKS:
+    for block in BLOCKS:
         items = plan.block(block)
         if items:
             blocks.append(Heading(3, BLOCK_TITLES[block]))

@@ -36,7 +36,13 @@ from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, assess, join_words
 from posture.catalog import load_catalog, measure_unit
-from posture.history import HistoryError, HistoryStore, compare_records, default_database_path
+from posture.history import (
+    UNCHANGED_TOLERANCE,
+    HistoryError,
+    HistoryStore,
+    compare_records,
+    default_database_path,
+)
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import landmarker_pool
 from posture.measures import SPECS, VIEWS
@@ -480,12 +486,14 @@ def questionnaire() -> None:
 
 def stage_section(assessment: Assessment) -> None:
     st.header("Stage")
+    stages = load_catalog().stages
     if assessment.stage is None:
-        st.caption("Answer the symptom questions to see where you are on the four-stage progression "
-                   "(compensation, tightness and fatigue, movement dysfunction, pain). A photo cannot tell this.")
+        names = ", ".join(stage.name.lower() for stage in stages)
+        st.caption(f"Answer the symptom questions to see where you are on the {len(stages)}-stage progression "
+                   f"({names}). A photo cannot tell this.")
         return
     stage = assessment.stage
-    st.markdown(f"**Stage {stage.number} of 4: {stage.name}**. {stage.description}")
+    st.markdown(f"**Stage {stage.number} of {len(stages)}: {stage.name}**. {stage.description}")
     if assessment.advice and not assessment.red_flags:
         st.info(assessment.advice)
 
@@ -764,8 +772,9 @@ def compare_saved(store: HistoryStore, summaries) -> None:
             for delta in compare_records(saved_before.record, saved_after.record)]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        floors = " or ".join(present.format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
         st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
-                   "than the measure's typical error (at least 0.5° or 0.3 cm) counts as unchanged, since one "
+                   f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
                    "photo can be off by that much.")
     else:
         st.caption("These two assessments have no measure in common.")

@@ -449,7 +449,7 @@ def held_views(photos: Sequence[PhotoAnalysis]) -> dict[str, str]:
 
 def _score_imbalance(
     imbalance: Imbalance, readings: Mapping[str, _Reading], reasons: Mapping[str, str],
-    present_views: set[str], habit: float, catalog: Catalog, held: Mapping[str, str] = MappingProxyType({}),
+    present_views: set[str], habit: float, catalog: Catalog, held: Mapping[str, str],
 ) -> Finding:
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 
 from posture import analysis as engine
@@ -137,8 +137,7 @@ def reset_moves(state: MutableMapping, photo_id: str) -> None:
 
 
 def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoAnalysis,
-              moves: dict[str, tuple[float, float]],
-              remeasure: Callable[..., PhotoAnalysis] | None = None) -> PhotoAnalysis | Unexpected:
+              moves: dict[str, tuple[float, float]]) -> PhotoAnalysis | Unexpected:
     """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved."""
     if not moves or not base.ok:
         return base
@@ -146,9 +145,8 @@ def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoAnalysis,
     cache = _cache(state, CORRECTED_KEY)
     if memo_key in cache:
         return cache[memo_key]
-    remeasure = remeasure or engine.with_moved_landmarks
     try:
-        result = remeasure(base, moves, view=key[1], height_cm=key[2])
+        result = engine.with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
     except Exception:
         LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
         result = Unexpected(base.image)

@@ -586,6 +586,7 @@ def save_section(assessment: Assessment, profile: dict) -> None:
     st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
                "unless you press Save.")
     note = st.text_area("Notes (optional)", key="save_note", max_chars=2000)
+    current = None
     if st.button("Save to history", type="primary", key="save"):
         record, thumbnails, annotated = history_record(assessment, profile, note.strip())
         try:
@@ -595,9 +596,10 @@ def save_section(assessment: Assessment, profile: dict) -> None:
             st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
                      "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
             return
-        st.session_state[SAVED_KEY] = (saved, fingerprint(assessment, profile))
+        current = fingerprint(assessment, profile)
+        st.session_state[SAVED_KEY] = (saved, current)
     saved = st.session_state.get(SAVED_KEY)
-    if saved and saved[1] == fingerprint(assessment, profile):
+    if saved and saved[1] == (current or fingerprint(assessment, profile)):
         st.success(f"Saved as assessment #{saved[0]}. Open the History tab to compare it with earlier ones.")
 
 

@@ -26,13 +26,11 @@ from __future__ import annotations
 import math
 import struct
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, TiffTags
 
 APPLE_MAKER_NOTE_PREFIX = b"Apple iOS\0"
 _IFD_OFFSET = 14
 _ACCELERATION_VECTOR_TAG = 0x0008
-_SIGNED_RATIONAL = 10
-_MAKER_NOTE_TAG = 0x927C
 # Pointing steeply up or down leaves little of gravity across the screen, and the roll's direction
 # then rests on a few hundredths of a g: no reading beyond this pitch.
 MAX_PITCH_DEG = 60.0
@@ -49,7 +47,7 @@ def apple_acceleration_vector(note: bytes) -> tuple[float, float, float] | None:
         (count,) = struct.unpack_from(f"{endian}H", note, _IFD_OFFSET)
         for index in range(count):
             tag, kind, length, offset = struct.unpack_from(f"{endian}HHII", note, _IFD_OFFSET + 2 + 12 * index)
-            if tag == _ACCELERATION_VECTOR_TAG and kind == _SIGNED_RATIONAL and length == 3:
+            if tag == _ACCELERATION_VECTOR_TAG and kind == TiffTags.SIGNED_RATIONAL and length == 3:
                 values = struct.unpack_from(f"{endian}6i", note, offset)
                 if 0 in values[1::2]:
                     return None
@@ -77,7 +75,7 @@ def camera_roll_deg(image: Image.Image) -> float | None:
     """How far (degrees, unsigned) the camera was rolled from level when ``image`` was taken, from the
     phone's motion sensor; None when the file carries no reading."""
     try:
-        note = image.getexif().get_ifd(ExifTags.IFD.Exif).get(_MAKER_NOTE_TAG)
+        note = image.getexif().get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.MakerNote)
     except Exception:  # noqa: BLE001 - broken metadata must not reject a decodable picture
         return None
     if not isinstance(note, bytes):

@@ -292,10 +292,9 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
                                  f"{describe_view(view.view)}: the turn and perspective shift the points by a few "
                                  "centimetres, so every measure is less certain (its confidence is lowered). "
                                  "Face the camera squarely or stand exactly side-on."))
-    axis = pose.midpoint("ankle") - (pose.point("nose") if view.view in SIDE_VIEWS else pose.midpoint("ear"))
-    axis_tilt = float(np.degrees(np.arctan2(axis[0], axis[1])))
-    if view.view not in SIDE_VIEWS and abs(axis_tilt) > MAX_CAMERA_TILT_DEG:
-        warnings.append(Warning_("camera_tilted", f"The body axis is {abs(axis_tilt):.0f} deg off the picture's "
+    axis_tilt = abs(lean_from_vertical_deg(pose.midpoint("ankle"), pose.midpoint("ear"), 1))
+    if view.view not in SIDE_VIEWS and axis_tilt > MAX_CAMERA_TILT_DEG:
+        warnings.append(Warning_("camera_tilted", f"The body axis is {axis_tilt:.0f} deg off the picture's "
                                  "vertical: the camera is tilted or the body leans. Hold the camera level."))
     if head_touches_top(pose):
         warnings.append(Warning_("head_at_edge", "The top of the head touches the picture's edge, so the "

@@ -102,12 +102,15 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
             truth = truth_of(sample, key)
             if truth is not None:
                 pairs.setdefault((key, sample.view), []).append((measurement.value, truth))
+    subject_samples: dict[str, list[Sample]] = {}
+    for sample in samples:
+        subject_samples.setdefault(sample.subject, []).append(sample)
     findings = {}
     for subject, results in by_subject.items():
-        truth_findings = assess([truth_analysis(s) for s in samples if s.subject == subject]).findings
-        engine_findings = {f.imbalance: f.likelihood for f in assess(results).findings}
-        neutral = next(s for s in samples if s.subject == subject).meta["is_neutral_subject"]
-        findings[subject] = {"neutral": neutral, "engine": engine_findings,
+        own = subject_samples[subject]
+        truth_findings = assess([truth_analysis(s) for s in own]).findings
+        findings[subject] = {"neutral": own[0].meta["is_neutral_subject"],
+                             "engine": {f.imbalance: f.likelihood for f in assess(results).findings},
                              "truth": {f.imbalance: f.likelihood for f in truth_findings}}
     return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed,
             "findings": findings}

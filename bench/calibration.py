@@ -9,6 +9,7 @@ check the corrections on photos they were not fitted on). The folder format is e
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -75,16 +76,22 @@ class Sample:
         return np.array([point["x"], point["y"]])
 
 
-def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
-    """Decode and run the landmarker once on every photo of an eval-public-style folder."""
+def ground_truths(folder: Path) -> Iterator[tuple[Path, dict]]:
+    """(image path, ground-truth JSON) of every photo of an eval-public-style folder, by name."""
     images = folder / "images" if (folder / "images").is_dir() else folder
-    samples = []
     for meta_path in sorted(images.glob("*.json")):
         meta = json.loads(meta_path.read_text())
-        photo = decode_image(meta_path.with_name(meta["image"]))
-        samples.append(Sample(meta["image"], meta["subject_id"], meta["view"], meta, photo,
-                              detect_people(photo, model), model))
-    return samples
+        yield meta_path.with_name(meta["image"]), meta
+
+
+def sample_of(meta: dict, photo: Photo, model: str = "heavy") -> Sample:
+    """The ground-truth photo ``meta`` decoded as ``photo``, with everyone the landmarker finds on it."""
+    return Sample(meta["image"], meta["subject_id"], meta["view"], meta, photo, detect_people(photo, model), model)
+
+
+def load_samples(folder: Path, model: str = "heavy") -> list[Sample]:
+    """Decode and run the landmarker once on every photo of an eval-public-style folder."""
+    return [sample_of(meta, decode_image(path), model) for path, meta in ground_truths(folder)]
 
 
 def _subject_frame_offset(sample: Sample, truth_name: str, source, forward_sign: int) -> tuple[float, float]:

@@ -79,8 +79,7 @@ def engine(path: Path) -> None:
 
 def naive(path: Path) -> None:
     """Full-size decode, landmarker, the same measures: what a straightforward script would do."""
-    photo = decode_image(path, min_long_side_px=None)
-    subject, _ = choose_subject(detect_people(photo))
+    subject = subject_of(decode_image(path, min_long_side_px=None))
     view = estimate_view(subject)
     measure_body(body_points(subject, view.view, None))
 

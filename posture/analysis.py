@@ -17,17 +17,10 @@ from pathlib import Path
 from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.errors import PostureError
 from posture.imaging import Photo, decode_image
-from posture.landmarks import (
-    DEFAULT_MODEL,
-    INDEX,
-    LANDMARK_NAMES,
-    Pose,
-    detect_people,
-    detect_people_mirrored,
-    measured_pose,
-)
+from posture.landmarks import detect_people, detect_people_mirrored, measured_pose
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
+from posture.pose import DEFAULT_MODEL, INDEX, LANDMARK_NAMES, Pose
 from posture.views import (
     ViewEstimate,
     Warning_,

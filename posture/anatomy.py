@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posture.landmarks import Pose
+from posture.pose import Pose
 from posture.views import SIDE_VIEWS, person_height_px
 
 CORRECTIONS_PATH = Path(__file__).resolve().parent / "corrections.json"

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from posture.analysis import PhotoAnalysis
-from posture.landmarks import INDEX
 from posture.measures import SPECS, line_x_at
+from posture.pose import INDEX
 
 LAYERS = ("skeleton", "plumb", "measures", "labels")
 STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}

@@ -26,8 +26,8 @@ from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
 from posture.catalog import BLOCKS
 from posture.imaging import FILE_SUFFIXES
-from posture.landmarks import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.measures import typical_error
+from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json
 from posture.views import VIEWS
 

@@ -23,15 +23,28 @@ ERROR_CODES: dict[str, str] = {
     "unsupported_view": "This view cannot be measured. Take a straight front, back or side photo.",
 }
 
+# Videos (jump-rope clips and stand-still clips) add these; the person- and framing codes above
+# (no_person, multiple_people, body_cut_off, person_too_small) apply to videos too.
+VIDEO_ERROR_CODES: dict[str, str] = {
+    "not_a_video": "This file is not a video. Upload an MP4, MOV, WebM or AVI clip from your phone or camera.",
+    "corrupt_video": "The video is damaged or incomplete. Export or copy it again and retry.",
+    "unsupported_codec": "The video's compression cannot be decoded here. Export it as H.264 MP4 and retry.",
+    "video_too_short": "The clip is too short to measure. Film at least 10 seconds of steady skipping.",
+    "video_too_long": "The clip is too long. Trim it to the best 60 seconds and retry.",
+    "video_too_large": "The video file or its frames are too large to open safely. Export it at 1080p or lower.",
+    "camera_moving": "The camera moved during the clip. Stand the phone on something still and film again.",
+    "no_jumping_found": "No rope jumps were found. Film the whole body while skipping with both feet.",
+}
+
 
 class PostureError(Exception):
     """An input the engine cannot assess, with a stable ``code`` and a message for the person."""
 
     def __init__(self, code: str, message: str | None = None):
-        if code not in ERROR_CODES:
+        if code not in ERROR_CODES and code not in VIDEO_ERROR_CODES:
             raise ValueError(f"unknown error code {code!r}")
         self.code = code
-        self.message = message or ERROR_CODES[code]
+        self.message = message or ERROR_CODES.get(code) or VIDEO_ERROR_CODES[code]
         super().__init__(f"{code}: {self.message}")
 
     def to_dict(self) -> dict[str, str]:

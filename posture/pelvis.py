@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from posture.anatomy import BodyPoints, Corrections, default_corrections, posterior_edges_x
-from posture.landmarks import Pose
 from posture.measures import lean_from_vertical_deg
+from posture.pose import Pose
 
 FEATURES = ("lordosis_cm", "buttock_behind_hip_cm", "trunk_lean_deg")
 POPULATION_MEAN_TILT_DEG = 13.0  # Preece 2008: ASIS-PSIS 13 +- 5 deg

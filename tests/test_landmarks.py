@@ -9,16 +9,12 @@ import pytest
 
 from posture.imaging import decode_image
 from posture.landmarks import (
-    INDEX,
-    LANDMARK_NAMES,
-    MIRRORED_INDEX,
     LandmarkerPool,
-    Pose,
     detect_people,
     detect_people_mirrored,
-    mirror_pose,
     pose_from_mirrored_pass,
 )
+from posture.pose import INDEX, LANDMARK_NAMES, MIRRORED_INDEX, Pose, mirror_pose
 
 WIDTH, HEIGHT = 720, 1280
 

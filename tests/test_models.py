@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from posture.landmarks import MODEL_VARIANTS, LandmarkerPool, model_path
+from posture.landmarks import LandmarkerPool, model_path
+from posture.pose import MODEL_VARIANTS
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 

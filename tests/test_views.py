@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from posture.errors import PostureError
-from posture.landmarks import INDEX
+from posture.pose import INDEX
 from posture.views import (
     body_yaw_deg,
     check_standing,

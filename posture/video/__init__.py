@@ -1,0 +1,1 @@
+"""Videos in: decoding with PyAV (rotation, real timestamps, streaming) and landmarks over time."""

@@ -281,7 +281,7 @@ def test_history_save_and_compare(page):
     wait_idle(page)
     save.click()
     page.get_by_text("Saved as assessment #2").wait_for()
-    page.get_by_role("tab", name="History").click()
+    page.get_by_role("link", name="History").click()
     page.get_by_role("heading", name="Compare two assessments").wait_for()
     scroll_to_top(page, page.get_by_role("heading", name="Compare two assessments"))
     wait_idle(page, 800)

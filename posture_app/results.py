@@ -19,6 +19,7 @@ from posture_app.saving import Profile, fingerprint, history_record
 from posture_app.session import ANSWERS_KEY, SAVED_KEY
 
 LOG = logging.getLogger("posture_app")
+YES_NO: dict[bool | None, str] = {None: "Not answered", True: "Yes", False: "No"}
 
 
 def finding_card(finding: Finding) -> None:
@@ -109,15 +110,14 @@ def questionnaire() -> None:
                 column = columns[number % 2]
                 if question.kind == "number":
                     column.number_input(f"{question.text} ({question.unit})" if question.unit else question.text,
-                                        min_value=float(question.minimum), max_value=float(question.maximum),
+                                        min_value=question.minimum, max_value=question.maximum,
                                         value=None, step=1.0, key=key, placeholder="not answered")
                 elif question.kind == "yesno":
-                    column.selectbox(question.text, [None, True, False], key=key,
-                                     format_func=lambda v: {None: "Not answered", True: "Yes", False: "No"}[v])
+                    column.selectbox(question.text, list(YES_NO), key=key, format_func=YES_NO.__getitem__)
                 else:
-                    labels = {option.value: option.label for option in question.options}
-                    column.selectbox(question.text, [None, *labels], key=key,
-                                     format_func=lambda v, labels=labels: "Not answered" if v is None else labels[v])
+                    labels: dict[str | None, str] = {None: "Not answered"}
+                    labels.update((option.value, option.label) for option in question.options)
+                    column.selectbox(question.text, list(labels), key=key, format_func=labels.__getitem__)
         submit, clear = st.columns(2)
         with submit:
             st.form_submit_button("Update the assessment", type="primary", key="answers_submit", on_click=_on_answers,
@@ -203,14 +203,14 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
     if st.button("Save to history", type="primary", key="save"):
         record, thumbnails, annotated = history_record(assessment, profile, note.strip(), answers or {})
         try:
-            saved = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
+            saved_id = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
         except HistoryError as error:
             LOG.warning("saving failed: %s", error)
             st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
                      "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
             return
         current = fingerprint(assessment, profile, answers)
-        st.session_state[SAVED_KEY] = (saved, current)
-    saved = st.session_state.get(SAVED_KEY)
-    if saved and saved[1] == (current or fingerprint(assessment, profile, answers)):
-        st.success(f"Saved as assessment #{saved[0]}. Open the History page to compare it with earlier ones.")
+        st.session_state[SAVED_KEY] = (saved_id, current)
+    last_save = st.session_state.get(SAVED_KEY)
+    if last_save and last_save[1] == (current or fingerprint(assessment, profile, answers)):
+        st.success(f"Saved as assessment #{last_save[0]}. Open the History page to compare it with earlier ones.")

@@ -127,7 +127,7 @@ def prune(state: MutableMapping, keep: Iterable[AnalysisKey], spare: int = SPARE
         del corrected[key]
 
 
-def keep_widget_values(state: MutableMapping[str, Any], names: Iterable[str] = KEPT_WIDGETS,
+def keep_widget_values(state: MutableMapping[Any, Any], names: Iterable[str] = KEPT_WIDGETS,
                        prefixes: tuple[str, ...] = KEPT_WIDGET_PREFIXES) -> None:
     """Write each named widget's value back under its key, before any page draws.
 
@@ -137,17 +137,17 @@ def keep_widget_values(state: MutableMapping[str, Any], names: Iterable[str] = K
     """
     names = set(names)
     for key in list(state.keys()):
-        if key in names or key.startswith(prefixes):
+        if isinstance(key, str) and (key in names or key.startswith(prefixes)):
             state[key] = state[key]
 
 
-def keep_uploads(state: MutableMapping[str, Any], photos: list[PhotoInput]) -> None:
+def keep_uploads(state: MutableMapping[Any, Any], photos: list[PhotoInput]) -> None:
     """Remember the photos the uploader holds now: a file uploader cannot be refilled through the session
     state, so these stand in for it when the person comes back from another page."""
     state[UPLOADS_KEPT_KEY] = list(photos)
 
 
-def kept_uploads(state: MutableMapping[str, Any]) -> list[PhotoInput]:
+def kept_uploads(state: MutableMapping[Any, Any]) -> list[PhotoInput]:
     return list(state.get(UPLOADS_KEPT_KEY, []))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,7 @@ from posture.history import (
     HistoryStore,
     SavedAssessment,
     Summary,
+    TrendPoint,
     compare_records,
     default_database_path,
 )
@@ -63,7 +65,7 @@ def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
             rows.append({"View": photo.get("view"), "Measure": report.measure_name(key),
                          "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
                          "Normal": present.format_range(measurement.get("normal_range"), unit),
-                         "Status": present.STATUS_LABELS.get(measurement.get("status"), "–"),
+                         "Status": present.STATUS_LABELS.get(measurement.get("status"), "\N{EN DASH}"),
                          "Confidence": present.confidence_text(measurement.get("confidence") or 0)})
     return pd.DataFrame(rows)
 
@@ -171,7 +173,8 @@ def trend_chart(store: HistoryStore) -> None:
     key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=report.measure_name)
     view = right.selectbox("View", [None, *VIEWS], key="trend_view",
                            format_func=lambda v: "all views" if v is None else present.VIEW_LABELS[v])
-    points = store.trend(key, view)
+    # cast: HistoryStore's method named `list` shadows the builtin in trend's annotation for type checkers
+    points = cast("list[TrendPoint]", store.trend(key, view))
     if not points:
         st.caption(f"No saved value of {report.measure_name(key)} yet.")
         return

@@ -271,7 +271,7 @@ def render() -> None:
             results.stage_section(assessment)
             if assessment.red_flags:
                 results.red_flag_section(assessment)
-            else:
+            elif assessment.plan is not None:
                 results.plan_section(assessment.plan)
         with guarded("the report downloads"):
             results.downloads(assessment, profile)

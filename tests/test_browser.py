@@ -2,8 +2,8 @@
 
 Flows: upload a photo and see the measure cards; take a webcam snapshot through Chromium's fake
 camera (fed a Y4M video made here from a sample photo); move a landmark by clicking the photo;
-download the PDF report; save twice and compare on the History page; go to another page and back. With ``POSTURE_WRITE_DOCS=1`` the
-main screens are saved to ``docs/screenshots/``.
+download the PDF report; save twice and compare on the History page; go to another page and back.
+With ``POSTURE_WRITE_DOCS=1`` the main screens are saved to ``docs/screenshots/``.
 
 Needs ``/usr/bin/chromium`` (Debian package ``chromium``) and the ``playwright`` Python package; it
 never downloads a browser. A missing browser fails the tests with the command to install it:

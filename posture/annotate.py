@@ -20,6 +20,7 @@ LAYERS = ("skeleton", "plumb", "measures", "labels")
 STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}
 SKELETON_RGB = (80, 160, 255)
 PLUMB_RGB = (250, 250, 250)
+HIGHLIGHT_RGB = (255, 235, 0)
 SKELETON = (
     ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
     ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
@@ -181,8 +182,13 @@ def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
-def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None) -> np.ndarray:
-    """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``."""
+def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None,
+         highlight: str | None = None) -> np.ndarray:
+    """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``.
+
+    ``highlight`` names a landmark (e.g. ``"left_ear"``) to ring in yellow on top of everything, as
+    the app does for the point a person is moving; a landmark the model did not return gets no ring.
+    """
     rgb = analysis.photo.rgb
     image = downscaled(rgb, max_side_px)
     scale = analysis.photo.scale * (1.0 if image is rgb else max_side_px / max(rgb.shape[:2]))
@@ -220,6 +226,13 @@ def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px:
                         cv2.LINE_AA)
             cv2.putText(canvas, label.text, origin, cv2.FONT_HERSHEY_SIMPLEX, font_scale, label.rgb, thickness,
                         cv2.LINE_AA)
+    if highlight in analysis.landmarks_px:
+        x, y, _ = analysis.landmarks_px[highlight]
+        centre = (round(x * scale), round(y * scale))
+        radius = max(8, canvas.shape[0] // 60)
+        # A dark ring under the yellow one keeps it visible on light and dark backgrounds.
+        cv2.circle(canvas, centre, radius, (0, 0, 0), 4, cv2.LINE_AA)
+        cv2.circle(canvas, centre, radius, HIGHLIGHT_RGB, 2, cv2.LINE_AA)
     return canvas
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from posture import report
 from posture.errors import ERROR_CODES
@@ -16,13 +17,15 @@ from posture.measures import SPECS, Measurement
 from posture.report import evidence_decimals, measure_name, past_threshold, typical_error_text
 
 STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
-STATUS_COLOURS = {"normal": "green", "borderline": "orange", "deviation": "red"}
+BadgeColour = Literal["green", "orange", "red", "gray"]
+STATUS_COLOURS: dict[str, BadgeColour] = {"normal": "green", "borderline": "orange", "deviation": "red"}
 VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
                "left": "left profile (left side to the camera)",
                "right": "right profile (right side to the camera)"}
 LIKELIHOOD_LABELS = {"likely": "Likely", "possible": "Possible", "unlikely": "Unlikely",
                      "not_assessed": "Not assessed"}
-LIKELIHOOD_COLOURS = {"likely": "red", "possible": "orange", "unlikely": "green", "not_assessed": "gray"}
+LIKELIHOOD_COLOURS: dict[str, BadgeColour] = {"likely": "red", "possible": "orange", "unlikely": "green",
+                                               "not_assessed": "gray"}
 # What a measure's confidence is made of (posture.measures.measure_body multiplies these).
 CONFIDENCE_MEANING = ("Confidence (0-100 %) starts from how visible the points behind the measure were and is "
                       "lowered when a distance rests on an assumed height, when the body is turned away from a "

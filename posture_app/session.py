@@ -1,4 +1,5 @@
-"""Per-browser-session state of the app: the photos given, their analyses and landmark corrections.
+"""Per-browser-session state of the app: the photos given, their analyses, landmark corrections, the
+answers and the last save, and the widget values that must outlive a visit to another page.
 
 Everything lives in memory, in the mapping Streamlit gives each browser session
 (``st.session_state``); nothing is written to disk. Functions take that mapping as an argument
@@ -15,6 +16,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 from posture import analysis as engine
 from posture.analysis import PhotoAnalysis
@@ -24,6 +26,14 @@ LOG = logging.getLogger("posture_app")
 ANALYSES_KEY = "_posture_analyses"
 CORRECTED_KEY = "_posture_corrected"
 MOVES_KEY = "_posture_moves"
+UPLOADS_KEPT_KEY = "_posture_uploads"
+ANSWERS_KEY = "answers"  # the questionnaire answers in effect: question id -> answer
+SAVED_KEY = "_saved_id"  # (assessment id, fingerprint) of the last save, for "Saved as #n"
+# Widgets whose values are kept while another page is open: the person's details and overlay choice
+# (photo page sidebar), the questionnaire (its answers stay in effect under ANSWERS_KEY), the views
+# chosen for the kept photos (UPLOADS_KEPT_KEY) and the note for the next save.
+KEPT_WIDGETS = ("person_label", "height_cm", "sex", "age", "save_note")
+KEPT_WIDGET_PREFIXES = ("layer_", "q_", "view_")
 # Analyses kept beyond the ones on screen (earlier views or heights), newest first. Each holds the
 # decoded photo (<= 1280 px long side, a few MB), so the cache stays small.
 SPARE_ANALYSES = 8
@@ -115,6 +125,30 @@ def prune(state: MutableMapping, keep: Iterable[AnalysisKey], spare: int = SPARE
     corrected = _cache(state, CORRECTED_KEY)
     for key in [key for key in corrected if key[0] not in cache]:
         del corrected[key]
+
+
+def keep_widget_values(state: MutableMapping[Any, Any], names: Iterable[str] = KEPT_WIDGETS,
+                       prefixes: tuple[str, ...] = KEPT_WIDGET_PREFIXES) -> None:
+    """Write each named widget's value back under its key, before any page draws.
+
+    Streamlit forgets a widget's value after a run that does not draw it (another page was open);
+    a value written through the session state is kept, and the widget takes it up again when its
+    page is opened.
+    """
+    names = set(names)
+    for key in list(state.keys()):
+        if isinstance(key, str) and (key in names or key.startswith(prefixes)):
+            state[key] = state[key]
+
+
+def keep_uploads(state: MutableMapping[Any, Any], photos: list[PhotoInput]) -> None:
+    """Remember the photos the uploader holds now: a file uploader cannot be refilled through the session
+    state, so these stand in for it when the person comes back from another page."""
+    state[UPLOADS_KEPT_KEY] = list(photos)
+
+
+def kept_uploads(state: MutableMapping[Any, Any]) -> list[PhotoInput]:
+    return list(state.get(UPLOADS_KEPT_KEY, []))
 
 
 # --- landmark corrections ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from posture.annotate import LAYERS, STATUS_RGB, draw, encode_jpeg, overlay_shapes
+from posture.annotate import HIGHLIGHT_RGB, LAYERS, STATUS_RGB, draw, encode_jpeg, overlay_shapes
 
 
 def test_every_measure_gets_a_label_in_its_status_colour(analysed):
@@ -43,3 +43,23 @@ def test_failed_analysis_has_nothing_to_draw():
     from posture.analysis import analyze_photo
 
     assert overlay_shapes(analyze_photo(b"nope")) == []
+
+
+def test_highlight_rings_the_chosen_landmark_and_nothing_else(analysed):
+    result = analysed["left"]
+    plain = draw(result, max_side_px=900)
+    ringed = draw(result, max_side_px=900, highlight="left_ear")
+    changed_y, changed_x = np.nonzero(np.any(plain != ringed, axis=2))
+    assert changed_x.size, "the ring is drawn"
+    scale = plain.shape[1] / result.photo.original_size[0]
+    ear_x, ear_y, _ = result.landmarks_px["left_ear"]
+    reach = max(8, plain.shape[0] // 60) + 6  # the ring's radius, its 4 px dark outline and anti-aliasing
+    distance = np.hypot(changed_x - ear_x * scale, changed_y - ear_y * scale)
+    assert distance.max() <= reach, "only pixels around the ear change"
+    ring = ringed[changed_y, changed_x].astype(int)
+    assert np.any(np.all(np.abs(ring - HIGHLIGHT_RGB) <= 10, axis=1)), "part of the ring is yellow"
+
+
+def test_highlight_of_a_landmark_not_found_draws_no_ring(analysed):
+    result = analysed["front"]
+    assert np.array_equal(draw(result, max_side_px=600, highlight="no_such_landmark"), draw(result, max_side_px=600))

@@ -34,6 +34,9 @@ from posture_app.session import PhotoInput  # noqa: E402
 from tests.conftest import apple_maker_note, rolled_gravity, with_maker_note  # noqa: E402
 
 APP = ROOT / "app.py"
+PHOTO_PAGE = "posture_app/pages/photo_check.py"
+HISTORY_PAGE = "posture_app/pages/history.py"
+ABOUT_PAGE = "posture_app/pages/about.py"
 SAMPLES = ROOT / "sample_images"
 TIMEOUT_S = 120
 
@@ -106,6 +109,12 @@ def app(data_dir) -> AppTest:
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
     at.file_uploader(key="uploads").set_value([(name, data, "application/octet-stream") for name, data in files])
     at.run()
+    assert_clean(at)
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
     assert_clean(at)
     return at
 
@@ -352,9 +361,11 @@ def test_an_unexpected_failure_later_on_the_page_is_contained(app, monkeypatch):
     monkeypatch.setattr(posture.history.HistoryStore, "list", broken)
     upload(app, ("side.jpg", sample("left")))
     page = texts(app)
-    assert page.count(present.UNEXPECTED_TITLE) == 2  # the check and the history, each apologised for
+    assert page.count(present.UNEXPECTED_TITLE) == 1  # the check (the history is on its own page, below)
     assert "exploded" not in page
     assert metric(app, "Craniovertebral angle"), "what worked before the failure is still shown"
+    history = texts(open_page(app, HISTORY_PAGE))
+    assert history.count(present.UNEXPECTED_TITLE) == 1 and "exploded" not in history
 
 
 def test_the_top_level_guard_catches_what_the_sections_do_not(data_dir, monkeypatch, caplog):
@@ -363,7 +374,7 @@ def test_the_top_level_guard_catches_what_the_sections_do_not(data_dir, monkeypa
     def broken(*args, **kwargs):
         raise KeyError("layout exploded")
 
-    monkeypatch.setattr(streamlit, "tabs", broken)
+    monkeypatch.setattr(streamlit, "navigation", broken)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     at.run()
     assert_clean(at)
@@ -373,12 +384,12 @@ def test_the_top_level_guard_catches_what_the_sections_do_not(data_dir, monkeypa
 
 
 def test_safe_download_turns_a_failure_into_an_apology(caplog):
-    import app as app_module  # the page's helpers; importing does not run the page
+    from posture_app import guards  # the pages' guards; importing draws nothing
 
     def broken():
         raise OSError("disk on fire")
 
-    produced = app_module.safe_download(broken, "PDF report")()
+    produced = guards.safe_download(broken, "PDF report")()
     assert "could not be produced" in produced and "disk on fire" not in produced
     assert "disk on fire" in caplog.text
 
@@ -461,6 +472,7 @@ def test_history_save_list_compare_trend_export_delete(app, data_dir):
     assert (data_dir / DB_FILENAME).exists()
     app.number_input(key="height_cm").set_value(185.0).run()  # a second, different assessment
     save(app)
+    open_page(app, HISTORY_PAGE)
 
     tables = [t.value for t in app.dataframe]
     listing = next(t for t in tables if "Top patterns" in t.columns)
@@ -500,6 +512,7 @@ def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):
 
     upload(app, ("side.jpg", sample("left")))
     save(app)
+    open_page(app, HISTORY_PAGE)
 
     def broken(*args, **kwargs):
         raise OSError("disk unplugged")
@@ -510,3 +523,91 @@ def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):
     assert_clean(app)
     assert any(present.UNEXPECTED_TITLE in e.value and "deleting an assessment" in e.value for e in app.error)
     assert "disk unplugged" not in texts(app) and "disk unplugged" in caplog.text
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_the_router_lists_the_pages(app):
+    # What st.navigation registered for the browser: AppTest keeps it (there is no public accessor).
+    registered = list(app._registered_pages.values())
+    assert [page["page_name"] for page in registered] == ["Photo check", "History", "About / guide"]
+    assert [Path(page["script_path"]).relative_to(ROOT).as_posix() for page in registered] == [
+        PHOTO_PAGE, HISTORY_PAGE, ABOUT_PAGE]
+    assert registered[0]["url_pathname"] == "", "Photo check opens at the app's address"
+
+
+@pytest.mark.parametrize(("page", "heading", "text"), [
+    (PHOTO_PAGE, "About you (optional)", "How to take a usable photo"),
+    (HISTORY_PAGE, "History", "Nothing saved yet"),
+    (ABOUT_PAGE, "About this app", "How to take a usable photo"),
+])
+def test_each_page_opens_alone(data_dir, page, heading, text):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    if page != PHOTO_PAGE:
+        at.switch_page(page)  # the first run opens this page directly, as its address in the browser would
+    at.run()
+    assert_clean(at)
+    assert not at.error
+    assert heading in {h.value for h in at.header}
+    assert text in texts(at)
+    others = {PHOTO_PAGE: "History", HISTORY_PAGE: "About you (optional)", ABOUT_PAGE: "About you (optional)"}
+    assert others[page] not in {h.value for h in at.header}, "no other page was drawn"
+    assert not data_dir.exists()
+
+
+def test_only_the_open_page_reads_the_history(app, data_dir, monkeypatch):
+    import sqlite3
+
+    upload(app, ("side.jpg", sample("left")))
+    save(app)
+    database = data_dir / DB_FILENAME
+    assert database.exists()
+    opened = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(target, *args, **kwargs):
+        opened.append(str(target))
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    app.checkbox(key="layer_labels").uncheck().run()  # reruns of the photo page
+    app.run()
+    assert_clean(app)
+    assert metric(app, "Craniovertebral angle")
+    assert opened == [], "the photo page does not open the history file"
+    open_page(app, HISTORY_PAGE)
+    assert any(DB_FILENAME in target for target in opened)
+    listing = next(t.value for t in app.dataframe if "Top patterns" in t.value.columns)
+    assert len(listing) == 1, "the saved assessment is listed"
+    assert not app.metric, "the photo page is not drawn on the history page"
+
+
+def test_details_photos_answers_and_the_save_survive_another_page(app):
+    app.text_input(key="person_label").set_value("Visit 1").run()
+    app.number_input(key="height_cm").set_value(182.0).run()
+    upload(app, ("side.jpg", sample("left")))
+    answer(app, back_pain=True)
+    save(app)
+    before = metric(app, "Ear ahead of shoulder")
+    open_page(app, ABOUT_PAGE)
+    assert not app.metric
+    open_page(app, PHOTO_PAGE)
+    assert app.number_input(key="height_cm").value == 182.0
+    assert app.text_input(key="person_label").value == "Visit 1"
+    assert app.selectbox(key="q_back_pain").value is True
+    assert metric(app, "Ear ahead of shoulder") == before, "the same photo, height and answers"
+    assert "Stage 4 of 4: Pain" in texts(app)
+    assert "side.jpg" in texts(app).replace("\\", "") and "Still here from earlier" in texts(app)
+    assert any("Saved as assessment #1" in s.value for s in app.success)
+    app.button(key="forget_uploads").click().run()
+    assert_clean(app)
+    assert not app.metric and "How to take a usable photo" in texts(app)
+
+
+def test_emptying_the_uploader_removes_the_photos(app):
+    upload(app, ("side.jpg", sample("left")))
+    assert metric(app, "Craniovertebral angle")
+    app.file_uploader(key="uploads").set_value([]).run()
+    assert_clean(app)
+    assert not app.metric and "Still here from earlier" not in texts(app)

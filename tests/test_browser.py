@@ -2,8 +2,8 @@
 
 Flows: upload a photo and see the measure cards; take a webcam snapshot through Chromium's fake
 camera (fed a Y4M video made here from a sample photo); move a landmark by clicking the photo;
-download the PDF report; save twice and compare in the history. With ``POSTURE_WRITE_DOCS=1`` the
-main screens are saved to ``docs/screenshots/``.
+download the PDF report; save twice and compare on the History page; go to another page and back.
+With ``POSTURE_WRITE_DOCS=1`` the main screens are saved to ``docs/screenshots/``.
 
 Needs ``/usr/bin/chromium`` (Debian package ``chromium``) and the ``playwright`` Python package; it
 never downloads a browser. A missing browser fails the tests with the command to install it:
@@ -281,11 +281,25 @@ def test_history_save_and_compare(page):
     wait_idle(page)
     save.click()
     page.get_by_text("Saved as assessment #2").wait_for()
-    page.get_by_role("tab", name="History").click()
+    page.get_by_role("link", name="History").click()
     page.get_by_role("heading", name="Compare two assessments").wait_for()
     scroll_to_top(page, page.get_by_role("heading", name="Compare two assessments"))
     wait_idle(page, 800)
     screenshot(page, "6-history-compare")
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_pages_open_from_the_menu_and_the_check_waits_for_the_person(page):
+    upload(page, sample("front"))
+    shoulders = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    page.get_by_role("link", name="About / guide").click()
+    page.get_by_role("heading", name="About this app").wait_for()
+    wait_idle(page)
+    assert page.locator('[data-testid="stMetricValue"]').count() == 0, "only the open page is drawn"
+    page.get_by_role("link", name="Photo check").click()
+    page.get_by_text("Still here from earlier in this session").wait_for()
+    wait_idle(page)
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == shoulders
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

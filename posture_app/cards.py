@@ -1,0 +1,65 @@
+"""Blocks more than one page shows: the photo guide, a photo's measure cards or error box, the measure table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from posture import report
+from posture.analysis import PhotoAnalysis
+from posture.measures import SPECS
+from posture_app import present
+from posture_app.guards import apologise
+from posture_app.guide import GUIDE_STEPS, guide_png
+from posture_app.session import Unexpected
+
+
+def photo_guide(expanded: bool) -> None:
+    with st.expander("How to take a usable photo", expanded=expanded, icon=":material/photo_camera:"):
+        left, right = st.columns([3, 2])
+        left.image(guide_png(), caption="Side view of the set-up", width="stretch")
+        right.markdown("\n".join(f"- {step}" for step in GUIDE_STEPS))
+
+
+def analysis_error(analysis: PhotoAnalysis | Unexpected) -> None:
+    """Why a photo could not be measured and what to do next; an apology when the failure was unexpected."""
+    if isinstance(analysis, Unexpected) or analysis.error is None:
+        apologise(f"analysing {analysis.image}")
+        return
+    code = analysis.error.code
+    st.error(f"**{present.error_heading(code)}**\n\n{analysis.error.message}\n\n"
+             f"*What to do next:* {present.error_next_step(code)}", icon=":material/error:")
+
+
+def measure_cards(analysis: PhotoAnalysis, columns: int = 2) -> None:
+    """One bordered card per measure: value, status badge, normal range, confidence; or why it is not assessed."""
+    keys = [key for key in SPECS if key in analysis.measurements or key in analysis.not_assessed]
+    for start in range(0, len(keys), columns):
+        for column, key in zip(st.columns(columns), keys[start:start + columns], strict=False):
+            with column, st.container(border=True):
+                measurement = analysis.measurements.get(key)
+                if measurement is None:
+                    st.metric(report.measure_name(key), "not assessed", help=present.measure_help(key))
+                    st.caption(f"Why: {analysis.not_assessed[key]}")
+                    continue
+                value = present.format_value(measurement.value, measurement.unit, signed=present.signed(key))
+                st.metric(report.measure_name(key), value, help=present.measure_help(key, measurement))
+                st.badge(present.STATUS_LABELS[measurement.status], color=present.STATUS_COLOURS[measurement.status])
+                st.caption(present.measure_caption(measurement))
+
+
+def measure_table() -> None:
+    """Every measure's definition, unit, normal and borderline range, views and source, in one table."""
+    rows = [{"Measure": report.measure_name(key), "Unit": spec.unit,
+             "Normal": present.format_range(spec.normal, spec.unit),
+             "Borderline": present.format_range(spec.borderline, spec.unit),
+             "Views": ", ".join(spec.views), "Definition": spec.definition, "Source": spec.source}
+            for key, spec in SPECS.items()]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "
+               "or a distance resting on an assumed height.")
+
+
+def measure_definitions() -> None:
+    with st.expander("What the measures mean (definitions, units, normal ranges, sources)"):
+        measure_table()

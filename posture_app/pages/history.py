@@ -1,0 +1,246 @@
+"""History: the saved assessments; open one, compare two, follow a measure over time, export or delete."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import cast
+
+import pandas as pd
+import streamlit as st
+
+from posture import report
+from posture.assessment import join_words
+from posture.catalog import load_catalog, measure_unit
+from posture.history import (
+    UNCHANGED_TOLERANCE,
+    HistoryError,
+    HistoryStore,
+    SavedAssessment,
+    Summary,
+    TrendPoint,
+    compare_records,
+    default_database_path,
+)
+from posture.measures import SPECS, VIEWS
+from posture_app import present
+from posture_app.guards import guarded, guarded_callback, safe_download
+from posture_app.session import SAVED_KEY
+
+LOG = logging.getLogger("posture_app")
+
+CONFIRM_DELETE_KEY = "_confirm_delete"
+CONFIRM_DELETE_ALL_KEY = "_confirm_delete_all"
+HISTORY_NOTICE_KEY = "_history_notice"
+
+
+def when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def summary_text(summary: Summary) -> str:
+    """One line naming a saved assessment (plain text: used in selectboxes, never as Markdown)."""
+    label = f" · {summary.label}" if summary.label else ""
+    return f"#{summary.id} · {when(summary.taken_at)}{label} · {', '.join(summary.views) or 'no photo'}"
+
+
+def saved_photos(saved: SavedAssessment, annotated: bool = True) -> None:
+    """A saved assessment's thumbnails side by side (annotated ones where they were saved), captioned by view."""
+    annotated_thumbnails = saved.annotated_thumbnails or [None] * len(saved.thumbnails)
+    images = [a if annotated and a else t for t, a in zip(saved.thumbnails, annotated_thumbnails, strict=False)]
+    views = [photo.get("view") or "photo" for photo in saved.record.get("photos", [])]
+    if not images:
+        st.caption("No photos were saved with this assessment.")
+        return
+    for column, image, view in zip(st.columns(len(images)), images, views + [""] * len(images), strict=False):
+        column.image(image, caption=view, width="stretch")
+
+
+def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
+    rows = []
+    for photo in saved.record.get("photos", []):
+        for key, measurement in (photo.get("measurements") or {}).items():
+            unit = measurement.get("unit", measure_unit(key))
+            rows.append({"View": photo.get("view"), "Measure": report.measure_name(key),
+                         "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
+                         "Normal": present.format_range(measurement.get("normal_range"), unit),
+                         "Status": present.STATUS_LABELS.get(measurement.get("status"), "\N{EN DASH}"),
+                         "Confidence": present.confidence_text(measurement.get("confidence") or 0)})
+    return pd.DataFrame(rows)
+
+
+@guarded_callback("deleting an assessment")
+def _ask_delete(assessment_id: int) -> None:
+    st.session_state[CONFIRM_DELETE_KEY] = assessment_id
+
+
+@guarded_callback("cancelling a deletion")
+def _cancel_delete() -> None:
+    st.session_state[CONFIRM_DELETE_KEY] = None
+    st.session_state[CONFIRM_DELETE_ALL_KEY] = False
+
+
+@guarded_callback("deleting an assessment")
+def _delete(assessment_id: int) -> None:
+    deleted = HistoryStore().delete(assessment_id)
+    st.session_state[CONFIRM_DELETE_KEY] = None
+    st.session_state[HISTORY_NOTICE_KEY] = (f"Deleted assessment #{assessment_id}." if deleted
+                                            else f"Assessment #{assessment_id} was already gone.")
+    if (st.session_state.get(SAVED_KEY) or (None,))[0] == assessment_id:
+        st.session_state[SAVED_KEY] = None
+
+
+@guarded_callback("deleting the history")
+def _ask_delete_all() -> None:
+    st.session_state[CONFIRM_DELETE_ALL_KEY] = True
+
+
+@guarded_callback("deleting the history")
+def _delete_all() -> None:
+    count = HistoryStore().delete_all()
+    st.session_state[CONFIRM_DELETE_ALL_KEY] = False
+    st.session_state[SAVED_KEY] = None
+    st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {present.count_text(count, 'saved assessment')}."
+
+
+def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
+    st.subheader("Open a saved assessment")
+    by_id = {summary.id: summary for summary in summaries}
+    chosen = st.selectbox("Assessment", list(by_id), key="history_open", format_func=lambda i: summary_text(by_id[i]))
+    saved = store.get(chosen)
+    if saved.label:
+        st.markdown(f"**{present.plain(saved.label)}**, {when(saved.taken_at)}")
+    note = (saved.record.get("person") or {}).get("note")
+    if note:
+        st.text(f"Notes: {note}")
+    saved_photos(saved)
+    findings = [f for f in saved.record.get("findings", []) if f.get("likelihood") in ("likely", "possible")]
+    if findings:
+        st.markdown("Patterns then: " + join_words(
+            [f"{present.plain(f.get('name', f.get('imbalance')))} ({f.get('likelihood')})" for f in findings]))
+    table = saved_measures_table(saved)
+    if not table.empty:
+        st.dataframe(table, hide_index=True, width="stretch")
+    if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
+        st.warning(f"Delete assessment #{chosen} and its photos from this computer? This cannot be undone.")
+        yes, no = st.columns(2)
+        yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
+        no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)
+    else:
+        st.button(f"Delete assessment #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))
+
+
+def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
+    st.subheader("Compare two assessments")
+    if len(summaries) < 2:
+        st.caption("Save at least two assessments to compare them.")
+        return
+    by_id = {summary.id: summary for summary in summaries}
+    ids = list(by_id)  # newest first
+    before_column, after_column = st.columns(2)
+    before = before_column.selectbox("Before", ids, index=1, key="compare_before",
+                                     format_func=lambda i: summary_text(by_id[i]))
+    after = after_column.selectbox("After", ids, index=0, key="compare_after",
+                                   format_func=lambda i: summary_text(by_id[i]))
+    if before == after:
+        st.caption("Choose two different assessments.")
+        return
+    saved_before, saved_after = store.get(before), store.get(after)
+    for column, saved in ((before_column, saved_before), (after_column, saved_after)):
+        with column:
+            saved_photos(saved)
+    rows = [{"Measure": report.measure_name(delta.key), "View": delta.view,
+             "Before": present.format_value(delta.before, delta.unit, signed=present.signed(delta.key)),
+             "After": present.format_value(delta.after, delta.unit, signed=present.signed(delta.key)),
+             "Change": present.format_value(delta.delta, delta.unit, signed=True),
+             "Direction": present.direction_text(delta.direction),
+             "Normal": present.format_range(delta.normal_range, delta.unit)}
+            for delta in compare_records(saved_before.record, saved_after.record)]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        floors = " or ".join(present.format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
+        st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
+                   f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
+                   "photo can be off by that much.")
+    else:
+        st.caption("These two assessments have no measure in common.")
+
+
+def trend_chart(store: HistoryStore) -> None:
+    st.subheader("Trend")
+    left, right = st.columns(2)
+    key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=report.measure_name)
+    view = right.selectbox("View", [None, *VIEWS], key="trend_view",
+                           format_func=lambda v: "all views" if v is None else present.VIEW_LABELS[v])
+    # cast: HistoryStore's method named `list` shadows the builtin in trend's annotation for type checkers
+    points = cast("list[TrendPoint]", store.trend(key, view))
+    if not points:
+        st.caption(f"No saved value of {report.measure_name(key)} yet.")
+        return
+    spec = SPECS[key]
+    frame = pd.DataFrame({"taken": [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
+                          report.measure_name(key): [p.value for p in points]})
+    low, high = spec.normal
+    if low is not None:
+        frame["normal from"] = low
+    if high is not None:
+        frame["normal to"] = high
+    st.line_chart(frame, x="taken", y_label=f"{report.measure_name(key)} ({spec.unit})", x_label="")
+    st.caption(f"{spec.definition} Normal {present.format_range(spec.normal, spec.unit)} ({spec.source}).")
+
+
+def manage_history(store: HistoryStore) -> None:
+    st.subheader("Export or delete everything")
+    export, delete_all = st.columns(2)
+    with export:
+        st.download_button("Export everything (zip)", safe_download(store.export_bytes, "history export"),
+                           file_name="posture-history.zip", mime="application/zip", on_click="ignore",
+                           key="history_export")
+    with delete_all:
+        if st.session_state.get(CONFIRM_DELETE_ALL_KEY):
+            st.warning("Delete every saved assessment and photo from this computer? This cannot be undone.")
+            st.button("Yes, delete everything", type="primary", key="delete_all_confirm", on_click=_delete_all)
+            st.button("Cancel", key="delete_all_cancel", on_click=_cancel_delete)
+        else:
+            st.button("Delete all...", key="delete_all_ask", on_click=_ask_delete_all)
+
+
+def history() -> None:
+    st.header("History")
+    notice = st.session_state.pop(HISTORY_NOTICE_KEY, None)
+    if notice:
+        st.success(notice)
+    store = HistoryStore()
+    try:
+        summaries = store.list()
+    except HistoryError as error:
+        LOG.warning("history unavailable: %s", error)
+        st.error(f"**The history file cannot be opened.** {present.plain(error)}. Move the file away or set "
+                 "POSTURE_DATA_DIR to another folder; your other work is not affected.")
+        return
+    st.caption(f"Stored on this computer only: {present.plain(default_database_path())}")
+    if not summaries:
+        st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
+        return
+    names = load_catalog().imbalance_names
+    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": ", ".join(s.views),
+                                "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings)}
+                               for s in summaries]), hide_index=True, width="stretch")
+    with guarded("opening a saved assessment"):
+        open_saved(store, summaries)
+    with guarded("comparing assessments"):
+        compare_saved(store, summaries)
+    with guarded("the trend chart"):
+        trend_chart(store)
+    with guarded("exporting or deleting the history"):
+        manage_history(store)
+
+
+def render() -> None:
+    with guarded("the history"):
+        history()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,283 @@
+"""Photo check: photos in; per photo the annotated image, view, measure cards and landmark correction;
+then findings, questionnaire, stage and plan, report downloads and saving."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+from streamlit_image_coordinates import streamlit_image_coordinates
+
+from posture.analysis import PhotoAnalysis
+from posture.annotate import LAYERS, draw, encode_jpeg
+from posture.assessment import assess, join_words
+from posture.imaging import FILE_SUFFIXES
+from posture.landmarks import LandmarkerPool, landmarker_pool
+from posture.measures import VIEWS
+from posture_app import present, results, session
+from posture_app.cards import analysis_error, measure_cards, measure_definitions, photo_guide
+from posture_app.guards import guarded, guarded_callback
+from posture_app.person import person_sidebar
+from posture_app.session import ANSWERS_KEY, PhotoInput, Unexpected
+
+MODEL = "heavy"
+UPLOADS_KEY = "uploads"
+DISPLAY_MAX_PX = 900
+VIEW_CHOICES = ["auto", *VIEWS]
+LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
+# The landmarks the measures are built on, as a person would name them.
+LANDMARK_CHOICES = [
+    "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
+    "right_knee", "left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+    "nose", "left_eye", "right_eye", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+]
+
+
+@st.cache_resource(show_spinner="Loading the pose model (once)...")
+def pose_model(model: str) -> LandmarkerPool:
+    """The landmarker pool, created and warmed once per process."""
+    pool = landmarker_pool(model)
+    pool.warm()
+    return pool
+
+
+def overlay_sidebar() -> tuple[str, ...]:
+    """The overlay layers chosen in the sidebar (all on at first), and the privacy note."""
+    with st.sidebar:
+        st.header("Overlay")
+        for layer in LAYERS:  # on by default, set here so the kept value is never overridden by a default
+            st.session_state.setdefault(f"layer_{layer}", True)
+        layers = tuple(layer for layer in LAYERS if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
+        st.header("Privacy")
+        st.caption("Photos are analysed on this computer, in memory, and are not uploaded anywhere. "
+                   "Nothing is stored unless you press 'Save to history'.")
+    return layers
+
+
+# --- input -------------------------------------------------------------------------------------------
+
+
+@guarded_callback("reading the photos")
+def _on_uploads_changed() -> None:
+    """The person changed the uploader: its files (none, if they removed them all) are the photos now."""
+    uploads = st.session_state.get(UPLOADS_KEY) or []
+    session.keep_uploads(st.session_state, [PhotoInput.of(upload.name, upload.getvalue()) for upload in uploads])
+
+
+@guarded_callback("removing the photos")
+def _on_forget_uploads() -> None:
+    session.keep_uploads(st.session_state, [])
+
+
+def uploaded_photos() -> list[PhotoInput]:
+    """The uploader's photos; after a visit to another page (which empties the uploader) the ones it held."""
+    uploads = st.file_uploader(
+        "Photos of one person standing (front, back, left and/or right side)", type=list(FILE_SUFFIXES),
+        accept_multiple_files=True, key=UPLOADS_KEY, on_change=_on_uploads_changed,
+        help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine.",
+    ) or []
+    if uploads:
+        photos = [PhotoInput.of(upload.name, upload.getvalue()) for upload in uploads]
+        session.keep_uploads(st.session_state, photos)
+        return photos
+    kept = session.kept_uploads(st.session_state)
+    if kept:
+        names = present.plain(join_words([photo.name for photo in kept]))
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.caption(f"Still here from earlier in this session: {names}. Photos added above replace them.")
+        right.button("Remove these photos", key="forget_uploads", on_click=_on_forget_uploads)
+    return kept
+
+
+def collect_photos() -> list[PhotoInput]:
+    photos = uploaded_photos()
+    if st.toggle("Take a webcam snapshot", key="use_webcam",
+                 help="Put the camera at hip height 2.5-4 m away, start the timer... or ask someone to click."):
+        snapshot = st.camera_input("Webcam snapshot", key="webcam", resolution="1080p")
+        if snapshot is not None:
+            photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue()))
+    photos, repeats = session.unique_photos(photos)
+    if repeats:
+        skipped = present.count_text(len(repeats), "repeated photo")
+        st.caption(f"Skipped {skipped}: {present.plain(join_words(repeats))}.")
+    return photos
+
+
+def view_choice(photo: PhotoInput) -> str:
+    return str(st.session_state.get(f"view_{photo.short_id}", "auto"))
+
+
+def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[str, PhotoAnalysis | Unexpected]:
+    """Every photo's analysis for its chosen view, analysing only what is not cached, with progress."""
+    state = st.session_state
+    keys = {photo.id: session.analysis_key(photo, view_choice(photo), height_cm, MODEL) for photo in photos}
+    todo = [photo for photo in photos if session.cached_analysis(state, keys[photo.id]) is None]
+    if todo:
+        pose_model(MODEL)
+        with st.status(f"Analysing {present.count_text(len(todo), 'photo')}...", expanded=True) as status:
+            bar = st.progress(0.0)
+            for done, photo in enumerate(todo, start=1):
+                name = present.plain(photo.name)
+                bar.progress((done - 0.5) / len(todo), text=f"{name}: finding the body landmarks")
+                session.analyse(state, photo, view_choice(photo), height_cm, MODEL)
+                bar.progress(done / len(todo), text=f"{name}: done")
+            status.update(label=f"Analysed {present.count_text(len(todo), 'photo')}", state="complete", expanded=False)
+    session.prune(state, keys.values())
+    analyses = {photo.id: session.cached_analysis(state, keys[photo.id]) for photo in photos}
+    return {photo_id: analysis for photo_id, analysis in analyses.items() if analysis is not None}
+
+
+# --- one photo: image, view, measure cards, landmark correction -----------------------------------------
+
+
+@guarded_callback("moving a landmark")
+def _on_click(photo_id: str, component_key: str, landmark_key: str, width: int, height: int) -> None:
+    """Callback of the clickable image: move the chosen landmark to the clicked point (full-resolution px)."""
+    click = st.session_state.get(component_key)
+    landmark = st.session_state.get(landmark_key)
+    if not click or not landmark or not click.get("width") or not click.get("height"):
+        return
+    x = float(click["x"]) * width / float(click["width"])
+    y = float(click["y"]) * height / float(click["height"])
+    session.move_landmark(st.session_state, photo_id, landmark, x, y)
+
+
+@guarded_callback("moving a landmark")
+def _on_typed_move(photo_id: str, landmark_key: str, x_key: str, y_key: str) -> None:
+    landmark = st.session_state.get(landmark_key)
+    x, y = st.session_state.get(x_key), st.session_state.get(y_key)
+    if landmark and x is not None and y is not None:
+        session.move_landmark(st.session_state, photo_id, landmark, x, y)
+
+
+@guarded_callback("resetting the landmarks")
+def _on_reset(photo_id: str) -> None:
+    session.reset_moves(st.session_state, photo_id)
+
+
+def landmark_corrector(photo: PhotoInput, analysis: PhotoAnalysis, layers: tuple[str, ...]) -> None:
+    """Choose a landmark, then click its true position on the photo (or type it); reset puts all back."""
+    sid = photo.short_id
+    landmark_key = f"landmark_{sid}"
+    landmark = st.selectbox("Landmark to move", LANDMARK_CHOICES, key=landmark_key,
+                            format_func=lambda name: name.replace("_", " "))
+    width, height = analysis.photo.original_size if analysis.photo is not None else (0, 0)
+    image = draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX, highlight=landmark)
+    st.caption("The yellow ring shows where the landmark is now. Click where it really is.")
+    component_key = f"click_{sid}"
+    streamlit_image_coordinates(image, key=component_key, use_column_width="always", cursor="crosshair",
+                                image_format="JPEG", jpeg_quality=85,
+                                on_click=lambda: _on_click(photo.id, component_key, landmark_key, width, height))
+    x, y, _ = analysis.landmarks_px.get(landmark, (width / 2, height / 2, 0))
+    x, y = float(np.clip(round(x), 0, width)), float(np.clip(round(y), 0, height))
+    with st.form(f"typed_move_{sid}", border=False):
+        st.caption(f"Or type its position in pixels of the original photo ({width} x {height} px):")
+        left, right = st.columns(2)
+        x_key, y_key = f"move_x_{sid}_{landmark}", f"move_y_{sid}_{landmark}"
+        left.number_input("x (px from the left)", min_value=0.0, max_value=float(width), value=x,
+                          step=1.0, key=x_key)
+        right.number_input("y (px from the top)", min_value=0.0, max_value=float(height), value=y,
+                           step=1.0, key=y_key)
+        st.form_submit_button("Move landmark", key=f"move_{sid}", on_click=_on_typed_move,
+                              args=(photo.id, landmark_key, x_key, y_key))
+
+
+def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm: float | None,
+                  layers: tuple[str, ...]) -> PhotoAnalysis | Unexpected:
+    """One photo's results; returns its analysis after any landmark corrections."""
+    sid = photo.short_id
+    state = st.session_state
+    moves = session.moves_of(state, photo.id)
+    key = session.analysis_key(photo, view_choice(photo), height_cm, MODEL)
+    analysis = session.corrected(state, key, base, moves) if isinstance(base, PhotoAnalysis) else base
+    with st.container(border=True):
+        st.subheader(present.plain(photo.name))
+        detected = ""
+        if isinstance(base, PhotoAnalysis) and base.ok:
+            detected = f": detected {present.view_text(base.view, base.view_confidence)}"
+        image_column, result_column = st.columns([5, 6])
+        with result_column:
+            st.selectbox(f"View{detected}", VIEW_CHOICES, key=f"view_{sid}",
+                         format_func=lambda view: present.VIEW_LABELS[view],
+                         help="The side of the body facing the camera. Change it if it was detected wrongly: "
+                              "the photo is analysed again with that view.")
+            if moves:
+                moved = join_words([name.replace("_", " ") for name in moves])
+                st.info(f"You moved {present.count_text(len(moves), 'landmark')}: {moved}.", icon=":material/pan_tool:")
+                st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
+            if isinstance(analysis, Unexpected) or not analysis.ok:
+                analysis_error(analysis)
+                return analysis
+            for warning in analysis.warnings:
+                st.warning(warning.message, icon=":material/info:")
+            roll = analysis.photo.camera_roll_deg if analysis.photo is not None else None
+            if roll is not None and not any(warning.code == "camera_off_level" for warning in analysis.warnings):
+                st.caption(present.level_text(roll))
+            measure_cards(analysis)
+        with image_column:
+            correcting = st.toggle("Correct a landmark", key=f"correct_{sid}",
+                                   help="If a point of the skeleton is clearly in the wrong place, move it: "
+                                        "the measures, findings and plan update.")
+            if correcting:
+                landmark_corrector(photo, analysis, layers)
+            else:
+                st.image(encode_jpeg(draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX), 85),
+                         caption=f"{present.plain(photo.name)}: {present.view_text(analysis.view)}", width="stretch")
+    return analysis
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+
+def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoAnalysis]:
+    """The photos and their per-photo results; returns the analyses that ran (measured or not)."""
+    photos = collect_photos()
+    photo_guide(expanded=not photos)
+    if not photos:
+        st.info("Add one or more photos of one person standing, or take a webcam snapshot. A side photo and a front "
+                "photo together cover most measures.", icon=":material/upload:")
+        return []
+    bases = analyse_all(photos, height_cm)
+    st.header("Your photos")
+    analyses: list[PhotoAnalysis] = []
+    for photo in photos:
+        result = None
+        with guarded(f"showing {photo.name}"):
+            result = photo_section(photo, bases[photo.id], height_cm, layers)
+        if isinstance(result, PhotoAnalysis):
+            analyses.append(result)
+    measure_definitions()
+    if not any(analysis.ok for analysis in analyses):
+        st.warning("None of the photos could be measured yet. Follow the hints above and add another photo.",
+                   icon=":material/photo_camera:")
+        return []
+    return analyses
+
+
+def render() -> None:
+    profile = person_sidebar()
+    layers = overlay_sidebar()
+    with guarded("the posture check"):
+        analyses = check(layers, profile.height_cm)
+        if not analyses:
+            return
+        assessment = assess(analyses, st.session_state.get(ANSWERS_KEY) or None)
+        with guarded("the findings"):
+            results.findings_section(assessment)
+        with guarded("the questionnaire"):
+            results.questionnaire()
+        with guarded("the stage and plan"):
+            results.stage_section(assessment)
+            if assessment.red_flags:
+                results.red_flag_section(assessment)
+            elif assessment.plan is not None:
+                results.plan_section(assessment.plan)
+        with guarded("the report downloads"):
+            results.downloads(assessment, profile)
+        with guarded("saving"):
+            results.save_section(assessment, profile)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,216 @@
+"""The photo check's results below the photos: findings, questionnaire, stage and plan, downloads, saving."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from posture import report
+from posture.assessment import Assessment, Finding, Plan, join_words
+from posture.catalog import load_catalog
+from posture.history import HistoryError, HistoryStore, default_database_path
+from posture_app import present
+from posture_app.guards import guarded_callback, safe_download
+from posture_app.saving import Profile, fingerprint, history_record
+from posture_app.session import ANSWERS_KEY, SAVED_KEY
+
+LOG = logging.getLogger("posture_app")
+YES_NO: dict[bool | None, str] = {None: "Not answered", True: "Yes", False: "No"}
+
+
+def finding_card(finding: Finding) -> None:
+    with st.container(border=True):
+        title, badge = st.columns([5, 1])
+        title.markdown(f"**{finding.name}**")
+        with badge:
+            st.badge(present.LIKELIHOOD_LABELS[finding.likelihood],
+                     color=present.LIKELIHOOD_COLOURS[finding.likelihood])
+        habits = f", habits +{finding.score - finding.photo_score}" if finding.score != finding.photo_score else ""
+        st.caption(f"Score {finding.score}/100 (photos {finding.photo_score}{habits}) · "
+                   f"{finding.coverage:.0%} of its photo signs could be read")
+        if finding.evidence:
+            st.markdown("Signs in your photos **commonly associated with** this pattern:\n"
+                        + "\n".join(f"- {present.evidence_line(item)}" for item in finding.evidence))
+        elif finding.likelihood == "not_assessed":
+            st.markdown("None of its signs could be read from these photos.")
+        else:
+            st.markdown("None of its photo signs passed their thresholds.")
+        if finding.checked:
+            st.caption("Checked and within the usual range: "
+                       + join_words([report.measure_name(key) for key in finding.checked]) + ".")
+        for key, reason in finding.not_assessed.items():
+            st.caption(f"Not assessed: {report.measure_name(key)}: {reason}.")
+        if finding.missing_views_note:
+            st.caption(finding.missing_views_note)
+        if finding.note:
+            st.info(finding.note, icon=":material/help:")
+        with st.expander("About this pattern"):
+            st.markdown(finding.explanation)
+            if finding.muscles_tight:
+                st.markdown(f"Commonly described as tight: {join_words(finding.muscles_tight)}.")
+            if finding.muscles_weak:
+                st.markdown(f"Commonly described as weak: {join_words(finding.muscles_weak)}.")
+            st.caption(finding.caveat)
+
+
+def findings_section(assessment: Assessment) -> None:
+    st.header("What the photos point to")
+    st.caption("Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
+               "are commonly associated with it. These are associations to check, not diagnoses.")
+    shown = [finding for finding in assessment.findings if finding.likelihood in ("likely", "possible")]
+    others = [finding for finding in assessment.findings if finding not in shown]
+    if not shown:
+        st.success("None of the five patterns stands out in these photos.", icon=":material/check_circle:")
+    for finding in shown:
+        finding_card(finding)
+    if others:
+        names = join_words([f"{f.name} ({present.LIKELIHOOD_LABELS[f.likelihood].lower()})" for f in others])
+        with st.expander(f"Other patterns checked: {len(others)}"):
+            st.caption(names)
+            for finding in others:
+                finding_card(finding)
+    for note in assessment.notes:
+        st.caption(note)
+
+
+@guarded_callback("reading the answers")
+def _on_answers(question_ids: Sequence[str]) -> None:
+    answers = {}
+    for question_id in question_ids:
+        value = st.session_state.get(f"q_{question_id}")
+        if value is not None:
+            answers[question_id] = value
+    st.session_state[ANSWERS_KEY] = answers
+
+
+@guarded_callback("clearing the answers")
+def _on_clear_answers(question_ids: Sequence[str]) -> None:
+    for question_id in question_ids:
+        st.session_state[f"q_{question_id}"] = None
+    st.session_state[ANSWERS_KEY] = {}
+
+
+def questionnaire() -> None:
+    catalog = load_catalog()
+    ids = [question.id for question in catalog.questions]
+    st.header("A few questions")
+    st.caption("Optional. Training habits rank the patterns that look alike in photos; symptoms place you on the "
+               "progression; warning signs decide whether a plan is safe to suggest. Nothing leaves this computer.")
+    sections = (("habit", "Training habits"), ("symptom", "Symptoms"), ("red_flag", "Warning signs"))
+    with st.form("questionnaire"):
+        for category, heading in sections:
+            st.markdown(f"**{heading}**")
+            columns = st.columns(2)
+            for number, question in enumerate(catalog.questions_in(category)):
+                key = f"q_{question.id}"
+                column = columns[number % 2]
+                if question.kind == "number":
+                    column.number_input(f"{question.text} ({question.unit})" if question.unit else question.text,
+                                        min_value=question.minimum, max_value=question.maximum,
+                                        value=None, step=1.0, key=key, placeholder="not answered")
+                elif question.kind == "yesno":
+                    column.selectbox(question.text, list(YES_NO), key=key, format_func=YES_NO.__getitem__)
+                else:
+                    labels: dict[str | None, str] = {None: "Not answered"}
+                    labels.update((option.value, option.label) for option in question.options)
+                    column.selectbox(question.text, list(labels), key=key, format_func=labels.__getitem__)
+        submit, clear = st.columns(2)
+        with submit:
+            st.form_submit_button("Update the assessment", type="primary", key="answers_submit", on_click=_on_answers,
+                                  args=(ids,))
+        with clear:
+            st.form_submit_button("Clear answers", key="answers_clear", on_click=_on_clear_answers, args=(ids,))
+
+
+def stage_section(assessment: Assessment) -> None:
+    st.header("Stage")
+    stages = load_catalog().stages
+    if assessment.stage is None:
+        names = ", ".join(stage.name.lower() for stage in stages)
+        st.caption(f"Answer the symptom questions to see where you are on the {len(stages)}-stage progression "
+                   f"({names}). A photo cannot tell this.")
+        return
+    stage = assessment.stage
+    st.markdown(f"**Stage {stage.number} of {len(stages)}: {stage.name}**. {stage.description}")
+    if assessment.advice and not assessment.red_flags:
+        st.info(assessment.advice)
+
+
+def plan_section(plan: Plan) -> None:
+    st.header("Your corrective plan")
+    st.caption(f"About {plan.total_minutes} minutes, in this order: strengthen, then the rope, then mobility. "
+               f"{plan.rationale}")
+    if plan.note:
+        st.info(plan.note)
+    names = load_catalog().imbalance_names
+    for block in plan.blocks:
+        if not block.items:
+            continue
+        st.subheader(present.BLOCK_TITLES.get(block.block, block.block))
+        for item in block.items:
+            with st.container(border=True):
+                st.markdown(f"**{item.name}**: {item.dose}, {item.per_week}x a week, about {item.minutes} min")
+                st.markdown(item.how_to)
+                if item.serves:
+                    st.caption("For: " + join_words([names.get(i, i) for i in item.serves]))
+                if item.phases:
+                    st.dataframe(pd.DataFrame([{"Phase": p.name, "Rope": p.rope, "Dose": p.dose, "Goal": p.goal}
+                                               for p in item.phases]), hide_index=True, width="stretch")
+                if item.watch:
+                    st.markdown("What to watch while skipping:\n" + "\n".join(
+                        f"- {w.what}: {w.suggests}" for w in item.watch))
+    if plan.deferred:
+        st.caption("Did not fit this session (rotate them in later): "
+                   + join_words([item.name for item in plan.deferred]) + ".")
+
+
+def red_flag_section(assessment: Assessment) -> None:
+    st.header("See a clinician first")
+    st.error("\n".join(f"- {flag}" for flag in assessment.red_flags) + f"\n\n{assessment.advice}",
+             icon=":material/medical_services:")
+
+
+def downloads(assessment: Assessment, profile: Profile) -> None:
+    st.header("Report")
+    label = profile.label or "Posture check"
+    pdf, markdown, data = st.columns(3)
+    with pdf:
+        st.download_button("Download PDF", safe_download(lambda: report.render_pdf(assessment, person_label=label),
+                                                         "PDF report"),
+                           file_name="posture-report.pdf", mime="application/pdf", on_click="ignore", key="dl_pdf")
+    with markdown:
+        st.download_button("Download Markdown", safe_download(
+            lambda: report.render_markdown(assessment, person_label=label), "Markdown report"),
+            file_name="posture-report.md", mime="text/markdown", on_click="ignore", key="dl_md")
+    with data:
+        st.download_button("Download JSON", safe_download(
+            lambda: json.dumps(report.contract_json(assessment), indent=2, ensure_ascii=False), "JSON data"),
+            file_name="posture-report.json", mime="application/json", on_click="ignore", key="dl_json")
+    st.caption(assessment.disclaimer)
+
+
+def save_section(assessment: Assessment, profile: Profile) -> None:
+    st.header("Save to history")
+    st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
+               "unless you press Save.")
+    note = st.text_area("Notes (optional)", key="save_note", max_chars=2000)
+    answers = st.session_state.get(ANSWERS_KEY)
+    current = None
+    if st.button("Save to history", type="primary", key="save"):
+        record, thumbnails, annotated = history_record(assessment, profile, note.strip(), answers or {})
+        try:
+            saved_id = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
+        except HistoryError as error:
+            LOG.warning("saving failed: %s", error)
+            st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
+                     "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
+            return
+        current = fingerprint(assessment, profile, answers)
+        st.session_state[SAVED_KEY] = (saved_id, current)
+    last_save = st.session_state.get(SAVED_KEY)
+    if last_save and last_save[1] == (current or fingerprint(assessment, profile, answers)):
+        st.success(f"Saved as assessment #{last_save[0]}. Open the History page to compare it with earlier ones.")

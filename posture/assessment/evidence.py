@@ -1,0 +1,109 @@
+"""Readings for scoring: each measure pooled over the photos and views that give it, and derived ones.
+
+Several photos of one person combine here and nowhere earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from posture.analysis import PhotoAnalysis
+from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, SIDE_MEASURES, measure_views
+from posture.measures import SIDE_VIEWS, SPECS, VIEWS, Measurement, status_of
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value ready for scoring: pooled over photos, or derived (knee difference, profile difference)."""
+
+    value: float
+    confidence: float
+    views: tuple[str, ...]
+
+
+def combine_measurements(measurements: Sequence[Measurement]) -> Measurement:
+    """One measure read on several photos: confidence-weighted mean value, the best confidence.
+
+    The best confidence (not a sum) because repeated photos share the same systematic errors.
+    """
+    if len(measurements) == 1:
+        return measurements[0]
+    best = max(measurements, key=lambda m: m.confidence)
+    total = sum(m.confidence for m in measurements)
+    if total > 0:
+        value = sum(m.value * m.confidence for m in measurements) / total
+    else:
+        value = sum(m.value for m in measurements) / len(measurements)
+    return replace(best, value=value, status=_status(best.key, value, measurements))
+
+
+def _status(key: str, value: float, measurements: Sequence[Measurement]) -> str:
+    """The status of a combined value: judged by the engine's spec when there is one."""
+    if key in SPECS:
+        return status_of(value, SPECS[key])
+    statuses = {m.status for m in measurements}
+    return statuses.pop() if len(statuses) == 1 else "borderline"
+
+
+def measurements_by_view(photos: Sequence[PhotoAnalysis]) -> dict[str, dict[str, Measurement]]:
+    """Per view (front, back, left, right), each measure combined over the photos of that view."""
+    collected: dict[str, dict[str, list[Measurement]]] = {}
+    for photo in photos:
+        if not photo.ok or photo.view not in VIEWS:
+            continue
+        for key, measurement in photo.measurements.items():
+            collected.setdefault(photo.view, {}).setdefault(key, []).append(measurement)
+    return {
+        view: {key: combine_measurements(ms) for key, ms in collected[view].items()}
+        for view in VIEWS if view in collected
+    }
+
+
+def profile_differences(by_view: Mapping[str, Mapping[str, Measurement]]) -> dict[str, float]:
+    """Left-profile minus right-profile value of every side measure present in both profiles."""
+    left, right = by_view.get("left", {}), by_view.get("right", {})
+    return {key: left[key].value - right[key].value for key in SIDE_MEASURES if key in left and key in right}
+
+
+def sign_readings(by_view: Mapping[str, Mapping[str, Measurement]]) -> dict[str, Reading]:
+    """Every value a sign can read: measures pooled over views, knee-valgus and profile differences."""
+    pooled: dict[str, list[tuple[str, Measurement]]] = {}
+    for view, measurements in by_view.items():
+        for key, measurement in measurements.items():
+            allowed = measure_views(key)
+            if allowed is None or view in allowed:
+                pooled.setdefault(key, []).append((view, measurement))
+    readings = {}
+    for key, entries in pooled.items():
+        combined = combine_measurements([m for _, m in entries])
+        readings[key] = Reading(combined.value, combined.confidence, tuple(view for view, _ in entries))
+    left_knee, right_knee = readings.get("knee_valgus_left_deg"), readings.get("knee_valgus_right_deg")
+    if left_knee and right_knee:
+        readings[KNEE_VALGUS_DIFFERENCE] = Reading(
+            left_knee.value - right_knee.value, min(left_knee.confidence, right_knee.confidence),
+            tuple(sorted(set(left_knee.views) & set(right_knee.views), key=VIEWS.index)),
+        )
+    for key, difference in profile_differences(by_view).items():
+        confidence = min(by_view["left"][key].confidence, by_view["right"][key].confidence)
+        readings[PROFILE_DIFFERENCE_PREFIX + key] = Reading(difference, confidence, SIDE_VIEWS)
+    return readings
+
+
+def not_assessed_reasons(photos: Sequence[PhotoAnalysis], by_view) -> dict[str, str]:
+    """Why a measure is missing, from the photos that should have given it (first reason per key)."""
+    reasons: dict[str, str] = {}
+    for photo in photos:
+        for key, reason in photo.not_assessed.items():
+            reasons.setdefault(key, f"{reason} ({photo.view} photo)")
+    for side in ("left", "right"):
+        key = f"knee_valgus_{side}_deg"
+        if key in reasons:
+            reasons.setdefault(KNEE_VALGUS_DIFFERENCE, f"{side} knee not assessed: {reasons[key]}")
+    if "left" in by_view and "right" in by_view:
+        for key in SIDE_MEASURES:
+            if key in reasons and not (key in by_view["left"] and key in by_view["right"]):
+                reason = f"not assessed in both profiles: {reasons[key]}"
+                reasons.setdefault(PROFILE_DIFFERENCE_PREFIX + key, reason)
+    return reasons
+

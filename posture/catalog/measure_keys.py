@@ -1,0 +1,41 @@
+"""The measure keys a catalog sign can read, and the views each comes from.
+
+The engine's photo measures are split by the views that produce them; two kinds of key are derived in
+the assessment step instead: the left-minus-right knee valgus and the left-minus-right profile
+difference of any side measure.
+"""
+
+from __future__ import annotations
+
+from posture.measures import FRONTAL_VIEWS, SIDE_VIEWS, SPECS
+
+# The measurement keys, by the views that can produce them: the engine's specs, plus keys the design
+# promises that the engine may not produce yet (a sign on them simply stays unread until it does).
+SIDE_MEASURES = tuple(key for key, spec in SPECS.items() if set(spec.views) <= set(SIDE_VIEWS))
+FRONTAL_MEASURES = tuple(key for key, spec in SPECS.items() if set(spec.views) <= set(FRONTAL_VIEWS))
+# Derived in the assessment step, not by the engine: left minus right knee valgus (front/back) and
+# left-profile minus right-profile values of any side measure (needs both profiles).
+KNEE_VALGUS_DIFFERENCE = "knee_valgus_difference_deg"
+PROFILE_DIFFERENCE_PREFIX = "profile_difference."
+
+
+def measure_views(measure: str) -> tuple[str, ...] | None:
+    """The views that can produce ``measure`` (a profile difference needs all of them); None if unknown."""
+    if measure in SIDE_MEASURES:
+        return SIDE_VIEWS
+    if measure in FRONTAL_MEASURES or measure == KNEE_VALGUS_DIFFERENCE:
+        return FRONTAL_VIEWS
+    if measure.startswith(PROFILE_DIFFERENCE_PREFIX):
+        base = measure[len(PROFILE_DIFFERENCE_PREFIX):]
+        return SIDE_VIEWS if base in SIDE_MEASURES else None
+    return None
+
+
+def needs_both_profiles(measure: str) -> bool:
+    """True for left-minus-right profile differences, which need a left and a right photo."""
+    return measure.startswith(PROFILE_DIFFERENCE_PREFIX)
+
+
+def measure_unit(measure: str) -> str:
+    """The unit of a measure key, taken from its suffix (``_deg`` or ``_cm``)."""
+    return "cm" if measure.endswith("_cm") else "deg"

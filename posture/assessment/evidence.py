@@ -10,7 +10,11 @@ from dataclasses import dataclass, replace
 
 from posture.analysis import PhotoAnalysis
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, SIDE_MEASURES, measure_views
-from posture.measures import SIDE_VIEWS, SPECS, VIEWS, Measurement, status_of
+from posture.catalog.measure_keys import PROFILE_VIEWS
+from posture.measures import SPECS, Measurement, status_of
+from posture.vocabulary import Status, View
+
+VIEW_ORDER = tuple(View)
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,12 @@ class Reading:
 
     value: float
     confidence: float
-    views: tuple[str, ...]
+    views: tuple[View, ...]
+
+
+def usable_view(photo: PhotoAnalysis) -> View | None:
+    """The view of a photo that can be scored (measured, in one of the four views); None for any other."""
+    return View(photo.view) if photo.ok and photo.view in VIEW_ORDER else None
 
 
 def combine_measurements(measurements: Sequence[Measurement]) -> Measurement:
@@ -43,38 +52,39 @@ def _status(key: str, value: float, measurements: Sequence[Measurement]) -> str:
     if key in SPECS:
         return status_of(value, SPECS[key])
     statuses = {m.status for m in measurements}
-    return statuses.pop() if len(statuses) == 1 else "borderline"
+    return statuses.pop() if len(statuses) == 1 else Status.BORDERLINE
 
 
-def measurements_by_view(photos: Sequence[PhotoAnalysis]) -> dict[str, dict[str, Measurement]]:
+def measurements_by_view(photos: Sequence[PhotoAnalysis]) -> dict[View, dict[str, Measurement]]:
     """Per view (front, back, left, right), each measure combined over the photos of that view."""
-    collected: dict[str, dict[str, list[Measurement]]] = {}
+    collected: dict[View, dict[str, list[Measurement]]] = {}
     for photo in photos:
-        if not photo.ok or photo.view not in VIEWS:
+        view = usable_view(photo)
+        if view is None:
             continue
         for key, measurement in photo.measurements.items():
-            collected.setdefault(photo.view, {}).setdefault(key, []).append(measurement)
+            collected.setdefault(view, {}).setdefault(key, []).append(measurement)
     return {
         view: {key: combine_measurements(ms) for key, ms in collected[view].items()}
-        for view in VIEWS if view in collected
+        for view in View if view in collected
     }
 
 
-def profile_differences(by_view: Mapping[str, Mapping[str, Measurement]]) -> dict[str, float]:
+def profile_differences(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str, float]:
     """Left-profile minus right-profile value of every side measure present in both profiles."""
-    left, right = by_view.get("left", {}), by_view.get("right", {})
+    left, right = by_view.get(View.LEFT, {}), by_view.get(View.RIGHT, {})
     return {key: left[key].value - right[key].value for key in SIDE_MEASURES if key in left and key in right}
 
 
-def sign_readings(by_view: Mapping[str, Mapping[str, Measurement]]) -> dict[str, Reading]:
+def sign_readings(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str, Reading]:
     """Every value a sign can read: measures pooled over views, knee-valgus and profile differences."""
-    pooled: dict[str, list[tuple[str, Measurement]]] = {}
+    pooled: dict[str, list[tuple[View, Measurement]]] = {}
     for view, measurements in by_view.items():
         for key, measurement in measurements.items():
             allowed = measure_views(key)
             if allowed is None or view in allowed:
                 pooled.setdefault(key, []).append((view, measurement))
-    readings = {}
+    readings: dict[str, Reading] = {}
     for key, entries in pooled.items():
         combined = combine_measurements([m for _, m in entries])
         readings[key] = Reading(combined.value, combined.confidence, tuple(view for view, _ in entries))
@@ -82,15 +92,17 @@ def sign_readings(by_view: Mapping[str, Mapping[str, Measurement]]) -> dict[str,
     if left_knee and right_knee:
         readings[KNEE_VALGUS_DIFFERENCE] = Reading(
             left_knee.value - right_knee.value, min(left_knee.confidence, right_knee.confidence),
-            tuple(sorted(set(left_knee.views) & set(right_knee.views), key=VIEWS.index)),
+            tuple(sorted(set(left_knee.views) & set(right_knee.views), key=VIEW_ORDER.index)),
         )
     for key, difference in profile_differences(by_view).items():
-        confidence = min(by_view["left"][key].confidence, by_view["right"][key].confidence)
-        readings[PROFILE_DIFFERENCE_PREFIX + key] = Reading(difference, confidence, SIDE_VIEWS)
+        confidence = min(by_view[View.LEFT][key].confidence, by_view[View.RIGHT][key].confidence)
+        readings[PROFILE_DIFFERENCE_PREFIX + key] = Reading(difference, confidence, PROFILE_VIEWS)
     return readings
 
 
-def not_assessed_reasons(photos: Sequence[PhotoAnalysis], by_view) -> dict[str, str]:
+def not_assessed_reasons(
+    photos: Sequence[PhotoAnalysis], by_view: Mapping[View, Mapping[str, Measurement]]
+) -> dict[str, str]:
     """Why a measure is missing, from the photos that should have given it (first reason per key)."""
     reasons: dict[str, str] = {}
     for photo in photos:
@@ -100,9 +112,9 @@ def not_assessed_reasons(photos: Sequence[PhotoAnalysis], by_view) -> dict[str, 
         key = f"knee_valgus_{side}_deg"
         if key in reasons:
             reasons.setdefault(KNEE_VALGUS_DIFFERENCE, f"{side} knee not assessed: {reasons[key]}")
-    if "left" in by_view and "right" in by_view:
+    if View.LEFT in by_view and View.RIGHT in by_view:
         for key in SIDE_MEASURES:
-            if key in reasons and not (key in by_view["left"] and key in by_view["right"]):
+            if key in reasons and not (key in by_view[View.LEFT] and key in by_view[View.RIGHT]):
                 reason = f"not assessed in both profiles: {reasons[key]}"
                 reasons.setdefault(PROFILE_DIFFERENCE_PREFIX + key, reason)
     return reasons

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from posture.assessment.scoring import Finding
-from posture.catalog import BLOCKS, SLOTS, Catalog, Exercise, JumpRope, RopePhase, WatchPoint
+from posture.catalog import SLOTS, Catalog, Exercise, JumpRope, RopePhase, WatchPoint
+from posture.vocabulary import Block, Likelihood
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class PlanItem:
 
     id: str
     name: str
-    block: str
+    block: Block
     slot: str
     how_to: str
     dose: str
@@ -31,7 +32,7 @@ class PlanItem:
 
     def to_dict(self) -> dict[str, Any]:
         data = {
-            "id": self.id, "name": self.name, "block": self.block, "slot": self.slot,
+            "id": self.id, "name": self.name, "block": str(self.block), "slot": self.slot,
             "how_to": self.how_to, "dose": self.dose, "per_week": self.per_week, "minutes": self.minutes,
             "serves": list(self.serves),
         }
@@ -50,7 +51,7 @@ class PlanItem:
 class PlanBlock:
     """The items of one block (strengthen, mobility or cross_train), most important first."""
 
-    block: str
+    block: Block
     items: tuple[PlanItem, ...]
 
 
@@ -72,7 +73,7 @@ class Plan:
         """All items, block by block."""
         return tuple(item for block in self.blocks for item in block.items)
 
-    def block(self, name: str) -> tuple[PlanItem, ...]:
+    def block(self, name: Block) -> tuple[PlanItem, ...]:
         """The items of one block."""
         return next((block.items for block in self.blocks if block.block == name), ())
 
@@ -82,7 +83,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """design.md's ``plan`` (names per block) plus the detailed session under ``session``."""
-        data: dict[str, Any] = {block: [item.name for item in self.block(block)] for block in BLOCKS}
+        data: dict[str, Any] = {str(block): [item.name for item in self.block(block)] for block in Block}
         data.update({
             "session": [item.to_dict() for item in self.session_order()],
             "total_minutes": self.total_minutes,
@@ -101,14 +102,15 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
     ones, until the block, the exercise count or the minutes are used up. The jump-rope progression
     is always in and reserved first.
     """
-    selected = [f for f in findings if f.likelihood in ("likely", "possible")]
-    selected.sort(key=lambda f: (f.likelihood != "likely", -f.score))
+    selected = [f for f in findings if f.likelihood in (Likelihood.LIKELY, Likelihood.POSSIBLE)]
+    selected.sort(key=lambda f: (f.likelihood != Likelihood.LIKELY, -f.score))
     rules = catalog.plan
     rope = _rope_item(catalog.jump_rope, tuple(f.imbalance for f in selected))
-    chosen: dict[str, list[PlanItem]] = {block: [] for block in BLOCKS}
-    chosen["cross_train"].append(rope)
-    minutes, count, deferred = rope.minutes, 1, []
-    for block in BLOCKS:
+    chosen: dict[Block, list[PlanItem]] = {block: [] for block in Block}
+    chosen[Block.CROSS_TRAIN].append(rope)
+    minutes, count = rope.minutes, 1
+    deferred: list[PlanItem] = []
+    for block in Block:
         room = True
         for exercise, serves in _ranked_candidates(block, selected, catalog):
             item = _plan_item(exercise, serves)
@@ -123,27 +125,27 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
                 deferred.append(item)
     if selected:
         note = ""
-    elif all(f.likelihood == "not_assessed" for f in findings):
+    elif all(f.likelihood == Likelihood.NOT_ASSESSED for f in findings):
         note = ("Nothing in the photos could be measured, so no imbalance was judged; the jump-rope "
                 "progression stays in as a simple check for left-right differences.")
     else:
         note = ("No imbalance stood out in the photos; the jump-rope progression stays in as a simple check "
                 "for left-right differences.")
     return Plan(
-        blocks=tuple(PlanBlock(block, tuple(chosen[block])) for block in BLOCKS),
+        blocks=tuple(PlanBlock(block, tuple(chosen[block])) for block in Block),
         deferred=tuple(deferred), total_minutes=minutes, rationale=rules.why, note=note,
     )
 
 
 def _ranked_candidates(
-    block: str, selected: Sequence[Finding], catalog: Catalog
+    block: Block, selected: Sequence[Finding], catalog: Catalog
 ) -> list[tuple[Exercise, tuple[str, ...]]]:
     """The block's exercises of the selected findings, deduplicated, in the order they should be tried."""
     best: dict[str, tuple[int, int, int]] = {}
     serves: dict[str, list[str]] = {}
     exercises: dict[str, Exercise] = {}
     for rank, finding in enumerate(selected):
-        tier = 0 if finding.likelihood == "likely" else 1
+        tier = 0 if finding.likelihood == Likelihood.LIKELY else 1
         for index, exercise in enumerate(catalog.imbalance(finding.imbalance).exercises(block)):
             exercises[exercise.id] = exercise
             best[exercise.id] = min(best.get(exercise.id, (index, tier, rank)), (index, tier, rank))
@@ -163,6 +165,6 @@ def _plan_item(exercise: Exercise, serves: tuple[str, ...]) -> PlanItem:
 
 def _rope_item(rope: JumpRope, serves: tuple[str, ...]) -> PlanItem:
     return PlanItem(
-        id=rope.id, name=rope.name, block="cross_train", slot=rope.slot, how_to=rope.how_to, dose=rope.dose,
+        id=rope.id, name=rope.name, block=Block.CROSS_TRAIN, slot=rope.slot, how_to=rope.how_to, dose=rope.dose,
         per_week=rope.per_week, minutes=rope.minutes, serves=serves, phases=rope.phases, watch=rope.watch,
     )

@@ -8,11 +8,17 @@ from types import MappingProxyType
 from typing import Any
 
 from posture.analysis import PhotoAnalysis
-from posture.assessment.evidence import measurements_by_view, not_assessed_reasons, profile_differences, sign_readings
+from posture.assessment.evidence import (
+    measurements_by_view,
+    not_assessed_reasons,
+    profile_differences,
+    sign_readings,
+    usable_view,
+)
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
 from posture.catalog import Catalog, Stage, load_catalog
-from posture.measures import VIEWS, Measurement
+from posture.measures import Measurement
 from posture.questionnaire import (
     Answers,
     AnswersLike,
@@ -22,6 +28,7 @@ from posture.questionnaire import (
     red_flags,
     stage_from_answers,
 )
+from posture.vocabulary import View
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class Assessment:
     """
 
     photos: tuple[PhotoAnalysis, ...]
-    measurements_by_view: Mapping[str, Mapping[str, Measurement]]
+    measurements_by_view: Mapping[View, Mapping[str, Measurement]]
     profile_differences: Mapping[str, float]
     findings: tuple[Finding, ...]
     stage: Stage | None
@@ -52,7 +59,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: design.md's ``findings``, ``stage`` and ``plan`` plus the rest."""
-        stage = None
+        stage: dict[str, Any] | None = None
         if self.stage is not None:
             stage = {"id": self.stage.id, "number": self.stage.number, "name": self.stage.name,
                      "description": self.stage.description}
@@ -66,7 +73,7 @@ class Assessment:
             "notes": list(self.notes),
             "profile_differences": {key: round(value, 2) for key, value in self.profile_differences.items()},
             "measurements_by_view": {
-                view: {key: m.to_dict() for key, m in measurements.items()}
+                str(view): {key: m.to_dict() for key, m in measurements.items()}
                 for view, measurements in self.measurements_by_view.items()
             },
             "photos": [{"image": p.image, "ok": p.ok, "view": p.view} for p in self.photos],
@@ -79,12 +86,12 @@ def assess(
     """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`."""
     catalog = catalog or load_catalog()
     given_answers = as_answers(answers, catalog)
-    usable = [photo for photo in photos if photo.ok and photo.view in VIEWS]
+    usable = [photo for photo in photos if usable_view(photo) is not None]
     by_view = measurements_by_view(usable)
     readings = sign_readings(by_view)
     reasons = not_assessed_reasons(usable, by_view)
     habits = habit_weights(given_answers, catalog)
-    present_views = {photo.view for photo in usable}
+    present_views = {view for photo in usable if (view := usable_view(photo)) is not None}
     held = held_views(usable)
     findings = [
         score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog, held)
@@ -111,7 +118,7 @@ def assess(
 
 def _notes(usable: Sequence[PhotoAnalysis], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
     """What the assessment could not check, in plain words."""
-    notes = []
+    notes: list[str] = []
     if not usable:
         notes.append("No photo could be measured, so no posture sign was assessed.")
     if not len(answers):

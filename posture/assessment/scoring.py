@@ -9,9 +9,10 @@ from types import MappingProxyType
 from typing import Any
 
 from posture.analysis import PhotoAnalysis
-from posture.assessment.evidence import Reading
+from posture.assessment.evidence import VIEW_ORDER, Reading, usable_view
 from posture.catalog import Catalog, Imbalance, Sign, measure_unit, needs_both_profiles
-from posture.measures import FRONTAL_VIEWS, SIDE_VIEWS, VIEWS
+from posture.catalog.measure_keys import FACING_VIEWS, PROFILE_VIEWS
+from posture.vocabulary import Likelihood, View
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,14 @@ class SignEvidence:
     strong_threshold: float
     strength: float
     contribution: float
-    views: tuple[str, ...]
+    views: tuple[View, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "measure": self.measure, "label": self.label, "value": round(self.value, 2), "unit": self.unit,
             "confidence": round(self.confidence, 2), "direction": self.direction, "threshold": self.threshold,
             "strong_threshold": self.strong_threshold, "strength": round(self.strength, 2),
-            "contribution": round(self.contribution, 3), "views": list(self.views),
+            "contribution": round(self.contribution, 3), "views": [str(view) for view in self.views],
         }
 
 
@@ -51,7 +52,7 @@ class Finding:
 
     imbalance: str
     name: str
-    likelihood: str
+    likelihood: Likelihood
     score: int
     photo_score: int
     habit_weight: float
@@ -74,13 +75,14 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """The design.md ``findings`` entry (imbalance, likelihood, score, evidence keys) plus detail."""
         return {
-            "imbalance": self.imbalance, "likelihood": self.likelihood, "score": self.score,
+            "imbalance": self.imbalance, "likelihood": str(self.likelihood), "score": self.score,
             "evidence": list(self.evidence_keys),
             "name": self.name, "photo_score": self.photo_score, "habit_weight": round(self.habit_weight, 2),
             "coverage": round(self.coverage, 2),
             "evidence_detail": [item.to_dict() for item in self.evidence],
             "checked": list(self.checked), "not_assessed": dict(self.not_assessed),
-            "missing_views": list(self.missing_views), "missing_views_note": self.missing_views_note,
+            "missing_views": [str(view) for view in self.missing_views],
+            "missing_views_note": self.missing_views_note,
             "explanation": self.explanation, "caveat": self.caveat, "note": self.note,
             "muscles": {"tight": list(self.muscles_tight), "weak": list(self.muscles_weak)},
         }
@@ -103,18 +105,20 @@ HELD_PHOTO_NOTES = MappingProxyType({
 })
 
 
-def held_views(photos: Sequence[PhotoAnalysis]) -> dict[str, str]:
-    """The views whose every photo carries a warning of :data:`HELD_PHOTO_NOTES`, with the note to show."""
-    by_view: dict[str, list[str | None]] = {}
+def held_views(photos: Sequence[PhotoAnalysis]) -> dict[View, str]:
+    """The views whose every usable photo carries a warning of :data:`HELD_PHOTO_NOTES`, with the note to show."""
+    by_view: dict[View, list[str]] = {}  # per photo its first such warning code, "" for none
     for photo in photos:
-        codes = [warning.code for warning in photo.warnings if warning.code in HELD_PHOTO_NOTES]
-        by_view.setdefault(photo.view, []).append(codes[0] if codes else None)
+        view = usable_view(photo)
+        if view is not None:
+            codes = [warning.code for warning in photo.warnings if warning.code in HELD_PHOTO_NOTES]
+            by_view.setdefault(view, []).append(codes[0] if codes else "")
     return {view: HELD_PHOTO_NOTES[codes[0]] for view, codes in by_view.items() if all(codes)}
 
 
 def score_imbalance(
     imbalance: Imbalance, readings: Mapping[str, Reading], reasons: Mapping[str, str],
-    present_views: set[str], habit: float, catalog: Catalog, held: Mapping[str, str],
+    present_views: set[View], habit: float, catalog: Catalog, held: Mapping[View, str],
 ) -> Finding:
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 
@@ -122,7 +126,9 @@ def score_imbalance(
     """
     rules = catalog.scoring
     group_best: dict[str, float] = {}
-    evidence, checked, unread = [], [], []
+    evidence: list[SignEvidence] = []
+    checked: list[str] = []
+    unread: list[Sign] = []
     for sign in imbalance.signs:
         reading = readings.get(sign.measure)
         if reading is None or not set(reading.views) & set(sign.views):
@@ -139,11 +145,11 @@ def score_imbalance(
     total = 1.0 - (1.0 - photo) * (1.0 - rules.habit_max * habit)
     score = round(100 * total)
     missing, missing_note = missing_views(unread, present_views)
-    likelihood = catalog.likelihood.label(score) if group_best else "not_assessed"
+    likelihood = catalog.likelihood.label(score) if group_best else Likelihood.NOT_ASSESSED
     note = ""
-    if likelihood == "likely" and evidence and all(set(item.views) <= held.keys() for item in evidence):
+    if likelihood == Likelihood.LIKELY and evidence and all(set(item.views) <= held.keys() for item in evidence):
         notes = dict.fromkeys(held[view] for item in evidence for view in item.views)
-        likelihood, note = "possible", " ".join(notes)
+        likelihood, note = Likelihood.POSSIBLE, " ".join(notes)
     return Finding(
         imbalance=imbalance.id,
         name=imbalance.name,
@@ -166,10 +172,10 @@ def score_imbalance(
 
 
 def _unread_reasons(
-    unread: Sequence[Sign], reasons: Mapping[str, str], present_views: set[str]
+    unread: Sequence[Sign], reasons: Mapping[str, str], present_views: set[View]
 ) -> dict[str, str]:
     """Why each unread sign's measure is missing, when the photos it needs were there."""
-    explained = {}
+    explained: dict[str, str] = {}
     for sign in unread:
         if sign.measure in reasons:
             explained[sign.measure] = reasons[sign.measure]
@@ -178,10 +184,10 @@ def _unread_reasons(
     return explained
 
 
-def _views_missing_for(sign: Sign, present_views: set[str]) -> tuple[str, ...]:
+def _views_missing_for(sign: Sign, present_views: set[View]) -> tuple[View, ...]:
     """The views a sign still needs: any one of its views, or both profiles for a profile difference."""
     if needs_both_profiles(sign.measure):
-        return tuple(view for view in SIDE_VIEWS if view not in present_views)
+        return tuple(view for view in PROFILE_VIEWS if view not in present_views)
     return () if set(sign.views) & present_views else sign.views
 
 
@@ -206,13 +212,13 @@ def _coverage(signs: Sequence[Sign], unread: Sequence[Sign]) -> float:
     return sum(read.values()) / sum(possible.values()) if possible else 0.0
 
 
-def missing_views(unread: Sequence[Sign], present_views: set[str]) -> tuple[tuple[str, ...], str]:
+def missing_views(unread: Sequence[Sign], present_views: set[View]) -> tuple[tuple[View, ...], str]:
     """The views whose absence left signs unread, and a sentence asking for them.
 
     A sign whose view was present but whose measure was still not assessed (hidden landmarks) is
     not a missing view: its reason is in ``Finding.not_assessed``.
     """
-    requests: dict[tuple[tuple[str, ...], bool], list[str]] = {}
+    requests: dict[tuple[tuple[View, ...], bool], list[str]] = {}
     for sign in unread:
         missing = _views_missing_for(sign, present_views)
         if missing:
@@ -222,17 +228,17 @@ def missing_views(unread: Sequence[Sign], present_views: set[str]) -> tuple[tupl
     views = {view for (missing, _), _labels in requests.items() for view in missing}
     sentences = [f"Add {_photo_phrase(missing, both)} to assess {join_words(labels)}."
                  for (missing, both), labels in requests.items()]
-    return tuple(view for view in VIEWS if view in views), " ".join(sentences)
+    return tuple(view for view in VIEW_ORDER if view in views), " ".join(sentences)
 
 
-def _photo_phrase(missing: tuple[str, ...], both: bool) -> str:
+def _photo_phrase(missing: tuple[View, ...], both: bool) -> str:
     if both and len(missing) == 2:
         return "a left and a right profile photo"
     if both:
         return f"a {missing[0]}-profile photo"
-    if set(missing) == set(SIDE_VIEWS):
+    if set(missing) == set(PROFILE_VIEWS):
         return "a side photo (left or right profile)"
-    if set(missing) == set(FRONTAL_VIEWS):
+    if set(missing) == set(FACING_VIEWS):
         return "a front or back photo"
     return " or ".join(f"a {view} photo" for view in missing)
 
@@ -256,7 +262,7 @@ def add_lookalike_notes(
     for finding in findings:
         lookalikes = catalog.lookalikes_of(finding.imbalance)
         separated = habits_answered and len({habits[i] for i in (finding.imbalance, *lookalikes)}) > 1
-        if lookalikes and not separated and finding.likelihood in ("possible", "likely"):
+        if lookalikes and not separated and finding.likelihood in (Likelihood.POSSIBLE, Likelihood.LIKELY):
             names = " or ".join(f"'{catalog.imbalance(other).name}'" for other in lookalikes)
             signs = catalog.imbalance(finding.imbalance).signs
             labels = ", ".join(dict.fromkeys(sign.label for sign in signs))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from posture.catalog.measure_keys import measure_views, needs_both_profiles
+from posture.catalog.measure_keys import PROFILE_VIEWS, measure_views, needs_both_profiles
 from posture.catalog.model import (
-    BLOCKS,
     DIRECTIONS,
     QUESTION_CATEGORIES,
     QUESTION_KINDS,
@@ -20,6 +19,7 @@ from posture.catalog.model import (
     Catalog,
     EvidenceNote,
     Exercise,
+    HasId,
     Imbalance,
     JumpRope,
     LikelihoodCutoffs,
@@ -34,9 +34,10 @@ from posture.catalog.model import (
     WatchPoint,
 )
 from posture.catalog.table import CatalogError, Table, is_type
-from posture.measures import SIDE_VIEWS
+from posture.vocabulary import Block, View
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+_VIEW_NAMES = frozenset(View)
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
@@ -91,7 +92,7 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
     return catalog
 
 
-def _check_unique(items, what: str) -> None:
+def _check_unique(items: Sequence[HasId], what: str) -> None:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if item.id in seen:
@@ -100,9 +101,9 @@ def _check_unique(items, what: str) -> None:
         seen[item.id] = index
 
 
-def _weights(table: Table, key: str, imbalance_ids: set[str], default: Any = ...) -> Mapping[str, float]:
-    """An imbalance id -> weight (0..1) table whose ids must exist in the catalog."""
-    raw = table.typed(key, dict, default)
+def _weights(table: Table, key: str, imbalance_ids: set[str], *, required: bool = True) -> Mapping[str, float]:
+    """An imbalance id -> weight (0..1) table whose ids must exist in the catalog; empty when optional and absent."""
+    raw: dict[str, object] | None = table.typed(key, dict) if required else table.optional(key, dict)
     if raw is None:
         return MappingProxyType({})
     weights = {}
@@ -120,7 +121,7 @@ def _parse_exercise(table: Table) -> Exercise:
     exercise = Exercise(
         id=table.text("id"),
         name=table.text("name"),
-        block=table.one_of("block", BLOCKS),
+        block=table.one_of("block", tuple(Block)),
         how_to=table.text("how_to"),
         dose=table.text("dose"),
         per_week=table.integer("per_week"),
@@ -140,24 +141,29 @@ def _parse_sign(table: Table) -> Sign:
     possible_views = measure_views(measure)
     if possible_views is None:
         raise table.error(f"unknown measure '{measure}'")
+    direction = table.one_of("direction", DIRECTIONS)
+    threshold, strong_threshold = table.number("threshold"), table.number("strong_threshold")
+    weight = table.number("weight")
+    views = table.strings("views")
     sign = Sign(
         measure=measure,
-        direction=table.one_of("direction", DIRECTIONS),
-        threshold=table.number("threshold"),
-        strong_threshold=table.number("strong_threshold"),
-        weight=table.number("weight"),
-        views=table.strings("views"),
+        direction=direction,
+        threshold=threshold,
+        strong_threshold=strong_threshold,
+        weight=weight,
+        # Only the known names here; _check_sign rejects the sign if there were others.
+        views=tuple(View(view) for view in views if view in _VIEW_NAMES),
         label=table.text("label"),
         group=table.text("group", measure),
         source=table.text("source"),
         why=table.text("why"),
     )
-    _check_sign(table, sign, possible_views)
+    _check_sign(table, sign, views, possible_views)
     table.finish()
     return sign
 
 
-def _check_sign(table: Table, sign: Sign, possible_views: tuple[str, ...]) -> None:
+def _check_sign(table: Table, sign: Sign, views: tuple[str, ...], possible_views: tuple[View, ...]) -> None:
     """Thresholds in the right order, weight in range, views the measure can actually come from."""
     if not 0 < sign.weight <= 1:
         raise table.error(f"must be above 0 and at most 1, got {sign.weight}", "weight")
@@ -167,9 +173,9 @@ def _check_sign(table: Table, sign: Sign, possible_views: tuple[str, ...]) -> No
         raise table.error(f"must be above 'threshold' for direction '{sign.direction}'", "strong_threshold")
     if sign.direction == "abs_above" and sign.threshold < 0:
         raise table.error("must not be negative for direction 'abs_above'", "threshold")
-    if not sign.views or set(sign.views) - set(possible_views):
-        raise table.error(f"'{sign.measure}' can only be read in views {list(possible_views)}", "views")
-    if needs_both_profiles(sign.measure) and set(sign.views) != set(SIDE_VIEWS):
+    if not views or set(views) - set(possible_views):
+        raise table.error(f"'{sign.measure}' can only be read in views {[str(v) for v in possible_views]}", "views")
+    if needs_both_profiles(sign.measure) and set(sign.views) != set(PROFILE_VIEWS):
         raise table.error("a profile difference needs both views ['left', 'right']", "views")
 
 
@@ -181,21 +187,22 @@ def _parse_imbalance(table: Table, exercises_by_id: Mapping[str, Exercise]) -> I
     muscles = Muscles(tight=muscles_table.strings("tight"), weak=muscles_table.strings("weak"))
     muscles_table.finish()
     exercises_table = table.table("exercises")
-    blocks = {block: _exercise_refs(exercises_table, block, exercises_by_id) for block in BLOCKS}
+    refs = {block: _exercise_refs(exercises_table, block, exercises_by_id) for block in Block}
     exercises_table.finish()
     evidence_table = table.table("evidence")
     evidence = EvidenceNote(note=evidence_table.text("note"), source=evidence_table.text("source"))
     evidence_table.finish()
     imbalance = Imbalance(
         id=table.text("id"), name=table.text("name"), summary=table.text("summary"), signs=signs,
-        muscles=muscles, evidence=evidence, **blocks,
+        muscles=muscles, evidence=evidence, strengthen=refs[Block.STRENGTHEN], mobility=refs[Block.MOBILITY],
+        cross_train=refs[Block.CROSS_TRAIN],
     )
     table.finish()
     return imbalance
 
 
 def _exercise_refs(
-    table: Table, block: str, exercises_by_id: Mapping[str, Exercise]
+    table: Table, block: Block, exercises_by_id: Mapping[str, Exercise]
 ) -> tuple[Exercise, ...]:
     """Resolve exercise ids listed under a block; each must exist and belong to that block."""
     resolved = []
@@ -239,8 +246,8 @@ def _parse_question(table: Table, imbalance_ids: set[str], stage_ids: set[str]) 
         fields.update(_parse_number_fields(table, imbalance_ids))
     else:
         fields["options"] = (
-            Option("yes", "Yes", _weights(table, "if_yes", imbalance_ids, None)),
-            Option("no", "No", _weights(table, "if_no", imbalance_ids, None)),
+            Option("yes", "Yes", _weights(table, "if_yes", imbalance_ids, required=False)),
+            Option("no", "No", _weights(table, "if_no", imbalance_ids, required=False)),
         )
     fields.update(_parse_category_fields(table, fields, stage_ids))
     table.finish()
@@ -253,7 +260,7 @@ def _parse_options(table: Table, imbalance_ids: set[str]) -> tuple[Option, ...]:
         options.append(Option(
             value=option_table.text("value"),
             label=option_table.text("label"),
-            weights=_weights(option_table, "weights", imbalance_ids, None),
+            weights=_weights(option_table, "weights", imbalance_ids, required=False),
         ))
         option_table.finish()
     if len(options) < 2:
@@ -269,7 +276,7 @@ def _parse_number_fields(table: Table, imbalance_ids: set[str]) -> dict[str, Any
     if not minimum < maximum:
         raise table.error("must be above 'min'", "max")
     bands = []
-    for band_table in table.tables("bands", []):
+    for band_table in table.tables("bands", required=False):
         bands.append(Band(band_table.number("at_least"), _weights(band_table, "weights", imbalance_ids)))
         band_table.finish()
     # Highest band first: the first band an answer reaches is the one that applies.
@@ -326,13 +333,13 @@ def _parse_jump_rope(table: Table, imbalance_ids: set[str]) -> JumpRope:
 
 def _parse_plan_rules(table: Table) -> PlanRules:
     per_block_table = table.table("per_block")
-    per_block = {block: per_block_table.integer(block) for block in BLOCKS}
+    per_block = {block: per_block_table.integer(block) for block in Block}
     per_block_table.finish()
     rules = PlanRules(
         max_exercises=table.integer("max_exercises"), max_minutes=table.integer("max_minutes"),
         per_block=MappingProxyType(per_block), why=table.text("why"),
     )
-    if per_block["cross_train"] < 1:
+    if per_block[Block.CROSS_TRAIN] < 1:
         raise per_block_table.error(
             "must be at least 1: the jump-rope progression is always in the plan", "cross_train"
         )

@@ -8,6 +8,10 @@ difference of any side measure.
 from __future__ import annotations
 
 from posture.measures import FRONTAL_VIEWS, SIDE_VIEWS, SPECS
+from posture.vocabulary import View
+
+PROFILE_VIEWS = tuple(View(view) for view in SIDE_VIEWS)
+FACING_VIEWS = tuple(View(view) for view in FRONTAL_VIEWS)
 
 # The measurement keys, by the views that can produce them: the engine's specs, plus keys the design
 # promises that the engine may not produce yet (a sign on them simply stays unread until it does).
@@ -19,15 +23,15 @@ KNEE_VALGUS_DIFFERENCE = "knee_valgus_difference_deg"
 PROFILE_DIFFERENCE_PREFIX = "profile_difference."
 
 
-def measure_views(measure: str) -> tuple[str, ...] | None:
+def measure_views(measure: str) -> tuple[View, ...] | None:
     """The views that can produce ``measure`` (a profile difference needs all of them); None if unknown."""
     if measure in SIDE_MEASURES:
-        return SIDE_VIEWS
+        return PROFILE_VIEWS
     if measure in FRONTAL_MEASURES or measure == KNEE_VALGUS_DIFFERENCE:
-        return FRONTAL_VIEWS
+        return FACING_VIEWS
     if measure.startswith(PROFILE_DIFFERENCE_PREFIX):
         base = measure[len(PROFILE_DIFFERENCE_PREFIX):]
-        return SIDE_VIEWS if base in SIDE_MEASURES else None
+        return PROFILE_VIEWS if base in SIDE_MEASURES else None
     return None
 
 

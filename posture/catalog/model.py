@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from posture.vocabulary import Block, Likelihood, View
 
 DIRECTIONS = ("above", "below", "abs_above")
-BLOCKS = ("strengthen", "mobility", "cross_train")
+# The plan's blocks in the order a plan lists them; kept under this name for the modules that loop over it.
+BLOCKS: tuple[Block, ...] = tuple(Block)
 SLOTS = ("start", "main", "end")
 QUESTION_KINDS = ("choice", "number", "yesno")
 QUESTION_CATEGORIES = ("habit", "symptom", "red_flag")
@@ -21,7 +25,7 @@ class Sign:
     threshold: float
     strong_threshold: float
     weight: float
-    views: tuple[str, ...]
+    views: tuple[View, ...]
     label: str
     group: str
     source: str
@@ -49,7 +53,7 @@ class Exercise:
 
     id: str
     name: str
-    block: str
+    block: Block
     how_to: str
     dose: str
     per_week: int
@@ -87,9 +91,11 @@ class Imbalance:
     cross_train: tuple[Exercise, ...]
     evidence: EvidenceNote
 
-    def exercises(self, block: str) -> tuple[Exercise, ...]:
+    def exercises(self, block: Block) -> tuple[Exercise, ...]:
         """The exercises of one block (strengthen, mobility or cross_train), most important first."""
-        return getattr(self, block)
+        by_block = {Block.STRENGTHEN: self.strengthen, Block.MOBILITY: self.mobility,
+                    Block.CROSS_TRAIN: self.cross_train}
+        return by_block[block]
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,7 @@ class PlanRules:
 
     max_exercises: int
     max_minutes: int
-    per_block: Mapping[str, int]
+    per_block: Mapping[Block, int]
     why: str
 
 
@@ -197,13 +203,13 @@ class LikelihoodCutoffs:
     likely: float
     why: str
 
-    def label(self, score: float) -> str:
+    def label(self, score: float) -> Likelihood:
         """The likelihood word for a score."""
         if score >= self.likely:
-            return "likely"
+            return Likelihood.LIKELY
         if score >= self.possible:
-            return "possible"
-        return "unlikely"
+            return Likelihood.POSSIBLE
+        return Likelihood.UNLIKELY
 
 
 @dataclass(frozen=True)
@@ -265,7 +271,17 @@ class Catalog:
         return ()
 
 
-def _by_id(items, item_id: str, kind: str):
+class HasId(Protocol):
+    """Any catalog entry with an id (imbalance, exercise, stage, question)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=HasId)
+
+
+def _by_id(items: Iterable[Identified], item_id: str, kind: str) -> Identified:
     for item in items:
         if item.id == item_id:
             return item

@@ -17,7 +17,13 @@ Findings are associations ("commonly associated with"), never diagnoses.
 
 from __future__ import annotations
 
-from posture.assessment.evidence import Reading, combine_measurements, measurements_by_view, profile_differences
+from posture.assessment.evidence import (
+    JumpSession,
+    Reading,
+    combine_measurements,
+    measurements_by_view,
+    profile_differences,
+)
 from posture.assessment.plan import Plan, PlanBlock, PlanItem, build_plan
 from posture.assessment.result import Assessment, assess
 from posture.assessment.scoring import (
@@ -33,6 +39,7 @@ __all__ = [
     "HELD_PHOTO_NOTES",
     "Assessment",
     "Finding",
+    "JumpSession",
     "Plan",
     "PlanBlock",
     "PlanItem",

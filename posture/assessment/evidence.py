@@ -1,16 +1,18 @@
 """Readings for scoring: each measure pooled over the photos and views that give it, and derived ones.
 
-Several photos of one person combine here and nowhere earlier.
+Several photos of one person combine here and nowhere earlier. A jump-rope video's measures join
+the same readings under their ``jump.`` keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from posture.analysis import PhotoAnalysis
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, SIDE_MEASURES, measure_views
-from posture.catalog.measure_keys import PROFILE_VIEWS
+from posture.catalog.measure_keys import JUMP_PREFIX, PROFILE_VIEWS
 from posture.measures import SPECS, Measurement, status_of
 from posture.vocabulary import Status, View
 
@@ -24,6 +26,34 @@ class Reading:
     value: float
     confidence: float
     views: tuple[View, ...]
+
+
+@dataclass(frozen=True)
+class JumpSession:
+    """The measures of one jump-rope video, as the scoring reads them.
+
+    ``values`` maps a jump measure key (as the jump-rope engine names it, without ``jump.``) to its
+    value and its confidence (0-1); ``not_assessed`` maps a key the video could not give to the reason.
+    """
+
+    view: View
+    values: Mapping[str, tuple[float, float]]
+    not_assessed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def jump_readings(session: JumpSession) -> dict[str, Reading]:
+    """The session's values under their catalog keys (``jump.<key>``), read in the video's view."""
+    return {
+        JUMP_PREFIX + key: Reading(value, confidence, (session.view,))
+        for key, (value, confidence) in session.values.items()
+    }
+
+
+def jump_reasons(session: JumpSession) -> dict[str, str]:
+    """Why each measure the video could not give is missing, under its catalog key."""
+    return {
+        JUMP_PREFIX + key: f"{reason} ({session.view} jump-rope video)" for key, reason in session.not_assessed.items()
+    }
 
 
 def usable_view(photo: PhotoAnalysis) -> View | None:

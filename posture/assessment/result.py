@@ -9,6 +9,9 @@ from typing import Any
 
 from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import (
+    JumpSession,
+    jump_readings,
+    jump_reasons,
     measurements_by_view,
     not_assessed_reasons,
     profile_differences,
@@ -18,6 +21,7 @@ from posture.assessment.evidence import (
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
 from posture.catalog import Catalog, Stage, load_catalog
+from posture.catalog.measure_keys import SignInput
 from posture.measures import Measurement
 from posture.questionnaire import (
     Answers,
@@ -81,20 +85,30 @@ class Assessment:
 
 
 def assess(
-    photos: Sequence[PhotoAnalysis], answers: AnswersLike = None, catalog: Catalog | None = None
+    photos: Sequence[PhotoAnalysis], answers: AnswersLike = None, catalog: Catalog | None = None,
+    *, jump: JumpSession | None = None,
 ) -> Assessment:
-    """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`."""
+    """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`.
+
+    ``jump`` feeds the catalog's ``jump.`` signs; without it they are simply not read.
+    """
     catalog = catalog or load_catalog()
     given_answers = as_answers(answers, catalog)
     usable = [photo for photo in photos if usable_view(photo) is not None]
     by_view = measurements_by_view(usable)
     readings = sign_readings(by_view)
     reasons = not_assessed_reasons(usable, by_view)
+    present = {
+        SignInput.PHOTO: {view for photo in usable if (view := usable_view(photo)) is not None},
+        SignInput.JUMP: {jump.view} if jump is not None else set(),
+    }
+    if jump is not None:
+        readings.update(jump_readings(jump))
+        reasons.update(jump_reasons(jump))
     habits = habit_weights(given_answers, catalog)
-    present_views = {view for photo in usable if (view := usable_view(photo)) is not None}
     held = held_views(usable)
     findings = [
-        score_imbalance(imbalance, readings, reasons, present_views, habits[imbalance.id], catalog, held)
+        score_imbalance(imbalance, readings, reasons, present, habits[imbalance.id], catalog, held)
         for imbalance in catalog.imbalances
     ]
     findings = add_lookalike_notes(findings, habits, answered_habits(given_answers, catalog), catalog)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import VIEW_ORDER, Reading, usable_view
 from posture.catalog import Catalog, Imbalance, Sign, measure_unit, needs_both_profiles
-from posture.catalog.measure_keys import FACING_VIEWS, PROFILE_VIEWS
+from posture.catalog.measure_keys import FACING_VIEWS, PROFILE_VIEWS, SignInput, measure_input
 from posture.vocabulary import Likelihood, View
 
 
@@ -88,6 +88,10 @@ class Finding:
         }
 
 
+# The views given, per input: the photos' views and the jump-rope video's (none without one).
+Present = Mapping[SignInput, Set[View]]
+
+
 # Photos whose signs err together while the score treats them as independent can raise a finding
 # to "possible", not "likely". Keyed by the warning that marks such a photo:
 # * turned_view: a photo turned 15-25 deg from a straight view (views.TURNED_FROM_DEG) shifts several
@@ -118,11 +122,13 @@ def held_views(photos: Sequence[PhotoAnalysis]) -> dict[View, str]:
 
 def score_imbalance(
     imbalance: Imbalance, readings: Mapping[str, Reading], reasons: Mapping[str, str],
-    present_views: set[View], habit: float, catalog: Catalog, held: Mapping[View, str],
+    present: Present, habit: float, catalog: Catalog, held: Mapping[View, str],
 ) -> Finding:
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 
-    A finding whose evidence was read on ``held`` views only (see :func:`held_views`) stays "possible".
+    ``present`` holds the views given per input (photos, jump-rope video). A sign without a reading
+    is not read: no evidence either way. A finding whose evidence was read on ``held`` views only
+    (see :func:`held_views`) stays "possible".
     """
     rules = catalog.scoring
     group_best: dict[str, float] = {}
@@ -144,7 +150,7 @@ def score_imbalance(
     photo = 1.0 - math.prod(1.0 - contribution for contribution in group_best.values())
     total = 1.0 - (1.0 - photo) * (1.0 - rules.habit_max * habit)
     score = round(100 * total)
-    missing, missing_note = missing_views(unread, present_views)
+    missing, missing_note = missing_views(unread, present)
     likelihood = catalog.likelihood.label(score) if group_best else Likelihood.NOT_ASSESSED
     note = ""
     if likelihood == Likelihood.LIKELY and evidence and all(set(item.views) <= held.keys() for item in evidence):
@@ -160,7 +166,7 @@ def score_imbalance(
         coverage=_coverage(imbalance.signs, unread),
         evidence=tuple(sorted(evidence, key=lambda item: -item.contribution)),
         checked=tuple(checked),
-        not_assessed=MappingProxyType(_unread_reasons(unread, reasons, present_views)),
+        not_assessed=MappingProxyType(_unread_reasons(unread, reasons, present)),
         missing_views=missing,
         missing_views_note=missing_note,
         explanation=imbalance.summary,
@@ -171,21 +177,35 @@ def score_imbalance(
     )
 
 
-def _unread_reasons(
-    unread: Sequence[Sign], reasons: Mapping[str, str], present_views: set[View]
-) -> dict[str, str]:
-    """Why each unread sign's measure is missing, when the photos it needs were there."""
+def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str], present: Present) -> dict[str, str]:
+    """Why each unread sign's measure is missing, when the recordings it needs were there.
+
+    A missing photo view is asked for in ``Finding.missing_views`` instead; a missing jump-rope
+    video is said here, since no photo can stand in for it.
+    """
     explained: dict[str, str] = {}
     for sign in unread:
+        source = measure_input(sign.measure)
+        missing = _views_missing_for(sign, present)
         if sign.measure in reasons:
             explained[sign.measure] = reasons[sign.measure]
-        elif not _views_missing_for(sign, present_views):
-            explained[sign.measure] = "not measured on the photos given"
+        elif not missing:
+            explained[sign.measure] = _NOT_MEASURED[source]
+        elif source == SignInput.JUMP:
+            explained[sign.measure] = f"no jump-rope video filmed from the {' or '.join(missing)} was given"
     return explained
 
 
-def _views_missing_for(sign: Sign, present_views: set[View]) -> tuple[View, ...]:
+# What a present recording that still gave no value for a sign is called, by input.
+_NOT_MEASURED = MappingProxyType({
+    SignInput.PHOTO: "not measured on the photos given",
+    SignInput.JUMP: "not measured in the jump-rope video given",
+})
+
+
+def _views_missing_for(sign: Sign, present: Present) -> tuple[View, ...]:
     """The views a sign still needs: any one of its views, or both profiles for a profile difference."""
+    present_views = present.get(measure_input(sign.measure), frozenset())
     if needs_both_profiles(sign.measure):
         return tuple(view for view in PROFILE_VIEWS if view not in present_views)
     return () if set(sign.views) & present_views else sign.views
@@ -212,15 +232,17 @@ def _coverage(signs: Sequence[Sign], unread: Sequence[Sign]) -> float:
     return sum(read.values()) / sum(possible.values()) if possible else 0.0
 
 
-def missing_views(unread: Sequence[Sign], present_views: set[View]) -> tuple[tuple[View, ...], str]:
-    """The views whose absence left signs unread, and a sentence asking for them.
+def missing_views(unread: Sequence[Sign], present: Present) -> tuple[tuple[View, ...], str]:
+    """The photo views whose absence left signs unread, and a sentence asking for them.
 
     A sign whose view was present but whose measure was still not assessed (hidden landmarks) is
-    not a missing view: its reason is in ``Finding.not_assessed``.
+    not a missing view: its reason is in ``Finding.not_assessed``, as is a missing jump-rope video.
     """
     requests: dict[tuple[tuple[View, ...], bool], list[str]] = {}
     for sign in unread:
-        missing = _views_missing_for(sign, present_views)
+        if measure_input(sign.measure) != SignInput.PHOTO:
+            continue
+        missing = _views_missing_for(sign, present)
         if missing:
             labels = requests.setdefault((missing, needs_both_profiles(sign.measure)), [])
             if sign.label not in labels:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from posture.catalog.measure_keys import PROFILE_VIEWS, measure_views, needs_both_profiles
+from posture.catalog.measure_keys import PROFILE_VIEWS, SignInput, measure_input, measure_views, needs_both_profiles
 from posture.catalog.model import (
     DIRECTIONS,
     QUESTION_CATEGORIES,
@@ -139,6 +139,8 @@ def _parse_exercise(table: Table) -> Exercise:
 def _parse_sign(table: Table) -> Sign:
     measure = table.text("measure")
     possible_views = measure_views(measure)
+    if possible_views is None and measure_input(measure) == SignInput.JUMP:
+        raise table.error(f"jump-rope measure '{measure}' must end in its unit: _cm, _deg, _ms or _pct", "measure")
     if possible_views is None:
         raise table.error(f"unknown measure '{measure}'")
     direction = table.one_of("direction", DIRECTIONS)

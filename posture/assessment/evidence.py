@@ -11,8 +11,14 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from posture.analysis import PhotoAnalysis
-from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, SIDE_MEASURES, measure_views
-from posture.catalog.measure_keys import JUMP_PREFIX, PROFILE_VIEWS
+from posture.catalog import (
+    JUMP_PREFIX,
+    KNEE_VALGUS_DIFFERENCE,
+    PROFILE_DIFFERENCE_PREFIX,
+    PROFILE_VIEWS,
+    SIDE_MEASURES,
+    measure_views,
+)
 from posture.measures import SPECS, Measurement, status_of
 from posture.vocabulary import Status, View
 

@@ -20,8 +20,7 @@ from posture.assessment.evidence import (
 )
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
-from posture.catalog import Catalog, Stage, load_catalog
-from posture.catalog.measure_keys import SignInput
+from posture.catalog import Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
 from posture.questionnaire import (
     Answers,

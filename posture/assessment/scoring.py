@@ -10,8 +10,17 @@ from typing import Any
 
 from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import VIEW_ORDER, Reading, usable_view
-from posture.catalog import Catalog, Imbalance, Sign, measure_unit, needs_both_profiles
-from posture.catalog.measure_keys import FACING_VIEWS, PROFILE_VIEWS, SignInput, measure_input
+from posture.catalog import (
+    FACING_VIEWS,
+    PROFILE_VIEWS,
+    Catalog,
+    Imbalance,
+    Sign,
+    SignInput,
+    measure_input,
+    measure_unit,
+    needs_both_profiles,
+)
 from posture.vocabulary import Likelihood, View
 
 

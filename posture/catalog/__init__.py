@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from posture.catalog.load import DEFAULT_CATALOG_PATH, load_catalog, parse_catalog
 from posture.catalog.measure_keys import (
+    FACING_VIEWS,
     FRONTAL_MEASURES,
     JUMP_PREFIX,
     KNEE_VALGUS_DIFFERENCE,
     PROFILE_DIFFERENCE_PREFIX,
+    PROFILE_VIEWS,
     SIDE_MEASURES,
     SignInput,
     measure_input,
@@ -51,10 +53,12 @@ __all__ = [
     "BLOCKS",
     "DEFAULT_CATALOG_PATH",
     "DIRECTIONS",
+    "FACING_VIEWS",
     "FRONTAL_MEASURES",
     "JUMP_PREFIX",
     "KNEE_VALGUS_DIFFERENCE",
     "PROFILE_DIFFERENCE_PREFIX",
+    "PROFILE_VIEWS",
     "QUESTION_CATEGORIES",
     "QUESTION_KINDS",
     "SIDE_MEASURES",

@@ -69,7 +69,7 @@ class Finding:
     evidence: tuple[SignEvidence, ...]
     checked: tuple[str, ...]
     not_assessed: Mapping[str, str]
-    missing_views: tuple[str, ...]
+    missing_views: tuple[View, ...]
     missing_views_note: str
     explanation: str
     caveat: str

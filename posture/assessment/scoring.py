@@ -57,6 +57,8 @@ class Finding:
     and found inside their thresholds; ``not_assessed`` the measures that could not be read, with the
     reason; ``missing_views`` the views that would sharpen the finding and ``missing_views_note`` the
     same as a sentence. ``coverage`` is the share of the signs' weight that could be read.
+    ``photo_score`` is the score of the measured signs alone, before habits; a jump-rope video's signs,
+    when the catalog has some, count in it too (the name is kept for the JSON contract).
     """
 
     imbalance: str
@@ -194,13 +196,13 @@ def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str], present:
     """
     explained: dict[str, str] = {}
     for sign in unread:
-        source = measure_input(sign.measure)
+        reads_from = measure_input(sign.measure)
         missing = _views_missing_for(sign, present)
         if sign.measure in reasons:
             explained[sign.measure] = reasons[sign.measure]
         elif not missing:
-            explained[sign.measure] = _NOT_MEASURED[source]
-        elif source == SignInput.JUMP:
+            explained[sign.measure] = _NOT_MEASURED[reads_from]
+        elif reads_from == SignInput.JUMP:
             explained[sign.measure] = f"no jump-rope video filmed from the {' or '.join(missing)} was given"
     return explained
 

@@ -24,12 +24,12 @@ from pathlib import Path
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import assess
-from posture.catalog import BLOCKS
 from posture.imaging import FILE_SUFFIXES
 from posture.measures import typical_error
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json
 from posture.views import VIEWS
+from posture.vocabulary import Block
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -125,7 +125,7 @@ def format_findings(assessment) -> str:
     if assessment.plan is not None and shown:
         lines.append("  plan: " + "; ".join(
             f"{block.replace('_', '-')} " + ", ".join(item.name for item in assessment.plan.block(block))
-            for block in BLOCKS))
+            for block in Block))
     if lines:
         return "\n".join(lines)
     if all(f.likelihood == "not_assessed" for f in assessment.findings):

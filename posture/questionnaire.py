@@ -6,6 +6,7 @@ re-rank them. The progression stage and the red flags come only from answers, ne
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -92,9 +93,12 @@ def _number(question: Question, value: Any) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise AnswerError(f"question {question.id!r}: expected a number, got {value!r}") from None
-    if not question.minimum <= number <= question.maximum:
+    # The loader gives every number question both ends; an open end could only come from a hand-built Question.
+    low = -math.inf if question.minimum is None else question.minimum
+    high = math.inf if question.maximum is None else question.maximum
+    if not low <= number <= high:
         raise AnswerError(
-            f"question {question.id!r}: {number:g} is outside {question.minimum:g} to {question.maximum:g}"
+            f"question {question.id!r}: {number:g} is outside {low:g} to {high:g}"
             f"{' ' + question.unit if question.unit else ''}"
         )
     return number
@@ -155,7 +159,7 @@ def stage_from_answers(answers: AnswersLike, catalog: Catalog | None = None) -> 
     catalog = catalog or load_catalog()
     answers = as_answers(answers, catalog)
     symptom_questions = catalog.questions_in("symptom")
-    yes_stages = [catalog.stage(q.stage) for q in symptom_questions if answers.get(q.id) is True]
+    yes_stages = [catalog.stage(q.stage) for q in symptom_questions if q.stage and answers.get(q.id) is True]
     if yes_stages:
         return max(yes_stages, key=lambda stage: stage.number)
     if symptom_questions and all(answers.get(q.id) is False for q in symptom_questions):
@@ -167,4 +171,4 @@ def red_flags(answers: AnswersLike, catalog: Catalog | None = None) -> list[str]
     """The warning-sign messages for every red-flag question answered "yes", in catalog order."""
     catalog = catalog or load_catalog()
     answers = as_answers(answers, catalog)
-    return [q.flag for q in catalog.questions_in("red_flag") if answers.get(q.id) is True]
+    return [q.flag for q in catalog.questions_in("red_flag") if q.flag and answers.get(q.id) is True]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,6 @@ from posture.catalog import (
     load_catalog,
     measure_views,
     parse_catalog,
-    tomllib,
 )
 
 SEED_ARTICLE = Path("/work/shared/seed/muscle-imbalance-back-pain.txt")

@@ -1,0 +1,143 @@
+"""The :class:`Assessment` of one person and :func:`assess`, which builds it from photos and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from posture.analysis import PhotoAnalysis
+from posture.assessment.evidence import (
+    JumpSession,
+    jump_readings,
+    jump_reasons,
+    measurements_by_view,
+    not_assessed_reasons,
+    profile_differences,
+    sign_readings,
+    usable_view,
+)
+from posture.assessment.plan import Plan, build_plan
+from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
+from posture.catalog import Catalog, SignInput, Stage, load_catalog
+from posture.measures import Measurement
+from posture.questionnaire import (
+    Answers,
+    AnswersLike,
+    answered_habits,
+    as_answers,
+    habit_weights,
+    red_flags,
+    stage_from_answers,
+)
+from posture.vocabulary import View
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything concluded from one person's photos and answers.
+
+    ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first.
+    ``profile_differences`` is left minus right profile for side measures present in both.
+    """
+
+    photos: tuple[PhotoAnalysis, ...]
+    measurements_by_view: Mapping[View, Mapping[str, Measurement]]
+    profile_differences: Mapping[str, float]
+    findings: tuple[Finding, ...]
+    stage: Stage | None
+    red_flags: tuple[str, ...]
+    plan: Plan | None
+    advice: str
+    disclaimer: str
+    notes: tuple[str, ...] = ()
+
+    def finding(self, imbalance_id: str) -> Finding:
+        """The finding for one imbalance id (KeyError if none)."""
+        for finding in self.findings:
+            if finding.imbalance == imbalance_id:
+                return finding
+        raise KeyError(imbalance_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: design.md's ``findings``, ``stage`` and ``plan`` plus the rest."""
+        stage: dict[str, Any] | None = None
+        if self.stage is not None:
+            stage = {"id": self.stage.id, "number": self.stage.number, "name": self.stage.name,
+                     "description": self.stage.description}
+        return {
+            "findings": [finding.to_dict() for finding in self.findings],
+            "stage": stage,
+            "red_flags": list(self.red_flags),
+            "plan": self.plan.to_dict() if self.plan else None,
+            "advice": self.advice,
+            "disclaimer": self.disclaimer,
+            "notes": list(self.notes),
+            "profile_differences": {key: round(value, 2) for key, value in self.profile_differences.items()},
+            "measurements_by_view": {
+                str(view): {key: m.to_dict() for key, m in measurements.items()}
+                for view, measurements in self.measurements_by_view.items()
+            },
+            "photos": [{"image": p.image, "ok": p.ok, "view": p.view} for p in self.photos],
+        }
+
+
+def assess(
+    photos: Sequence[PhotoAnalysis], answers: AnswersLike = None, catalog: Catalog | None = None,
+    *, jump: JumpSession | None = None,
+) -> Assessment:
+    """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`.
+
+    ``jump`` feeds the catalog's ``jump.`` signs; without it they are simply not read.
+    """
+    catalog = catalog or load_catalog()
+    given_answers = as_answers(answers, catalog)
+    usable = [photo for photo in photos if usable_view(photo) is not None]
+    by_view = measurements_by_view(usable)
+    readings = sign_readings(by_view)
+    reasons = not_assessed_reasons(usable, by_view)
+    present = {
+        SignInput.PHOTO: {view for photo in usable if (view := usable_view(photo)) is not None},
+        SignInput.JUMP: {jump.view} if jump is not None else set(),
+    }
+    if jump is not None:
+        readings.update(jump_readings(jump))
+        reasons.update(jump_reasons(jump))
+    habits = habit_weights(given_answers, catalog)
+    held = held_views(usable)
+    findings = [
+        score_imbalance(imbalance, readings, reasons, present, habits[imbalance.id], catalog, held)
+        for imbalance in catalog.imbalances
+    ]
+    findings = add_lookalike_notes(findings, habits, answered_habits(given_answers, catalog), catalog)
+    findings.sort(key=lambda finding: -finding.score)  # stable: ties keep catalog order
+    flags = tuple(red_flags(given_answers, catalog))
+    stage = stage_from_answers(given_answers, catalog)
+    plan = None if flags else build_plan(findings, catalog)
+    return Assessment(
+        photos=tuple(photos),
+        measurements_by_view=MappingProxyType({view: MappingProxyType(ms) for view, ms in by_view.items()}),
+        profile_differences=MappingProxyType(profile_differences(by_view)),
+        findings=tuple(findings),
+        stage=stage,
+        red_flags=flags,
+        plan=plan,
+        advice=catalog.red_flag_advice if flags else (stage.advice if stage else ""),
+        disclaimer=catalog.disclaimer,
+        notes=_notes(usable, given_answers, catalog),
+    )
+
+
+def _notes(usable: Sequence[PhotoAnalysis], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
+    """What the assessment could not check, in plain words."""
+    notes: list[str] = []
+    if not usable:
+        notes.append("No photo could be measured, so no posture sign was assessed.")
+    if not len(answers):
+        notes.append("The questionnaire was not answered: warning signs and the progression stage were not "
+                     "checked, and imbalances that look alike in photos could not be ranked.")
+    elif not any(question.id in answers for question in catalog.questions_in("red_flag")):
+        notes.append("The warning-sign questions were not answered: the plan assumes none of them applies.")
+    return tuple(notes)
+

@@ -1,0 +1,90 @@
+"""The imbalance catalog: the five imbalances, their posture signs, exercises, stages and questionnaire.
+
+All of it lives as data in ``catalog.toml`` in this package. :func:`load_catalog` reads it once,
+checks it against the schema written out in :mod:`posture.catalog.load` (no third-party schema
+library) and returns the frozen dataclasses of :mod:`posture.catalog.model`. A broken catalog raises
+:class:`CatalogError` whose message names the entry at fault, e.g.
+``imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'``.
+"""
+
+from __future__ import annotations
+
+from posture.catalog.load import DEFAULT_CATALOG_PATH, load_catalog, parse_catalog
+from posture.catalog.measure_keys import (
+    FACING_VIEWS,
+    FRONTAL_MEASURES,
+    JUMP_PREFIX,
+    KNEE_VALGUS_DIFFERENCE,
+    PROFILE_DIFFERENCE_PREFIX,
+    PROFILE_VIEWS,
+    SIDE_MEASURES,
+    SignInput,
+    measure_input,
+    measure_unit,
+    measure_views,
+    needs_both_profiles,
+)
+from posture.catalog.model import (
+    BLOCKS,
+    DIRECTIONS,
+    QUESTION_CATEGORIES,
+    QUESTION_KINDS,
+    SLOTS,
+    Band,
+    Catalog,
+    EvidenceNote,
+    Exercise,
+    Imbalance,
+    JumpRope,
+    LikelihoodCutoffs,
+    Muscles,
+    Option,
+    PlanRules,
+    Question,
+    RopePhase,
+    ScoringRules,
+    Sign,
+    Stage,
+    WatchPoint,
+)
+from posture.catalog.table import CatalogError
+
+__all__ = [
+    "BLOCKS",
+    "DEFAULT_CATALOG_PATH",
+    "DIRECTIONS",
+    "FACING_VIEWS",
+    "FRONTAL_MEASURES",
+    "JUMP_PREFIX",
+    "KNEE_VALGUS_DIFFERENCE",
+    "PROFILE_DIFFERENCE_PREFIX",
+    "PROFILE_VIEWS",
+    "QUESTION_CATEGORIES",
+    "QUESTION_KINDS",
+    "SIDE_MEASURES",
+    "SLOTS",
+    "Band",
+    "Catalog",
+    "CatalogError",
+    "EvidenceNote",
+    "Exercise",
+    "Imbalance",
+    "JumpRope",
+    "LikelihoodCutoffs",
+    "Muscles",
+    "Option",
+    "PlanRules",
+    "Question",
+    "RopePhase",
+    "ScoringRules",
+    "Sign",
+    "SignInput",
+    "Stage",
+    "WatchPoint",
+    "load_catalog",
+    "measure_input",
+    "measure_unit",
+    "measure_views",
+    "needs_both_profiles",
+    "parse_catalog",
+]

@@ -7,7 +7,6 @@ can be told apart from the subject; the caller decides what to do with them.
 
 from __future__ import annotations
 
-import concurrent.futures.thread  # noqa: F401  (see _close_pools_at_exit)
 import contextlib
 import dataclasses
 import threading
@@ -102,20 +101,6 @@ class LandmarkerPool:
 def landmarker_pool(model: str = DEFAULT_MODEL) -> LandmarkerPool:
     """The process-wide pool of landmarkers for ``model``."""
     return LandmarkerPool(model)
-
-
-def _close_pools_at_exit() -> None:
-    if landmarker_pool.cache_info().currsize:
-        for model in MODEL_VARIANTS:
-            landmarker_pool(model).close()
-
-
-# Every MediaPipe call goes through a thread pool of its own, which concurrent.futures shuts down
-# at exit before ``atexit`` handlers run; MediaPipe's finaliser then fails and prints an "Exception
-# ignored" traceback. Threading's exit hooks run newest first, so registering ours after importing
-# concurrent.futures.thread (which registers its shutdown hook on import) closes the landmarkers
-# while their pools still run.
-threading._register_atexit(_close_pools_at_exit)
 
 
 def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:

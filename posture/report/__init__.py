@@ -1,0 +1,71 @@
+"""Presentation of one assessment: the JSON contract, a Markdown report and a PDF report.
+
+No Streamlit here. The Markdown and the PDF say the same things because both are rendered from one
+list of plain blocks (headings, paragraphs, bullet lists, tables, figures) built by
+:func:`report_blocks`; each renderer only decides how a block looks. Block text is plain text:
+the Markdown renderer escapes all of it, the PDF renderer never interprets markup, so user text
+(the person's label, photo file names) cannot inject formatting.
+
+Modules, each depending only on those above it: ``words`` (names, units, numbers), ``contract``
+(the JSON), ``blocks`` (what the report says), ``markdown`` and ``pdf`` (how it looks).
+"""
+
+from posture.report.blocks import (
+    DEFAULT_TITLE,
+    IMAGE_MAX_SIDE_PX,
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Table,
+    Text,
+    report_blocks,
+)
+from posture.report.contract import FINDING_KEYS, contract_json
+from posture.report.markdown import md_escape, render_markdown
+from posture.report.pdf import font_paths, pdf_text, render_pdf
+from posture.report.words import (
+    BLOCK_TITLES,
+    MEASURE_NAMES,
+    UNIT_SYMBOLS,
+    VIEW_NAMES,
+    evidence_decimals,
+    format_range,
+    format_value,
+    measure_name,
+    past_threshold,
+    typical_error_text,
+    unit_symbol,
+    verdict,
+)
+
+__all__ = [
+    "BLOCK_TITLES",
+    "DEFAULT_TITLE",
+    "FINDING_KEYS",
+    "IMAGE_MAX_SIDE_PX",
+    "MEASURE_NAMES",
+    "UNIT_SYMBOLS",
+    "VIEW_NAMES",
+    "Block",
+    "Bullets",
+    "Figure",
+    "Heading",
+    "Table",
+    "Text",
+    "contract_json",
+    "evidence_decimals",
+    "font_paths",
+    "format_range",
+    "format_value",
+    "md_escape",
+    "measure_name",
+    "past_threshold",
+    "pdf_text",
+    "render_markdown",
+    "render_pdf",
+    "report_blocks",
+    "typical_error_text",
+    "unit_symbol",
+    "verdict",
+]

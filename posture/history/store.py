@@ -6,7 +6,7 @@ import io
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,11 +258,10 @@ class HistoryStore:
         with closing(conn):
             with transaction(conn):
                 deleted = conn.execute("DELETE FROM assessments").rowcount
-            try:
-                # secure_delete already zeroed the freed pages; VACUUM gives the space back.
+            # secure_delete already zeroed the freed pages; VACUUM gives the space back. If another connection
+            # is reading it fails: the data is gone all the same, only the file stays big.
+            with suppress(sqlite3.OperationalError):
                 conn.execute("VACUUM")
-            except sqlite3.OperationalError:
-                pass  # another connection is reading: the data is gone, only the file stays big
         return deleted
 
     # -- reading --------------------------------------------------------------------------------

@@ -6,10 +6,12 @@ list of plain blocks (headings, paragraphs, bullet lists, tables, figures) built
 the Markdown renderer escapes all of it, the PDF renderer never interprets markup, so user text
 (the person's label, photo file names) cannot inject formatting.
 
-Modules, each depending only on those above it: ``words`` (names, units, numbers), ``contract``
-(the JSON), ``blocks`` (what the report says), ``markdown`` and ``pdf`` (how it looks).
+Modules, each depending only on those above it: ``contract`` (the JSON), ``blocks`` (what the report
+says), ``markdown`` and ``pdf`` (how it looks). Every word and number format comes from
+:mod:`posture.wording`, shared with the CLI, the photo labels and the app.
 """
 
+from posture.fonts import font_paths
 from posture.report.blocks import (
     DEFAULT_TITLE,
     IMAGE_MAX_SIDE_PX,
@@ -19,13 +21,16 @@ from posture.report.blocks import (
     Heading,
     Table,
     Text,
+    one_line,
     report_blocks,
+    typical_error_text,
 )
 from posture.report.contract import FINDING_KEYS, contract_json
 from posture.report.markdown import md_escape, render_markdown
-from posture.report.pdf import font_paths, pdf_text, render_pdf
-from posture.report.words import (
-    BLOCK_TITLES,
+from posture.report.pdf import pdf_text, render_pdf
+
+# The words and number formats the report uses live in posture.wording; these stay importable from here.
+from posture.wording import (
     MEASURE_NAMES,
     UNIT_SYMBOLS,
     VIEW_NAMES,
@@ -34,13 +39,11 @@ from posture.report.words import (
     format_value,
     measure_name,
     past_threshold,
-    typical_error_text,
     unit_symbol,
     verdict,
 )
 
 __all__ = [
-    "BLOCK_TITLES",
     "DEFAULT_TITLE",
     "FINDING_KEYS",
     "IMAGE_MAX_SIDE_PX",
@@ -60,6 +63,7 @@ __all__ = [
     "format_value",
     "md_escape",
     "measure_name",
+    "one_line",
     "past_threshold",
     "pdf_text",
     "render_markdown",

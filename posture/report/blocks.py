@@ -12,26 +12,45 @@ from datetime import datetime
 from posture.analysis import PhotoAnalysis
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
-from posture.catalog import BLOCKS, load_catalog, measure_unit
-from posture.measures import SPECS, Measurement
-from posture.report.words import (
-    BLOCK_TITLES,
-    VIEW_NAMES,
+from posture.catalog import load_catalog, measure_unit
+from posture.measures import SPECS, Measurement, typical_error
+from posture.wording import (
+    PLAN_ORDER,
+    PLAN_ORDER_REASON,
+    SESSION_LEAD,
+    TIGHT_LEAD,
+    WEAK_LEAD,
+    block_title,
     bound,
+    dose_line,
     evidence_decimals,
     format_range,
     format_value,
     measure_name,
-    one_line,
     past_threshold,
     percent,
-    typical_error_text,
+    plan_summary,
+    plus_minus,
+    session_line,
+    status_label,
     verdict,
+    view_name,
     views_text,
 )
 
 DEFAULT_TITLE = "Posture assessment"
 IMAGE_MAX_SIDE_PX = 900
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace: block text is inline text, so it can never start a new Markdown block."""
+    return " ".join(str(text).split())
+
+
+def typical_error_text(key: str, unit: str) -> str | None:
+    """``±0.9°``: the benchmarked typical error of a measure, None when it was not measured."""
+    error = typical_error(key)
+    return None if error is None else plus_minus(error, unit)
 
 
 @dataclass(frozen=True)
@@ -138,12 +157,12 @@ def _photo_blocks(number: int, photo: PhotoAnalysis, images: bool) -> list[Block
         error = photo.error
         message = f"{error.message} ({error.code})" if error else "The photo could not be measured."
         return [Heading(3, f"Photo {number}: {photo.image} (not measured)"), Text(message, kind="alert")]
-    blocks: list[Block] = [Heading(3, f"Photo {number}: {photo.image}, {VIEW_NAMES.get(photo.view, photo.view)}")]
+    blocks: list[Block] = [Heading(3, f"Photo {number}: {photo.image}, {view_name(photo.view)}")]
     figure = _figure(photo) if images else None
     if figure:
         blocks.append(figure)
     height = f"{photo.height_cm:.0f} cm ({photo.height_source})" if photo.height_cm else "unknown"
-    blocks.append(Text(f"View: {VIEW_NAMES.get(photo.view, photo.view)}, confidence "
+    blocks.append(Text(f"View: {view_name(photo.view)}, confidence "
                        f"{percent(photo.view_confidence)}. Height: {height}.", kind="note"))
     if photo.warnings:
         blocks.append(Bullets(tuple(("Warning:", warning.message) for warning in photo.warnings)))
@@ -172,7 +191,7 @@ def _measures_table(photo: PhotoAnalysis) -> Table:
 def _measure_row(measurement: Measurement) -> tuple[str, ...]:
     name = measure_name(measurement.key) + (" (estimate)" if measurement.estimate else "")
     return (name, format_value(measurement.value, measurement.unit),
-            format_range(measurement.normal_range, measurement.unit), measurement.status,
+            format_range(measurement.normal_range, measurement.unit), status_label(measurement.status),
             percent(measurement.confidence), typical_error_text(measurement.key, measurement.unit) or "—")
 
 
@@ -236,8 +255,8 @@ def _finding_blocks(finding: Finding) -> list[Block]:
     if finding.note:
         blocks.append(Text(finding.note, lead="Note:"))
     if finding.likelihood in ("possible", "likely"):
-        blocks.append(Text(", ".join(finding.muscles_tight), lead="Commonly tight:"))
-        blocks.append(Text(", ".join(finding.muscles_weak), lead="Commonly weak:"))
+        blocks.append(Text(", ".join(finding.muscles_tight), lead=TIGHT_LEAD))
+        blocks.append(Text(", ".join(finding.muscles_weak), lead=WEAK_LEAD))
     if finding.caveat:
         blocks.append(Text(finding.caveat, kind="note"))
     return blocks
@@ -273,13 +292,16 @@ def _plan_section(assessment: Assessment) -> list[Block]:
         return _red_flag_blocks(assessment, "Corrective plan: not suggested")
     plan = assessment.plan
     names = {finding.imbalance: finding.name for finding in assessment.findings}
-    blocks: list[Block] = [Heading(2, "Corrective plan"), Text(plan.rationale, kind="note")]
+    rules = load_catalog().plan
+    summary = plan_summary(plan, rules.max_exercises, rules.max_minutes)
+    blocks: list[Block] = [Heading(2, "Corrective plan"), Text(summary, kind="note"),
+                           Text(PLAN_ORDER_REASON, kind="note")]
     if plan.note:
         blocks.append(Text(plan.note))
-    for block in BLOCKS:
+    for block in PLAN_ORDER:
         items = plan.block(block)
         if items:
-            blocks.append(Heading(3, BLOCK_TITLES[block]))
+            blocks.append(Heading(3, block_title(block)))
             for item in items:
                 blocks += _plan_item_blocks(item, names)
     return blocks + _session_blocks(plan)
@@ -288,7 +310,7 @@ def _plan_section(assessment: Assessment) -> list[Block]:
 def _plan_item_blocks(item: PlanItem, names: dict[str, str]) -> list[Block]:
     """Name, dose, how-to and the findings served; the rope adds its phases and what to watch."""
     blocks: list[Block] = [
-        Text(f"{item.dose}, {item.per_week}× per week, about {item.minutes} min.", lead=f"{item.name}:"),
+        Text(dose_line(item.dose, item.per_week, item.minutes), lead=f"{item.name}:"),
         Text(item.how_to),
     ]
     if item.serves:
@@ -303,8 +325,8 @@ def _plan_item_blocks(item: PlanItem, names: dict[str, str]) -> list[Block]:
 
 
 def _session_blocks(plan: Plan) -> list[Block]:
-    order = " → ".join(item.name for item in plan.session_order())
-    blocks: list[Block] = [Text(f"{order} (about {plan.total_minutes} min).", lead="One session, in this order:")]
+    names = [item.name for item in plan.session_order()]
+    blocks: list[Block] = [Text(session_line(names, plan.total_minutes), lead=SESSION_LEAD)]
     if plan.deferred:
         deferred = ", ".join(item.name for item in plan.deferred)
         blocks.append(Text(deferred, lead="Also useful, left out to keep the session short:", kind="note"))

@@ -7,8 +7,7 @@ import re
 from datetime import datetime
 
 from posture.assessment import Assessment
-from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Heading, Table, Text, report_blocks
-from posture.report.words import one_line
+from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Heading, Table, Text, one_line, report_blocks
 
 _MD_BACKSLASHED = re.compile(r"([\\`*_\[\]|~])")
 # A paragraph starting with these would open a heading, list or thematic break.

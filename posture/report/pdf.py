@@ -7,14 +7,16 @@ import io
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from posture.annotate import STATUS_RGB
 from posture.assessment import Assessment
-from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, report_blocks
-from posture.report.words import one_line
+from posture.fonts import font_paths
+from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line, report_blocks
+from posture.wording import status_label
 
+# The status column shows the words people read; its colour is the status's colour on the photo.
+_STATUS_LABEL_RGB = {status_label(status): rgb for status, rgb in STATUS_RGB.items()}
 # fpdf2 and fontTools are imported inside the PDF functions: the JSON and Markdown need neither.
 BODY_PT, NOTE_PT, TABLE_PT = 10, 8.5, 8
 HEADING_PT = {1: 18, 2: 14, 3: 11.5}
@@ -26,14 +28,6 @@ A4_WIDTH_MM, SIDE_MARGIN_MM = 210.0, 18.0
 FIGURE_MAX_HEIGHT_MM, FIGURE_MIN_HEIGHT_MM = 115.0, 80.0
 # Caption, view line and the measures table's header and first rows, kept on the photo's page.
 AFTER_FIGURE_MM = 32.0
-
-
-def font_paths() -> tuple[Path, Path]:
-    """DejaVu Sans regular and bold, shipped with matplotlib (a mediapipe dependency)."""
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
 
 @functools.lru_cache(maxsize=1)
@@ -216,7 +210,7 @@ def _pdf_table(pdf, block: Table) -> None:
 def _status_style(cell: str):
     from fpdf.fonts import FontFace
 
-    rgb = STATUS_RGB.get(cell)
+    rgb = _STATUS_LABEL_RGB.get(cell)
     return FontFace(color=rgb, emphasis="BOLD") if rgb else FontFace(color=NOTE_RGB)
 
 

@@ -54,19 +54,18 @@ def finite_number(value: Any) -> float | None:
     return float(value)
 
 
-def record_photos(record: Any) -> list[dict]:
+def record_photos(record: Any) -> list[Mapping[str, Any]]:
     photos = record.get(PHOTOS_KEY) if isinstance(record, Mapping) else None
     return [p for p in photos if isinstance(p, Mapping)] if isinstance(photos, list) else []
-
 
 
 # ----------------------------------------------------------------------------------------------
 # Comparing two assessments
 
 
-def _measures(record: dict) -> dict[tuple[str, str], dict]:
+def _measures(record: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """(view, key) -> measurement dict; the first photo of a view wins when a view repeats."""
-    found: dict[tuple[str, str], dict] = {}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for photo in record_photos(record):
         view = photo.get("view")
         measurements = photo.get("measurements")
@@ -78,7 +77,7 @@ def _measures(record: dict) -> dict[tuple[str, str], dict]:
     return found
 
 
-def _range(measurement: dict | None) -> tuple[float | None, float | None] | None:
+def _range(measurement: Mapping[str, Any] | None) -> tuple[float | None, float | None] | None:
     raw = (measurement or {}).get("normal_range")
     if not isinstance(raw, (list, tuple)) or len(raw) != 2:
         return None
@@ -115,7 +114,7 @@ def _direction(
     return "improved" if now < was else "worsened"
 
 
-def _delta(key: str, view: str, before: dict | None, after: dict | None) -> MeasureDelta:
+def _delta(key: str, view: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> MeasureDelta:
     b = finite_number((before or {}).get("value"))
     a = finite_number((after or {}).get("value"))
     unit_b = (before or {}).get("unit")
@@ -128,7 +127,7 @@ def _delta(key: str, view: str, before: dict | None, after: dict | None) -> Meas
     return MeasureDelta(key, view, unit, b, a, a - b, _direction(key, b, a, unit, normal_range), normal_range)
 
 
-def compare_records(before: dict, after: dict) -> list[MeasureDelta]:
+def compare_records(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[MeasureDelta]:
     """Every measure of either assessment record, with how it changed from ``before`` to ``after``.
 
     Measures pair on (view, key). A measure left unpaired because the person turned the other

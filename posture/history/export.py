@@ -39,38 +39,8 @@ def write_atomically(dest: Path, write: Callable[[Any], None]) -> Path:
 
 def write_zip(out: Any, conn: sqlite3.Connection | None) -> None:
     """The export zip of every assessment readable through ``conn`` (None: no history yet, an empty export)."""
-    entries = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        rows = [] if conn is None else conn.execute(
-            "SELECT id, taken_at, label, engine_version, record_json FROM assessments ORDER BY taken_at, id"
-        )
-        for row_id, taken_at, label, engine_version, record_json in rows:
-            names: list[str] = []
-            annotated_names: list[str | None] = []
-            thumbs = conn.execute(
-                "SELECT position, jpeg, annotated_jpeg FROM thumbnails WHERE assessment_id = ?"
-                " ORDER BY position",
-                (row_id,),
-            )
-            for position, jpeg, annotated in thumbs:
-                name = f"thumbnails/{row_id}_{position}.jpg"
-                # JPEG is already compressed: store it rather than spend time deflating it.
-                archive.writestr(name, jpeg, compress_type=zipfile.ZIP_STORED)
-                names.append(name)
-                annotated_name = None
-                if annotated is not None:
-                    annotated_name = f"thumbnails/{row_id}_{position}{ANNOTATED_SUFFIX}.jpg"
-                    archive.writestr(annotated_name, annotated, compress_type=zipfile.ZIP_STORED)
-                annotated_names.append(annotated_name)
-            entries.append({
-                "id": row_id,
-                "taken_at": taken_at,
-                "label": label,
-                "engine_version": engine_version,
-                "record": json.loads(record_json),
-                "thumbnails": names,
-                "annotated_thumbnails": annotated_names,
-            })
+        entries = [] if conn is None else _write_assessments(archive, conn)
         document = {
             "format": "posture-checker history",
             "schema_version": LATEST_VERSION,
@@ -78,3 +48,39 @@ def write_zip(out: Any, conn: sqlite3.Connection | None) -> None:
             "assessments": entries,
         }
         archive.writestr("assessments.json", json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _write_assessments(archive: zipfile.ZipFile, conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Write every assessment's thumbnails into ``archive``; returns the assessments' JSON entries."""
+    entries = []
+    rows = conn.execute(
+        "SELECT id, taken_at, label, engine_version, record_json FROM assessments ORDER BY taken_at, id"
+    )
+    for row_id, taken_at, label, engine_version, record_json in rows:
+        names: list[str] = []
+        annotated_names: list[str | None] = []
+        thumbs = conn.execute(
+            "SELECT position, jpeg, annotated_jpeg FROM thumbnails WHERE assessment_id = ?"
+            " ORDER BY position",
+            (row_id,),
+        )
+        for position, jpeg, annotated in thumbs:
+            name = f"thumbnails/{row_id}_{position}.jpg"
+            # JPEG is already compressed: store it rather than spend time deflating it.
+            archive.writestr(name, jpeg, compress_type=zipfile.ZIP_STORED)
+            names.append(name)
+            annotated_name = None
+            if annotated is not None:
+                annotated_name = f"thumbnails/{row_id}_{position}{ANNOTATED_SUFFIX}.jpg"
+                archive.writestr(annotated_name, annotated, compress_type=zipfile.ZIP_STORED)
+            annotated_names.append(annotated_name)
+        entries.append({
+            "id": row_id,
+            "taken_at": taken_at,
+            "label": label,
+            "engine_version": engine_version,
+            "record": json.loads(record_json),
+            "thumbnails": names,
+            "annotated_thumbnails": annotated_names,
+        })
+    return entries

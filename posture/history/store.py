@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import io
 import json
 import sqlite3
@@ -56,7 +57,7 @@ class SavedAssessment:
     id: int
     taken_at: datetime
     label: str
-    record: dict
+    record: dict[str, Any]
     thumbnails: tuple[bytes, ...]
     annotated_thumbnails: tuple[bytes | None, ...] = ()
     engine_version: str = ""
@@ -78,7 +79,7 @@ def _engine_version() -> str:
 
 
 
-def _headline(record: dict) -> tuple[str, ...]:
+def _headline(record: Mapping[str, Any]) -> tuple[str, ...]:
     findings = record.get("findings")
     if not isinstance(findings, list):
         # docs/design.md also shows findings on each photo object: accept them there too.
@@ -188,7 +189,7 @@ class HistoryStore:
 
     def save(
         self,
-        record: dict,
+        record: Mapping[str, Any],
         thumbnails: Sequence[bytes] = (),
         label: str = "",
         taken_at: datetime | None = None,
@@ -238,7 +239,8 @@ class HistoryStore:
                 "INSERT INTO thumbnails (assessment_id, position, jpeg, annotated_jpeg) VALUES (?, ?, ?, ?)",
                 [(row_id, n, jpeg, ann) for n, (jpeg, ann) in enumerate(zip(jpegs, annotated, strict=True))],
             )
-        return int(row_id)
+        assert row_id is not None  # an INSERT into a rowid table always gives one
+        return row_id
 
     def delete(self, assessment_id: int) -> bool:
         """Delete one assessment and its thumbnails; False if there was none with this id."""
@@ -266,7 +268,7 @@ class HistoryStore:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def list(self) -> list[Summary]:
+    def list(self) -> builtins.list[Summary]:
         """Every saved assessment, newest first; empty (and nothing created) if none saved yet."""
         with self._reading() as conn:
             if conn is None:
@@ -284,7 +286,7 @@ class HistoryStore:
                 "SELECT id, taken_at, label, engine_version, record_json FROM assessments WHERE id = ?",
                 (int(assessment_id),),
             ).fetchone()
-            if row is None:
+            if conn is None or row is None:
                 raise AssessmentNotFoundError(f"no saved assessment with id {assessment_id}")
             thumbs = conn.execute(
                 "SELECT jpeg, annotated_jpeg FROM thumbnails WHERE assessment_id = ? ORDER BY position",
@@ -300,7 +302,7 @@ class HistoryStore:
             engine_version=row[3],
         )
 
-    def trend(self, measure_key: str, view: str | None = None) -> list[TrendPoint]:
+    def trend(self, measure_key: str, view: str | None = None) -> builtins.list[TrendPoint]:
         """Values of one measure over time, oldest first.
 
         ``view`` keeps only photos of that view ("front", "back", "left", "right"); with None
@@ -316,13 +318,13 @@ class HistoryStore:
             for photo in record_photos(json.loads(record_json)):
                 if view is not None and photo.get("view") != view:
                     continue
-                measurement = (photo.get("measurements") or {}).get(measure_key)
-                value = finite_number((measurement or {}).get("value"))
+                measurement = (photo.get("measurements") or {}).get(measure_key) or {}
+                value = finite_number(measurement.get("value"))
                 if value is not None:
                     points.append(TrendPoint(parse_time(taken_at), value, str(measurement.get("unit", ""))))
         return points
 
-    def compare(self, id_a: int, id_b: int) -> list[MeasureDelta]:
+    def compare(self, id_a: int, id_b: int) -> builtins.list[MeasureDelta]:
         """How each measure changed from assessment ``id_a`` (before) to ``id_b`` (after).
 
         The order is the caller's: pass the earlier one first for "since then" (it is not

@@ -7,13 +7,17 @@ import io
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from posture.annotate import STATUS_RGB
 from posture.assessment import Assessment
 from posture.fonts import font_paths
 from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line, report_blocks
 from posture.wording import status_label
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
 # The status column shows the words people read; its colour is the status's colour on the photo.
 _STATUS_LABEL_RGB = {status_label(status): rgb for status, rgb in STATUS_RGB.items()}
@@ -88,7 +92,7 @@ def render_pdf(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_lab
     return bytes(pdf.output())
 
 
-def _new_pdf(title: str, person: str, generated_at: datetime):
+def _new_pdf(title: str, person: str, generated_at: datetime) -> FPDF:
     """An A4 document with the DejaVu fonts, metadata and a footer on every page."""
     from fpdf import FPDF
 
@@ -121,7 +125,7 @@ def _line_mm(size_pt: float) -> float:
     return size_pt * MM_PER_PT * 1.45
 
 
-def _keep_room(pdf, needed_mm: float) -> None:
+def _keep_room(pdf: FPDF, needed_mm: float) -> None:
     """Start a new page when less than ``needed_mm`` is left, so a heading never ends a page."""
     if pdf.get_y() + needed_mm > pdf.page_break_trigger:
         pdf.add_page()
@@ -138,7 +142,7 @@ def _start_mm(block: Block | None) -> float:
     return 20 if isinstance(block, Table) else 12
 
 
-def _pdf_heading(pdf, block: Heading) -> None:
+def _pdf_heading(pdf: FPDF, block: Heading) -> None:
     size = HEADING_PT.get(block.level, BODY_PT)
     pdf.ln(2 if block.level == 3 else 4 if block.level == 2 else 0)
     pdf.set_font("DejaVu", "B", size)
@@ -147,7 +151,7 @@ def _pdf_heading(pdf, block: Heading) -> None:
     pdf.ln(1)
 
 
-def _pdf_text_block(pdf, block: Text) -> None:
+def _pdf_text_block(pdf: FPDF, block: Text) -> None:
     size = NOTE_PT if block.kind == "note" else BODY_PT
     height = _line_mm(size)
     if block.kind == "alert":
@@ -164,7 +168,7 @@ def _pdf_text_block(pdf, block: Text) -> None:
     pdf.ln(2.5 if block.kind == "note" else 1.5)
 
 
-def _write_lead(pdf, lead: str, text: str, size: float, height: float) -> None:
+def _write_lead(pdf: FPDF, lead: str, text: str, size: float, height: float) -> None:
     """A bold lead followed by flowing regular text, wrapped between the current left margin and the right."""
     if lead:
         pdf.set_font("DejaVu", "B", size)
@@ -173,7 +177,7 @@ def _write_lead(pdf, lead: str, text: str, size: float, height: float) -> None:
     pdf.write(height, pdf_text(text))
 
 
-def _pdf_bullets(pdf, block: Bullets) -> None:
+def _pdf_bullets(pdf: FPDF, block: Bullets) -> None:
     height = _line_mm(BODY_PT)
     margin = pdf.l_margin
     pdf.set_text_color(*TEXT_RGB)
@@ -189,7 +193,7 @@ def _pdf_bullets(pdf, block: Bullets) -> None:
     pdf.ln(1)
 
 
-def _pdf_table(pdf, block: Table) -> None:
+def _pdf_table(pdf: FPDF, block: Table) -> None:
     from fpdf.fonts import FontFace
 
     pdf.set_font("DejaVu", "", TABLE_PT)
@@ -207,7 +211,7 @@ def _pdf_table(pdf, block: Table) -> None:
     pdf.ln(3)
 
 
-def _status_style(cell: str):
+def _status_style(cell: str) -> FontFace:
     from fpdf.fonts import FontFace
 
     rgb = _STATUS_LABEL_RGB.get(cell)
@@ -220,7 +224,7 @@ def _figure_size(block: Figure, max_height_mm: float = FIGURE_MAX_HEIGHT_MM) -> 
     return block.width * scale, block.height * scale
 
 
-def _pdf_figure(pdf, block: Figure) -> None:
+def _pdf_figure(pdf: FPDF, block: Figure) -> None:
     """The photo centred with its caption, shrunk to keep the start of its table on the same page."""
     room = pdf.page_break_trigger - pdf.get_y() - AFTER_FIGURE_MM
     if room < FIGURE_MIN_HEIGHT_MM:

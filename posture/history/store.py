@@ -26,6 +26,7 @@ from posture.history.schema import (
     parse_time,
     transaction,
 )
+from posture.vocabulary import Likelihood
 
 # Long enough to ride out another thread's save (thumbnails are small), short enough that a
 # stuck lock surfaces as an error instead of a frozen page.
@@ -87,7 +88,8 @@ def _headline(record: Mapping[str, Any]) -> tuple[str, ...]:
     names: list[str] = []
     for finding in findings:
         # A headline names what the photos point to, so "unlikely" and "not assessed" stay out.
-        if isinstance(finding, Mapping) and finding.get("likelihood", "likely") not in ("possible", "likely"):
+        if isinstance(finding, Mapping) and finding.get("likelihood", Likelihood.LIKELY) not in (
+                Likelihood.POSSIBLE, Likelihood.LIKELY):
             continue
         name = finding.get("imbalance") if isinstance(finding, Mapping) else finding
         if isinstance(name, str) and name not in names:

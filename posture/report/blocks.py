@@ -14,6 +14,7 @@ from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import load_catalog, measure_unit
 from posture.measures import SPECS, Measurement, typical_error
+from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
     PLAN_ORDER_REASON,
@@ -254,7 +255,7 @@ def _finding_blocks(finding: Finding) -> list[Block]:
         blocks.append(Text(finding.missing_views_note, lead="Missing views:"))
     if finding.note:
         blocks.append(Text(finding.note, lead="Note:"))
-    if finding.likelihood in ("possible", "likely"):
+    if finding.likelihood in (Likelihood.POSSIBLE, Likelihood.LIKELY):
         blocks.append(Text(", ".join(finding.muscles_tight), lead=TIGHT_LEAD))
         blocks.append(Text(", ".join(finding.muscles_weak), lead=WEAK_LEAD))
     if finding.caveat:

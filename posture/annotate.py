@@ -7,17 +7,22 @@ renders chosen layers on the photo. Colours follow each measure's status.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from posture.analysis import PhotoAnalysis
+from posture.fonts import font_paths
 from posture.measures import SPECS, line_x_at
 from posture.pose import INDEX
+from posture.vocabulary import Status
+from posture.wording import format_value, short_name
 
 LAYERS = ("skeleton", "plumb", "measures", "labels")
-STATUS_RGB = {"normal": (40, 170, 80), "borderline": (235, 160, 20), "deviation": (220, 50, 50)}
+STATUS_RGB = {Status.NORMAL: (40, 170, 80), Status.BORDERLINE: (235, 160, 20), Status.DEVIATION: (220, 50, 50)}
 SKELETON_RGB = (80, 160, 255)
 PLUMB_RGB = (250, 250, 250)
 HIGHLIGHT_RGB = (255, 235, 0)
@@ -30,14 +35,6 @@ SKELETON = (
     ("right_heel", "right_foot_index"), ("left_ear", "left_eye"), ("right_ear", "right_eye"),
     ("left_eye", "nose"), ("right_eye", "nose"),
 )
-SHORT_NAMES = {
-    "craniovertebral_angle_deg": "CVA", "ear_ahead_of_shoulder_cm": "ear ahead",
-    "shoulder_ahead_of_plumb_cm": "shoulder vs plumb", "trunk_lean_deg": "trunk lean",
-    "pelvic_tilt_deg": "pelvic tilt (est.)", "knee_ahead_of_ankle_cm": "knee ahead",
-    "shoulder_tilt_deg": "shoulders", "pelvic_obliquity_deg": "pelvis", "head_tilt_deg": "head",
-    "trunk_lateral_lean_deg": "trunk", "knee_valgus_left_deg": "L knee", "knee_valgus_right_deg": "R knee",
-    "shoulder_height_diff_cm": "shoulders", "hip_height_diff_cm": "hips", "trunk_lateral_shift_cm": "trunk shift",
-}
 # Centimetre twins of the frontal angles: labelled beside the line their angle draws.
 FRONTAL_DISTANCES = {
     "shoulder_height_diff_cm": "shoulder", "hip_height_diff_cm": "hip", "trunk_lateral_shift_cm": "hip",
@@ -62,8 +59,7 @@ def _xy(point: np.ndarray) -> tuple[float, float]:
 
 def _label(measure, position: np.ndarray) -> Shape:
     """A label for ``measure`` tied to the point where it was measured (placed beside the body when drawn)."""
-    value = f"{measure.value:+.1f}" if SPECS[measure.key].signed else f"{measure.value:.1f}"
-    text = f"{SHORT_NAMES.get(measure.key, measure.key)} {value} {measure.unit}"
+    text = f"{short_name(measure.key)} {format_value(measure.value, measure.unit, signed=SPECS[measure.key].signed)}"
     return Shape("labels", (_xy(position),), STATUS_RGB[measure.status], text)
 
 
@@ -213,19 +209,8 @@ def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px:
     labels = [Shape(s.layer, tuple((x * scale, y * scale) for x, y in s.points), s.rgb, s.text)
               for s in shapes if s.text]
     if labels:
-        def text_width(text: str) -> float:
-            return cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness)[0][0]
-        x0, y0, x1, y1 = (v * scale for v in analysis.pose.bbox_px)
-        line_height = 34 * font_scale + 6
-        for label, (x, y), _ in _place_labels(labels, (x0, y0, x1, y1), canvas.shape[1], text_width, line_height):
-            anchor = tuple(np.round(label.points[0]).astype(int))
-            origin = (int(round(x)), int(round(y)))
-            end = (origin[0] + (int(text_width(label.text)) if x < anchor[0] else 0), origin[1] - int(line_height / 3))
-            cv2.line(canvas, anchor, end, label.rgb, max(1, thickness // 2), cv2.LINE_AA)
-            cv2.putText(canvas, label.text, origin, cv2.FONT_HERSHEY_SIMPLEX, font_scale, (0, 0, 0), thickness + 2,
-                        cv2.LINE_AA)
-            cv2.putText(canvas, label.text, origin, cv2.FONT_HERSHEY_SIMPLEX, font_scale, label.rgb, thickness,
-                        cv2.LINE_AA)
+        body_box = tuple(v * scale for v in analysis.pose.bbox_px)
+        canvas = _draw_labels(canvas, labels, body_box, font_scale, thickness)
     if highlight in analysis.landmarks_px:
         x, y, _ = analysis.landmarks_px[highlight]
         centre = (round(x * scale), round(y * scale))
@@ -234,6 +219,34 @@ def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px:
         cv2.circle(canvas, centre, radius, (0, 0, 0), 4, cv2.LINE_AA)
         cv2.circle(canvas, centre, radius, HIGHLIGHT_RGB, 2, cv2.LINE_AA)
     return canvas
+
+
+@functools.cache
+def _label_font(size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_paths()[0]), size_px)
+
+
+def _draw_labels(canvas: np.ndarray, labels: list[Shape], body_box: tuple[float, ...], font_scale: float,
+                 thickness: int) -> np.ndarray:
+    """The labels in a column beside the body, each tied to its point by a thin line.
+
+    Drawn with DejaVu Sans through Pillow: OpenCV's built-in fonts have no degree sign.
+    """
+    font = _label_font(max(8, round(30 * font_scale)))
+    line_height = 34 * font_scale + 6
+    placed = _place_labels(labels, body_box, canvas.shape[1], font.getlength, line_height)
+    for label, (x, y), _ in placed:
+        anchor = tuple(np.round(label.points[0]).astype(int))
+        origin = (int(round(x)), int(round(y)))
+        end = (origin[0] + (int(font.getlength(label.text)) if x < anchor[0] else 0), origin[1] - int(line_height / 3))
+        cv2.line(canvas, anchor, end, label.rgb, max(1, thickness // 2), cv2.LINE_AA)
+    image = Image.fromarray(canvas)
+    pen = ImageDraw.Draw(image)
+    for label, (x, y), _ in placed:
+        # "ls": the origin is the left end of the baseline, as OpenCV placed its text.
+        pen.text((round(x), round(y)), label.text, font=font, fill=label.rgb, anchor="ls",
+                 stroke_width=max(1, thickness), stroke_fill=(0, 0, 0))
+    return np.asarray(image).copy()
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:

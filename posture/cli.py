@@ -1,10 +1,17 @@
 """The ``posture`` command: analyse photos or folders of photos from the shell.
 
 ``posture analyze PHOTO_OR_FOLDER... [--view auto|front|back|left|right] [--height-cm CM]
-[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person]``
+[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person] [--save [--label TEXT]]``
 
 By default every photo is assessed on its own (a coach's folder holds many people); with
 ``--one-person`` the photos are one person's views and are assessed together.
+
+``--save`` keeps each assessment in the same local history the app uses (``POSTURE_DATA_DIR`` or the
+user's data directory): one with ``--one-person``, else one per measured photo (a photo that could not
+be measured has nothing to keep). The label is ``--label``, or else the photo's file name for a
+per-photo assessment. The text output ends with the saved ids; ``--json`` prints the contract alone,
+unchanged, so scripts reading it are not disturbed (the ids are then not printed anywhere: list the
+history to find them).
 
 Exit status: 0 when every photo was analysed, 1 when some were refused with a clean error
 (the reason is in the output), 2 for usage errors (bad option, missing path, no photo found).
@@ -23,13 +30,27 @@ from pathlib import Path
 
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
-from posture.assessment import assess
+from posture.assessment import Assessment, assess
+from posture.catalog import load_catalog, measure_unit
+from posture.history import HistoryError, HistoryStore
+from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
-from posture.measures import typical_error
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
-from posture.report import contract_json
+from posture.report import contract_json, typical_error_text
 from posture.views import VIEWS
-from posture.vocabulary import Block
+from posture.vocabulary import Likelihood
+from posture.wording import (
+    PLAN_ORDER,
+    PLAN_ORDER_REASON,
+    PROFILE_DIFFERENCE_PREFIX,
+    block_title,
+    format_range,
+    format_value,
+    likelihood_label,
+    measure_name,
+    plan_summary,
+    status_label,
+)
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -56,15 +77,19 @@ def collect_photos(paths: list[str]) -> list[Path]:
     return photos
 
 
-def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None):
+def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
+                keep_thumbnail: bool = False):
     """Analyse one photo and write its overlay if asked.
 
-    Returns the analysis without its image and pose arrays, which are large and only needed
-    for drawing, done here, so a big batch does not hold every decoded photo in memory.
+    Returns the analysis without its full-size image, which is large and only needed for drawing,
+    done here, so a big batch does not hold every decoded photo in memory. With ``keep_thumbnail``
+    (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
     """
     result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
     if annotate_dir is not None and result.ok:
         (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
+    if keep_thumbnail:
+        return thumbnail_sized(result)
     return dataclasses.replace(result, photo=None, pose=None)
 
 
@@ -86,7 +111,7 @@ class Progress:
 
 
 def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-              workers: int, progress: Progress) -> list:
+              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list:
     """Analyses in input order, ``workers`` at a time.
 
     Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
@@ -94,7 +119,7 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
     def one(path: Path):
-        result = analyze_one(path, view, height_cm, model, annotate_dir)
+        result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
         progress.step(path.name)
         return result
 
@@ -111,24 +136,32 @@ def assessments_of(results: list, one_person: bool) -> list:
     return [assess([result]) for result in results]
 
 
-def format_findings(assessment) -> str:
-    """The findings, profile differences and plan headline of an assessment, for the text output."""
+def format_findings(assessment: Assessment) -> str:
+    """The findings, profile differences and plan of an assessment, for the text output."""
     lines = []
     for key, difference in assessment.profile_differences.items():
-        lines.append(f"  left - right profile {key}: {difference:+.1f}")
-    shown = [finding for finding in assessment.findings if finding.likelihood in ("possible", "likely")]
+        name = measure_name(PROFILE_DIFFERENCE_PREFIX + key)
+        lines.append(f"  {name}: {format_value(difference, measure_unit(key), signed=True)}")
+    shown = [finding for finding in assessment.findings if finding.likelihood in (Likelihood.POSSIBLE,
+                                                                                  Likelihood.LIKELY)]
     for finding in shown:
-        evidence = ", ".join(item.measure for item in finding.evidence)
-        lines.append(f"  {finding.likelihood.upper():<8} {finding.name} (score {finding.score}; {evidence})")
+        evidence = "; ".join(measure_name(item.measure) for item in finding.evidence)
+        lines.append(f"  {likelihood_label(finding.likelihood).upper():<8} {finding.name} (score {finding.score}: "
+                     f"{evidence})")
         if finding.note:
             lines.append(f"           {finding.note}")
     if assessment.plan is not None and shown:
-        lines.append("  plan: " + "; ".join(
-            f"{block.replace('_', '-')} " + ", ".join(item.name for item in assessment.plan.block(block))
-            for block in Block))
+        lines.append("  plan, in session order:")
+        for block in PLAN_ORDER:
+            items = assessment.plan.block(block)
+            if items:
+                lines.append(f"    {block_title(block)}: {', '.join(item.name for item in items)}")
+        rules = load_catalog().plan
+        lines.append(f"    {plan_summary(assessment.plan, rules.max_exercises, rules.max_minutes)}")
+        lines.append(f"    {PLAN_ORDER_REASON}")
     if lines:
         return "\n".join(lines)
-    if all(f.likelihood == "not_assessed" for f in assessment.findings):
+    if all(f.likelihood == Likelihood.NOT_ASSESSED for f in assessment.findings):
         return "  no imbalance could be judged: nothing on the photo was measurable"
     return "  no imbalance signs beyond the normal ranges"
 
@@ -142,19 +175,30 @@ def format_text(result) -> str:
     for warning in result.warnings:
         lines.append(f"  ! {warning.message}")
     for key, m in result.measurements.items():
-        low, high = m.normal_range
-        normal = f"{'' if low is None else low}..{'' if high is None else high}"
-        error = typical_error(key)
-        typical = f"+-{error:.1f}" if error is not None else ""
-        lines.append(f"  {key:<28} {m.value:>7.1f} {m.unit:<3} {typical:<6} normal {normal:<11} {m.status:<10} "
+        typical = typical_error_text(key, m.unit) or ""
+        lines.append(f"  {measure_name(key):<30} {format_value(m.value, m.unit):>9} {typical:<8} "
+                     f"normal {format_range(m.normal_range, m.unit):<16} {status_label(m.status):<14} "
                      f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}")
     reasons = set(result.not_assessed.values())
     if not result.measurements and len(result.not_assessed) > 1 and len(reasons) == 1:
         lines.append(f"  no measure assessed: {reasons.pop()}")
     else:
         for key, reason in result.not_assessed.items():
-            lines.append(f"  {key:<28} not assessed: {reason}")
+            lines.append(f"  {measure_name(key):<30} not assessed: {reason}")
     return "\n".join(lines)
+
+
+def save_assessments(store: HistoryStore, assessments: list[Assessment], photos: list[Path], one_person: bool,
+                     label: str | None, height_cm: float | None, ids: list[int]) -> None:
+    """Save every assessment with a measured photo to ``store``, appending each new id to ``ids`` as it is
+    saved (so that after a failed save ``ids`` still tells what was kept)."""
+    names = [""] * len(assessments) if one_person else [path.name for path in photos]
+    for assessment, name in zip(assessments, names, strict=True):
+        if not any(photo.ok for photo in assessment.photos):
+            continue
+        record, thumbnails, annotated = build_record(assessment, person=Person(height_cm=height_cm))
+        ids.append(store.save(record, thumbnails, label=name if label is None else label,
+                              annotated_thumbnails=annotated))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
     analyze.add_argument("--one-person", action="store_true",
                          help="all photos show one person: findings and plan from all of them together")
+    analyze.add_argument("--save", action="store_true",
+                         help="keep the assessment(s) in the local history the app shows (POSTURE_DATA_DIR)")
+    analyze.add_argument("--label", help="the history label of what --save keeps (default: the photo's name)")
     return parser
 
 
@@ -182,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--height-cm {args.height_cm} is outside {MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f} cm")
         if args.workers < 1:
             raise UsageError("--workers must be at least 1")
+        if args.label is not None and not args.save:
+            raise UsageError("--label names what --save keeps: add --save")
         photos = collect_photos(args.paths)
         if args.annotate is not None:
             args.annotate.mkdir(parents=True, exist_ok=True)
@@ -191,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     show_progress = any(Path(p).is_dir() for p in args.paths) and len(photos) > 1
     workers = min(args.workers, os.cpu_count() or 1, len(photos))
     results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
-                        Progress(len(photos), show_progress))
+                        Progress(len(photos), show_progress), keep_thumbnails=args.save)
     assessments = assessments_of(results, args.one_person)
     if args.json:
         objects = [obj for assessment in assessments for obj in contract_json(assessment)]
@@ -203,7 +252,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n\n".join(f"{format_text(r)}\n{format_findings(a)}" if r.ok else format_text(r)
                            for r, a in zip(results, assessments, strict=True)))
-    return EXIT_OK if all(r.ok for r in results) else EXIT_SOME_FAILED
+    all_ok = all(r.ok for r in results)
+    if not args.save:
+        return EXIT_OK if all_ok else EXIT_SOME_FAILED
+    store = HistoryStore()
+    saved: list[int] = []
+    try:
+        save_assessments(store, assessments, photos, args.one_person, args.label, args.height_cm, saved)
+    except HistoryError as error:
+        print(f"posture: error: saving to the history failed after {len(saved)} saved: {error}", file=sys.stderr)
+        all_ok = False
+    if saved and not args.json:
+        print(f"\nSaved to the history ({store.path}) as " + ", ".join(f"#{i}" for i in saved))
+    return EXIT_OK if all_ok else EXIT_SOME_FAILED
 
 
 if __name__ == "__main__":

@@ -33,10 +33,10 @@ def test_json_is_one_array_in_input_order(capsys):
 def test_text_output_names_measures_ranges_and_statuses(capsys):
     code, out, _ = run_cli(capsys, "analyze", str(SAMPLES / "right_s012.jpg"))
     assert code == 0
-    assert "craniovertebral_angle_deg" in out and "normal 50.." in out and "confidence" in out
+    assert "Craniovertebral angle" in out and "normal ≥ 50°" in out and "confidence" in out
     assert "No height was given" in out
-    cva_line = next(line for line in out.splitlines() if "craniovertebral_angle_deg" in line)
-    assert f"+-{typical_error('craniovertebral_angle_deg'):.1f}" in cva_line  # its typical error
+    cva_line = next(line for line in out.splitlines() if "Craniovertebral angle" in line)
+    assert f"±{typical_error('craniovertebral_angle_deg'):.1f}°" in cva_line  # its typical error
 
 
 def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):
@@ -98,7 +98,7 @@ def test_one_person_combines_profiles_into_one_assessment(capsys):
     photos = [str(SAMPLES / "left_s006.jpg"), str(SAMPLES / "right_s012.jpg")]
     code, out, _ = run_cli(capsys, "analyze", *photos, "--one-person")
     assert code == 0
-    assert "left - right profile craniovertebral_angle_deg" in out
+    assert "Craniovertebral angle, left minus right profile" in out
     assert "All photos together" in out
     _, out_json, _ = run_cli(capsys, "analyze", *photos, "--one-person", "--json")
     together = json.loads(out_json)

@@ -33,6 +33,7 @@ from posture.report import (
     render_pdf,
     verdict,
 )
+from posture.wording import status_label
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
@@ -178,7 +179,8 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
         for m in photo.measurements.values():
             name = measure_name(m.key) + (" (estimate)" if m.estimate else "")
             row = (f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
-                   f"{m.status} | {round(100 * m.confidence)} % | ±{format_value(typical_error(m.key), m.unit)} |")
+                   f"{status_label(m.status)} | {round(100 * m.confidence)} % | "
+                   f"±{format_value(typical_error(m.key), m.unit)} |")
             assert row in plain
 
 
@@ -213,7 +215,7 @@ def test_markdown_has_findings_stage_plan_and_disclaimer(assessment, markdown):
         assert phase.name in plain and phase.dose in plain
     for point in rope.watch:
         assert f"{point.what}: {point.suggests}" in plain
-    positions = [plain.index(title) for title in ("Strengthen first", "Then mobility", "Then cross-training")]
+    positions = [plain.index(title) for title in ("1. Strengthen", "2. Cross-training", "3. Mobility")]
     assert positions == sorted(positions)
     assert flat(assessment.disclaimer) in plain
     assert "not a diagnosis" in plain
@@ -295,7 +297,7 @@ def test_markdown_red_flag_gives_clinician_advice_instead_of_plan(red_flag_asses
     for flag in red_flag_assessment.red_flags:
         assert flat(flag) in plain
     assert "Corrective plan: not suggested" in plain
-    assert "Strengthen first" not in plain and "Jump-rope progression" not in plain
+    assert "1. Strengthen" not in plain and "Jump-rope progression" not in plain
     assert "Stage 4 of 4: Pain." in plain
 
 
@@ -358,4 +360,4 @@ def test_pdf_red_flag_gives_clinician_advice_instead_of_plan(red_flag_assessment
     text = pdf_plain(render_pdf(red_flag_assessment, generated_at=GENERATED))
     assert flat(load_catalog().red_flag_advice) in text
     assert "Corrective plan: not suggested" in text
-    assert "Strengthen first" not in text and "Jump-rope progression" not in text
+    assert "1. Strengthen" not in text and "Jump-rope progression" not in text

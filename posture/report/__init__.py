@@ -1,0 +1,75 @@
+"""Presentation of one assessment: the JSON contract, a Markdown report and a PDF report.
+
+No Streamlit here. The Markdown and the PDF say the same things because both are rendered from one
+list of plain blocks (headings, paragraphs, bullet lists, tables, figures) built by
+:func:`report_blocks`; each renderer only decides how a block looks. Block text is plain text:
+the Markdown renderer escapes all of it, the PDF renderer never interprets markup, so user text
+(the person's label, photo file names) cannot inject formatting.
+
+Modules, each depending only on those above it: ``contract`` (the JSON), ``blocks`` (what the report
+says), ``markdown`` and ``pdf`` (how it looks). Every word and number format comes from
+:mod:`posture.wording`, shared with the CLI, the photo labels and the app.
+"""
+
+from posture.fonts import font_paths
+from posture.report.blocks import (
+    DEFAULT_TITLE,
+    IMAGE_MAX_SIDE_PX,
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Table,
+    Text,
+    one_line,
+    report_blocks,
+    typical_error_text,
+)
+from posture.report.contract import FINDING_KEYS, contract_json
+from posture.report.markdown import md_escape, render_markdown
+from posture.report.pdf import pdf_text, render_pdf
+
+# The words and number formats the report uses live in posture.wording; these stay importable from here.
+from posture.wording import (
+    MEASURE_NAMES,
+    UNIT_SYMBOLS,
+    VIEW_NAMES,
+    evidence_decimals,
+    format_range,
+    format_value,
+    measure_name,
+    past_threshold,
+    unit_symbol,
+    verdict,
+)
+
+__all__ = [
+    "DEFAULT_TITLE",
+    "FINDING_KEYS",
+    "IMAGE_MAX_SIDE_PX",
+    "MEASURE_NAMES",
+    "UNIT_SYMBOLS",
+    "VIEW_NAMES",
+    "Block",
+    "Bullets",
+    "Figure",
+    "Heading",
+    "Table",
+    "Text",
+    "contract_json",
+    "evidence_decimals",
+    "font_paths",
+    "format_range",
+    "format_value",
+    "md_escape",
+    "measure_name",
+    "one_line",
+    "past_threshold",
+    "pdf_text",
+    "render_markdown",
+    "render_pdf",
+    "report_blocks",
+    "typical_error_text",
+    "unit_symbol",
+    "verdict",
+]

@@ -1,0 +1,45 @@
+"""The CLI / download JSON of docs/design.md, built from one assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posture.assessment import Assessment
+from posture.catalog import BLOCKS
+
+# Design.md's per-photo "findings" entries: the first keys of Finding.to_dict().
+FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
+
+
+def contract_json(assessment: Assessment) -> list[dict[str, Any]]:
+    """The CLI / download JSON of docs/design.md: one object per photo, in input order.
+
+    Each ok photo carries its own ``PhotoAnalysis.to_dict()`` plus the person-level ``findings``,
+    ``stage`` and ``plan`` (``None`` when a red flag stops the plan), repeated on every ok photo
+    because the contract puts them on the photo object. A failed photo has only image, ok and error.
+    """
+    summary = assessment.to_dict()
+    objects = []
+    for photo in assessment.photos:
+        data = photo.to_dict()
+        if photo.ok:
+            data = _with_person_level(data, summary)
+        objects.append(data)
+    return objects
+
+
+def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """The photo object with findings, stage and plan inserted where design.md shows them (fresh copies)."""
+    plan = summary["plan"]
+    person_level = {
+        "findings": [{key: finding[key] for key in FINDING_KEYS} for finding in summary["findings"]],
+        "stage": dict(summary["stage"]) if summary["stage"] else None,
+        "plan": {block: list(plan[block]) for block in BLOCKS} if plan else None,
+    }
+    ordered: dict[str, Any] = {}
+    for key, value in photo.items():
+        if key == "landmarks_px":
+            ordered.update(person_level)
+        ordered[key] = value
+    ordered.update({key: value for key, value in person_level.items() if key not in ordered})
+    return ordered

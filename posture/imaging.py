@@ -81,7 +81,6 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from posture.errors import PostureError
-from posture.native import native_stderr_silenced
 from posture.sensor import camera_roll_deg
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo",
@@ -303,8 +302,7 @@ def _decode_jpeg_with_opencv(raw: bytes, factor: int, size: tuple[int, int]) -> 
     if not raw.rstrip(b"\x00").endswith(b"\xff\xd9"):
         return None  # no end-of-image marker: possibly truncated, which only Pillow reports
     try:
-        with native_stderr_silenced():  # libjpeg's warnings about damage it decodes past
-            rgb = cv2.imdecode(np.frombuffer(raw, np.uint8), _OPENCV_JPEG_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
+        rgb = cv2.imdecode(np.frombuffer(raw, np.uint8), _OPENCV_JPEG_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
     except cv2.error:
         return None
     if rgb is None or rgb.shape != (size[1], size[0], 3):

@@ -326,7 +326,7 @@ def _declared_orientation(image: Image.Image) -> int | None:
         value = image.info.get("original_orientation")  # pillow_heif keeps the stored value here
         if value is None and hasattr(image, "tag_v2"):
             value = image.tag_v2.get(_ORIENTATION_TAG)  # TIFF, before load() deletes it
-    except Exception:  # noqa: BLE001 - broken metadata must not reject a decodable picture
+    except Exception:  # broken metadata must not reject a decodable picture
         return None
     return value if isinstance(value, int) and 1 <= value <= 8 else None
 
@@ -335,7 +335,7 @@ def _exif_orientation(image: Image.Image) -> int:
     """Orientation still declared by the (loaded) image's EXIF, 1 when absent or invalid."""
     try:
         value = image.getexif().get(_ORIENTATION_TAG, 1)
-    except Exception:  # noqa: BLE001 - a corrupt EXIF block does not make the pixels unusable
+    except Exception:  # a corrupt EXIF block does not make the pixels unusable
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 

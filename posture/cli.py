@@ -35,17 +35,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from posture import __version__
-from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, assess
 from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
 from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
+from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, typical_error_text
-from posture.views import VIEWS
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -87,7 +87,7 @@ def collect_photos(paths: list[str]) -> list[Path]:
 
 
 def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-                keep_thumbnail: bool = False):
+                keep_thumbnail: bool = False) -> PhotoAnalysis:
     """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its full-size image, which is large and only needed for drawing,
@@ -121,14 +121,14 @@ class Progress:
 
 
 def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list:
+              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoAnalysis]:
     """Analyses in input order, ``workers`` at a time.
 
     Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
     GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
-    def one(path: Path):
+    def one(path: Path) -> PhotoAnalysis:
         result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
         progress.step(path.name)
         return result
@@ -139,7 +139,7 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
         return list(pool.map(one, photos))
 
 
-def assessments_of(results: list, one_person: bool) -> list:
+def assessments_of(results: list[PhotoAnalysis], one_person: bool) -> list[Assessment]:
     """One assessment of all photos together (one person), or one per photo."""
     if one_person:
         return [assess(results)]
@@ -176,9 +176,9 @@ def format_findings(assessment: Assessment) -> str:
     return "  no imbalance signs beyond the normal ranges"
 
 
-def format_text(result) -> str:
+def format_text(result: PhotoAnalysis) -> str:
     """A person-readable summary of one analysis."""
-    if not result.ok:
+    if result.error is not None:  # set exactly when the photo is not ok
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
              f"height {result.height_cm:.0f} cm ({result.height_source})"]

@@ -149,7 +149,7 @@ class Photo:
     camera_roll_deg: float | None = None
 
 
-def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
+def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike[str], *,
                  max_pixels: int = DEFAULT_MAX_PIXELS,
                  min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX) -> Photo:
     """Decode a photo given as bytes (or a bytes-like buffer) or a file path into an upright :class:`Photo`.
@@ -191,7 +191,7 @@ def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
             raise _corrupt(fmt) from exc
 
 
-def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike) -> bytes:
+def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike[str]) -> bytes:
     """Return the file content; paths are read whole (a photo is at most tens of MB)."""
     if isinstance(data, bytes):
         return data
@@ -383,7 +383,7 @@ def _wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
         gray = (values if values.dtype.kind == "u" else np.clip(values, 0, 65535)).astype(np.uint32)
         gray += 128
         gray //= 257
-    gray8 = gray.astype(np.uint8)
+    gray8: np.ndarray = gray.astype(np.uint8)
     transparent = image.info.get("transparency")
     if isinstance(transparent, int) and image.mode != "F":
         gray8[values == transparent] = 255  # tRNS on a 16-bit grey PNG names one sample value

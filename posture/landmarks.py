@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import importlib.resources
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
@@ -62,7 +62,7 @@ class LandmarkerPool:
 
     def __init__(self, model: str):
         self.model = model
-        self._free: list = []
+        self._free: list[PoseLandmarker] = []
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -91,7 +91,7 @@ class LandmarkerPool:
                 borrowed.enter_context(self.borrow())
 
     @contextlib.contextmanager
-    def borrow(self):
+    def borrow(self) -> Iterator[PoseLandmarker]:
         with self._lock:
             landmarker = self._free.pop() if self._free else None
         if landmarker is None:

@@ -26,12 +26,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E402
-from posture.analysis import PhotoAnalysis, analyze_people  # noqa: E402
-from posture.anatomy import Corrections, default_corrections  # noqa: E402
-from posture.assessment import assess  # noqa: E402
-from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement  # noqa: E402
-from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
+from bench.calibration import Sample, fit_corrections, load_samples
+from posture.analysis import PhotoAnalysis, analyze_people
+from posture.anatomy import Corrections, default_corrections
+from posture.assessment import assess
+from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement
+from posture.pelvis import POPULATION_MEAN_TILT_DEG
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 SIDE_TRUTH = {

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.calibration import fit_corrections, load_samples  # noqa: E402
-from posture.anatomy import CORRECTIONS_PATH  # noqa: E402
+from bench.calibration import fit_corrections, load_samples
+from posture.anatomy import CORRECTIONS_PATH
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 

@@ -14,7 +14,13 @@ unchanged, so scripts reading it are not disturbed (the ids are then not printed
 history to find them).
 
 Exit status: 0 when every photo was analysed, 1 when some were refused with a clean error
-(the reason is in the output), 2 for usage errors (bad option, missing path, no photo found).
+(the reason is in the output), 2 for usage errors (bad option, missing path, no photo found), 141 when
+the reader of the output stopped early (``| head``).
+
+The console script (and ``python -m posture.cli``) enters through :func:`run`, which keeps native
+libraries' log lines off the terminal (see :mod:`posture.native`; ``POSTURE_NATIVE_LOG=FILE`` collects
+them in FILE): on success stderr stays empty. :func:`main` does the work and touches no descriptor, so
+tests and other programs can call it in-process.
 """
 
 from __future__ import annotations
@@ -28,16 +34,18 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
+from posture import __version__
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, assess
 from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
 from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
+from posture.measures import VIEWS
+from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, typical_error_text
-from posture.views import VIEWS
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -54,6 +62,7 @@ from posture.wording import (
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
 
 class UsageError(Exception):
@@ -78,7 +87,7 @@ def collect_photos(paths: list[str]) -> list[Path]:
 
 
 def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-                keep_thumbnail: bool = False):
+                keep_thumbnail: bool = False) -> PhotoAnalysis:
     """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its full-size image, which is large and only needed for drawing,
@@ -94,7 +103,8 @@ def analyze_one(path: Path, view: str, height_cm: float | None, model: str, anno
 
 
 class Progress:
-    """A one-line progress bar on stderr."""
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal (a log or a pipe gets no
+    carriage-return noise, so a successful run leaves captured stderr empty)."""
 
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.enabled = total, 0, enabled
@@ -111,14 +121,14 @@ class Progress:
 
 
 def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list:
+              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoAnalysis]:
     """Analyses in input order, ``workers`` at a time.
 
     Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
     GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
-    def one(path: Path):
+    def one(path: Path) -> PhotoAnalysis:
         result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
         progress.step(path.name)
         return result
@@ -129,7 +139,7 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
         return list(pool.map(one, photos))
 
 
-def assessments_of(results: list, one_person: bool) -> list:
+def assessments_of(results: list[PhotoAnalysis], one_person: bool) -> list[Assessment]:
     """One assessment of all photos together (one person), or one per photo."""
     if one_person:
         return [assess(results)]
@@ -166,9 +176,9 @@ def format_findings(assessment: Assessment) -> str:
     return "  no imbalance signs beyond the normal ranges"
 
 
-def format_text(result) -> str:
+def format_text(result: PhotoAnalysis) -> str:
     """A person-readable summary of one analysis."""
-    if not result.ok:
+    if result.error is not None:  # set exactly when the photo is not ok
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
              f"height {result.height_cm:.0f} cm ({result.height_source})"]
@@ -203,6 +213,7 @@ def save_assessments(store: HistoryStore, assessments: list[Assessment], photos:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posture", description="Measure standing posture from photos.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="analyse photos or folders of photos")
     analyze.add_argument("paths", nargs="+", metavar="PHOTO_OR_FOLDER")
@@ -237,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, OSError) as error:
         print(f"posture: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    show_progress = any(Path(p).is_dir() for p in args.paths) and len(photos) > 1
+    show_progress = sys.stderr.isatty() and any(Path(p).is_dir() for p in args.paths) and len(photos) > 1
     workers = min(args.workers, os.cpu_count() or 1, len(photos))
     results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
                         Progress(len(photos), show_progress), keep_thumbnails=args.save)
@@ -267,5 +278,25 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK if all_ok else EXIT_SOME_FAILED
 
 
+def run() -> None:
+    """The console entry point: :func:`main` with native log lines kept off the terminal, then exit."""
+    log_path = native_log_path()
+    try:
+        keep_native_output_off_stderr(log_path)
+    except OSError as error:
+        print(f"posture: error: cannot open {NATIVE_LOG_ENV}={log_path} for appending: {error.strerror}",
+              file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`posture analyze ... | head`): nothing to report. Python would
+        # complain again while flushing stdout at exit, so stdout goes to the null device first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_BROKEN_PIPE
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

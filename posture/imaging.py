@@ -81,7 +81,6 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from posture.errors import PostureError
-from posture.native import native_stderr_silenced
 from posture.sensor import camera_roll_deg
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo",
@@ -150,7 +149,7 @@ class Photo:
     camera_roll_deg: float | None = None
 
 
-def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
+def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike[str], *,
                  max_pixels: int = DEFAULT_MAX_PIXELS,
                  min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX) -> Photo:
     """Decode a photo given as bytes (or a bytes-like buffer) or a file path into an upright :class:`Photo`.
@@ -192,7 +191,7 @@ def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike, *,
             raise _corrupt(fmt) from exc
 
 
-def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike) -> bytes:
+def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike[str]) -> bytes:
     """Return the file content; paths are read whole (a photo is at most tens of MB)."""
     if isinstance(data, bytes):
         return data
@@ -303,8 +302,7 @@ def _decode_jpeg_with_opencv(raw: bytes, factor: int, size: tuple[int, int]) -> 
     if not raw.rstrip(b"\x00").endswith(b"\xff\xd9"):
         return None  # no end-of-image marker: possibly truncated, which only Pillow reports
     try:
-        with native_stderr_silenced():  # libjpeg's warnings about damage it decodes past
-            rgb = cv2.imdecode(np.frombuffer(raw, np.uint8), _OPENCV_JPEG_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
+        rgb = cv2.imdecode(np.frombuffer(raw, np.uint8), _OPENCV_JPEG_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
     except cv2.error:
         return None
     if rgb is None or rgb.shape != (size[1], size[0], 3):
@@ -328,7 +326,7 @@ def _declared_orientation(image: Image.Image) -> int | None:
         value = image.info.get("original_orientation")  # pillow_heif keeps the stored value here
         if value is None and hasattr(image, "tag_v2"):
             value = image.tag_v2.get(_ORIENTATION_TAG)  # TIFF, before load() deletes it
-    except Exception:  # noqa: BLE001 - broken metadata must not reject a decodable picture
+    except Exception:  # broken metadata must not reject a decodable picture
         return None
     return value if isinstance(value, int) and 1 <= value <= 8 else None
 
@@ -337,7 +335,7 @@ def _exif_orientation(image: Image.Image) -> int:
     """Orientation still declared by the (loaded) image's EXIF, 1 when absent or invalid."""
     try:
         value = image.getexif().get(_ORIENTATION_TAG, 1)
-    except Exception:  # noqa: BLE001 - a corrupt EXIF block does not make the pixels unusable
+    except Exception:  # a corrupt EXIF block does not make the pixels unusable
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
@@ -385,7 +383,7 @@ def _wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
         gray = (values if values.dtype.kind == "u" else np.clip(values, 0, 65535)).astype(np.uint32)
         gray += 128
         gray //= 257
-    gray8 = gray.astype(np.uint8)
+    gray8: np.ndarray = gray.astype(np.uint8)
     transparent = image.info.get("transparency")
     if isinstance(transparent, int) and image.mode != "F":
         gray8[values == transparent] = 255  # tRNS on a 16-bit grey PNG names one sample value

@@ -1,4 +1,4 @@
-"""Body landmarks from MediaPipe's pose landmarker (Tasks API), with the models shipped in ``models/``.
+"""Body landmarks from MediaPipe's pose landmarker (Tasks API), with the models shipped in ``posture.models``.
 
 One landmarker per model variant is created on first use and reused for the life of the process
 (creating one costs far more than running it). Several people are looked for so that a bystander
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.resources
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
 
 import mediapipe as mp
@@ -20,7 +21,6 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
-from posture.native import native_stderr_silenced
 from posture.pose import (
     DEFAULT_MODEL,
     MODEL_VARIANTS,
@@ -31,7 +31,6 @@ from posture.pose import (
 if TYPE_CHECKING:
     from posture.imaging import Photo
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MAX_PEOPLE = 4
 
 # Views whose landmarks come from the mirrored photo (see pose_from_mirrored_pass).
@@ -41,10 +40,15 @@ MIRRORED_PASS_VIEWS = ("right",)
 SAME_PERSON_MAX_SHIFT = 0.05
 
 
-def model_path(model: str) -> Path:
+def model_path(model: str) -> Traversable:
+    """The bundled ``.task`` file of ``model``, a package resource of ``posture.models``.
+
+    The repository keeps the files in the top-level ``models/`` folder (with the script that rebuilds
+    them); the build maps that folder into the package, so a wheel and an editable install both find it.
+    """
     if model not in MODEL_VARIANTS:
         raise ValueError(f"unknown model {model!r}: choose one of {', '.join(MODEL_VARIANTS)}")
-    return MODELS_DIR / f"pose_landmarker_{model}.task"
+    return importlib.resources.files("posture.models") / f"pose_landmarker_{model}.task"
 
 
 class LandmarkerPool:
@@ -58,7 +62,7 @@ class LandmarkerPool:
 
     def __init__(self, model: str):
         self.model = model
-        self._free: list = []
+        self._free: list[PoseLandmarker] = []
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -68,14 +72,16 @@ class LandmarkerPool:
         for landmarker in landmarkers:
             landmarker.close()
 
-    def _create(self):
-        options = PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path(self.model))),
-            running_mode=RunningMode.IMAGE,
-            num_poses=MAX_PEOPLE,
-            output_segmentation_masks=True,
-        )
-        with native_stderr_silenced():
+    def _create(self) -> PoseLandmarker:
+        # as_file is the resource's own path for an installed package (a temporary copy only if the
+        # package were imported from a zip); MediaPipe has read the model once the landmarker exists.
+        with importlib.resources.as_file(model_path(self.model)) as path:
+            options = PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(path)),
+                running_mode=RunningMode.IMAGE,
+                num_poses=MAX_PEOPLE,
+                output_segmentation_masks=True,
+            )
             return PoseLandmarker.create_from_options(options)
 
     def warm(self, count: int = 1) -> None:
@@ -85,7 +91,7 @@ class LandmarkerPool:
                 borrowed.enter_context(self.borrow())
 
     @contextlib.contextmanager
-    def borrow(self):
+    def borrow(self) -> Iterator[PoseLandmarker]:
         with self._lock:
             landmarker = self._free.pop() if self._free else None
         if landmarker is None:
@@ -106,8 +112,7 @@ def landmarker_pool(model: str = DEFAULT_MODEL) -> LandmarkerPool:
 def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
     """Every person MediaPipe finds in ``photo``, the most prominent first."""
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(photo.rgb))
-    # The first detection of a person logs a harmless projection warning; errors still raise.
-    with landmarker_pool(model).borrow() as landmarker, native_stderr_silenced():
+    with landmarker_pool(model).borrow() as landmarker:
         result = landmarker.detect(image)
     width, height = photo.original_size
     poses = []

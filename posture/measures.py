@@ -12,8 +12,12 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from posture.anatomy import BodyPoints  # anatomy imports this module (through views)
 
 STATUSES = ("normal", "borderline", "deviation")
 
@@ -38,7 +42,7 @@ class Measurement:
     definition: str
     estimate: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "value": round(self.value, 2),
             "unit": self.unit,
@@ -143,7 +147,8 @@ TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
 
 @cache
 def _typical_errors() -> dict[str, float]:
-    return json.loads(TYPICAL_ERRORS_PATH.read_text())["typical_error"]
+    errors: dict[str, float] = json.loads(TYPICAL_ERRORS_PATH.read_text())["typical_error"]
+    return errors
 
 
 def typical_error(key: str) -> float | None:
@@ -160,7 +165,7 @@ ASSUMED_HEIGHT_CONFIDENCE = 0.8
 
 def status_of(value: float, spec: MeasureSpec) -> str:
     """normal inside ``spec.normal``, borderline inside ``spec.borderline``, deviation beyond."""
-    def inside(bounds):
+    def inside(bounds: tuple[float | None, float | None]) -> bool:
         low, high = bounds
         return (low is None or value >= low) and (high is None or value <= high)
     return "normal" if inside(spec.normal) else "borderline" if inside(spec.borderline) else "deviation"
@@ -293,7 +298,8 @@ def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimat
                        status_of(value, spec), spec.source, spec.definition, estimate)
 
 
-def measure_body(body, oblique_turn_deg: float | None = None, pelvic_tilt: tuple[float, float] | None = None,
+def measure_body(body: BodyPoints, oblique_turn_deg: float | None = None,
+                 pelvic_tilt: tuple[float, float] | None = None,
                  turn_confidence: float = 1.0) -> tuple[dict[str, Measurement], dict[str, str]]:
     """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
 

@@ -1,43 +1,49 @@
-"""Native libraries' stderr chatter, kept out of the person's terminal.
+"""Where the ``posture`` command sends what native libraries write to file descriptor 2.
 
-MediaPipe (absl/TFLite logs) and libjpeg inside OpenCV ("Corrupt JPEG data: ..." for a photo it
-still decodes) write straight to file descriptor 2, which no setting turns off and which would
-garble the CLI's progress line and output.
+MediaPipe's LiteRT runtime logs INFO and WARNING lines when it builds and runs a graph, and libjpeg
+inside OpenCV warns about damage it decodes past ("Corrupt JPEG data: ..."). They write straight to
+descriptor 2, below Python, and no setting of mediapipe 1.2.3 turns them off (neither
+``GLOG_minloglevel``, ``TF_CPP_MIN_LOG_LEVEL`` nor ``ABSL_MIN_LOG_LEVEL`` does). In a terminal they
+would garble the progress bar and bury the command's own messages.
+
+So the command's process, and only it, owns its descriptor 2: Python's ``sys.stderr`` keeps the
+terminal through a duplicate of the descriptor, and descriptor 2 itself points at the null device, or
+at the file named by :data:`NATIVE_LOG_ENV` for someone who wants to read those lines. The library
+never touches descriptors: in the Streamlit server, native lines go to the server's console with
+every other thread's output, untouched.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import threading
 
-_silence_lock = threading.Lock()
-_silence_depth = 0
-_saved_stderr_fd: int | None = None
+NATIVE_LOG_ENV = "POSTURE_NATIVE_LOG"
+"""Environment variable naming a file that collects native libraries' log lines (appended to)."""
+
+STDERR_FD = 2
 
 
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Point file descriptor 2 at /dev/null for the duration.
+def native_log_path() -> str:
+    """The file descriptor 2 should point at: :data:`NATIVE_LOG_ENV` if set and not empty, else the null device."""
+    return os.environ.get(NATIVE_LOG_ENV) or os.devnull
 
-    Several threads may call native code at once, so the redirection is reference-counted: the
-    first one in redirects, the last one out restores. Python's own ``sys.stderr`` is flushed
-    first so nothing already written is lost.
+
+def keep_native_output_off_stderr(log_path: str) -> None:
+    """Give ``sys.stderr`` a private duplicate of descriptor 2, then point descriptor 2 at ``log_path``.
+
+    For a process's entry point only, before any native library runs: afterwards, everything Python
+    writes to ``sys.stderr`` (messages, progress, tracebacks, warnings) still reaches the terminal, and
+    what native code writes to descriptor 2 goes to ``log_path``. Raises ``OSError`` when
+    ``log_path`` cannot be opened for appending; descriptor 2 is then left as it was.
     """
-    global _silence_depth, _saved_stderr_fd
-    with _silence_lock:
-        if _silence_depth == 0:
-            sys.stderr.flush()
-            _saved_stderr_fd = os.dup(2)
-            with open(os.devnull, "w") as devnull:
-                os.dup2(devnull.fileno(), 2)
-        _silence_depth += 1
+    target = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
-        yield
+        old = sys.stderr
+        old.flush()
+        terminal = os.dup(STDERR_FD)
+        os.dup2(target, STDERR_FD)
     finally:
-        with _silence_lock:
-            _silence_depth -= 1
-            if _silence_depth == 0:
-                os.dup2(_saved_stderr_fd, 2)
-                os.close(_saved_stderr_fd)
+        os.close(target)
+    # Open for the rest of the process, as the stream it replaces was.
+    sys.stderr = open(terminal, "w", buffering=1, encoding=old.encoding, errors=old.errors)  # noqa: SIM115

@@ -50,14 +50,16 @@ class Pose:
 
     def point(self, name: str) -> np.ndarray:
         """Pixel position (x, y) of a landmark by name."""
-        return self.xy_px[INDEX[name]]
+        xy: np.ndarray = self.xy_px[INDEX[name]]
+        return xy
 
     def vis(self, name: str) -> float:
         return float(self.visibility[INDEX[name]])
 
     def midpoint(self, name: str) -> np.ndarray:
         """Pixel position halfway between the left and right ``name`` landmarks (e.g. "hip")."""
-        return (self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0
+        middle: np.ndarray = (self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0
+        return middle
 
     @property
     def bbox_px(self) -> tuple[float, float, float, float]:

@@ -76,7 +76,7 @@ def camera_roll_deg(image: Image.Image) -> float | None:
     phone's motion sensor; None when the file carries no reading."""
     try:
         note = image.getexif().get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.MakerNote)
-    except Exception:  # noqa: BLE001 - broken metadata must not reject a decodable picture
+    except Exception:  # broken metadata must not reject a decodable picture
         return None
     if not isinstance(note, bytes):
         return None

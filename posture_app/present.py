@@ -110,7 +110,7 @@ def format_value(value: float | None, unit: str, signed: bool = False, decimals:
 
 def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
     """``(50, None)`` -> "≥ 50°", ``(-4, 4)`` -> "−4 to 4 cm", ``None`` -> "no range"."""
-    if not normal_range or normal_range[0] is None and normal_range[1] is None:
+    if not normal_range or (normal_range[0] is None and normal_range[1] is None):
         return "no range"
     return report.format_range(normal_range, unit).replace("-", "−")
 

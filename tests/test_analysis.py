@@ -76,8 +76,10 @@ def test_json_contract_of_a_good_photo(analysed):
             "not_assessed", "landmarks_px", "timings_ms"} <= set(data)
     cva = data["measurements"]["craniovertebral_angle_deg"]
     assert set(cva) == {"value", "unit", "confidence", "normal_range", "status", "source"}
-    assert cva["unit"] == "deg" and cva["normal_range"] == [50, None]
-    assert len(data["landmarks_px"]) == 33 and len(data["landmarks_px"]["left_ear"]) == 3
+    assert cva["unit"] == "deg"
+    assert cva["normal_range"] == [50, None]
+    assert len(data["landmarks_px"]) == 33
+    assert len(data["landmarks_px"]["left_ear"]) == 3
 
 
 @pytest.mark.parametrize("orientation", [2, 3, 4, 5, 6, 7, 8])
@@ -93,7 +95,8 @@ def test_exif_rotated_copies_measure_the_same(sample_bytes, analysed, orientatio
     height = analysed["left"].height_cm
     rotated = analyze_photo(encode(np.ascontiguousarray(stored), "PNG", orientation), height_cm=height)
     reference = analyze_photo(encode(upright, "PNG"), height_cm=height)
-    assert rotated.ok and rotated.view == "left"
+    assert rotated.ok
+    assert rotated.view == "left"
     assert rotated.measurements.keys() == reference.measurements.keys()
     for key, m in reference.measurements.items():
         assert rotated.measurements[key].value == pytest.approx(m.value, abs=1e-6), key
@@ -141,7 +144,8 @@ def rolled_readings(sample_bytes, analysed, view: str, degrees: float = 4.0) -> 
         turned = cv2.warpAffine(rgb, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height),
                                 borderMode=cv2.BORDER_REPLICATE)
         result = analyze_photo(jpeg(turned), height_cm=analysed[view].height_cm)
-        assert result.ok and result.view == view
+        assert result.ok
+        assert result.view == view
         readings.append(result.measurements)
     return readings
 
@@ -212,16 +216,19 @@ def test_an_oblique_photo_is_analysed_for_its_view_but_measures_nothing(analysed
     # remain, no measure is kept, and nothing downstream pretends the person looked normal.
     front = analysed["front"]
     result = measure_subject(front.image, front.photo, turned(front.pose, 40), [], "auto", front.height_cm, None)
-    assert result.ok and result.view == "front"
+    assert result.ok
+    assert result.view == "front"
     assert "oblique_view" in [w.code for w in result.warnings]
-    assert result.measurements == {} and set(result.not_assessed) == set(front.measurements)
+    assert result.measurements == {}
+    assert set(result.not_assessed) == set(front.measurements)
     assessment = assess([result])
     assert {f.likelihood for f in assessment.findings} == {"not_assessed"}
     assert "Nothing in the photos could be measured" in assessment.plan.note
     assert "no imbalance could be judged" in format_findings(assessment)
     assert "no imbalance signs" in format_findings(assess([front]))
     text = format_text(result)
-    assert "no measure assessed: the body is turned about 40 deg" in text and "not assessed" not in text
+    assert "no measure assessed: the body is turned about 40 deg" in text
+    assert "not assessed" not in text
 
 
 def test_forcing_a_matching_view_works(sample_bytes):
@@ -231,7 +238,8 @@ def test_forcing_a_matching_view_works(sample_bytes):
 def test_other_models_work_too(sample_bytes):
     for model in ("lite", "full"):
         result = analyze_photo(sample_bytes["front"], model=model)
-        assert result.ok and result.view == "front"
+        assert result.ok
+        assert result.view == "front"
 
 
 # --- one test per error code, on real malformed files ---------------------------------------------
@@ -338,7 +346,9 @@ def test_a_phone_its_sensor_recorded_off_level_is_flagged(sample_bytes):
     plain = analyze_photo(with_maker_note(sample_bytes["front"], b""))
     rolled = analyze_photo(with_maker_note(sample_bytes["front"], apple_maker_note(rolled_gravity(3.2))))
     nearly_level = analyze_photo(with_maker_note(sample_bytes["front"], apple_maker_note(rolled_gravity(1.0))))
-    assert plain.ok and rolled.ok and nearly_level.ok
+    assert plain.ok
+    assert rolled.ok
+    assert nearly_level.ok
     warning = next(w for w in rolled.warnings if w.code == "camera_off_level")
     assert "held 3.2 deg off level" in warning.message
     assert not any(w.code == "camera_off_level" for w in [*plain.warnings, *nearly_level.warnings])

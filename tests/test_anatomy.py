@@ -26,7 +26,8 @@ def test_corrections_move_points_toward_the_clinical_ones(analysed):
 
 def test_offsets_follow_the_facing_direction(analysed):
     left, right = analysed["left"], analysed["right"]
-    assert facing_sign(left.pose) == -1 and facing_sign(right.pose) == 1
+    assert facing_sign(left.pose) == -1
+    assert facing_sign(right.pose) == 1
     for result in (left, right):
         raw = body_points(result.pose, result.view, result.height_cm, Corrections.identity())
         corrected = body_points(result.pose, result.view, result.height_cm)
@@ -42,7 +43,8 @@ def test_scale_from_the_given_height_matches_the_renders_true_scale(analysed):
 
 def test_without_height_the_assumed_stature_is_used_and_said(analysed):
     body = body_points(analysed["front"].pose, "front", None)
-    assert body.height_source == "assumed" and body.height_cm == 170.0
+    assert body.height_source == "assumed"
+    assert body.height_cm == 170.0
 
 
 def test_c7_falls_back_to_the_shoulder_without_a_mask(analysed):
@@ -56,7 +58,8 @@ def test_c7_falls_back_to_the_shoulder_without_a_mask(analysed):
 def test_pelvic_tilt_estimate_is_anchored_on_the_population_mean(analysed):
     result = analysed["left"]
     features = outline_features(result.pose, result.body)
-    assert features is not None and np.all(np.isfinite(features))
+    assert features is not None
+    assert np.all(np.isfinite(features))
     value, confidence = estimate_pelvic_tilt(result.pose, result.body)
     assert 0 < value < 35
     assert confidence <= 0.5

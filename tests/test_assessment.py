@@ -73,17 +73,20 @@ def test_neutral_person_is_not_flagged():
     result = assess(neutral_photos())
     assert {f.likelihood for f in result.findings} == {"unlikely"}
     assert all(not f.evidence for f in result.findings)
-    assert result.plan.block("strengthen") == () and result.plan.note
+    assert result.plan.block("strengthen") == ()
+    assert result.plan.note
 
 
 def test_forward_head_and_rounded_shoulders_point_to_upper_crossed():
     result = assess([front(), side(craniovertebral_angle_deg=43.0, ear_ahead_of_shoulder_cm=7.5,
                                    shoulder_ahead_of_plumb_cm=7.0)])
     top = result.findings[0]
-    assert top.imbalance == "upper_crossed" and top.likelihood == "likely"
+    assert top.imbalance == "upper_crossed"
+    assert top.likelihood == "likely"
     assert "craniovertebral_angle_deg" in top.evidence_keys
     cva = next(e for e in top.evidence if e.measure == "craniovertebral_angle_deg")
-    assert cva.value == 43.0 and cva.unit == "deg"
+    assert cva.value == 43.0
+    assert cva.unit == "deg"
     assert "commonly associated" in top.explanation
 
 
@@ -92,7 +95,7 @@ def test_forward_head_alone_is_only_possible():
     assert result.finding("upper_crossed").likelihood == "possible"
 
 
-@pytest.mark.parametrize("answers, expected", [
+@pytest.mark.parametrize(("answers", "expected"), [
     ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),
     ({"sitting_hours": 10, "glute_work": False}, "hip_flexors_over_glutes"),
     ({"back_without_core": True}, "erectors_over_core"),
@@ -101,7 +104,8 @@ def test_habits_rank_the_anterior_tilt_patterns(answers, expected):
     photos = [front(), side(pelvic_tilt_deg=26.0, knee_ahead_of_ankle_cm=-4.0)]
     result = assess(photos, answers)
     top = result.findings[0]
-    assert top.imbalance == expected and top.likelihood == "likely"
+    assert top.imbalance == expected
+    assert top.likelihood == "likely"
     assert top.evidence_keys[0] == "pelvic_tilt_deg"
     others = [result.finding(i) for i in ANTERIOR_TILT_GROUP if i != expected]
     assert all(other.score < top.score for other in others)
@@ -113,7 +117,8 @@ def test_habits_raise_a_photo_finding_without_changing_its_photo_score():
     sitter = {"sitting_hours": 10, "glute_work": False}
     without = assess(borderline).finding("hip_flexors_over_glutes")
     with_habits = assess(borderline, sitter).finding("hip_flexors_over_glutes")
-    assert without.likelihood == "possible" and with_habits.score > without.score
+    assert without.likelihood == "possible"
+    assert with_habits.score > without.score
     assert with_habits.photo_score == without.photo_score
 
 
@@ -121,7 +126,8 @@ def test_lateral_asymmetry_points_to_unilateral():
     result = assess([front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
                            trunk_lateral_shift_cm=2.5), side()])
     top = result.findings[0]
-    assert top.imbalance == "unilateral" and top.likelihood == "likely"
+    assert top.imbalance == "unilateral"
+    assert top.likelihood == "likely"
     assert {"shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_shift_cm"} <= set(top.evidence_keys)
 
 
@@ -136,8 +142,10 @@ def test_a_turned_or_off_level_photo_alone_cannot_make_a_finding_likely(code, no
                        trunk_lateral_shift_cm=2.5)
     straight = assess([asymmetric, side()]).finding("unilateral")
     held = assess([held_photo(asymmetric, code), side()]).finding("unilateral")
-    assert straight.likelihood == "likely" and not straight.note
-    assert held.score == straight.score and held.likelihood == "possible"
+    assert straight.likelihood == "likely"
+    assert not straight.note
+    assert held.score == straight.score
+    assert held.likelihood == "possible"
     assert note_words in held.note
     assert held.note in format_findings(assess([held_photo(asymmetric, code), side()]))
     # A good photo of the same view beside the held one lifts the hold.
@@ -149,7 +157,8 @@ def test_a_view_of_turned_and_off_level_photos_is_held_with_the_first_photos_not
                        trunk_lateral_shift_cm=2.5)
     photos = [held_photo(asymmetric, "camera_off_level"), held_photo(asymmetric, "turned_view"), side()]
     finding = assess(photos).finding("unilateral")
-    assert finding.likelihood == "possible" and "held off level" in finding.note
+    assert finding.likelihood == "possible"
+    assert "held off level" in finding.note
 
 
 def test_asymmetric_knee_valgus_is_unilateral_evidence():
@@ -163,7 +172,8 @@ def test_asymmetric_knee_valgus_is_unilateral_evidence():
 def test_without_answers_the_three_candidates_score_the_same_and_say_why():
     result = assess([front(), side(pelvic_tilt_deg=24.0)])
     group = [result.finding(i) for i in ANTERIOR_TILT_GROUP]
-    assert len({f.score for f in group}) == 1 and group[0].likelihood in ("possible", "likely")
+    assert len({f.score for f in group}) == 1
+    assert group[0].likelihood in ("possible", "likely")
     assert all("questions would rank them" in f.note for f in group)
     assert any("questionnaire was not answered" in note for note in result.notes)
 
@@ -183,9 +193,11 @@ def test_habits_alone_never_make_a_finding():
 def test_missing_side_view_is_not_assessed_and_asks_for_it():
     result = assess([front()])
     upper = result.finding("upper_crossed")
-    assert upper.likelihood == "not_assessed" and upper.score == 0
+    assert upper.likelihood == "not_assessed"
+    assert upper.score == 0
     assert upper.missing_views == ("left", "right")
-    assert "side photo" in upper.missing_views_note and "forward head" in upper.missing_views_note
+    assert "side photo" in upper.missing_views_note
+    assert "forward head" in upper.missing_views_note
     assert upper.coverage == 0.0
     for imbalance_id in ANTERIOR_TILT_GROUP:
         assert result.finding(imbalance_id).likelihood == "not_assessed"
@@ -233,7 +245,8 @@ def test_low_confidence_measure_contributes_less():
     high, low = confident.finding("hip_flexors_over_glutes"), doubtful.finding("hip_flexors_over_glutes")
     assert low.score < high.score
     assert low.evidence[0].contribution < high.evidence[0].contribution
-    assert high.likelihood == "likely" and low.likelihood == "unlikely"
+    assert high.likelihood == "likely"
+    assert low.likelihood == "unlikely"
 
 
 def test_two_photos_of_the_same_view_are_combined_by_confidence():
@@ -241,7 +254,8 @@ def test_two_photos_of_the_same_view_are_combined_by_confidence():
     b = photo("front", {"shoulder_tilt_deg": 1.0}, confidence=0.3)
     result = assess([a, b])
     combined = result.measurements_by_view["front"]["shoulder_tilt_deg"]
-    assert combined.value == pytest.approx(2.5) and combined.confidence == 0.9
+    assert combined.value == pytest.approx(2.5)
+    assert combined.confidence == 0.9
 
 
 def test_front_and_back_photos_pool_into_one_reading():
@@ -271,7 +285,8 @@ def test_profiles_that_disagree_are_unilateral_evidence():
 
 def test_profiles_that_agree_are_no_evidence():
     unilateral = assess([side("left"), side("right", craniovertebral_angle_deg=50.5)]).finding("unilateral")
-    assert unilateral.evidence == () and unilateral.likelihood == "unlikely"
+    assert unilateral.evidence == ()
+    assert unilateral.likelihood == "unlikely"
     assert "profile_difference.craniovertebral_angle_deg" in unilateral.checked
 
 
@@ -289,7 +304,8 @@ def test_red_flags_replace_the_plan(catalog):
 
 def test_stage_and_its_advice(catalog):
     result = assess(neutral_photos(), {"back_pain": True})
-    assert result.stage.id == "pain" and result.advice == catalog.stage("pain").advice
+    assert result.stage.id == "pain"
+    assert result.advice == catalog.stage("pain").advice
     assert result.plan is not None
 
 
@@ -328,7 +344,8 @@ def test_plan_order_cap_and_dedup(catalog):
     assert plan.deferred  # more was wanted than fits one session
     slots = [SLOTS.index(item.slot) for item in plan.session_order()]
     assert slots == sorted(slots)
-    assert plan.session_order()[0].block == "strengthen" and plan.session_order()[-1].block == "mobility"
+    assert plan.session_order()[0].block == "strengthen"
+    assert plan.session_order()[-1].block == "mobility"
 
 
 def test_plan_serves_likely_findings_first():
@@ -354,20 +371,23 @@ def test_jump_rope_is_always_in_with_what_to_watch():
         cross_train = assess(photos).plan.block("cross_train")
         rope = [item for item in cross_train if item.id == "jump_rope_progression"]
         assert len(rope) == 1
-        assert rope[0].phases[0].rope.startswith("light") and "heavy" in rope[0].phases[1].rope
+        assert rope[0].phases[0].rope.startswith("light")
+        assert "heavy" in rope[0].phases[1].rope
         assert len(rope[0].watch) >= 3
 
 
 def test_a_tighter_cap_is_respected(catalog):
     tight = replace(catalog, plan=replace(catalog.plan, max_exercises=3, max_minutes=20))
     plan = assess(everything_off(), catalog=tight).plan
-    assert len(plan.items) <= 3 and plan.total_minutes <= 20
+    assert len(plan.items) <= 3
+    assert plan.total_minutes <= 20
     assert plan.block("cross_train")[0].id == "jump_rope_progression"
 
 
 def test_build_plan_without_findings_has_only_the_rope(catalog):
     plan = build_plan([], catalog)
-    assert [item.id for item in plan.items] == ["jump_rope_progression"] and plan.note
+    assert [item.id for item in plan.items] == ["jump_rope_progression"]
+    assert plan.note
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -388,4 +408,5 @@ def test_to_dict_matches_the_design_contract():
     assert all(isinstance(name, str) for name in data["plan"]["strengthen"])
     assert data["stage"]["id"] == "pain"
     assert data["disclaimer"]
-    assert "left" in data["measurements_by_view"] and "front" in data["measurements_by_view"]
+    assert "left" in data["measurements_by_view"]
+    assert "front" in data["measurements_by_view"]

@@ -50,17 +50,25 @@ def test_five_imbalances_in_article_order(catalog):
 
 def test_every_imbalance_is_complete(catalog):
     for imbalance in catalog.imbalances:
-        assert imbalance.signs and imbalance.summary and imbalance.evidence.note and imbalance.evidence.source
-        assert imbalance.muscles.tight and imbalance.muscles.weak
-        assert imbalance.strengthen and imbalance.mobility, imbalance.id
+        assert imbalance.signs
+        assert imbalance.summary
+        assert imbalance.evidence.note
+        assert imbalance.evidence.source
+        assert imbalance.muscles.tight
+        assert imbalance.muscles.weak
+        assert imbalance.strengthen, imbalance.id
+        assert imbalance.mobility, imbalance.id
         for block in BLOCKS:
             assert all(exercise.block == block for exercise in imbalance.exercises(block))
 
 
 def test_exercises_have_doses_and_slots(catalog):
     for exercise in catalog.exercises:
-        assert exercise.slot in SLOTS and exercise.dose and exercise.how_to
-        assert 1 <= exercise.per_week <= 7 and exercise.minutes > 0
+        assert exercise.slot in SLOTS
+        assert exercise.dose
+        assert exercise.how_to
+        assert 1 <= exercise.per_week <= 7
+        assert exercise.minutes > 0
     # Strength first while fresh, stretching after.
     assert {e.slot for e in catalog.exercises if e.block == "strengthen"} == {"start"}
     assert {e.slot for e in catalog.exercises if e.block == "mobility"} == {"end"}
@@ -83,13 +91,17 @@ def test_questionnaire_shape(catalog):
 
 def test_jump_rope_goes_light_then_heavy_and_says_what_to_watch(catalog):
     rope = catalog.jump_rope
-    assert "light" in rope.phases[0].rope and "heavy" in rope.phases[1].rope
+    assert "light" in rope.phases[0].rope
+    assert "heavy" in rope.phases[1].rope
     watched = " ".join(point.what.lower() for point in rope.watch)
-    assert "hand" in watched and "foot" in watched and "torso" in watched
+    assert "hand" in watched
+    assert "foot" in watched
+    assert "torso" in watched
 
 
 def test_session_cap_is_explained(catalog):
-    assert catalog.plan.max_exercises == 6 and catalog.plan.max_minutes == 30
+    assert catalog.plan.max_exercises == 6
+    assert catalog.plan.max_minutes == 30
     assert catalog.plan.why
 
 
@@ -102,7 +114,7 @@ def test_lookalikes_are_the_three_anterior_tilt_patterns(catalog):
     assert signs[0] == signs[1] == signs[2]
 
 
-@pytest.mark.parametrize("imbalance_id, measure, threshold, strong", [
+@pytest.mark.parametrize(("imbalance_id", "measure", "threshold", "strong"), [
     ("upper_crossed", "craniovertebral_angle_deg", 50.0, 45.5),
     ("unilateral", "shoulder_tilt_deg", 2.0, 3.5),
     ("unilateral", "trunk_lateral_shift_cm", 2.0, 3.5),
@@ -113,13 +125,16 @@ def test_lookalikes_are_the_three_anterior_tilt_patterns(catalog):
 def test_thresholds_sit_beyond_normal_variation(catalog, imbalance_id, measure, threshold, strong):
     sign = sign_of(catalog, imbalance_id, measure)
     assert (sign.threshold, sign.strong_threshold) == (threshold, strong)
-    assert sign.why and sign.source
+    assert sign.why
+    assert sign.source
 
 
 def test_every_sign_says_why(catalog):
     for imbalance in catalog.imbalances:
         for sign in imbalance.signs:
-            assert sign.why.strip() and sign.source.strip() and sign.label.strip()
+            assert sign.why.strip()
+            assert sign.source.strip()
+            assert sign.label.strip()
             assert set(sign.views) <= set(measure_views(sign.measure))
 
 
@@ -152,7 +167,9 @@ def test_texts_speak_of_association_not_diagnosis(catalog):
 
 def test_evidence_notes_are_honest_about_weak_links(catalog):
     notes = " ".join(i.evidence.note + i.evidence.source for i in catalog.imbalances)
-    assert "Heino" in notes and "Youdas" in notes and "Janda" in notes
+    assert "Heino" in notes
+    assert "Youdas" in notes
+    assert "Janda" in notes
 
 
 def _words(text: str) -> list[str]:
@@ -198,7 +215,7 @@ def write_variant(tmp_path: Path, old: str, new: str, after: str = "") -> Path:
     return path
 
 
-@pytest.mark.parametrize("after, old, new, message", [
+@pytest.mark.parametrize(("after", "old", "new", "message"), [
     ('id = "hip_flexors_over_glutes"', 'measure = "pelvic_tilt_deg"', 'measure = "foo"',
      "imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'"),
     ('id = "quads_over_hamstrings"', "weight = 0.8\n", "",
@@ -250,7 +267,7 @@ def test_missing_file_is_a_catalog_error(tmp_path):
 def test_missing_top_level_section():
     data = tomllib.loads(DEFAULT_CATALOG_PATH.read_text(encoding="utf-8"))
     del data["jump_rope"]
-    with pytest.raises(CatalogError, match="^jump_rope: missing field|missing field 'jump_rope'"):
+    with pytest.raises(CatalogError, match=r"^jump_rope: missing field|missing field 'jump_rope'"):
         parse_catalog(data)
 
 

@@ -96,7 +96,8 @@ def test_round_trip(store):
     saved = store.get(new_id)
     assert saved.record == rec
     assert saved.label == "Anna, week 0"
-    assert saved.taken_at == T0 and saved.taken_at.tzinfo is not None
+    assert saved.taken_at == T0
+    assert saved.taken_at.tzinfo is not None
     assert saved.thumbnails == (JPEG_A, JPEG_B)
     assert saved.annotated_thumbnails == (None, None)
     assert saved.engine_version == "1.2.3"
@@ -176,15 +177,15 @@ def test_injection_label_in_export(store, tmp_path):
 def test_bad_arguments_are_refused_before_anything_is_written(store, db):
     with pytest.raises(TypeError):
         store.save(record(), ["not bytes"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
         store.save({"value": float("nan")})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
         store.save({"value": object()})
     with pytest.raises(TypeError):
         store.save(record(), label=None)
     with pytest.raises(UnicodeEncodeError):
         store.save(record(), label="lone \ud800 surrogate")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="more annotated thumbnails than thumbnails"):
         store.save(record(), [JPEG_A], annotated_thumbnails=[JPEG_A, JPEG_B])
     assert not db.exists()
 
@@ -228,7 +229,8 @@ def test_deleted_thumbnail_bytes_are_overwritten_in_the_file(store, db):
 def test_delete_on_missing_file_creates_nothing(store, db):
     assert store.delete(1) is False
     assert store.delete_all() == 0
-    assert not db.exists() and not db.parent.exists()
+    assert not db.exists()
+    assert not db.parent.exists()
 
 
 # -- nothing created until the first save ------------------------------------------------------
@@ -241,7 +243,8 @@ def test_reading_a_missing_history_creates_nothing(store, db, tmp_path):
         store.get(1)
     with zipfile.ZipFile(store.export(tmp_path / "empty.zip")) as archive:
         assert json.loads(archive.read("assessments.json"))["assessments"] == []
-    assert not db.exists() and not db.parent.exists()
+    assert not db.exists()
+    assert not db.parent.exists()
     store.save(record())
     assert db.exists()
 
@@ -283,7 +286,8 @@ def test_export_zip_contents(store, tmp_path):
 def test_export_into_a_directory_and_as_bytes(store, tmp_path):
     store.save(record(), [JPEG_A])
     out = store.export(tmp_path)
-    assert out.parent == tmp_path and out.suffix == ".zip"
+    assert out.parent == tmp_path
+    assert out.suffix == ".zip"
     with zipfile.ZipFile(out) as a, zipfile.ZipFile(io.BytesIO(store.export_bytes())) as b:
         assert sorted(a.namelist()) == sorted(b.namelist())
 
@@ -345,7 +349,7 @@ def direction(before, after, unit="deg", normal_range=(None, None)):
     return delta.direction
 
 
-@pytest.mark.parametrize("before, after, expected", [
+@pytest.mark.parametrize(("before", "after", "expected"), [
     (44.0, 48.0, "improved"),    # toward the lower bound
     (44.0, 52.0, "improved"),    # into the range
     (48.0, 44.0, "worsened"),    # away from it
@@ -360,7 +364,7 @@ def test_compare_lower_bound_only_like_cva(before, after, expected):
     assert direction(before, after, "deg", (50, None)) == expected
 
 
-@pytest.mark.parametrize("before, after, expected", [
+@pytest.mark.parametrize(("before", "after", "expected"), [
     (3.0, 2.4, "improved"),
     (-3.0, -1.0, "improved"),
     (2.5, 4.0, "worsened"),
@@ -399,7 +403,8 @@ def test_compare_missing_on_one_side_is_na(store):
     cva, ear = deltas["craniovertebral_angle_deg"], deltas["ear_ahead_of_shoulder_cm"]
     assert (cva.before, cva.after, cva.delta, cva.direction) == (None, 47.0, None, "n/a")
     assert (ear.before, ear.after, ear.delta, ear.direction) == (6.0, None, None, "n/a")
-    assert cva.unit == "deg" and ear.unit == "cm"
+    assert cva.unit == "deg"
+    assert ear.unit == "cm"
 
 
 def test_compare_without_a_range_or_with_other_units_is_na():
@@ -581,7 +586,8 @@ def test_saves_from_many_threads(store):
         for future in [pool.submit(work, n) for n in range(6)]:
             future.result()  # re-raises anything that failed in a worker
     listed = store.list()
-    assert len(listed) == 30 and len({s.id for s in listed}) == 30
+    assert len(listed) == 30
+    assert len({s.id for s in listed}) == 30
 
 
 # -- default location ----------------------------------------------------------------------------
@@ -592,12 +598,13 @@ def test_default_path_honours_posture_data_dir(monkeypatch, tmp_path):
     assert default_database_path() == tmp_path / "mine" / "history.sqlite3"
     store = HistoryStore()
     assert store.path == tmp_path / "mine" / "history.sqlite3"
-    assert store.list() == [] and not (tmp_path / "mine").exists()
+    assert store.list() == []
+    assert not (tmp_path / "mine").exists()
     store.save(record())
     assert (tmp_path / "mine" / "history.sqlite3").exists()
 
 
-@pytest.mark.parametrize("environ, platform, expected", [
+@pytest.mark.parametrize(("environ", "platform", "expected"), [
     ({}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),
     ({"XDG_DATA_HOME": "/xdg"}, "linux", "/xdg/posture-checker/history.sqlite3"),
     ({"XDG_DATA_HOME": "relative/ignored"}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),

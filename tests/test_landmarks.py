@@ -37,7 +37,8 @@ def test_mirroring_swaps_sides_flips_x_and_is_its_own_inverse():
     assert mirrored.point("nose") == pytest.approx([WIDTH - pose.point("nose")[0], pose.point("nose")[1]])
     assert mirrored.vis("right_ankle") == pose.vis("left_ankle")
     assert mirrored.world_m[INDEX["left_hip"]] == pytest.approx(pose.world_m[INDEX["right_hip"]] * [-1, 1, 1])
-    assert mirrored.mask[500, WIDTH - 1 - 300] and not mirrored.mask[500, 300 - 1 - 60]
+    assert mirrored.mask[500, WIDTH - 1 - 300]
+    assert not mirrored.mask[500, 300 - 1 - 60]
     back = mirror_pose(mirrored)
     np.testing.assert_allclose(back.xy_px, pose.xy_px)
     np.testing.assert_allclose(back.world_m, pose.world_m)

@@ -145,7 +145,8 @@ def test_low_visibility_gives_not_assessed_with_the_reason_never_a_number():
     body.visibility["left_knee"] = 0.2
     measured, skipped = measure_body(body)
     assert "knee_valgus_left_deg" not in measured
-    assert "left knee" in skipped["knee_valgus_left_deg"] and "0.20" in skipped["knee_valgus_left_deg"]
+    assert "left knee" in skipped["knee_valgus_left_deg"]
+    assert "0.20" in skipped["knee_valgus_left_deg"]
     assert "knee_valgus_right_deg" in measured
 
 
@@ -169,7 +170,8 @@ def test_turn_confidence_scales_every_confidence_and_no_value():
 def test_assumed_height_lowers_confidence_of_centimetres_only():
     measured, _ = measure_body(frontal_body(LEVEL_BODY, height_source="assumed"))
     assert measured["shoulder_height_diff_cm"].confidence < measured["shoulder_tilt_deg"].confidence
-    assert measured["shoulder_height_diff_cm"].estimate and not measured["shoulder_tilt_deg"].estimate
+    assert measured["shoulder_height_diff_cm"].estimate
+    assert not measured["shoulder_tilt_deg"].estimate
 
 
 def test_status_bands():
@@ -183,8 +185,10 @@ def test_status_bands():
 
 def test_every_spec_documents_its_unit_range_and_source():
     for spec in SPECS.values():
-        assert spec.unit in ("deg", "cm") and spec.key.endswith("_" + spec.unit)
-        assert spec.source and spec.definition
+        assert spec.unit in ("deg", "cm")
+        assert spec.key.endswith("_" + spec.unit)
+        assert spec.source
+        assert spec.definition
         assert spec.normal != (None, None)
 
 
@@ -200,20 +204,22 @@ def side_body(forward_sign=-1, c7_note="mask") -> BodyPoints:
 
 @pytest.mark.parametrize("forward_sign", [1, -1])
 def test_side_view_measures_on_a_hand_built_profile(forward_sign):
-    measured, skipped = measure_body(side_body(forward_sign), pelvic_tilt=(21.0, 0.5))
+    measured, _skipped = measure_body(side_body(forward_sign), pelvic_tilt=(21.0, 0.5))
     assert measured["craniovertebral_angle_deg"].value == pytest.approx(np.degrees(np.arctan2(60, 40)))
     assert measured["ear_ahead_of_shoulder_cm"].value == pytest.approx(6.0)
     assert measured["shoulder_ahead_of_plumb_cm"].value == pytest.approx(0.0)
     assert measured["trunk_lean_deg"].value == pytest.approx(0.0)
     assert measured["knee_ahead_of_ankle_cm"].value == pytest.approx(2.0)
-    assert measured["pelvic_tilt_deg"].value == 21.0 and measured["pelvic_tilt_deg"].estimate
+    assert measured["pelvic_tilt_deg"].value == 21.0
+    assert measured["pelvic_tilt_deg"].estimate
     assert measured["pelvic_tilt_deg"].status == "borderline"
     assert measured["ear_ahead_of_shoulder_cm"].status == "borderline"
 
 
 def test_side_view_without_pelvic_estimate_and_fallback_c7():
     measured, skipped = measure_body(side_body(c7_note="shoulder offset"))
-    assert "pelvic_tilt_deg" in skipped and "pelvic_tilt_deg" not in measured
+    assert "pelvic_tilt_deg" in skipped
+    assert "pelvic_tilt_deg" not in measured
     with_mask, _ = measure_body(side_body())
     assert measured["craniovertebral_angle_deg"].confidence < with_mask["craniovertebral_angle_deg"].confidence
 

@@ -30,19 +30,22 @@ def test_a_damaged_model_fails_the_check(tmp_path):
     damaged.write_bytes(bytes(data))
     result = subprocess.run([sys.executable, str(MODELS / "build_models.py"), "--check", "--out", str(tmp_path)],
                             capture_output=True, text=True)
-    assert result.returncode == 1 and "pose_landmarker_lite.task: MISMATCH" in result.stdout
+    assert result.returncode == 1
+    assert "pose_landmarker_lite.task: MISMATCH" in result.stdout
 
 
 def test_every_variant_loads_offline():
     for variant in MODEL_VARIANTS:
         LandmarkerPool(variant).warm()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown model 'huge'"):
         model_path("huge")
 
 
 def test_notice_states_the_apache_origin():
     notice = (MODELS / "NOTICE").read_text()
-    assert "Apache License" in notice and "@mediapipe/pose@0.5.1675469404" in notice and "0.10.14" in notice
+    assert "Apache License" in notice
+    assert "@mediapipe/pose@0.5.1675469404" in notice
+    assert "0.10.14" in notice
 
 
 @pytest.mark.slow

@@ -29,7 +29,8 @@ def test_answers_are_normalised():
     answers = Answers.from_dict({"sitting_hours": "9.5", "back_pain": "Yes", "glute_work": "no",
                                  "leg_training": "quad_dominant", "night_pain": None})
     assert answers.get("sitting_hours") == 9.5
-    assert answers.get("back_pain") is True and answers.get("glute_work") is False
+    assert answers.get("back_pain") is True
+    assert answers.get("glute_work") is False
     assert answers.get("leg_training") == "quad_dominant"
     assert "night_pain" not in answers  # None means unanswered
     assert len(answers) == 4
@@ -41,7 +42,7 @@ def test_empty_answers():
     assert len(Answers.from_dict({})) == 0
 
 
-@pytest.mark.parametrize("raw, message", [
+@pytest.mark.parametrize(("raw", "message"), [
     ({"shoe_size": 42}, "unknown question 'shoe_size'"),
     ({"leg_training": "cardio"}, "question 'leg_training': 'cardio' is not one of quad_dominant, balanced"),
     ({"sitting_hours": 30}, "question 'sitting_hours': 30 is outside 0 to 24 h"),
@@ -77,7 +78,7 @@ def test_a_missing_answer_is_not_a_no(catalog):
     assert stage_from_answers(Answers.from_dict({"back_pain": False}), catalog) is None
 
 
-@pytest.mark.parametrize("yes, stage", [
+@pytest.mark.parametrize(("yes", "stage"), [
     ({"tight_or_weak"}, "tightness_and_fatigue"),
     ({"movement_off"}, "movement_dysfunction"),
     ({"back_pain"}, "pain"),
@@ -102,13 +103,14 @@ def test_no_red_flags_without_yes(catalog):
     assert red_flags(Answers.from_dict(no_flags), catalog) == []
 
 
-@pytest.mark.parametrize("question_id, word", [
+@pytest.mark.parametrize(("question_id", "word"), [
     ("leg_symptoms", "leg"), ("night_pain", "night"), ("bladder_bowel", "bladder"),
     ("recent_injury", "injury"), ("weight_loss", "weight"),
 ])
 def test_each_red_flag_gives_its_message(catalog, question_id, word):
     flags = red_flags(Answers.from_dict({question_id: True}), catalog)
-    assert len(flags) == 1 and word in flags[0].lower()
+    assert len(flags) == 1
+    assert word in flags[0].lower()
 
 
 def test_several_red_flags(catalog):
@@ -122,13 +124,13 @@ def test_habit_weights_cover_every_imbalance(catalog):
     assert habit_weights(None, catalog) == dict.fromkeys(catalog.imbalance_ids, 0.0)
 
 
-@pytest.mark.parametrize("hours, weight", [(3, 0.0), (5, 0.4), (7.5, 0.4), (8, 0.8), (12, 0.8)])
+@pytest.mark.parametrize(("hours", "weight"), [(3, 0.0), (5, 0.4), (7.5, 0.4), (8, 0.8), (12, 0.8)])
 def test_sitting_hours_bands(catalog, hours, weight):
     weights = habit_weights({"sitting_hours": hours}, catalog)
     assert weights["hip_flexors_over_glutes"] == pytest.approx(weight)
 
 
-@pytest.mark.parametrize("raw, top", [
+@pytest.mark.parametrize(("raw", "top"), [
     ({"sitting_hours": 10}, "hip_flexors_over_glutes"),
     ({"back_without_core": True}, "erectors_over_core"),
     ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),

@@ -108,11 +108,13 @@ def test_contract_has_exactly_the_design_keys(assessment):
     for obj, photo in zip(objects, assessment.photos, strict=True):
         if photo.ok:
             assert set(obj) == OK_KEYS
-            assert obj["error"] is None and obj["ok"] is True
+            assert obj["error"] is None
+            assert obj["ok"] is True
         else:
             assert set(obj) == {"image", "ok", "error"}
             assert obj["ok"] is False
-            assert obj["error"]["code"] == "not_an_image" and obj["error"]["message"]
+            assert obj["error"]["code"] == "not_an_image"
+            assert obj["error"]["message"]
 
 
 def test_contract_keeps_input_order(assessment, photos):
@@ -161,7 +163,8 @@ def test_every_engine_measure_has_a_human_name():
 
 
 def test_values_and_ranges_read_like_text():
-    assert format_value(46.24, "deg") == "46.2°" and format_value(-3.06, "cm") == "-3.1 cm"
+    assert format_value(46.24, "deg") == "46.2°"
+    assert format_value(-3.06, "cm") == "-3.1 cm"
     assert format_range((50, None), "deg") == "≥ 50°"
     assert format_range((None, 5), "cm") == "≤ 5 cm"
     assert format_range((-1.5, 1.5), "cm") == "-1.5 to 1.5 cm"
@@ -186,8 +189,10 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
 
 def test_a_value_just_past_its_threshold_keeps_a_second_decimal(assessment):
     """'5.0 cm (above 5.0 cm)' would read as a contradiction: the evidence shows 5.04 cm."""
-    assert evidence_decimals(5.04, 5.0) == 2 and evidence_decimals(-2.03, 2.0) == 2
-    assert evidence_decimals(5.3, 5.0) == 1 and evidence_decimals(44.1, 50.0) == 1
+    assert evidence_decimals(5.04, 5.0) == 2
+    assert evidence_decimals(-2.03, 2.0) == 2
+    assert evidence_decimals(5.3, 5.0) == 1
+    assert evidence_decimals(44.1, 50.0) == 1
     finding = next(f for f in assessment.findings if f.evidence)
     item = dataclasses.replace(finding.evidence[0], value=5.04, threshold=5.0, unit="cm", direction="above")
     edited = dataclasses.replace(assessment, findings=(dataclasses.replace(finding, evidence=(item,)),))
@@ -205,14 +210,17 @@ def test_markdown_has_findings_stage_plan_and_disclaimer(assessment, markdown):
     for finding in assessment.findings:
         assert f"{finding.name}: {finding.likelihood} ({finding.score}/100)" in plain
         for item in finding.evidence:
-            assert measure_name(item.measure) in plain and format_value(item.value, item.unit) in plain
-    assert "Progression stage" in plain and "Not answered." in plain
+            assert measure_name(item.measure) in plain
+            assert format_value(item.value, item.unit) in plain
+    assert "Progression stage" in plain
+    assert "Not answered." in plain
     for item in assessment.plan.items:
         assert f"{item.name}: {item.dose}, {item.per_week}× per week" in plain
         assert flat(item.how_to) in plain
     rope = assessment.plan.block("cross_train")[0]
     for phase in rope.phases:
-        assert phase.name in plain and phase.dose in plain
+        assert phase.name in plain
+        assert phase.dose in plain
     for point in rope.watch:
         assert f"{point.what}: {point.suggests}" in plain
     positions = [plain.index(title) for title in ("1. Strengthen", "2. Cross-training", "3. Mobility")]
@@ -226,7 +234,8 @@ def test_markdown_shows_left_right_profile_differences(assessment, markdown):
     plain = md_plain(markdown)
     assert "Left and right profile compared" in plain
     for key, difference in assessment.profile_differences.items():
-        assert f"{measure_name(key)} |" in plain and format_value(difference, SPECS[key].unit) in plain
+        assert f"{measure_name(key)} |" in plain
+        assert format_value(difference, SPECS[key].unit) in plain
 
 
 def test_markdown_embeds_decodable_downscaled_images(assessment, markdown):
@@ -253,7 +262,8 @@ def test_markdown_escapes_the_person_label(markdown):
 def test_markdown_label_cannot_start_new_blocks(assessment):
     text = render_markdown(assessment, person_label="x\n\n# Fake heading\n- item", generated_at=GENERATED,
                            embed_images=False)
-    assert "\n# Fake heading" not in text and "\n- item" not in text
+    assert "\n# Fake heading" not in text
+    assert "\n- item" not in text
     assert "x # Fake heading - item" in md_plain(text)
 
 
@@ -275,7 +285,8 @@ def test_report_asks_for_missing_views(analysed):
     plain = md_plain(render_markdown(only_front, generated_at=GENERATED, embed_images=False))
     text = pdf_plain(render_pdf(only_front, generated_at=GENERATED))
     for note in notes:
-        assert note in plain and note in text
+        assert note in plain
+        assert note in text
 
 
 def test_report_without_any_measured_photo():
@@ -297,7 +308,8 @@ def test_markdown_red_flag_gives_clinician_advice_instead_of_plan(red_flag_asses
     for flag in red_flag_assessment.red_flags:
         assert flat(flag) in plain
     assert "Corrective plan: not suggested" in plain
-    assert "1. Strengthen" not in plain and "Jump-rope progression" not in plain
+    assert "1. Strengthen" not in plain
+    assert "Jump-rope progression" not in plain
     assert "Stage 4 of 4: Pain." in plain
 
 
@@ -315,7 +327,8 @@ def test_pdf_text_has_measures_findings_plan_and_disclaimer(assessment, pdf_text
     for finding in assessment.findings:
         assert finding.name in text
     for item in assessment.plan.items:
-        assert item.name in text and item.dose in text
+        assert item.name in text
+        assert item.dose in text
     assert flat(assessment.disclaimer) in text
     assert "not_an_image" in text
 
@@ -360,4 +373,5 @@ def test_pdf_red_flag_gives_clinician_advice_instead_of_plan(red_flag_assessment
     text = pdf_plain(render_pdf(red_flag_assessment, generated_at=GENERATED))
     assert flat(load_catalog().red_flag_advice) in text
     assert "Corrective plan: not suggested" in text
-    assert "1. Strengthen" not in text and "Jump-rope progression" not in text
+    assert "1. Strengthen" not in text
+    assert "Jump-rope progression" not in text

@@ -41,7 +41,8 @@ def test_confidence_falls_toward_the_boundary_between_views(analysed):
     pose = analysed["front"].pose
     confidences = [estimate_view(turned(pose, yaw)).confidence for yaw in (0, 20, 30, 40, 44)]
     assert confidences == sorted(confidences, reverse=True)
-    assert confidences[0] > 0.95 and confidences[-1] < 0.15
+    assert confidences[0] > 0.95
+    assert confidences[-1] < 0.15
 
 
 def test_forcing_a_view(analysed):
@@ -50,14 +51,15 @@ def test_forcing_a_view(analysed):
     with pytest.raises(PostureError) as error:
         estimate_view(pose, "right")
     assert error.value.code == "unsupported_view"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown view 'sideways'"):
         estimate_view(pose, "sideways")
 
 
 def test_an_oblique_photo_warns(analysed):
     pose = turned(analysed["front"].pose, 40)
     codes = [w.code for w in framing_warnings(pose, estimate_view(pose))]
-    assert "oblique_view" in codes and "turned_view" not in codes
+    assert "oblique_view" in codes
+    assert "turned_view" not in codes
 
 
 @pytest.mark.parametrize(("yaw", "warned", "factor"), [(0, False, 1.0), (10, False, 1.0), (15, False, 1.0),
@@ -65,7 +67,8 @@ def test_an_oblique_photo_warns(analysed):
 def test_a_turned_body_warns_and_lowers_confidence_before_it_is_oblique(analysed, yaw, warned, factor):
     pose = turned(analysed["front"].pose, yaw)
     estimate = estimate_view(pose)
-    assert not estimate.oblique and estimate.turn_deg == pytest.approx(abs(yaw), abs=0.1)
+    assert not estimate.oblique
+    assert estimate.turn_deg == pytest.approx(abs(yaw), abs=0.1)
     assert estimate.turn_confidence == pytest.approx(factor, abs=0.01)
     warnings = [w for w in framing_warnings(pose, estimate) if w.code == "turned_view"]
     assert bool(warnings) == warned
@@ -78,7 +81,8 @@ def test_reading_the_yaw_again_updates_turn_and_obliqueness_but_not_the_view(ana
     again = turned_estimate(estimate, 40.0)
     assert (again.view, again.confidence, again.yaw_deg, again.oblique) == ("front", estimate.confidence, 40.0, True)
     slightly = turned_estimate(estimate, -12.0)
-    assert slightly.turn_deg == pytest.approx(12.0) and not slightly.oblique
+    assert slightly.turn_deg == pytest.approx(12.0)
+    assert not slightly.oblique
 
 
 def test_a_right_profile_takes_its_turn_from_the_pass_it_is_measured_on(analysed):
@@ -109,8 +113,8 @@ def test_a_lifted_foot_is_not_standing(analysed):
 def test_a_stride_in_profile_is_not_standing(analysed):
     pose = analysed["left"].pose
     check_standing(pose, "left")
+    leg = {"right_knee": (125, 0), "right_ankle": (250, 0), "right_heel": (250, 0), "right_foot_index": (250, 0)}
     with pytest.raises(PostureError, match="stride"):
-        leg = {"right_knee": (125, 0), "right_ankle": (250, 0), "right_heel": (250, 0), "right_foot_index": (250, 0)}
         check_standing(moved(pose, **leg), "left")
 
 
@@ -194,4 +198,5 @@ def test_every_warning_code_is_documented():
     emitted = set(re.findall(r'Warning_\("([a-z_]+)"', "".join(
         path.read_text() for path in (ROOT / "posture").glob("*.py"))))
     design = (ROOT / "docs" / "design.md").read_text()
-    assert emitted and all(f"`{code}`" in design for code in emitted)
+    assert emitted
+    assert all(f"`{code}`" in design for code in emitted)

@@ -8,7 +8,7 @@ Where things happen
       when it is opened, never while a check is on screen.
     * This router draws what every page shares (title, apologies for failed widget callbacks) and
       keeps the person's details and answers (``session.keep_widget_values``) while another page
-      is open. Shared blocks live in ``posture_app/`` (cards, guards, person, results, saving).
+      is open. Shared blocks live in ``posture_app/`` (cards, guards, person, results).
     * Photos are analysed in memory; analyses are cached in the browser session, and the pose
       model is loaded once per process (``posture_app/pages/photo_check.py``).
     * Nothing is written to disk unless the person presses "Save": then the assessment goes to

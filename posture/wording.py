@@ -118,7 +118,12 @@ def unit_symbol(unit: str) -> str:
 
 
 def format_value(value: float, unit: str, decimals: int = 1, *, signed: bool = False) -> str:
-    """A value with its unit as people write it: 46.2° or 3.1 cm; ``signed`` adds "+" to positive values."""
+    """A value with its unit as people write it: 46.2° or 3.1 cm; ``signed`` adds "+" to positive values.
+
+    A value that rounds to zero has no sign: "-0.0°" or "+0.0 cm" would claim a side the value does not have.
+    """
+    if round(value, decimals) == 0:
+        return f"{0.0:.{decimals}f}{unit_symbol(unit)}"
     return f"{value:{'+' if signed else ''}.{decimals}f}{unit_symbol(unit)}"
 
 

@@ -1,6 +1,7 @@
 """The Streamlit app's pages (``pages/``, routed by ``app.py``) and the blocks they share: guards,
-cards, the person's details, results, saving, session state, wording and the photo guide.
+cards, the person's details, results, session state, presentation and the photo guide.
 
-Nothing here computes posture: that is the ``posture`` library's job. ``present``, ``guide`` and
-``saving`` do not import Streamlit, so they can be tested (and reused by other front ends) without it.
+Nothing here computes posture or words it: that is the ``posture`` library's job (the words in
+``posture.wording``, what a save stores in ``posture.history.record``). ``present`` and ``guide`` do not
+import Streamlit, so they can be tested without it.
 """

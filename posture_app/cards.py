@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from posture import report
 from posture.analysis import PhotoAnalysis
 from posture.measures import SPECS
+from posture.wording import measure_name, status_label, unit_symbol, views_text
 from posture_app import present
 from posture_app.guards import apologise
 from posture_app.guide import GUIDE_STEPS, guide_png
@@ -39,21 +39,21 @@ def measure_cards(analysis: PhotoAnalysis, columns: int = 2) -> None:
             with column, st.container(border=True):
                 measurement = analysis.measurements.get(key)
                 if measurement is None:
-                    st.metric(report.measure_name(key), "not assessed", help=present.measure_help(key))
+                    st.metric(measure_name(key), "not assessed", help=present.measure_help(key))
                     st.caption(f"Why: {analysis.not_assessed[key]}")
                     continue
-                value = present.format_value(measurement.value, measurement.unit, signed=present.signed(key))
-                st.metric(report.measure_name(key), value, help=present.measure_help(key, measurement))
-                st.badge(present.STATUS_LABELS[measurement.status], color=present.STATUS_COLOURS[measurement.status])
+                value = present.value_text(measurement.value, measurement.unit, signed=present.signed(key))
+                st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
+                st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.measure_caption(measurement))
 
 
 def measure_table() -> None:
     """Every measure's definition, unit, normal and borderline range, views and source, in one table."""
-    rows = [{"Measure": report.measure_name(key), "Unit": spec.unit,
-             "Normal": present.format_range(spec.normal, spec.unit),
-             "Borderline": present.format_range(spec.borderline, spec.unit),
-             "Views": ", ".join(spec.views), "Definition": spec.definition, "Source": spec.source}
+    rows = [{"Measure": measure_name(key), "Unit": unit_symbol(spec.unit).strip(),
+             "Normal": present.range_text(spec.normal, spec.unit),
+             "Borderline": present.range_text(spec.borderline, spec.unit),
+             "Views": views_text(spec.views), "Definition": spec.definition, "Source": spec.source}
             for key, spec in SPECS.items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import streamlit as st
 
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
-from posture_app.saving import Profile
+from posture.history.record import Person
 
 SEX_CHOICES = ["not given", "female", "male", "other"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The person as they described themselves: the label the history lists them under, and what a save
+    stores about them (height in cm, sex, age in years; all optional)."""
+
+    label: str = ""
+    person: Person = field(default_factory=Person)
 
 
 def person_sidebar() -> Profile:
@@ -23,5 +34,5 @@ def person_sidebar() -> Profile:
         age = st.number_input("Age (years)", min_value=5, max_value=110, value=None, step=1, key="age")
         st.caption("Sex and age are kept with a saved assessment for your records; the normal ranges shown "
                    "do not depend on them.")
-    return Profile(label=label.strip(), height_cm=height, sex=None if sex == "not given" else sex,
-                   age=None if age is None else int(age))
+    person = Person(height_cm=height, sex=None if sex == "not given" else sex, age=None if age is None else int(age))
+    return Profile(label=label.strip(), person=person)

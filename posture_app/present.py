@@ -1,8 +1,9 @@
-"""Words and numbers as the app shows them: measure titles, units, ranges, error titles, arrows.
+"""How the app shows the library's results: badge colours, the view picker, error titles, arrows, captions.
 
-Pure functions over the library's results, no Streamlit: the page (``app.py``) decides where
-things go, this module decides how they read. Everything a person typed is passed through
-:func:`plain` before it reaches Markdown.
+Every word and number format the report and the CLI also use (measure names, units, status and
+likelihood words, view names, block titles, plan sentences) comes from :mod:`posture.wording`; this
+module only adds what is the app's own. Pure functions, no Streamlit: the pages decide where things
+go. Everything a person typed is passed through :func:`plain` before it reaches Markdown.
 """
 
 from __future__ import annotations
@@ -11,21 +12,34 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture import report
+from posture.assessment import SignEvidence, join_words
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
-from posture.report import evidence_decimals, measure_name, past_threshold, typical_error_text
+from posture.report import typical_error_text
+from posture.vocabulary import Likelihood, Status, View
+from posture.wording import (
+    bound,
+    evidence_decimals,
+    format_range,
+    format_value,
+    measure_name,
+    past_threshold,
+    percent,
+    view_name,
+)
 
-STATUS_LABELS = {"normal": "normal", "borderline": "borderline", "deviation": "outside normal"}
 BadgeColour = Literal["green", "orange", "red", "gray"]
-STATUS_COLOURS: dict[str, BadgeColour] = {"normal": "green", "borderline": "orange", "deviation": "red"}
-VIEW_LABELS = {"auto": "detect automatically", "front": "front", "back": "back",
-               "left": "left profile (left side to the camera)",
-               "right": "right profile (right side to the camera)"}
-LIKELIHOOD_LABELS = {"likely": "Likely", "possible": "Possible", "unlikely": "Unlikely",
-                     "not_assessed": "Not assessed"}
-LIKELIHOOD_COLOURS: dict[str, BadgeColour] = {"likely": "red", "possible": "orange", "unlikely": "green",
-                                               "not_assessed": "gray"}
+STATUS_COLOURS: dict[str, BadgeColour] = {Status.NORMAL: "green", Status.BORDERLINE: "orange",
+                                          Status.DEVIATION: "red"}
+LIKELIHOOD_COLOURS: dict[str, BadgeColour] = {Likelihood.LIKELY: "red", Likelihood.POSSIBLE: "orange",
+                                              Likelihood.UNLIKELY: "green", Likelihood.NOT_ASSESSED: "gray"}
+# The view picker's choices: "auto" and each view by its name, the profiles with how to tell them apart.
+AUTO_VIEW = "auto"
+VIEW_CHOICE_LABELS: dict[str, str] = {
+    AUTO_VIEW: "detect automatically", View.FRONT: view_name(View.FRONT), View.BACK: view_name(View.BACK),
+    View.LEFT: f"{view_name(View.LEFT)} (left side to the camera)",
+    View.RIGHT: f"{view_name(View.RIGHT)} (right side to the camera)",
+}
 # What a measure's confidence is made of (posture.measures.measure_body multiplies these).
 CONFIDENCE_MEANING = ("Confidence (0-100 %) starts from how visible the points behind the measure were and is "
                       "lowered when a distance rests on an assumed height, when the body is turned away from a "
@@ -34,7 +48,7 @@ TYPICAL_ERROR_MEANING = ("Typical error {error}: how far the app's value was fro
                          "measured on rendered people of known posture it was not tuned on, with their height "
                          "given (docs/accuracy.md). Real photos can do worse; an assumed height adds to the "
                          "error of distances.")
-BLOCK_TITLES = {"strengthen": "1. Strengthen", "mobility": "2. Mobility", "cross_train": "3. Cross-training"}
+NO_VALUE = "\N{EN DASH}"
 
 # A heading for every engine error code; the engine's own message says what to do next.
 ERROR_TITLES: dict[str, str] = {
@@ -65,7 +79,7 @@ UNEXPECTED_TITLE = "Sorry, something went wrong"
 UNEXPECTED_MESSAGE = ("An unexpected problem stopped this part of the page. Your photos were not sent "
                       "anywhere. Try again, or reload the page; if it keeps happening, please report it "
                       "(the details are in the app's log on this computer).")
-DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged", "n/a": "–"}
+DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged", "n/a": NO_VALUE}
 
 assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
 
@@ -97,32 +111,22 @@ def signed(key: str) -> bool:
     return SPECS[key].signed if key in SPECS else True
 
 
-def format_value(value: float | None, unit: str, signed: bool = False, decimals: int = 1) -> str:
-    """``46.2°``, ``+3.1 cm``, ``−0.4°``: the report's wording with a true minus sign; a value that
-    rounds to zero has no sign."""
-    if value is None:
-        return "–"
-    if round(value, decimals) == 0:
-        value = 0.0
-    text = report.format_value(value, unit, decimals)
-    return ("+" + text if signed and value > 0 else text).replace("-", "−")
+def value_text(value: float | None, unit: str, signed: bool = False) -> str:
+    """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none."""
+    return NO_VALUE if value is None else format_value(value, unit, signed=signed)
 
 
-def format_range(normal_range: Sequence[float | None] | None, unit: str) -> str:
-    """``(50, None)`` -> "≥ 50°", ``(-4, 4)`` -> "−4 to 4 cm", ``None`` -> "no range"."""
+def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:
+    """A normal range as :func:`posture.wording.format_range` writes it; "no range" where there is none."""
     if not normal_range or (normal_range[0] is None and normal_range[1] is None):
         return "no range"
-    return report.format_range(normal_range, unit).replace("-", "−")
-
-
-def confidence_text(confidence: float) -> str:
-    return f"{round(100 * confidence)}\u00a0%"
+    return format_range(normal_range, unit)
 
 
 def measure_caption(measurement: Measurement) -> str:
     """The line under a measure's value and status badge: normal range, confidence, typical error, estimate flag."""
-    parts = [f"normal {format_range(measurement.normal_range, measurement.unit)}",
-             f"confidence {confidence_text(measurement.confidence)}"]
+    parts = [f"normal {range_text(measurement.normal_range, measurement.unit)}",
+             f"confidence {percent(measurement.confidence)}"]
     error = typical_error_text(measurement.key, measurement.unit)
     if error:
         parts.append(f"typical error {error}")
@@ -136,8 +140,8 @@ def measure_help(key: str, measurement: Measurement | None = None) -> str:
     spec = SPECS.get(key)
     lines = [spec.definition if spec else measure_name(key)]
     if spec:
-        lines.append(f"Normal: {format_range(spec.normal, spec.unit)}; borderline up to "
-                     f"{format_range(spec.borderline, spec.unit)}. Source: {spec.source}.")
+        lines.append(f"Normal: {range_text(spec.normal, spec.unit)}; borderline up to "
+                     f"{range_text(spec.borderline, spec.unit)}. Source: {spec.source}.")
     if measurement is not None and measurement.estimate:
         if key == "pelvic_tilt_deg":
             lines.append("Estimate: inferred from the body outline, not from a landmark.")
@@ -159,22 +163,20 @@ def error_next_step(code: str) -> str:
 
 
 def view_text(view: str | None, confidence: float | None = None) -> str:
-    label = VIEW_LABELS.get(view or "", view or "unknown")
-    return label if confidence is None else f"{label}, {confidence:.0%} sure"
+    """A shown view by its name ("left profile"), with how sure the detection was when given."""
+    return view_name(view) if confidence is None else f"{view_name(view)}, {percent(confidence)} sure"
 
 
 def direction_text(direction: str) -> str:
     return DIRECTION_ARROWS.get(direction, direction)
 
 
-def evidence_line(item) -> str:
-    """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (past 50°) ...'."""
-    threshold = format_value(abs(item.threshold) if item.direction == "abs_above" else item.threshold, item.unit)
-    past = past_threshold(item.direction, threshold)
-    value = format_value(item.value, item.unit, signed=item.direction == "abs_above" or item.value < 0,
-                         decimals=evidence_decimals(item.value, item.threshold))
-    views = " and ".join(item.views)
-    return (f"{item.label}: {measure_name(item.measure)} {value} ({past}; "
-            f"{views} photo, confidence {confidence_text(item.confidence)})")
-
-
+def evidence_line(item: SignEvidence) -> str:
+    """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (below 50°; left profile
+    photo, confidence 81 %)': the report's words, in a sentence."""
+    past = past_threshold(item.direction, bound(item.threshold, item.unit))
+    value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold),
+                         signed=item.direction == "abs_above")
+    photos = join_words([view_name(view) for view in item.views]) + (" photos" if len(item.views) > 1 else " photo")
+    return (f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, "
+            f"confidence {percent(item.confidence)})")

@@ -13,9 +13,25 @@ from posture import report
 from posture.assessment import Assessment, Finding, Plan, join_words
 from posture.catalog import load_catalog
 from posture.history import HistoryError, HistoryStore, default_database_path
+from posture.history.record import build_record, fingerprint, record_of
+from posture.vocabulary import Likelihood
+from posture.wording import (
+    PLAN_ORDER,
+    PLAN_ORDER_REASON,
+    SESSION_LEAD,
+    TIGHT_LEAD,
+    WEAK_LEAD,
+    block_title,
+    dose_line,
+    likelihood_label,
+    measure_name,
+    percent,
+    plan_summary,
+    session_line,
+)
 from posture_app import present
 from posture_app.guards import guarded_callback, safe_download
-from posture_app.saving import Profile, fingerprint, history_record
+from posture_app.person import Profile
 from posture_app.session import ANSWERS_KEY, SAVED_KEY
 
 LOG = logging.getLogger("posture_app")
@@ -27,23 +43,22 @@ def finding_card(finding: Finding) -> None:
         title, badge = st.columns([5, 1])
         title.markdown(f"**{finding.name}**")
         with badge:
-            st.badge(present.LIKELIHOOD_LABELS[finding.likelihood],
-                     color=present.LIKELIHOOD_COLOURS[finding.likelihood])
+            st.badge(likelihood_label(finding.likelihood), color=present.LIKELIHOOD_COLOURS[finding.likelihood])
         habits = f", habits +{finding.score - finding.photo_score}" if finding.score != finding.photo_score else ""
         st.caption(f"Score {finding.score}/100 (photos {finding.photo_score}{habits}) · "
-                   f"{finding.coverage:.0%} of its photo signs could be read")
+                   f"{percent(finding.coverage)} of its photo signs could be read")
         if finding.evidence:
             st.markdown("Signs in your photos **commonly associated with** this pattern:\n"
                         + "\n".join(f"- {present.evidence_line(item)}" for item in finding.evidence))
-        elif finding.likelihood == "not_assessed":
+        elif finding.likelihood == Likelihood.NOT_ASSESSED:
             st.markdown("None of its signs could be read from these photos.")
         else:
             st.markdown("None of its photo signs passed their thresholds.")
         if finding.checked:
             st.caption("Checked and within the usual range: "
-                       + join_words([report.measure_name(key) for key in finding.checked]) + ".")
+                       + join_words([measure_name(key) for key in finding.checked]) + ".")
         for key, reason in finding.not_assessed.items():
-            st.caption(f"Not assessed: {report.measure_name(key)}: {reason}.")
+            st.caption(f"Not assessed: {measure_name(key)}: {reason}.")
         if finding.missing_views_note:
             st.caption(finding.missing_views_note)
         if finding.note:
@@ -51,9 +66,9 @@ def finding_card(finding: Finding) -> None:
         with st.expander("About this pattern"):
             st.markdown(finding.explanation)
             if finding.muscles_tight:
-                st.markdown(f"Commonly described as tight: {join_words(finding.muscles_tight)}.")
+                st.markdown(f"{TIGHT_LEAD} {join_words(finding.muscles_tight)}.")
             if finding.muscles_weak:
-                st.markdown(f"Commonly described as weak: {join_words(finding.muscles_weak)}.")
+                st.markdown(f"{WEAK_LEAD} {join_words(finding.muscles_weak)}.")
             st.caption(finding.caveat)
 
 
@@ -61,14 +76,15 @@ def findings_section(assessment: Assessment) -> None:
     st.header("What the photos point to")
     st.caption("Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
                "are commonly associated with it. These are associations to check, not diagnoses.")
-    shown = [finding for finding in assessment.findings if finding.likelihood in ("likely", "possible")]
+    shown = [finding for finding in assessment.findings if finding.likelihood in (Likelihood.LIKELY,
+                                                                                  Likelihood.POSSIBLE)]
     others = [finding for finding in assessment.findings if finding not in shown]
     if not shown:
         st.success("None of the five patterns stands out in these photos.", icon=":material/check_circle:")
     for finding in shown:
         finding_card(finding)
     if others:
-        names = join_words([f"{f.name} ({present.LIKELIHOOD_LABELS[f.likelihood].lower()})" for f in others])
+        names = join_words([f"{f.name} ({likelihood_label(f.likelihood)})" for f in others])
         with st.expander(f"Other patterns checked: {len(others)}"):
             st.caption(names)
             for finding in others:
@@ -142,18 +158,19 @@ def stage_section(assessment: Assessment) -> None:
 
 def plan_section(plan: Plan) -> None:
     st.header("Your corrective plan")
-    st.caption(f"About {plan.total_minutes} minutes, in this order: strengthen, then the rope, then mobility. "
-               f"{plan.rationale}")
+    catalog = load_catalog()
+    st.caption(f"{plan_summary(plan, catalog.plan.max_exercises, catalog.plan.max_minutes)} {PLAN_ORDER_REASON}")
     if plan.note:
         st.info(plan.note)
-    names = load_catalog().imbalance_names
-    for block in plan.blocks:
-        if not block.items:
+    names = catalog.imbalance_names
+    for block in PLAN_ORDER:
+        items = plan.block(block)
+        if not items:
             continue
-        st.subheader(present.BLOCK_TITLES.get(block.block, block.block))
-        for item in block.items:
+        st.subheader(block_title(block))
+        for item in items:
             with st.container(border=True):
-                st.markdown(f"**{item.name}**: {item.dose}, {item.per_week}x a week, about {item.minutes} min")
+                st.markdown(f"**{item.name}**: {dose_line(item.dose, item.per_week, item.minutes)}")
                 st.markdown(item.how_to)
                 if item.serves:
                     st.caption("For: " + join_words([names.get(i, i) for i in item.serves]))
@@ -163,6 +180,8 @@ def plan_section(plan: Plan) -> None:
                 if item.watch:
                     st.markdown("What to watch while skipping:\n" + "\n".join(
                         f"- {w.what}: {w.suggests}" for w in item.watch))
+    order = [item.name for item in plan.session_order()]
+    st.markdown(f"**{SESSION_LEAD}** {session_line(order, plan.total_minutes)}")
     if plan.deferred:
         st.caption("Did not fit this session (rotate them in later): "
                    + join_words([item.name for item in plan.deferred]) + ".")
@@ -194,14 +213,19 @@ def downloads(assessment: Assessment, profile: Profile) -> None:
 
 
 def save_section(assessment: Assessment, profile: Profile) -> None:
+    """Save to history; "Saved as #n" stays only while a save would store exactly that again.
+
+    The fingerprint covers the whole record, the note included: a note edited after saving is not in
+    the saved copy, so the message goes away until the person saves again.
+    """
     st.header("Save to history")
     st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
                "unless you press Save.")
-    note = st.text_area("Notes (optional)", key="save_note", max_chars=2000)
-    answers = st.session_state.get(ANSWERS_KEY)
+    note = st.text_area("Notes (optional)", key="save_note", max_chars=2000).strip()
+    answers = st.session_state.get(ANSWERS_KEY) or {}
     current = None
     if st.button("Save to history", type="primary", key="save"):
-        record, thumbnails, annotated = history_record(assessment, profile, note.strip(), answers or {})
+        record, thumbnails, annotated = build_record(assessment, person=profile.person, note=note, answers=answers)
         try:
             saved_id = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
         except HistoryError as error:
@@ -209,8 +233,9 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
             st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
                      "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
             return
-        current = fingerprint(assessment, profile, answers)
+        current = fingerprint(record, profile.label)
         st.session_state[SAVED_KEY] = (saved_id, current)
     last_save = st.session_state.get(SAVED_KEY)
-    if last_save and last_save[1] == (current or fingerprint(assessment, profile, answers)):
+    if last_save and last_save[1] == (current or fingerprint(
+            record_of(assessment, person=profile.person, note=note, answers=answers), profile.label)):
         st.success(f"Saved as assessment #{last_save[0]}. Open the History page to compare it with earlier ones.")

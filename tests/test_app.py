@@ -320,8 +320,8 @@ def test_evidence_keeps_a_value_apart_from_its_threshold():
     item = SignEvidence(measure="ear_ahead_of_shoulder_cm", label="forward head", value=5.04, unit="cm",
                         confidence=0.8, direction="above", threshold=5.0, strong_threshold=7.0, strength=0.5,
                         contribution=0.2, views=("left",))
-    assert "Ear ahead of shoulder 5.04 cm (above 5.0 cm; left photo" in present.evidence_line(item)
-    assert "5.3 cm (above 5.0 cm;" in present.evidence_line(dataclasses.replace(item, value=5.3))
+    assert "Ear ahead of shoulder 5.04 cm (above 5 cm; left profile photo" in present.evidence_line(item)
+    assert "5.3 cm (above 5 cm;" in present.evidence_line(dataclasses.replace(item, value=5.3))
 
 
 def test_counts_read_as_words():
@@ -516,6 +516,27 @@ def test_history_save_list_compare_trend_export_delete(app, data_dir):
     app.button(key="delete_all_confirm").click().run()
     assert_clean(app)
     assert "Nothing saved yet" in texts(app)
+
+
+def saved_notice(at: AppTest) -> list[str]:
+    return [s.value for s in at.success if "Saved as assessment #" in s.value]
+
+
+def test_saved_as_is_shown_only_while_a_save_would_store_the_same(app, data_dir):
+    upload(app, ("side.jpg", sample("left")))
+    save(app, note="first visit")
+    assert saved_notice(app) == ["Saved as assessment #1. Open the History page to compare it with earlier ones."]
+    app.text_area(key="save_note").set_value("first visit, left knee sore").run()
+    assert not saved_notice(app), "the edited note is not in the saved copy"
+    app.text_area(key="save_note").set_value("first visit").run()
+    assert saved_notice(app), "the same note, photos and details again: the saved copy matches"
+    app.number_input(key="height_cm").set_value(182.0).run()
+    assert not saved_notice(app), "another height measures differently"
+    app.number_input(key="height_cm").set_value(None).run()
+    assert saved_notice(app)
+    app.text_input(key="person_label").set_value("Visit 1").run()
+    assert not saved_notice(app), "the history lists it under another label"
+    assert_clean(app)
 
 
 def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):

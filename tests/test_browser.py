@@ -224,7 +224,8 @@ def test_upload_shows_the_results(page):
     upload(page, sample("left"), sample("front"))
     for text in ("Craniovertebral angle", "Shoulder tilt", "What the photos point to", "Your corrective plan",
                  "Download PDF"):
-        assert page.get_by_text(text).count(), text
+        # Waits (up to WAIT_MS) rather than counts: under load the end of the page can still be on its way.
+        page.get_by_text(text).first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     scroll_to_top(page, page.get_by_role("heading", name="Your photos"))
     screenshot(page, "2-results-annotated-photo-and-measures")

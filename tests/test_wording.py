@@ -1,5 +1,6 @@
-"""One assessment read through every surface of the library (Markdown, PDF, CLI text, photo labels) says the
-same words: measure names, units, status words, block titles and their order, the plan's sentences."""
+"""One assessment read through every surface (report Markdown and PDF, CLI text, photo labels, the Streamlit app)
+says the same words: measure names, units, status words, likelihood words, block titles and their order, the
+plan's sentences."""
 
 from __future__ import annotations
 
@@ -8,33 +9,42 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pypdf
 import pytest
 
 from posture.annotate import overlay_shapes
-from posture.assessment import assess
+from posture.assessment import assess, join_words
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog
 from posture.cli import format_findings, format_text
 from posture.measures import SPECS
 from posture.report import render_markdown, render_pdf
-from posture.vocabulary import Block, Status
+from posture.vocabulary import Block, Likelihood, Status
 from posture.wording import (
     MEASURE_NAMES,
     PLAN_ORDER,
     PLAN_ORDER_REASON,
+    SESSION_LEAD,
     SHORT_NAMES,
     STATUS_LABELS,
     TIGHT_LEAD,
+    WEAK_LEAD,
     block_title,
+    bound,
+    dose_line,
+    evidence_decimals,
     format_value,
     likelihood_label,
     measure_name,
+    past_threshold,
     plan_summary,
+    session_line,
     short_name,
     status_label,
     unit_symbol,
     verdict,
+    view_name,
 )
 
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
@@ -160,7 +170,138 @@ def test_names_cover_every_measure_and_derived_key():
     assert [block_title(block) for block in PLAN_ORDER] == ["1. Strengthen", "2. Cross-training", "3. Mobility"]
 
 
+def test_a_value_that_rounds_to_zero_has_no_sign():
+    assert format_value(-0.04, "deg") == "0.0°"
+    assert format_value(0.04, "cm", signed=True) == "0.0 cm"
+    assert format_value(-0.004, "cm", 2) == "0.00 cm"
+    assert format_value(-0.06, "deg") == "-0.1°"
+    assert format_value(0.06, "cm", signed=True) == "+0.1 cm"
+
+
 def test_wording_imports_neither_numpy_nor_streamlit():
     code = "import sys, posture.wording; print(sorted({'numpy', 'streamlit', 'cv2'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- the app -----------------------------------------------------------------------------------------------
+
+APP_VIEWS = ("front", "left", "back", "right")
+BADGE = re.compile(r"^:(\w+)-badge\[(.+)\]$")
+
+
+@pytest.fixture(scope="module")
+def app_person(sample_bytes, tmp_path_factory):
+    """The four sample photos given to the app (AppTest, real engine, no height), the same photos assessed here
+    as the app's photo check analyses them, and that assessment's report words."""
+    from streamlit.testing.v1 import AppTest
+
+    from posture.analysis import analyze_photo
+
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:  # app.py and posture_app/ live at the top of the repository
+        sys.path.insert(0, str(root))
+    from posture_app.pages.photo_check import MODEL
+
+    files = [(f"{view}.jpg", sample_bytes[view]) for view in APP_VIEWS]
+    assessment = assess([analyze_photo(data, name=name, model=MODEL) for name, data in files])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POSTURE_DATA_DIR", str(tmp_path_factory.mktemp("history")))
+        at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
+        at.run()
+        at.file_uploader(key="uploads").set_value([(name, data, "image/jpeg") for name, data in files])
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return assessment, at, markdown_words(assessment)
+
+
+def app_words(at) -> str:
+    """What the app's page says, as one flat string (Markdown emphasis and escapes removed)."""
+    parts = [str(element.value) for kind in ("header", "subheader", "markdown", "caption", "info", "warning")
+             for element in getattr(at, kind)]
+    parts += [f"{metric.label}: {metric.value}" for metric in at.metric]
+    return flat(re.sub(r"\\(.)", r"\1", "\n".join(parts).replace("**", "")))
+
+
+def badges(at) -> list[str]:
+    return [match.group(2) for element in at.markdown if (match := BADGE.match(str(element.value)))]
+
+
+def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(app_person):
+    assessment, at, markdown = app_person
+    assert [photo.view for photo in assessment.photos] == list(APP_VIEWS), "the views are told apart"
+    cards, statuses = [], []
+    for photo in assessment.photos:
+        for key in SPECS:
+            if key in photo.measurements:
+                m = photo.measurements[key]
+                cards.append((measure_name(key), format_value(m.value, m.unit, signed=SPECS[key].signed)))
+                statuses.append(status_label(m.status))
+                # The report's row of the same measure: the same name, number, unit and status word.
+                assert f"| {measure_name(key)}" in markdown
+                assert f"{format_value(m.value, m.unit)} |" in markdown
+            elif key in photo.not_assessed:
+                cards.append((measure_name(key), "not assessed"))
+    assert [(metric.label, metric.value) for metric in at.metric] == cards
+    # Measure badges come first on the page, one per measured card, in card order.
+    assert badges(at)[:len(statuses)] == statuses
+    assert STATUS_LABELS[Status.DEVIATION] in statuses, "the samples include a measure outside its normal range"
+    assert " deviation" not in app_words(at)
+    # What the app itself formats (cards, their captions, the evidence lines) uses unit symbols; catalog
+    # prose is quoted as written.
+    formatted = [str(metric.value) for metric in at.metric]
+    formatted += [str(c.value) for c in at.caption if str(c.value).startswith("normal ")]
+    formatted += [str(m.value) for m in at.markdown if str(m.value).startswith("Signs in your photos")]
+    assert len(formatted) > len(at.metric)
+    assert not re.search(r"\d deg\b", "\n".join(formatted))
+    assert "°" in "\n".join(formatted)
+    for photo in assessment.photos:
+        assert f"detected {view_name(photo.view)}" in " ".join(str(box.label) for box in at.selectbox)
+        assert f"View: {view_name(photo.view)}" in markdown
+
+
+def test_the_app_ranks_findings_with_the_reports_likelihood_words_and_evidence(app_person):
+    assessment, at, markdown = app_person
+    every_badge = badges(at)
+    measured = sum(len(photo.measurements) for photo in assessment.photos)
+    assert every_badge[measured:] == [likelihood_label(f.likelihood) for f in assessment.findings]
+    shown = [f for f in assessment.findings if f.likelihood in (Likelihood.LIKELY, Likelihood.POSSIBLE)]
+    assert shown
+    page = app_words(at)
+    for finding in shown:
+        assert f"{finding.name}: {verdict(finding)}" in markdown
+        assert f"Score {finding.score}/100" in page
+        for item in finding.evidence:
+            value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
+            past = past_threshold(item.direction, bound(item.threshold, item.unit))
+            assert f"| {item.label} | {measure_name(item.measure)} | {value} | {past}" in markdown
+            # The app writes the same sign, measure, number and threshold as one sentence (a side's value signed).
+            signed = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold),
+                                  signed=item.direction == "abs_above")
+            assert f"{item.label}: {measure_name(item.measure)} {signed} ({past}; " in page
+            assert signed.lstrip("+") == value
+        assert f"{TIGHT_LEAD} {join_words(finding.muscles_tight)}." in page
+        assert f"{WEAK_LEAD} {join_words(finding.muscles_weak)}." in page
+    assert TIGHT_LEAD in markdown
+    assert WEAK_LEAD in markdown
+
+
+def test_the_app_shows_the_reports_plan_blocks_in_order_and_its_sentences(app_person):
+    assessment, at, markdown = app_person
+    plan = assessment.plan
+    titles = [block_title(block) for block in PLAN_ORDER if plan.block(block)]
+    assert len(titles) == 3
+    assert [str(h.value) for h in at.subheader if str(h.value) in set(titles)] == titles
+    positions = [markdown.index(title) for title in titles]
+    assert positions == sorted(positions)
+    rules = load_catalog().plan
+    page = app_words(at)
+    sentences = [plan_summary(plan, rules.max_exercises, rules.max_minutes), PLAN_ORDER_REASON,
+                 f"{SESSION_LEAD} {session_line([item.name for item in plan.session_order()], plan.total_minutes)}"]
+    sentences += [f"{item.name}: {dose_line(item.dose, item.per_week, item.minutes)}"
+                  for block in PLAN_ORDER for item in plan.block(block)]
+    for sentence in sentences:
+        assert sentence in markdown
+        assert sentence in page
+    assert "\u00d7 per week" in page
+    assert "x a week" not in page

@@ -10,7 +10,6 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from posture import report
 from posture.assessment import join_words
 from posture.catalog import load_catalog, measure_unit
 from posture.history import (
@@ -24,6 +23,17 @@ from posture.history import (
     default_database_path,
 )
 from posture.measures import SPECS, VIEWS
+from posture.vocabulary import Likelihood
+from posture.wording import (
+    format_value,
+    likelihood_label,
+    measure_name,
+    percent,
+    status_label,
+    unit_symbol,
+    view_name,
+    views_text,
+)
 from posture_app import present
 from posture_app.guards import guarded, guarded_callback, safe_download
 from posture_app.session import SAVED_KEY
@@ -42,14 +52,14 @@ def when(moment: datetime) -> str:
 def summary_text(summary: Summary) -> str:
     """One line naming a saved assessment (plain text: used in selectboxes, never as Markdown)."""
     label = f" · {summary.label}" if summary.label else ""
-    return f"#{summary.id} · {when(summary.taken_at)}{label} · {', '.join(summary.views) or 'no photo'}"
+    return f"#{summary.id} · {when(summary.taken_at)}{label} · {views_text(summary.views) or 'no photo'}"
 
 
 def saved_photos(saved: SavedAssessment, annotated: bool = True) -> None:
     """A saved assessment's thumbnails side by side (annotated ones where they were saved), captioned by view."""
     annotated_thumbnails = saved.annotated_thumbnails or [None] * len(saved.thumbnails)
     images = [a if annotated and a else t for t, a in zip(saved.thumbnails, annotated_thumbnails, strict=False)]
-    views = [photo.get("view") or "photo" for photo in saved.record.get("photos", [])]
+    views = [view_name(photo["view"]) if photo.get("view") else "photo" for photo in saved.record.get("photos", [])]
     if not images:
         st.caption("No photos were saved with this assessment.")
         return
@@ -62,11 +72,12 @@ def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
     for photo in saved.record.get("photos", []):
         for key, measurement in (photo.get("measurements") or {}).items():
             unit = measurement.get("unit", measure_unit(key))
-            rows.append({"View": photo.get("view"), "Measure": report.measure_name(key),
-                         "Value": present.format_value(measurement.get("value"), unit, signed=present.signed(key)),
-                         "Normal": present.format_range(measurement.get("normal_range"), unit),
-                         "Status": present.STATUS_LABELS.get(measurement.get("status"), "\N{EN DASH}"),
-                         "Confidence": present.confidence_text(measurement.get("confidence") or 0)})
+            status = measurement.get("status")
+            rows.append({"View": view_name(photo.get("view")), "Measure": measure_name(key),
+                         "Value": present.value_text(measurement.get("value"), unit, signed=present.signed(key)),
+                         "Normal": present.range_text(measurement.get("normal_range"), unit),
+                         "Status": status_label(status) if status else present.NO_VALUE,
+                         "Confidence": percent(measurement.get("confidence") or 0)})
     return pd.DataFrame(rows)
 
 
@@ -115,10 +126,12 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     if note:
         st.text(f"Notes: {note}")
     saved_photos(saved)
-    findings = [f for f in saved.record.get("findings", []) if f.get("likelihood") in ("likely", "possible")]
+    shown = (Likelihood.LIKELY, Likelihood.POSSIBLE)
+    findings = [f for f in saved.record.get("findings", []) if f.get("likelihood") in shown]
     if findings:
         st.markdown("Patterns then: " + join_words(
-            [f"{present.plain(f.get('name', f.get('imbalance')))} ({f.get('likelihood')})" for f in findings]))
+            [f"{present.plain(f.get('name', f.get('imbalance')))} ({likelihood_label(f['likelihood'])})"
+             for f in findings]))
     table = saved_measures_table(saved)
     if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
@@ -150,16 +163,16 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
             saved_photos(saved)
-    rows = [{"Measure": report.measure_name(delta.key), "View": delta.view,
-             "Before": present.format_value(delta.before, delta.unit, signed=present.signed(delta.key)),
-             "After": present.format_value(delta.after, delta.unit, signed=present.signed(delta.key)),
-             "Change": present.format_value(delta.delta, delta.unit, signed=True),
+    rows = [{"Measure": measure_name(delta.key), "View": view_name(delta.view),
+             "Before": present.value_text(delta.before, delta.unit, signed=present.signed(delta.key)),
+             "After": present.value_text(delta.after, delta.unit, signed=present.signed(delta.key)),
+             "Change": present.value_text(delta.delta, delta.unit, signed=True),
              "Direction": present.direction_text(delta.direction),
-             "Normal": present.format_range(delta.normal_range, delta.unit)}
+             "Normal": present.range_text(delta.normal_range, delta.unit)}
             for delta in compare_records(saved_before.record, saved_after.record)]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        floors = " or ".join(present.format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
+        floors = " or ".join(format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
         st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
                    f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
                    "photo can be off by that much.")
@@ -170,24 +183,24 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
 def trend_chart(store: HistoryStore) -> None:
     st.subheader("Trend")
     left, right = st.columns(2)
-    key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=report.measure_name)
+    key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=measure_name)
     view = right.selectbox("View", [None, *VIEWS], key="trend_view",
-                           format_func=lambda v: "all views" if v is None else present.VIEW_LABELS[v])
+                           format_func=lambda v: "all views" if v is None else view_name(v))
     # cast: HistoryStore's method named `list` shadows the builtin in trend's annotation for type checkers
     points = cast("list[TrendPoint]", store.trend(key, view))
     if not points:
-        st.caption(f"No saved value of {report.measure_name(key)} yet.")
+        st.caption(f"No saved value of {measure_name(key)} yet.")
         return
     spec = SPECS[key]
     frame = pd.DataFrame({"taken": [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-                          report.measure_name(key): [p.value for p in points]})
+                          measure_name(key): [p.value for p in points]})
     low, high = spec.normal
     if low is not None:
         frame["normal from"] = low
     if high is not None:
         frame["normal to"] = high
-    st.line_chart(frame, x="taken", y_label=f"{report.measure_name(key)} ({spec.unit})", x_label="")
-    st.caption(f"{spec.definition} Normal {present.format_range(spec.normal, spec.unit)} ({spec.source}).")
+    st.line_chart(frame, x="taken", y_label=f"{measure_name(key)} ({unit_symbol(spec.unit).strip()})", x_label="")
+    st.caption(f"{spec.definition} Normal {present.range_text(spec.normal, spec.unit)} ({spec.source}).")
 
 
 def manage_history(store: HistoryStore) -> None:
@@ -224,7 +237,7 @@ def history() -> None:
         st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
         return
     names = load_catalog().imbalance_names
-    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": ", ".join(s.views),
+    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": views_text(s.views),
                                 "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings)}
                                for s in summaries]), hide_index=True, width="stretch")
     with guarded("opening a saved assessment"):

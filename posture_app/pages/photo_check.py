@@ -24,7 +24,7 @@ from posture_app.session import ANSWERS_KEY, PhotoInput, Unexpected
 MODEL = "heavy"
 UPLOADS_KEY = "uploads"
 DISPLAY_MAX_PX = 900
-VIEW_CHOICES = ["auto", *VIEWS]
+VIEW_CHOICES = [present.AUTO_VIEW, *VIEWS]
 LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
 # The landmarks the measures are built on, as a person would name them.
 LANDMARK_CHOICES = [
@@ -105,7 +105,7 @@ def collect_photos() -> list[PhotoInput]:
 
 
 def view_choice(photo: PhotoInput) -> str:
-    return str(st.session_state.get(f"view_{photo.short_id}", "auto"))
+    return str(st.session_state.get(f"view_{photo.short_id}", present.AUTO_VIEW))
 
 
 def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[str, PhotoAnalysis | Unexpected]:
@@ -199,7 +199,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
         image_column, result_column = st.columns([5, 6])
         with result_column:
             st.selectbox(f"View{detected}", VIEW_CHOICES, key=f"view_{sid}",
-                         format_func=lambda view: present.VIEW_LABELS[view],
+                         format_func=lambda view: present.VIEW_CHOICE_LABELS[view],
                          help="The side of the body facing the camera. Change it if it was detected wrongly: "
                               "the photo is analysed again with that view.")
             if moves:
@@ -259,7 +259,7 @@ def render() -> None:
     profile = person_sidebar()
     layers = overlay_sidebar()
     with guarded("the posture check"):
-        analyses = check(layers, profile.height_cm)
+        analyses = check(layers, profile.person.height_cm)
         if not analyses:
             return
         assessment = assess(analyses, st.session_state.get(ANSWERS_KEY) or None)

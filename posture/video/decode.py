@@ -89,6 +89,8 @@ FILE_SUFFIXES = ("mp4", "mov", "m4v", "webm", "mkv", "avi")
 _CV2_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 # Frame rate assumed for a frame without any timestamp when the stream declares none either.
 _FALLBACK_FPS = 30.0
+# Frame times are rational numbers summed in floating point: 90 frames at 30 fps may span 2.9999 s.
+_DURATION_TOLERANCE_S = 0.001
 # A decoded clip spanning less than this fraction of the duration its header promises was cut
 # short (truncated upload): H.264 decoders stop silently at the end of the data.
 _MIN_DECODED_FRACTION = 0.8
@@ -117,7 +119,9 @@ def probe(source: VideoSource, *, max_file_bytes: int = MAX_FILE_BYTES, min_dura
         first = _first_frame(container, stream)
         rotation = _display_rotation_deg(first)
         times = _packet_times_s(container, stream)
+        promised_s = _stream_duration_s(stream)
     duration = _span_s(times) if times else 0.0
+    _check_complete(duration, promised_s)
     _check_duration(duration, limits)
     return _info(stream, rotation, len(times), duration)
 
@@ -163,9 +167,7 @@ def iter_frames(source: VideoSource, *, max_side_px: int = DEFAULT_MAX_SIDE_PX,
         raise PostureError("corrupt_video", "No picture could be decoded from the video. "
                            "Export or copy it again and retry.")
     duration = last + fallback_step
-    if promised_s is not None and duration < _MIN_DECODED_FRACTION * promised_s:
-        raise PostureError("corrupt_video", f"Only {duration:.1f} s of the {promised_s:.1f} s video could be "
-                           "decoded: the file is incomplete or damaged. Export or copy it again and retry.")
+    _check_complete(duration, promised_s)
     _check_duration(duration, limits)
 
 
@@ -230,15 +232,24 @@ def _check_container(container: Any) -> None:
         raise PostureError("not_a_video", f"This file is not a video (it reads as {container.format.name!r}). "
                            "Upload an MP4, MOV, WebM or AVI clip.")
     if not container.streams.video:
-        kind = "has only sound" if container.streams.audio else "has no picture"
-        raise PostureError("not_a_video", f"This file {kind}, no video track. Upload a clip filmed with a camera.")
+        if not container.streams.audio:  # a video container without any track: its index is damaged
+            raise _unreadable(ACCEPTED_CONTAINERS[container.format.name])
+        raise PostureError("not_a_video", "This file has only sound, no video track. Upload a clip filmed "
+                           "with a camera.")
     stream = container.streams.video[0]
     name = stream.codec_context.name if stream.codec_context is not None else ""
     if name not in ACCEPTED_CODECS:
-        label = name.upper() if name else "an unknown codec"
+        label = _codec_label(stream)
         raise PostureError("unsupported_codec", f"The video is compressed with {label}, which cannot be read "
                            "here. Export it as H.264 (or HEVC) MP4 and retry.")
     _check_frame_size(stream.codec_context.width, stream.codec_context.height)
+
+
+def _codec_label(stream: Any) -> str:
+    try:
+        return str(stream.codec_context.codec.long_name)
+    except Exception:  # noqa: BLE001 - no decoder at all for this stream
+        return "an unknown codec"
 
 
 def _check_frame_size(width: int, height: int) -> None:
@@ -247,8 +258,15 @@ def _check_frame_size(width: int, height: int) -> None:
                            f"({MAX_FRAME_PIXELS / 1e6:.1f} megapixels). Export the clip at 1080p or 4K and retry.")
 
 
+def _check_complete(duration_s: float, promised_s: float | None) -> None:
+    """Refuse a clip whose frames cover much less than its header's duration (a cut-off upload)."""
+    if promised_s is not None and duration_s < _MIN_DECODED_FRACTION * promised_s:
+        raise PostureError("corrupt_video", f"Only {duration_s:.1f} s of the {promised_s:.1f} s video could be "
+                           "read: the file is incomplete or damaged. Export or copy it again and retry.")
+
+
 def _check_duration(duration_s: float, limits: _Limits) -> None:
-    if duration_s < limits.min_duration_s:
+    if duration_s < limits.min_duration_s - _DURATION_TOLERANCE_S:
         raise PostureError("video_too_short", f"The clip is {duration_s:.1f} s long; at least "
                            f"{limits.min_duration_s:g} s are needed. Film a longer clip and retry.")
     if duration_s > limits.max_duration_s:

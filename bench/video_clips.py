@@ -41,6 +41,7 @@ def write_video(target: str | Path | io.BytesIO, frames: Iterable[np.ndarray], *
     with av.open(target if isinstance(target, io.BytesIO) else str(target), mode="w",
                  format=container_format, options=container_options or {}) as container:
         stream = container.add_stream(codec, rate=rate)
+        assert isinstance(stream, av.VideoStream)
         stream.pix_fmt = pixel_format
         stream.codec_context.time_base = time_base
         if options:
@@ -62,6 +63,7 @@ def write_audio(target: str | Path, seconds: float = 4.0, *, codec: str = "aac",
     """An audio-only file: a 440 Hz tone (the container follows the suffix: .mp4, .webm, .wav)."""
     with av.open(str(target), mode="w") as container:
         stream = container.add_stream(codec, rate=rate)
+        assert isinstance(stream, av.AudioStream)
         stream.layout = "mono"
         samples_per_frame = 960
         t = np.arange(int(seconds * rate)) / rate

@@ -2,7 +2,8 @@
 
 Usage: ``python bench/video_models.py MODEL [--clips jump01_front ...] [--out results.json]``
 (one model per run keeps each run short on a shared machine), then
-``python bench/video_models.py --table a.json b.json ...`` prints the markdown table of docs/video.md.
+``python bench/video_models.py --table a.json b.json ...`` prints the markdown table of docs/video.md
+and ``python bench/video_models.py --speed`` each landmarker's time per frame, the models taking turns.
 
 Error: for each frame and each of the six keypoints the jump measures read (ankles, wrists, hips),
 the pixel distance between the landmark and the generator's exact projected joint
@@ -19,14 +20,18 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+import mediapipe as mp
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from posture.native import native_stderr_silenced  # noqa: E402
+from posture.pose import MODEL_VARIANTS as MODELS  # noqa: E402
 from posture.video.decode import iter_frames, probe  # noqa: E402
-from posture.video.tracking import track_frames  # noqa: E402
+from posture.video.tracking import track_frames, video_landmarker  # noqa: E402
 
 CLIPS_DIR = Path("/work/shared/eval-public-video")
 DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump06_back", "jump07_left")
@@ -50,7 +55,25 @@ def clip_errors(name: str, model: str) -> dict[str, float | list[float]]:
     return {"fps": fps, "errors": errors, "frames": len(track)}
 
 
-def table(results: list[dict]) -> str:
+def landmarker_ms(name: str = "jump01_front", frames: int = 60, rounds: int = 3) -> dict[str, float]:
+    """Median ms per frame of each model's VIDEO-mode landmarker alone, on the same decoded frames.
+
+    The models take turns within each round, so a busy spell of the machine hits all of them.
+    """
+    decoded = [rgb for _, (_, rgb) in zip(range(frames), iter_frames(CLIPS_DIR / f"{name}.mp4"), strict=False)]
+    times: dict[str, list[float]] = {model: [] for model in MODELS}
+    for _ in range(rounds):
+        for model in MODELS:
+            with video_landmarker(model) as landmarker:
+                start = time.perf_counter()
+                for i, rgb in enumerate(decoded):
+                    with native_stderr_silenced():
+                        landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)
+                times[model].append(1000 * (time.perf_counter() - start) / len(decoded))
+    return {model: float(np.median(values)) for model, values in times.items()}
+
+
+def table(results: list[dict[str, Any]]) -> str:
     """Markdown table: one row per model, errors pooled over clips (NaN = keypoint not found)."""
     lines = ["| model | clips | frames | median error (% of body height) | p90 error | missed | frames/s |",
              "|---|---|---|---|---|---|---|"]
@@ -70,7 +93,13 @@ def main() -> None:
     parser.add_argument("--clips", nargs="+", default=list(DEFAULT_CLIPS))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--table", nargs="+", type=Path, help="result files to tabulate")
+    parser.add_argument("--speed", action="store_true", help="landmarker ms per frame of each model, alternating")
     args = parser.parse_args()
+    if args.speed:
+        speeds = landmarker_ms()
+        print(" | ".join(f"{model}: {ms:.1f} ms/frame ({ms / speeds['lite']:.2f} x lite)"
+                         for model, ms in speeds.items()))
+        return
     if args.table:
         print(table([json.loads(path.read_text()) for path in args.table]))
         return

@@ -23,9 +23,10 @@ SAMPLE_INTERVAL_S = 0.1
 PERSON_MARGIN = 0.15
 # Fewer reference corners than this: a bare wall, the motion cannot be told (no verdict).
 MIN_CORNERS = 12
-_CORNER_PARAMS = {"maxCorners": 200, "qualityLevel": 0.01, "minDistance": 5, "blockSize": 5}
-_FLOW_PARAMS = {"winSize": (21, 21), "maxLevel": 4,
-                "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)}
+_MAX_CORNERS = 200
+_FLOW_WINDOW_PX = (21, 21)
+_FLOW_PYRAMID_LEVELS = 4
+_FLOW_STOP = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)
 # A followed corner whose forward-backward round trip misses by more than this (px) is dropped.
 _MAX_ROUND_TRIP_PX = 0.5
 
@@ -74,26 +75,35 @@ class BackgroundMotion:
             x0, y0, x1, y1 = box
             mask[max(0, int(y0 * height)):max(0, int(np.ceil(y1 * height))),
                  max(0, int(x0 * width)):max(0, int(np.ceil(x1 * width)))] = 0
-        corners = cv2.goodFeaturesToTrack(gray, mask=mask, **_CORNER_PARAMS)
+        corners = cv2.goodFeaturesToTrack(gray, _MAX_CORNERS, 0.01, 5, mask=mask, blockSize=5)
         if corners is None or len(corners) < MIN_CORNERS:
             self._untrackable = True
             return
         self._reference, self._corners = gray, corners.astype(np.float32)
 
     def _shift(self, gray: np.ndarray) -> float:
-        assert self._reference is not None and self._corners is not None
-        guess = self._corners + self._last_flow  # follow a slow pan from where it was last seen
-        moved, found, _ = cv2.calcOpticalFlowPyrLK(self._reference, gray, self._corners, guess.copy(),
-                                                   flags=cv2.OPTFLOW_USE_INITIAL_FLOW, **_FLOW_PARAMS)
-        back, found_back, _ = cv2.calcOpticalFlowPyrLK(gray, self._reference, moved, self._corners.copy(),
-                                                       flags=cv2.OPTFLOW_USE_INITIAL_FLOW, **_FLOW_PARAMS)
-        round_trip = np.linalg.norm((back - self._corners).reshape(-1, 2), axis=1)
+        reference, corners = self._reference, self._corners
+        assert reference is not None
+        assert corners is not None
+        guess = corners + self._last_flow  # follow a slow pan from where it was last seen
+        moved, found, _ = _follow(reference, gray, corners, guess)
+        back, found_back, _ = _follow(gray, reference, moved, corners.copy())
+        round_trip = np.linalg.norm((back - corners).reshape(-1, 2), axis=1)
         good = (found.ravel() == 1) & (found_back.ravel() == 1) & (round_trip < _MAX_ROUND_TRIP_PX)
         if np.count_nonzero(good) < MIN_CORNERS // 2:
             return float("nan")
-        flow = np.median((moved - self._corners).reshape(-1, 2)[good], axis=0)
+        flow = np.median((moved - corners).reshape(-1, 2)[good], axis=0)
         self._last_flow = flow.astype(np.float32)
-        return float(np.linalg.norm(flow)) / gray.shape[0]
+        return float(np.linalg.norm(flow)) / float(gray.shape[0])
+
+
+def _follow(image: np.ndarray, other: np.ndarray, points: np.ndarray,
+            guess: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pyramidal Lucas-Kanade from ``image`` to ``other``, starting at ``guess``: (points, found, error)."""
+    moved, found, error = cv2.calcOpticalFlowPyrLK(image, other, points, guess.copy(), winSize=_FLOW_WINDOW_PX,
+                                                   maxLevel=_FLOW_PYRAMID_LEVELS, criteria=_FLOW_STOP,
+                                                   flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+    return np.asarray(moved), np.asarray(found), np.asarray(error)
 
 
 def _small_gray(rgb: np.ndarray) -> np.ndarray:

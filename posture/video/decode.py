@@ -190,7 +190,7 @@ def _opened(source: VideoSource, limits: _Limits) -> Iterator[Any]:
         container = av.open(file, mode="r")
     except av.error.FFmpegError as exc:
         raise _unreadable(_sniff_container(_head(source))) from exc
-    except Exception as exc:  # noqa: BLE001 - the demuxer's probing can fail in any way on garbage
+    except Exception as exc:
         raise _unreadable(_sniff_container(_head(source))) from exc
     try:
         _check_container(container)
@@ -201,7 +201,7 @@ def _opened(source: VideoSource, limits: _Limits) -> Iterator[Any]:
         raise
     except MemoryError as exc:
         raise PostureError("video_too_large") from exc
-    except (av.error.FFmpegError, Exception) as exc:  # noqa: BLE001 - decoders raise anything on damage
+    except (av.error.FFmpegError, Exception) as exc:
         raise PostureError("corrupt_video") from exc
     finally:
         container.close()
@@ -248,7 +248,7 @@ def _check_container(container: Any) -> None:
 def _codec_label(stream: Any) -> str:
     try:
         return str(stream.codec_context.codec.long_name)
-    except Exception:  # noqa: BLE001 - no decoder at all for this stream
+    except Exception:
         return "an unknown codec"
 
 
@@ -343,11 +343,11 @@ def _display_rotation_deg(frame: Any) -> int:
     """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright."""
     try:
         counter_clockwise = frame.rotation
-    except Exception:  # noqa: BLE001 - a malformed display matrix must not reject the pixels
+    except Exception:
         return 0
     if not isinstance(counter_clockwise, (int, float)) or not math.isfinite(counter_clockwise):
         return 0
-    return int(round(-counter_clockwise / 90.0)) * 90 % 360
+    return round(-counter_clockwise / 90.0) * 90 % 360
 
 
 def _upright_rgb(frame: Any, rotation_deg: int, max_side_px: int) -> np.ndarray:

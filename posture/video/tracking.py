@@ -26,12 +26,13 @@ from posture.video.decode import DEFAULT_MAX_SIDE_PX, VideoSource, decoded_info,
 from posture.video.framing import ClipEvidence, check_clip
 from posture.video.track import PoseTrack, VideoInfo
 
-__all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "track_frames", "track_video"]
+__all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "track_frames", "track_video", "video_landmarker"]
 
 VIDEO_DEFAULT_MODEL = "full"
-"""Landmarker for videos, chosen on the public jump clips (docs/video.md): full places the ankles,
-wrists and hips as well as heavy (median error within 0.1 % of body height) at about twice the
-frame rate, and clearly better than lite."""
+"""Landmarker for videos, chosen on five public jump clips (docs/video.md): full is as fast as lite
+in VIDEO mode (the person detector, shared by all three, dominates the time per frame) and places
+ankles, wrists and hips better (median error 1.02 vs 1.21 % of body height); heavy is slightly more
+accurate still (0.96 %) but takes ~3x as long per frame, i.e. minutes for a one-minute clip."""
 
 MAX_PEOPLE = 2
 """People looked for in each frame: the subject and whoever could be mistaken for them."""
@@ -83,7 +84,7 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
     subjects: list[_FramePoses] = []
     motion = BackgroundMotion()
     last_ms = -1
-    with _video_landmarker(model) as landmarker:
+    with video_landmarker(model) as landmarker:
         for time_s, rgb in frames:
             # MediaPipe wants int ms, strictly increasing: two frames < 1 ms apart get consecutive ms.
             timestamp_ms = max(round(time_s * 1000.0), last_ms + 1)
@@ -103,7 +104,7 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
     return track, evidence
 
 
-class _video_landmarker:  # noqa: N801 - used like a function in ``with``
+class video_landmarker:
     """A fresh VIDEO-mode landmarker for one clip, closed on exit (its native log lines silenced)."""
 
     def __init__(self, model: str) -> None:

@@ -1,6 +1,6 @@
 """Speed and memory of the video path on a phone-size clip, as ratios against a floor.
 
-Usage: ``python bench/jump_speed.py [--seconds 30] [--rss-seconds 60] [--model full]``
+Usage: ``python bench/jump_speed.py [--seconds 30] [--rss-seconds 60] [--model full] [--memory-only]``
 
 The clip: a public jump-rope render (jump01_front, 720 x 1280) upscaled to 1080 x 1920 at 30 fps,
 played forward and backward until it lasts ``--seconds``, encoded with libx264 (CRF 20, the
@@ -105,7 +105,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--rss-seconds", type=int, default=60, help="0 skips the memory run")
     parser.add_argument("--model", default=VIDEO_DEFAULT_MODEL)
+    parser.add_argument("--memory-only", action="store_true", help="only the peak RSS run (each run < 10 min)")
     args = parser.parse_args()
+    if args.memory_only:
+        print(f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
+              f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB")
+        return
     clip = phone_clip(args.seconds)
     frames, floor_s = floor_fps(clip, args.model)
     pipeline_s, with_jump = pipeline_seconds(clip, args.model)

@@ -214,6 +214,7 @@ def test_variable_frame_rate_clip_keeps_its_times(tmp_path, stand_frames):
     assert info.duration_s == pytest.approx(probe(tmp_path / "vfr.mp4").duration_s)
 
 
+@pytest.mark.slow
 def test_lower_level_tracking_reads_any_frame_iterator():
     header = probe(STAND)
     track, _ = track_frames(iter_frames(STAND, max_side_px=320), (header.width, header.height), model="lite")

@@ -166,6 +166,7 @@ def test_public_rotated_jump_clip_against_its_truth():
     info, track = track_video(ROTATED, progress=lambda done, total: calls.append((done, total)))
     assert (info.width, info.height, info.rotation_deg, info.frames) == (720, 1280, 90, 240)
     assert info.to_dict()["duration_s"] == pytest.approx(8.0)
+    assert all(type(value) in (int, float) for value in info.to_dict().values())  # plain JSON numbers
     assert track.image_size == (720, 1280)
     assert track.model == VIDEO_DEFAULT_MODEL
     assert len(track) == 240

@@ -173,7 +173,7 @@ def iter_frames(source: VideoSource, *, max_side_px: int = DEFAULT_MAX_SIDE_PX,
 
 def decoded_info(first: VideoInfo, times_s: np.ndarray) -> VideoInfo:
     """``first`` (from :func:`probe`) with frame count, duration and fps of the frames actually decoded."""
-    duration = _span_s(list(times_s)) if len(times_s) else 0.0
+    duration = _span_s([float(t) for t in times_s])
     fps = len(times_s) / duration if duration > 0 else first.fps
     return VideoInfo(fps=fps, frames=len(times_s), duration_s=duration, rotation_deg=first.rotation_deg,
                      width=first.width, height=first.height, codec=first.codec)
@@ -188,20 +188,16 @@ def _opened(source: VideoSource, limits: _Limits) -> Iterator[Any]:
     file: Any = _file_for(source, limits)
     try:
         container = av.open(file, mode="r")
-    except av.error.FFmpegError as exc:
-        raise _unreadable(_sniff_container(_head(source))) from exc
-    except Exception as exc:
+    except Exception as exc:  # FFmpeg's format probing fails in many ways on foreign or damaged bytes
         raise _unreadable(_sniff_container(_head(source))) from exc
     try:
         _check_container(container)
         yield container
     except PostureError:
         raise
-    except GeneratorExit:
-        raise
     except MemoryError as exc:
         raise PostureError("video_too_large") from exc
-    except (av.error.FFmpegError, Exception) as exc:
+    except Exception as exc:  # demuxers and decoders raise anything from ValueError to FFmpegError on damage
         raise PostureError("corrupt_video") from exc
     finally:
         container.close()
@@ -248,7 +244,7 @@ def _check_container(container: Any) -> None:
 def _codec_label(stream: Any) -> str:
     try:
         return str(stream.codec_context.codec.long_name)
-    except Exception:
+    except Exception:  # no decoder at all for this stream
         return "an unknown codec"
 
 
@@ -336,14 +332,14 @@ def _span_s(times: list[float]) -> float:
     if len(times) < 2:
         return 0.0
     step = float(np.median(np.diff(times)))
-    return times[-1] - times[0] + step
+    return float(times[-1] - times[0]) + step
 
 
 def _display_rotation_deg(frame: Any) -> int:
     """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright."""
     try:
         counter_clockwise = frame.rotation
-    except Exception:
+    except Exception:  # a malformed display matrix must not reject decodable pixels
         return 0
     if not isinstance(counter_clockwise, (int, float)) or not math.isfinite(counter_clockwise):
         return 0

@@ -41,7 +41,8 @@ CAMERA_MAX_SHIFT = 0.02
 camera may show in 90 % of the samples. 2 % of a portrait frame is ~4 cm at the person (a 2 m
 field of view): as large as a foot's clearance, so any more would be read as the person's motion.
 Measured (docs/video.md): the still public renders < 0.001 %, a test clip panning 100 px over 3 s
-while bobbing +-40 px 7.7 %. Not yet measured on real handheld or propped-up phones."""
+while bobbing +-40 px 7.7 %, one wobbling +-30/40 px 4.1 %. Not yet measured on real hand-held or
+propped-up phones."""
 
 MAX_LOST_BACKGROUND_SHARE = 0.2
 """Background corners lost in over a fifth of the samples means the view itself changed (a pan)."""

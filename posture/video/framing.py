@@ -40,7 +40,7 @@ CAMERA_MAX_SHIFT = 0.02
 """Largest background displacement from the first frame (fraction of the frame's height) a still
 camera may show in 90 % of the samples. 2 % of a portrait frame is ~4 cm at the person (a 2 m
 field of view): as large as a foot's clearance, so any more would be read as the person's motion.
-Measured (docs/video.md): the still public renders < 0.001 %, a test clip panning 100 px over 3 s
+Measured (docs/video.md): the still public renders < 0.002 %, a test clip panning 100 px over 3 s
 while bobbing +-40 px 7.7 %, one wobbling +-30/40 px 4.1 %. Not yet measured on real hand-held or
 propped-up phones."""
 

@@ -1,0 +1,292 @@
+"""Tests for posture.video.decode on real files: the public clips in tests/data/video and clips
+encoded here with PyAV's own encoders (bench/video_clips.py), no mocks."""
+
+from __future__ import annotations
+
+import inspect
+import random
+import tracemalloc
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from bench.video_clips import read_rgb, write_audio, write_video
+from posture.errors import VIDEO_ERROR_CODES, PostureError
+from posture.video.decode import MAX_FRAME_PIXELS, iter_frames, probe
+from posture.video.track import VideoInfo
+
+DATA = Path(__file__).resolve().parent / "data" / "video"
+ROTATED = DATA / "jump04_front.mp4"  # landscape pixels + a -90 deg display matrix, as phones store portrait
+STAND = DATA / "stand01_front.mp4"
+FUZZ_SEED = 20261201
+
+
+def mad(a: np.ndarray, b: np.ndarray) -> float:
+    assert a.shape == b.shape, f"shape {a.shape} != {b.shape}"
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+
+
+def decode_all(source, **kwargs) -> list[tuple[float, np.ndarray]]:
+    return list(iter_frames(source, **kwargs))
+
+
+def probe_and_decode(source, **kwargs) -> tuple[VideoInfo, list[tuple[float, np.ndarray]]]:
+    return probe(source, **kwargs), decode_all(source, **kwargs)
+
+
+def error_code(source, **kwargs) -> str:
+    """The code of the PostureError that probing or decoding ``source`` raises."""
+    with pytest.raises(PostureError) as info:
+        probe_and_decode(source, **kwargs)
+    assert info.value.code in VIDEO_ERROR_CODES
+    assert info.value.message
+    return info.value.code
+
+
+@pytest.fixture(scope="module")
+def stand_small() -> list[np.ndarray]:
+    """The 3 s stand-still clip's 90 frames at quarter size (180 x 320): fast to encode."""
+    return [frame[::4, ::4].copy() for frame in read_rgb(STAND)]
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory, stand_small) -> dict[str, Path]:
+    """The same 90 frames in every accepted container and codec, plus a rotated-container copy."""
+    folder = tmp_path_factory.mktemp("clips")
+    made = {}
+    for name, kwargs in {
+        "h264.mp4": {"codec": "libx264"},
+        "hevc.mp4": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
+        "hevc.mov": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
+        "vp9.webm": {"codec": "libvpx-vp9"},
+        "mpeg4.avi": {"codec": "mpeg4"},
+        "mjpeg.avi": {"codec": "mjpeg", "pixel_format": "yuvj420p"},
+    }.items():
+        write_video(folder / name, stand_small, **kwargs)
+        made[name] = folder / name
+    # Stored as landscape pixels (the portrait picture turned 90 deg counter-clockwise), flagged -90.
+    landscape = [cv2.rotate(frame, cv2.ROTATE_90_COUNTERCLOCKWISE) for frame in stand_small]
+    write_video(folder / "rotated.mp4", landscape, rotation_ccw_deg=-90)
+    made["rotated.mp4"] = folder / "rotated.mp4"
+    return made
+
+
+# ---------------------------------------------------------------- formats, rotation, timestamps
+
+CODECS = {"h264.mp4": "h264", "hevc.mp4": "hevc", "hevc.mov": "hevc", "vp9.webm": "vp9", "mpeg4.avi": "mpeg4",
+          "mjpeg.avi": "mjpeg"}
+
+
+@pytest.mark.parametrize("name", list(CODECS))
+def test_each_container_and_codec_decodes(clips, stand_small, name):
+    info = probe(clips[name])
+    assert info == VideoInfo(fps=pytest.approx(30.0), frames=90, duration_s=pytest.approx(3.0), rotation_deg=0,
+                             width=180, height=320, codec=CODECS[name])
+    frames = decode_all(clips[name])
+    assert len(frames) == 90
+    assert [t for t, _ in frames] == pytest.approx([i / 30 for i in range(90)], abs=1e-3)
+    for (_, rgb), original in zip(frames[::15], stand_small[::15], strict=False):
+        assert rgb.dtype == np.uint8
+        assert rgb.flags.c_contiguous
+        assert mad(rgb, original) < 8.0  # lossy codecs; a wrong orientation or colour order is > 30
+
+
+def test_public_rotated_clip_is_upright_720x1280():
+    info = probe(ROTATED)
+    assert (info.width, info.height, info.rotation_deg, info.frames) == (720, 1280, 90, 240)
+    assert info.duration_s == pytest.approx(8.0)
+    with av.open(str(ROTATED)) as container:  # the stored pixels really are landscape
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (1280, 720)
+    frames = iter_frames(ROTATED)
+    time_s, rgb = next(frames)
+    frames.close()
+    assert time_s == 0.0
+    assert rgb.shape == (1280, 720, 3)
+
+
+def test_rotated_container_gives_the_upright_pixels(clips, stand_small):
+    upright = decode_all(clips["h264.mp4"])
+    rotated = decode_all(clips["rotated.mp4"])
+    assert probe(clips["rotated.mp4"]).rotation_deg == 90
+    assert len(rotated) == len(upright) == 90
+    for (_, a), (_, b), original in zip(rotated[::10], upright[::10], stand_small[::10], strict=True):
+        assert a.shape == (320, 180, 3)
+        assert mad(a, original) < 8.0
+        assert mad(a, b) < 8.0
+        assert mad(a, original[::-1, ::-1]) > 3 * mad(a, original)  # a turn the wrong way would not pass
+
+
+def test_frames_are_scaled_down_to_max_side_never_up(clips):
+    _, small = next(iter_frames(ROTATED, max_side_px=640))
+    assert small.shape == (640, 360, 3)
+    _, same = next(iter_frames(clips["h264.mp4"], max_side_px=1280))
+    assert same.shape == (320, 180, 3)
+
+
+def test_bytes_and_path_give_the_same_frames(clips):
+    from_path = decode_all(clips["hevc.mp4"])
+    from_bytes = decode_all(clips["hevc.mp4"].read_bytes())
+    assert [t for t, _ in from_path] == [t for t, _ in from_bytes]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(from_path, from_bytes, strict=True))
+    assert probe(bytearray(clips["hevc.mp4"].read_bytes())) == probe(clips["hevc.mp4"])
+
+
+def test_variable_frame_rate_keeps_each_frames_own_time(tmp_path, stand_small):
+    steps = [0.045 if i % 2 else 0.025 for i in range(89)]  # 22 / 40 fps alternating, as phones do in low light
+    times = np.concatenate([[0.0], np.cumsum(steps)])
+    write_video(tmp_path / "vfr.mp4", stand_small, times_s=times)
+    decoded = [t for t, _ in decode_all(tmp_path / "vfr.mp4")]
+    assert decoded == pytest.approx(list(times), abs=1e-4)
+    info = probe(tmp_path / "vfr.mp4")
+    assert info.frames == 90
+    assert info.fps == pytest.approx(90 / info.duration_s)
+    assert info.duration_s == pytest.approx(times[-1] + np.median(steps), abs=1e-3)
+
+
+def test_duplicate_timestamps_are_dropped(tmp_path, stand_small):
+    """A Matroska file (whose muxer allows equal timestamps) where frame 11 repeats frame 10's time."""
+    path = tmp_path / "duplicate.mkv"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mjpeg", rate=30)
+        stream.pix_fmt, stream.width, stream.height = "yuvj420p", 180, 320
+        for i, rgb in enumerate(stand_small):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                if packet.pts == 11:
+                    packet.pts = packet.dts = 10
+                container.mux(packet)
+    times = [t for t, _ in decode_all(path)]
+    assert len(times) == 89
+    assert np.all(np.diff(times) > 0)
+    assert min(abs(t - 11 / 30) for t in times) > 0.01  # the repeated frame's slot stays empty
+
+
+def test_frames_are_streamed_not_collected():
+    frames = iter_frames(ROTATED)
+    assert inspect.isgenerator(frames)
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in frames)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 240
+    one_frame = 720 * 1280 * 3
+    assert peak < 8 * one_frame  # all 240 frames would be 240 x 2.8 MB
+
+
+# ---------------------------------------------------------------- one test per error code
+
+
+def test_not_a_video(tmp_path):
+    jpeg = tmp_path / "photo.mp4"
+    jpeg.write_bytes((Path(__file__).resolve().parent.parent / "sample_images" / "front_s000.jpg").read_bytes())
+    assert error_code(jpeg) == "not_a_video"
+    write_audio(tmp_path / "sound.mp4")
+    write_audio(tmp_path / "sound.webm", codec="libopus")
+    write_audio(tmp_path / "sound.wav", codec="pcm_s16le")
+    for name in ("sound.mp4", "sound.webm", "sound.wav"):
+        assert error_code(tmp_path / name) == "not_a_video", name
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    assert error_code(tmp_path / "empty.mp4") == "not_a_video"
+    assert error_code(b"These are the notes of the session, not a video.\n" * 40) == "not_a_video"
+    with pytest.raises(PostureError, match="only sound"):
+        probe(tmp_path / "sound.mp4")
+
+
+def test_corrupt_video(tmp_path, stand_small):
+    write_video(tmp_path / "moov_at_end.mp4", stand_small)  # the index is written last: cut, it is gone
+    data = (tmp_path / "moov_at_end.mp4").read_bytes()
+    assert error_code(data[: len(data) // 2]) == "corrupt_video"
+    public = ROTATED.read_bytes()  # index first ("faststart"): half the frames are simply missing
+    assert error_code(public[: len(public) // 2]) == "corrupt_video"
+    assert error_code(public[:64] + bytes(random.Random(1).getrandbits(8) for _ in range(5000))) == "corrupt_video"
+
+
+def test_unsupported_codec(tmp_path, stand_small):
+    write_video(tmp_path / "mpeg2.mp4", stand_small, codec="mpeg2video")
+    with pytest.raises(PostureError, match="MPEG-2") as info:
+        probe(tmp_path / "mpeg2.mp4")
+    assert info.value.code == "unsupported_codec"
+
+
+def test_video_too_short(tmp_path, stand_small):
+    write_video(tmp_path / "short.mp4", stand_small[:60])
+    assert error_code(tmp_path / "short.mp4") == "video_too_short"
+    with pytest.raises(PostureError) as info:
+        decode_all(tmp_path / "short.mp4")  # decoding alone refuses it too, after the last frame
+    assert info.value.code == "video_too_short"
+
+
+def test_video_too_long(tmp_path, stand_small):
+    still = [stand_small[0][:64, :64]] * 200
+    write_video(tmp_path / "long.mp4", still, fps=1.0)  # 200 s at one frame a second
+    assert error_code(tmp_path / "long.mp4") == "video_too_long"
+    with pytest.raises(PostureError) as info:
+        decode_all(tmp_path / "long.mp4")
+    assert info.value.code == "video_too_long"
+
+
+def test_video_too_large(tmp_path, stand_small):
+    huge = np.zeros((2400, 4200, 3), np.uint8)  # 10.1 MP per frame: above 4K
+    assert MAX_FRAME_PIXELS < 4200 * 2400
+    write_video(tmp_path / "huge.mp4", [huge] * 4, codec="libx264", options={"preset": "ultrafast"})
+    assert error_code(tmp_path / "huge.mp4") == "video_too_large"
+    write_video(tmp_path / "ok.mp4", stand_small)
+    size = (tmp_path / "ok.mp4").stat().st_size
+    assert error_code(tmp_path / "ok.mp4", max_file_bytes=size - 1) == "video_too_large"
+    assert probe(tmp_path / "ok.mp4", max_file_bytes=size).frames == 90
+
+
+def test_unreadable_path_is_the_callers_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        probe(tmp_path / "missing.mp4")
+
+
+# ---------------------------------------------------------------- fuzz
+
+
+@pytest.fixture(scope="module")
+def tiny_clip(tmp_path_factory, stand_small) -> bytes:
+    """A 3.4 s, 10 fps, 44 x 80 px H.264 MP4 with its index first: quick to decode many times."""
+    path = tmp_path_factory.mktemp("fuzz") / "tiny.mp4"
+    frames = [frame[::4, :176:4] for frame in stand_small[::3]]
+    write_video(path, frames + frames[-1:] * 4, fps=10.0, container_options={"movflags": "faststart"})
+    return path.read_bytes()
+
+
+def test_no_byte_string_crashes(tiny_clip):
+    """Random bytes, every cut of a real MP4 and random bit flips: a valid clip or a known error code."""
+    rng = random.Random(FUZZ_SEED)
+    cases = [bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 4000))) for _ in range(60)]
+    cases += [tiny_clip[:cut] for cut in range(0, len(tiny_clip), max(1, len(tiny_clip) // 80))]
+    for _ in range(160):
+        damaged = bytearray(tiny_clip)
+        for _ in range(rng.randint(1, 24)):
+            position = rng.randrange(len(damaged))
+            damaged[position] ^= 1 << rng.randrange(8)
+        cases.append(bytes(damaged))
+    outcomes: dict[str, int] = {}
+    for data in cases:
+        try:
+            info, frames = probe_and_decode(data)
+        except PostureError as error:
+            outcomes[error.code] = outcomes.get(error.code, 0) + 1
+            continue
+        assert info.width > 0
+        assert info.height > 0
+        assert frames
+        times = [t for t, _ in frames]
+        assert times[0] == 0.0
+        assert np.all(np.diff(times) > 0)
+        assert all(rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3 for _, rgb in frames)
+        outcomes["ok"] = outcomes.get("ok", 0) + 1
+    assert set(outcomes) <= {*VIDEO_ERROR_CODES, "ok"}
+    # The generator really exercised both sides.
+    assert outcomes.get("ok", 0) > 20
+    assert outcomes.get("not_a_video", 0) >= 60
+    assert outcomes.get("corrupt_video", 0) > 20

@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.video_clips import read_rgb, write_video  # noqa: E402
-from posture.native import native_stderr_silenced  # noqa: E402
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, iter_frames  # noqa: E402
 from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video, video_landmarker  # noqa: E402
 
@@ -66,8 +65,7 @@ def floor_fps(path: Path, model: str) -> tuple[int, float]:
         for time_s, rgb in iter_frames(path, max_side_px=DEFAULT_MAX_SIDE_PX):
             last_ms = max(round(time_s * 1000), last_ms + 1)
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-            with native_stderr_silenced():
-                landmarker.detect_for_video(image, last_ms)
+            landmarker.detect_for_video(image, last_ms)
             frames += 1
     return frames, time.perf_counter() - start
 

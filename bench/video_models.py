@@ -28,7 +28,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from posture.native import native_stderr_silenced  # noqa: E402
 from posture.pose import MODEL_VARIANTS as MODELS  # noqa: E402
 from posture.video.decode import iter_frames, probe  # noqa: E402
 from posture.video.tracking import track_frames, video_landmarker  # noqa: E402
@@ -67,8 +66,7 @@ def landmarker_ms(name: str = "jump01_front", frames: int = 60, rounds: int = 3)
             with video_landmarker(model) as landmarker:
                 start = time.perf_counter()
                 for i, rgb in enumerate(decoded):
-                    with native_stderr_silenced():
-                        landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)
+                    landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)
                 times[model].append(1000 * (time.perf_counter() - start) / len(decoded))
     return {model: float(np.median(values)) for model, values in times.items()}
 

@@ -19,7 +19,6 @@ from mediapipe.tasks.python import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from posture.landmarks import model_path
-from posture.native import native_stderr_silenced
 from posture.pose import LANDMARK_NAMES
 from posture.video.camera import BackgroundMotion, person_box
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, VideoSource, decoded_info, iter_frames, probe
@@ -90,8 +89,7 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
             timestamp_ms = max(round(time_s * 1000.0), last_ms + 1)
             last_ms = timestamp_ms
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-            with native_stderr_silenced():
-                result = landmarker.detect_for_video(image, timestamp_ms)
+            result = landmarker.detect_for_video(image, timestamp_ms)
             poses = _frame_poses(result)
             motion.add(time_s, rgb, person_box(poses.xy_norm))
             times.append(time_s)
@@ -105,7 +103,7 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
 
 
 class video_landmarker:
-    """A fresh VIDEO-mode landmarker for one clip, closed on exit (its native log lines silenced)."""
+    """A fresh VIDEO-mode landmarker for one clip, closed on exit."""
 
     def __init__(self, model: str) -> None:
         self._options = PoseLandmarkerOptions(
@@ -117,13 +115,11 @@ class video_landmarker:
         self._landmarker: Any = None
 
     def __enter__(self) -> Any:
-        with native_stderr_silenced():
-            self._landmarker = PoseLandmarker.create_from_options(self._options)
+        self._landmarker = PoseLandmarker.create_from_options(self._options)
         return self._landmarker
 
     def __exit__(self, *exc: object) -> None:
-        with native_stderr_silenced():
-            self._landmarker.close()
+        self._landmarker.close()
 
 
 def _frame_poses(result: Any) -> _FramePoses:

@@ -27,11 +27,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.calibration import Sample, fit_corrections, load_samples  # noqa: E402
-from posture.analysis import PhotoAnalysis, analyze_people  # noqa: E402
 from posture.anatomy import Corrections, default_corrections  # noqa: E402
 from posture.assessment import assess  # noqa: E402
 from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement  # noqa: E402
+from posture.measuring import analyze_people  # noqa: E402
 from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
+from posture.photo_result import PhotoAnalysis  # noqa: E402
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 SIDE_TRUTH = {

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.accuracy import DEFAULT_FOLDER, summarise, truth_of  # noqa: E402
 from bench.calibration import ground_truths, sample_of  # noqa: E402
-from posture.analysis import analyze_people  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
+from posture.measuring import analyze_people  # noqa: E402
 
 
 def main() -> int:

@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from posture.analysis import PhotoAnalysis
 from posture.fonts import font_paths
 from posture.measures import SPECS, line_x_at
+from posture.photo_result import PhotoAnalysis
 from posture.pose import INDEX
 from posture.vocabulary import Status
 from posture.wording import format_value, short_name

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from posture import report
-from posture.analysis import PhotoAnalysis
 from posture.measures import SPECS
+from posture.photo_result import PhotoAnalysis
 from posture_app import present
 from posture_app.guards import apologise
 from posture_app.guide import GUIDE_STEPS, guide_png

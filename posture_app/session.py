@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from posture import analysis as engine
-from posture.analysis import PhotoAnalysis
+from posture.measuring import with_moved_landmarks
+from posture.photo_result import PhotoAnalysis
 
 LOG = logging.getLogger("posture_app")
 
@@ -180,7 +181,7 @@ def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoAnalysis,
     if memo_key in cache:
         return cache[memo_key]
     try:
-        result = engine.with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
+        result = with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
     except Exception:
         LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
         result = Unexpected(base.image)

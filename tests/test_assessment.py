@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from posture.analysis import PhotoAnalysis
 from posture.assessment import assess, build_plan, combine_measurements
 from posture.catalog import SLOTS, load_catalog
 from posture.cli import format_findings
 from posture.errors import PostureError
 from posture.measures import Measurement
+from posture.photo_result import PhotoAnalysis
 from posture.views import Warning_
 
 ANTERIOR_TILT_GROUP = ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from posture.analysis import PhotoAnalysis
 from posture.catalog import (
     JUMP_PREFIX,
     KNEE_VALGUS_DIFFERENCE,
@@ -20,6 +19,7 @@ from posture.catalog import (
     measure_views,
 )
 from posture.measures import SPECS, Measurement, status_of
+from posture.photo_result import PhotoAnalysis
 from posture.vocabulary import Status, View
 
 VIEW_ORDER = tuple(View)

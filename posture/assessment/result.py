@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import (
     JumpSession,
     jump_readings,
@@ -22,6 +21,7 @@ from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
 from posture.catalog import Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
+from posture.photo_result import PhotoAnalysis
 from posture.questionnaire import (
     Answers,
     AnswersLike,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import VIEW_ORDER, Reading, usable_view
 from posture.catalog import (
     FACING_VIEWS,
@@ -21,6 +20,7 @@ from posture.catalog import (
     measure_unit,
     needs_both_profiles,
 )
+from posture.photo_result import PhotoAnalysis
 from posture.vocabulary import Likelihood, View
 
 

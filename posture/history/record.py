@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment
+from posture.photo_result import PhotoAnalysis
 from posture.report.contract import contract_json
 
 # Long side of a stored thumbnail: enough to recognise the photo and read the overlay in the history.

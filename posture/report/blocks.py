@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import load_catalog, measure_unit
 from posture.measures import SPECS, Measurement, typical_error
+from posture.photo_result import PhotoAnalysis
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,

@@ -9,12 +9,12 @@ import numpy as np
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import LAYERS, draw, encode_jpeg
 from posture.assessment import assess, join_words
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
+from posture.photo_result import PhotoAnalysis
 from posture_app import present, results, session
 from posture_app.cards import analysis_error, measure_cards, measure_definitions, photo_guide
 from posture_app.guards import guarded, guarded_callback

@@ -1,8 +1,9 @@
 """One photo in, measured posture out: the engine chaining imaging, landmarks, views and measures.
 
 ``analyze_photo`` never raises for a bad photo: every refusal comes back as a
-:class:`PhotoAnalysis` with ``ok=False`` and a typed error, so batch callers (CLI, app) handle
-one shape. Programming errors (a bad argument) still raise.
+:class:`~posture.photo_result.RefusedPhoto` with a typed error, so batch callers (CLI, app) handle
+one result type. Programming errors (a bad argument) still raise. The steps after the landmarker
+live in :mod:`posture.measuring`, which needs no MediaPipe.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from posture.errors import PostureError
 from posture.imaging import decode_image
 from posture.landmarks import detect_people, detect_people_mirrored
 from posture.measuring import analyze_people
-from posture.photo_result import PhotoAnalysis
+from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, Pose
 
 # Statures the engine accepts (cm): every adult and child old enough to stand for a posture photo.
@@ -32,7 +33,7 @@ def _source_name(source: bytes | str | os.PathLike, name: str | None) -> str:
 
 def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None, view: str = "auto",
                   height_cm: float | None = None, model: str = DEFAULT_MODEL,
-                  corrections: Corrections | None = None) -> PhotoAnalysis:
+                  corrections: Corrections | None = None) -> PhotoResult:
     """Measure the posture of the person standing in ``source`` (image bytes or a path).
 
     ``view``: auto, front, back, left or right (forcing a view the photo contradicts gives
@@ -48,7 +49,7 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
         decoded = time.perf_counter()
         people = detect_people(photo, model)
     except PostureError as error:
-        return PhotoAnalysis(image_name, ok=False, error=error)
+        return RefusedPhoto(image=image_name, error=error)
     detected = time.perf_counter()
     mirrored_seconds = []
 
@@ -60,7 +61,7 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
 
     result = analyze_people(image_name, photo, people, view=view, height_cm=height_cm, corrections=corrections,
                             mirrored_people=mirrored_people)
-    if not result.ok:
+    if isinstance(result, RefusedPhoto):
         return result
     finished = time.perf_counter()
     mirrored_pass = sum(mirrored_seconds)

@@ -35,6 +35,7 @@ from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
 from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, typical_error_text
 from posture.views import VIEWS
@@ -78,7 +79,7 @@ def collect_photos(paths: list[str]) -> list[Path]:
 
 
 def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-                keep_thumbnail: bool = False):
+                keep_thumbnail: bool = False) -> PhotoResult:
     """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its full-size image, which is large and only needed for drawing,
@@ -86,7 +87,7 @@ def analyze_one(path: Path, view: str, height_cm: float | None, model: str, anno
     (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
     """
     result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
-    if annotate_dir is not None and result.ok:
+    if annotate_dir is not None and isinstance(result, MeasuredPhoto):
         (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
     if keep_thumbnail:
         return thumbnail_sized(result)
@@ -166,9 +167,9 @@ def format_findings(assessment: Assessment) -> str:
     return "  no imbalance signs beyond the normal ranges"
 
 
-def format_text(result) -> str:
+def format_text(result: PhotoResult) -> str:
     """A person-readable summary of one analysis."""
-    if not result.ok:
+    if isinstance(result, RefusedPhoto):
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
              f"height {result.height_cm:.0f} cm ({result.height_source})"]

@@ -16,7 +16,7 @@ from posture.errors import PostureError
 from posture.imaging import Photo
 from posture.measures import measure_body
 from posture.pelvis import estimate_pelvic_tilt
-from posture.photo_result import PhotoAnalysis
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import INDEX, LANDMARK_NAMES, Pose
 from posture.views import (
     Warning_,
@@ -40,21 +40,25 @@ SAME_PERSON_MAX_SHIFT = 0.05
 
 def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",
                    height_cm: float | None = None, corrections: Corrections | None = None,
-                   mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoAnalysis:
+                   mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoResult:
     """The engine after the landmarker, for callers that already ran it on ``photo`` (the benchmarks
     analyse each photo with several sets of corrections). ``mirrored_people`` gives the landmarker's
     people on the mirrored photo, asked for only when the view needs them (a right profile); without
-    it the first pass is measured. Refusals come back as a failed analysis."""
+    it the first pass is measured. Refusals come back as a :class:`RefusedPhoto` that keeps the photo
+    and, once a subject was chosen, its pose."""
     try:
         subject, warnings = choose_subject(people)
+    except PostureError as error:
+        return RefusedPhoto(image=image_name, error=error, photo=photo)
+    try:
         return measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections, mirrored_people)
     except PostureError as error:
-        return PhotoAnalysis(image_name, ok=False, error=error)
+        return RefusedPhoto(image=image_name, error=error, photo=photo, pose=subject)
 
 
 def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list[Warning_], view: str,
                     height_cm: float | None, corrections: Corrections | None = None,
-                    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoAnalysis:
+                    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> MeasuredPhoto:
     """Everything after the landmarker: view, quality gates, clinical points, measures.
 
     The gates judge the photo on the first pass; a right profile is then measured on the
@@ -82,25 +86,26 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
                                  f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
     landmarks = {name: (float(x), float(y), float(v))
                  for name, (x, y), v in zip(LANDMARK_NAMES, measured.xy_px, measured.visibility, strict=True)}
-    return PhotoAnalysis(
-        image_name, True, None, view_estimate.view, view_estimate.confidence, body.height_cm,
-        body.height_source, tuple(warnings), measurements, not_assessed, landmarks, {},
-        view_estimate, photo, measured, body,
+    return MeasuredPhoto(
+        image=image_name, view=view_estimate.view, view_confidence=view_estimate.confidence,
+        height_cm=body.height_cm, height_source=body.height_source, warnings=tuple(warnings),
+        measurements=measurements, not_assessed=not_assessed, landmarks_px=landmarks,
+        view_estimate=view_estimate, photo=photo, pose=measured, body=body,
     )
 
 
-def with_moved_landmarks(analysis: PhotoAnalysis, moves: Mapping[str, tuple[float, float]], *,
+def with_moved_landmarks(analysis: MeasuredPhoto, moves: Mapping[str, tuple[float, float]], *,
                          view: str = "auto", height_cm: float | None = None,
-                         corrections: Corrections | None = None) -> PhotoAnalysis:
+                         corrections: Corrections | None = None) -> PhotoResult:
     """Re-measure a photo after the person moved misplaced landmarks.
 
     ``moves`` maps landmark names to new (x px, y px) positions in the full-resolution image.
     A moved landmark is treated as fully visible: the person has just looked at it. The photo
-    is not decoded or run through the landmarker again. Returns a failed analysis if the moves
+    is not decoded or run through the landmarker again. Returns a :class:`RefusedPhoto` if the moves
     make a quality gate refuse the photo.
     """
-    if not analysis.ok or analysis.pose is None or analysis.photo is None:
-        raise ValueError("only a successful analysis that kept its photo and pose can be corrected")
+    if analysis.pose is None or analysis.photo is None:
+        raise ValueError("only a measured photo that kept its photo and pose can be corrected")
     xy, visibility = analysis.pose.xy_px.copy(), analysis.pose.visibility.copy()
     for landmark, (x, y) in moves.items():
         xy[INDEX[landmark]] = (x, y)
@@ -110,7 +115,7 @@ def with_moved_landmarks(analysis: PhotoAnalysis, moves: Mapping[str, tuple[floa
     try:
         return measure_subject(analysis.image, analysis.photo, pose, kept, view, height_cm, corrections)
     except PostureError as error:
-        return PhotoAnalysis(analysis.image, ok=False, error=error)
+        return RefusedPhoto(image=analysis.image, error=error, photo=analysis.photo, pose=pose)
 
 
 def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) -> Pose:

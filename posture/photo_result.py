@@ -1,12 +1,15 @@
-"""What one photo gave: the type every step after the engine reads (assessment, report, annotation, history).
+"""What one photo gave: a measured photo or a refusal, the types every step after the engine reads.
 
-Kept apart from :mod:`posture.analysis` so that reading a result never imports MediaPipe.
+Kept apart from :mod:`posture.analysis` so that reading a result (assessment, report, annotation,
+history) never imports MediaPipe. Callers that need measured fields narrow with
+``isinstance(result, MeasuredPhoto)``; ``ok`` stays for code that only counts or filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
 
 from posture.anatomy import BodyPoints
 from posture.errors import PostureError
@@ -16,24 +19,24 @@ from posture.pose import Pose
 from posture.views import ViewEstimate, Warning_
 
 
-@dataclass(frozen=True)
-class PhotoAnalysis:
-    """Everything measured on one photo (or the error that stopped it).
+@dataclass(frozen=True, kw_only=True)
+class MeasuredPhoto:
+    """Everything measured on one photo.
 
-    ``view`` is the subject's side facing the camera: front, back, left or right profile.
-    ``landmarks_px`` maps MediaPipe landmark names to (x px, y px, visibility 0-1) in the
-    upright full-resolution image. ``height_source`` is "given" or "assumed". ``photo``,
-    ``pose`` and ``body`` keep the decoded image and the raw and clinical points for drawing;
-    they are not part of the JSON.
+    ``view`` is the subject's side facing the camera: front, back, left or right profile, with
+    ``view_confidence`` 0-1. ``height_cm`` is the stature the centimetres assume and
+    ``height_source`` says whether it was "given" or "assumed". ``landmarks_px`` maps MediaPipe
+    landmark names to (x px, y px, visibility 0-1) in the upright full-resolution image;
+    ``timings_ms`` the engine's steps in milliseconds. ``photo``, ``pose`` and ``body`` keep the
+    decoded image and the raw and clinical points for drawing; like ``view_estimate`` they are not
+    part of the JSON.
     """
 
     image: str
-    ok: bool
-    error: PostureError | None = None
-    view: str | None = None
-    view_confidence: float = 0.0
-    height_cm: float | None = None
-    height_source: str | None = None
+    view: str
+    view_confidence: float
+    height_cm: float
+    height_source: str
     warnings: tuple[Warning_, ...] = ()
     measurements: Mapping[str, Measurement] = field(default_factory=dict)
     not_assessed: Mapping[str, str] = field(default_factory=dict)
@@ -44,10 +47,12 @@ class PhotoAnalysis:
     pose: Pose | None = field(default=None, repr=False, compare=False)
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
 
-    def to_dict(self) -> dict:
+    @property
+    def ok(self) -> Literal[True]:
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
         """The per-photo object of the JSON contract (docs/design.md)."""
-        if not self.ok:
-            return {"image": self.image, "ok": False, "error": self.error.to_dict() if self.error else None}
         return {
             "image": self.image, "ok": True, "error": None,
             "view": self.view, "view_confidence": round(self.view_confidence, 2),
@@ -59,3 +64,28 @@ class PhotoAnalysis:
                              for name, (x, y, v) in self.landmarks_px.items()},
             "timings_ms": {key: round(ms, 1) for key, ms in self.timings_ms.items()},
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefusedPhoto:
+    """A photo the engine would not measure, and the typed error saying why.
+
+    ``photo`` is kept once the image was decoded and ``pose`` once a person was found on it, so a
+    refusal can still show what was seen; neither is part of the JSON.
+    """
+
+    image: str
+    error: PostureError
+    photo: Photo | None = field(default=None, repr=False, compare=False)
+    pose: Pose | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The per-photo object of the JSON contract for a photo that was not measured."""
+        return {"image": self.image, "ok": False, "error": self.error.to_dict()}
+
+
+PhotoResult: TypeAlias = MeasuredPhoto | RefusedPhoto

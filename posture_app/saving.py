@@ -16,6 +16,7 @@ from typing import Any
 from posture import report
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment
+from posture.photo_result import MeasuredPhoto
 
 THUMBNAIL_MAX_PX = 480
 THUMBNAIL_QUALITY = 80
@@ -39,7 +40,7 @@ def history_record(assessment: Assessment, profile: Profile, note: str,
     record = assessment.to_dict()
     photos, thumbnails, annotated = [], [], []
     for analysis, entry in zip(assessment.photos, entries, strict=True):
-        if not analysis.ok or analysis.photo is None:
+        if not isinstance(analysis, MeasuredPhoto) or analysis.photo is None:
             continue
         photos.append(entry)
         thumbnails.append(encode_jpeg(downscaled(analysis.photo.rgb, THUMBNAIL_MAX_PX), THUMBNAIL_QUALITY))

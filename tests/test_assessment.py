@@ -14,6 +14,8 @@ from posture.measures import Measurement
 from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from posture.views import Warning_
 
+pytestmark = pytest.mark.model_free
+
 ANTERIOR_TILT_GROUP = ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")
 
 # A person inside every normal range, with the small natural asymmetries most people have.

@@ -41,8 +41,9 @@ SAME_PERSON_MAX_SHIFT = 0.05
 def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",
                    height_cm: float | None = None, corrections: Corrections | None = None,
                    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoResult:
-    """The engine after the landmarker, for callers that already ran it on ``photo`` (the benchmarks
-    analyse each photo with several sets of corrections). ``mirrored_people`` gives the landmarker's
+    """The engine after the landmarker, for callers that already ran it on ``photo``: ``analyze_photo``,
+    the benchmarks (each photo with several sets of corrections) and the model-free tests (stored
+    poses). ``mirrored_people`` gives the landmarker's
     people on the mirrored photo, asked for only when the view needs them (a right profile); without
     it the first pass is measured. Refusals come back as a :class:`RefusedPhoto` that keeps the photo
     and, once a subject was chosen, its pose."""

@@ -27,11 +27,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.calibration import Sample, fit_corrections, load_samples
-from posture.analysis import PhotoAnalysis, analyze_people
 from posture.anatomy import Corrections, default_corrections
 from posture.assessment import assess
 from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement
+from posture.measuring import analyze_people
 from posture.pelvis import POPULATION_MEAN_TILT_DEG
+from posture.photo_result import MeasuredPhoto, RefusedPhoto
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 SIDE_TRUTH = {
@@ -68,14 +69,15 @@ def truth_of(sample: Sample, key: str) -> float | None:
     return None
 
 
-def truth_analysis(sample: Sample) -> PhotoAnalysis:
+def truth_analysis(sample: Sample) -> MeasuredPhoto:
     """The photo as a perfect engine would report it: every measure at its ground truth, fully sure."""
     measured = {}
     for key, spec in SPECS.items():
         value = truth_of(sample, key) if sample.view in spec.views else None
         if value is not None:
             measured[key] = make_measurement(spec, value, 1.0)
-    return PhotoAnalysis(sample.name, True, view=sample.view, view_confidence=1.0, measurements=measured)
+    return MeasuredPhoto(image=sample.name, view=sample.view, view_confidence=1.0,
+                         height_cm=sample.meta["subject"]["stature_cm"], height_source="given", measurements=measured)
 
 
 def run_engine(samples: list[Sample], corrections_for) -> dict:
@@ -86,13 +88,13 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
     the corrections."""
     pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     views_right, analysed = 0, 0
-    by_subject: dict[str, list[PhotoAnalysis]] = {}
+    by_subject: dict[str, list[MeasuredPhoto]] = {}
     for sample in samples:
         result = analyze_people(sample.name, sample.photo, sample.people,
                                 height_cm=sample.meta["subject"]["stature_cm"], corrections=corrections_for(sample),
                                 mirrored_people=lambda sample=sample: sample.mirrored_people)
         by_subject.setdefault(sample.subject, [])
-        if not result.ok:
+        if isinstance(result, RefusedPhoto):
             print(f"  {sample.name}: {result.error.code}", file=sys.stderr)
             continue
         by_subject[sample.subject].append(result)

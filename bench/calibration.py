@@ -26,7 +26,8 @@ from posture.anatomy import (
     profile_landmark,
 )
 from posture.imaging import Photo, decode_image
-from posture.landmarks import detect_people, detect_people_mirrored, measured_pose
+from posture.landmarks import detect_people, detect_people_mirrored
+from posture.measuring import measured_pose
 from posture.pelvis import FEATURES, outline_features
 from posture.pose import Pose
 from posture.views import SIDE_VIEWS, person_height_px

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.accuracy import DEFAULT_FOLDER, summarise, truth_of
 from bench.calibration import ground_truths, sample_of
-from posture.analysis import analyze_people
 from posture.imaging import decode_image
+from posture.measuring import analyze_people
 
 
 def main() -> int:

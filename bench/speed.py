@@ -75,7 +75,7 @@ def floor(path: Path) -> None:
 
 def engine(path: Path) -> None:
     result = analyze_photo(path)
-    assert result.ok, result.error
+    assert result.ok, result
 
 
 def naive(path: Path) -> None:

@@ -1,6 +1,6 @@
 """Drawing of an analysed photo: landmarks, plumb line and each measure where it was measured.
 
-Kept apart from the computation: :func:`overlay_shapes` turns a :class:`PhotoAnalysis` into
+Kept apart from the computation: :func:`overlay_shapes` turns a :class:`MeasuredPhoto` into
 plain shapes (lines, points, labels) in full-resolution pixels, one layer each; :func:`draw`
 renders chosen layers on the photo. Colours follow each measure's status.
 """
@@ -14,9 +14,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from posture.analysis import PhotoAnalysis
 from posture.fonts import font_paths
 from posture.measures import SPECS, line_x_at
+from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.pose import INDEX
 from posture.vocabulary import Status
 from posture.wording import format_value, short_name
@@ -81,7 +81,7 @@ def _place_labels(labels: list[Shape], body_box: tuple[float, float, float, floa
     return placed
 
 
-def _side_shapes(analysis: PhotoAnalysis) -> list[Shape]:
+def _side_shapes(analysis: MeasuredPhoto) -> list[Shape]:
     body, shapes = analysis.body, []
     p, forward, scale = body.points, body.anterior_sign, body.cm_per_px
     top_y = min(p["ear"][1], p["c7"][1]) - 15 / scale
@@ -116,7 +116,7 @@ def _side_shapes(analysis: PhotoAnalysis) -> list[Shape]:
     return shapes
 
 
-def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
+def _frontal_shapes(analysis: MeasuredPhoto) -> list[Shape]:
     body, shapes = analysis.body, []
     p, scale = body.points, body.cm_per_px
     ankles = body.midpoint("ankle")
@@ -148,9 +148,9 @@ def _frontal_shapes(analysis: PhotoAnalysis) -> list[Shape]:
     return shapes
 
 
-def overlay_shapes(analysis: PhotoAnalysis) -> list[Shape]:
-    """Everything to draw for an analysed photo (nothing for a failed one)."""
-    if not analysis.ok or analysis.pose is None:
+def overlay_shapes(analysis: PhotoResult) -> list[Shape]:
+    """Everything to draw for a measured photo (nothing for a refused one)."""
+    if not isinstance(analysis, MeasuredPhoto) or analysis.pose is None or analysis.body is None:
         return []
     pose = analysis.pose
     shapes = [Shape("skeleton", (_xy(pose.xy_px[INDEX[a]]), _xy(pose.xy_px[INDEX[b]])), SKELETON_RGB)
@@ -178,7 +178,7 @@ def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
-def draw(analysis: PhotoAnalysis, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None,
+def draw(analysis: MeasuredPhoto, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None,
          highlight: str | None = None) -> np.ndarray:
     """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``.
 

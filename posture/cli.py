@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from posture import __version__
-from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, PhotoAnalysis, analyze_photo
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, assess
 from posture.catalog import load_catalog, measure_unit
@@ -44,6 +44,7 @@ from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, typical_error_text
 from posture.vocabulary import Likelihood
@@ -87,7 +88,7 @@ def collect_photos(paths: list[str]) -> list[Path]:
 
 
 def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-                keep_thumbnail: bool = False) -> PhotoAnalysis:
+                keep_thumbnail: bool = False) -> PhotoResult:
     """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its full-size image, which is large and only needed for drawing,
@@ -95,7 +96,7 @@ def analyze_one(path: Path, view: str, height_cm: float | None, model: str, anno
     (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
     """
     result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
-    if annotate_dir is not None and result.ok:
+    if annotate_dir is not None and isinstance(result, MeasuredPhoto):
         (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
     if keep_thumbnail:
         return thumbnail_sized(result)
@@ -121,14 +122,14 @@ class Progress:
 
 
 def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
-              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoAnalysis]:
+              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoResult]:
     """Analyses in input order, ``workers`` at a time.
 
     Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
     GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
-    def one(path: Path) -> PhotoAnalysis:
+    def one(path: Path) -> PhotoResult:
         result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
         progress.step(path.name)
         return result
@@ -139,7 +140,7 @@ def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str
         return list(pool.map(one, photos))
 
 
-def assessments_of(results: list[PhotoAnalysis], one_person: bool) -> list[Assessment]:
+def assessments_of(results: list[PhotoResult], one_person: bool) -> list[Assessment]:
     """One assessment of all photos together (one person), or one per photo."""
     if one_person:
         return [assess(results)]
@@ -176,9 +177,9 @@ def format_findings(assessment: Assessment) -> str:
     return "  no imbalance signs beyond the normal ranges"
 
 
-def format_text(result: PhotoAnalysis) -> str:
+def format_text(result: PhotoResult) -> str:
     """A person-readable summary of one analysis."""
-    if result.error is not None:  # set exactly when the photo is not ok
+    if isinstance(result, RefusedPhoto):
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
              f"height {result.height_cm:.0f} cm ({result.height_source})"]

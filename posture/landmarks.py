@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import importlib.resources
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING
@@ -32,12 +32,6 @@ if TYPE_CHECKING:
     from posture.imaging import Photo
 
 MAX_PEOPLE = 4
-
-# Views whose landmarks come from the mirrored photo (see pose_from_mirrored_pass).
-MIRRORED_PASS_VIEWS = ("right",)
-# A mirrored-pass pose is the same person when its landmarks sit, on average, within this
-# fraction of the person's landmark-box height of the first pass's (measured on eval-public: 0.6-1.0 %).
-SAME_PERSON_MAX_SHIFT = 0.05
 
 
 def model_path(model: str) -> Traversable:
@@ -135,32 +129,3 @@ def detect_people_mirrored(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Po
     mirrored = dataclasses.replace(photo, rgb=np.ascontiguousarray(photo.rgb[:, ::-1]))
     return tuple(mirror_pose(pose) for pose in detect_people(mirrored, model))
 
-
-def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) -> Pose:
-    """The subject's landmarks as found on the mirrored photo, for a right profile.
-
-    Why: MediaPipe's pose model is not mirror-symmetric. On eval-public, a right profile (the
-    person facing image-right) run through the mirrored photo, where it looks like a left profile,
-    measured the shoulder's distance from the plumb line with a held-out error of 1.0 cm instead of
-    1.7 cm and the trunk lean with 0.8 deg instead of 1.3 deg; left profiles are already placed that
-    well, and front and back views gain nothing (their errors moved both ways by ~0.1 deg).
-
-    Positions, world points and mask come from the mirrored pass; each visibility is the larger of
-    the two passes', because the mirrored pass is less sure of the feet it places in the same spot
-    and the photo was already judged (gates) on the first pass. With no matching person on the
-    mirrored photo, the subject is returned unchanged.
-    """
-    height = np.ptp(subject.xy_px[:, 1])
-    shifts = [float(np.mean(np.linalg.norm(pose.xy_px - subject.xy_px, axis=1))) for pose in mirrored_people]
-    if not shifts or min(shifts) > SAME_PERSON_MAX_SHIFT * height:
-        return subject
-    match = mirrored_people[int(np.argmin(shifts))]
-    return dataclasses.replace(match, visibility=np.maximum(match.visibility, subject.visibility))
-
-
-def measured_pose(subject: Pose, view: str, mirrored_people: Callable[[], tuple[Pose, ...]] | None) -> Pose:
-    """The pose the engine measures for ``view``: for :data:`MIRRORED_PASS_VIEWS`, the subject as found
-    on the mirrored photo (``mirrored_people`` runs that pass, only when needed); otherwise ``subject``."""
-    if mirrored_people is not None and view in MIRRORED_PASS_VIEWS:
-        return pose_from_mirrored_pass(subject, mirrored_people())
-    return subject

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from posture.analysis import PhotoAnalysis
 from posture.measures import SPECS
+from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from posture.wording import measure_name, status_label, unit_symbol, views_text
 from posture_app import present
 from posture_app.guards import apologise
@@ -21,9 +21,9 @@ def photo_guide(expanded: bool) -> None:
         right.markdown("\n".join(f"- {step}" for step in GUIDE_STEPS))
 
 
-def analysis_error(analysis: PhotoAnalysis | Unexpected) -> None:
+def analysis_error(analysis: RefusedPhoto | Unexpected) -> None:
     """Why a photo could not be measured and what to do next; an apology when the failure was unexpected."""
-    if isinstance(analysis, Unexpected) or analysis.error is None:
+    if isinstance(analysis, Unexpected):
         apologise(f"analysing {analysis.image}")
         return
     code = analysis.error.code
@@ -31,7 +31,7 @@ def analysis_error(analysis: PhotoAnalysis | Unexpected) -> None:
              f"*What to do next:* {present.error_next_step(code)}", icon=":material/error:")
 
 
-def measure_cards(analysis: PhotoAnalysis, columns: int = 2) -> None:
+def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
     """One bordered card per measure: value, status badge, normal range, confidence; or why it is not assessed."""
     keys = [key for key in SPECS if key in analysis.measurements or key in analysis.not_assessed]
     for start in range(0, len(keys), columns):

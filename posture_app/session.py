@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from posture import analysis as engine
-from posture.analysis import PhotoAnalysis
+from posture.measuring import with_moved_landmarks
+from posture.photo_result import MeasuredPhoto, PhotoResult
 
 LOG = logging.getLogger("posture_app")
 
@@ -91,7 +92,7 @@ def _cache(state: MutableMapping, key: str) -> OrderedDict:
     return state[key]
 
 
-def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoAnalysis | Unexpected | None:
+def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoResult | Unexpected | None:
     cache = _cache(state, ANALYSES_KEY)
     if key in cache:
         cache.move_to_end(key)
@@ -100,12 +101,13 @@ def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoAnalysis | 
 
 
 def analyse(state: MutableMapping, photo: PhotoInput, view: str, height_cm: float | None,
-            model: str) -> PhotoAnalysis | Unexpected:
+            model: str) -> PhotoResult | Unexpected:
     """The analysis of ``photo`` (cached). An unexpected exception is logged and becomes :class:`Unexpected`."""
     key = analysis_key(photo, view, height_cm, model)
     found = cached_analysis(state, key)
     if found is not None:
         return found
+    result: PhotoResult | Unexpected
     try:
         result = engine.analyze_photo(photo.data, name=photo.name, view=view, height_cm=key[2], model=model)
     except Exception:
@@ -170,17 +172,18 @@ def reset_moves(state: MutableMapping, photo_id: str) -> None:
     state[MOVES_KEY] = moves
 
 
-def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoAnalysis,
-              moves: dict[str, tuple[float, float]]) -> PhotoAnalysis | Unexpected:
+def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoResult,
+              moves: dict[str, tuple[float, float]]) -> PhotoResult | Unexpected:
     """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved."""
-    if not moves or not base.ok:
+    if not moves or not isinstance(base, MeasuredPhoto):
         return base
     memo_key = (key, tuple(sorted(moves.items())))
     cache = _cache(state, CORRECTED_KEY)
     if memo_key in cache:
         return cache[memo_key]
+    result: PhotoResult | Unexpected
     try:
-        result = engine.with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
+        result = with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
     except Exception:
         LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
         result = Unexpected(base.image)

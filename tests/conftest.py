@@ -1,11 +1,19 @@
-"""Shared fixtures: the project's sample photos and ground-truth renders, analysed once per session."""
+"""Shared fixtures: the project's sample photos and ground-truth renders, analysed once per session.
+
+``analysed`` runs the real engine (MediaPipe); ``measured`` measures the same photos from their stored
+poses (tests/pose_fixtures.py), for the tests marked ``model_free`` that must run without MediaPipe.
+With ``POSTURE_WITHOUT_MEDIAPIPE=1`` the session refuses to start if MediaPipe is importable, so a
+model-free run proves that it needs none.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import io
 import json
 import math
+import os
 import struct
 from pathlib import Path
 
@@ -13,7 +21,9 @@ import numpy as np
 import pytest
 from PIL import ExifTags, Image
 
+from posture.photo_result import PhotoResult
 from posture.views import body_yaw_deg
+from tests.pose_fixtures import measured_from_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
@@ -71,14 +81,37 @@ def sample_bytes() -> dict[str, bytes]:
     return {path.stem.split("_")[0]: path.read_bytes() for path in sorted(SAMPLES.glob("*.jpg"))}
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("POSTURE_WITHOUT_MEDIAPIPE") == "1" and importlib.util.find_spec("mediapipe") is not None:
+        raise pytest.UsageError("POSTURE_WITHOUT_MEDIAPIPE=1 but mediapipe is importable: this run would not "
+                                "prove that the model-free tests need no MediaPipe")
+
+
+def sample_heights() -> dict[str, float]:
+    """The true stature (cm) of each sample photo's subject, by view."""
+    heights = {}
+    for path in SAMPLES.glob("*.jpg"):
+        view, subject = path.stem.split("_")
+        heights[view] = truth(f"{subject}_front")["subject"]["stature_cm"]
+    return heights
+
+
 @pytest.fixture(scope="session")
 def analysed(sample_bytes):
     """The sample photos analysed by the real engine, with the subjects' true heights."""
     from posture.analysis import analyze_photo
 
-    heights = {}
-    for path in SAMPLES.glob("*.jpg"):
-        subject = path.stem.split("_")[1]
-        heights[path.stem.split("_")[0]] = truth(f"{subject}_front")["subject"]["stature_cm"]
+    heights = sample_heights()
     return {view: analyze_photo(data, name=f"{view}.jpg", height_cm=heights[view])
             for view, data in sample_bytes.items()}
+
+
+@pytest.fixture(scope="session")
+def measured() -> dict[str, PhotoResult]:
+    """The sample photos as ``analysed`` has them (timings aside), measured from their stored poses
+    without MediaPipe."""
+    heights, photos = sample_heights(), {}
+    for path in sorted(SAMPLES.glob("*.jpg")):
+        view = path.stem.split("_")[0]
+        photos[view] = measured_from_fixture(path.stem, image=f"{view}.jpg", height_cm=heights[view])
+    return photos

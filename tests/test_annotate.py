@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from posture.annotate import HIGHLIGHT_RGB, LAYERS, STATUS_RGB, draw, encode_jpeg, overlay_shapes
+from tests.pose_fixtures import refused
+
+pytestmark = pytest.mark.model_free
 
 
-def test_every_measure_gets_a_label_in_its_status_colour(analysed):
-    for result in analysed.values():
+def test_every_measure_gets_a_label_in_its_status_colour(measured):
+    for result in measured.values():
         labels = [s for s in overlay_shapes(result) if s.layer == "labels"]
         assert len(labels) == len(result.measurements)
         assert {s.rgb for s in labels} <= set(STATUS_RGB.values())
 
 
-def test_side_overlay_has_plumb_line_and_cva_lines(analysed):
-    shapes = overlay_shapes(analysed["left"])
+def test_side_overlay_has_plumb_line_and_cva_lines(measured):
+    shapes = overlay_shapes(measured["left"])
     assert any(s.layer == "plumb" for s in shapes)
     assert sum(s.layer == "measures" for s in shapes) >= 6
 
 
-def test_layers_can_be_switched_off(analysed):
-    result = analysed["front"]
+def test_layers_can_be_switched_off(measured):
+    result = measured["front"]
     everything = draw(result)
     nothing = draw(result, layers=())
     only_skeleton = draw(result, layers=("skeleton",))
@@ -32,21 +36,19 @@ def test_layers_can_be_switched_off(analysed):
     assert set(LAYERS) == {"skeleton", "plumb", "measures", "labels"}
 
 
-def test_downscaled_drawing_and_jpeg(analysed):
-    small = draw(analysed["left"], max_side_px=400)
+def test_downscaled_drawing_and_jpeg(measured):
+    small = draw(measured["left"], max_side_px=400)
     assert max(small.shape[:2]) == 400
     decoded = cv2.imdecode(np.frombuffer(encode_jpeg(small), np.uint8), cv2.IMREAD_COLOR)
     assert decoded.shape == small.shape
 
 
 def test_failed_analysis_has_nothing_to_draw():
-    from posture.analysis import analyze_photo
-
-    assert overlay_shapes(analyze_photo(b"nope")) == []
+    assert overlay_shapes(refused(b"nope", "photo")) == []
 
 
-def test_highlight_rings_the_chosen_landmark_and_nothing_else(analysed):
-    result = analysed["left"]
+def test_highlight_rings_the_chosen_landmark_and_nothing_else(measured):
+    result = measured["left"]
     plain = draw(result, max_side_px=900)
     ringed = draw(result, max_side_px=900, highlight="left_ear")
     changed_y, changed_x = np.nonzero(np.any(plain != ringed, axis=2))
@@ -60,6 +62,6 @@ def test_highlight_rings_the_chosen_landmark_and_nothing_else(analysed):
     assert np.any(np.all(np.abs(ring - HIGHLIGHT_RGB) <= 10, axis=1)), "part of the ring is yellow"
 
 
-def test_highlight_of_a_landmark_not_found_draws_no_ring(analysed):
-    result = analysed["front"]
+def test_highlight_of_a_landmark_not_found_draws_no_ring(measured):
+    result = measured["front"]
     assert np.array_equal(draw(result, max_side_px=600, highlight="no_such_landmark"), draw(result, max_side_px=600))

@@ -22,6 +22,8 @@ from posture.catalog import (
     parse_catalog,
 )
 
+pytestmark = pytest.mark.model_free
+
 SEED_ARTICLE = Path("/work/shared/seed/muscle-imbalance-back-pain.txt")
 IMBALANCE_IDS = (
     "upper_crossed", "quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core", "unilateral",

@@ -9,9 +9,11 @@ import sys
 
 import pytest
 
-from posture.cli import main
+from posture.assessment import assess
+from posture.cli import format_findings, main
 from posture.measures import typical_error
 from tests.conftest import SAMPLES
+from tests.test_assessment import front, held_photo, side
 
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:
@@ -118,3 +120,13 @@ def test_one_person_combines_profiles_into_one_assessment(capsys):
     assert all("profile_difference" not in " ".join(f["evidence"]) for f in unilateral.values())
     combined = next(f for f in together[0]["findings"] if f["imbalance"] == "unilateral")
     assert any(e.startswith("profile_difference.") for e in combined["evidence"])
+
+
+@pytest.mark.parametrize("code", ["turned_view", "camera_off_level"])
+def test_findings_text_gives_the_note_of_a_finding_held_back_by_its_photo(code):
+    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
+                       trunk_lateral_shift_cm=2.5)
+    assessment = assess([held_photo(asymmetric, code), side()])
+    held = assessment.finding("unilateral")
+    assert held.note
+    assert held.note in format_findings(assessment)

@@ -30,6 +30,8 @@ from posture.history import (
 )
 from posture.measures import typical_error
 
+pytestmark = pytest.mark.model_free
+
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 # Not valid images on purpose: the store keeps bytes, it does not decode them. All 256 byte

@@ -16,6 +16,8 @@ from posture.catalog import DEFAULT_CATALOG_PATH, CatalogError, SignInput, load_
 from posture.vocabulary import Likelihood, View
 from tests.test_assessment import front, neutral_photos, side
 
+pytestmark = pytest.mark.model_free
+
 JUMP_KEY = "jump.landing_depth_diff_cm"
 JUMP_SIGN = f"""
   [[imbalances.signs]]

@@ -12,8 +12,8 @@ from posture.landmarks import (
     LandmarkerPool,
     detect_people,
     detect_people_mirrored,
-    pose_from_mirrored_pass,
 )
+from posture.measuring import pose_from_mirrored_pass
 from posture.pose import INDEX, LANDMARK_NAMES, MIRRORED_INDEX, Pose, mirror_pose
 
 WIDTH, HEIGHT = 720, 1280

@@ -22,6 +22,8 @@ from posture.measures import (
 )
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.model_free
+
 
 def polar(origin, length, degrees_above_horizontal, forward_sign):
     """A point ``length`` px from ``origin`` at an angle above horizontal, toward ``forward_sign``."""

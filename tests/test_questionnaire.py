@@ -14,6 +14,8 @@ from posture.questionnaire import (
     stage_from_answers,
 )
 
+pytestmark = pytest.mark.model_free
+
 ALL_NO_SYMPTOMS = {"tight_or_weak": False, "movement_off": False, "back_pain": False}
 
 

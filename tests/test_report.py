@@ -17,7 +17,6 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from posture.analysis import analyze_photo
 from posture.assessment import assess
 from posture.catalog import load_catalog
 from posture.measures import SPECS, typical_error
@@ -34,9 +33,11 @@ from posture.report import (
     verdict,
 )
 from posture.wording import status_label
+from tests.pose_fixtures import measured_from_fixture, refused
+
+pytestmark = pytest.mark.model_free
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 UNICODE_LABEL = "Zoë Ødegård 👍"
 INJECTION_LABEL = "<script>alert(1)</script> **x**"
@@ -63,10 +64,10 @@ def pdf_plain(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def photos(analysed):
-    """Real sample photos (conftest runs the engine once) plus a real failure, in a deliberate order."""
-    bad = analyze_photo(b"not an image", name="bad.txt")
-    return [analysed["front"], bad, analysed["left"], analysed["back"], analysed["right"]]
+def photos(measured):
+    """Real sample photos (measured once from their stored poses) plus a real failure, in a deliberate order."""
+    bad = refused(b"not an image", "bad.txt")
+    return [measured["front"], bad, measured["left"], measured["back"], measured["right"]]
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +270,7 @@ def test_markdown_label_cannot_start_new_blocks(assessment):
 
 def test_markdown_lists_measures_that_were_not_assessed():
     """A real eval render whose left knee is too hidden to measure."""
-    photo = analyze_photo(EVAL_IMAGES / "s002_front.jpg")
+    photo = measured_from_fixture("s002_front")
     assert photo.not_assessed, "the photo chosen to show not-assessed rows now has none: pick another"
     plain = md_plain(render_markdown(assess([photo]), generated_at=GENERATED, embed_images=False))
     for key, reason in photo.not_assessed.items():
@@ -277,9 +278,9 @@ def test_markdown_lists_measures_that_were_not_assessed():
         assert f"not assessed: {flat(reason)}" in plain
 
 
-def test_report_asks_for_missing_views(analysed):
+def test_report_asks_for_missing_views(measured):
     """Front photo only: nothing side-on was read, and the report says which photo would help."""
-    only_front = assess([analysed["front"]])
+    only_front = assess([measured["front"]])
     notes = [flat(f.missing_views_note) for f in only_front.findings if f.missing_views_note]
     assert notes
     plain = md_plain(render_markdown(only_front, generated_at=GENERATED, embed_images=False))
@@ -290,7 +291,7 @@ def test_report_asks_for_missing_views(analysed):
 
 
 def test_report_without_any_measured_photo():
-    nothing = assess([analyze_photo(b"not an image", name="bad.txt")])
+    nothing = assess([refused(b"not an image", "bad.txt")])
     assert contract_json(nothing) == [{"image": "bad.txt", "ok": False, "error": nothing.photos[0].error.to_dict()}]
     plain = md_plain(render_markdown(nothing, generated_at=GENERATED))
     for finding in nothing.findings:

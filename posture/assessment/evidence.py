@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from posture.analysis import PhotoAnalysis
 from posture.catalog import (
     JUMP_PREFIX,
     KNEE_VALGUS_DIFFERENCE,
@@ -20,6 +19,7 @@ from posture.catalog import (
     measure_views,
 )
 from posture.measures import SPECS, Measurement, status_of
+from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.vocabulary import Status, View
 
 VIEW_ORDER = tuple(View)
@@ -62,9 +62,9 @@ def jump_reasons(session: JumpSession) -> dict[str, str]:
     }
 
 
-def usable_view(photo: PhotoAnalysis) -> View | None:
+def usable_view(photo: PhotoResult) -> View | None:
     """The view of a photo that can be scored (measured, in one of the four views); None for any other."""
-    return View(photo.view) if photo.ok and photo.view in VIEW_ORDER else None
+    return View(photo.view) if isinstance(photo, MeasuredPhoto) and photo.view in VIEW_ORDER else None
 
 
 def combine_measurements(measurements: Sequence[Measurement]) -> Measurement:
@@ -91,7 +91,7 @@ def _status(key: str, value: float, measurements: Sequence[Measurement]) -> str:
     return statuses.pop() if len(statuses) == 1 else Status.BORDERLINE
 
 
-def measurements_by_view(photos: Sequence[PhotoAnalysis]) -> dict[View, dict[str, Measurement]]:
+def measurements_by_view(photos: Sequence[MeasuredPhoto]) -> dict[View, dict[str, Measurement]]:
     """Per view (front, back, left, right), each measure combined over the photos of that view."""
     collected: dict[View, dict[str, list[Measurement]]] = {}
     for photo in photos:
@@ -137,7 +137,7 @@ def sign_readings(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str
 
 
 def not_assessed_reasons(
-    photos: Sequence[PhotoAnalysis], by_view: Mapping[View, Mapping[str, Measurement]]
+    photos: Sequence[MeasuredPhoto], by_view: Mapping[View, Mapping[str, Measurement]]
 ) -> dict[str, str]:
     """Why a measure is missing, from the photos that should have given it (first reason per key)."""
     reasons: dict[str, str] = {}

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import (
     JumpSession,
     jump_readings,
@@ -22,6 +21,7 @@ from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
 from posture.catalog import Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
+from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.questionnaire import (
     Answers,
     AnswersLike,
@@ -42,7 +42,7 @@ class Assessment:
     ``profile_differences`` is left minus right profile for side measures present in both.
     """
 
-    photos: tuple[PhotoAnalysis, ...]
+    photos: tuple[PhotoResult, ...]
     measurements_by_view: Mapping[View, Mapping[str, Measurement]]
     profile_differences: Mapping[str, float]
     findings: tuple[Finding, ...]
@@ -79,12 +79,13 @@ class Assessment:
                 str(view): {key: m.to_dict() for key, m in measurements.items()}
                 for view, measurements in self.measurements_by_view.items()
             },
-            "photos": [{"image": p.image, "ok": p.ok, "view": p.view} for p in self.photos],
+            "photos": [{"image": p.image, "ok": p.ok, "view": p.view if isinstance(p, MeasuredPhoto) else None}
+                       for p in self.photos],
         }
 
 
 def assess(
-    photos: Sequence[PhotoAnalysis], answers: AnswersLike = None, catalog: Catalog | None = None,
+    photos: Sequence[PhotoResult], answers: AnswersLike = None, catalog: Catalog | None = None,
     *, jump: JumpSession | None = None,
 ) -> Assessment:
     """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`.
@@ -93,7 +94,7 @@ def assess(
     """
     catalog = catalog or load_catalog()
     given_answers = as_answers(answers, catalog)
-    usable = [photo for photo in photos if usable_view(photo) is not None]
+    usable = [photo for photo in photos if isinstance(photo, MeasuredPhoto) and usable_view(photo) is not None]
     by_view = measurements_by_view(usable)
     readings = sign_readings(by_view)
     reasons = not_assessed_reasons(usable, by_view)
@@ -129,7 +130,7 @@ def assess(
     )
 
 
-def _notes(usable: Sequence[PhotoAnalysis], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
+def _notes(usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
     """What the assessment could not check, in plain words."""
     notes: list[str] = []
     if not usable:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from posture.analysis import PhotoAnalysis
 from posture.assessment.evidence import VIEW_ORDER, Reading, usable_view
 from posture.catalog import (
     FACING_VIEWS,
@@ -21,6 +20,7 @@ from posture.catalog import (
     measure_unit,
     needs_both_profiles,
 )
+from posture.photo_result import MeasuredPhoto
 from posture.vocabulary import Likelihood, View
 
 
@@ -120,7 +120,7 @@ HELD_PHOTO_NOTES = MappingProxyType({
 })
 
 
-def held_views(photos: Sequence[PhotoAnalysis]) -> dict[View, str]:
+def held_views(photos: Sequence[MeasuredPhoto]) -> dict[View, str]:
     """The views whose every usable photo carries a warning of :data:`HELD_PHOTO_NOTES`, with the note to show."""
     by_view: dict[View, list[str]] = {}  # per photo its first such warning code, "" for none
     for photo in photos:

@@ -16,11 +16,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment
+from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.report.contract import contract_json
 
 # Long side of a stored thumbnail: enough to recognise the photo and read the overlay in the history.
@@ -71,7 +71,7 @@ def fingerprint(record: Mapping[str, Any], label: str = "") -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def thumbnail_sized(analysis: PhotoAnalysis) -> PhotoAnalysis:
+def thumbnail_sized(analysis: PhotoResult) -> PhotoResult:
     """The analysis with its photo shrunk to thumbnail size (overlay scale kept), for batches that save later.
 
     Thumbnails drawn from it are the same as from the full photo: both shrink the image to
@@ -87,5 +87,5 @@ def thumbnail_sized(analysis: PhotoAnalysis) -> PhotoAnalysis:
     return dataclasses.replace(analysis, photo=photo)
 
 
-def _stored(analysis: PhotoAnalysis) -> bool:
-    return analysis.ok and analysis.photo is not None
+def _stored(analysis: PhotoResult) -> TypeGuard[MeasuredPhoto]:
+    return isinstance(analysis, MeasuredPhoto) and analysis.photo is not None

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import draw, encode_jpeg
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import load_catalog, measure_unit
 from posture.measures import SPECS, Measurement, typical_error
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -146,17 +146,17 @@ def _photo_section(assessment: Assessment, images: bool) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Photos and measures")]
     for number, photo in enumerate(assessment.photos, start=1):
         blocks += _photo_blocks(number, photo, images)
-    shown = {key for photo in assessment.photos for key in (*photo.measurements, *photo.not_assessed)}
+    shown = {key for photo in assessment.photos if isinstance(photo, MeasuredPhoto)
+             for key in (*photo.measurements, *photo.not_assessed)}
     if shown:
         blocks += _glossary(shown)
     return blocks
 
 
-def _photo_blocks(number: int, photo: PhotoAnalysis, images: bool) -> list[Block]:
+def _photo_blocks(number: int, photo: PhotoResult, images: bool) -> list[Block]:
     """Heading, annotated image, warnings and measures table of one photo (or why it failed)."""
-    if not photo.ok:
-        error = photo.error
-        message = f"{error.message} ({error.code})" if error else "The photo could not be measured."
+    if isinstance(photo, RefusedPhoto):
+        message = f"{photo.error.message} ({photo.error.code})"
         return [Heading(3, f"Photo {number}: {photo.image} (not measured)"), Text(message, kind="alert")]
     blocks: list[Block] = [Heading(3, f"Photo {number}: {photo.image}, {view_name(photo.view)}")]
     figure = _figure(photo) if images else None
@@ -171,7 +171,7 @@ def _photo_blocks(number: int, photo: PhotoAnalysis, images: bool) -> list[Block
     return blocks
 
 
-def _figure(photo: PhotoAnalysis) -> Figure | None:
+def _figure(photo: MeasuredPhoto) -> Figure | None:
     """The photo with landmarks, plumb line and measures drawn, at most IMAGE_MAX_SIDE_PX on its long side."""
     if photo.photo is None or photo.pose is None:
         return None
@@ -180,7 +180,7 @@ def _figure(photo: PhotoAnalysis) -> Figure | None:
     return Figure(encode_jpeg(rgb, quality=85), rgb.shape[1], rgb.shape[0], caption)
 
 
-def _measures_table(photo: PhotoAnalysis) -> Table:
+def _measures_table(photo: MeasuredPhoto) -> Table:
     rows = [_measure_row(measurement) for measurement in photo.measurements.values()]
     for key, reason in photo.not_assessed.items():
         spec = SPECS.get(key)

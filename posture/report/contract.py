@@ -14,7 +14,7 @@ FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
 def contract_json(assessment: Assessment) -> list[dict[str, Any]]:
     """The CLI / download JSON of docs/design.md: one object per photo, in input order.
 
-    Each ok photo carries its own ``PhotoAnalysis.to_dict()`` plus the person-level ``findings``,
+    Each ok photo carries its own ``to_dict()`` plus the person-level ``findings``,
     ``stage`` and ``plan`` (``None`` when a red flag stops the plan), repeated on every ok photo
     because the contract puts them on the photo object. A failed photo has only image, ok and error.
     """

@@ -9,12 +9,12 @@ import numpy as np
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from posture.analysis import PhotoAnalysis
 from posture.annotate import LAYERS, draw, encode_jpeg
 from posture.assessment import assess, join_words
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture_app import present, results, session
 from posture_app.cards import analysis_error, measure_cards, measure_definitions, photo_guide
 from posture_app.guards import guarded, guarded_callback
@@ -108,7 +108,7 @@ def view_choice(photo: PhotoInput) -> str:
     return str(st.session_state.get(f"view_{photo.short_id}", present.AUTO_VIEW))
 
 
-def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[str, PhotoAnalysis | Unexpected]:
+def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[str, PhotoResult | Unexpected]:
     """Every photo's analysis for its chosen view, analysing only what is not cached, with progress."""
     state = st.session_state
     keys = {photo.id: session.analysis_key(photo, view_choice(photo), height_cm, MODEL) for photo in photos}
@@ -156,7 +156,7 @@ def _on_reset(photo_id: str) -> None:
     session.reset_moves(st.session_state, photo_id)
 
 
-def landmark_corrector(photo: PhotoInput, analysis: PhotoAnalysis, layers: tuple[str, ...]) -> None:
+def landmark_corrector(photo: PhotoInput, analysis: MeasuredPhoto, layers: tuple[str, ...]) -> None:
     """Choose a landmark, then click its true position on the photo (or type it); reset puts all back."""
     sid = photo.short_id
     landmark_key = f"landmark_{sid}"
@@ -183,18 +183,18 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoAnalysis, layers: tuple
                               args=(photo.id, landmark_key, x_key, y_key))
 
 
-def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm: float | None,
-                  layers: tuple[str, ...]) -> PhotoAnalysis | Unexpected:
+def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: float | None,
+                  layers: tuple[str, ...]) -> PhotoResult | Unexpected:
     """One photo's results; returns its analysis after any landmark corrections."""
     sid = photo.short_id
     state = st.session_state
     moves = session.moves_of(state, photo.id)
     key = session.analysis_key(photo, view_choice(photo), height_cm, MODEL)
-    analysis = session.corrected(state, key, base, moves) if isinstance(base, PhotoAnalysis) else base
+    analysis = base if isinstance(base, Unexpected) else session.corrected(state, key, base, moves)
     with st.container(border=True):
         st.subheader(present.plain(photo.name))
         detected = ""
-        if isinstance(base, PhotoAnalysis) and base.ok:
+        if isinstance(base, MeasuredPhoto):
             detected = f": detected {present.view_text(base.view, base.view_confidence)}"
         image_column, result_column = st.columns([5, 6])
         with result_column:
@@ -206,7 +206,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
                 moved = join_words([name.replace("_", " ") for name in moves])
                 st.info(f"You moved {present.count_text(len(moves), 'landmark')}: {moved}.", icon=":material/pan_tool:")
                 st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
-            if isinstance(analysis, Unexpected) or not analysis.ok:
+            if not isinstance(analysis, MeasuredPhoto):
                 analysis_error(analysis)
                 return analysis
             for warning in analysis.warnings:
@@ -230,7 +230,7 @@ def photo_section(photo: PhotoInput, base: PhotoAnalysis | Unexpected, height_cm
 # --- the page --------------------------------------------------------------------------------------------
 
 
-def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoAnalysis]:
+def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoResult]:
     """The photos and their per-photo results; returns the analyses that ran (measured or not)."""
     photos = collect_photos()
     photo_guide(expanded=not photos)
@@ -240,12 +240,12 @@ def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoAnalysi
         return []
     bases = analyse_all(photos, height_cm)
     st.header("Your photos")
-    analyses: list[PhotoAnalysis] = []
+    analyses: list[PhotoResult] = []
     for photo in photos:
         result = None
         with guarded(f"showing {photo.name}"):
             result = photo_section(photo, bases[photo.id], height_cm, layers)
-        if isinstance(result, PhotoAnalysis):
+        if isinstance(result, (MeasuredPhoto, RefusedPhoto)):
             analyses.append(result)
     measure_definitions()
     if not any(analysis.ok for analysis in analyses):

@@ -1,0 +1,256 @@
+"""Foot contacts, flight phases and rope turns from the cleaned track.
+
+Each foot's lift is the height (px) of its lowest image point (heel or toe) above its own floor
+level; the floor level is a running upper percentile of that point's image row, because a skipper
+spends about half of each turn on the floor. Touchdown and take-off are threshold crossings of the
+lift, moved to the floor along the foot's own speed at the crossing (sub-frame). A flight is an
+interval with both feet off the floor: the rope has to pass under both feet, so every rope turn
+has one, in the two-foot bounce and in the alternate-foot step alike, and walking or standing has
+none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posture.errors import PostureError
+from posture.jump.signals import CleanTrack
+
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """Knobs of the contact detector (values in thresholds.toml, section ``detection``)."""
+
+    floor_window_s: float
+    floor_percentile: float
+    threshold_fraction: float
+    threshold_noise_factor: float
+    min_lift_cm: float
+    min_flight_s: float
+    extrapolate_to_floor: bool
+
+
+@dataclass(frozen=True)
+class FootPhases:
+    """One foot's airborne intervals: ``takeoffs_s[k]`` to ``touchdowns_s[k]`` (NaN = cut by the clip)."""
+
+    side: str
+    lift_px: np.ndarray
+    threshold_px: float
+    takeoffs_s: np.ndarray
+    touchdowns_s: np.ndarray
+
+    def on_floor(self, times_s: np.ndarray) -> np.ndarray:
+        """(n,) True at the frames where this foot is on the floor."""
+        airborne = np.zeros(times_s.size, dtype=bool)
+        for start, end in zip(self.takeoffs_s, self.touchdowns_s, strict=True):
+            lo = -np.inf if np.isnan(start) else start
+            hi = np.inf if np.isnan(end) else end
+            airborne |= (times_s > lo) & (times_s < hi)
+        return ~airborne
+
+
+@dataclass(frozen=True)
+class Flight:
+    """Both feet off the floor, from the later take-off to the first touchdown (s)."""
+
+    start_s: float
+    end_s: float
+    takeoff_left_s: float
+    takeoff_right_s: float
+    touchdown_left_s: float
+    touchdown_right_s: float
+
+    @property
+    def complete(self) -> bool:
+        """Starts and ends inside the clip (a flight cut by the clip's start or end does not count)."""
+        return bool(np.isfinite(self.start_s) and np.isfinite(self.end_s))
+
+    @property
+    def mid_s(self) -> float:
+        return 0.5 * (self.start_s + self.end_s)
+
+    @property
+    def landing_foot(self) -> str:
+        """The foot that touches down first at the end of this flight."""
+        return "left" if self.touchdown_left_s <= self.touchdown_right_s else "right"
+
+
+def rolling_percentile(times_s: np.ndarray, signal: np.ndarray, half_window_s: float, percentile: float) -> np.ndarray:
+    """Percentile of ``signal`` within +-``half_window_s`` of each frame (NaNs ignored)."""
+    lo = np.searchsorted(times_s, times_s - half_window_s, side="left")
+    hi = np.searchsorted(times_s, times_s + half_window_s, side="right")
+    out = np.full(signal.size, np.nan)
+    for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        piece = signal[a:b]
+        piece = piece[np.isfinite(piece)]
+        if piece.size:
+            out[i] = np.percentile(piece, percentile)
+    return out
+
+
+def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings) -> np.ndarray:
+    """(n,) height (px, up) of the foot's lowest image point above its running floor level."""
+    # The ball of the foot is the last part to leave the floor and the first to land; the heel rises
+    # early in every contact (a back view sees it lowest), so it only stands in for a missing toe.
+    lowest = track.point(f"{side}_foot_index")[:, 1].copy()
+    for stand_in in ("heel", "ankle"):
+        missing = np.isnan(lowest)
+        lowest[missing] = track.point(f"{side}_{stand_in}")[missing, 1]
+    floor = rolling_percentile(track.times_s, lowest, settings.floor_window_s / 2, settings.floor_percentile)
+    return floor - lowest
+
+
+def floor_noise_px(lift: np.ndarray, amplitude: float) -> float:
+    """Robust standard deviation (px) of the frame-to-frame jitter while the foot rests on the floor.
+
+    Second differences of the low-lift frames only: in flight the motion itself would count as noise.
+    """
+    resting = np.isfinite(lift) & (lift < 0.2 * amplitude)
+    second = np.diff(lift, 2)[resting[1:-1] & resting[:-2] & resting[2:]]
+    if second.size < 5:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(second - np.median(second))) / np.sqrt(6.0))
+
+
+def _crossing_s(times_s: np.ndarray, lift: np.ndarray, below: int, above: int, threshold: float,
+                to_floor: bool) -> float:
+    """Time the lift passes ``threshold`` between frames ``below`` and ``above`` (either order).
+
+    With ``to_floor`` the crossing is carried on along the lift's speed there down to the floor
+    (lift 0), but never past the on-floor frame: the threshold sits above noise, the contact
+    starts or ends at the floor.
+    """
+    t0, t1, h0, h1 = times_s[below], times_s[above], lift[below], lift[above]
+    fraction = float(np.clip((threshold - h0) / (h1 - h0), 0.0, 1.0)) if h1 != h0 else 0.5
+    crossing = t0 + fraction * (t1 - t0)
+    if not to_floor:
+        return crossing
+    speed = (h1 - h0) / (t1 - t0)
+    return float(np.clip(crossing - threshold / speed, min(t0, t1), max(t0, t1))) if speed else crossing
+
+
+def _touchdown_after_last_frame(times_s: np.ndarray, lift: np.ndarray, threshold: float) -> float:
+    """A touchdown within the last frame's own duration (the clip lasts one frame past its last
+    timestamp), extrapolated from the last two frames; NaN when the foot is still up at the end."""
+    ok = np.flatnonzero(np.isfinite(lift))
+    if ok.size < 2:
+        return float("nan")
+    a, b = ok[-2], ok[-1]
+    speed = (lift[b] - lift[a]) / (times_s[b] - times_s[a])
+    if speed >= 0:
+        return float("nan")
+    crossing = times_s[b] + (lift[b] - threshold) / -speed
+    frame = float(np.median(np.diff(times_s)))
+    return float(crossing) if crossing < times_s[b] + frame else float("nan")
+
+
+def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: DetectionSettings) -> FootPhases:
+    """One foot's take-offs and touchdowns (s), with hysteresis between the two thresholds."""
+    lift = foot_lift_px(track, side, settings)
+    finite = lift[np.isfinite(lift)]
+    amplitude = float(np.percentile(finite, 95)) if finite.size else 0.0
+    threshold = max(settings.threshold_fraction * amplitude, settings.threshold_noise_factor * floor_noise_px(lift, amplitude))
+    if amplitude < settings.min_lift_cm / cm_per_px:
+        # The foot never clearly leaves the floor (standing, swaying): no airborne phase at all.
+        return FootPhases(side, lift, threshold, np.array([]), np.array([]))
+    release = 0.5 * threshold
+    times = track.times_s
+    takeoffs: list[float] = []
+    touchdowns: list[float] = []
+    airborne = bool(np.isfinite(lift[0]) and lift[0] > threshold)
+    if airborne:
+        takeoffs.append(float("nan"))
+    previous = 0  # last frame with a finite lift
+    last_high = 0  # last frame above the threshold
+    for i in range(1, lift.size):
+        if not np.isfinite(lift[i]):
+            continue
+        if not airborne and lift[i] > threshold:
+            takeoffs.append(_crossing_s(times, lift, previous, i, threshold, settings.extrapolate_to_floor))
+            airborne = True
+        elif airborne and lift[i] < release:
+            after = last_high + 1
+            touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.extrapolate_to_floor))
+            airborne = False
+        if lift[i] > threshold:
+            last_high = i
+        previous = i
+    if airborne:
+        touchdowns.append(_touchdown_after_last_frame(times, lift, threshold))
+    return FootPhases(side, lift, threshold, np.array(takeoffs), np.array(touchdowns))
+
+
+def flights_of(left: FootPhases, right: FootPhases, min_flight_s: float) -> list[Flight]:
+    """Intervals where both feet are airborne (intersections of the two feet's airborne intervals)."""
+    flights = []
+    for lo_l, hi_l in zip(left.takeoffs_s, left.touchdowns_s, strict=True):
+        for lo_r, hi_r in zip(right.takeoffs_s, right.touchdowns_s, strict=True):
+            # A take-off cut by the clip's start happened before it (-inf), a cut touchdown after its end.
+            lower = np.nanmax([lo_l, lo_r, -np.inf])
+            upper = np.nanmin([hi_l, hi_r, np.inf])
+            if upper - lower < min_flight_s:
+                continue
+            start = lower if np.isfinite(lower) else np.nan
+            end = upper if np.isfinite(upper) else np.nan
+            flights.append(Flight(float(start), float(end), float(lo_l), float(lo_r), float(hi_l), float(hi_r)))
+    return sorted(flights, key=lambda f: f.end_s if np.isfinite(f.end_s) else np.inf)
+
+
+@dataclass(frozen=True)
+class Jumps:
+    """Contacts and flights of a clip: ``flights`` are the counted (complete) ones, in time order."""
+
+    left: FootPhases
+    right: FootPhases
+    flights: list[Flight]
+    all_flights: list[Flight]
+
+    @property
+    def touchdowns_s(self) -> np.ndarray:
+        """First-foot touchdown ending each counted flight (s)."""
+        return np.array([f.end_s for f in self.flights])
+
+    def foot(self, side: str) -> FootPhases:
+        return self.left if side == "left" else self.right
+
+
+def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int,
+                 min_duration_s: float) -> Jumps:
+    """Every flight phase of the clip; refuses clips without skipping or too short to measure."""
+    duration = float(track.times_s[-1] - track.times_s[0])
+    if duration < min_duration_s:
+        raise PostureError("video_too_short", f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
+                           "of skipping are needed to measure anything.")
+    left = foot_phases(track, "left", cm_per_px, settings)
+    right = foot_phases(track, "right", cm_per_px, settings)
+    everything = flights_of(left, right, settings.min_flight_s)
+    counted = [f for f in everything if f.complete]
+    if not counted:
+        raise PostureError("no_jumping_found", "Both feet never left the floor together in this clip, so it shows "
+                           "no rope jumps (standing or walking). Film the whole body while skipping.")
+    if len(counted) < min_jumps:
+        raise PostureError("video_too_short", f"Only {len(counted)} complete jumps were found; at least {min_jumps} "
+                           "are needed. Film a longer stretch of steady skipping.")
+    return Jumps(left, right, counted, everything)
+
+
+def skipping_style(jumps: Jumps, min_alternation: float, min_lag_fraction: float) -> str:
+    """``"two_foot"`` (basic bounce) or ``"alternate_foot"`` (boxer / step skip).
+
+    Alternate when the first foot down changes from one flight to the next in most flights AND the
+    other foot lands clearly later (or not at all) relative to the time between touchdowns.
+    """
+    flights = jumps.flights
+    if len(flights) < 3:
+        return "two_foot"
+    firsts = [f.landing_foot for f in flights]
+    alternation = float(np.mean([a != b for a, b in zip(firsts[:-1], firsts[1:], strict=True)]))
+    period = float(np.median(np.diff(jumps.touchdowns_s)))
+    second_landing = [abs(f.touchdown_left_s - f.touchdown_right_s) for f in flights]
+    lag = float(np.median([v if np.isfinite(v) else period for v in second_landing]))
+    return "alternate_foot" if alternation >= min_alternation and lag >= min_lag_fraction * period else "two_foot"

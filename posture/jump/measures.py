@@ -1,0 +1,179 @@
+"""Jump-rope measures (docs/jump-rope.md), each a small pure function on plain arrays.
+
+Heights are image heights (px, up = positive) turned into cm by the caller's cm-per-px scale;
+times are seconds from the clip's first frame. Left/right are the person's anatomical sides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from posture.jump.signals import refined_extremum, value_at, window
+
+
+def symmetry_index_pct(left: float, right: float) -> float:
+    """Symmetry index SI = 100 * (L - R) / ((L + R) / 2), %; + = larger on the left.
+
+    Normal: |SI| below 10-15 % (limb symmetry criteria of gait and hop tests, Robinson et al. 1987,
+    J Manipulative Physiol Ther 10:172; Noyes et al. 1991, Am J Sports Med 19:513).
+    """
+    mean = (left + right) / 2.0
+    return float("nan") if mean == 0 else float(100.0 * (left - right) / mean)
+
+
+def cadence_jpm(touchdowns_s: np.ndarray) -> float:
+    """Cadence (jumps/min) = 60 / median interval between consecutive first-foot touchdowns.
+
+    Basic bounce: 100-160 jumps/min for recreational skippers, up to ~300 in speed skipping
+    (Miyaguchi et al. 2014, J Phys Ther Sci 26:1367 for the bounce; IJRU speed records).
+    """
+    return float(60.0 / np.median(np.diff(touchdowns_s)))
+
+
+def instantaneous_cadence_jpm(touchdowns_s: np.ndarray) -> np.ndarray:
+    """Per-interval cadence (jumps/min): 60 / each interval between consecutive touchdowns."""
+    return 60.0 / np.diff(touchdowns_s)
+
+
+def rhythm_variability_pct(touchdowns_s: np.ndarray) -> float:
+    """Coefficient of variation (%) of the touchdown intervals (sample standard deviation).
+
+    Steady skippers stay below ~5 %; beginners' rhythm varies more (project reading of the
+    generator's 2-6 % natural jitter).
+    """
+    intervals = np.diff(touchdowns_s)
+    return float(100.0 * np.std(intervals, ddof=1) / np.mean(intervals))
+
+
+def landing_lead_ms(touchdown_left_s: float, touchdown_right_s: float) -> float:
+    """Right touchdown minus left touchdown (ms): + = the left foot lands first."""
+    return 1000.0 * (touchdown_right_s - touchdown_left_s)
+
+
+def peak_height_above_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
+                         level_px: float, cm_per_px: float) -> float:
+    """Peak of ``height_px`` within [start_s, end_s] above ``level_px``, in cm (foot clearance).
+
+    Foot clearance of a basic bounce is typically 2-8 cm (generator range 3-7 cm).
+    """
+    return (refined_extremum(times_s, height_px, start_s, end_s, largest=True) - level_px) * cm_per_px
+
+
+def sink_cm(times_s: np.ndarray, height_px: np.ndarray, touchdown_s: float, takeoff_s: float,
+            cm_per_px: float) -> float:
+    """How far a point sinks (cm) from its height at touchdown to its lowest point before take-off.
+
+    Landing depth of the hip joint centre; a few cm in a relaxed bounce. The side that sinks
+    more lands heavier.
+    """
+    start = value_at(times_s, height_px, touchdown_s)
+    lowest = min(refined_extremum(times_s, height_px, touchdown_s, takeoff_s, largest=False), start)
+    return (start - lowest) * cm_per_px
+
+
+def vertical_extent_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
+                       cm_per_px: float) -> float:
+    """Max - min (cm) of a height within [start_s, end_s]: the hand circle of one rope turn.
+
+    Wrist circles of 10-25 cm are typical for a basic bounce with the elbows near the trunk.
+    """
+    top = refined_extremum(times_s, height_px, start_s, end_s, largest=True)
+    bottom = refined_extremum(times_s, height_px, start_s, end_s, largest=False)
+    return (top - bottom) * cm_per_px
+
+
+def peak_to_peak_cm(times_s: np.ndarray, position_px: np.ndarray, start_s: float, end_s: float,
+                    cm_per_px: float) -> float:
+    """Peak-to-peak travel (cm) of a position within [start_s, end_s] (lateral sway of one turn)."""
+    piece = window(times_s, position_px, start_s, end_s)
+    return float((np.nanmax(piece) - np.nanmin(piece)) * cm_per_px)
+
+
+def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s: float, step_s: float = 0.001) -> float:
+    """Time (ms) by which ``left`` leads ``right``: + = the left signal's waveform happens first.
+
+    Cross-correlation of the two mean-removed signals (resampled on a ``step_s`` grid by cubic
+    splines, normalised by the overlap) at lags within +-``max_lag_s``, refined by a parabola
+    through the best lag and its neighbours. Used for the hand phase lead (relative wrist heights;
+    + = left wrist leads), with half a jump period as the lag limit.
+    """
+    ok = np.isfinite(left) & np.isfinite(right)
+    t = times_s[ok]
+    grid = np.arange(t[0], t[-1], step_s)
+    a = CubicSpline(t, left[ok])(grid)
+    b = CubicSpline(t, right[ok])(grid)
+    a -= a.mean()
+    b -= b.mean()
+    max_shift = int(round(max_lag_s / step_s))
+    lags = np.arange(-max_shift, max_shift + 1)
+    scores = np.empty(lags.size)
+    for k, lag in enumerate(lags):
+        # right(t + lag) against left(t): the right repeats the left's waveform lag later.
+        if lag >= 0:
+            x, y = a[: a.size - lag], b[lag:]
+        else:
+            x, y = a[-lag:], b[: b.size + lag]
+        scores[k] = float(np.dot(x, y) / (np.sqrt(np.dot(x, x) * np.dot(y, y)) or 1.0))
+    best = int(np.argmax(scores))
+    offset = 0.0
+    if 0 < best < scores.size - 1:
+        curvature = scores[best - 1] - 2 * scores[best] + scores[best + 1]
+        if curvature < 0:
+            offset = 0.5 * (scores[best - 1] - scores[best + 1]) / curvature
+    return float((lags[best] + offset) * step_s * 1000.0)
+
+
+def mean_difference_cm(left_px: np.ndarray, right_px: np.ndarray, cm_per_px: float) -> float:
+    """Time mean (cm) of left - right (hand height difference, hand spread difference).
+
+    Project threshold: 2 cm (about one hand-width fraction a person notices in a mirror).
+    """
+    return float(np.nanmean(left_px - right_px) * cm_per_px)
+
+
+def lean_from_vertical_deg(lower_xy: np.ndarray, upper_xy: np.ndarray, left_sign: int) -> np.ndarray:
+    """Angle (deg) of the lower -> upper line from the image vertical; + = top toward the person's left.
+
+    Trunk lateral lean of the hip-midpoint -> shoulder-midpoint line; within +-2 deg is usual
+    standing posture (frontal trunk lean norms, e.g. Kendall's plumb line).
+    """
+    dx = (upper_xy[:, 0] - lower_xy[:, 0]) * left_sign
+    dy = lower_xy[:, 1] - upper_xy[:, 1]
+    return np.degrees(np.arctan2(dx, dy))
+
+
+def axial_angle_deg(left_m: np.ndarray, right_m: np.ndarray) -> np.ndarray:
+    """(n,) angle (deg) of the right -> left line in the horizontal plane of MediaPipe world axes."""
+    delta = left_m - right_m
+    return np.degrees(np.arctan2(delta[:, 2], delta[:, 0]))
+
+
+def twist_half_range_deg(times_s: np.ndarray, twist_deg: np.ndarray, start_s: float, end_s: float) -> float:
+    """Half the peak-to-peak (deg) of the shoulder-line vs hip-line angle within one rope turn.
+
+    A relaxed skipper's trunk twists by a degree or two per turn; past ~3 deg the shoulders
+    counter-rotate against the hips (project threshold).
+    """
+    piece = window(times_s, twist_deg, start_s, end_s)
+    return float(0.5 * (np.nanmax(piece) - np.nanmin(piece)))
+
+
+def trend_pct_per_min(times_s: np.ndarray, values: np.ndarray) -> float:
+    """Least-squares slope of ``values`` over time as %/min of the fitted value at t = 0 (clip start).
+
+    Natural jump-to-jump variation gives +-20-60 %/min over a short clip; a side that tires
+    shrinks by 100 %/min or more (generator's fatigue range).
+    """
+    ok = np.isfinite(values)
+    if ok.sum() < 3:
+        return float("nan")
+    slope, intercept = np.polyfit(times_s[ok], values[ok], 1)
+    return float(100.0 * 60.0 * slope / intercept) if intercept else float("nan")
+
+
+def bend_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(n,) angle (deg) by which the joint at ``b`` bends from straight (0 = a, b, c in line)."""
+    u, v = a - b, c - b
+    cosine = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    return 180.0 - np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))

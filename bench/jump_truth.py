@@ -25,9 +25,20 @@ TRUTH_TO_MEDIAPIPE = {"nose": "nose"} | {
 }
 
 
+# 3D keypoints the fixtures keep (trunk twist and hand spread read them as world landmarks).
+COMPACT_3D_NAMES = ("shoulder_l", "shoulder_r", "hip_l", "hip_r", "wrist_l", "wrist_r")
+
+
 def load_clip(path: Path) -> dict[str, Any]:
+    """A clip's truth JSON, full (eval-public-video) or compact (tests/data/video fixture), as full."""
     with path.open() as handle:
         data: dict[str, Any] = json.load(handle)
+    if "frames" not in data:
+        data["frames"] = [
+            {"time_s": t,
+             "keypoints_px": {n: px[2 * k: 2 * k + 2] for k, n in enumerate(data["names_px"])},
+             "keypoints_3d_m": {n: m[3 * k: 3 * k + 3] for k, n in enumerate(data["names_3d"])}}
+            for t, px, m in zip(data["time_s"], data["px"], data["m"], strict=True)]
     return data
 
 

@@ -31,7 +31,7 @@ class DetectionSettings:
     threshold_noise_factor: float
     min_lift_cm: float
     min_flight_s: float
-    extrapolate_to_floor: bool
+    subframe: bool
 
 
 @dataclass(frozen=True)
@@ -118,20 +118,17 @@ def floor_noise_px(lift: np.ndarray, amplitude: float) -> float:
 
 
 def _crossing_s(times_s: np.ndarray, lift: np.ndarray, below: int, above: int, threshold: float,
-                to_floor: bool) -> float:
+                subframe: bool) -> float:
     """Time the lift passes ``threshold`` between frames ``below`` and ``above`` (either order).
 
-    With ``to_floor`` the crossing is carried on along the lift's speed there down to the floor
-    (lift 0), but never past the on-floor frame: the threshold sits above noise, the contact
-    starts or ends at the floor.
+    Sub-frame: linear interpolation between the two frames. Without it (the naive baseline of
+    the accuracy bench) the time of the later frame, i.e. the first frame in the new state.
     """
     t0, t1, h0, h1 = times_s[below], times_s[above], lift[below], lift[above]
+    if not subframe:
+        return float(max(t0, t1))
     fraction = float(np.clip((threshold - h0) / (h1 - h0), 0.0, 1.0)) if h1 != h0 else 0.5
-    crossing = t0 + fraction * (t1 - t0)
-    if not to_floor:
-        return crossing
-    speed = (h1 - h0) / (t1 - t0)
-    return float(np.clip(crossing - threshold / speed, min(t0, t1), max(t0, t1))) if speed else crossing
+    return float(t0 + fraction * (t1 - t0))
 
 
 def _touchdown_after_last_frame(times_s: np.ndarray, lift: np.ndarray, threshold: float) -> float:
@@ -171,11 +168,11 @@ def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: Detect
         if not np.isfinite(lift[i]):
             continue
         if not airborne and lift[i] > threshold:
-            takeoffs.append(_crossing_s(times, lift, previous, i, threshold, settings.extrapolate_to_floor))
+            takeoffs.append(_crossing_s(times, lift, previous, i, threshold, settings.subframe))
             airborne = True
         elif airborne and lift[i] < release:
             after = last_high + 1
-            touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.extrapolate_to_floor))
+            touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.subframe))
             airborne = False
         if lift[i] > threshold:
             last_high = i
@@ -222,10 +219,6 @@ class Jumps:
 def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int,
                  min_duration_s: float) -> Jumps:
     """Every flight phase of the clip; refuses clips without skipping or too short to measure."""
-    duration = float(track.times_s[-1] - track.times_s[0])
-    if duration < min_duration_s:
-        raise PostureError("video_too_short", f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
-                           "of skipping are needed to measure anything.")
     left = foot_phases(track, "left", cm_per_px, settings)
     right = foot_phases(track, "right", cm_per_px, settings)
     everything = flights_of(left, right, settings.min_flight_s)
@@ -233,6 +226,10 @@ def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSetting
     if not counted:
         raise PostureError("no_jumping_found", "Both feet never left the floor together in this clip, so it shows "
                            "no rope jumps (standing or walking). Film the whole body while skipping.")
+    duration = float(track.times_s[-1] - track.times_s[0]) + track.frame_interval_s
+    if duration < min_duration_s:
+        raise PostureError("video_too_short", f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
+                           "of skipping are needed to measure anything.")
     if len(counted) < min_jumps:
         raise PostureError("video_too_short", f"Only {len(counted)} complete jumps were found; at least {min_jumps} "
                            "are needed. Film a longer stretch of steady skipping.")

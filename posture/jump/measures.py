@@ -90,12 +90,13 @@ def peak_to_peak_cm(times_s: np.ndarray, position_px: np.ndarray, start_s: float
     return float((np.nanmax(piece) - np.nanmin(piece)) * cm_per_px)
 
 
-def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s: float, step_s: float = 0.001) -> float:
+def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s: float, step_s: float = 0.001,
+            refine: bool = True) -> float:
     """Time (ms) by which ``left`` leads ``right``: + = the left signal's waveform happens first.
 
     Cross-correlation of the two mean-removed signals (resampled on a ``step_s`` grid by cubic
     splines, normalised by the overlap) at lags within +-``max_lag_s``, refined by a parabola
-    through the best lag and its neighbours. Used for the hand phase lead (relative wrist heights;
+    through the best lag and its neighbours (``refine``). Used for the hand phase lead (relative wrist heights;
     + = left wrist leads), with half a jump period as the lag limit.
     """
     ok = np.isfinite(left) & np.isfinite(right)
@@ -117,7 +118,7 @@ def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s:
         scores[k] = float(np.dot(x, y) / (np.sqrt(np.dot(x, x) * np.dot(y, y)) or 1.0))
     best = int(np.argmax(scores))
     offset = 0.0
-    if 0 < best < scores.size - 1:
+    if refine and 0 < best < scores.size - 1:
         curvature = scores[best - 1] - 2 * scores[best] + scores[best + 1]
         if curvature < 0:
             offset = 0.5 * (scores[best - 1] - scores[best + 1]) / curvature

@@ -60,13 +60,13 @@ class JumpSession:
         return out
 
 
-def detection_settings() -> DetectionSettings:
+def detection_settings(subframe: bool = True) -> DetectionSettings:
     raw = summary.settings()["detection"]
     return DetectionSettings(
         floor_window_s=float(raw["floor_window_s"]), floor_percentile=float(raw["floor_percentile"]),
         threshold_fraction=float(raw["threshold_fraction"]),
         threshold_noise_factor=float(raw["threshold_noise_factor"]), min_lift_cm=float(raw["min_lift_cm"]),
-        min_flight_s=float(raw["min_flight_s"]), extrapolate_to_floor=bool(raw["extrapolate_to_floor"]),
+        min_flight_s=float(raw["min_flight_s"]), subframe=subframe,
     )
 
 
@@ -208,8 +208,13 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None) -> JumpS
     return analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
 
 
-def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_with_person: int) -> JumpSession:
-    """:func:`analyze_track` after cleaning (the accuracy bench also feeds raw tracks through here)."""
+def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_with_person: int,
+                  subframe: bool = True) -> JumpSession:
+    """:func:`analyze_track` after cleaning.
+
+    The accuracy bench also feeds raw tracks through here with ``subframe=False``: event times
+    on whole frames and lags on whole frames (the naive baseline).
+    """
     cfg = summary.settings()
     warnings = []
     if height_cm is None:
@@ -217,7 +222,7 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
                         "centimetre values are less certain")
     scale = cm_per_px(clean, height_cm or ASSUMED_STATURE_CM, float(cfg["scale"]["segment_correction"]))
     detection = cfg["detection"]
-    jumps = detect_jumps(clean, scale, detection_settings(), int(detection["min_jumps"]),
+    jumps = detect_jumps(clean, scale, detection_settings(subframe), int(detection["min_jumps"]),
                          float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
     body: BodySignals = body_signals(clean, scale)
@@ -233,7 +238,7 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
         warnings.append(f"label_swaps: left/right labels repaired in {clean.swaps_repaired} frames")
     if view in ("front", "back"):
         measurements |= _sided(records, SIDES, confidence)
-        measurements |= frontal_measures(clean, body, records, view, confidence)
+        measurements |= frontal_measures(clean, body, records, view, confidence, subframe)
     else:
         measurements |= _sided(records, ("left" if view == "left" else "right",), confidence)
         measurements |= side_nulls(view)

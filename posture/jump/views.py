@@ -45,31 +45,36 @@ def _per_turn(times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord]
 
 
 def _mean_measure(key: str, unit: str, times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord],
-                  confidence: float) -> Measurement:
-    """Clip mean of ``signal`` with a band from bootstrapping its per-turn means."""
+                  confidence: float, level_error: float = 0.0) -> Measurement:
+    """Clip mean of ``signal`` with a band from bootstrapping its per-turn means.
+
+    ``level_error`` (same unit) widens the band by what an unlevel camera can add to the value.
+    """
     turns = _per_turn(times_s, signal, records)
     band = summary.mean_band(turns)
     value = float(np.nanmean(signal))
     if band is not None:
         # Centre the band on the clip mean: it spans the turns' spread, the mean covers the whole clip.
         shift = value - float(np.nanmean(turns))
-        band = (band[0] + shift, band[1] + shift)
-    return summary.compared(key, value, unit, band, confidence, n=int(np.isfinite(turns).sum()))
+        band = (band[0] + shift - level_error, band[1] + shift + level_error)
+    reason = f"band includes +-{level_error:.2g} {unit} for a camera roll of up to the assumed limit" if level_error else None
+    return summary.compared(key, value, unit, band, confidence, n=int(np.isfinite(turns).sum()), reason=reason)
 
 
-def hand_phase_lead(body: BodySignals, records: list[JumpRecord], confidence: float) -> Measurement:
+def hand_phase_lead(body: BodySignals, records: list[JumpRecord], confidence: float, subframe: bool) -> Measurement:
     """Hand phase lead over the clip, its band from the same lag measured over groups of 3 turns."""
     t = body.times_s
     period = float(np.median(np.diff([r.touchdown_s for r in records])))
     left, right = body.wrist_rel_up["left"], body.wrist_rel_up["right"]
-    value = measures.lead_ms(t, left, right, period / 2.0)
+    step = 0.001 if subframe else float(np.median(np.diff(t)))
+    value = measures.lead_ms(t, left, right, period / 2.0, step, refine=subframe)
     starts = [r.turn_start_s for r in records if np.isfinite(r.turn_start_s)]
     ends = [r.touchdown_s for r in records if np.isfinite(r.turn_start_s)]
     pieces = []
     for k in range(0, len(starts) - 2, 3):
         inside = (t >= starts[k]) & (t <= ends[k + 2])
         if inside.sum() >= 8:
-            pieces.append(measures.lead_ms(t[inside], left[inside], right[inside], period / 2.0))
+            pieces.append(measures.lead_ms(t[inside], left[inside], right[inside], period / 2.0, step, subframe))
     band = summary.median_band(np.array(pieces, dtype=float)) if len(pieces) >= 2 else None
     if band is not None:
         shift = value - float(np.median(pieces))
@@ -77,27 +82,50 @@ def hand_phase_lead(body: BodySignals, records: list[JumpRecord], confidence: fl
     return summary.compared("hand_phase_lead_ms", value, "ms", band, confidence, n=len(pieces))
 
 
+def hand_spread_px(track: CleanTrack, cm_per_px: float) -> dict[str, np.ndarray]:
+    """(n,) each wrist's distance from the shoulder midpoint along the person's left-right axis (px).
+
+    With 3D (world) landmarks the offset is taken along the hip line in the horizontal plane, so a
+    camera a few degrees off-axis does not turn the hands' forward offset into spread; without
+    them, along the image horizontal.
+    """
+    shoulder_mid_m = (track.world("left_shoulder") + track.world("right_shoulder")) / 2.0
+    axis = track.world("left_hip") - track.world("right_hip")
+    axis[:, 1] = 0.0
+    axis /= np.linalg.norm(axis, axis=1, keepdims=True)
+    out = {}
+    for side in SIDES:
+        world = np.abs(np.sum((track.world(f"{side}_wrist") - shoulder_mid_m) * axis, axis=1)) * 100.0 / cm_per_px
+        image = np.abs(track.point(f"{side}_wrist")[:, 0] - track.midpoint("shoulder")[:, 0])
+        out[side] = np.where(np.isfinite(world), world, image)
+    return out
+
+
 def frontal_measures(track: CleanTrack, body: BodySignals, records: list[JumpRecord], view: str,
-                     confidence: float) -> dict[str, Measurement]:
+                     confidence: float, subframe: bool = True) -> dict[str, Measurement]:
     """Hand phase, hand height and spread, trunk twist, lateral shift, sway and lean (front/back)."""
     left_sign = 1 if view == "front" else -1
     t, scale = body.times_s, body.cm_per_px
     shoulder_mid = track.midpoint("shoulder")
     hip_mid = track.midpoint("hip")
     wrist_up = {s: -track.point(f"{s}_wrist")[:, 1] for s in SIDES}
-    spread = {s: np.abs(track.point(f"{s}_wrist")[:, 0] - shoulder_mid[:, 0]) for s in SIDES}
+    spread = hand_spread_px(track, scale)
+    roll = np.radians(float(summary.settings()["level"]["camera_roll_uncertainty_deg"]))
+    trunk_px = np.nanmedian(np.linalg.norm(hip_mid - track.midpoint("ankle"), axis=1))
+    hands_px = np.nanmedian(np.linalg.norm(track.point("left_wrist") - track.point("right_wrist"), axis=1))
     out = {
-        "hand_phase_lead_ms": hand_phase_lead(body, records, confidence),
+        "hand_phase_lead_ms": hand_phase_lead(body, records, confidence, subframe),
         "hand_height_diff_cm": _mean_measure("hand_height_diff_cm", "cm", t,
-                                             (wrist_up["left"] - wrist_up["right"]) * scale, records, confidence),
+                                             (wrist_up["left"] - wrist_up["right"]) * scale, records, confidence,
+                                             float(np.tan(roll) * hands_px * scale)),
         "hand_spread_diff_cm": _mean_measure("hand_spread_diff_cm", "cm", t,
                                              (spread["left"] - spread["right"]) * scale, records, confidence),
         "lateral_shift_cm": _mean_measure("lateral_shift_cm", "cm", t,
                                           (hip_mid[:, 0] - track.midpoint("ankle")[:, 0]) * left_sign * scale,
-                                          records, confidence),
+                                          records, confidence, float(np.tan(roll) * trunk_px * scale)),
         "trunk_lateral_lean_deg": _mean_measure("trunk_lateral_lean_deg", "deg", t,
                                                 measures.lean_from_vertical_deg(hip_mid, shoulder_mid, left_sign),
-                                                records, confidence),
+                                                records, confidence, float(np.degrees(roll))),
     }
     sway = np.array([r.lateral_sway_cm for r in records], dtype=float)
     out["lateral_sway_cm"] = summary.plain(_finite_median(sway), "cm", summary.median_band(sway), confidence,

@@ -33,10 +33,12 @@ class BodySignals:
     knee_bend_deg: dict[str, np.ndarray]
     hip_mid_x: np.ndarray
     twist_deg: np.ndarray
+    foot_lift_px: dict[str, np.ndarray]
     cm_per_px: float
+    subframe: bool = True
 
 
-def body_signals(track: CleanTrack, cm_per_px: float) -> BodySignals:
+def body_signals(track: CleanTrack, jumps: Jumps, cm_per_px: float, subframe: bool = True) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
     shoulder_mid_y = track.midpoint("shoulder")[:, 1]
     twist = (measures.axial_angle_deg(track.world("left_shoulder"), track.world("right_shoulder"))
@@ -51,7 +53,9 @@ def body_signals(track: CleanTrack, cm_per_px: float) -> BodySignals:
                                             track.point(f"{s}_ankle")) for s in SIDES},
         hip_mid_x=track.midpoint("hip")[:, 0],
         twist_deg=twist,
+        foot_lift_px={s: jumps.foot(s).lift_px for s in SIDES},
         cm_per_px=cm_per_px,
+        subframe=subframe,
     )
 
 
@@ -121,6 +125,18 @@ def _takeoff(flight: Flight, side: str) -> float:
     return flight.takeoff_left_s if side == "left" else flight.takeoff_right_s
 
 
+def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float:
+    """Landing lead (ms) of one flight from the two feet's descents (:func:`measures.landing_lag_ms`).
+
+    The naive baseline (``subframe`` off) takes the difference of the whole-frame touchdowns.
+    """
+    if not body.subframe:
+        return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+    lag = measures.landing_lag_ms(body.times_s, body.foot_lift_px["left"], body.foot_lift_px["right"],
+                                  flight.mid_s - 0.1 * period_s, flight.end_s + 0.25 * period_s)
+    return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+
+
 def jump_record(flight: Flight, previous: Flight | None, following: Flight | None, jumps: Jumps,
                 body: BodySignals, ankle_levels: dict[str, float]) -> JumpRecord:
     """Everything one counted flight, its landing contact and its rope turn measure."""
@@ -155,7 +171,7 @@ def jump_record(flight: Flight, previous: Flight | None, following: Flight | Non
         touchdown_right_s=flight.touchdown_right_s,
         takeoff_s=following.start_s if following is not None else NAN, flight_start_s=flight.start_s,
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
-        landing_lead_ms=measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s),
+        landing_lead_ms=landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body),
         landing_foot=flight.landing_foot,
         contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
         contact_time_ms_left=contact["left"], contact_time_ms_right=contact["right"],

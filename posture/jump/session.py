@@ -225,7 +225,7 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
     jumps = detect_jumps(clean, scale, detection_settings(subframe), int(detection["min_jumps"]),
                          float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
-    body: BodySignals = body_signals(clean, scale)
+    body: BodySignals = body_signals(clean, jumps, scale, subframe)
     records = jump_records(jumps, body)
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s

@@ -32,6 +32,7 @@ class Skipper:
     hand_height_diff_px: float = 0.0
     lateral_shift_px: float = 0.0
     alternate: bool = False
+    variation: float = 0.0  # natural jump-to-jump variation of heights and circles (fraction, seeded)
 
 
 def steady_turns(cadence_jpm: float, duration_s: float) -> np.ndarray:
@@ -60,10 +61,15 @@ def _contact_phase(t: np.ndarray, touchdowns: np.ndarray, fraction: float) -> tu
     return contact, flight
 
 
-def foot_lift(t: np.ndarray, touchdowns: np.ndarray, fraction: float, height: float) -> np.ndarray:
-    """Foot height (px) above the floor: 0 in contact, a parabola of peak ``height`` in flight."""
+def _per_turn(t: np.ndarray, touchdowns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each time's value of the turn it belongs to."""
+    return values[np.clip(np.searchsorted(touchdowns, t, side="right") - 1, 0, touchdowns.size - 2)]
+
+
+def foot_lift(t: np.ndarray, touchdowns: np.ndarray, fraction: float, height: np.ndarray) -> np.ndarray:
+    """Foot height (px) above the floor: 0 in contact, a parabola of each turn's peak ``height`` in flight."""
     _, flight = _contact_phase(t, touchdowns, fraction)
-    return np.where(np.isnan(flight), 0.0, height * 4.0 * flight * (1.0 - flight))
+    return np.where(np.isnan(flight), 0.0, _per_turn(t, touchdowns, height) * 4.0 * flight * (1.0 - flight))
 
 
 def hip_sink(t: np.ndarray, touchdowns: np.ndarray, fraction: float, depth: float) -> np.ndarray:
@@ -125,11 +131,13 @@ def skipper_track(skipper: Skipper, times: np.ndarray) -> PoseTrack:
         per_foot = {"left": turns - lead, "right": turns + lead}
         fraction = {"left": c, "right": c}
     lift, sink, wrist = {}, {}, {}
+    rng = np.random.default_rng(11)
     for k, side in enumerate(("left", "right")):
-        lift[side] = foot_lift(times, per_foot[side], fraction[side], skipper.clearance_px[k])
+        varied = 1.0 + skipper.variation * rng.standard_normal((2, turns.size))
+        lift[side] = foot_lift(times, per_foot[side], fraction[side], skipper.clearance_px[k] * varied[0])
         sink[side] = hip_sink(times, per_foot[side], fraction[side], skipper.landing_depth_px[k])
         shift = hand_lead if side == "left" else -hand_lead
-        radius = skipper.hand_circle_px[k] / 2.0
+        radius = _per_turn(times + shift, turns, skipper.hand_circle_px[k] / 2.0 * varied[1])
         height = 160.0 - (skipper.hand_height_diff_px / 2.0 if side == "left" else -skipper.hand_height_diff_px / 2.0)
         wrist[side] = -height + radius * np.cos(2.0 * np.pi * turn_phase(times + shift, turns))
     return body_track(times, lift, sink, wrist, skipper.lateral_shift_px)

@@ -119,16 +119,28 @@ def floor_noise_px(lift: np.ndarray, amplitude: float) -> float:
 
 def _crossing_s(times_s: np.ndarray, lift: np.ndarray, below: int, above: int, threshold: float,
                 subframe: bool) -> float:
-    """Time the lift passes ``threshold`` between frames ``below`` and ``above`` (either order).
+    """Time the lift passes ``threshold`` between the on-floor frame ``below`` and the airborne
+    frame ``above`` (either order: take-off or touchdown).
 
-    Sub-frame: linear interpolation between the two frames. Without it (the naive baseline of
-    the accuracy bench) the time of the later frame, i.e. the first frame in the new state.
+    Sub-frame: the airborne path through ``above`` and the next frame away from the floor is
+    carried on in a straight line down to the floor (lift 0), within the two frames. The on-floor
+    frame is not used: the path has a kink where the foot meets the floor, so a line to it would
+    depend on where the contact falls between two frames. Without a rising airborne neighbour:
+    linear interpolation of the threshold crossing. Without ``subframe`` (the naive baseline):
+    the first frame in the new state.
     """
     t0, t1, h0, h1 = times_s[below], times_s[above], lift[below], lift[above]
     if not subframe:
         return float(max(t0, t1))
     fraction = float(np.clip((threshold - h0) / (h1 - h0), 0.0, 1.0)) if h1 != h0 else 0.5
-    return float(t0 + fraction * (t1 - t0))
+    crossing = float(t0 + fraction * (t1 - t0))
+    neighbour = above + (1 if above > below else -1)
+    if not 0 <= neighbour < lift.size or not lift[neighbour] > lift[above]:
+        return crossing
+    slope = (lift[neighbour] - lift[above]) / abs(times_s[neighbour] - times_s[above])
+    direction = 1.0 if above > below else -1.0  # take-off: back in time from `above`; touchdown: forward
+    carried = times_s[above] - direction * lift[above] / slope
+    return float(np.clip(carried, min(t0, t1), max(t0, t1)))
 
 
 def _touchdown_after_last_frame(times_s: np.ndarray, lift: np.ndarray, threshold: float) -> float:
@@ -159,7 +171,9 @@ def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: Detect
     times = track.times_s
     takeoffs: list[float] = []
     touchdowns: list[float] = []
-    airborne = bool(np.isfinite(lift[0]) and lift[0] > threshold)
+    # Hysteresis from the first frame on: a foot already above the release level is still going
+    # up from a take-off before the clip started.
+    airborne = bool(np.isfinite(lift[0]) and lift[0] > release)
     if airborne:
         takeoffs.append(float("nan"))
     previous = 0  # last frame with a finite lift

@@ -204,7 +204,8 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None) -> JumpS
     if view not in VIEWS:
         raise PostureError("unsupported_view", f"The view {view!r} cannot be measured; use front, back, left or right.")
     cfg = summary.settings()
-    clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), float(cfg["cleaning"]["lowpass_hz"]))
+    cutoff = float(cfg["cleaning"]["lowpass_hz"])
+    clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)
     return analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
 
 

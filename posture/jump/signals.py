@@ -70,21 +70,32 @@ def _group_indices(group: tuple[str, ...]) -> tuple[list[int], list[int]]:
 def repair_swaps(xy_px: np.ndarray) -> tuple[np.ndarray, int]:
     """Trade back left/right labels of an arm or leg where a frame disagrees with the frame before.
 
-    Returns the repaired (n, 33, 2) copy and how many frames were changed. The previous (already
-    repaired) frame is the reference: a swapped frame sits near the other side's previous position.
+    Returns the repaired (n, 33, 2) copy and how many frames were changed. The last frame that saw
+    the limb (already repaired) is the reference: a swapped frame sits near the other side's
+    previous position.
     """
     out = xy_px.copy()
     changed: set[int] = set()
     for group in SWAP_GROUPS.values():
         left, right = _group_indices(group)
-        for i in range(1, out.shape[0]):
-            prev_l, prev_r = out[i - 1, left], out[i - 1, right]
+        reference: int | None = None  # last frame with this limb seen
+        for i in range(out.shape[0]):
             cur_l, cur_r = out[i, left], out[i, right]
-            keep = np.nanmean(np.linalg.norm(cur_l - prev_l, axis=1) + np.linalg.norm(cur_r - prev_r, axis=1))
-            swap = np.nanmean(np.linalg.norm(cur_l - prev_r, axis=1) + np.linalg.norm(cur_r - prev_l, axis=1))
-            if np.isfinite(keep) and np.isfinite(swap) and swap < SWAP_COST_RATIO * keep:
-                out[i, left], out[i, right] = cur_r.copy(), cur_l.copy()
-                changed.add(i)
+            seen = np.isfinite(cur_l).all(axis=1) & np.isfinite(cur_r).all(axis=1)
+            if not seen.any():
+                continue
+            if reference is not None:
+                prev_l, prev_r = out[reference, left], out[reference, right]
+                both = seen & np.isfinite(prev_l).all(axis=1) & np.isfinite(prev_r).all(axis=1)
+                if both.any():
+                    keep = float(np.sum(np.linalg.norm(cur_l[both] - prev_l[both], axis=1)
+                                        + np.linalg.norm(cur_r[both] - prev_r[both], axis=1)))
+                    swap = float(np.sum(np.linalg.norm(cur_l[both] - prev_r[both], axis=1)
+                                        + np.linalg.norm(cur_r[both] - prev_l[both], axis=1)))
+                    if swap < SWAP_COST_RATIO * keep:
+                        out[i, left], out[i, right] = cur_r.copy(), cur_l.copy()
+                        changed.add(i)
+            reference = i
     return out, len(changed)
 
 

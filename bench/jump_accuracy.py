@@ -114,7 +114,8 @@ def report(title: str, tally: Tally, markdown: bool) -> str:
         f"symmetric clips called asymmetric: {', '.join(tally.false_asymmetric) or 'none'}",
         f"asymmetries past threshold found: {tally.asymmetries_found}/{tally.asymmetries_total}"
         + (f" (missed: {', '.join(tally.missed)})" if tally.missed else ""),
-        f"trend sign right where truth changes >= {TREND_CHANGE_PCT:.0f} %/min: {tally.trend_right}/{tally.trend_total}",
+        f"trend sign right where truth changes >= {TREND_CHANGE_PCT:.0f} %/min: "
+        f"{tally.trend_right}/{tally.trend_total}",
     ]
     if tally.failures:
         lines.append(f"refused: {', '.join(tally.failures)}")

@@ -44,7 +44,7 @@ def load_clip(path: Path) -> dict[str, Any]:
 
 def _camera_axes(world_m: np.ndarray, world_to_camera: np.ndarray) -> np.ndarray:
     """World points (..., 3) into MediaPipe-like camera axes: x right, y down, z away from the camera."""
-    homogeneous = np.concatenate([world_m, np.ones(world_m.shape[:-1] + (1,))], axis=-1)
+    homogeneous = np.concatenate([world_m, np.ones((*world_m.shape[:-1], 1))], axis=-1)
     camera = homogeneous @ world_to_camera.T
     return np.stack([camera[..., 0], -camera[..., 1], -camera[..., 2]], axis=-1)
 

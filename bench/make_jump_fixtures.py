@@ -16,7 +16,8 @@ from typing import Any
 
 from bench.jump_truth import COMPACT_3D_NAMES, load_clip
 
-DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump05_front", "jump06_back", "jump07_left", "stand01_front")
+DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump05_front", "jump06_back", "jump07_left",
+                 "stand01_front")
 JUMP_KEYS = ("touchdown_s", "touchdown_left_s", "touchdown_right_s", "takeoff_s", "landing_lead_ms")
 
 

@@ -182,7 +182,7 @@ def mirrored(track: PoseTrack) -> PoseTrack:
 
 def frame_times(fps: float, duration_s: float, jitter: float = 0.0, seed: int = 5) -> np.ndarray:
     """Frame times at ``fps``; with ``jitter`` each interval varies by up to that fraction (phone VFR)."""
-    n = int(round(fps * duration_s))
+    n = round(fps * duration_s)
     intervals = np.full(n, 1.0 / fps)
     if jitter:
         intervals *= 1.0 + np.random.default_rng(seed).uniform(-jitter, jitter, n)

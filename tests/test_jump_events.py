@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from jump_motion import (
@@ -57,7 +59,8 @@ def test_a_clip_speeding_up_from_140_to_300_turns_per_minute_is_counted_exactly_
     session = analyze_track(skipper_track(skipper, times), "front", 170.0)
     assert session.value("jump_count") == expected_touchdowns(skipper, times).size
     windows = [w["cadence_jpm"] for w in session.cadence_over_time["windows"]]
-    assert windows == sorted(windows) and windows[0] < 180 < 250 < windows[-1]
+    assert windows == sorted(windows)
+    assert windows[0] < 180 < 250 < windows[-1]
 
 
 def test_alternate_foot_skipping_is_recognised_and_every_turn_counted() -> None:
@@ -67,7 +70,7 @@ def test_alternate_foot_skipping_is_recognised_and_every_turn_counted() -> None:
     assert skipping_style(jumps, 0.7, 0.3) == "alternate_foot"
     assert len(jumps.flights) == expected_touchdowns(skipper, times).size
     firsts = [flight.landing_foot for flight in jumps.flights]
-    assert all(a != b for a, b in zip(firsts[:-1], firsts[1:], strict=True))
+    assert all(a != b for a, b in itertools.pairwise(firsts))
 
 
 def test_two_foot_bounce_is_recognised_even_with_a_landing_lead() -> None:

@@ -102,7 +102,8 @@ def test_variable_frame_rate_gives_the_same_result() -> None:
 def test_low_frame_rate_timing_bands_include_half_a_frame() -> None:
     slow = _session(Skipper(steady_turns(150.0, 8.0)), 30.0)
     lead = slow.measurements["landing_lead_ms"]
-    assert lead.band[0] <= -16.0 and lead.band[1] >= 16.0
+    assert lead.band[0] <= -16.0
+    assert lead.band[1] >= 16.0
     assert "50 fps" in lead.reason
     assert any(w.startswith("low_frame_rate") for w in slow.warnings)
     fast = _session(Skipper(steady_turns(150.0, 8.0)), 60.0)

@@ -11,6 +11,7 @@ none.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +103,7 @@ def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings) -> n
         missing = np.isnan(lowest)
         lowest[missing] = track.point(f"{side}_{stand_in}")[missing, 1]
     floor = rolling_percentile(track.times_s, lowest, settings.floor_window_s / 2, settings.floor_percentile)
-    return floor - lowest
+    return np.asarray(floor - lowest)
 
 
 def floor_noise_px(lift: np.ndarray, amplitude: float) -> float:
@@ -163,7 +164,8 @@ def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: Detect
     lift = foot_lift_px(track, side, settings)
     finite = lift[np.isfinite(lift)]
     amplitude = float(np.percentile(finite, 95)) if finite.size else 0.0
-    threshold = max(settings.threshold_fraction * amplitude, settings.threshold_noise_factor * floor_noise_px(lift, amplitude))
+    threshold = max(settings.threshold_fraction * amplitude,
+                    settings.threshold_noise_factor * floor_noise_px(lift, amplitude))
     if amplitude < settings.min_lift_cm / cm_per_px:
         # The foot never clearly leaves the floor (standing, swaying): no airborne phase at all.
         return FootPhases(side, lift, threshold, np.array([]), np.array([]))
@@ -260,7 +262,7 @@ def skipping_style(jumps: Jumps, min_alternation: float, min_lag_fraction: float
     if len(flights) < 3:
         return "two_foot"
     firsts = [f.landing_foot for f in flights]
-    alternation = float(np.mean([a != b for a, b in zip(firsts[:-1], firsts[1:], strict=True)]))
+    alternation = float(np.mean([a != b for a, b in itertools.pairwise(firsts)]))
     period = float(np.median(np.diff(jumps.touchdowns_s)))
     second_landing = [abs(f.touchdown_left_s - f.touchdown_right_s) for f in flights]
     lag = float(np.median([v if np.isfinite(v) else period for v in second_landing]))

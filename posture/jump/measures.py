@@ -148,7 +148,7 @@ def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s:
     b = CubicSpline(t, right[ok])(grid)
     a -= a.mean()
     b -= b.mean()
-    max_shift = int(round(max_lag_s / step_s))
+    max_shift = round(max_lag_s / step_s)
     lags = np.arange(-max_shift, max_shift + 1)
     scores = np.empty(lags.size)
     for k, lag in enumerate(lags):
@@ -183,13 +183,13 @@ def lean_from_vertical_deg(lower_xy: np.ndarray, upper_xy: np.ndarray, left_sign
     """
     dx = (upper_xy[:, 0] - lower_xy[:, 0]) * left_sign
     dy = lower_xy[:, 1] - upper_xy[:, 1]
-    return np.degrees(np.arctan2(dx, dy))
+    return np.asarray(np.degrees(np.arctan2(dx, dy)))
 
 
 def axial_angle_deg(left_m: np.ndarray, right_m: np.ndarray) -> np.ndarray:
     """(n,) angle (deg) of the right -> left line in the horizontal plane of MediaPipe world axes."""
     delta = left_m - right_m
-    return np.degrees(np.arctan2(delta[:, 2], delta[:, 0]))
+    return np.asarray(np.degrees(np.arctan2(delta[:, 2], delta[:, 0])))
 
 
 def twist_half_range_deg(times_s: np.ndarray, twist_deg: np.ndarray, start_s: float, end_s: float) -> float:
@@ -220,4 +220,4 @@ def bend_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """(n,) angle (deg) by which the joint at ``b`` bends from straight (0 = a, b, c in line)."""
     u, v = a - b, c - b
     cosine = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
-    return 180.0 - np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))

@@ -6,6 +6,7 @@ measure over the session (median over jumps with a bootstrap band and a verdict)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,7 @@ def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str,
                 for t, c in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), strict=True)]
     windows = []
     edges = np.linspace(0.0, duration_s, 4)
-    for start, end in zip(edges[:-1], edges[1:], strict=True):
+    for start, end in itertools.pairwise(edges):
         inside = touchdowns_s[(touchdowns_s >= start) & (touchdowns_s <= end)]
         if inside.size >= 3:
             windows.append({"start_s": round(float(start), 2), "end_s": round(float(end), 2),
@@ -186,7 +187,7 @@ def _foot_comparison(records: list[JumpRecord]) -> dict[str, Any]:
         out[side] = {"landings": len(mine), "contact_time_ms": _rounded(_median(contact)),
                      "knee_bend_deg": _rounded(_median(knee))}
     steps: dict[str, list[float]] = {"left_to_right_ms": [], "right_to_left_ms": []}
-    for before, after in zip(records[:-1], records[1:], strict=True):
+    for before, after in itertools.pairwise(records):
         if before.landing_foot != after.landing_foot:
             key = "left_to_right_ms" if before.landing_foot == "left" else "right_to_left_ms"
             steps[key].append(1000.0 * (after.touchdown_s - before.touchdown_s))

@@ -51,7 +51,7 @@ class CleanTrack:
 
     def midpoint(self, name: str) -> np.ndarray:
         """(n, 2) track halfway between the left and right ``name`` landmarks."""
-        return (self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0
+        return np.asarray((self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0)
 
     def world(self, name: str) -> np.ndarray:
         """(n, 3) metric world track of one landmark by name."""

@@ -57,7 +57,8 @@ def _mean_measure(key: str, unit: str, times_s: np.ndarray, signal: np.ndarray, 
         # Centre the band on the clip mean: it spans the turns' spread, the mean covers the whole clip.
         shift = value - float(np.nanmean(turns))
         band = (band[0] + shift - level_error, band[1] + shift + level_error)
-    reason = f"band includes +-{level_error:.2g} {unit} for a camera roll of up to the assumed limit" if level_error else None
+    reason = (f"band includes +-{level_error:.2g} {unit} for a camera roll within the assumed limit"
+              if level_error else None)
     return summary.compared(key, value, unit, band, confidence, n=int(np.isfinite(turns).sum()), reason=reason)
 
 

@@ -81,7 +81,7 @@ def hip_sink(t: np.ndarray, touchdowns: np.ndarray, fraction: float, depth: floa
 def turn_phase(t: np.ndarray, touchdowns: np.ndarray) -> np.ndarray:
     """Rope turns completed (fractional) at each time."""
     k = np.clip(np.searchsorted(touchdowns, t, side="right") - 1, 0, touchdowns.size - 2)
-    return k + (t - touchdowns[k]) / (touchdowns[k + 1] - touchdowns[k])
+    return np.asarray(k + (t - touchdowns[k]) / (touchdowns[k + 1] - touchdowns[k]))
 
 
 def _set(xy: np.ndarray, name: str, x: np.ndarray | float, y: np.ndarray | float) -> None:

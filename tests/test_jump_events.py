@@ -35,7 +35,7 @@ def expected_touchdowns(skipper: Skipper, times: np.ndarray) -> np.ndarray:
     takeoffs = turns[:-1] + skipper.contact_fraction * np.diff(turns)
     ends = turns[1:]
     clip_end = times[-1] + np.median(np.diff(times))
-    return ends[(takeoffs >= times[0]) & (ends < clip_end)]
+    return np.asarray(ends[(takeoffs >= times[0]) & (ends < clip_end)])
 
 
 @pytest.mark.parametrize(("cadence", "fps"), [(110.0, 30.0), (150.0, 30.0), (230.0, 30.0), (150.0, 60.0)])

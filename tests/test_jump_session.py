@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 from jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
 
+from posture.errors import PostureError
 from posture.jump import JumpSession, analyze_track
 from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
+from posture.pose import INDEX
 
 ASYMMETRIC = Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.02, hand_lead_s=0.03, clearance_px=(24.0, 18.0),
                      hand_circle_px=(72.0, 58.0), landing_depth_px=(18.0, 12.0), hand_height_diff_px=14.0,
@@ -164,3 +166,28 @@ def test_bands_are_reproducible() -> None:
     first, second = _session(ASYMMETRIC, 30.0), _session(ASYMMETRIC, 30.0)
     assert first.measurements["hand_circle_si_pct"].band == second.measurements["hand_circle_si_pct"].band
     assert np.isfinite(first.measurements["hand_circle_si_pct"].band).all()
+
+
+def test_a_track_without_a_person_is_refused_clearly() -> None:
+    track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
+    empty = type(track)(track.times_s, np.full_like(track.xy_px, np.nan), np.zeros_like(track.visibility),
+                        track.world_m, track.image_size, track.model, track.interpolated)
+    with pytest.raises(PostureError) as refused:
+        analyze_track(empty, "front", 170.0)
+    assert refused.value.code == "video_too_short"
+
+
+def test_an_unknown_view_is_refused() -> None:
+    with pytest.raises(PostureError) as refused:
+        analyze_track(skipper_track(ASYMMETRIC, frame_times(30.0, 8.0)), "diagonal", 170.0)
+    assert refused.value.code == "unsupported_view"
+
+
+def test_missing_wrists_leave_the_hand_measures_out_but_keep_the_jumps() -> None:
+    track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
+    xy = track.xy_px.copy()
+    xy[:, [INDEX["left_wrist"], INDEX["right_wrist"]]] = np.nan
+    session = analyze_track(type(track)(track.times_s, xy, track.visibility, track.world_m, track.image_size,
+                                        track.model, track.interpolated), "front", 170.0)
+    assert session.value("jump_count") == 19
+    assert session.measurements["hand_phase_lead_ms"].status == "not_assessed"

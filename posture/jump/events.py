@@ -19,8 +19,6 @@ import numpy as np
 from posture.errors import PostureError
 from posture.jump.signals import CleanTrack
 
-SIDES = ("left", "right")
-
 
 @dataclass(frozen=True)
 class DetectionSettings:

@@ -142,6 +142,8 @@ def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s:
     + = left wrist leads), with half a jump period as the lag limit.
     """
     ok = np.isfinite(left) & np.isfinite(right)
+    if ok.sum() < 8:
+        return float("nan")
     t = times_s[ok]
     grid = np.arange(t[0], t[-1], step_s)
     a = CubicSpline(t, left[ok])(grid)
@@ -167,12 +169,24 @@ def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s:
     return float((lags[best] + offset) * step_s * 1000.0)
 
 
-def mean_difference_cm(left_px: np.ndarray, right_px: np.ndarray, cm_per_px: float) -> float:
-    """Time mean (cm) of left - right (hand height difference, hand spread difference).
+def left_minus_right_cm(left_px: np.ndarray, right_px: np.ndarray, cm_per_px: float) -> np.ndarray:
+    """(n,) per-frame left - right (cm); its time mean over the clip is ``hand_height_diff_cm``
+    (wrist heights) or ``hand_spread_diff_cm`` (wrist distances from the body midline).
 
-    Project threshold: 2 cm (about one hand-width fraction a person notices in a mirror).
+    Project thresholds 2 cm for both (shoulder-height differences past 1-2 cm count in posture
+    screening, Kendall et al. "Muscles: Testing and Function"; one elbow flared 2 cm or more).
     """
-    return float(np.nanmean(left_px - right_px) * cm_per_px)
+    return np.asarray((left_px - right_px) * cm_per_px)
+
+
+def lateral_offset_cm(hip_mid_x_px: np.ndarray, ankle_mid_x_px: np.ndarray, left_sign: int,
+                      cm_per_px: float) -> np.ndarray:
+    """(n,) sideways offset (cm) of the hip midpoint from the ankles' midpoint; + = toward the left.
+
+    Its time mean is ``lateral_shift_cm``; past 1.5 cm is a visible shift of the pelvis over the
+    feet (project threshold, allowing 1.3 cm for a camera rolled by 1 deg).
+    """
+    return np.asarray((hip_mid_x_px - ankle_mid_x_px) * left_sign * cm_per_px)
 
 
 def lean_from_vertical_deg(lower_xy: np.ndarray, upper_xy: np.ndarray, left_sign: int) -> np.ndarray:

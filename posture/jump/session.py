@@ -24,6 +24,7 @@ from posture.jump.views import frontal_measures, side_nulls
 from posture.video.track import PoseTrack
 
 VIEWS = ("front", "back", "left", "right")
+MIN_FRAMES = 10
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,9 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None) -> JumpS
     """Measure a jump-rope session from one person's pose track (docs/jump-rope.md)."""
     if view not in VIEWS:
         raise PostureError("unsupported_view", f"The view {view!r} cannot be measured; use front, back, left or right.")
+    if int(np.count_nonzero(track.seen)) < MIN_FRAMES:
+        raise PostureError("video_too_short", f"The person was seen in only {int(np.count_nonzero(track.seen))} "
+                           "frames; film at least a few seconds of skipping with the whole body in view.")
     cfg = summary.settings()
     cutoff = float(cfg["cleaning"]["lowpass_hz"])
     clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)

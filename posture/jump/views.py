@@ -40,7 +40,7 @@ def _per_turn(times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord]
     for record in records:
         if np.isfinite(record.turn_start_s):
             inside = (times_s >= record.turn_start_s) & (times_s < record.touchdown_s)
-            values.append(float(np.nanmean(signal[inside])) if inside.any() else np.nan)
+            values.append(_finite_mean(signal[inside]))
     return np.array(values, dtype=float)
 
 
@@ -52,10 +52,10 @@ def _mean_measure(key: str, unit: str, times_s: np.ndarray, signal: np.ndarray, 
     """
     turns = _per_turn(times_s, signal, records)
     band = summary.mean_band(turns)
-    value = float(np.nanmean(signal))
+    value = _finite_mean(signal)
     if band is not None:
         # Centre the band on the clip mean: it spans the turns' spread, the mean covers the whole clip.
-        shift = value - float(np.nanmean(turns))
+        shift = value - _finite_mean(turns)
         band = (band[0] + shift - level_error, band[1] + shift + level_error)
     reason = (f"band includes +-{level_error:.2g} {unit} for a camera roll within the assumed limit"
               if level_error else None)
@@ -112,18 +112,20 @@ def frontal_measures(track: CleanTrack, body: BodySignals, records: list[JumpRec
     wrist_up = {s: -track.point(f"{s}_wrist")[:, 1] for s in SIDES}
     spread = hand_spread_px(track, scale)
     roll = np.radians(float(summary.settings()["level"]["camera_roll_uncertainty_deg"]))
-    trunk_px = np.nanmedian(np.linalg.norm(hip_mid - track.midpoint("ankle"), axis=1))
-    hands_px = np.nanmedian(np.linalg.norm(track.point("left_wrist") - track.point("right_wrist"), axis=1))
+    trunk_px = _finite_median(np.linalg.norm(hip_mid - track.midpoint("ankle"), axis=1))
+    hands_px = _finite_median(np.linalg.norm(track.point("left_wrist") - track.point("right_wrist"), axis=1))
+    shift = measures.lateral_offset_cm(hip_mid[:, 0], track.midpoint("ankle")[:, 0], left_sign, scale)
     out = {
         "hand_phase_lead_ms": hand_phase_lead(body, records, confidence, subframe),
         "hand_height_diff_cm": _mean_measure("hand_height_diff_cm", "cm", t,
-                                             (wrist_up["left"] - wrist_up["right"]) * scale, records, confidence,
+                                             measures.left_minus_right_cm(wrist_up["left"], wrist_up["right"], scale),
+                                             records, confidence,
                                              float(np.tan(roll) * hands_px * scale)),
         "hand_spread_diff_cm": _mean_measure("hand_spread_diff_cm", "cm", t,
-                                             (spread["left"] - spread["right"]) * scale, records, confidence),
-        "lateral_shift_cm": _mean_measure("lateral_shift_cm", "cm", t,
-                                          (hip_mid[:, 0] - track.midpoint("ankle")[:, 0]) * left_sign * scale,
-                                          records, confidence, float(np.tan(roll) * trunk_px * scale)),
+                                             measures.left_minus_right_cm(spread["left"], spread["right"], scale),
+                                             records, confidence),
+        "lateral_shift_cm": _mean_measure("lateral_shift_cm", "cm", t, shift, records, confidence,
+                                          float(np.tan(roll) * trunk_px * scale)),
         "trunk_lateral_lean_deg": _mean_measure("trunk_lateral_lean_deg", "deg", t,
                                                 measures.lean_from_vertical_deg(hip_mid, shoulder_mid, left_sign),
                                                 records, confidence, float(np.degrees(roll))),
@@ -145,3 +147,8 @@ def frontal_measures(track: CleanTrack, body: BodySignals, records: list[JumpRec
 def _finite_median(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else float("nan")
+
+
+def _finite_mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.mean(finite)) if finite.size else float("nan")

@@ -30,6 +30,9 @@ class DetectionSettings:
     threshold_noise_factor: float
     min_lift_cm: float
     min_flight_s: float
+    min_phase_s: float
+    min_bounce_cm: float
+    min_regular_fraction: float
     subframe: bool
 
 
@@ -193,7 +196,23 @@ def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: Detect
         previous = i
     if airborne:
         touchdowns.append(_touchdown_after_last_frame(times, lift, threshold))
+    takeoffs, touchdowns = debounced(takeoffs, touchdowns, settings.min_phase_s)
     return FootPhases(side, lift, threshold, np.array(takeoffs), np.array(touchdowns))
+
+
+def debounced(takeoffs: list[float], touchdowns: list[float], min_phase_s: float) -> tuple[list[float], list[float]]:
+    """Airborne intervals without the blips tracker jitter makes: a contact shorter than
+    ``min_phase_s`` joins the flights around it, then an airborne interval shorter than that
+    (not cut by the clip) is dropped."""
+    ups, downs = list(takeoffs), list(touchdowns)
+    k = 0
+    while k + 1 < len(ups):
+        if ups[k + 1] - downs[k] < min_phase_s:
+            del downs[k], ups[k + 1]
+        else:
+            k += 1
+    kept = [(up, down) for up, down in zip(ups, downs, strict=True) if not down - up < min_phase_s]
+    return [up for up, _ in kept], [down for _, down in kept]
 
 
 def flights_of(left: FootPhases, right: FootPhases, min_flight_s: float) -> list[Flight]:
@@ -230,6 +249,37 @@ class Jumps:
         return self.left if side == "left" else self.right
 
 
+# Points that ride with the trunk: their mean rises and falls with every jump and hardly at all
+# when a person stands, and averaging nine of them quiets the tracker's jitter.
+TRUNK_POINTS = ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+                "left_hip", "right_hip")
+
+
+def body_bounce_cm(track: CleanTrack, cm_per_px: float) -> float:
+    """Typical vertical range (cm) of the trunk's bounce: 5th-95th percentile span of the mean
+    trunk-point height around its running median (1.5 s), so slow drift does not count.
+
+    Skipping lifts the trunk by 5-13 cm in the rendered clips; standing sway stays under 1.5 cm
+    even with 5 px of tracker jitter.
+    """
+    rows = np.stack([track.point(name)[:, 1] for name in TRUNK_POINTS])
+    seen = np.isfinite(rows).any(axis=0)
+    if seen.sum() < 10:
+        return 0.0
+    height = np.nanmean(rows[:, seen], axis=0)
+    bounce = height - rolling_percentile(track.times_s[seen], height, 0.75, 50.0)
+    return float((np.percentile(bounce, 95) - np.percentile(bounce, 5)) * cm_per_px)
+
+
+def regular_fraction(touchdowns_s: np.ndarray) -> float:
+    """Share of touchdown intervals within +-35 % of their median: near 1 for a rope's steady
+    rhythm, low for the random blips tracker jitter makes."""
+    intervals = np.diff(touchdowns_s)
+    if intervals.size == 0:
+        return 0.0
+    return float(np.mean(np.abs(intervals / np.median(intervals) - 1.0) <= 0.35))
+
+
 def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int,
                  min_duration_s: float) -> Jumps:
     """Every flight phase of the clip; refuses clips without skipping or too short to measure."""
@@ -240,6 +290,13 @@ def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSetting
     if not counted:
         raise PostureError("no_jumping_found", "Both feet never left the floor together in this clip, so it shows "
                            "no rope jumps (standing or walking). Film the whole body while skipping.")
+    bounce = body_bounce_cm(track, cm_per_px)
+    if bounce < settings.min_bounce_cm:
+        raise PostureError("no_jumping_found", f"The body rises and falls by only {bounce:.1f} cm, far less than "
+                           "rope jumps lift it: this looks like standing. Film the whole body while skipping.")
+    if len(counted) >= 3 and regular_fraction(np.array([f.end_s for f in counted])) < settings.min_regular_fraction:
+        raise PostureError("no_jumping_found", "The feet leave the floor at random moments rather than in a rope's "
+                           "steady rhythm. Film the whole body while skipping, camera still.")
     duration = float(track.times_s[-1] - track.times_s[0]) + track.frame_interval_s
     if duration < min_duration_s:
         raise PostureError("video_too_short", f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "

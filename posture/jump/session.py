@@ -68,7 +68,9 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         floor_window_s=float(raw["floor_window_s"]), floor_percentile=float(raw["floor_percentile"]),
         threshold_fraction=float(raw["threshold_fraction"]),
         threshold_noise_factor=float(raw["threshold_noise_factor"]), min_lift_cm=float(raw["min_lift_cm"]),
-        min_flight_s=float(raw["min_flight_s"]), subframe=subframe,
+        min_flight_s=float(raw["min_flight_s"]), min_phase_s=float(raw["min_phase_s"]),
+        min_bounce_cm=float(raw["min_bounce_cm"]), min_regular_fraction=float(raw["min_regular_fraction"]),
+        subframe=subframe,
     )
 
 

@@ -96,14 +96,17 @@ def _track(times: np.ndarray, xy: np.ndarray) -> PoseTrack:
 
 
 def body_track(times: np.ndarray, lift: dict[str, np.ndarray], sink: dict[str, np.ndarray],
-               wrist_rel: dict[str, np.ndarray], shift_px: float = 0.0, walk_x: np.ndarray | None = None) -> PoseTrack:
+               wrist_rel: dict[str, np.ndarray], shift_px: float = 0.0, walk_x: np.ndarray | None = None,
+               hop: np.ndarray | None = None) -> PoseTrack:
     """A front-view body from per-side foot lifts, hip sinks and wrist heights relative to the shoulders."""
     n = times.size
     xy = np.full((n, 33, 2), np.nan)
     drift = np.zeros(n) if walk_x is None else walk_x
-    bounce = 0.5 * (lift["left"] + lift["right"]) - 0.5 * (sink["left"] + sink["right"])
+    # The trunk rides on the feet (two-foot bounce) or on the stance foot's hop (``hop``, alternate step).
+    carried = 0.5 * (lift["left"] + lift["right"]) if hop is None else hop
+    bounce = carried - 0.5 * (sink["left"] + sink["right"])
     for side, out in (("left", 1.0), ("right", -1.0)):
-        hip_y = 620.0 + sink[side] - 0.5 * (lift["left"] + lift["right"])
+        hip_y = 620.0 + sink[side] - carried
         shoulder_y = 400.0 - bounce
         _set(xy, f"{side}_shoulder", CENTRE_X + drift + out * 70.0 + shift_px, shoulder_y)
         _set(xy, f"{side}_elbow", CENTRE_X + drift + out * 80.0 + shift_px, shoulder_y + 150.0)
@@ -140,7 +143,9 @@ def skipper_track(skipper: Skipper, times: np.ndarray) -> PoseTrack:
         radius = _per_turn(times + shift, turns, skipper.hand_circle_px[k] / 2.0 * varied[1])
         height = 160.0 - (skipper.hand_height_diff_px / 2.0 if side == "left" else -skipper.hand_height_diff_px / 2.0)
         wrist[side] = -height + radius * np.cos(2.0 * np.pi * turn_phase(times + shift, turns))
-    return body_track(times, lift, sink, wrist, skipper.lateral_shift_px)
+    hop_px = np.full(turns.size, 0.5 * sum(skipper.clearance_px))
+    hop = foot_lift(times, turns, c, hop_px) if skipper.alternate else None
+    return body_track(times, lift, sink, wrist, skipper.lateral_shift_px, hop=hop)
 
 
 def standing_track(times: np.ndarray, seed: int = 3) -> PoseTrack:

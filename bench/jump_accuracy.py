@@ -127,7 +127,7 @@ def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str) -
         return track_from_clip(clip)
     from posture.video.tracking import track_video  # written in parallel; only needed for --source model
 
-    track: PoseTrack = track_video(clip_path.with_suffix(".mp4"), model=model)
+    _, track = track_video(clip_path.with_suffix(".mp4"), model=model)
     return track
 
 

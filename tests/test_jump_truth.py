@@ -4,9 +4,11 @@ would give (session_2d), verdicts right, a standing clip refused."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bench.jump_truth import load_clip, track_from_clip
@@ -98,3 +100,22 @@ def test_a_standing_clip_has_no_jumps() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(track_from_clip(clip), clip["view"], float(clip["subject"]["stature_cm"]))
     assert refused.value.code == "no_jumping_found"
+
+
+@pytest.mark.parametrize("jitter_px", [2.0, 5.0])
+def test_a_standing_clip_with_tracker_jitter_still_has_no_jumps(jitter_px: float) -> None:
+    clip = load_clip(DATA / "stand01_front.json")
+    track = track_from_clip(clip)
+    noisy = dataclasses.replace(track, xy_px=track.xy_px + np.random.default_rng(4).normal(0, jitter_px,
+                                                                                          track.xy_px.shape))
+    with pytest.raises(PostureError) as refused:
+        analyze_track(noisy, clip["view"], float(clip["subject"]["stature_cm"]))
+    assert refused.value.code == "no_jumping_found"
+
+
+def test_a_jump_clip_with_one_pixel_of_jitter_is_still_counted_exactly() -> None:
+    clip = load_clip(DATA / "jump05_front.json")
+    track = track_from_clip(clip)
+    noisy = dataclasses.replace(track, xy_px=track.xy_px + np.random.default_rng(2).normal(0, 1.0, track.xy_px.shape))
+    session = analyze_track(noisy, clip["view"], float(clip["subject"]["stature_cm"]))
+    assert session.value("jump_count") == clip["session"]["jump_count"]

@@ -128,6 +128,8 @@ def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str) -
     from posture.video.tracking import track_video  # written in parallel; only needed for --source model
 
     _, track = track_video(clip_path.with_suffix(".mp4"), model=model)
+    if not isinstance(track, PoseTrack):
+        raise TypeError(f"track_video gave {type(track).__name__}, not a PoseTrack")
     return track
 
 

@@ -26,9 +26,6 @@ TOLERANCE = {
     "landing_depth_cm_right": 0.8, "hand_circle_cm_left": 1.5, "hand_circle_cm_right": 1.5,
     "lateral_sway_cm": 0.5, "rhythm_variability_pct": 1.0,
 }
-# Read from the 3D (world) landmarks, so compared with the 3D truth: the 2D truth's spread carries
-# the camera's few degrees of azimuth (the hands sit 15-25 cm in front of the shoulders).
-FROM_WORLD = ("hand_spread_diff_cm",)
 
 
 @pytest.fixture(scope="module", params=JUMP_CLIPS)
@@ -58,7 +55,7 @@ def test_measures_are_near_a_perfect_2d_tracker(analysed: tuple[str, dict[str, A
     name, clip, session = analysed
     checked = 0
     for key, tolerance in TOLERANCE.items():
-        truth = clip["session" if key in FROM_WORLD else "session_2d"].get(key)
+        truth = clip["session_2d"].get(key)
         measured = session.measurements[key]
         if truth is None:
             assert measured.status == "not_assessed", f"{name}:{key}"

@@ -38,7 +38,8 @@ class BodySignals:
     subframe: bool = True
 
 
-def body_signals(track: CleanTrack, jumps: Jumps, cm_per_px: float, subframe: bool = True) -> BodySignals:
+def body_signals(track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float,
+                 subframe: bool = True) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
     shoulder_mid_y = track.midpoint("shoulder")[:, 1]
     twist = (measures.axial_angle_deg(track.world("left_shoulder"), track.world("right_shoulder"))
@@ -53,7 +54,7 @@ def body_signals(track: CleanTrack, jumps: Jumps, cm_per_px: float, subframe: bo
                                             track.point(f"{s}_ankle")) for s in SIDES},
         hip_mid_x=track.midpoint("hip")[:, 0],
         twist_deg=twist,
-        foot_lift_px={s: jumps.foot(s).lift_px for s in SIDES},
+        foot_lift_px=toe_lift_px,
         cm_per_px=cm_per_px,
         subframe=subframe,
     )

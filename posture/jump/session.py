@@ -15,7 +15,7 @@ import numpy as np
 from posture.anatomy import ASSUMED_STATURE_CM
 from posture.errors import PostureError
 from posture.jump import measures, summary
-from posture.jump.events import DetectionSettings, Jumps, detect_jumps, skipping_style
+from posture.jump.events import DetectionSettings, Jumps, detect_jumps, foot_lift_px, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, clean_track
@@ -70,6 +70,7 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         threshold_noise_factor=float(raw["threshold_noise_factor"]), min_lift_cm=float(raw["min_lift_cm"]),
         min_flight_s=float(raw["min_flight_s"]), min_phase_s=float(raw["min_phase_s"]),
         min_bounce_cm=float(raw["min_bounce_cm"]), min_regular_fraction=float(raw["min_regular_fraction"]),
+        max_rhythm_spread=float(raw["max_rhythm_spread"]),
         subframe=subframe,
     )
 
@@ -122,9 +123,14 @@ def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence:
                                           n=int(np.isfinite(flight).sum()))
     contact = _array(records, "contact_time_ms")
     band = summary.median_band(contact)
+    contact_reason = timing_reason
+    heels = jumps.contact_point == "heel"
+    if heels:
+        contact_reason = "; ".join(filter(None, [timing_reason, "read from the heels (the toes were not tracked "
+                                                 "steadily), which leave the floor early: contacts come out short"]))
     out["contact_time_ms"] = summary.plain(_median(contact), "ms", summary.widened(band, half_frame_ms)
-                                           if low_fps else band, timing_conf, int(np.isfinite(contact).sum()),
-                                           timing_reason)
+                                           if low_fps else band, timing_conf * (0.5 if heels else 1.0),
+                                           int(np.isfinite(contact).sum()), contact_reason)
     lead = _array(records, "landing_lead_ms")
     band = summary.median_band(lead)
     out["landing_lead_ms"] = summary.compared("landing_lead_ms", _median(lead), "ms",
@@ -233,7 +239,10 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
     jumps = detect_jumps(clean, scale, detection_settings(subframe), int(detection["min_jumps"]),
                          float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
-    body: BodySignals = body_signals(clean, jumps, scale, subframe)
+    # Landing lead reads the toes' descents in every view: even where contacts are found from the
+    # heels (back view), the toes' paths are the ones that differ only by the lead.
+    toe_lift = {side: foot_lift_px(clean, side, detection_settings(subframe)) for side in SIDES}
+    body: BodySignals = body_signals(clean, toe_lift, scale, subframe)
     records = jump_records(jumps, body)
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s

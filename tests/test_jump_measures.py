@@ -87,3 +87,13 @@ def test_axial_angle_and_knee_bend() -> None:
     bent = measures.bend_deg(np.array([[0.0, 0.0]]), np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
     assert straight[0] == pytest.approx(0.0, abs=1e-6)
     assert bent[0] == pytest.approx(90.0)
+
+
+def test_twist_amplitude_of_a_noisy_swing_is_not_pulled_up_by_jitter() -> None:
+    times = np.arange(0.0, 0.4, 1 / 30)
+    swing = 1.0 + 3.0 * np.sin(2 * np.pi * times / 0.4 + 0.7)
+    assert measures.twist_half_range_deg(times, swing, 0.0, 0.4) == pytest.approx(3.0, abs=0.05)
+    noisy = swing + np.random.default_rng(3).normal(0.0, 1.0, times.size)
+    raw_half_range = 0.5 * np.ptp(noisy)
+    fitted = measures.twist_half_range_deg(times, noisy, 0.0, 0.4)
+    assert abs(fitted - 3.0) < abs(raw_half_range - 3.0)

@@ -207,14 +207,20 @@ def axial_angle_deg(left_m: np.ndarray, right_m: np.ndarray) -> np.ndarray:
 
 
 def twist_half_range_deg(times_s: np.ndarray, twist_deg: np.ndarray, start_s: float, end_s: float) -> float:
-    """Half the peak-to-peak (deg) of the shoulder-line vs hip-line angle within one rope turn.
+    """Amplitude (deg) of the shoulder-line vs hip-line angle's once-per-turn swing within one rope turn.
 
-    A relaxed skipper's trunk twists by a degree or two per turn; past ~3 deg the shoulders
-    counter-rotate against the hips (project threshold).
+    The truth's half peak-to-peak of a swing that follows the turn; a least-squares sine with the
+    turn's period (plus an offset) gives it without the upward pull frame jitter has on a raw
+    peak-to-peak. A relaxed skipper's trunk twists by a degree or less per turn; 2 deg or more
+    is a clear counter-rotation (project threshold).
     """
-    piece = window(times_s, twist_deg, start_s, end_s)
-    piece = piece[np.isfinite(piece)]
-    return float(0.5 * (piece.max() - piece.min())) if piece.size else float("nan")
+    inside = (times_s >= start_s) & (times_s <= end_s) & np.isfinite(twist_deg)
+    if inside.sum() < 4:
+        return float("nan")
+    phase = 2.0 * np.pi * (times_s[inside] - start_s) / (end_s - start_s)
+    design = np.column_stack([np.ones(phase.size), np.cos(phase), np.sin(phase)])
+    coefficients, *_ = np.linalg.lstsq(design, twist_deg[inside], rcond=None)
+    return float(np.hypot(coefficients[1], coefficients[2]))
 
 
 def trend_pct_per_min(times_s: np.ndarray, values: np.ndarray) -> float:

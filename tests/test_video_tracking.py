@@ -34,7 +34,11 @@ def half(rgb: np.ndarray) -> np.ndarray:
 
 
 def truth_frames(name: str) -> list[dict]:
-    return json.loads((DATA / f"{name}.json").read_text())["frames"]
+    """Per frame: its time and truth pixel keypoints by name, from the compact fixture (bench/make_jump_fixtures.py)."""
+    truth = json.loads((DATA / f"{name}.json").read_text())
+    names = truth["names_px"]
+    return [{"time_s": time_s, "keypoints_px": {name: flat[2 * k:2 * k + 2] for k, name in enumerate(names)}}
+            for time_s, flat in zip(truth["time_s"], truth["px"], strict=True)]
 
 
 def median_error_of_height(track, frames: list[dict], scale: float = 1.0) -> float:

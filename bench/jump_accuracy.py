@@ -1,0 +1,161 @@
+"""Accuracy of the jump-rope engine against the rendered clips' exact truth.
+
+For every jump clip of a folder: the engine's session against the truth's ``session`` (3D) and
+``session_2d`` (a perfect 2D tracker), per measure n, bias, MAE and max error; jump-count
+accuracy; verdict checks (no symmetric clip called asymmetric, asymmetries past threshold found,
+trend signs); and the same for a naive baseline (raw landmarks, no cleaning, events and lags on
+whole frames).
+
+    python -m bench.jump_accuracy                       # truth keypoints of tests/data/video
+    python -m bench.jump_accuracy --clips /work/shared/eval-public-video
+    python -m bench.jump_accuracy --source model --model full --markdown
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.jump_truth import load_clip, track_from_clip
+from posture.errors import PostureError
+from posture.jump.session import JumpSession, analyze_clean, analyze_track
+from posture.jump.signals import CleanTrack
+from posture.jump.summary import settings
+from posture.video.track import PoseTrack
+
+DEFAULT_CLIPS = Path(__file__).resolve().parent.parent / "tests" / "data" / "video"
+TREND_CHANGE_PCT = 15.0
+
+
+def raw_clean(track: PoseTrack) -> CleanTrack:
+    """The track exactly as tracked: no swap repair, no gap filling, no smoothing."""
+    return CleanTrack(times_s=np.asarray(track.times_s, float), xy_px=np.asarray(track.xy_px, float),
+                      world_m=np.asarray(track.world_m, float), interpolated=np.zeros(len(track), bool),
+                      gaps_filled=0, gaps_left=0, swaps_repaired=0, image_size=track.image_size)
+
+
+def baseline(track: PoseTrack, view: str, height_cm: float) -> JumpSession:
+    """Raw landmarks, whole-frame events and lags."""
+    return analyze_clean(raw_clean(track), view, height_cm, int(np.count_nonzero(track.seen)), subframe=False)
+
+
+@dataclass
+class Tally:
+    """Errors per measure and verdict checks over the clips of one pipeline."""
+
+    errors: dict[str, list[float]] = field(default_factory=dict)
+    errors_2d: dict[str, list[float]] = field(default_factory=dict)
+    counts_exact: int = 0
+    clips: int = 0
+    false_asymmetric: list[str] = field(default_factory=list)
+    asymmetries_found: int = 0
+    asymmetries_total: int = 0
+    missed: list[str] = field(default_factory=list)
+    trend_right: int = 0
+    trend_total: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, name: str, clip: dict[str, Any], session: JumpSession) -> None:
+        self.clips += 1
+        truth, truth_2d = clip["session"], clip.get("session_2d", {})
+        self.counts_exact += int(session.value("jump_count") == truth["jump_count"])
+        for key, true_value in truth.items():
+            measured = session.measurements.get(key)
+            if true_value is None or measured is None or measured.value is None:
+                continue
+            self.errors.setdefault(key, []).append(measured.value - true_value)
+            if truth_2d.get(key) is not None:
+                self.errors_2d.setdefault(key, []).append(measured.value - truth_2d[key])
+            if key.startswith(("hand_circle_trend", "foot_clearance_trend")) and abs(true_value) >= TREND_CHANGE_PCT:
+                self.trend_total += 1
+                self.trend_right += int(np.sign(measured.value) == np.sign(true_value))
+            if measured.threshold is None:
+                continue
+            if clip.get("symmetric") and measured.status == "asymmetric":
+                self.false_asymmetric.append(f"{name}:{key}")
+            if abs(true_value) > measured.threshold:
+                self.asymmetries_total += 1
+                if measured.status == "asymmetric":
+                    self.asymmetries_found += 1
+                else:
+                    self.missed.append(f"{name}:{key} ({measured.status})")
+
+
+def rows(tally: Tally) -> list[tuple[str, int, float, float, float, float]]:
+    """(measure, n, bias, MAE, max |error| vs session, MAE vs session_2d) per measure."""
+    out = []
+    for key, values in tally.errors.items():
+        errors = np.array(values)
+        errors_2d = np.array(tally.errors_2d.get(key, []))
+        out.append((key, errors.size, float(errors.mean()), float(np.abs(errors).mean()),
+                    float(np.abs(errors).max()), float(np.mean(np.abs(errors_2d))) if errors_2d.size else float("nan")))
+    return out
+
+
+def report(title: str, tally: Tally, markdown: bool) -> str:
+    lines = [f"### {title}" if markdown else f"== {title} =="]
+    header = ("measure", "n", "bias", "MAE", "max", "MAE vs 2D")
+    if markdown:
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    else:
+        lines.append(f"{header[0]:42s} {header[1]:>3s} {header[2]:>9s} {header[3]:>9s} {header[4]:>9s} {header[5]:>9s}")
+    for key, n, bias, mae, worst, mae_2d in rows(tally):
+        if markdown:
+            lines.append(f"| {key} | {n} | {bias:.2f} | {mae:.2f} | {worst:.2f} | {mae_2d:.2f} |")
+        else:
+            lines.append(f"{key:42s} {n:3d} {bias:9.2f} {mae:9.2f} {worst:9.2f} {mae_2d:9.2f}")
+    lines += [
+        "",
+        f"jump count exact: {tally.counts_exact}/{tally.clips} clips",
+        f"symmetric clips called asymmetric: {', '.join(tally.false_asymmetric) or 'none'}",
+        f"asymmetries past threshold found: {tally.asymmetries_found}/{tally.asymmetries_total}"
+        + (f" (missed: {', '.join(tally.missed)})" if tally.missed else ""),
+        f"trend sign right where truth changes >= {TREND_CHANGE_PCT:.0f} %/min: "
+        f"{tally.trend_right}/{tally.trend_total}",
+    ]
+    if tally.failures:
+        lines.append(f"refused: {', '.join(tally.failures)}")
+    return "\n".join(lines) + "\n"
+
+
+def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str) -> PoseTrack:
+    if source == "truth":
+        return track_from_clip(clip)
+    from posture.video.tracking import track_video  # written in parallel; only needed for --source model
+
+    _, track = track_video(clip_path.with_suffix(".mp4"), model=model)
+    if not isinstance(track, PoseTrack):
+        raise TypeError(f"track_video gave {type(track).__name__}, not a PoseTrack")
+    return track
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=Path, default=DEFAULT_CLIPS)
+    parser.add_argument("--source", choices=("truth", "model"), default="truth")
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/accuracy.md)")
+    args = parser.parse_args()
+    engine, naive = Tally(), Tally()
+    for path in sorted(args.clips.glob("jump*.json")):
+        clip = load_clip(path)
+        track = load_track(args.source, path, clip, args.model)
+        height = float(clip["subject"]["stature_cm"])
+        for tally, run in ((engine, analyze_track), (naive, baseline)):
+            try:
+                tally.add(path.stem, clip, run(track, clip["view"], height))
+            except PostureError as error:
+                tally.clips += 1
+                tally.failures.append(f"{path.stem}: {error.code}")
+    rolls = settings()["level"]["camera_roll_uncertainty_deg"]
+    print(f"Source: {args.source} keypoints; clips: {args.clips}; camera roll allowance +-{rolls} deg\n")
+    print(report("Engine (cleaning, sub-frame events and lags)", engine, args.markdown))
+    print(report("Baseline (raw landmarks, whole-frame events and lags)", naive, args.markdown))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Jump-rope measures (docs/jump-rope.md), each a small pure function on plain arrays.
+
+Heights are image heights (px, up = positive) turned into cm by the caller's cm-per-px scale;
+times are seconds from the clip's first frame. Left/right are the person's anatomical sides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.interpolate import CubicSpline
+
+from posture.jump.signals import refined_extremum, value_at, window
+
+
+def symmetry_index_pct(left: float, right: float) -> float:
+    """Symmetry index SI = 100 * (L - R) / ((L + R) / 2), %; + = larger on the left.
+
+    Normal: |SI| below 10-15 % (limb symmetry criteria of gait and hop tests, Robinson et al. 1987,
+    J Manipulative Physiol Ther 10:172; Noyes et al. 1991, Am J Sports Med 19:513).
+    """
+    mean = (left + right) / 2.0
+    return float("nan") if mean == 0 else float(100.0 * (left - right) / mean)
+
+
+def cadence_jpm(touchdowns_s: np.ndarray) -> float:
+    """Cadence (jumps/min) = 60 / median interval between consecutive first-foot touchdowns.
+
+    Basic bounce: 100-160 jumps/min for recreational skippers, up to ~300 in speed skipping
+    (Miyaguchi et al. 2014, J Phys Ther Sci 26:1367 for the bounce; IJRU speed records).
+    """
+    return float(60.0 / np.median(np.diff(touchdowns_s)))
+
+
+def instantaneous_cadence_jpm(touchdowns_s: np.ndarray) -> np.ndarray:
+    """Per-interval cadence (jumps/min): 60 / each interval between consecutive touchdowns."""
+    return 60.0 / np.diff(touchdowns_s)
+
+
+def rhythm_variability_pct(touchdowns_s: np.ndarray) -> float:
+    """Coefficient of variation (%) of the touchdown intervals (sample standard deviation).
+
+    Steady skippers stay below ~5 %; beginners' rhythm varies more (project reading of the
+    generator's 2-6 % natural jitter).
+    """
+    intervals = np.diff(touchdowns_s)
+    return float(100.0 * np.std(intervals, ddof=1) / np.mean(intervals))
+
+
+def landing_lead_ms(touchdown_left_s: float, touchdown_right_s: float) -> float:
+    """Right touchdown minus left touchdown (ms): + = the left foot lands first."""
+    return 1000.0 * (touchdown_right_s - touchdown_left_s)
+
+
+def descent_times_s(times_s: np.ndarray, lift: np.ndarray, peak_s: float, end_s: float,
+                    levels: np.ndarray) -> np.ndarray:
+    """Times (s) at which ``lift`` first falls through each of ``levels`` after its peak near ``peak_s``.
+
+    Linear interpolation between the two frames around each crossing; NaN for a level not crossed
+    before ``end_s``.
+    """
+    inside = np.flatnonzero((times_s >= peak_s) & (times_s <= end_s) & np.isfinite(lift))
+    out = np.full(levels.size, np.nan)
+    if inside.size < 2:
+        return out
+    top = inside[int(np.argmax(lift[inside]))]
+    after = inside[inside >= top]
+    for k, level in enumerate(levels):
+        below = after[lift[after] < level]
+        if below.size and below[0] > top:
+            j = int(below[0])
+            h0, h1 = lift[j - 1], lift[j]
+            out[k] = times_s[j - 1] + (h0 - level) / (h0 - h1) * (times_s[j] - times_s[j - 1])
+    return out
+
+
+def landing_lag_ms(times_s: np.ndarray, lift_left: np.ndarray, lift_right: np.ndarray, peak_s: float,
+                   end_s: float, fractions: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)) -> float:
+    """Landing lead (ms) of one flight: how much later the right foot's descent passes the same
+    heights as the left's (median over heights at ``fractions`` of each foot's peak); + = left first.
+
+    One foot's whole landing path shifted in time shows as the same lag at every height, and the
+    heights well above the floor are crossed mid-frame on a smooth path, so the lag is sub-frame
+    even at 30 fps where a single touchdown crossing is not.
+    """
+    inside = (times_s >= peak_s) & (times_s <= end_s)
+    if inside.sum() < 3:
+        return float("nan")
+    # Each foot's own peak: a foot that lifts higher passes the same fraction of its path at the same time.
+    levels = np.array(fractions)
+    lags = (descent_times_s(times_s, lift_right, peak_s, end_s, levels * np.nanmax(lift_right[inside]))
+            - descent_times_s(times_s, lift_left, peak_s, end_s, levels * np.nanmax(lift_left[inside])))
+    lags = lags[np.isfinite(lags)]
+    return float(1000.0 * np.median(lags)) if lags.size else float("nan")
+
+
+def peak_height_above_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
+                         level_px: float, cm_per_px: float) -> float:
+    """Peak of ``height_px`` within [start_s, end_s] above ``level_px``, in cm (foot clearance).
+
+    Foot clearance of a basic bounce is typically 2-8 cm (generator range 3-7 cm).
+    """
+    return (refined_extremum(times_s, height_px, start_s, end_s, largest=True) - level_px) * cm_per_px
+
+
+def sink_cm(times_s: np.ndarray, height_px: np.ndarray, touchdown_s: float, takeoff_s: float,
+            cm_per_px: float) -> float:
+    """How far a point sinks (cm) from its height at touchdown to its lowest point before take-off.
+
+    Landing depth of the hip joint centre; a few cm in a relaxed bounce. The side that sinks
+    more lands heavier.
+    """
+    start = value_at(times_s, height_px, touchdown_s)
+    lowest = min(refined_extremum(times_s, height_px, touchdown_s, takeoff_s, largest=False), start)
+    return (start - lowest) * cm_per_px
+
+
+def vertical_extent_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
+                       cm_per_px: float) -> float:
+    """Max - min (cm) of a height within [start_s, end_s]: the hand circle of one rope turn.
+
+    Wrist circles of 10-25 cm are typical for a basic bounce with the elbows near the trunk.
+    """
+    top = refined_extremum(times_s, height_px, start_s, end_s, largest=True)
+    bottom = refined_extremum(times_s, height_px, start_s, end_s, largest=False)
+    return (top - bottom) * cm_per_px
+
+
+def peak_to_peak_cm(times_s: np.ndarray, position_px: np.ndarray, start_s: float, end_s: float,
+                    cm_per_px: float) -> float:
+    """Peak-to-peak travel (cm) of a position within [start_s, end_s] (lateral sway of one turn)."""
+    piece = window(times_s, position_px, start_s, end_s)
+    return float((np.nanmax(piece) - np.nanmin(piece)) * cm_per_px)
+
+
+def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s: float, step_s: float = 0.001,
+            refine: bool = True) -> float:
+    """Time (ms) by which ``left`` leads ``right``: + = the left signal's waveform happens first.
+
+    Cross-correlation of the two mean-removed signals (resampled on a ``step_s`` grid by cubic
+    splines, normalised by the overlap) at lags within +-``max_lag_s``, refined by a parabola
+    through the best lag and its neighbours (``refine``). Used for the hand phase lead (relative wrist heights;
+    + = left wrist leads), with half a jump period as the lag limit.
+    """
+    ok = np.isfinite(left) & np.isfinite(right)
+    if ok.sum() < 8:
+        return float("nan")
+    t = times_s[ok]
+    grid = np.arange(t[0], t[-1], step_s)
+    a = CubicSpline(t, left[ok])(grid)
+    b = CubicSpline(t, right[ok])(grid)
+    a -= a.mean()
+    b -= b.mean()
+    max_shift = round(max_lag_s / step_s)
+    lags = np.arange(-max_shift, max_shift + 1)
+    scores = np.empty(lags.size)
+    for k, lag in enumerate(lags):
+        # right(t + lag) against left(t): the right repeats the left's waveform lag later.
+        if lag >= 0:
+            x, y = a[: a.size - lag], b[lag:]
+        else:
+            x, y = a[-lag:], b[: b.size + lag]
+        scores[k] = float(np.dot(x, y) / (np.sqrt(np.dot(x, x) * np.dot(y, y)) or 1.0))
+    best = int(np.argmax(scores))
+    offset = 0.0
+    if refine and 0 < best < scores.size - 1:
+        curvature = scores[best - 1] - 2 * scores[best] + scores[best + 1]
+        if curvature < 0:
+            offset = 0.5 * (scores[best - 1] - scores[best + 1]) / curvature
+    return float((lags[best] + offset) * step_s * 1000.0)
+
+
+def left_minus_right_cm(left_px: np.ndarray, right_px: np.ndarray, cm_per_px: float) -> np.ndarray:
+    """(n,) per-frame left - right (cm); its time mean over the clip is ``hand_height_diff_cm``
+    (wrist heights) or ``hand_spread_diff_cm`` (wrist distances from the body midline).
+
+    Project thresholds 2 cm for both (shoulder-height differences past 1-2 cm count in posture
+    screening, Kendall et al. "Muscles: Testing and Function"; one elbow flared 2 cm or more).
+    """
+    return np.asarray((left_px - right_px) * cm_per_px)
+
+
+def lateral_offset_cm(hip_mid_x_px: np.ndarray, ankle_mid_x_px: np.ndarray, left_sign: int,
+                      cm_per_px: float) -> np.ndarray:
+    """(n,) sideways offset (cm) of the hip midpoint from the ankles' midpoint; + = toward the left.
+
+    Its time mean is ``lateral_shift_cm``; past 1.5 cm is a visible shift of the pelvis over the
+    feet (project threshold, allowing 1.3 cm for a camera rolled by 1 deg).
+    """
+    return np.asarray((hip_mid_x_px - ankle_mid_x_px) * left_sign * cm_per_px)
+
+
+def lean_from_vertical_deg(lower_xy: np.ndarray, upper_xy: np.ndarray, left_sign: int) -> np.ndarray:
+    """Angle (deg) of the lower -> upper line from the image vertical; + = top toward the person's left.
+
+    Trunk lateral lean of the hip-midpoint -> shoulder-midpoint line; within +-2 deg is usual
+    standing posture (frontal trunk lean norms, e.g. Kendall's plumb line).
+    """
+    dx = (upper_xy[:, 0] - lower_xy[:, 0]) * left_sign
+    dy = lower_xy[:, 1] - upper_xy[:, 1]
+    return np.asarray(np.degrees(np.arctan2(dx, dy)))
+
+
+def axial_angle_deg(left_m: np.ndarray, right_m: np.ndarray) -> np.ndarray:
+    """(n,) angle (deg) of the right -> left line in the horizontal plane of MediaPipe world axes."""
+    delta = left_m - right_m
+    return np.asarray(np.degrees(np.arctan2(delta[:, 2], delta[:, 0])))
+
+
+def twist_half_range_deg(times_s: np.ndarray, twist_deg: np.ndarray, start_s: float, end_s: float) -> float:
+    """Amplitude (deg) of the shoulder-line vs hip-line angle's once-per-turn swing within one rope turn.
+
+    The truth's half peak-to-peak of a swing that follows the turn; a least-squares sine with the
+    turn's period (plus an offset) gives it without the upward pull frame jitter has on a raw
+    peak-to-peak. A relaxed skipper's trunk twists by a degree or less per turn; 2 deg or more
+    is a clear counter-rotation (project threshold).
+    """
+    inside = (times_s >= start_s) & (times_s <= end_s) & np.isfinite(twist_deg)
+    if inside.sum() < 4:
+        return float("nan")
+    phase = 2.0 * np.pi * (times_s[inside] - start_s) / (end_s - start_s)
+    design = np.column_stack([np.ones(phase.size), np.cos(phase), np.sin(phase)])
+    coefficients, *_ = np.linalg.lstsq(design, twist_deg[inside], rcond=None)
+    return float(np.hypot(coefficients[1], coefficients[2]))
+
+
+def trend_pct_per_min(times_s: np.ndarray, values: np.ndarray) -> float:
+    """Least-squares slope of ``values`` over time as %/min of the fitted value at t = 0 (clip start).
+
+    Natural jump-to-jump variation gives +-20-60 %/min over a short clip; a side that tires
+    shrinks by 100 %/min or more (generator's fatigue range).
+    """
+    ok = np.isfinite(values)
+    if ok.sum() < 3:
+        return float("nan")
+    slope, intercept = np.polyfit(times_s[ok], values[ok], 1)
+    return float(100.0 * 60.0 * slope / intercept) if intercept else float("nan")
+
+
+def bend_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(n,) angle (deg) by which the joint at ``b`` bends from straight (0 = a, b, c in line)."""
+    u, v = a - b, c - b
+    cosine = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))

@@ -1,0 +1,194 @@
+"""Per-jump records: what each counted flight and the contact it lands into measure.
+
+Records are contact-centred like the JSON contract's ``jumps`` items: a flight's touchdown, the
+take-off that ends the contact after it, the flight's foot clearances, the contact's landing
+depths and the rope turn that ends with this touchdown (hand circles, trunk twist, sway).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from posture.jump import measures
+from posture.jump.events import Flight, FootPhases, Jumps
+from posture.jump.signals import CleanTrack
+
+SIDES = ("left", "right")
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class BodySignals:
+    """The heights and positions the measures read, in levelled image pixels (up = +).
+
+    ``left_sign`` is +1 when the person's left is image-right (front view), -1 (back view).
+    """
+
+    times_s: np.ndarray
+    ankle_up: dict[str, np.ndarray]
+    hip_up: dict[str, np.ndarray]
+    wrist_rel_up: dict[str, np.ndarray]
+    knee_bend_deg: dict[str, np.ndarray]
+    hip_mid_x: np.ndarray
+    twist_deg: np.ndarray
+    foot_lift_px: dict[str, np.ndarray]
+    cm_per_px: float
+    subframe: bool = True
+
+
+def body_signals(track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float,
+                 subframe: bool = True) -> BodySignals:
+    """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
+    shoulder_mid_y = track.midpoint("shoulder")[:, 1]
+    twist = (measures.axial_angle_deg(track.world("left_shoulder"), track.world("right_shoulder"))
+             - measures.axial_angle_deg(track.world("left_hip"), track.world("right_hip")))
+    twist = (twist + 180.0) % 360.0 - 180.0
+    return BodySignals(
+        times_s=track.times_s,
+        ankle_up={s: -track.point(f"{s}_ankle")[:, 1] for s in SIDES},
+        hip_up={s: -track.point(f"{s}_hip")[:, 1] for s in SIDES},
+        wrist_rel_up={s: shoulder_mid_y - track.point(f"{s}_wrist")[:, 1] for s in SIDES},
+        knee_bend_deg={s: measures.bend_deg(track.point(f"{s}_hip"), track.point(f"{s}_knee"),
+                                            track.point(f"{s}_ankle")) for s in SIDES},
+        hip_mid_x=track.midpoint("hip")[:, 0],
+        twist_deg=twist,
+        foot_lift_px=toe_lift_px,
+        cm_per_px=cm_per_px,
+        subframe=subframe,
+    )
+
+
+@dataclass(frozen=True)
+class JumpRecord:
+    """One counted flight and the contact it lands into (times s, heights cm, angles deg)."""
+
+    touchdown_s: float
+    touchdown_left_s: float
+    touchdown_right_s: float
+    takeoff_s: float
+    flight_start_s: float
+    flight_time_ms: float
+    landing_lead_ms: float
+    landing_foot: str
+    contact_time_ms: float
+    contact_time_ms_left: float
+    contact_time_ms_right: float
+    foot_clearance_cm: dict[str, float]
+    landing_depth_cm: dict[str, float]
+    knee_bend_deg: dict[str, float]
+    hand_circle_cm: dict[str, float]
+    turn_start_s: float
+    trunk_twist_deg: float
+    lateral_sway_cm: float
+
+    @property
+    def flight_mid_s(self) -> float:
+        return 0.5 * (self.flight_start_s + self.touchdown_s)
+
+    @property
+    def turn_mid_s(self) -> float:
+        return 0.5 * (self.turn_start_s + self.touchdown_s)
+
+    def to_dict(self) -> dict[str, float | str | None]:
+        """The contract's ``jumps`` item (None where the clip does not show it)."""
+        def num(value: float, digits: int = 3) -> float | None:
+            return round(value, digits) if np.isfinite(value) else None
+        return {
+            "touchdown_s": num(self.touchdown_s, 4), "touchdown_left_s": num(self.touchdown_left_s, 4),
+            "touchdown_right_s": num(self.touchdown_right_s, 4), "takeoff_s": num(self.takeoff_s, 4),
+            "flight_time_ms": num(self.flight_time_ms, 1), "landing_lead_ms": num(self.landing_lead_ms, 1),
+            "landing_foot": self.landing_foot, "contact_time_ms": num(self.contact_time_ms, 1),
+            **{f"foot_clearance_cm_{s}": num(self.foot_clearance_cm[s], 2) for s in SIDES},
+            **{f"landing_depth_cm_{s}": num(self.landing_depth_cm[s], 2) for s in SIDES},
+            **{f"hand_circle_cm_{s}": num(self.hand_circle_cm[s], 2) for s in SIDES},
+            "trunk_twist_deg": num(self.trunk_twist_deg, 2), "lateral_sway_cm": num(self.lateral_sway_cm, 2),
+        }
+
+
+def on_floor_level_px(times_s: np.ndarray, height_px: np.ndarray, foot: FootPhases) -> float:
+    """Median height of a point over the frames its foot is on the floor (the on-floor level)."""
+    resting = foot.on_floor(times_s) & np.isfinite(height_px)
+    return float(np.median(height_px[resting])) if resting.any() else NAN
+
+
+def _next_takeoff(foot: FootPhases, after_s: float) -> float:
+    later = foot.takeoffs_s[foot.takeoffs_s > after_s]
+    return float(later[0]) if later.size else NAN
+
+
+def _touchdown(flight: Flight, side: str) -> float:
+    return flight.touchdown_left_s if side == "left" else flight.touchdown_right_s
+
+
+def _takeoff(flight: Flight, side: str) -> float:
+    return flight.takeoff_left_s if side == "left" else flight.takeoff_right_s
+
+
+def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float:
+    """Landing lead (ms) of one flight from the two feet's descents (:func:`measures.landing_lag_ms`).
+
+    The naive baseline (``subframe`` off) takes the difference of the whole-frame touchdowns.
+    """
+    if not body.subframe:
+        return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+    lag = measures.landing_lag_ms(body.times_s, body.foot_lift_px["left"], body.foot_lift_px["right"],
+                                  flight.mid_s - 0.1 * period_s, flight.end_s + 0.25 * period_s)
+    return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+
+
+def jump_record(flight: Flight, previous: Flight | None, following: Flight | None, jumps: Jumps,
+                body: BodySignals, ankle_levels: dict[str, float]) -> JumpRecord:
+    """Everything one counted flight, its landing contact and its rope turn measure."""
+    t, scale = body.times_s, body.cm_per_px
+    clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
+    for side in SIDES:
+        down, up = _touchdown(flight, side), _takeoff(flight, side)
+        clearance[side] = (measures.peak_height_above_cm(t, body.ankle_up[side], up, down, ankle_levels[side], scale)
+                           if np.isfinite(down) and np.isfinite(up) else NAN)
+        leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
+        if np.isfinite(leave):
+            depth[side] = measures.sink_cm(t, body.hip_up[side], down, leave, scale)
+            inside = (t >= down) & (t <= leave)
+            knee[side] = float(np.nanmax(body.knee_bend_deg[side][inside])) if inside.any() else NAN
+        else:
+            depth[side] = knee[side] = NAN
+        # The foot's own contact between this flight and the next; none when it stays up (alternate step).
+        following_up = _takeoff(following, side) if following is not None else NAN
+        contact[side] = 1000.0 * (following_up - down) if following_up > down else NAN
+    turn_start = previous.end_s if previous is not None else NAN
+    if np.isfinite(turn_start):
+        for side in SIDES:
+            circle[side] = measures.vertical_extent_cm(t, body.wrist_rel_up[side], turn_start, flight.end_s, scale)
+        twist = measures.twist_half_range_deg(t, body.twist_deg, turn_start, flight.end_s)
+        sway = measures.peak_to_peak_cm(t, body.hip_mid_x, turn_start, flight.end_s, scale)
+    else:
+        circle = {side: NAN for side in SIDES}
+        twist = sway = NAN
+    both = [v for v in contact.values() if np.isfinite(v)]
+    return JumpRecord(
+        touchdown_s=flight.end_s, touchdown_left_s=flight.touchdown_left_s,
+        touchdown_right_s=flight.touchdown_right_s,
+        takeoff_s=following.start_s if following is not None else NAN, flight_start_s=flight.start_s,
+        flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
+        landing_lead_ms=landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body),
+        landing_foot=flight.landing_foot,
+        contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
+        contact_time_ms_left=contact["left"], contact_time_ms_right=contact["right"],
+        foot_clearance_cm=clearance, landing_depth_cm=depth, knee_bend_deg=knee, hand_circle_cm=circle,
+        turn_start_s=turn_start, trunk_twist_deg=twist, lateral_sway_cm=sway,
+    )
+
+
+def jump_records(jumps: Jumps, body: BodySignals) -> list[JumpRecord]:
+    """One record per counted flight, in time order."""
+    ankle_levels = {side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side)) for side in SIDES}
+    ordered = jumps.all_flights
+    records = []
+    for flight in jumps.flights:
+        k = ordered.index(flight)
+        previous = ordered[k - 1] if k > 0 and np.isfinite(ordered[k - 1].end_s) else None
+        following = ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) else None
+        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels))
+    return records

@@ -1,0 +1,142 @@
+"""Session summaries: medians over jumps, bootstrap bands, verdicts and measurement items."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The engine's settings and thresholds (thresholds.toml), read once."""
+    with THRESHOLDS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured quantity of the JSON contract's ``measurements`` block.
+
+    ``status``: ``measured`` (no left/right verdict), ``symmetric``, ``asymmetric``,
+    ``inconclusive`` or ``not_assessed`` (then ``value`` is None and ``reason`` says why).
+    """
+
+    value: float | None
+    unit: str
+    band: tuple[float, float] | None
+    status: str
+    confidence: float
+    reason: str | None = None
+    threshold: float | None = None
+    source: str | None = None
+    n: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "value": None if self.value is None else round(self.value, 3),
+            "unit": self.unit,
+            "band": None if self.band is None else [round(self.band[0], 3), round(self.band[1], 3)],
+            "status": self.status,
+            "confidence": round(self.confidence, 2),
+            "reason": self.reason,
+        }
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+            out["source"] = self.source
+        if self.n is not None:
+            out["n"] = self.n
+        return out
+
+
+def not_assessed(unit: str, reason: str) -> Measurement:
+    """A measure the view (or the clip) cannot show."""
+    return Measurement(None, unit, None, "not_assessed", 0.0, reason)
+
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(int(settings()["bands"]["seed"]))
+
+
+def bootstrap_band(columns: list[np.ndarray], statistic: Callable[..., np.ndarray]) -> tuple[float, float] | None:
+    """95 % interval of ``statistic`` over jumps resampled with replacement (seeded, reproducible).
+
+    ``columns``: equally long per-jump arrays resampled together (so a left and a right value of
+    the same jump stay paired); ``statistic`` takes the (B, n) resampled columns and returns (B,).
+    """
+    ok = np.all([np.isfinite(c) for c in columns], axis=0)
+    n = int(ok.sum())
+    if n < 2:
+        return None
+    bands = settings()["bands"]
+    picks = _rng().integers(0, n, size=(int(bands["bootstrap_samples"]), n))
+    values = statistic(*(c[ok][picks] for c in columns))
+    tail = 100.0 * (1.0 - float(bands["level"])) / 2.0
+    low, high = np.nanpercentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def median_band(values: np.ndarray) -> tuple[float, float] | None:
+    """Bootstrap band of the median of per-jump ``values``."""
+    return bootstrap_band([values], lambda v: np.median(v, axis=1))
+
+
+def mean_band(values: np.ndarray) -> tuple[float, float] | None:
+    """Bootstrap band of the mean of per-turn ``values``."""
+    return bootstrap_band([values], lambda v: np.mean(v, axis=1))
+
+
+def si_band(left: np.ndarray, right: np.ndarray) -> tuple[float, float] | None:
+    """Bootstrap band of the symmetry index of the two medians."""
+    def si(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ma, mb = np.median(a, axis=1), np.median(b, axis=1)
+        return np.asarray(100.0 * (ma - mb) / ((ma + mb) / 2.0))
+    return bootstrap_band([left, right], si)
+
+
+def diff_band(left: np.ndarray, right: np.ndarray) -> tuple[float, float] | None:
+    """Bootstrap band of the difference of the two medians (L - R)."""
+    return bootstrap_band([left, right], lambda a, b: np.median(a, axis=1) - np.median(b, axis=1))
+
+
+def verdict(value: float, band: tuple[float, float] | None, threshold: float) -> str:
+    """``asymmetric`` past the threshold with a band excluding 0; ``symmetric`` with the band inside it."""
+    if band is None:
+        return "inconclusive"
+    low, high = band
+    if abs(value) > threshold and (low > 0 or high < 0):
+        return "asymmetric"
+    if -threshold < low and high < threshold:
+        return "symmetric"
+    return "inconclusive"
+
+
+def compared(key: str, value: float, unit: str, band: tuple[float, float] | None, confidence: float,
+             n: int | None = None, reason: str | None = None) -> Measurement:
+    """A left/right (or magnitude) measure with its verdict against thresholds.toml."""
+    if not np.isfinite(value):
+        return not_assessed(unit, "too few usable jumps to compute it")
+    rule = settings()["thresholds"][key]
+    threshold = float(rule["value"])
+    return Measurement(float(value), unit, band, verdict(value, band, threshold), confidence, reason,
+                       threshold, str(rule["source"]), n)
+
+
+def plain(value: float, unit: str, band: tuple[float, float] | None, confidence: float,
+          n: int | None = None, reason: str | None = None) -> Measurement:
+    """A measure without a left/right verdict (counts, timing, one side's size, trends)."""
+    if not np.isfinite(value):
+        return not_assessed(unit, "too few usable jumps to compute it")
+    return Measurement(float(value), unit, band, "measured", confidence, reason, n=n)
+
+
+def widened(band: tuple[float, float] | None, by: float) -> tuple[float, float] | None:
+    """``band`` widened by ``by`` on both sides."""
+    return None if band is None else (band[0] - by, band[1] + by)

@@ -1,0 +1,107 @@
+"""Contacts, flights, jump counting and skipping style on hand-built tracks with known answers."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from jump_motion import (
+    Skipper,
+    frame_times,
+    ramp_turns,
+    skipper_track,
+    standing_track,
+    steady_turns,
+    walking_track,
+)
+
+from posture.errors import PostureError
+from posture.jump.events import Jumps, detect_jumps, skipping_style
+from posture.jump.session import analyze_track, detection_settings
+from posture.jump.signals import clean_track
+
+CM_PER_PX = 0.22
+
+
+def _jumps(skipper: Skipper, times: np.ndarray) -> Jumps:
+    clean = clean_track(skipper_track(skipper, times), max_gap_s=0.15, cutoff_hz=12.0)
+    return detect_jumps(clean, CM_PER_PX, detection_settings(), min_jumps=4, min_duration_s=3.0)
+
+
+def expected_touchdowns(skipper: Skipper, times: np.ndarray) -> np.ndarray:
+    """Touchdowns ending the flights that start and end inside the clip (it lasts one frame past its last time)."""
+    turns = skipper.turn_times_s
+    takeoffs = turns[:-1] + skipper.contact_fraction * np.diff(turns)
+    ends = turns[1:]
+    clip_end = times[-1] + np.median(np.diff(times))
+    return np.asarray(ends[(takeoffs >= times[0]) & (ends < clip_end)])
+
+
+@pytest.mark.parametrize(("cadence", "fps"), [(110.0, 30.0), (150.0, 30.0), (230.0, 30.0), (150.0, 60.0)])
+def test_every_complete_flight_is_counted(cadence: float, fps: float) -> None:
+    skipper = Skipper(steady_turns(cadence, 8.0))
+    times = frame_times(fps, 8.0)
+    jumps = _jumps(skipper, times)
+    assert len(jumps.flights) == expected_touchdowns(skipper, times).size
+
+
+def test_touchdowns_are_found_within_a_few_ms() -> None:
+    skipper = Skipper(steady_turns(150.0, 8.0))
+    times = frame_times(30.0, 8.0)
+    found = _jumps(skipper, times).touchdowns_s
+    np.testing.assert_allclose(found, expected_touchdowns(skipper, times), atol=0.008)
+
+
+def test_a_clip_speeding_up_from_140_to_300_turns_per_minute_is_counted_exactly_at_30_fps() -> None:
+    skipper = Skipper(ramp_turns(140.0, 300.0, 8.0))
+    times = frame_times(30.0, 8.0)
+    session = analyze_track(skipper_track(skipper, times), "front", 170.0)
+    assert session.value("jump_count") == expected_touchdowns(skipper, times).size
+    windows = [w["cadence_jpm"] for w in session.cadence_over_time["windows"]]
+    assert windows == sorted(windows)
+    assert windows[0] < 180 < 250 < windows[-1]
+
+
+def test_alternate_foot_skipping_is_recognised_and_every_turn_counted() -> None:
+    skipper = Skipper(steady_turns(160.0, 8.0), alternate=True)
+    times = frame_times(30.0, 8.0)
+    jumps = _jumps(skipper, times)
+    assert skipping_style(jumps, 0.7, 0.3) == "alternate_foot"
+    assert len(jumps.flights) == expected_touchdowns(skipper, times).size
+    firsts = [flight.landing_foot for flight in jumps.flights]
+    assert all(a != b for a, b in itertools.pairwise(firsts))
+
+
+def test_two_foot_bounce_is_recognised_even_with_a_landing_lead() -> None:
+    jumps = _jumps(Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.03), frame_times(30.0, 8.0))
+    assert skipping_style(jumps, 0.7, 0.3) == "two_foot"
+
+
+def test_standing_still_is_refused_as_no_jumping() -> None:
+    with pytest.raises(PostureError) as refused:
+        analyze_track(standing_track(frame_times(30.0, 6.0)), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+    assert "feet never left the floor" in refused.value.message
+
+
+def test_walking_is_refused_as_no_jumping() -> None:
+    with pytest.raises(PostureError) as refused:
+        analyze_track(walking_track(frame_times(30.0, 6.0)), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+
+
+def test_three_jumps_are_too_few() -> None:
+    times = frame_times(30.0, 4.0)
+    skipper = Skipper(steady_turns(55.0, 4.0))
+    assert expected_touchdowns(skipper, times).size == 3
+    with pytest.raises(PostureError) as refused:
+        analyze_track(skipper_track(skipper, times), "front", 170.0)
+    assert refused.value.code == "video_too_short"
+    assert "3 complete jumps" in refused.value.message
+
+
+def test_a_clip_under_three_seconds_is_too_short() -> None:
+    with pytest.raises(PostureError) as refused:
+        analyze_track(skipper_track(Skipper(steady_turns(200.0, 2.5)), frame_times(30.0, 2.5)), "front", 170.0)
+    assert refused.value.code == "video_too_short"

@@ -1,0 +1,193 @@
+"""The session: known lags and sizes on hand-built tracks, mirror symmetry, frame-rate independence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
+
+from posture.errors import PostureError
+from posture.jump import JumpSession, analyze_track
+from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
+from posture.pose import INDEX
+
+ASYMMETRIC = Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.02, hand_lead_s=0.03, clearance_px=(24.0, 18.0),
+                     hand_circle_px=(72.0, 58.0), landing_depth_px=(18.0, 12.0), hand_height_diff_px=14.0,
+                     lateral_shift_px=9.0, variation=0.04)
+SIDED_SIGNED = ("landing_lead_ms", "foot_clearance_si_pct", "landing_depth_diff_cm", "hand_circle_si_pct",
+                "hand_phase_lead_ms", "hand_height_diff_cm", "lateral_shift_cm")
+
+
+def _session(skipper: Skipper, fps: float, jitter: float = 0.0, view: str = "front",
+             height_cm: float | None = 170.0) -> JumpSession:
+    return analyze_track(skipper_track(skipper, frame_times(fps, 8.0, jitter)), view, height_cm)
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_known_landing_lead_and_hand_phase_lead_are_found(fps: float) -> None:
+    session = _session(ASYMMETRIC, fps)
+    assert session.value("landing_lead_ms") == pytest.approx(20.0, abs=3.0 if fps == 30 else 1.5)
+    assert session.value("hand_phase_lead_ms") == pytest.approx(30.0, abs=1.0)
+    assert session.measurements["landing_lead_ms"].status == "asymmetric"
+    assert session.measurements["hand_phase_lead_ms"].status == "asymmetric"
+
+
+def test_known_sizes_come_out_in_cm_from_the_persons_height() -> None:
+    session = _session(ASYMMETRIC, 60.0)
+    scale = session.cm_per_px
+    assert scale == pytest.approx(0.22, rel=0.1)  # 170 cm over the synthetic body's ~770 px
+    assert session.value("hand_circle_cm_left") == pytest.approx(72.0 * scale, rel=0.03)
+    assert session.value("hand_circle_cm_right") == pytest.approx(58.0 * scale, rel=0.03)
+    assert session.value("hand_height_diff_cm") == pytest.approx(14.0 * scale, rel=0.03)
+    assert session.value("lateral_shift_cm") == pytest.approx(9.0 * scale, rel=0.05)
+    assert session.value("foot_clearance_si_pct") == pytest.approx(100 * 6 / 21, abs=3.0)
+    assert session.value("cadence_jpm") == pytest.approx(150.0, abs=0.5)
+
+
+def test_landing_depth_of_a_symmetric_skipper_is_its_hip_sink() -> None:
+    session = _session(Skipper(steady_turns(150.0, 8.0), landing_depth_px=(16.0, 16.0)), 60.0)
+    expected = 16.0 * session.cm_per_px
+    assert session.value("landing_depth_cm_left") == pytest.approx(expected, rel=0.15)
+    assert session.value("landing_depth_diff_cm") == pytest.approx(0.0, abs=0.05)
+    assert session.measurements["landing_depth_diff_cm"].status == "symmetric"
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_a_mirrored_clip_flips_every_left_right_sign(fps: float) -> None:
+    times = frame_times(fps, 8.0)
+    plain = analyze_track(skipper_track(ASYMMETRIC, times), "front", 170.0)
+    mirror = analyze_track(mirrored(skipper_track(ASYMMETRIC, times)), "front", 170.0)
+    for key in SIDED_SIGNED:
+        assert mirror.value(key) == pytest.approx(-plain.value(key), abs=1e-6), key
+    assert mirror.value("hand_circle_cm_left") == pytest.approx(plain.value("hand_circle_cm_right"))
+    assert mirror.value("foot_clearance_cm_left") == pytest.approx(plain.value("foot_clearance_cm_right"))
+
+
+def test_a_back_view_reads_left_and_right_the_other_way_round() -> None:
+    times = frame_times(30.0, 8.0)
+    # The same pixels filmed from behind: the person's left is on image-left, so the labels trade.
+    back = analyze_track(mirrored(skipper_track(ASYMMETRIC, times)), "back", 170.0)
+    front = analyze_track(skipper_track(ASYMMETRIC, times), "front", 170.0)
+    assert back.value("lateral_shift_cm") == pytest.approx(front.value("lateral_shift_cm"), abs=1e-6)
+    assert back.value("hand_height_diff_cm") == pytest.approx(-front.value("hand_height_diff_cm"), abs=1e-6)
+
+
+def test_30_and_60_fps_samplings_of_one_motion_agree_within_their_bands() -> None:
+    slow, fast = _session(ASYMMETRIC, 30.0), _session(ASYMMETRIC, 60.0)
+    timing_free = [key for key in SIDED_SIGNED if key != "landing_depth_diff_cm"]
+    for key in (*timing_free, "cadence_jpm", "contact_time_ms", "hand_circle_cm_left", "foot_clearance_cm_right"):
+        low, high = slow.measurements[key].band
+        margin = 0.02 * abs(fast.value(key)) + 1e-6
+        assert low - margin <= fast.value(key) <= high + margin, key
+
+
+def test_landing_depth_agrees_between_30_and_60_fps_without_a_landing_lead() -> None:
+    # The hips still fall fast at touchdown, so depth hangs on each foot's touchdown time; with a
+    # landing lead the two feet meet the frame grid differently (known limit at 30 fps).
+    skipper = Skipper(steady_turns(150.0, 8.0), landing_depth_px=(18.0, 12.0), variation=0.04)
+    slow, fast = _session(skipper, 30.0), _session(skipper, 60.0)
+    assert slow.value("landing_depth_diff_cm") == pytest.approx(fast.value("landing_depth_diff_cm"), abs=0.3)
+    assert fast.value("landing_depth_diff_cm") == pytest.approx(6.0 * fast.cm_per_px, abs=0.3)
+
+
+def test_variable_frame_rate_gives_the_same_result() -> None:
+    steady, uneven = _session(ASYMMETRIC, 30.0), _session(ASYMMETRIC, 30.0, jitter=0.3)
+    assert uneven.value("jump_count") == steady.value("jump_count")
+    assert uneven.value("cadence_jpm") == pytest.approx(steady.value("cadence_jpm"), abs=1.0)
+    assert uneven.value("landing_lead_ms") == pytest.approx(20.0, abs=4.0)
+    assert uneven.value("hand_phase_lead_ms") == pytest.approx(30.0, abs=1.5)
+    for key in ("hand_circle_si_pct", "foot_clearance_si_pct", "hand_height_diff_cm"):
+        low, high = steady.measurements[key].band
+        assert low - 0.5 <= uneven.value(key) <= high + 0.5, key
+
+
+def test_low_frame_rate_timing_bands_include_half_a_frame() -> None:
+    slow = _session(Skipper(steady_turns(150.0, 8.0)), 30.0)
+    lead = slow.measurements["landing_lead_ms"]
+    assert lead.band[0] <= -16.0
+    assert lead.band[1] >= 16.0
+    assert "50 fps" in lead.reason
+    assert any(w.startswith("low_frame_rate") for w in slow.warnings)
+    fast = _session(Skipper(steady_turns(150.0, 8.0)), 60.0)
+    assert fast.measurements["landing_lead_ms"].reason is None
+
+
+def test_a_symmetric_skipper_gets_no_asymmetric_verdict() -> None:
+    session = _session(Skipper(steady_turns(140.0, 8.0)), 60.0)
+    statuses = {key: m.status for key, m in session.measurements.items()}
+    assert "asymmetric" not in statuses.values()
+    assert statuses["hand_circle_si_pct"] == "symmetric"
+
+
+def test_side_view_leaves_the_far_side_and_frontal_measures_out_with_reasons() -> None:
+    session = _session(ASYMMETRIC, 30.0, view="left")
+    m = session.measurements
+    assert m["foot_clearance_cm_left"].value is not None
+    assert m["foot_clearance_cm_right"].status == "not_assessed"
+    assert m["foot_clearance_cm_right"].reason == FAR_SIDE_REASON
+    assert m["landing_lead_ms"].reason == FRONTAL_REASON
+    assert m["trunk_twist_deg"].reason == TWIST_REASON
+
+
+def test_alternate_foot_session_compares_the_two_feet() -> None:
+    session = _session(Skipper(steady_turns(160.0, 8.0), alternate=True), 30.0)
+    assert session.style == "alternate_foot"
+    comparison = session.foot_comparison
+    assert comparison is not None
+    assert comparison["left"]["landings"] + comparison["right"]["landings"] == session.value("jump_count")
+    assert comparison["left_to_right_ms"] == pytest.approx(375.0, abs=5.0)
+    assert comparison["right_to_left_ms"] == pytest.approx(375.0, abs=5.0)
+    assert session.measurements["landing_lead_ms"].status == "not_assessed"
+
+
+def test_missing_height_is_assumed_and_flagged_with_lower_confidence() -> None:
+    given = _session(ASYMMETRIC, 30.0)
+    assumed = _session(ASYMMETRIC, 30.0, height_cm=None)
+    assert any(w.startswith("height_assumed") for w in assumed.warnings)
+    assert assumed.measurements["hand_circle_cm_left"].confidence < given.measurements["hand_circle_cm_left"].confidence
+
+
+def test_to_dict_follows_the_json_contract() -> None:
+    out = _session(ASYMMETRIC, 30.0).to_dict()
+    assert {"view", "frames_with_person", "measurements", "jumps", "warnings", "style",
+            "cadence_over_time"} <= set(out)
+    assert out["frames_with_person"] == 240
+    item = out["measurements"]["landing_lead_ms"]
+    assert {"value", "unit", "band", "status", "confidence", "reason"} <= set(item)
+    jump = out["jumps"][3]
+    for key in ("touchdown_s", "touchdown_left_s", "touchdown_right_s", "takeoff_s", "foot_clearance_cm_left",
+                "foot_clearance_cm_right", "landing_depth_cm_left", "landing_depth_cm_right",
+                "hand_circle_cm_left", "hand_circle_cm_right", "trunk_twist_deg"):
+        assert key in jump
+    assert jump["takeoff_s"] > jump["touchdown_s"]
+
+
+def test_bands_are_reproducible() -> None:
+    first, second = _session(ASYMMETRIC, 30.0), _session(ASYMMETRIC, 30.0)
+    assert first.measurements["hand_circle_si_pct"].band == second.measurements["hand_circle_si_pct"].band
+    assert np.isfinite(first.measurements["hand_circle_si_pct"].band).all()
+
+
+def test_a_track_without_a_person_is_refused_clearly() -> None:
+    track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
+    empty = type(track)(track.times_s, np.full_like(track.xy_px, np.nan), np.zeros_like(track.visibility),
+                        track.world_m, track.image_size, track.model, track.interpolated)
+    with pytest.raises(PostureError) as refused:
+        analyze_track(empty, "front", 170.0)
+    assert refused.value.code == "video_too_short"
+
+
+def test_an_unknown_view_is_refused() -> None:
+    with pytest.raises(PostureError) as refused:
+        analyze_track(skipper_track(ASYMMETRIC, frame_times(30.0, 8.0)), "diagonal", 170.0)
+    assert refused.value.code == "unsupported_view"
+
+
+def test_missing_wrists_leave_the_hand_measures_out_but_keep_the_jumps() -> None:
+    track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
+    xy = track.xy_px.copy()
+    xy[:, [INDEX["left_wrist"], INDEX["right_wrist"]]] = np.nan
+    session = analyze_track(type(track)(track.times_s, xy, track.visibility, track.world_m, track.image_size,
+                                        track.model, track.interpolated), "front", 170.0)
+    assert session.value("jump_count") == 19
+    assert session.measurements["hand_phase_lead_ms"].status == "not_assessed"

@@ -6,7 +6,12 @@ import itertools
 
 import numpy as np
 import pytest
-from jump_motion import (
+
+from posture.errors import PostureError
+from posture.jump.events import Jumps, detect_jumps, skipping_style
+from posture.jump.session import analyze_track, detection_settings
+from posture.jump.signals import clean_track
+from tests.jump_motion import (
     Skipper,
     frame_times,
     ramp_turns,
@@ -15,11 +20,6 @@ from jump_motion import (
     steady_turns,
     walking_track,
 )
-
-from posture.errors import PostureError
-from posture.jump.events import Jumps, detect_jumps, skipping_style
-from posture.jump.session import analyze_track, detection_settings
-from posture.jump.signals import clean_track
 
 CM_PER_PX = 0.22
 

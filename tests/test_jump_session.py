@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
 
 from posture.errors import PostureError
 from posture.jump import JumpSession, analyze_track
 from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
 from posture.pose import INDEX
+from tests.jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
 
 ASYMMETRIC = Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.02, hand_lead_s=0.03, clearance_px=(24.0, 18.0),
                      hand_circle_px=(72.0, 58.0), landing_depth_px=(18.0, 12.0), hand_height_diff_px=14.0,

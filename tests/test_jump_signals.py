@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from jump_motion import Skipper, frame_times, skipper_track, steady_turns
 
 from posture.jump.signals import clean_track, fill_gaps, lowpass, refined_extremum, repair_swaps
 from posture.pose import INDEX
+from tests.jump_motion import Skipper, frame_times, skipper_track, steady_turns
 
 
 def _legs_swapped(xy: np.ndarray, frame: int) -> np.ndarray:

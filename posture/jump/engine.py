@@ -1,0 +1,112 @@
+"""One jump-rope video in, a measured session or a refusal out: decode -> track -> view -> jumps.
+
+:func:`analyze_jump_video` never raises for a bad video: every refusal comes back as a
+:class:`JumpRefusal` with a typed error (stable code), so the CLI and the app handle one shape.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from posture.errors import PostureError
+from posture.jump.session import VIEWS, JumpSession, analyze_track
+from posture.pose import Pose
+from posture.video.track import PoseTrack, VideoInfo
+from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video
+from posture.views import ViewEstimate, estimate_view
+
+VideoSource = bytes | str | os.PathLike[str]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class JumpAnalysis:
+    """A measured jump-rope clip: the clip as displayed, the person's track and the session."""
+
+    file: str
+    video: VideoInfo
+    view: ViewEstimate
+    height_cm: float | None
+    session: JumpSession
+    track: PoseTrack = field(repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object of the JSON contract (docs/jump-rope.md, docs/design.md)."""
+        session = self.session.to_dict()
+        return {
+            "file": self.file,
+            "ok": True,
+            "view": self.view.view,
+            "view_confidence": self.view.confidence,
+            "video": self.video.to_dict(),
+            **{key: value for key, value in session.items() if key != "view"},
+            "findings": [],
+            "error": None,
+        }
+
+
+@dataclass(frozen=True)
+class JumpRefusal:
+    """A clip that could not be measured, with the reason (stable code) and what is known of it."""
+
+    file: str
+    error: PostureError
+    video: VideoInfo | None = None
+    track: PoseTrack | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "ok": False, "error": self.error.to_dict()}
+
+
+JumpResult = JumpAnalysis | JumpRefusal
+
+
+def middle_pose(track: PoseTrack) -> Pose:
+    """The person at the frame whose landmarks are the median of the clip's seen frames, as a :class:`Pose`.
+
+    The view is judged on one typical frame rather than on every frame: the body's yaw barely moves
+    while skipping, and :func:`posture.views.estimate_view` already reads it from the world landmarks.
+    """
+    seen = np.flatnonzero(track.seen)
+    if seen.size == 0:
+        raise PostureError("no_person")
+    i = int(seen[seen.size // 2])
+    return Pose(xy_px=track.xy_px[i], visibility=track.visibility[i], world_m=track.world_m[i], mask=None,
+                mask_scale=1.0, image_size=track.image_size, model=track.model)
+
+
+def view_of(track: PoseTrack, view: str) -> ViewEstimate:
+    """The clip's view: detected from the body's yaw, or ``view`` when given and not contradicted."""
+    if view != "auto" and view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}: choose one of auto, {', '.join(VIEWS)}")
+    return estimate_view(middle_pose(track), None if view == "auto" else view)
+
+
+def analyze_jump_video(source: VideoSource, *, name: str | None = None, view: str = "auto",
+                       height_cm: float | None = None, model: str = VIDEO_DEFAULT_MODEL,
+                       progress: Progress | None = None) -> JumpResult:
+    """Measure the jump-rope session in ``source`` (path or bytes); refusals come back, never raise."""
+    file = name if name is not None else ("video" if isinstance(source, bytes) else Path(source).name)
+    info: VideoInfo | None = None
+    track: PoseTrack | None = None
+    try:
+        info, track = track_video(source, model=model, progress=progress)
+        estimate = view_of(track, view)
+        session = analyze_track(track, estimate.view, height_cm)
+    except PostureError as error:
+        return JumpRefusal(file=file, error=error, video=info, track=track)
+    return JumpAnalysis(file=file, video=info, view=estimate, height_cm=height_cm, session=session, track=track)

@@ -48,11 +48,6 @@ import sys, tomllib
 project = tomllib.load(open(sys.argv[1], "rb"))["project"]
 deps = [d for d in project["dependencies"] if not d.lower().startswith("mediapipe")]
 deps += [d for d in project["optional-dependencies"]["dev"] if d.split(">")[0].split("<")[0] in ("pytest", "pypdf", "pypdfium2")]
-# posture/fonts.py draws text with matplotlib's DejaVu fonts, but pyproject does not declare matplotlib:
-# it only arrives as a MediaPipe dependency. Until it is declared (or the fonts ship in the package),
-# the environment without MediaPipe needs it named here.
-if not any(d.lower().startswith("matplotlib") for d in deps):
-    deps.append("matplotlib")
 print("\n".join(deps))
 PY
 "$NO_MP" -m pip install "${PIP[@]}" -r "$WORK/requirements.txt"

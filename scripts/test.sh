@@ -18,3 +18,6 @@ fi
 python -m ruff check .
 python -m mypy
 python -m pytest "$@"
+
+# The package as users install it: a wheel in a fresh venv, and the model-free tests without MediaPipe.
+bash scripts/check_package.sh

@@ -84,7 +84,7 @@ def fitted_labels(labels: Sequence[Label], body_box: Box,
     while True:
         font = label_font(size)
         placed = place_labels(labels, body_box, image_size, font)
-        inside = all(0 <= x0 and 0 <= y0 and x1 <= width and y1 <= height for x0, y0, x1, y1 in
+        inside = all(min(x0, y0) >= 0 and x1 <= width and y1 <= height for x0, y0, x1, y1 in
                      (item.box for item in placed))
         if inside or size <= 6:
             return placed, font

@@ -51,7 +51,8 @@ def test_every_measure_has_a_box_inside_the_image(samples):
         assert len(placed) == len(samples[name].measurements), (name, size)
         for item in placed:
             x0, y0, x1, y1 = item.box
-            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, (name, size, item.label.text, item.box)
+            assert 0 <= x0 < x1 <= width, (name, size, item.label.text, item.box)
+            assert 0 <= y0 < y1 <= height, (name, size, item.label.text, item.box)
 
 
 def test_label_boxes_never_overlap(samples):
@@ -70,7 +71,9 @@ def test_leader_lines_end_on_their_box_edge_and_cross_no_box(samples):
             lines[size] += 1
             x0, y0, x1, y1 = item.box
             ex, ey = item.leader_end
-            assert x0 <= ex <= x1 and y0 <= ey <= y1 and (ex in (x0, x1) or ey in (y0, y1)), "ends on the edge"
+            assert x0 <= ex <= x1, "ends on the box"
+            assert y0 <= ey <= y1, "ends on the box"
+            assert ex in (x0, x1) or ey in (y0, y1), "ends on the box's edge"
             for other in placed:
                 assert not _crosses(item.label.anchor, item.leader_end, other.box), (
                     name, size, item.label.text, other.label.text)

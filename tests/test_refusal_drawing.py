@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from posture.annotate import SKELETON_RGB, draw_refusal, refusal_caption
+from posture.imaging import decode_image
 from posture.label_layout import CAPTION_BAND_RGB
-from posture.measuring import with_moved_landmarks
+from posture.measuring import analyze_people, with_moved_landmarks
 from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from tests.pose_fixtures import FIXTURE_IMAGES, measured_from_fixture, refused
 
@@ -65,6 +66,19 @@ def test_a_misplaced_knee_refusal_can_be_rescued_by_moving_the_knee_back():
     rescued = with_moved_landmarks(bent, {"left_knee": (float(knee[0]), float(knee[1]))})
     assert isinstance(rescued, MeasuredPhoto)
     assert rescued.measurements.keys() == measured.measurements.keys()
+
+
+@pytest.mark.model_free
+def test_a_photo_with_nobody_found_shows_the_photo_untouched_and_the_reason():
+    photo = decode_image(FIXTURE_IMAGES["left_s006"])
+    result = analyze_people("empty.jpg", photo, ())
+    assert isinstance(result, RefusedPhoto)
+    assert result.error.code == "no_person"
+    image = draw_refusal(result, max_side_px=512)
+    plain = draw_refusal(result, max_side_px=512, caption=False)
+    assert np.array_equal(plain, cv2.resize(photo.rgb, plain.shape[1::-1], interpolation=cv2.INTER_AREA))
+    assert image.shape[0] > plain.shape[0]
+    assert np.array_equal(image[: plain.shape[0]], plain)
 
 
 @pytest.mark.model_free

@@ -7,17 +7,26 @@ renders chosen layers on the photo. Colours follow each measure's status.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 
-from posture.fonts import font_paths
+from posture.imaging import Photo
+from posture.label_layout import (
+    Label,
+    PlacedLabel,
+    Point,
+    draw_labels,
+    fitted_labels,
+    label_font,
+    label_text_px,
+    with_caption_band,
+)
 from posture.measures import SPECS, line_x_at
-from posture.photo_result import MeasuredPhoto, PhotoResult
-from posture.pose import INDEX
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.pose import INDEX, Pose
 from posture.vocabulary import Status
 from posture.wording import format_value, short_name
 
@@ -61,24 +70,6 @@ def _label(measure, position: np.ndarray) -> Shape:
     """A label for ``measure`` tied to the point where it was measured (placed beside the body when drawn)."""
     text = f"{short_name(measure.key)} {format_value(measure.value, measure.unit, signed=SPECS[measure.key].signed)}"
     return Shape("labels", (_xy(position),), STATUS_RGB[measure.status], text)
-
-
-def _place_labels(labels: list[Shape], body_box: tuple[float, float, float, float], image_width: int,
-                  text_width, line_height: float) -> list[tuple[Shape, tuple[float, float], bool]]:
-    """(label, text origin, right-aligned) for each label, in a column beside the body, never overlapping.
-
-    The column goes on the side with more room; labels keep the height of their point where
-    possible and are pushed down just enough to clear the previous one.
-    """
-    x0, _, x1, _ = body_box
-    on_right = image_width - x1 >= x0
-    placed, next_free_y = [], -np.inf
-    for label in sorted(labels, key=lambda shape: shape.points[0][1]):
-        y = max(label.points[0][1], next_free_y)
-        next_free_y = y + line_height
-        x = x1 + line_height if on_right else x0 - line_height - text_width(label.text)
-        placed.append((label, (float(np.clip(x, 2.0, image_width - text_width(label.text) - 2)), y), not on_right))
-    return placed
 
 
 def _side_shapes(analysis: MeasuredPhoto) -> list[Shape]:
@@ -148,26 +139,36 @@ def _frontal_shapes(analysis: MeasuredPhoto) -> list[Shape]:
     return shapes
 
 
-def overlay_shapes(analysis: PhotoResult) -> list[Shape]:
-    """Everything to draw for a measured photo (nothing for a refused one)."""
-    if not isinstance(analysis, MeasuredPhoto) or analysis.pose is None or analysis.body is None:
-        return []
-    pose = analysis.pose
+def skeleton_shapes(pose: Pose) -> list[Shape]:
+    """The bones and points of ``pose`` the model saw (visibility at least 0.5)."""
     shapes = [Shape("skeleton", (_xy(pose.xy_px[INDEX[a]]), _xy(pose.xy_px[INDEX[b]])), SKELETON_RGB)
               for a, b in SKELETON if min(pose.vis(a), pose.vis(b)) >= 0.5]
     shapes += [Shape("skeleton", (_xy(point),), SKELETON_RGB) for point, v in zip(pose.xy_px, pose.visibility,
                                                                                    strict=True) if v >= 0.5]
+    return shapes
+
+
+def overlay_shapes(analysis: PhotoResult) -> list[Shape]:
+    """Everything to draw for a measured photo (nothing for a refused one: see :func:`draw_refusal`)."""
+    if not isinstance(analysis, MeasuredPhoto) or analysis.pose is None or analysis.body is None:
+        return []
+    shapes = skeleton_shapes(analysis.pose)
     shapes += _side_shapes(analysis) if analysis.body.anterior_sign else _frontal_shapes(analysis)
     return shapes
 
 
-def _dashed(image, start, end, rgb, thickness, dash_px):
-    start, end = np.array(start, float), np.array(end, float)
-    length = np.linalg.norm(end - start)
+def _pixel(point: Point | np.ndarray) -> tuple[int, int]:
+    return round(float(point[0])), round(float(point[1]))
+
+
+def _dashed(image: np.ndarray, start: Point, end: Point, rgb: tuple[int, int, int], thickness: int,
+            dash_px: int) -> None:
+    start_xy, end_xy = np.array(start, float), np.array(end, float)
+    length = np.linalg.norm(end_xy - start_xy)
     for offset in np.arange(0, length, 2 * dash_px):
-        a = start + (end - start) * offset / length
-        b = start + (end - start) * min(offset + dash_px, length) / length
-        cv2.line(image, tuple(np.round(a).astype(int)), tuple(np.round(b).astype(int)), rgb, thickness, cv2.LINE_AA)
+        a = start_xy + (end_xy - start_xy) * offset / length
+        b = start_xy + (end_xy - start_xy) * min(offset + dash_px, length) / length
+        cv2.line(image, _pixel(a), _pixel(b), rgb, thickness, cv2.LINE_AA)
 
 
 def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
@@ -178,75 +179,101 @@ def downscaled(rgb: np.ndarray, max_side_px: int | None) -> np.ndarray:
     return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
 
 
+def _canvas(photo: Photo, max_side_px: int | None) -> tuple[np.ndarray, float]:
+    """A copy of the photo to draw on, downscaled to ``max_side_px``, and its px per full-resolution px."""
+    image = downscaled(photo.rgb, max_side_px)
+    shrink = 1.0 if image is photo.rgb or not max_side_px else max_side_px / max(photo.rgb.shape[:2])
+    return np.ascontiguousarray(image).copy(), photo.scale * shrink
+
+
+def _line_px(canvas: np.ndarray) -> int:
+    return max(1, round(max(canvas.shape[:2]) / 500))
+
+
+def _draw_shapes(canvas: np.ndarray, shapes: list[Shape], scale: float) -> None:
+    thickness = _line_px(canvas)
+    for shape in shapes:
+        points = [(x * scale, y * scale) for x, y in shape.points]
+        if len(points) == 1:
+            cv2.circle(canvas, _pixel(points[0]), thickness + 1, shape.rgb, -1, cv2.LINE_AA)
+            continue
+        for a, b in zip(points, points[1:], strict=False):
+            if shape.dashed:
+                _dashed(canvas, a, b, shape.rgb, thickness, 4 * thickness + 4)
+            else:
+                cv2.line(canvas, _pixel(a), _pixel(b), shape.rgb, thickness + 1, cv2.LINE_AA)
+
+
+def _ring(canvas: np.ndarray, pose: Pose | None, landmark: str | None, scale: float) -> None:
+    """Ring ``landmark`` of ``pose`` in yellow; nothing for a name the model does not return."""
+    if pose is None or landmark not in INDEX:
+        return
+    centre = _pixel(pose.point(landmark) * scale)
+    radius = max(8, canvas.shape[0] // 60)
+    # A dark ring under the yellow one keeps it visible on light and dark backgrounds.
+    cv2.circle(canvas, centre, radius, (0, 0, 0), 4, cv2.LINE_AA)
+    cv2.circle(canvas, centre, radius, HIGHLIGHT_RGB, 2, cv2.LINE_AA)
+
+
+def _placed_labels(analysis: MeasuredPhoto, shapes: list[Shape], canvas_shape: tuple[int, ...],
+                   scale: float) -> tuple[list[PlacedLabel], ImageFont.FreeTypeFont]:
+    labels = [Label(s.text, s.rgb, (s.points[0][0] * scale, s.points[0][1] * scale)) for s in shapes if s.text]
+    height, width = canvas_shape[:2]
+    if analysis.pose is None or not labels:
+        return [], label_font(label_text_px(max(height, width)))
+    x0, y0, x1, y1 = (v * scale for v in analysis.pose.bbox_px)
+    return fitted_labels(labels, (x0, y0, x1, y1), (width, height))
+
+
+def label_boxes(analysis: MeasuredPhoto, max_side_px: int | None = None) -> list[PlacedLabel]:
+    """Where :func:`draw` puts the measure labels (boxes and leader lines, px of the drawn image)."""
+    if analysis.photo is None:
+        return []
+    canvas, scale = _canvas(analysis.photo, max_side_px)
+    return _placed_labels(analysis, overlay_shapes(analysis), canvas.shape, scale)[0]
+
+
 def draw(analysis: MeasuredPhoto, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None,
          highlight: str | None = None) -> np.ndarray:
     """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``.
 
+    Draw at the size the image is shown at: line widths and the label text follow the drawn size.
     ``highlight`` names a landmark (e.g. ``"left_ear"``) to ring in yellow on top of everything, as
     the app does for the point a person is moving; a landmark the model did not return gets no ring.
     """
-    rgb = analysis.photo.rgb
-    image = downscaled(rgb, max_side_px)
-    scale = analysis.photo.scale * (1.0 if image is rgb else max_side_px / max(rgb.shape[:2]))
-    canvas = np.ascontiguousarray(image).copy()
-    size = max(canvas.shape[:2])
-    thickness = max(1, round(size / 500))
-    font_scale = size / 1600
+    if analysis.photo is None:
+        raise ValueError("only a measured photo that kept its photo can be drawn")
+    canvas, scale = _canvas(analysis.photo, max_side_px)
     shapes = [shape for shape in overlay_shapes(analysis) if shape.layer in layers]
-    for shape in shapes:
-        points = [(x * scale, y * scale) for x, y in shape.points]
-        if shape.text:
-            continue
-        if len(points) == 1:
-            cv2.circle(canvas, tuple(np.round(points[0]).astype(int)), thickness + 1, shape.rgb, -1, cv2.LINE_AA)
-        else:
-            for a, b in zip(points, points[1:], strict=False):
-                if shape.dashed:
-                    _dashed(canvas, a, b, shape.rgb, thickness, 4 * thickness + 4)
-                else:
-                    cv2.line(canvas, tuple(np.round(a).astype(int)), tuple(np.round(b).astype(int)), shape.rgb,
-                             thickness + 1, cv2.LINE_AA)
-    labels = [Shape(s.layer, tuple((x * scale, y * scale) for x, y in s.points), s.rgb, s.text)
-              for s in shapes if s.text]
-    if labels:
-        body_box = tuple(v * scale for v in analysis.pose.bbox_px)
-        canvas = _draw_labels(canvas, labels, body_box, font_scale, thickness)
-    if highlight in analysis.landmarks_px:
-        x, y, _ = analysis.landmarks_px[highlight]
-        centre = (round(x * scale), round(y * scale))
-        radius = max(8, canvas.shape[0] // 60)
-        # A dark ring under the yellow one keeps it visible on light and dark backgrounds.
-        cv2.circle(canvas, centre, radius, (0, 0, 0), 4, cv2.LINE_AA)
-        cv2.circle(canvas, centre, radius, HIGHLIGHT_RGB, 2, cv2.LINE_AA)
+    _draw_shapes(canvas, [shape for shape in shapes if not shape.text], scale)
+    placed, font = _placed_labels(analysis, shapes, canvas.shape, scale)
+    if placed:
+        canvas = draw_labels(canvas, placed, font, max(1, _line_px(canvas) // 2))
+    _ring(canvas, analysis.pose, highlight, scale)
     return canvas
 
 
-@functools.cache
-def _label_font(size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_paths()[0]), size_px)
+def refusal_caption(refusal: RefusedPhoto) -> str:
+    """The reason a refused photo shows under it."""
+    return f"Not measured: {refusal.error.message}"
 
 
-def _draw_labels(canvas: np.ndarray, labels: list[Shape], body_box: tuple[float, ...], font_scale: float,
-                 thickness: int) -> np.ndarray:
-    """The labels in a column beside the body, each tied to its point by a thin line.
+def draw_refusal(refusal: RefusedPhoto, max_side_px: int | None = None, highlight: str | None = None,
+                 caption: bool = True) -> np.ndarray:
+    """A refused photo (RGB uint8) with the skeleton of every person it was judged on and, with
+    ``caption``, the reason in a band below it (which makes the image taller: leave it out where
+    clicks on the image are mapped to the photo). ``highlight`` rings a landmark as in :func:`draw`.
 
-    Drawn with DejaVu Sans through Pillow: OpenCV's built-in fonts have no degree sign.
+    The people drawn are the chosen subject (``pose``) or, when none could be chosen, everyone found
+    (``people``); a photo refused before any person was found shows the photo and the reason only.
     """
-    font = _label_font(max(8, round(30 * font_scale)))
-    line_height = 34 * font_scale + 6
-    placed = _place_labels(labels, body_box, canvas.shape[1], font.getlength, line_height)
-    for label, (x, y), _ in placed:
-        anchor = tuple(np.round(label.points[0]).astype(int))
-        origin = (int(round(x)), int(round(y)))
-        end = (origin[0] + (int(font.getlength(label.text)) if x < anchor[0] else 0), origin[1] - int(line_height / 3))
-        cv2.line(canvas, anchor, end, label.rgb, max(1, thickness // 2), cv2.LINE_AA)
-    image = Image.fromarray(canvas)
-    pen = ImageDraw.Draw(image)
-    for label, (x, y), _ in placed:
-        # "ls": the origin is the left end of the baseline, as OpenCV placed its text.
-        pen.text((round(x), round(y)), label.text, font=font, fill=label.rgb, anchor="ls",
-                 stroke_width=max(1, thickness), stroke_fill=(0, 0, 0))
-    return np.asarray(image).copy()
+    if refusal.photo is None:
+        raise ValueError(f"{refusal.image} was refused before it was decoded: there is no photo to draw")
+    canvas, scale = _canvas(refusal.photo, max_side_px)
+    people = (refusal.pose,) if refusal.pose is not None else refusal.people
+    _draw_shapes(canvas, [shape for person in people for shape in skeleton_shapes(person)], scale)
+    _ring(canvas, refusal.pose, highlight, scale)
+    return with_caption_band(canvas, refusal_caption(refusal)) if caption else canvas
 
 
 def encode_jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:

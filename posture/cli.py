@@ -36,7 +36,7 @@ from pathlib import Path
 
 from posture import __version__
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
-from posture.annotate import draw, encode_jpeg
+from posture.annotate import draw, draw_refusal, encode_jpeg
 from posture.assessment import Assessment, assess
 from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
@@ -94,12 +94,16 @@ def analyze_one(path: Path, view: str, height_cm: float | None, model: str, anno
     Returns the analysis without its full-size image, which is large and only needed for drawing,
     done here, so a big batch does not hold every decoded photo in memory. With ``keep_thumbnail``
     (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
+    A refused photo that was decoded gets an overlay too: the person found and why it was refused.
     """
     result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
-    if annotate_dir is not None and isinstance(result, MeasuredPhoto):
-        (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(draw(result)))
+    if annotate_dir is not None and result.photo is not None:
+        image = draw(result) if isinstance(result, MeasuredPhoto) else draw_refusal(result)
+        (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(image))
     if keep_thumbnail:
         return thumbnail_sized(result)
+    if isinstance(result, RefusedPhoto):
+        return dataclasses.replace(result, photo=None, pose=None, people=())
     return dataclasses.replace(result, photo=None, pose=None)
 
 
@@ -223,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
     analyze.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
     analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
-    analyze.add_argument("--annotate", type=Path, metavar="DIR", help="write annotated photos to DIR")
+    analyze.add_argument("--annotate", type=Path, metavar="DIR",
+                         help="write annotated photos to DIR (a refused photo shows the person found and why)")
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
     analyze.add_argument("--one-person", action="store_true",
                          help="all photos show one person: findings and plan from all of them together")

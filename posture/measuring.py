@@ -50,7 +50,7 @@ def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, v
     try:
         subject, warnings = choose_subject(people)
     except PostureError as error:
-        return RefusedPhoto(image=image_name, error=error, photo=photo)
+        return RefusedPhoto(image=image_name, error=error, photo=photo, people=people)
     try:
         return measure_subject(image_name, photo, subject, warnings, view, height_cm, corrections, mirrored_people)
     except PostureError as error:
@@ -95,24 +95,26 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     )
 
 
-def with_moved_landmarks(analysis: MeasuredPhoto, moves: Mapping[str, tuple[float, float]], *,
+def with_moved_landmarks(analysis: PhotoResult, moves: Mapping[str, tuple[float, float]], *,
                          view: str = "auto", height_cm: float | None = None,
                          corrections: Corrections | None = None) -> PhotoResult:
     """Re-measure a photo after the person moved misplaced landmarks.
 
     ``moves`` maps landmark names to new (x px, y px) positions in the full-resolution image.
     A moved landmark is treated as fully visible: the person has just looked at it. The photo
-    is not decoded or run through the landmarker again. Returns a :class:`RefusedPhoto` if the moves
-    make a quality gate refuse the photo.
+    is not decoded or run through the landmarker again. ``analysis`` is a measured photo or a
+    refusal that kept its subject's pose (a gate may have judged a misplaced point). Returns a
+    :class:`RefusedPhoto` if, after the moves, a quality gate refuses the photo.
     """
     if analysis.pose is None or analysis.photo is None:
-        raise ValueError("only a measured photo that kept its photo and pose can be corrected")
+        raise ValueError("only a photo that kept its photo and its subject's pose can be corrected")
     xy, visibility = analysis.pose.xy_px.copy(), analysis.pose.visibility.copy()
     for landmark, (x, y) in moves.items():
         xy[INDEX[landmark]] = (x, y)
         visibility[INDEX[landmark]] = 1.0
     pose = dataclasses.replace(analysis.pose, xy_px=xy, visibility=visibility)
-    kept = [w for w in analysis.warnings if w.code == "multiple_people"]
+    warnings = analysis.warnings if isinstance(analysis, MeasuredPhoto) else ()
+    kept = [w for w in warnings if w.code == "multiple_people"]
     try:
         return measure_subject(analysis.image, analysis.photo, pose, kept, view, height_cm, corrections)
     except PostureError as error:

@@ -70,14 +70,16 @@ class MeasuredPhoto:
 class RefusedPhoto:
     """A photo the engine would not measure, and the typed error saying why.
 
-    ``photo`` is kept once the image was decoded and ``pose`` once a person was found on it, so a
-    refusal can still show what was seen; neither is part of the JSON.
+    ``photo`` is kept once the image was decoded and ``pose`` once a subject was chosen on it (every
+    gate after that refuses with the pose), so a refusal can still show what was seen; ``people``
+    holds everyone found when no subject could be chosen (``multiple_people``). None is part of the JSON.
     """
 
     image: str
     error: PostureError
     photo: Photo | None = field(default=None, repr=False, compare=False)
     pose: Pose | None = field(default=None, repr=False, compare=False)
+    people: tuple[Pose, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def ok(self) -> Literal[False]:

@@ -21,14 +21,22 @@ def photo_guide(expanded: bool) -> None:
         right.markdown("\n".join(f"- {step}" for step in GUIDE_STEPS))
 
 
-def analysis_error(analysis: RefusedPhoto | Unexpected) -> None:
-    """Why a photo could not be measured and what to do next; an apology when the failure was unexpected."""
+# What a person can try on the photo itself when a refusal may come from a misplaced point.
+MOVE_A_POINT = ("*Or, if a point of the skeleton is clearly off the body* (a knee, an ankle, a heel), turn on "
+                "'Correct a landmark' beside the photo and move it there: the photo is checked again.")
+
+
+def analysis_error(analysis: RefusedPhoto | Unexpected, movable: bool = False) -> None:
+    """Why a photo could not be measured and what to do next; an apology when the failure was unexpected.
+
+    ``movable``: the refusal may come from a misplaced point, so moving it is offered too."""
     if isinstance(analysis, Unexpected):
         apologise(f"analysing {analysis.image}")
         return
     code = analysis.error.code
+    rescue = f"\n\n{MOVE_A_POINT}" if movable else ""
     st.error(f"**{present.error_heading(code)}**\n\n{analysis.error.message}\n\n"
-             f"*What to do next:* {present.error_next_step(code)}", icon=":material/error:")
+             f"*What to do next:* {present.error_next_step(code)}{rescue}", icon=":material/error:")
 
 
 def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from posture import analysis as engine
 from posture.measuring import with_moved_landmarks
-from posture.photo_result import MeasuredPhoto, PhotoResult
+from posture.photo_result import PhotoResult
 
 LOG = logging.getLogger("posture_app")
 
@@ -175,7 +175,7 @@ def reset_moves(state: MutableMapping, photo_id: str) -> None:
 def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoResult,
               moves: dict[str, tuple[float, float]]) -> PhotoResult | Unexpected:
     """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved."""
-    if not moves or not isinstance(base, MeasuredPhoto):
+    if not moves or base.pose is None or base.photo is None:  # a refusal that kept its pose can be corrected too
         return base
     memo_key = (key, tuple(sorted(moves.items())))
     cache = _cache(state, CORRECTED_KEY)

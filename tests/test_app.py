@@ -316,6 +316,38 @@ def test_each_error_code_shows_a_friendly_message(app, code):
     assert "None of the photos could be measured yet" in texts(app)
 
 
+@pytest.mark.parametrize("code", ["body_cut_off", "multiple_people"])
+def test_a_refused_photo_shows_who_was_found_and_offers_no_false_rescue(app, code):
+    upload(app, (f"{code}.jpg", CASES[code]))
+    captions = [caption for image in app.image for caption in image.captions]
+    assert any("not measured; the skeleton shows who was found" in caption for caption in captions), captions
+    assert not [toggle for toggle in app.toggle if toggle.label == "Correct a landmark"], \
+        "moving a point cannot fix the framing: only a new photo can"
+    assert "Correct a landmark" not in app.error[0].value
+
+
+def test_a_refusal_caused_by_a_misplaced_knee_is_rescued_by_moving_it_back(app):
+    data = sample("front")
+    photo = sid(data)
+    upload(app, ("front.jpg", data))
+    before = metric(app, "Shoulder tilt")
+    app.toggle(key=f"correct_{photo}").set_value(True).run()
+    app.selectbox(key=f"landmark_{photo}").set_value("left_knee").run()
+    x = app.number_input(key=f"move_x_{photo}_left_knee")
+    knee_x = x.value
+    x.set_value(knee_x + 200)
+    app.button(key=f"move_{photo}").click().run()
+    assert_clean(app)
+    assert present.ERROR_TITLES["not_standing"] in app.error[0].value
+    assert "Correct a landmark" in app.error[0].value, "moving the point back is offered"
+    assert not app.metric
+    app.number_input(key=f"move_x_{photo}_left_knee").set_value(knee_x)
+    app.button(key=f"move_{photo}").click().run()
+    assert_clean(app)
+    assert not app.error
+    assert metric(app, "Shoulder tilt") == before
+
+
 def test_evidence_keeps_a_value_apart_from_its_threshold():
     item = SignEvidence(measure="ear_ahead_of_shoulder_cm", label="forward head", value=5.04, unit="cm",
                         confidence=0.8, direction="above", threshold=5.0, strong_threshold=7.0, strength=0.5,

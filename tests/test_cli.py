@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import cv2
 import pytest
 
 from posture.assessment import assess
@@ -52,6 +53,22 @@ def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):
     assert data[1] == {"image": "notes.jpg", "ok": False,
                        "error": {"code": "not_an_image", "message": data[1]["error"]["message"]}}
     assert "Traceback" not in err
+
+
+def test_annotate_writes_a_refused_photo_with_the_person_found_and_the_reason(capsys, tmp_path):
+    photo = cv2.imread(str(SAMPLES / "front_s000.jpg"))
+    cropped = tmp_path / "no_feet.jpg"
+    cv2.imwrite(str(cropped), photo[: int(photo.shape[0] * 0.72)])  # cut at the knees
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a photo")
+    annotated = tmp_path / "annotated"
+    code, out, _ = run_cli(capsys, "analyze", str(cropped), str(bad), "--model", "lite", "--annotate", str(annotated))
+    assert code == 1
+    assert "NOT ANALYSED (body_cut_off)" in out
+    assert [p.name for p in annotated.iterdir()] == ["no_feet_annotated.jpg"], "nothing to draw for a non-photo"
+    drawn = cv2.imread(str(annotated / "no_feet_annotated.jpg"))
+    assert drawn.shape[1] == photo.shape[1]
+    assert drawn.shape[0] > int(photo.shape[0] * 0.72), "the reason is in a band below the photo"
 
 
 @pytest.mark.parametrize("args", [

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from posture.annotate import LAYERS, draw, encode_jpeg
+from posture.annotate import LAYERS, draw, draw_refusal, encode_jpeg
 from posture.assessment import assess, join_words
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
@@ -26,6 +26,8 @@ UPLOADS_KEY = "uploads"
 DISPLAY_MAX_PX = 900
 VIEW_CHOICES = [present.AUTO_VIEW, *VIEWS]
 LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
+# Refusals decided on the body's points, which a misplaced landmark can cause (see movable_refusal).
+LANDMARK_RESCUES = ("not_standing",)
 # The landmarks the measures are built on, as a person would name them.
 LANDMARK_CHOICES = [
     "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
@@ -156,20 +158,26 @@ def _on_reset(photo_id: str) -> None:
     session.reset_moves(st.session_state, photo_id)
 
 
-def landmark_corrector(photo: PhotoInput, analysis: MeasuredPhoto, layers: tuple[str, ...]) -> None:
-    """Choose a landmark, then click its true position on the photo (or type it); reset puts all back."""
+def landmark_corrector(photo: PhotoInput, analysis: PhotoResult, layers: tuple[str, ...]) -> None:
+    """Choose a landmark, then click its true position on the photo (or type it); reset puts all back.
+
+    ``analysis`` is a measured photo, or a refusal that kept its subject's pose (drawn without its
+    caption band, so clicks map onto the photo)."""
     sid = photo.short_id
     landmark_key = f"landmark_{sid}"
     landmark = st.selectbox("Landmark to move", LANDMARK_CHOICES, key=landmark_key,
                             format_func=lambda name: name.replace("_", " "))
     width, height = analysis.photo.original_size if analysis.photo is not None else (0, 0)
-    image = draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX, highlight=landmark)
+    if isinstance(analysis, MeasuredPhoto):
+        image = draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX, highlight=landmark)
+    else:
+        image = draw_refusal(analysis, max_side_px=DISPLAY_MAX_PX, highlight=landmark, caption=False)
     st.caption("The yellow ring shows where the landmark is now. Click where it really is.")
     component_key = f"click_{sid}"
     streamlit_image_coordinates(image, key=component_key, use_column_width="always", cursor="crosshair",
                                 image_format="JPEG", jpeg_quality=85,
                                 on_click=lambda: _on_click(photo.id, component_key, landmark_key, width, height))
-    x, y, _ = analysis.landmarks_px.get(landmark, (width / 2, height / 2, 0))
+    x, y = analysis.pose.point(landmark) if analysis.pose is not None else (width / 2, height / 2)
     x, y = float(np.clip(round(x), 0, width)), float(np.clip(round(y), 0, height))
     with st.form(f"typed_move_{sid}", border=False):
         st.caption(f"Or type its position in pixels of the original photo ({width} x {height} px):")
@@ -183,6 +191,31 @@ def landmark_corrector(photo: PhotoInput, analysis: MeasuredPhoto, layers: tuple
                               args=(photo.id, landmark_key, x_key, y_key))
 
 
+def movable_refusal(analysis: PhotoResult | Unexpected, moves: dict[str, tuple[float, float]]) -> bool:
+    """Whether moving a landmark can honestly rescue a refused photo: the refusal kept its subject's pose
+    and either judged the body's points (``not_standing``: a misplaced knee or ankle reads as a bent
+    leg or a step) or came from the person's own moves. Framing refusals (cut off, too small, several
+    people) depend on the photo, not on a point, and a contradicted view comes from the 3D pose."""
+    return (isinstance(analysis, RefusedPhoto) and analysis.pose is not None and analysis.photo is not None
+            and (analysis.error.code in LANDMARK_RESCUES or bool(moves)))
+
+
+def refused_image(photo: PhotoInput, analysis: RefusedPhoto | Unexpected, layers: tuple[str, ...],
+                  movable: bool) -> None:
+    """What the engine saw on a refused photo: the person found and the reason; the landmark corrector
+    where moving a point may rescue it."""
+    if isinstance(analysis, Unexpected) or analysis.photo is None:
+        return
+    if movable and st.toggle("Correct a landmark", key=f"correct_{photo.short_id}",
+                             help="If a point of the skeleton is clearly in the wrong place, move it: "
+                                  "the photo is checked again."):
+        landmark_corrector(photo, analysis, layers)
+        return
+    seen = "the skeleton shows who was found" if analysis.pose is not None or analysis.people else "nobody was found"
+    st.image(encode_jpeg(draw_refusal(analysis, max_side_px=DISPLAY_MAX_PX), 85),
+             caption=f"{present.plain(photo.name)}: not measured; {seen}", width="stretch")
+
+
 def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: float | None,
                   layers: tuple[str, ...]) -> PhotoResult | Unexpected:
     """One photo's results; returns its analysis after any landmark corrections."""
@@ -191,6 +224,7 @@ def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: 
     moves = session.moves_of(state, photo.id)
     key = session.analysis_key(photo, view_choice(photo), height_cm, MODEL)
     analysis = base if isinstance(base, Unexpected) else session.corrected(state, key, base, moves)
+    movable = movable_refusal(analysis, moves)
     with st.container(border=True):
         st.subheader(present.plain(photo.name))
         detected = ""
@@ -207,8 +241,12 @@ def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: 
                 st.info(f"You moved {present.count_text(len(moves), 'landmark')}: {moved}.", icon=":material/pan_tool:")
                 st.button("Reset landmarks", key=f"reset_{sid}", on_click=_on_reset, args=(photo.id,))
             if not isinstance(analysis, MeasuredPhoto):
-                analysis_error(analysis)
-                return analysis
+                analysis_error(analysis, movable=movable)
+        if not isinstance(analysis, MeasuredPhoto):
+            with image_column:
+                refused_image(photo, analysis, layers, movable)
+            return analysis
+        with result_column:
             for warning in analysis.warnings:
                 st.warning(warning.message, icon=":material/info:")
             roll = analysis.photo.camera_roll_deg if analysis.photo is not None else None

@@ -1,7 +1,11 @@
 """Accuracy of the engine on photos with known posture (eval-public format).
 
-Usage: ``python bench/accuracy.py [FOLDER] [--model heavy] [--markdown docs/accuracy.md]
-[--typical-errors posture/typical_errors.json]``
+Usage: ``python bench/accuracy.py [--eval-dir FOLDER] [--folds 5] [--model heavy]
+[--markdown docs/accuracy.md] [--typical-errors posture/typical_errors.json]``
+
+The default folder is the shared ground-truth set ``/work/shared/eval-public`` (120 subjects) when
+it exists, else the copy the project keeps in ``tests/data/eval``. The landmarks come from the disk
+cache of ``bench/landmark_cache.py``, so a rerun costs seconds.
 
 For every measure and view it prints n, bias (mean error), MAE and max |error| against the
 ground truth (``truth_2d``: what a single photo can recover; the pelvic tilt against the 3D
@@ -9,7 +13,8 @@ pelvis rotation, which is what the photo can see), and the view accuracy, for th
 
 * ``raw``: MediaPipe's points used as if they were the clinical points (the naive baseline);
 * ``fitted``: the shipped corrections (``posture/corrections.json``, fitted on this folder);
-* ``held-out``: corrections refitted without the photos' own subject (leave-one-subject-out),
+* ``held-out``: corrections refitted without the photos' own subject (grouped k-fold over
+  subjects: each fold's subjects are measured with corrections fitted on the other folds only),
   i.e. checked on people they were not fitted on.
 
 The person's height is given (``subject.stature_cm``), as the targets require.
@@ -33,7 +38,10 @@ from posture.assessment import assess  # noqa: E402
 from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement  # noqa: E402
 from posture.pelvis import POPULATION_MEAN_TILT_DEG  # noqa: E402
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
+SHARED_FOLDER = Path("/work/shared/eval-public")
+PROJECT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
+DEFAULT_FOLDER = SHARED_FOLDER if SHARED_FOLDER.is_dir() else PROJECT_FOLDER
+DEFAULT_FOLDS = 5
 SIDE_TRUTH = {
     "craniovertebral_angle_deg": "cva_deg",
     "forward_shoulder_angle_deg": "forward_shoulder_angle_deg",
@@ -137,11 +145,21 @@ def finding_agreement(findings: dict) -> list[dict]:
     return rows
 
 
-def held_out_corrections(samples: list[Sample]):
-    """A function giving, for each photo, corrections fitted without that photo's subject."""
-    fitted = {subject: fit_corrections([s for s in samples if s.subject != subject])
-              for subject in sorted({s.subject for s in samples})}
-    return lambda sample: fitted[sample.subject]
+def subject_folds(samples: list[Sample], folds: int) -> dict[str, int]:
+    """Each subject's fold (0..folds-1): subjects in name order dealt round-robin, so every fold mixes
+    the whole range of the set and the split is the same on every run."""
+    subjects = sorted({s.subject for s in samples})
+    if not 2 <= folds <= len(subjects):
+        raise ValueError(f"{folds} folds need between 2 and {len(subjects)} subjects per split")
+    return {subject: i % folds for i, subject in enumerate(subjects)}
+
+
+def held_out_corrections(samples: list[Sample], folds: int = DEFAULT_FOLDS):
+    """A function giving, for each photo, corrections fitted on the other folds' subjects only
+    (grouped k-fold: no subject is ever in its own fit)."""
+    fold_of = subject_folds(samples, folds)
+    fitted = {fold: fit_corrections([s for s in samples if fold_of[s.subject] != fold]) for fold in range(folds)}
+    return lambda sample: fitted[fold_of[sample.subject]]
 
 
 def summarise(pairs: list[tuple[float, float]]) -> dict:
@@ -224,18 +242,20 @@ def findings_report(results: dict[str, dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_FOLDER,
+                        help=f"folder in the eval-public format (default {DEFAULT_FOLDER})")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="grouped k-fold over subjects")
     parser.add_argument("--model", default="heavy")
     parser.add_argument("--markdown", type=Path, help="also write the tables into this Markdown file")
     parser.add_argument("--typical-errors", type=Path,
                         help="also write each measure's held-out error as JSON "
                              f"(the engine reads {TYPICAL_ERRORS_PATH.name})")
     args = parser.parse_args()
-    samples = load_samples(args.folder, args.model)
+    samples = load_samples(args.eval_dir, args.model)
     results = {
         "raw": run_engine(samples, lambda s: Corrections.identity()),
         "fitted": run_engine(samples, lambda s: default_corrections()),
-        "held-out": run_engine(samples, held_out_corrections(samples)),
+        "held-out": run_engine(samples, held_out_corrections(samples, args.folds)),
     }
     text = report(results, samples)
     findings_text = findings_report(results)

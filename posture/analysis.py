@@ -17,7 +17,7 @@ from pathlib import Path
 from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.errors import PostureError
 from posture.imaging import Photo, decode_image
-from posture.landmarks import detect_people, detect_people_mirrored, measured_pose
+from posture.landmarks import detect_people, detect_people_in_tiles, detect_people_mirrored, measured_pose
 from posture.measures import Measurement, measure_body
 from posture.pelvis import estimate_pelvic_tilt
 from posture.pose import DEFAULT_MODEL, INDEX, LANDMARK_NAMES, Pose
@@ -107,6 +107,12 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
         photo = decode_image(source)
         decoded = time.perf_counter()
         people = detect_people(photo, model)
+        if not people:
+            # Nobody in the whole picture: a figure far away may still be found in tiles of it, at
+            # full resolution, and is then told to come closer rather than that nobody is there.
+            if photo.scale < 1.0:
+                photo = decode_image(source, min_long_side_px=None)
+            people = detect_people_in_tiles(photo, model)
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
     detected = time.perf_counter()

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.accuracy import DEFAULT_FOLDER
 from bench.calibration import ground_truths
 from bench.landmark_cache import cached_people
-from posture.analysis import analyze_people
+from posture.analysis import analyze_people, find_people
 from posture.imaging import decode_image
 
 DEFAULT_PITCHES_DEG = (-25.0, -15.0, 0.0, 10.0, 20.0)
@@ -46,22 +46,27 @@ def camera_matrix(meta: dict[str, Any]) -> np.ndarray:
                      [0.0, 0.0, 1.0]])
 
 
-def pitch_homography(intrinsics: np.ndarray, down_deg: float) -> np.ndarray:
-    """The homography taking a picture to the one the same camera takes after pitching ``down_deg``
-    further down (negative: up) about its own centre: ``K R K^-1``."""
-    angle = np.radians(down_deg)
-    rotation = np.array([[1.0, 0.0, 0.0],
-                         [0.0, np.cos(angle), -np.sin(angle)],
-                         [0.0, np.sin(angle), np.cos(angle)]])
-    homography: np.ndarray = intrinsics @ rotation @ np.linalg.inv(intrinsics)
+def pitch_homography(intrinsics: np.ndarray, down_deg: float, aside_deg: float = 0.0) -> np.ndarray:
+    """The homography taking a picture to the one the same camera takes after turning ``aside_deg``
+    to the side (the person then stands off the picture's centre, where a pitch makes verticals
+    lean) and pitching ``down_deg`` further down (negative: up), both about its own centre: ``K R K^-1``."""
+    pitch, yaw = np.radians(down_deg), np.radians(aside_deg)
+    pitched = np.array([[1.0, 0.0, 0.0],
+                        [0.0, np.cos(pitch), -np.sin(pitch)],
+                        [0.0, np.sin(pitch), np.cos(pitch)]])
+    turned = np.array([[np.cos(yaw), 0.0, np.sin(yaw)],
+                       [0.0, 1.0, 0.0],
+                       [-np.sin(yaw), 0.0, np.cos(yaw)]])
+    homography: np.ndarray = intrinsics @ pitched @ turned @ np.linalg.inv(intrinsics)
     return homography
 
 
-def reprojected(bgr: np.ndarray, meta: dict[str, Any], pitch_deg: float) -> np.ndarray:
-    """The render as taken at absolute camera pitch ``pitch_deg`` (+ up), cropped around the person
+def reprojected(bgr: np.ndarray, meta: dict[str, Any], pitch_deg: float, aside_deg: float = 0.0) -> np.ndarray:
+    """The render as taken at absolute camera pitch ``pitch_deg`` (+ up), with the person ``aside_deg``
+    off the camera's axis (see :func:`pitch_homography`), cropped around the person
     to a 9:16 portrait in which the person fills :data:`PERSON_SHARE_OF_HEIGHT` of the height.
     Pixels the original does not cover repeat its edge (plain walls and floor here)."""
-    homography = pitch_homography(camera_matrix(meta), meta["camera"]["pitch_deg"] - pitch_deg)
+    homography = pitch_homography(camera_matrix(meta), meta["camera"]["pitch_deg"] - pitch_deg, aside_deg)
     x0, y0, x1, y1 = meta["image_meta"]["person_bbox_px"]
     corners = np.array([[[x0, y0], [x1, y0], [x0, y1], [x1, y1]]], dtype=np.float64)
     warped = cv2.perspectiveTransform(corners, homography)[0]
@@ -76,9 +81,10 @@ def reprojected(bgr: np.ndarray, meta: dict[str, Any], pitch_deg: float) -> np.n
 
 
 def gate_outcome(jpeg: bytes, name: str) -> str:
-    """"ok" or the engine's refusal code for one photo (landmarks from the disk cache)."""
-    photo = decode_image(jpeg)
-    result = analyze_people(name, photo, cached_people(photo))
+    """"ok" or the engine's refusal code for one photo (landmarks from the disk cache; the tiles that
+    look again for a person found nowhere in the whole picture are not cached)."""
+    photo, people = find_people(jpeg, decode_image(jpeg), detect=cached_people)
+    result = analyze_people(name, photo, people)
     return "ok" if result.ok or result.error is None else result.error.code
 
 
@@ -89,6 +95,8 @@ def main() -> int:
                         help="absolute camera pitches (deg, + up); 'original' is always included")
     parser.add_argument("--every", type=int, default=1, help="use every n-th photo only")
     parser.add_argument("--views", nargs="+", default=["front", "back", "left", "right"])
+    parser.add_argument("--aside", type=float, default=0.0,
+                        help="turn the camera this many degrees sideways too (person off the picture's centre)")
     args = parser.parse_args()
     outcomes: dict[str, Counter[str]] = {}
     for index, (path, meta) in enumerate(ground_truths(args.eval_dir)):
@@ -99,7 +107,7 @@ def main() -> int:
             raise SystemExit(f"cannot read {path}")
         cases = {"original": path.read_bytes()}
         for pitch in args.pitches:
-            cases[f"pitch {pitch:+.0f}"] = cv2.imencode(".jpg", reprojected(bgr, meta, pitch),
+            cases[f"pitch {pitch:+.0f}"] = cv2.imencode(".jpg", reprojected(bgr, meta, pitch, args.aside),
                                                         [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])[1].tobytes()
         for case, jpeg in cases.items():
             outcome = gate_outcome(jpeg, meta["image"])

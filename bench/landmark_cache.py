@@ -3,7 +3,7 @@
 The landmarker is the only slow step of a benchmark (480 photos x heavy model take minutes on two
 cores); everything after it is deterministic numpy. Each photo's people are stored under
 ``/tmp/posture-landmarks`` (never in the repository), keyed by the SHA-1 of the decoded pixels,
-the model and the pass (plain or mirrored), so an edited or re-projected image never reuses
+of the model file and the pass (plain or mirrored), so an edited or re-projected image never reuses
 another image's landmarks. Set ``POSTURE_LANDMARK_CACHE`` to move the folder, or to an empty
 string to switch the cache off.
 """
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from posture.imaging import Photo
-from posture.landmarks import detect_people, detect_people_mirrored
+from posture.landmarks import detect_people, detect_people_mirrored, model_path
 from posture.pose import Pose
 
 DEFAULT_CACHE_DIR = Path("/tmp/posture-landmarks")
@@ -33,9 +34,15 @@ def cache_dir() -> Path | None:
     return Path(configured) if configured else None
 
 
+@cache
+def _model_digest(model: str) -> str:
+    """SHA-1 of the model file: a replaced model never reuses the old one's landmarks."""
+    return hashlib.sha1(model_path(model).read_bytes()).hexdigest()
+
+
 def _key(photo: Photo, model: str, mirrored: bool) -> str:
     digest = hashlib.sha1(np.ascontiguousarray(photo.rgb).tobytes())
-    digest.update(f"{photo.original_size}|{photo.scale}|{model}|{mirrored}|v{CACHE_VERSION}".encode())
+    digest.update(f"{photo.original_size}|{photo.scale}|{_model_digest(model)}|{mirrored}|v{CACHE_VERSION}".encode())
     return digest.hexdigest()
 
 

@@ -106,13 +106,7 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     try:
         photo = decode_image(source)
         decoded = time.perf_counter()
-        people = detect_people(photo, model)
-        if not people:
-            # Nobody in the whole picture: a figure far away may still be found in tiles of it, at
-            # full resolution, and is then told to come closer rather than that nobody is there.
-            if photo.scale < 1.0:
-                photo = decode_image(source, min_long_side_px=None)
-            people = detect_people_in_tiles(photo, model)
+        photo, people = find_people(source, photo, model)
     except PostureError as error:
         return PhotoAnalysis(image_name, ok=False, error=error)
     detected = time.perf_counter()
@@ -133,6 +127,20 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded + mirrored_pass) * 1000,
                "measure": (finished - detected - mirrored_pass) * 1000, "total": (finished - started) * 1000}
     return dataclasses.replace(result, timings_ms=timings)
+
+
+def find_people(source: bytes | str | os.PathLike, photo: Photo, model: str = DEFAULT_MODEL,
+                detect: Callable[[Photo, str], tuple[Pose, ...]] = detect_people) -> tuple[Photo, tuple[Pose, ...]]:
+    """Everyone ``detect`` (the landmarker) finds on ``photo``, decoded from ``source``. When the whole
+    picture shows nobody, a figure far away may still be found in overlapping tiles of it at full
+    resolution (``landmarks.detect_people_in_tiles``), and is then told to come closer rather than
+    that nobody is there; the photo returned is then the full-resolution one the poses refer to."""
+    people = detect(photo, model)
+    if people:
+        return photo, people
+    if photo.scale < 1.0:
+        photo = decode_image(source, min_long_side_px=None)
+    return photo, detect_people_in_tiles(photo, model)
 
 
 def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",

@@ -15,8 +15,9 @@ them, together with the wider outline of trunk and legs (``posture.outline``: ho
 buttock and thigh lie from MediaPipe's points), into the pelvis's rotation from a neutral stance
 (held-out on 120 rendered people: correlation 0.92 with the true rotation, 1.9 deg mean error
 against 4.4 deg for a constant guess). The photo cannot see the bony shape that alone moves the
-ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt is the population mean of 13 deg plus that rotation, with the held-out error published next to
-it and a confidence capped low.
+ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt is the population
+mean of 13 deg plus that rotation, with the held-out error published next to it and a confidence
+capped low.
 """
 
 from __future__ import annotations

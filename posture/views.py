@@ -103,6 +103,11 @@ MAX_CAMERA_TILT_DEG = 6.0
 # about as much: three quarters of the 2 deg at which a shoulder or hip tilt starts to count.
 OFF_LEVEL_FROM_DEG = 1.5
 SECOND_PERSON_ERROR_RATIO = 0.6
+# MediaPipe now and then returns one person twice: two near-identical poses whose masks cover the same
+# pixels (intersection over union 0.97 on a render seen from a low camera). Two real people never
+# share most of their outline, so a "second person" overlapping this much is the first one again.
+SAME_PERSON_MASK_IOU = 0.7
+SAME_PERSON_LANDMARK_SHIFT = 0.05  # without masks: mean landmark distance over the landmark-box height
 SECOND_PERSON_WARNING_RATIO = 0.1
 
 
@@ -318,10 +323,25 @@ def check_standing(pose: Pose, view: str) -> None:
                            "Stand still with the feet hip-width apart.")
 
 
+def same_person(first: Pose, second: Pose) -> bool:
+    """True when two poses are one person found twice (see :data:`SAME_PERSON_MASK_IOU`)."""
+    if first.mask is not None and second.mask is not None and first.mask.shape == second.mask.shape:
+        union = np.count_nonzero(first.mask | second.mask)
+        return union > 0 and np.count_nonzero(first.mask & second.mask) / union > SAME_PERSON_MASK_IOU
+    height = max(first.bbox_px[3] - first.bbox_px[1], 1.0)
+    return float(np.mean(np.linalg.norm(first.xy_px - second.xy_px, axis=1))) < SAME_PERSON_LANDMARK_SHIFT * height
+
+
 def choose_subject(poses: tuple[Pose, ...]) -> tuple[Pose, list[Warning_]]:
-    """The person to assess: the most prominent one, unless nobody clearly stands out."""
+    """The person to assess: the most prominent one, unless nobody clearly stands out. A person the
+    landmarker returned twice counts once."""
     if not poses:
         raise PostureError("no_person")
+    distinct: list[Pose] = []
+    for pose in poses:
+        if not any(same_person(pose, kept) for kept in distinct):
+            distinct.append(pose)
+    poses = tuple(distinct)
     subject, warnings = poses[0], []
     if len(poses) > 1:
         ratio = poses[1].prominence / max(subject.prominence, 1.0)

@@ -11,7 +11,9 @@ estimated as:
   (anterior/up in profile, outward/up in front/back views), one per view and landmark: MediaPipe
   is not mirror-symmetric (its left knee in a front view sits ~1.5 deg further "in" than its right),
   so a left and a right profile, a front and a back view each get their own means over all
-  subjects (never per-image constants);
+  subjects (never per-image constants); in profiles the offset also follows the body's outline
+  around the point (a linear model on ``posture.outline`` features: the hip joint, for one, sits
+  at a steadier distance from the buttock than from MediaPipe's hip);
 * C7 (spinous process, a skin point on the back): on the posterior edge of the person's
   segmentation mask, at a height predicted from the deepest point of the neck's concavity and the
   ear-to-shoulder height (linear model); without a mask, from the shoulder point and a mean offset,
@@ -19,7 +21,7 @@ estimated as:
 
 The coefficients live in ``corrections.json`` next to this file, written by
 ``bench/fit_corrections.py`` from a folder in the eval-public format; ``bench/accuracy.py`` checks
-them on subjects they were not fitted on (leave-one-subject-out).
+them on subjects they were not fitted on (grouped 5-fold over subjects).
 
 Scale: centimetres per pixel = stature / (floor - crown) in pixels, times a per-view factor
 fitted on the same set (perspective makes the feet look lower in back views, for example).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import cv2
 import numpy as np
@@ -25,9 +26,11 @@ from posture.views import (
 from tests.conftest import EVAL_IMAGES
 
 
-def render(name: str) -> tuple[np.ndarray, dict]:
+def render(name: str) -> tuple[np.ndarray, dict[str, Any]]:
     bgr = cv2.imread(str(EVAL_IMAGES / f"{name}.jpg"))
-    return bgr, json.loads((EVAL_IMAGES / f"{name}.json").read_text())
+    assert bgr is not None, name
+    meta: dict[str, Any] = json.loads((EVAL_IMAGES / f"{name}.json").read_text())
+    return bgr, meta
 
 
 def jpeg(bgr: np.ndarray) -> bytes:
@@ -42,14 +45,14 @@ def jpeg(bgr: np.ndarray) -> bytes:
     ("s004_right", 20.0, 0.0),
     ("s005_front", -15.0, 12.0),
 ])
-def test_a_pitched_camera_changes_proportions_not_the_verdict(name, pitch_deg, aside_deg):
+def test_a_pitched_camera_changes_proportions_not_the_verdict(name: str, pitch_deg: float, aside_deg: float) -> None:
     bgr, meta = render(name)
     result = analyze_photo(jpeg(reprojected(bgr, meta, pitch_deg, aside_deg)))
     assert result.ok, result.error
     assert result.view == meta["view"]
 
 
-def test_uprightness_does_not_move_with_the_camera_pitch():
+def test_uprightness_does_not_move_with_the_camera_pitch() -> None:
     """The trunk's lean out of the camera's vertical plane is the same from a level, a high and a low
     camera (within MediaPipe's noise), while a person lying down reads far past the limit."""
     bgr, meta = render("s001_back")
@@ -60,7 +63,7 @@ def test_uprightness_does_not_move_with_the_camera_pitch():
     assert trunk_lean_out_of_camera_plane_deg(lying) > 45.0
 
 
-def washed_feet(bgr: np.ndarray, meta: dict) -> np.ndarray:
+def washed_feet(bgr: np.ndarray, meta: dict[str, Any]) -> np.ndarray:
     """White socks on a white tiled floor: everything from the lower shins down fades to near-white
     (8 % of the original contrast left) with grey grout lines every 60 px."""
     points = meta["keypoints_px"]
@@ -71,11 +74,12 @@ def washed_feet(bgr: np.ndarray, meta: dict) -> np.ndarray:
     out[top:] = 0.08 * out[top:] + 0.92 * 236
     for y in range(top, bgr.shape[0], 60):
         out[y:y + 2] = 215
-    return np.clip(out, 0, 255).astype(np.uint8)
+    washed: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return washed
 
 
 @pytest.mark.parametrize("name", ["s004_left", "s007_left", "s019_left"])
-def test_feet_in_white_socks_on_a_white_floor_are_in_the_picture(name):
+def test_feet_in_white_socks_on_a_white_floor_are_in_the_picture(name: str) -> None:
     bgr, meta = render(name)
     data = jpeg(washed_feet(bgr, meta))
     person = detect_people(decode_image(data))[0]
@@ -86,20 +90,23 @@ def test_feet_in_white_socks_on_a_white_floor_are_in_the_picture(name):
     assert max(person.vis(name) for name in FOOT_POINTS) < FOOT_IN_PICTURE_VISIBILITY
 
 
-def test_one_person_found_twice_is_one_person(analysed):
+def test_one_person_found_twice_is_one_person(analysed: dict[str, Any]) -> None:
     """The landmarker now and then returns the same person twice (seen on a render re-projected to a
     low camera, masks overlapping 97 %): that is one subject, not "multiple people". Two people side
     by side stay two (test_error_multiple_people)."""
     pose = analysed["front"].pose
+    assert pose.mask is not None
     again = dataclasses.replace(pose, xy_px=pose.xy_px + 4.0)
     subject, warnings = choose_subject((pose, again))
-    assert subject is pose and warnings == []
+    assert subject is pose
+    assert warnings == []
     assert same_person(pose, again)
-    elsewhere = dataclasses.replace(pose, xy_px=pose.xy_px + (300.0, 0.0), mask=np.roll(pose.mask, 300, axis=1))
+    beside = pose.xy_px + np.array([300.0, 0.0])
+    elsewhere = dataclasses.replace(pose, xy_px=beside, mask=np.roll(pose.mask, 300, axis=1))
     assert not same_person(pose, elsewhere)
 
 
-def test_a_figure_far_away_is_told_to_come_closer():
+def test_a_figure_far_away_is_told_to_come_closer() -> None:
     """A render pasted small into a big picture of its own wall: the whole picture shows nobody to the
     landmarker, the tiles find the person, and the answer is person_too_small, not no_person."""
     bgr, _ = render("s000_front")
@@ -110,5 +117,6 @@ def test_a_figure_far_away_is_told_to_come_closer():
     assert detect_people(decode_image(data)) == ()
     result = analyze_photo(data)
     assert not result.ok
+    assert result.error is not None
     assert result.error.code == "person_too_small", result.error
     assert "closer" in result.error.message

@@ -1,8 +1,8 @@
 """Fit the landmark corrections of ``posture.anatomy`` on photos with known ground truth.
 
 Shared by ``bench/fit_corrections.py`` (fits on a whole folder and writes
-``posture/corrections.json``) and ``bench/accuracy.py`` (refits without each subject in turn to
-check the corrections on photos they were not fitted on). The folder format is eval-public's:
+``posture/corrections.json``) and ``bench/accuracy.py`` (refits on all but one fold of subjects in
+turn, grouped k-fold, to check the corrections on people they were not fitted on). The folder format is eval-public's:
 ``images/*.jpg`` with one JSON of ground truth per image (see its README).
 """
 

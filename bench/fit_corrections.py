@@ -1,7 +1,9 @@
 """Fit ``posture/corrections.json`` on a folder in the eval-public format.
 
-Usage: ``python bench/fit_corrections.py [FOLDER] [--model heavy]`` (default folder: the copy
-the project keeps in ``tests/data/eval``). The corrections are general (means and small linear
+Usage: ``python bench/fit_corrections.py [--eval-dir FOLDER] [--model heavy]`` (default folder:
+the shared ground-truth set ``/work/shared/eval-public``, 120 subjects, when it exists, else the
+copy the project keeps in ``tests/data/eval``). Landmarks come from the disk cache of
+``bench/landmark_cache.py``. The corrections are general (means and small linear
 models over all subjects), never per-image constants; ``bench/accuracy.py`` checks them on
 subjects they were not fitted on.
 """
@@ -15,19 +17,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.accuracy import DEFAULT_FOLDER
 from bench.calibration import fit_corrections, load_samples
 from posture.anatomy import CORRECTIONS_PATH
-
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--model", default="heavy")
     parser.add_argument("--out", type=Path, default=CORRECTIONS_PATH)
     args = parser.parse_args()
-    corrections = fit_corrections(load_samples(args.folder, args.model))
+    corrections = fit_corrections(load_samples(args.eval_dir, args.model))
     args.out.write_text(json.dumps(corrections.to_dict(), indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from posture.anatomy import Corrections
 from posture.errors import PostureError
-from posture.imaging import decode_image
-from posture.landmarks import detect_people, detect_people_mirrored
+from posture.imaging import Photo, decode_image
+from posture.landmarks import detect_people, detect_people_in_tiles, detect_people_mirrored
 from posture.measuring import analyze_people
 from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, Pose
@@ -47,7 +48,7 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
     try:
         photo = decode_image(source)
         decoded = time.perf_counter()
-        people = detect_people(photo, model)
+        photo, people = find_people(source, photo, model)
     except PostureError as error:
         return RefusedPhoto(image=image_name, error=error)
     detected = time.perf_counter()
@@ -69,3 +70,17 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
                "measure": (finished - detected - mirrored_pass) * 1000, "total": (finished - started) * 1000}
     return dataclasses.replace(result, timings_ms=timings)
 
+
+
+def find_people(source: bytes | str | os.PathLike, photo: Photo, model: str = DEFAULT_MODEL,
+                detect: Callable[[Photo, str], tuple[Pose, ...]] = detect_people) -> tuple[Photo, tuple[Pose, ...]]:
+    """Everyone ``detect`` (the landmarker) finds on ``photo``, decoded from ``source``. When the whole
+    picture shows nobody, a figure far away may still be found in overlapping tiles of it at full
+    resolution (``landmarks.detect_people_in_tiles``), and is then told to come closer rather than
+    that nobody is there; the photo returned is then the full-resolution one the poses refer to."""
+    people = detect(photo, model)
+    if people:
+        return photo, people
+    if photo.scale < 1.0:
+        photo = decode_image(source, min_long_side_px=None)
+    return photo, detect_people_in_tiles(photo, model)

@@ -11,7 +11,9 @@ estimated as:
   (anterior/up in profile, outward/up in front/back views), one per view and landmark: MediaPipe
   is not mirror-symmetric (its left knee in a front view sits ~1.5 deg further "in" than its right),
   so a left and a right profile, a front and a back view each get their own means over all
-  subjects (never per-image constants);
+  subjects (never per-image constants); in profiles the offset also follows the body's outline
+  around the point (a linear model on ``posture.outline`` features: the hip joint, for one, sits
+  at a steadier distance from the buttock than from MediaPipe's hip);
 * C7 (spinous process, a skin point on the back): on the posterior edge of the person's
   segmentation mask, at a height predicted from the deepest point of the neck's concavity and the
   ear-to-shoulder height (linear model); without a mask, from the shoulder point and a mean offset,
@@ -19,7 +21,7 @@ estimated as:
 
 The coefficients live in ``corrections.json`` next to this file, written by
 ``bench/fit_corrections.py`` from a folder in the eval-public format; ``bench/accuracy.py`` checks
-them on subjects they were not fitted on (leave-one-subject-out).
+them on subjects they were not fitted on (grouped 5-fold over subjects).
 
 Scale: centimetres per pixel = stature / (floor - crown) in pixels, times a per-view factor
 fitted on the same set (perspective makes the feet look lower in back views, for example).
@@ -28,12 +30,13 @@ fitted on the same set (perspective makes the feet look lower in back views, for
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from posture.outline import posterior_edges_x, profile_features, standardised
 from posture.pose import Pose
 from posture.views import SIDE_VIEWS, person_height_px
 
@@ -58,6 +61,9 @@ class Corrections:
     c7_fallback_offset_cm: tuple[float, float]  # C7 from the shoulder without a mask (anterior, up)
     scale_factor: dict[str, float]  # per view
     pelvic_tilt: dict  # model of the pelvic-tilt estimate, see posture.pelvis
+    # Profiles: view -> {"mean", "scale": of the posture.outline features; "coef": point ->
+    # [forward coefficients, up coefficients]}: how each point's offset moves with the outline.
+    offset_models: dict = field(default_factory=dict)
 
     @classmethod
     def identity(cls) -> Corrections:
@@ -69,7 +75,7 @@ class Corrections:
             "offsets_cm": self.offsets_cm,
             "c7_row_coef": list(self.c7_row_coef), "c7_edge_offset_cm": self.c7_edge_offset_cm,
             "c7_fallback_offset_cm": list(self.c7_fallback_offset_cm), "scale_factor": self.scale_factor,
-            "pelvic_tilt": self.pelvic_tilt,
+            "pelvic_tilt": self.pelvic_tilt, "offset_models": self.offset_models,
         }
 
     @classmethod
@@ -78,6 +84,7 @@ class Corrections:
             {view: {k: tuple(v) for k, v in points.items()} for view, points in data["offsets_cm"].items()},
             tuple(data["c7_row_coef"]), float(data["c7_edge_offset_cm"]),
             tuple(data["c7_fallback_offset_cm"]), dict(data["scale_factor"]), dict(data["pelvic_tilt"]),
+            dict(data.get("offset_models", {})),
         )
 
 
@@ -106,6 +113,7 @@ class BodyPoints:
     notes: dict[str, str]
     anterior_sign: int = 0
     left_sign: int = 0
+    outline_cm: np.ndarray | None = None  # profiles: the posture.outline features the offsets came from
 
     def midpoint(self, name: str) -> np.ndarray:
         """Halfway between the ``left_`` and ``right_`` clinical points ``name`` (front/back views)."""
@@ -136,6 +144,27 @@ def profile_landmark(pose: Pose, view: str, name: str) -> np.ndarray:
     return pose.point(f"{near_side(view)}_{name}")
 
 
+def profile_outline_features(pose: Pose, view: str, forward: int, scale: float, stature_cm: float) -> np.ndarray:
+    """The outline features (:data:`posture.outline.PROFILE_FEATURES`) of a profile, around MediaPipe's points."""
+    raw = {name: profile_landmark(pose, view, name) for name in ("shoulder", "hip", "ankle", "knee", "ear", "elbow")}
+    others = {name: raw[name] for name in ("knee", "ear", "elbow")}
+    return profile_features(pose, raw["shoulder"], raw["hip"], raw["ankle"], others, forward, scale, stature_cm)
+
+
+def profile_offsets_cm(features: np.ndarray, view: str, corrections: Corrections) -> dict[str, tuple[float, float]]:
+    """(forward, up) cm from each MediaPipe profile point to its clinical point for this photo: the
+    view's mean offset plus what its outline says (``Corrections.offset_models``)."""
+    offsets = {name: corrections.offsets_cm.get(view, {}).get(name, (0.0, 0.0)) for name in SIDE_POINTS}
+    model = corrections.offset_models.get(view)
+    if not model:
+        return offsets
+    z = standardised(features, model["mean"], model["scale"])
+    for name, (forward_coef, up_coef) in model["coef"].items():
+        ahead, up = offsets[name]
+        offsets[name] = (ahead + float(np.dot(forward_coef, z)), up + float(np.dot(up_coef, z)))
+    return offsets
+
+
 def facing_sign(pose: Pose) -> int:
     """+1 when the subject faces image-right, -1 image-left, from the nose against the ears."""
     return 1 if pose.point("nose")[0] > pose.midpoint("ear")[0] else -1
@@ -143,21 +172,6 @@ def facing_sign(pose: Pose) -> int:
 
 def _shift(point: np.ndarray, forward_cm: float, up_cm: float, forward_sign: int, scale: float) -> np.ndarray:
     return point + np.array([forward_cm * forward_sign / scale, -up_cm / scale])
-
-
-def posterior_edges_x(pose: Pose, ys_px: np.ndarray, anterior_sign: int) -> np.ndarray:
-    """x (px) of the back's outline at each height in ``ys_px`` on the segmentation mask; NaN where
-    the row is outside the picture or empty. One array operation: it runs on every side photo."""
-    edges = np.full(len(ys_px), np.nan)
-    if pose.mask is None:
-        return edges
-    rows = np.round(np.asarray(ys_px, dtype=float) * pose.mask_scale).astype(int)
-    inside = (rows >= 0) & (rows < pose.mask.shape[0])
-    band = pose.mask[rows[inside]]
-    width = band.shape[1]
-    first = np.argmax(band, axis=1) if anterior_sign > 0 else width - 1 - np.argmax(band[:, ::-1], axis=1)
-    edges[inside] = np.where(band.any(axis=1), first / pose.mask_scale, np.nan)
-    return edges
 
 
 def posterior_edge_x(pose: Pose, y_px: float, anterior_sign: int) -> float | None:
@@ -217,14 +231,17 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
     if view in SIDE_VIEWS:
         side = near_side(view)
         forward = facing_sign(pose)
+        outline = profile_outline_features(pose, view, forward, scale, stature)
+        offsets = profile_offsets_cm(outline, view, corrections)
         for name in SIDE_POINTS:
-            ahead, up = corrections.offsets_cm.get(view, {}).get(name, (0.0, 0.0))
+            ahead, up = offsets[name]
             points[name] = _shift(profile_landmark(pose, view, name), ahead, up, forward, scale)
             visibility[name] = pose.vis(f"{side}_{name}")
         points["c7"], notes["c7"] = estimate_c7(pose, pose.point(f"{side}_ear"), pose.point(f"{side}_shoulder"),
                                                forward, scale, corrections)
         visibility["c7"] = min(visibility["shoulder"], visibility["ear"])
-        return BodyPoints(view, scale, stature, source, points, visibility, notes, anterior_sign=forward)
+        return BodyPoints(view, scale, stature, source, points, visibility, notes, anterior_sign=forward,
+                          outline_cm=outline)
     left_sign = left_sign_of(view)
     for side, outward in (("left", left_sign), ("right", -left_sign)):
         for name in FRONT_POINTS:

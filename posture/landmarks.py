@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib.resources
+import math
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -122,6 +123,59 @@ def detect_people(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
             mask = np.greater(view, 0.5)
         poses.append(Pose(xy, visibility, world, mask, photo.scale, (width, height), model))
     return tuple(sorted(poses, key=lambda pose: pose.prominence, reverse=True))
+
+
+# When the whole picture shows nobody, it is looked at again in overlapping tiles, coarse grid first:
+# MediaPipe's person detector works on a 224 px square of the whole picture, where a figure a tenth of
+# the picture's height tall is a few pixels; in a tile it is large enough to be found and then told to
+# come closer (person_too_small) instead of being told nobody is there.
+TILE_GRIDS = (2, 3)
+TILE_OVERLAP = 0.25
+
+
+def _tiles(width: int, height: int, grid: int) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) px of a grid x grid cover of the picture, neighbours overlapping by TILE_OVERLAP."""
+    tile_w, tile_h = math.ceil(width / grid * (1 + TILE_OVERLAP)), math.ceil(height / grid * (1 + TILE_OVERLAP))
+    xs = np.linspace(0, width - tile_w, grid).round().astype(int)
+    ys = np.linspace(0, height - tile_h, grid).round().astype(int)
+    return [(int(x), int(y), int(x) + tile_w, int(y) + tile_h) for y in ys for x in xs]
+
+
+def _in_full_picture(pose: Pose, x0: int, y0: int, photo: Photo) -> Pose:
+    """A pose found on the tile starting at (x0, y0) decoded px, moved into the whole picture."""
+    mask = None
+    if pose.mask is not None:
+        mask = np.zeros(photo.rgb.shape[:2], dtype=bool)
+        mask[y0:y0 + pose.mask.shape[0], x0:x0 + pose.mask.shape[1]] = pose.mask
+    shift = np.array([x0, y0]) / photo.scale
+    return dataclasses.replace(pose, xy_px=pose.xy_px + shift, mask=mask, image_size=photo.original_size)
+
+
+def _distinct(poses: list[Pose]) -> tuple[Pose, ...]:
+    """The poses without repeats of one person found in overlapping tiles: the tallest find of each
+    person is kept, and a pose whose landmark box centre lies in a kept one's box is the same person."""
+    kept: list[Pose] = []
+    for pose in sorted(poses, key=lambda p: p.bbox_px[3] - p.bbox_px[1], reverse=True):
+        centre_x, centre_y = (pose.bbox_px[0] + pose.bbox_px[2]) / 2, (pose.bbox_px[1] + pose.bbox_px[3]) / 2
+        if not any(k.bbox_px[0] <= centre_x <= k.bbox_px[2] and k.bbox_px[1] <= centre_y <= k.bbox_px[3]
+                   for k in kept):
+            kept.append(pose)
+    return tuple(sorted(kept, key=lambda pose: pose.prominence, reverse=True))
+
+
+def detect_people_in_tiles(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:
+    """:func:`detect_people` run on overlapping tiles of ``photo`` (2 x 2, then 3 x 3 when that finds
+    nobody), poses moved into the whole picture: for a person too small to be found in the whole."""
+    height, width = photo.rgb.shape[:2]
+    for grid in TILE_GRIDS:
+        found = []
+        for x0, y0, x1, y1 in _tiles(width, height, grid):
+            tile = dataclasses.replace(photo, rgb=np.ascontiguousarray(photo.rgb[y0:y1, x0:x1]),
+                                       original_size=(round((x1 - x0) / photo.scale), round((y1 - y0) / photo.scale)))
+            found += [_in_full_picture(pose, x0, y0, photo) for pose in detect_people(tile, model)]
+        if found:
+            return _distinct(found)
+    return ()
 
 
 def detect_people_mirrored(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Pose, ...]:

@@ -11,18 +11,22 @@ features, in centimetres and degrees, are read off the person's segmentation mas
 * ``trunk_lean_deg``: hip -> shoulder against vertical, + forward.
 
 A ridge regression fitted on the rendered ground-truth set (``bench/fit_corrections.py``) turns
-them into the pelvis's rotation from a neutral stance. The photo cannot see the bony shape that
-alone moves the ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt
-is the population mean of 13 deg plus that rotation, with the held-out error published next to
-it and a confidence capped low.
+them, together with the wider outline of trunk and legs (``posture.outline``: how far the back, belly,
+buttock and thigh lie from MediaPipe's points), into the pelvis's rotation from a neutral stance
+(held-out on 120 rendered people: correlation 0.92 with the true rotation, 1.9 deg mean error
+against 4.4 deg for a constant guess). The photo cannot see the bony shape that alone moves the
+ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt is the population
+mean of 13 deg plus that rotation, with the held-out error published next to it and a confidence
+capped low.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from posture.anatomy import BodyPoints, Corrections, default_corrections, posterior_edges_x
+from posture.anatomy import BodyPoints, Corrections, default_corrections
 from posture.measures import lean_from_vertical_deg
+from posture.outline import posterior_edges_x, standardised
 from posture.pose import Pose
 
 FEATURES = ("lordosis_cm", "buttock_behind_hip_cm", "trunk_lean_deg")
@@ -55,6 +59,14 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
     return np.array([lordosis, buttock_behind_hip, trunk_lean])
 
 
+def pelvic_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
+    """:data:`FEATURES` followed by the profile's outline features, or None without an outline."""
+    features = outline_features(pose, body)
+    if features is None or body.outline_cm is None:
+        return None
+    return np.concatenate([features, body.outline_cm])
+
+
 def estimate_pelvic_tilt(pose: Pose, body: BodyPoints,
                          corrections: Corrections | None = None) -> tuple[float, float] | None:
     """(tilt in degrees, + anterior; confidence 0-1) for a side view, or None.
@@ -64,8 +76,8 @@ def estimate_pelvic_tilt(pose: Pose, body: BodyPoints,
     model = (corrections or default_corrections()).pelvic_tilt
     if not model:
         return None
-    features = outline_features(pose, body)
+    features = pelvic_features(pose, body)
     if features is None:
         return None
-    rotation = model["intercept"] + float(np.dot(model["coef"], features))
+    rotation = model["intercept"] + float(np.dot(model["coef"], standardised(features, model["mean"], model["scale"])))
     return POPULATION_MEAN_TILT_DEG + rotation, float(model["confidence"])

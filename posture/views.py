@@ -44,6 +44,15 @@ VISIBLE = 0.5
 # darker, falls under 0.5), while feet that are cut off are placed outside the frame with visibility
 # 0.00 (real selfie and group photos), so the frame check, not this threshold, refuses those.
 FOOT_IN_PICTURE_VISIBILITY = 0.25
+# Feet in white socks on a white floor, or in shadow, can be read at a visibility near 0 although they
+# are plainly in the picture. Such a foot still counts when ankle, heel and toe all lie inside the
+# picture, at least this share of its height from the edges, and sit where a foot belongs: below
+# the knee by a shank of 0.6-1.6 thigh lengths, heel and toe within 0.6 shank lengths of the ankle.
+# A body cut off at the shins puts them outside the frame instead (MediaPipe extrapolates them),
+# and its outline runs out through the bottom edge, which the segmentation mask shows.
+FOOT_EDGE_MARGIN = 0.01
+SHANK_OVER_THIGH = (0.6, 1.6)
+MAX_FOOT_OVER_SHANK = 0.6
 HEAD_POINTS = ("nose", "left_eye", "right_eye", "left_ear", "right_ear")
 FOOT_POINTS = ("left_ankle", "right_ankle", "left_heel", "right_heel")
 # The landmarker works on a 256 px crop of the person: below this standing height (pixels) the
@@ -73,6 +82,13 @@ MAX_CROUCH_3D_DEG = {"heavy": 60.0, "full": 75.0, "lite": 70.0}
 # needs a knee bend the picture shows: 19-33 deg in the squat video's bent frames, at most 14 deg
 # (knee valgus included) on the standing renders.
 MIN_CROUCH_KNEE_2D_DEG = 15.0
+# Upright or not is judged in MediaPipe's metric world landmarks, whose axes follow the camera: the
+# trunk's lean out of the camera's vertical plane (hip midpoint -> shoulder midpoint, against the
+# plane spanned by the camera's up and viewing axes). A camera pitched up or down rotates the body
+# about the camera's horizontal axis, which leaves that lean unchanged, whereas in the picture a
+# pitched camera makes vertical lines converge, so a standing person off the picture's centre leans
+# there. A person lying down or bending sideways or forward in a profile reads 60-80 deg; real
+# standing photos 0-10 deg, a frisbee thrower 23 deg.
 MAX_TRUNK_FROM_VERTICAL_DEG = 35.0
 # Feet apart along the line of sight of a profile mean a stride or lunge; sideways, a wide stance
 # only stops being relaxed standing near a full leg length. Fractions of the hip-ankle length.
@@ -87,6 +103,11 @@ MAX_CAMERA_TILT_DEG = 6.0
 # about as much: three quarters of the 2 deg at which a shoulder or hip tilt starts to count.
 OFF_LEVEL_FROM_DEG = 1.5
 SECOND_PERSON_ERROR_RATIO = 0.6
+# MediaPipe now and then returns one person twice: two near-identical poses whose masks cover the same
+# pixels (intersection over union 0.97 on a render seen from a low camera). Two real people never
+# share most of their outline, so a "second person" overlapping this much is the first one again.
+SAME_PERSON_MASK_IOU = 0.7
+SAME_PERSON_LANDMARK_SHIFT = 0.05  # without masks: mean landmark distance over the landmark-box height
 SECOND_PERSON_WARNING_RATIO = 0.1
 
 
@@ -219,12 +240,40 @@ def _hip_flexion_deg(pose: Pose, side: str) -> float:
     return _bend_deg(pose, side, ("shoulder", "hip", "knee"), world=True)
 
 
+def outline_reaches_bottom(pose: Pose) -> bool:
+    """True when the person's segmentation mask touches the picture's bottom edge (feet possibly cut off)."""
+    return pose.mask is not None and bool(pose.mask[-2:].any())
+
+
+def _foot_where_it_belongs(pose: Pose, side: str) -> bool:
+    """Ankle, heel and toe of ``side`` inside the picture and placed like a foot under its leg
+    (see :data:`FOOT_EDGE_MARGIN`), whatever their visibility."""
+    margin = FOOT_EDGE_MARGIN * pose.image_size[1]
+    if not all(_visible_inside(pose, f"{side}_{name}", 0.0, margin) for name in ("ankle", "heel", "foot_index")):
+        return False
+    hip, knee, ankle = (pose.point(f"{side}_{name}") for name in ("hip", "knee", "ankle"))
+    thigh, shank = np.linalg.norm(knee - hip), np.linalg.norm(ankle - knee)
+    shortest, longest = SHANK_OVER_THIGH
+    foot_reach = max(np.linalg.norm(pose.point(f"{side}_{name}") - ankle) for name in ("heel", "foot_index"))
+    return bool(hip[1] < knee[1] < ankle[1] and shortest * thigh <= shank <= longest * thigh
+                and foot_reach <= MAX_FOOT_OVER_SHANK * shank)
+
+
+def feet_in_picture(pose: Pose) -> bool:
+    """True when at least one foot is in the picture: seen (visibility >= FOOT_IN_PICTURE_VISIBILITY)
+    inside the frame, or placed like a foot inside it while the body's outline ends above the bottom
+    edge (low-contrast feet: white socks on a white floor)."""
+    if any(_visible_inside(pose, name, FOOT_IN_PICTURE_VISIBILITY) for name in FOOT_POINTS):
+        return True
+    return not outline_reaches_bottom(pose) and any(_foot_where_it_belongs(pose, side) for side in ("left", "right"))
+
+
 def check_framing(pose: Pose) -> None:
     """Refuse a photo whose subject is cut off."""
     if not any(_visible_inside(pose, name) for name in HEAD_POINTS):
         raise PostureError("body_cut_off", "The head is not visible. Head to feet must be in the picture: "
                            "step back or tilt the camera up.")
-    if not any(_visible_inside(pose, name, FOOT_IN_PICTURE_VISIBILITY) for name in FOOT_POINTS):
+    if not feet_in_picture(pose):
         raise PostureError("body_cut_off", "The feet are not visible. Head to feet must be in the picture: "
                            "step back or point the camera lower.")
 
@@ -238,11 +287,22 @@ def check_size(pose: Pose) -> None:
                            "the picture). Move the camera closer so the body fills most of the height.")
 
 
+def trunk_lean_out_of_camera_plane_deg(pose: Pose) -> float:
+    """Angle (deg, unsigned) of the world trunk (hip midpoint -> shoulder midpoint) out of the camera's
+    vertical plane: 0 for a trunk along the camera's up axis or tipped only toward or away from the
+    camera, which is all a camera pitch does to a standing body (see :data:`MAX_TRUNK_FROM_VERTICAL_DEG`)."""
+    world = pose.world_m
+    trunk = (world[INDEX["left_shoulder"]] + world[INDEX["right_shoulder"]]
+             - world[INDEX["left_hip"]] - world[INDEX["right_hip"]]) / 2.0
+    length = float(np.linalg.norm(trunk))
+    return float(np.degrees(np.arcsin(min(abs(float(trunk[0])) / length, 1.0)))) if length > 0 else 90.0
+
+
 def check_standing(pose: Pose, view: str) -> None:
     """Refuse a photo whose subject is sitting, lying, crouching, mid-stride or on one foot."""
     hips, shoulders, ankles = pose.midpoint("hip"), pose.midpoint("shoulder"), pose.midpoint("ankle")
-    trunk_from_vertical = abs(lean_from_vertical_deg(hips, shoulders, 1))
-    if trunk_from_vertical > MAX_TRUNK_FROM_VERTICAL_DEG or not (shoulders[1] < hips[1] < ankles[1]):
+    leaning = trunk_lean_out_of_camera_plane_deg(pose) > MAX_TRUNK_FROM_VERTICAL_DEG
+    if leaning or not (shoulders[1] < hips[1] < ankles[1]):
         raise PostureError("not_standing", "The body is not upright (sitting, lying or bending). "
                            "Stand tall on both feet, arms relaxed by the sides.")
     knees_2d = max(_knee_flexion_deg(pose, side) for side in ("left", "right"))
@@ -263,10 +323,25 @@ def check_standing(pose: Pose, view: str) -> None:
                            "Stand still with the feet hip-width apart.")
 
 
+def same_person(first: Pose, second: Pose) -> bool:
+    """True when two poses are one person found twice (see :data:`SAME_PERSON_MASK_IOU`)."""
+    if first.mask is not None and second.mask is not None and first.mask.shape == second.mask.shape:
+        union = np.count_nonzero(first.mask | second.mask)
+        return union > 0 and np.count_nonzero(first.mask & second.mask) / union > SAME_PERSON_MASK_IOU
+    height = max(first.bbox_px[3] - first.bbox_px[1], 1.0)
+    return float(np.mean(np.linalg.norm(first.xy_px - second.xy_px, axis=1))) < SAME_PERSON_LANDMARK_SHIFT * height
+
+
 def choose_subject(poses: tuple[Pose, ...]) -> tuple[Pose, list[Warning_]]:
-    """The person to assess: the most prominent one, unless nobody clearly stands out."""
+    """The person to assess: the most prominent one, unless nobody clearly stands out. A person the
+    landmarker returned twice counts once."""
     if not poses:
         raise PostureError("no_person")
+    distinct: list[Pose] = []
+    for pose in poses:
+        if not any(same_person(pose, kept) for kept in distinct):
+            distinct.append(pose)
+    poses = tuple(distinct)
     subject, warnings = poses[0], []
     if len(poses) > 1:
         ratio = poses[1].prominence / max(subject.prominence, 1.0)

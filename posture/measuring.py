@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from posture.anatomy import Corrections, body_points
+from posture.appearance import read_appearance
+from posture.clothing import hide_covered_measures, leg_outline
 from posture.errors import PostureError
 from posture.imaging import Photo
 from posture.measures import measure_body
@@ -82,6 +84,9 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     pelvic = estimate_pelvic_tilt(measured, body, corrections) if measurable_profile else None
     measurements, not_assessed = measure_body(body, view_estimate.turn_deg if view_estimate.oblique else None,
                                               pelvic, view_estimate.turn_confidence)
+    measurements, not_assessed, clothing_warnings = hide_covered_measures(
+        leg_outline(measured, view_estimate.view), measurements, not_assessed)
+    warnings += clothing_warnings
     if body.height_source == "assumed":
         warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
                                  f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
@@ -92,6 +97,7 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
         height_cm=body.height_cm, height_source=body.height_source, warnings=tuple(warnings),
         measurements=measurements, not_assessed=not_assessed, landmarks_px=landmarks,
         view_estimate=view_estimate, photo=photo, pose=measured, body=body,
+        appearance=read_appearance(photo.rgb, measured, view_estimate.view),
     )
 
 

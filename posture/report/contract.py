@@ -37,6 +37,8 @@ def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[s
         "plan": {block: list(plan[block]) for block in BLOCKS} if plan else None,
     }
     ordered: dict[str, Any] = {}
+    # Person-level warnings (photos that do not look like one person) join each photo's own.
+    photo = {**photo, "warnings": [*photo["warnings"], *summary["warnings"]]}
     for key, value in photo.items():
         if key == "landmarks_px":
             ordered.update(person_level)

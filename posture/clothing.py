@@ -29,10 +29,12 @@ LEG_HEIGHTS = (0.2, 0.35, 0.5, 0.65, 0.8, 1.0, 1.2)
 # excess of the 480 renders (fitted clothing, BMI 18-31), which was, from the front or back, 0.199,
 # 0.189, 0.144, 0.114, 0.088, 0.088, 0.094 at the heights above, and in profile 0.215, 0.206, 0.189,
 # 0.150, 0.110, 0.103, 0.103. Upper heights allow more: hands hang beside the thighs.
-LOOSE_EXCESS: Mapping[str, Mapping[float, float]] = MappingProxyType({
-    "frontal": MappingProxyType({0.2: 0.22, 0.35: 0.21, 0.5: 0.17, 0.65: 0.14, 0.8: 0.11, 1.0: 0.11, 1.2: 0.115}),
-    "profile": MappingProxyType({0.2: 0.24, 0.35: 0.23, 0.5: 0.22, 0.65: 0.18, 0.8: 0.135, 1.0: 0.13, 1.2: 0.13}),
-})
+LOOSE_EXCESS: Mapping[str, Mapping[float, float]] = MappingProxyType(
+    {
+        "frontal": MappingProxyType({0.2: 0.22, 0.35: 0.21, 0.5: 0.17, 0.65: 0.14, 0.8: 0.11, 1.0: 0.11, 1.2: 0.115}),
+        "profile": MappingProxyType({0.2: 0.24, 0.35: 0.23, 0.5: 0.22, 0.65: 0.18, 0.8: 0.135, 1.0: 0.13, 1.2: 0.13}),
+    }
+)
 HIP_HEIGHTS = (0.2, 0.35, 0.5)
 KNEE_HEIGHTS = (0.8, 1.0, 1.2)
 
@@ -115,9 +117,9 @@ def hidden_points(outline: LegOutline) -> tuple[str, ...]:
     return (*(("hip",) if outline.hides_hips else ()), *(("knee",) if outline.hides_knees else ()))
 
 
-def hide_covered_measures(outline: LegOutline, measurements: Mapping[str, Measurement],
-                          not_assessed: Mapping[str, str]) -> tuple[dict[str, Measurement], dict[str, str],
-                                                                    list[Warning_]]:
+def hide_covered_measures(
+    outline: LegOutline, measurements: Mapping[str, Measurement], not_assessed: Mapping[str, str]
+) -> tuple[dict[str, Measurement], dict[str, str], list[Warning_]]:
     """Drop the measures whose points the clothing hides (they go to ``not_assessed`` with the reason)
     and say so in a ``loose_clothing`` warning; unchanged when nothing is hidden."""
     hidden = hidden_points(outline)
@@ -129,6 +131,8 @@ def hide_covered_measures(outline: LegOutline, measurements: Mapping[str, Measur
         if any(point.endswith(hidden) for point in SPECS[key].points):
             del kept[key]
             skipped[key] = LOOSE_CLOTHING_REASON.format(parts=parts)
-    message = (f"Loose or long clothing hides the {parts}: the measures that rest on them were left out. "
-               "For a full check, wear fitted clothing (e.g. leggings or shorts and a fitted top).")
+    message = (
+        f"Loose or long clothing hides the {parts}: the measures that rest on them were left out. "
+        "For a full check, wear fitted clothing (e.g. leggings or shorts and a fitted top)."
+    )
     return kept, skipped, [Warning_("loose_clothing", message)]

@@ -29,8 +29,8 @@ class MeasuredPhoto:
     ``height_source`` says whether it was "given" or "assumed". ``landmarks_px`` maps MediaPipe
     landmark names to (x px, y px, visibility 0-1) in the upright full-resolution image;
     ``timings_ms`` the engine's steps in milliseconds. ``photo``, ``pose`` and ``body`` keep the
-    decoded image and the raw and clinical points for drawing; ``appearance`` the colours and
-    proportions that tell whether several photos show one person. Like ``view_estimate`` they are
+    decoded image and the raw and clinical points for drawing; ``appearance`` the colours that
+    tell whether several photos show one person. Like ``view_estimate`` they are
     not part of the JSON.
     """
 

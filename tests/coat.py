@@ -33,8 +33,11 @@ def paint_coat(name: str, hem: str = "knee") -> bytes:
     view = name.split("_")[1]
     mid = {part: (points[f"{part}_l"] + points[f"{part}_r"]) / 2 for part in ("shoulder", "hip", "knee", "ankle")}
     height = mid["ankle"][1] - points["nose"][1]
-    hem_y = (mid["hip"][1] + 0.5 * (mid["knee"][1] - mid["hip"][1]) if hem == "thigh"
-             else mid["knee"][1] + 0.35 * (mid["ankle"][1] - mid["knee"][1]))
+    hem_y = (
+        mid["hip"][1] + 0.5 * (mid["knee"][1] - mid["hip"][1])
+        if hem == "thigh"
+        else mid["knee"][1] + 0.35 * (mid["ankle"][1] - mid["knee"][1])
+    )
     top_y = min(points["shoulder_l"][1], points["shoulder_r"][1]) - 0.01 * height
     if view in ("front", "back"):
         top_half = abs(points["acromion_l"][0] - points["acromion_r"][0]) / 2 + 0.01 * height
@@ -43,8 +46,14 @@ def paint_coat(name: str, hem: str = "knee") -> bytes:
         top_half = 0.075 * height
         centre_top, centre_hem = (mid["shoulder"][0] + mid["hip"][0]) / 2, mid["hip"][0]
     hem_half = top_half + 0.03 * height
-    outline = np.array([[centre_top - top_half, top_y], [centre_top + top_half, top_y],
-                        [centre_hem + hem_half, hem_y], [centre_hem - hem_half, hem_y]])
+    outline = np.array(
+        [
+            [centre_top - top_half, top_y],
+            [centre_top + top_half, top_y],
+            [centre_hem + hem_half, hem_y],
+            [centre_hem - hem_half, hem_y],
+        ]
+    )
     colour = tuple(int(c) for c in COAT_RGB)
     cv2.fillPoly(rgb, [outline.round().astype(np.int32)], colour)
     sleeve = max(2, round(0.045 * height))

@@ -46,7 +46,8 @@ class Assessment:
     ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first.
     ``profile_differences`` is left minus right profile for side measures present in both.
     ``warnings`` are person-level remarks with stable codes: ``different_people`` when the photos do
-    not look like one person (the profile differences are then left out).
+    not look like one person (the profile differences are then left out and ``notes`` says so). They
+    join each photo's warnings in the JSON contract rather than the record, which keeps its keys.
     """
 
     photos: tuple[PhotoResult, ...]
@@ -82,7 +83,6 @@ class Assessment:
             "advice": self.advice,
             "disclaimer": self.disclaimer,
             "notes": list(self.notes),
-            "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "profile_differences": {key: round(value, 2) for key, value in self.profile_differences.items()},
             "measurements_by_view": {
                 str(view): {key: m.to_dict() for key, m in measurements.items()}

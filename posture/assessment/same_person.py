@@ -69,8 +69,11 @@ def photo_mismatch(first: MeasuredPhoto, second: MeasuredPhoto) -> Mismatch | No
 
 def find_mismatches(photos: Sequence[MeasuredPhoto]) -> list[Mismatch]:
     """Every pair of photos that does not look like one person."""
-    return [mismatch for first, second in itertools.combinations(photos, 2)
-            if (mismatch := photo_mismatch(first, second)) is not None]
+    return [
+        mismatch
+        for first, second in itertools.combinations(photos, 2)
+        if (mismatch := photo_mismatch(first, second)) is not None
+    ]
 
 
 def different_people_warning(mismatches: Sequence[Mismatch]) -> Warning_ | None:
@@ -79,7 +82,11 @@ def different_people_warning(mismatches: Sequence[Mismatch]) -> Warning_ | None:
         return None
     first = mismatches[0]
     pairs = "" if len(mismatches) == 1 else f" ({len(mismatches)} pairs of photos differ like this)"
-    return Warning_(DIFFERENT_PEOPLE, (
-        f"These photos do not look like one person: the {REGION_NAMES[first.region]} look different in "
-        f"{first.first} and {first.second}{pairs}. Comparisons between photos (left against right profile) "
-        "were left out; each photo's own measures still count. Use photos of one person, in the same clothes."))
+    return Warning_(
+        DIFFERENT_PEOPLE,
+        (
+            f"These photos do not look like one person: the {REGION_NAMES[first.region]} look different in "
+            f"{first.first} and {first.second}{pairs}. Comparisons between photos (left against right profile) "
+            "were left out; each photo's own measures still count. Use photos of one person, in the same clothes."
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import pytest
@@ -12,10 +13,10 @@ from posture.assessment import assess
 from posture.assessment.result import NOT_ONE_PERSON_REASON
 from posture.assessment.same_person import COLOUR_LIMITS, DIFFERENT_PEOPLE, find_mismatches, photo_mismatch
 from posture.catalog import PROFILE_DIFFERENCE_PREFIX
-from posture.cli import format_findings
+from posture.cli import format_findings, main
 from posture.photo_result import MeasuredPhoto
 from posture.report import contract_json
-from tests.conftest import EVAL_IMAGES, ROOT, truth
+from tests.conftest import EVAL_IMAGES, ROOT, SAMPLES, truth
 
 
 def warning_codes(assessment) -> list[str]:
@@ -66,6 +67,17 @@ def test_the_warning_reaches_the_json_and_the_text(measured):
     text = format_findings(assessment)
     assert "do not look like one person" in text
     assert "left minus right profile" not in text
+
+
+def test_cli_one_person_warns_about_two_different_profiles(capsys):
+    photos = [str(SAMPLES / "left_s006.jpg"), str(SAMPLES / "right_s012.jpg")]
+    assert main(["analyze", *photos, "--one-person"]) == 0
+    out = capsys.readouterr().out
+    assert "These photos do not look like one person" in out
+    assert "left minus right profile" not in out
+    assert main(["analyze", *photos, "--one-person", "--json"]) == 0
+    for photo in json.loads(capsys.readouterr().out):
+        assert DIFFERENT_PEOPLE in [warning["code"] for warning in photo["warnings"]]
 
 
 @pytest.mark.model_free

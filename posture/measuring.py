@@ -66,7 +66,9 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
 
     The gates judge the photo on the first pass; a right profile is then measured on the
     mirrored pass when ``mirrored_people`` is given (see ``pose_from_mirrored_pass``),
-    which also gives the body's turn from the straight view.
+    which also gives the body's turn from the straight view. Measures resting on hips or knees that
+    loose clothing hides are left out (:mod:`posture.clothing`); the photo keeps its appearance
+    (:mod:`posture.appearance`) for telling whether several photos show one person.
     Raises :class:`PostureError` when a gate refuses the photo.
     """
     view_estimate = estimate_view(subject, None if view == "auto" else view)

@@ -153,7 +153,7 @@ def assessments_of(results: list[PhotoResult], one_person: bool) -> list[Assessm
 
 def format_findings(assessment: Assessment) -> str:
     """The findings, profile differences and plan of an assessment, for the text output."""
-    lines = []
+    lines = [f"  ! {warning.message}" for warning in assessment.warnings]
     for key, difference in assessment.profile_differences.items():
         name = measure_name(PROFILE_DIFFERENCE_PREFIX + key)
         lines.append(f"  {name}: {format_value(difference, measure_unit(key), signed=True)}")

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from posture.anatomy import Corrections, body_points
+from posture.appearance import read_appearance
+from posture.clothing import hide_covered_measures, leg_outline
 from posture.errors import PostureError
 from posture.imaging import Photo
 from posture.measures import measure_body
@@ -64,7 +66,9 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
 
     The gates judge the photo on the first pass; a right profile is then measured on the
     mirrored pass when ``mirrored_people`` is given (see ``pose_from_mirrored_pass``),
-    which also gives the body's turn from the straight view.
+    which also gives the body's turn from the straight view. Measures resting on hips or knees that
+    loose clothing hides are left out (:mod:`posture.clothing`); the photo keeps its appearance
+    (:mod:`posture.appearance`) for telling whether several photos show one person.
     Raises :class:`PostureError` when a gate refuses the photo.
     """
     view_estimate = estimate_view(subject, None if view == "auto" else view)
@@ -82,6 +86,9 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     pelvic = estimate_pelvic_tilt(measured, body, corrections) if measurable_profile else None
     measurements, not_assessed = measure_body(body, view_estimate.turn_deg if view_estimate.oblique else None,
                                               pelvic, view_estimate.turn_confidence)
+    measurements, not_assessed, clothing_warnings = hide_covered_measures(
+        leg_outline(measured, view_estimate.view), measurements, not_assessed)
+    warnings += clothing_warnings
     if body.height_source == "assumed":
         warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
                                  f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
@@ -92,6 +99,7 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
         height_cm=body.height_cm, height_source=body.height_source, warnings=tuple(warnings),
         measurements=measurements, not_assessed=not_assessed, landmarks_px=landmarks,
         view_estimate=view_estimate, photo=photo, pose=measured, body=body,
+        appearance=read_appearance(photo.rgb, measured, view_estimate.view),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from posture.anatomy import BodyPoints
+from posture.appearance import Appearance
 from posture.errors import PostureError
 from posture.imaging import Photo
 from posture.measures import Measurement
@@ -28,8 +29,9 @@ class MeasuredPhoto:
     ``height_source`` says whether it was "given" or "assumed". ``landmarks_px`` maps MediaPipe
     landmark names to (x px, y px, visibility 0-1) in the upright full-resolution image;
     ``timings_ms`` the engine's steps in milliseconds. ``photo``, ``pose`` and ``body`` keep the
-    decoded image and the raw and clinical points for drawing; like ``view_estimate`` they are not
-    part of the JSON.
+    decoded image and the raw and clinical points for drawing; ``appearance`` the colours that
+    tell whether several photos show one person. Like ``view_estimate`` they are
+    not part of the JSON.
     """
 
     image: str
@@ -46,6 +48,7 @@ class MeasuredPhoto:
     photo: Photo | None = field(default=None, repr=False, compare=False)
     pose: Pose | None = field(default=None, repr=False, compare=False)
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
+    appearance: Appearance | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> Literal[True]:

@@ -76,6 +76,8 @@ def findings_section(assessment: Assessment) -> None:
     st.header("What the photos point to")
     st.caption("Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
                "are commonly associated with it. These are associations to check, not diagnoses.")
+    for warning in assessment.warnings:
+        st.warning(warning.message, icon=":material/group:")
     shown = [finding for finding in assessment.findings if finding.likelihood in (Likelihood.LIKELY,
                                                                                   Likelihood.POSSIBLE)]
     others = [finding for finding in assessment.findings if finding not in shown]

@@ -107,6 +107,15 @@ def analysed(sample_bytes):
 
 
 @pytest.fixture(scope="session")
+def one_person_measured() -> dict[str, PhotoResult]:
+    """One render subject's four views (s001, its true stature), by view, measured from stored poses:
+    photos that combine as one person (the sample photos show four different people)."""
+    height = truth("s001_front")["subject"]["stature_cm"]
+    return {view: measured_from_fixture(f"s001_{view}", image=f"{view}.jpg", height_cm=height)
+            for view in ("front", "back", "left", "right")}
+
+
+@pytest.fixture(scope="session")
 def measured() -> dict[str, PhotoResult]:
     """The sample photos as ``analysed`` has them (timings aside), measured from their stored poses
     without MediaPipe."""

@@ -13,7 +13,7 @@ import pytest
 from posture.assessment import assess
 from posture.cli import format_findings, main
 from posture.measures import typical_error
-from tests.conftest import SAMPLES
+from tests.conftest import EVAL_IMAGES, SAMPLES
 from tests.test_assessment import front, held_photo, side
 
 
@@ -122,7 +122,8 @@ def test_console_script_runs_as_a_module_with_an_empty_stderr(paths, extra, view
 
 
 def test_one_person_combines_profiles_into_one_assessment(capsys):
-    photos = [str(SAMPLES / "left_s006.jpg"), str(SAMPLES / "right_s012.jpg")]
+    # One render subject's two profiles (the sample photos are four different people).
+    photos = [str(EVAL_IMAGES / "s010_left.jpg"), str(EVAL_IMAGES / "s010_right.jpg")]
     code, out, _ = run_cli(capsys, "analyze", *photos, "--one-person")
     assert code == 0
     assert "Craniovertebral angle, left minus right profile" in out

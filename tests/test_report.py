@@ -64,8 +64,10 @@ def pdf_plain(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def photos(measured):
-    """Real sample photos (measured once from their stored poses) plus a real failure, in a deliberate order."""
+def photos(one_person_measured):
+    """One person's four real views (measured once from their stored poses) plus a real failure, in a
+    deliberate order."""
+    measured = one_person_measured
     bad = refused(b"not an image", "bad.txt")
     return [measured["front"], bad, measured["left"], measured["back"], measured["right"]]
 

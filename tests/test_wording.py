@@ -65,9 +65,9 @@ def pdf_words(assessment) -> str:
 
 
 @pytest.fixture(scope="module")
-def person(analysed):
+def person(one_person_measured):
     """One person's four views assessed together, and that assessment as each surface words it."""
-    assessment = assess([analysed[view] for view in ("front", "left", "back", "right")])
+    assessment = assess([one_person_measured[view] for view in ("front", "left", "back", "right")])
     cli = "\n".join([*(format_text(photo) for photo in assessment.photos), format_findings(assessment)])
     labels = {photo.view: [shape.text for shape in overlay_shapes(photo) if shape.text] for photo in assessment.photos}
     return assessment, markdown_words(assessment), pdf_words(assessment), cli, labels
@@ -90,7 +90,7 @@ def test_measures_have_one_name_value_and_status_word_everywhere(person):
             assert f" {status} " in line
             signed = format_value(m.value, m.unit, signed=SPECS[key].signed)
             assert f"{short_name(key)} {signed}" in labels[photo.view]
-    assert Status.DEVIATION in statuses, "the samples include a measure outside its normal range"
+    assert Status.DEVIATION in statuses, "these photos include a measure outside its normal range"
     shown = STATUS_LABELS[Status.DEVIATION]
     assert shown == "outside normal"
     assert shown in markdown
@@ -245,7 +245,7 @@ def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(
     assert [(metric.label, metric.value) for metric in at.metric] == cards
     # Measure badges come first on the page, one per measured card, in card order.
     assert badges(at)[:len(statuses)] == statuses
-    assert STATUS_LABELS[Status.DEVIATION] in statuses, "the samples include a measure outside its normal range"
+    assert STATUS_LABELS[Status.DEVIATION] in statuses, "these photos include a measure outside its normal range"
     assert " deviation" not in app_words(at)
     # What the app itself formats (cards, their captions, the evidence lines) uses unit symbols; catalog
     # prose is quoted as written.

@@ -18,8 +18,9 @@ from posture.assessment.evidence import (
     usable_view,
 )
 from posture.assessment.plan import Plan, build_plan
+from posture.assessment.same_person import different_people_warning, find_mismatches
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
-from posture.catalog import Catalog, SignInput, Stage, load_catalog
+from posture.catalog import PROFILE_DIFFERENCE_PREFIX, Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
 from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.questionnaire import (
@@ -31,7 +32,11 @@ from posture.questionnaire import (
     red_flags,
     stage_from_answers,
 )
+from posture.views import Warning_
 from posture.vocabulary import View
+
+# Why cross-photo comparisons are missing when the photos do not look like one person.
+NOT_ONE_PERSON_REASON = "the photos do not look like one person, so they are not compared with each other"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ class Assessment:
 
     ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first.
     ``profile_differences`` is left minus right profile for side measures present in both.
+    ``warnings`` are person-level remarks with stable codes: ``different_people`` when the photos do
+    not look like one person (the profile differences are then left out and ``notes`` says so). They
+    join each photo's warnings in the JSON contract rather than the record, which keeps its keys.
     """
 
     photos: tuple[PhotoResult, ...]
@@ -52,6 +60,7 @@ class Assessment:
     advice: str
     disclaimer: str
     notes: tuple[str, ...] = ()
+    warnings: tuple[Warning_, ...] = ()
 
     def finding(self, imbalance_id: str) -> Finding:
         """The finding for one imbalance id (KeyError if none)."""
@@ -98,6 +107,13 @@ def assess(
     by_view = measurements_by_view(usable)
     readings = sign_readings(by_view)
     reasons = not_assessed_reasons(usable, by_view)
+    differences = profile_differences(by_view)
+    not_one_person = different_people_warning(find_mismatches(usable))
+    if not_one_person is not None:
+        for key in [key for key in readings if key.startswith(PROFILE_DIFFERENCE_PREFIX)]:
+            del readings[key]
+            reasons[key] = NOT_ONE_PERSON_REASON
+        differences = {}
     present = {
         SignInput.PHOTO: {view for photo in usable if (view := usable_view(photo)) is not None},
         SignInput.JUMP: {jump.view} if jump is not None else set(),
@@ -119,20 +135,25 @@ def assess(
     return Assessment(
         photos=tuple(photos),
         measurements_by_view=MappingProxyType({view: MappingProxyType(ms) for view, ms in by_view.items()}),
-        profile_differences=MappingProxyType(profile_differences(by_view)),
+        profile_differences=MappingProxyType(differences),
         findings=tuple(findings),
         stage=stage,
         red_flags=flags,
         plan=plan,
         advice=catalog.red_flag_advice if flags else (stage.advice if stage else ""),
         disclaimer=catalog.disclaimer,
-        notes=_notes(usable, given_answers, catalog),
+        notes=_notes(usable, given_answers, catalog, not_one_person),
+        warnings=() if not_one_person is None else (not_one_person,),
     )
 
 
-def _notes(usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog) -> tuple[str, ...]:
+def _notes(usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog,
+           not_one_person: Warning_ | None) -> tuple[str, ...]:
     """What the assessment could not check, in plain words."""
     notes: list[str] = []
+    if not_one_person is not None:
+        notes.append("Left and right profiles were not compared with each other: the photos do not look like "
+                     "one person.")
     if not usable:
         notes.append("No photo could be measured, so no posture sign was assessed.")
     if not len(answers):

@@ -16,14 +16,16 @@ def contract_json(assessment: Assessment) -> list[dict[str, Any]]:
 
     Each ok photo carries its own ``to_dict()`` plus the person-level ``findings``,
     ``stage`` and ``plan`` (``None`` when a red flag stops the plan), repeated on every ok photo
-    because the contract puts them on the photo object. A failed photo has only image, ok and error.
+    because the contract puts them on the photo object; person-level warnings (``different_people``)
+    join each ok photo's ``warnings``. A failed photo has only image, ok and error.
     """
     summary = assessment.to_dict()
+    warnings = [{"code": warning.code, "message": warning.message} for warning in assessment.warnings]
     objects = []
     for photo in assessment.photos:
         data = photo.to_dict()
         if photo.ok:
-            data = _with_person_level(data, summary)
+            data = _with_person_level({**data, "warnings": [*data["warnings"], *warnings]}, summary)
         objects.append(data)
     return objects
 

@@ -28,6 +28,8 @@ from posture.wording import (
     format_range,
     format_value,
     measure_name,
+    moved_by_hand_text,
+    moved_landmark_text,
     past_threshold,
     percent,
     plan_summary,
@@ -167,6 +169,10 @@ def _photo_blocks(number: int, photo: PhotoResult, images: bool) -> list[Block]:
                        f"{percent(photo.view_confidence)}. Height: {height}.", kind="note"))
     if photo.warnings:
         blocks.append(Bullets(tuple(("Warning:", warning.message) for warning in photo.warnings)))
+    if photo.hand_moves:
+        moves = [moved_landmark_text(move.landmark, move.distance_px, move.distance_cm)
+                 for move in photo.hand_moves.landmarks]
+        blocks.append(Text(moved_by_hand_text(moves), kind="alert"))
     blocks.append(_measures_table(photo))
     return blocks
 
@@ -181,7 +187,8 @@ def _figure(photo: MeasuredPhoto) -> Figure | None:
 
 
 def _measures_table(photo: MeasuredPhoto) -> Table:
-    rows = [_measure_row(measurement) for measurement in photo.measurements.values()]
+    moved = set(photo.hand_moves.measures) if photo.hand_moves else set()
+    rows = [_measure_row(measurement, measurement.key in moved) for measurement in photo.measurements.values()]
     for key, reason in photo.not_assessed.items():
         spec = SPECS.get(key)
         normal = format_range(spec.normal, spec.unit) if spec else "—"
@@ -189,8 +196,9 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
     return Table(("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"), tuple(rows),
                  (29, 11, 15, 17, 14, 14), status_column=3)
 
-def _measure_row(measurement: Measurement) -> tuple[str, ...]:
-    name = measure_name(measurement.key) + (" (estimate)" if measurement.estimate else "")
+def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[str, ...]:
+    marks = [mark for mark, shown in (("estimate", measurement.estimate), ("moved by hand", hand_moved)) if shown]
+    name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
     return (name, format_value(measurement.value, measurement.unit),
             format_range(measurement.normal_range, measurement.unit), status_label(measurement.status),
             percent(measurement.confidence), typical_error_text(measurement.key, measurement.unit) or "—")

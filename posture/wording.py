@@ -21,6 +21,7 @@ __all__ = [
     "DIRECTION_WORDS",
     "LIKELIHOOD_LABELS",
     "MEASURE_NAMES",
+    "MOVED_BY_HAND",
     "PLAN_ORDER",
     "PLAN_ORDER_REASON",
     "PROFILE_DIFFERENCE_PREFIX",
@@ -194,6 +195,10 @@ def borderline_text(value: float, unit: str, normal: Sequence[float | None],
 # --------------------------------------------------------------------------------------------------
 
 
+# Marks a value that rests on a landmark the person moved by hand (tables, cards, the chart's legend).
+MOVED_BY_HAND = "moved by hand"
+
+
 def moved_landmark_text(landmark: str, distance_px: float, distance_cm: float | None) -> str:
     """One hand-moved landmark and how far: "left ear moved 38 px (4.9 cm)"."""
     cm = "" if distance_cm is None else f" ({format_value(distance_cm, 'cm')})"
@@ -202,7 +207,7 @@ def moved_landmark_text(landmark: str, distance_px: float, distance_cm: float | 
 
 def moved_by_hand_text(moves: Sequence[str]) -> str:
     """The note under values that rest on hand-moved landmarks, from :func:`moved_landmark_text` lines."""
-    return (f"Moved by hand: {'; '.join(moves)}. Values marked \"moved by hand\" changed with it: they rest on "
+    return (f"Moved by hand: {'; '.join(moves)}. Values marked \"{MOVED_BY_HAND}\" changed with it: they rest on "
             "where the point was placed by hand, not only on the photo.")
 
 

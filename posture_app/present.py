@@ -19,6 +19,7 @@ from posture.measures import SPECS, Measurement
 from posture.report import typical_error_text
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
+    MOVED_BY_HAND,
     borderline_text,
     bound,
     evidence_decimals,
@@ -83,8 +84,6 @@ UNEXPECTED_MESSAGE = ("An unexpected problem stopped this part of the page. Your
                       "(the details are in the app's log on this computer).")
 DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged",
                     DIFFERENT_VIEW: "≠ different view, not compared", "n/a": NO_VALUE}
-# Marks a value resting on a landmark the person moved by hand (tables, captions, chart legend).
-MOVED_BY_HAND = "moved by hand"
 
 assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
 

@@ -165,6 +165,7 @@ def test_a_hand_moved_landmark_is_saved_and_flagged_and_history_opens_on_the_sav
 
     open_page(app, HISTORY_PAGE)
     assert app.selectbox(key="history_open").value == moved
+    assert not any("Session State" in w.value for w in app.warning), "no default-versus-state warning"
     table = measures_table(app)
     flagged = set(table.loc[table["Point placed"] == "moved by hand", "Measure"])
     assert flagged == {"Craniovertebral angle", "Ear ahead of shoulder"}

@@ -142,11 +142,12 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     by_id = {summary.id: summary for summary in summaries}
     ids = list(by_id)
     new = just_saved(summaries)
-    if new is not None and st.session_state.get(OPENED_SAVE_KEY) != new:
-        st.session_state[OPEN_KEY] = new  # set before the widget exists: allowed, and it wins over its old value
+    # Through the session state before the widget exists (a default index as well would make Streamlit warn):
+    # a new save wins over the last choice once; otherwise the last save is the default when nothing is chosen.
+    if new is not None and (st.session_state.get(OPENED_SAVE_KEY) != new or OPEN_KEY not in st.session_state):
+        st.session_state[OPEN_KEY] = new
         st.session_state[OPENED_SAVE_KEY] = new
-    chosen = st.selectbox("Assessment", ids, index=ids.index(new) if new is not None else 0, key=OPEN_KEY,
-                          format_func=lambda i: summary_text(by_id[i]))
+    chosen = st.selectbox("Assessment", ids, key=OPEN_KEY, format_func=lambda i: summary_text(by_id[i]))
     saved = store.get(chosen)
     if saved.label:
         st.markdown(f"**{present.plain(saved.label)}**, {when(saved.taken_at)}")

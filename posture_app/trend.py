@@ -15,8 +15,7 @@ import pandas as pd
 
 from posture.history import TrendPoint
 from posture.measures import MeasureSpec
-from posture.wording import format_value, measure_name, unit_symbol, view_name
-from posture_app.present import MOVED_BY_HAND
+from posture.wording import MOVED_BY_HAND, format_value, measure_name, unit_symbol, view_name
 
 TAKEN = "taken"
 VALUE = "value"

@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeAlias
 from posture.anatomy import BodyPoints
 from posture.appearance import Appearance
 from posture.errors import PostureError
+from posture.hand_moves import HandMoves
 from posture.imaging import Photo
 from posture.measures import Measurement
 from posture.pose import Pose
@@ -30,8 +31,9 @@ class MeasuredPhoto:
     landmark names to (x px, y px, visibility 0-1) in the upright full-resolution image;
     ``timings_ms`` the engine's steps in milliseconds. ``photo``, ``pose`` and ``body`` keep the
     decoded image and the raw and clinical points for drawing; ``appearance`` the colours that
-    tell whether several photos show one person. Like ``view_estimate`` they are
-    not part of the JSON.
+    tell whether several photos show one person. Like ``view_estimate`` they are not part of the JSON.
+    ``hand_moves`` is set when the person moved landmarks by hand (which, and the measures that
+    changed); it is in the JSON as ``hand_moved`` only then.
     """
 
     image: str
@@ -49,6 +51,7 @@ class MeasuredPhoto:
     pose: Pose | None = field(default=None, repr=False, compare=False)
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
     appearance: Appearance | None = field(default=None, repr=False, compare=False)
+    hand_moves: HandMoves | None = None
 
     @property
     def ok(self) -> Literal[True]:
@@ -56,7 +59,7 @@ class MeasuredPhoto:
 
     def to_dict(self) -> dict[str, Any]:
         """The per-photo object of the JSON contract (docs/design.md)."""
-        return {
+        data: dict[str, Any] = {
             "image": self.image, "ok": True, "error": None,
             "view": self.view, "view_confidence": round(self.view_confidence, 2),
             "person": {"height_cm": round(self.height_cm, 1), "height_source": self.height_source},
@@ -67,6 +70,9 @@ class MeasuredPhoto:
                              for name, (x, y, v) in self.landmarks_px.items()},
             "timings_ms": {key: round(ms, 1) for key, ms in self.timings_ms.items()},
         }
+        if self.hand_moves is not None:
+            data["hand_moved"] = self.hand_moves.to_dict()
+        return data
 
 
 @dataclass(frozen=True, kw_only=True)

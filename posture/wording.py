@@ -21,6 +21,7 @@ __all__ = [
     "DIRECTION_WORDS",
     "LIKELIHOOD_LABELS",
     "MEASURE_NAMES",
+    "MOVED_BY_HAND",
     "PLAN_ORDER",
     "PLAN_ORDER_REASON",
     "PROFILE_DIFFERENCE_PREFIX",
@@ -32,6 +33,7 @@ __all__ = [
     "VIEW_NAMES",
     "WEAK_LEAD",
     "block_title",
+    "borderline_text",
     "bound",
     "dose_line",
     "evidence_decimals",
@@ -39,6 +41,8 @@ __all__ = [
     "format_value",
     "likelihood_label",
     "measure_name",
+    "moved_by_hand_text",
+    "moved_landmark_text",
     "past_threshold",
     "percent",
     "plan_summary",
@@ -166,6 +170,47 @@ def past_threshold(direction: str, threshold: str) -> str:
     return f"{word}{'' if word.endswith('±') else ' '}{threshold}"
 
 
+def borderline_text(value: float, unit: str, normal: Sequence[float | None],
+                    borderline: Sequence[float | None]) -> str | None:
+    """Which normal limit a borderline value passed and by how much at most: "borderline: past 50° by at
+    most 4.5°"; None for a value inside ``normal`` or beyond ``borderline``.
+
+    The words follow posture.measures.status_of: a value is borderline when it is outside the normal
+    range and inside the borderline one, both ends included, so the distance past the limit is at most
+    the gap between the two ranges' ends on that side.
+    """
+    (low, high), (border_low, border_high) = normal, borderline
+    if low is not None and value < low and (border_low is None or value >= border_low):
+        limit, margin = low, None if border_low is None else low - border_low
+    elif high is not None and value > high and (border_high is None or value <= border_high):
+        limit, margin = high, None if border_high is None else border_high - high
+    else:
+        return None
+    past = f"borderline: past {bound(limit, unit)}"
+    return past if margin is None else f"{past} by at most {bound(round(margin, 2), unit)}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Landmarks moved by hand
+# --------------------------------------------------------------------------------------------------
+
+
+# Marks a value that rests on a landmark the person moved by hand (tables, cards, the chart's legend).
+MOVED_BY_HAND = "moved by hand"
+
+
+def moved_landmark_text(landmark: str, distance_px: float, distance_cm: float | None) -> str:
+    """One hand-moved landmark and how far: "left ear moved 38 px (4.9 cm)"."""
+    cm = "" if distance_cm is None else f" ({format_value(distance_cm, 'cm')})"
+    return f"{landmark.replace('_', ' ')} moved {distance_px:.0f} px{cm}"
+
+
+def moved_by_hand_text(moves: Sequence[str]) -> str:
+    """The note under values that rest on hand-moved landmarks, from :func:`moved_landmark_text` lines."""
+    return (f"Moved by hand: {'; '.join(moves)}. Values marked \"{MOVED_BY_HAND}\" changed with it: they rest on "
+            "where the point was placed by hand, not only on the photo.")
+
+
 # --------------------------------------------------------------------------------------------------
 # Views, statuses, likelihoods
 # --------------------------------------------------------------------------------------------------
@@ -183,8 +228,13 @@ WEAK_LEAD = "Commonly described as weak:"
 
 
 def view_name(view: str | None) -> str:
-    """"left profile" for "left"; an unknown view as it is ("unknown" when there is none)."""
-    return "unknown" if view is None else VIEW_NAMES.get(view, view)
+    """"left profile" for "left", "left profile → right profile" for a compared pair "left→right"; an
+    unknown view as it is ("unknown" when there is none)."""
+    if view is None:
+        return "unknown"
+    if "→" in view:
+        return " → ".join(view_name(part) for part in view.split("→"))
+    return VIEW_NAMES.get(view, view)
 
 
 def views_text(views: Sequence[str]) -> str:

@@ -42,6 +42,7 @@ def analysis_error(analysis: RefusedPhoto | Unexpected, movable: bool = False) -
 def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
     """One bordered card per measure: value, status badge, normal range, confidence; or why it is not assessed."""
     keys = [key for key in SPECS if key in analysis.measurements or key in analysis.not_assessed]
+    moved = set(analysis.hand_moves.measures) if analysis.hand_moves else set()
     for start in range(0, len(keys), columns):
         for column, key in zip(st.columns(columns), keys[start:start + columns], strict=False):
             with column, st.container(border=True):
@@ -53,7 +54,7 @@ def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
                 value = present.value_text(measurement.value, measurement.unit, signed=present.signed(key))
                 st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
-                st.caption(present.measure_caption(measurement))
+                st.caption(present.measure_caption(measurement, hand_moved=key in moved))
 
 
 def measure_table() -> None:

@@ -14,10 +14,13 @@ from typing import Literal
 
 from posture.assessment import SignEvidence, join_words
 from posture.errors import ERROR_CODES
+from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
 from posture.report import typical_error_text
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
+    MOVED_BY_HAND,
+    borderline_text,
     bound,
     evidence_decimals,
     format_range,
@@ -79,7 +82,8 @@ UNEXPECTED_TITLE = "Sorry, something went wrong"
 UNEXPECTED_MESSAGE = ("An unexpected problem stopped this part of the page. Your photos were not sent "
                       "anywhere. Try again, or reload the page; if it keeps happening, please report it "
                       "(the details are in the app's log on this computer).")
-DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged", "n/a": NO_VALUE}
+DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged",
+                    DIFFERENT_VIEW: "≠ different view, not compared", "n/a": NO_VALUE}
 
 assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
 
@@ -123,15 +127,20 @@ def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:
     return format_range(normal_range, unit)
 
 
-def measure_caption(measurement: Measurement) -> str:
-    """The line under a measure's value and status badge: normal range, confidence, typical error, estimate flag."""
-    parts = [f"normal {range_text(measurement.normal_range, measurement.unit)}",
+def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
+    """The line under a measure's value and status badge: the borderline limit it passed, normal range,
+    confidence, typical error, estimate flag, and whether it rests on a landmark moved by hand."""
+    spec = SPECS.get(measurement.key)
+    passed = borderline_text(measurement.value, measurement.unit, spec.normal, spec.borderline) if spec else None
+    parts = [*([passed] if passed else []), f"normal {range_text(measurement.normal_range, measurement.unit)}",
              f"confidence {percent(measurement.confidence)}"]
     error = typical_error_text(measurement.key, measurement.unit)
     if error:
         parts.append(f"typical error {error}")
     if measurement.estimate:
         parts.append("estimate")
+    if hand_moved:
+        parts.append(MOVED_BY_HAND)
     return " · ".join(parts)
 
 
@@ -169,6 +178,11 @@ def view_text(view: str | None, confidence: float | None = None) -> str:
 
 def direction_text(direction: str) -> str:
     return DIRECTION_ARROWS.get(direction, direction)
+
+
+def hand_moved_text(sides: Sequence[str]) -> str:
+    """Which side of a comparison rests on a hand-moved landmark: "moved by hand (after)"; empty for none."""
+    return f"{MOVED_BY_HAND} ({' and '.join(sides)})" if sides else ""
 
 
 def evidence_line(item: SignEvidence) -> str:

@@ -11,16 +11,18 @@ these does not run the landmarker again, and going back to a previous view is in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from posture import analysis as engine
+from posture.hand_moves import hand_moves_between
 from posture.measuring import with_moved_landmarks
-from posture.photo_result import PhotoResult
+from posture.photo_result import MeasuredPhoto, PhotoResult
 
 LOG = logging.getLogger("posture_app")
 
@@ -56,7 +58,12 @@ class PhotoInput:
 
     @property
     def short_id(self) -> str:
-        return self.id[:16]
+        return short_id(self.id)
+
+
+def short_id(photo_id: str) -> str:
+    """The part of a photo's id its widget keys use."""
+    return photo_id[:16]
 
 
 class Unexpected:
@@ -167,14 +174,45 @@ def move_landmark(state: MutableMapping, photo_id: str, landmark: str, x: float,
 
 
 def reset_moves(state: MutableMapping, photo_id: str) -> None:
+    """Put every landmark of the photo back where the landmarker found it, typed positions included."""
     moves = dict(state.get(MOVES_KEY, {}))
     moves.pop(photo_id, None)
     state[MOVES_KEY] = moves
+    prefixes = tuple(f"move_{axis}_{short_id(photo_id)}_" for axis in "xy")
+    for key in [key for key in state if isinstance(key, str) and key.startswith(prefixes)]:
+        del state[key]
+
+
+def typed_position_keys(photo_id: str, landmark: str) -> tuple[str, str]:
+    """The widget keys of the typed x and y (px) of one landmark in the landmark editor."""
+    return f"move_x_{short_id(photo_id)}_{landmark}", f"move_y_{short_id(photo_id)}_{landmark}"
+
+
+def move_by_click(state: MutableMapping, photo_id: str, landmark: str, click: Mapping[str, Any],
+                  size_px: tuple[int, int]) -> None:
+    """Move ``landmark`` to a click on the shown photo and show the new position in the typed x/y fields.
+
+    ``click`` is the image component's value: x, y and the shown width and height (display px);
+    ``size_px`` the full-resolution photo's (width, height), which positions are kept in. A click
+    without a shown size is ignored.
+    """
+    if not click.get("width") or not click.get("height"):
+        return
+    width, height = size_px
+    x = min(max(float(click["x"]) * width / float(click["width"]), 0.0), float(width))
+    y = min(max(float(click["y"]) * height / float(click["height"]), 0.0), float(height))
+    move_landmark(state, photo_id, landmark, x, y)
+    x_key, y_key = typed_position_keys(photo_id, landmark)
+    state[x_key], state[y_key] = float(round(x)), float(round(y))
 
 
 def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoResult,
               moves: dict[str, tuple[float, float]]) -> PhotoResult | Unexpected:
-    """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved."""
+    """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved.
+
+    A measured result carries what the moves were and which values they changed
+    (:class:`posture.hand_moves.HandMoves`), so a save, report or download says so.
+    """
     if not moves or base.pose is None or base.photo is None:  # a refusal that kept its pose can be corrected too
         return base
     memo_key = (key, tuple(sorted(moves.items())))
@@ -184,6 +222,8 @@ def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoResult,
     result: PhotoResult | Unexpected
     try:
         result = with_moved_landmarks(base, moves, view=key[1], height_cm=key[2])
+        if isinstance(result, MeasuredPhoto):
+            result = dataclasses.replace(result, hand_moves=hand_moves_between(base, result, moves))
     except Exception:
         LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
         result = Unexpected(base.image)

@@ -28,6 +28,7 @@ from posture.history import (
     default_database_path,
     unchanged_tolerance,
 )
+from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import typical_error
 
 pytestmark = pytest.mark.model_free
@@ -305,8 +306,8 @@ def test_trend_is_ordered_by_time_not_by_save_order(store):
     points = store.trend("craniovertebral_angle_deg")
     assert [(p.value, p.unit) for p in points] == [(44.0, "deg"), (46.5, "deg"), (48.0, "deg")]
     assert [p.taken_at for p in points] == sorted(p.taken_at for p in points)
-    taken_at, value, unit = points[0]
-    assert (taken_at, value, unit) == (T0, 44.0, "deg")
+    taken_at, value, unit, view, hand_moved = points[0]
+    assert (taken_at, value, unit, view, hand_moved) == (T0, 44.0, "deg", "left", False)
 
 
 def test_trend_by_view(store):
@@ -418,12 +419,27 @@ def test_compare_without_a_range_or_with_other_units_is_na():
     assert compare_records(old, new)[0].direction == "n/a"
 
 
-def test_compare_pairs_left_profile_with_later_right_profile(store):
-    a = store.save(record(cva=44.0, side_view="left"))
-    b = store.save(record(cva=49.0, side_view="right"))
-    cva = by_key(store.compare(a, b))["craniovertebral_angle_deg"]
-    assert (cva.view, cva.before, cva.after, cva.direction) == ("left→right", 44.0, 49.0, "improved")
+def test_compare_puts_left_profile_next_to_later_right_profile_without_judging(store):
+    """Values from two different views sit side by side but are never called improved or worsened."""
+    a = store.save(record(cva=44.0, ear=8.0, side_view="left"))
+    b = store.save(record(cva=49.0, ear=3.0, side_view="right"))
+    deltas = by_key(store.compare(a, b))
+    cva, ear = deltas["craniovertebral_angle_deg"], deltas["ear_ahead_of_shoulder_cm"]
+    assert (cva.view, cva.before, cva.after, cva.delta, cva.direction) == (
+        "left→right", 44.0, 49.0, None, "different view")
+    assert (ear.view, ear.before, ear.after, ear.delta, ear.direction) == ("left→right", 8.0, 3.0, None, DIFFERENT_VIEW)
+    assert deltas["shoulder_tilt_deg"].view == "front"  # the front photo pairs with the front photo as before
     assert len(store.compare(a, b)) == 3  # cva, ear, tilt: no unpaired leftovers
+
+
+def test_front_then_back_is_a_different_view_too():
+    old = {"photos": [{"view": "front", "measurements": {"shoulder_tilt_deg": measurement(3.0, "deg", (-2, 2))}}]}
+    new = {"photos": [{"view": "back", "measurements": {"shoulder_tilt_deg": measurement(0.5, "deg", (-2, 2))}}]}
+    [delta] = compare_records(old, new)
+    assert (delta.view, delta.direction, delta.delta) == ("front→back", DIFFERENT_VIEW, None)
+    # the same pair in one view is judged
+    [same] = compare_records(old, {"photos": [{**new["photos"][0], "view": "front"}]})
+    assert (same.view, same.direction) == ("front", "improved")
 
 
 def test_compare_missing_id_raises(store):

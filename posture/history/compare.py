@@ -1,4 +1,11 @@
-"""How the measures of two saved assessment records changed: improved, worsened or unchanged."""
+"""How the measures of two saved assessment records changed: improved, worsened or unchanged.
+
+Two values are judged only when they come from the same view. A left and a right profile (or a
+front and a back photo) see the body from opposite sides: the landmarker places the points with
+different errors, and the measures are built on the near side's points, so a difference between them
+is as much the view as the body. Such pairs are shown side by side as "different view", never as a
+change. A value that rests on a landmark the person moved by hand is marked on the side it was moved.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from posture.hand_moves import moved_measures
 from posture.measures import typical_error
 
 PHOTOS_KEY = "photos"
@@ -21,8 +29,10 @@ PHOTOS_KEY = "photos"
 UNCHANGED_TOLERANCE: Mapping[str, float] = {"deg": 0.5, "cm": 0.3}
 
 # Side views are left/right profiles, frontal views front/back. The sign conventions of
-# docs/measures.md are the subject's (anterior, subject's left), so a measure means the same in
-# either view of a family: that lets compare() pair a left profile with a later right one.
+# docs/measures.md are the subject's (anterior, subject's left), so a measure names the same thing in
+# either view of a family: compare() puts a left profile next to a later right one, without judging.
+DIFFERENT_VIEW = "different view"
+BEFORE, AFTER = "before", "after"
 _VIEW_FAMILY = {"left": "side", "right": "side", "front": "frontal", "back": "frontal"}
 
 
@@ -32,9 +42,10 @@ class MeasureDelta:
 
     ``direction`` is "improved" (moved toward or into ``normal_range``), "worsened" (away from
     it), "unchanged" (change below :func:`unchanged_tolerance`, inside the range both times, or
-    as far outside it as before), or
-    "n/a" (missing on one side, units differ, or no normal range to judge by). ``view`` is
-    "left→right" style when the two sides come from the two views of one family.
+    as far outside it as before), "different view" (:data:`DIFFERENT_VIEW`: the two values come from
+    the two views of one family, ``view`` then reads "left→right", and ``delta`` is None) or
+    "n/a" (missing on one side, units differ, or no normal range to judge by). ``hand_moved`` names
+    the sides, "before" and/or "after", whose value rests on a landmark moved by hand.
     """
 
     key: str
@@ -45,7 +56,7 @@ class MeasureDelta:
     delta: float | None
     direction: str
     normal_range: tuple[float | None, float | None] | None = None
-
+    hand_moved: tuple[str, ...] = ()
 
 
 def finite_number(value: Any) -> float | None:
@@ -63,17 +74,22 @@ def record_photos(record: Any) -> list[Mapping[str, Any]]:
 # Comparing two assessments
 
 
+# The key under which _measures marks a measurement that rests on a hand-moved landmark.
+_MOVED = "_hand_moved"
+
+
 def _measures(record: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(view, key) -> measurement dict; the first photo of a view wins when a view repeats."""
+    """(view, key) -> measurement dict (marked when hand-moved); the first photo of a view wins when a view repeats."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for photo in record_photos(record):
         view = photo.get("view")
         measurements = photo.get("measurements")
         if not isinstance(view, str) or not isinstance(measurements, Mapping):
             continue
+        moved = moved_measures(photo)
         for key, measurement in measurements.items():
             if isinstance(measurement, Mapping):
-                found.setdefault((view, key), dict(measurement))
+                found.setdefault((view, key), {**measurement, _MOVED: key in moved})
     return found
 
 
@@ -114,7 +130,8 @@ def _direction(
     return "improved" if now < was else "worsened"
 
 
-def _delta(key: str, view: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> MeasureDelta:
+def _delta(key: str, view: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
+           *, same_view: bool = True) -> MeasureDelta:
     b = finite_number((before or {}).get("value"))
     a = finite_number((after or {}).get("value"))
     unit_b = (before or {}).get("unit")
@@ -122,18 +139,21 @@ def _delta(key: str, view: str, before: Mapping[str, Any] | None, after: Mapping
     unit = str(unit_a or unit_b or "")
     # The later assessment's range is the one the engine stands by now.
     normal_range = _range(after) or _range(before)
+    moved = tuple(side for side, m in ((BEFORE, before), (AFTER, after)) if (m or {}).get(_MOVED))
     if b is None or a is None or unit_a != unit_b:
-        return MeasureDelta(key, view, unit, b, a, None, "n/a", normal_range)
-    return MeasureDelta(key, view, unit, b, a, a - b, _direction(key, b, a, unit, normal_range), normal_range)
+        return MeasureDelta(key, view, unit, b, a, None, "n/a", normal_range, moved)
+    if not same_view:
+        return MeasureDelta(key, view, unit, b, a, None, DIFFERENT_VIEW, normal_range, moved)
+    return MeasureDelta(key, view, unit, b, a, a - b, _direction(key, b, a, unit, normal_range), normal_range, moved)
 
 
 def compare_records(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[MeasureDelta]:
     """Every measure of either assessment record, with how it changed from ``before`` to ``after``.
 
     Measures pair on (view, key). A measure left unpaired because the person turned the other
-    way (left profile, then right) pairs with the same key in the other view of its family when
-    that is the only candidate on each side. Order: ``before``'s measures as they appear, then
-    those only in ``after``.
+    way (left profile, then right) is put next to the same key in the other view of its family when
+    that is the only candidate on each side, as "different view" (not judged). Order: ``before``'s
+    measures as they appear, then those only in ``after``.
     """
     old, new = _measures(before), _measures(after)
     only_old = [vk for vk in old if vk not in new]
@@ -149,7 +169,7 @@ def compare_records(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
     for view, key in old:
         if (view, key) in swapped:
             other = swapped[(view, key)]
-            result.append(_delta(key, f"{view}→{other[0]}", old[(view, key)], new[other]))
+            result.append(_delta(key, f"{view}→{other[0]}", old[(view, key)], new[other], same_view=False))
         else:
             result.append(_delta(key, view, old[(view, key)], new.get((view, key))))
     paired = set(swapped.values())

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from posture.hand_moves import moved_measures
 from posture.history.compare import MeasureDelta, compare_records, finite_number, record_photos
 from posture.history.export import write_atomically, write_zip
 from posture.history.paths import default_database_path
@@ -65,11 +66,14 @@ class SavedAssessment:
 
 
 class TrendPoint(NamedTuple):
-    """One value of a measure at the time its assessment was taken."""
+    """One value of a measure at the time its assessment was taken, from a photo of ``view``;
+    ``hand_moved`` when the value rests on a landmark the person moved by hand."""
 
     taken_at: datetime
     value: float
     unit: str
+    view: str = ""
+    hand_moved: bool = False
 
 
 
@@ -309,7 +313,8 @@ class HistoryStore:
 
         ``view`` keeps only photos of that view ("front", "back", "left", "right"); with None
         every photo that has the measure contributes a point, so two views of one assessment
-        give two points at the same time.
+        give two points at the same time. Each point names its view: values from different views
+        are separate series, not one line.
         """
         with self._reading() as conn:
             if conn is None:
@@ -323,7 +328,8 @@ class HistoryStore:
                 measurement = (photo.get("measurements") or {}).get(measure_key) or {}
                 value = finite_number(measurement.get("value"))
                 if value is not None:
-                    points.append(TrendPoint(parse_time(taken_at), value, str(measurement.get("unit", ""))))
+                    points.append(TrendPoint(parse_time(taken_at), value, str(measurement.get("unit", "")),
+                                             str(photo.get("view", "")), measure_key in moved_measures(photo)))
         return points
 
     def compare(self, id_a: int, id_b: int) -> builtins.list[MeasureDelta]:

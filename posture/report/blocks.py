@@ -16,6 +16,7 @@ from posture.measures import SPECS, Measurement, typical_error
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.vocabulary import Likelihood
 from posture.wording import (
+    MOVED_BY_HAND,
     PLAN_ORDER,
     PLAN_ORDER_REASON,
     SESSION_LEAD,
@@ -28,6 +29,8 @@ from posture.wording import (
     format_range,
     format_value,
     measure_name,
+    moved_by_hand_text,
+    moved_landmark_text,
     past_threshold,
     percent,
     plan_summary,
@@ -167,6 +170,10 @@ def _photo_blocks(number: int, photo: PhotoResult, images: bool) -> list[Block]:
                        f"{percent(photo.view_confidence)}. Height: {height}.", kind="note"))
     if photo.warnings:
         blocks.append(Bullets(tuple(("Warning:", warning.message) for warning in photo.warnings)))
+    if photo.hand_moves:
+        moves = [moved_landmark_text(move.landmark, move.distance_px, move.distance_cm)
+                 for move in photo.hand_moves.landmarks]
+        blocks.append(Text(moved_by_hand_text(moves), kind="alert"))
     blocks.append(_measures_table(photo))
     return blocks
 
@@ -181,7 +188,8 @@ def _figure(photo: MeasuredPhoto) -> Figure | None:
 
 
 def _measures_table(photo: MeasuredPhoto) -> Table:
-    rows = [_measure_row(measurement) for measurement in photo.measurements.values()]
+    moved = set(photo.hand_moves.measures) if photo.hand_moves else set()
+    rows = [_measure_row(measurement, measurement.key in moved) for measurement in photo.measurements.values()]
     for key, reason in photo.not_assessed.items():
         spec = SPECS.get(key)
         normal = format_range(spec.normal, spec.unit) if spec else "—"
@@ -189,8 +197,9 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
     return Table(("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"), tuple(rows),
                  (29, 11, 15, 17, 14, 14), status_column=3)
 
-def _measure_row(measurement: Measurement) -> tuple[str, ...]:
-    name = measure_name(measurement.key) + (" (estimate)" if measurement.estimate else "")
+def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[str, ...]:
+    marks = [mark for mark, shown in (("estimate", measurement.estimate), (MOVED_BY_HAND, hand_moved)) if shown]
+    name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
     return (name, format_value(measurement.value, measurement.unit),
             format_range(measurement.normal_range, measurement.unit), status_label(measurement.status),
             percent(measurement.confidence), typical_error_text(measurement.key, measurement.unit) or "—")
@@ -232,17 +241,25 @@ def _findings_section(assessment: Assessment) -> list[Block]:
              "that is commonly associated with these posture signs. Associations, not causes.", kind="note"),
         Bullets(tuple((f"{finding.name}:", verdict(finding)) for finding in assessment.findings)),
     ]
+    moved = _hand_moved_measures(assessment)
     for finding in assessment.findings:
-        blocks += _finding_blocks(finding)
+        blocks += _finding_blocks(finding, moved)
     return blocks
 
 
-def _finding_blocks(finding: Finding) -> list[Block]:
+def _hand_moved_measures(assessment: Assessment) -> set[tuple[str, str]]:
+    """(view, measure key) of every value resting on a landmark moved by hand."""
+    return {(photo.view, key) for photo in assessment.photos
+            if isinstance(photo, MeasuredPhoto) and photo.hand_moves for key in photo.hand_moves.measures}
+
+
+def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block]:
     """One finding: verdict, explanation, the evidence table and what could not be read."""
     blocks: list[Block] = [Heading(3, f"{finding.name}: {verdict(finding)}")]
     blocks.append(Text(finding.explanation))
     if finding.evidence:
-        rows = tuple(_evidence_row(item) for item in finding.evidence)
+        rows = tuple(_evidence_row(item, any((view, item.measure) in moved for view in item.views))
+                     for item in finding.evidence)
         blocks.append(Table(("Sign", "Measure", "Value", "Threshold", "Photos", "Confidence"), rows,
                             (17, 26, 10, 21, 14, 12)))
     if finding.checked:
@@ -263,11 +280,12 @@ def _finding_blocks(finding: Finding) -> list[Block]:
     return blocks
 
 
-def _evidence_row(item: SignEvidence) -> tuple[str, ...]:
+def _evidence_row(item: SignEvidence, hand_moved: bool = False) -> tuple[str, ...]:
     threshold = (f"{past_threshold(item.direction, bound(item.threshold, item.unit))} "
                  f"(strong {past_threshold(item.direction, bound(item.strong_threshold, item.unit))})")
     value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
-    return (item.label, measure_name(item.measure), value, threshold,
+    name = measure_name(item.measure) + (f" ({MOVED_BY_HAND})" if hand_moved else "")
+    return (item.label, name, value, threshold,
             views_text(item.views), percent(item.confidence))
 
 

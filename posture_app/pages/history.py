@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
 from posture.assessment import join_words
 from posture.catalog import load_catalog, measure_unit
+from posture.hand_moves import moved_landmarks, moved_measures
 from posture.history import (
     UNCHANGED_TOLERANCE,
     HistoryError,
@@ -28,18 +29,24 @@ from posture.wording import (
     format_value,
     likelihood_label,
     measure_name,
+    moved_by_hand_text,
+    moved_landmark_text,
     percent,
     status_label,
-    unit_symbol,
     view_name,
     views_text,
 )
 from posture_app import present
 from posture_app.guards import guarded, guarded_callback, safe_download
 from posture_app.session import SAVED_KEY
+from posture_app.trend import trend_chart as trend_chart_of
 
 LOG = logging.getLogger("posture_app")
 
+OPEN_KEY = "history_open"
+# The id of the last save the History page has already opened on: it opens on a new save once, then
+# stays on what the person chooses.
+OPENED_SAVE_KEY = "_history_opened_save"
 CONFIRM_DELETE_KEY = "_confirm_delete"
 CONFIRM_DELETE_ALL_KEY = "_confirm_delete_all"
 HISTORY_NOTICE_KEY = "_history_notice"
@@ -70,6 +77,7 @@ def saved_photos(saved: SavedAssessment, annotated: bool = True) -> None:
 def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
     rows = []
     for photo in saved.record.get("photos", []):
+        moved = moved_measures(photo)
         for key, measurement in (photo.get("measurements") or {}).items():
             unit = measurement.get("unit", measure_unit(key))
             status = measurement.get("status")
@@ -77,8 +85,22 @@ def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
                          "Value": present.value_text(measurement.get("value"), unit, signed=present.signed(key)),
                          "Normal": present.range_text(measurement.get("normal_range"), unit),
                          "Status": status_label(status) if status else present.NO_VALUE,
-                         "Confidence": percent(measurement.get("confidence") or 0)})
+                         "Confidence": percent(measurement.get("confidence") or 0),
+                         "Point placed": present.MOVED_BY_HAND if key in moved else ""})
     return pd.DataFrame(rows)
+
+
+def hand_moves_note(photo: dict[str, Any]) -> str | None:
+    """What the person moved by hand on one saved photo, or None (and for records saved before this was kept)."""
+    moves = [moved_landmark_text(str(entry.get("landmark", "a landmark")), float(entry.get("distance_px") or 0),
+                                 entry.get("distance_cm")) for entry in moved_landmarks(photo)]
+    return f"{view_name(photo.get('view'))}: {moved_by_hand_text(moves)}" if moves else None
+
+
+def just_saved(summaries: Sequence[Summary]) -> int | None:
+    """The id of the assessment saved last in this session, if it is still in the history."""
+    saved_id = (st.session_state.get(SAVED_KEY) or (None,))[0]
+    return saved_id if any(summary.id == saved_id for summary in summaries) else None
 
 
 @guarded_callback("deleting an assessment")
@@ -118,7 +140,14 @@ def _delete_all() -> None:
 def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     st.subheader("Open a saved assessment")
     by_id = {summary.id: summary for summary in summaries}
-    chosen = st.selectbox("Assessment", list(by_id), key="history_open", format_func=lambda i: summary_text(by_id[i]))
+    ids = list(by_id)
+    new = just_saved(summaries)
+    # Through the session state before the widget exists (a default index as well would make Streamlit warn):
+    # a new save wins over the last choice once; otherwise the last save is the default when nothing is chosen.
+    if new is not None and (st.session_state.get(OPENED_SAVE_KEY) != new or OPEN_KEY not in st.session_state):
+        st.session_state[OPEN_KEY] = new
+        st.session_state[OPENED_SAVE_KEY] = new
+    chosen = st.selectbox("Assessment", ids, key=OPEN_KEY, format_func=lambda i: summary_text(by_id[i]))
     saved = store.get(chosen)
     if saved.label:
         st.markdown(f"**{present.plain(saved.label)}**, {when(saved.taken_at)}")
@@ -135,6 +164,8 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     table = saved_measures_table(saved)
     if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
+    for note in filter(None, map(hand_moves_note, saved.record.get("photos", []))):
+        st.warning(note, icon=":material/pan_tool:")
     if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
         st.warning(f"Delete assessment #{chosen} and its photos from this computer? This cannot be undone.")
         yes, no = st.columns(2)
@@ -168,14 +199,17 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
              "After": present.value_text(delta.after, delta.unit, signed=present.signed(delta.key)),
              "Change": present.value_text(delta.delta, delta.unit, signed=True),
              "Direction": present.direction_text(delta.direction),
-             "Normal": present.range_text(delta.normal_range, delta.unit)}
+             "Normal": present.range_text(delta.normal_range, delta.unit),
+             "Point placed": present.hand_moved_text(delta.hand_moved)}
             for delta in compare_records(saved_before.record, saved_after.record)]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         floors = " or ".join(format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
         st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
                    f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
-                   "photo can be off by that much.")
+                   "photo can be off by that much. Values from different views (left and right profile, front "
+                   "and back) are shown side by side but not compared: each view places the points differently. "
+                   "'Moved by hand' marks a value that rests on a landmark someone moved, in that assessment.")
     else:
         st.caption("These two assessments have no measure in common.")
 
@@ -192,15 +226,10 @@ def trend_chart(store: HistoryStore) -> None:
         st.caption(f"No saved value of {measure_name(key)} yet.")
         return
     spec = SPECS[key]
-    frame = pd.DataFrame({"taken": [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-                          measure_name(key): [p.value for p in points]})
-    low, high = spec.normal
-    if low is not None:
-        frame["normal from"] = low
-    if high is not None:
-        frame["normal to"] = high
-    st.line_chart(frame, x="taken", y_label=f"{measure_name(key)} ({unit_symbol(spec.unit).strip()})", x_label="")
-    st.caption(f"{spec.definition} Normal {present.range_text(spec.normal, spec.unit)} ({spec.source}).")
+    st.altair_chart(trend_chart_of(points, spec), width="stretch")
+    moved = " Hollow points rest on a landmark moved by hand." if any(p.hand_moved for p in points) else ""
+    st.caption(f"{spec.definition} Normal {present.range_text(spec.normal, spec.unit)} (shaded; {spec.source}). "
+               f"Each view is its own line: left and right profiles are not one series.{moved}")
 
 
 def manage_history(store: HistoryStore) -> None:

@@ -134,15 +134,12 @@ def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[s
 
 
 @guarded_callback("moving a landmark")
-def _on_click(photo_id: str, component_key: str, landmark_key: str, width: int, height: int) -> None:
-    """Callback of the clickable image: move the chosen landmark to the clicked point (full-resolution px)."""
+def _on_click(photo_id: str, component_key: str, landmark_key: str, size_px: tuple[int, int]) -> None:
+    """Callback of the clickable image: move the chosen landmark to the clicked point, typed fields too."""
     click = st.session_state.get(component_key)
     landmark = st.session_state.get(landmark_key)
-    if not click or not landmark or not click.get("width") or not click.get("height"):
-        return
-    x = float(click["x"]) * width / float(click["width"])
-    y = float(click["y"]) * height / float(click["height"])
-    session.move_landmark(st.session_state, photo_id, landmark, x, y)
+    if click and landmark:
+        session.move_by_click(st.session_state, photo_id, landmark, click, size_px)
 
 
 @guarded_callback("moving a landmark")
@@ -176,17 +173,18 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoResult, layers: tuple[s
     component_key = f"click_{sid}"
     streamlit_image_coordinates(image, key=component_key, use_column_width="always", cursor="crosshair",
                                 image_format="JPEG", jpeg_quality=85,
-                                on_click=lambda: _on_click(photo.id, component_key, landmark_key, width, height))
+                                on_click=lambda: _on_click(photo.id, component_key, landmark_key, (width, height)))
     x, y = analysis.pose.point(landmark) if analysis.pose is not None else (width / 2, height / 2)
-    x, y = float(np.clip(round(x), 0, width)), float(np.clip(round(y), 0, height))
+    x_key, y_key = session.typed_position_keys(photo.id, landmark)
+    # Set through the session state, not value=: a click writes these keys too (session.move_by_click),
+    # and a widget given both a value and a state value would ignore one of them.
+    st.session_state.setdefault(x_key, float(np.clip(round(x), 0, width)))
+    st.session_state.setdefault(y_key, float(np.clip(round(y), 0, height)))
     with st.form(f"typed_move_{sid}", border=False):
         st.caption(f"Or type its position in pixels of the original photo ({width} x {height} px):")
         left, right = st.columns(2)
-        x_key, y_key = f"move_x_{sid}_{landmark}", f"move_y_{sid}_{landmark}"
-        left.number_input("x (px from the left)", min_value=0.0, max_value=float(width), value=x,
-                          step=1.0, key=x_key)
-        right.number_input("y (px from the top)", min_value=0.0, max_value=float(height), value=y,
-                           step=1.0, key=y_key)
+        left.number_input("x (px from the left)", min_value=0.0, max_value=float(width), step=1.0, key=x_key)
+        right.number_input("y (px from the top)", min_value=0.0, max_value=float(height), step=1.0, key=y_key)
         st.form_submit_button("Move landmark", key=f"move_{sid}", on_click=_on_typed_move,
                               args=(photo.id, landmark_key, x_key, y_key))
 

@@ -8,7 +8,8 @@ public clips' quality) into a cache folder once.
 
 * floor: decoding + the tracking landmarker alone, with the pipeline's own settings: ``iter_frames``
   at ``DEFAULT_MAX_SIDE_PX`` in a thread ahead of the landmarker (``prefetched``, as
-  ``track_frames`` does), the default model in VIDEO mode with one pose; no crowd check, no camera
+  ``track_frames`` does), the default model in VIDEO mode with one pose and the same timestamps
+  (``UNSMOOTHED_FRAME_STEP_MS``); no crowd check, no camera
   motion, no clip checks, no analysis;
 * pipeline: everything the jump-rope check runs: :func:`track_video` (probe, decode, landmarks,
   second-person check, camera motion, clip checks) and then the jump analysis when
@@ -43,7 +44,12 @@ sys.path.insert(0, str(ROOT))
 from bench.video_clips import read_rgb, write_video  # noqa: E402
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, iter_frames  # noqa: E402
 from posture.video.prefetch import prefetched  # noqa: E402
-from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video, video_landmarker  # noqa: E402
+from posture.video.tracking import (  # noqa: E402
+    UNSMOOTHED_FRAME_STEP_MS,
+    VIDEO_DEFAULT_MODEL,
+    track_video,
+    video_landmarker,
+)
 
 SOURCE = Path("/work/shared/eval-public-video/jump01_front.mp4")
 CACHE = Path("/tmp/posture-bench-video")
@@ -84,12 +90,11 @@ def timed(into: list[Timing]) -> Iterator[None]:
 def floor_run(path: Path, model: str) -> tuple[int, Timing]:
     """(frames, timing) for decoding + the tracking landmarker alone (module docstring)."""
     timing: list[Timing] = []
-    frames, last_ms = 0, -1
+    frames = 0
     with timed(timing), video_landmarker(model) as landmarker:
-        for time_s, rgb in prefetched(iter_frames(path, max_side_px=DEFAULT_MAX_SIDE_PX)):
-            last_ms = max(round(time_s * 1000), last_ms + 1)
+        for _, rgb in prefetched(iter_frames(path, max_side_px=DEFAULT_MAX_SIDE_PX)):
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-            landmarker.detect_for_video(image, last_ms)
+            landmarker.detect_for_video(image, frames * UNSMOOTHED_FRAME_STEP_MS)
             frames += 1
     return frames, timing[0]
 

@@ -42,6 +42,15 @@ accurate still (0.96 %) but takes ~3x as long per frame, i.e. minutes for a one-
 MAX_PEOPLE = 2
 """People looked for by the crowd check: the subject and whoever could be mistaken for them."""
 
+UNSMOOTHED_FRAME_STEP_MS = 10**7
+"""Timestamp step (ms) between frames as MediaPipe sees them: frame i is at i x 10^7 ms (~2.8 h).
+With one pose in VIDEO mode MediaPipe smooths the landmarks over time with a one-euro filter
+(with two it did not): that lags fast wrists and feet (median wrist error 1.59 -> 2.16 % of body
+height on jump01) and would blur the landings the jump analysis times. Hours between frames make
+the filter pass each frame through (nearly) unchanged, while the tracker still follows the person
+from the previous frame; the track keeps the frames' real times. 180 s at
+1000 fps stays far inside MediaPipe's int64 microsecond clock (1.8e15 of 9.2e18)."""
+
 CROWD_CHECK_INTERVAL_S = 0.5
 """Time between two looks for a second person. Someone walking into the picture stays for
 seconds, and a 3 s clip still gets 6 looks (the refusal needs a quarter of them); each look costs
@@ -89,22 +98,19 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
 
     ``display_size``: (width, height) px of the displayed clip at full resolution; landmarks are
     returned in those pixels. ``total``: expected frame count for ``progress``. Frames whose
-    timestamps are not strictly increasing must not be passed (:func:`iter_frames` never yields them).
+    timestamps are not strictly increasing must not be passed (:func:`iter_frames` never yields them);
+    MediaPipe itself is given :data:`UNSMOOTHED_FRAME_STEP_MS` steps, not these times.
     """
     width, height = display_size
     times: list[float] = []
     subjects: list[_FramePoses] = []
     crowding: list[float] = []
     motion = BackgroundMotion()
-    last_ms = -1
     with video_landmarker(model) as landmarker, landmarker_for(CROWD_CHECK_MODEL, RunningMode.IMAGE,
                                                                MAX_PEOPLE) as crowd:
         for time_s, rgb, second_person_ratio in prefetched(_with_crowd_check(frames, crowd)):
-            # MediaPipe wants int ms, strictly increasing: two frames < 1 ms apart get consecutive ms.
-            timestamp_ms = max(round(time_s * 1000.0), last_ms + 1)
-            last_ms = timestamp_ms
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-            poses = _subject(landmarker.detect_for_video(image, timestamp_ms))
+            poses = _subject(landmarker.detect_for_video(image, len(times) * UNSMOOTHED_FRAME_STEP_MS))
             motion.add(time_s, rgb, person_box(poses.xy_norm))
             times.append(time_s)
             subjects.append(poses)

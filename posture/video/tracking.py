@@ -54,7 +54,7 @@ from the previous frame; the track keeps the frames' real times. 180 s at
 CROWD_CHECK_INTERVAL_S = 0.5
 """Time between two looks for a second person. Someone walking into the picture stays for
 seconds, and a 3 s clip still gets 6 looks (the refusal needs a quarter of them); each look costs
-~35 ms (CPU), i.e. ~2.5 ms per frame of a 30 fps clip instead of ~18 ms with two tracked poses."""
+30-40 ms (CPU), i.e. ~2.5 ms per frame of a 30 fps clip instead of ~16 ms with two tracked poses."""
 
 CROWD_CHECK_MODEL = "lite"
 """The crowd check only compares the two people's landmark boxes: the smallest model is enough."""

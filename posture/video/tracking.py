@@ -1,7 +1,7 @@
 """Landmarks over time: MediaPipe's pose landmarker in VIDEO mode over a clip's frames.
 
 VIDEO mode follows the person from frame to frame (the detector runs only when the track is lost),
-which is both faster and steadier than detecting every frame afresh. A landmarker in VIDEO mode
+which is faster than detecting every frame afresh. A landmarker in VIDEO mode
 keeps state between calls and needs strictly increasing timestamps, so one is created per clip and
 closed after it (~0.1 s, small next to decoding and tracking a clip).
 
@@ -34,10 +34,10 @@ from posture.video.track import PoseTrack, VideoInfo
 __all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "landmarker_for", "track_frames", "track_video", "video_landmarker"]
 
 VIDEO_DEFAULT_MODEL = "full"
-"""Landmarker for videos, chosen on five public jump clips (docs/video.md): full is as fast as lite
-in VIDEO mode (the person detector, shared by all three, dominates the time per frame) and places
-ankles, wrists and hips better (median error 1.02 vs 1.21 % of body height); heavy is slightly more
-accurate still (0.96 %) but takes ~3x as long per frame, i.e. minutes for a one-minute clip."""
+"""Landmarker for videos, chosen on five public jump clips (docs/video.md): full places ankles,
+wrists and hips better than lite (median error 1.02 vs 1.21 % of body height, measured with a
+fresh detection per frame) and, tracking one pose, takes ~2x lite's time per frame; heavy is
+slightly more accurate still (0.96 %) but takes ~3x full's time, i.e. minutes for a one-minute clip."""
 
 MAX_PEOPLE = 2
 """People looked for by the crowd check: the subject and whoever could be mistaken for them."""
@@ -48,8 +48,8 @@ With one pose in VIDEO mode MediaPipe smooths the landmarks over time with a one
 (with two it did not): that lags fast wrists and feet (median wrist error 1.59 -> 2.16 % of body
 height on jump01) and would blur the landings the jump analysis times. Hours between frames make
 the filter pass each frame through (nearly) unchanged, while the tracker still follows the person
-from the previous frame; the track keeps the frames' real times. 180 s at
-1000 fps stays far inside MediaPipe's int64 microsecond clock (1.8e15 of 9.2e18)."""
+from the previous frame; the track keeps the frames' real times. 180 s at 1000 fps stays far
+inside MediaPipe's int64 microsecond clock (1.8e15 of 9.2e18)."""
 
 CROWD_CHECK_INTERVAL_S = 0.5
 """Time between two looks for a second person. Someone walking into the picture stays for

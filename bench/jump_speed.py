@@ -6,11 +6,17 @@ The clip: a public jump-rope render (jump01_front, 720 x 1280) upscaled to 1080 
 played forward and backward until it lasts ``--seconds``, encoded with libx264 (CRF 20, the
 public clips' quality) into a cache folder once.
 
-* floor: decoding (``iter_frames``) + the VIDEO-mode landmarker alone, nothing else;
-* pipeline: everything the jump-rope check runs: :func:`track_video` (decode, landmarks, camera
-  motion, clip checks) and then the jump analysis when ``posture.jump.analyze_track`` exists
-  (see :func:`jump_analysis`);
-* pipeline / floor, and the pipeline's time against the clip's own duration;
+* floor: decoding + the tracking landmarker alone, with the pipeline's own settings: ``iter_frames``
+  at ``DEFAULT_MAX_SIDE_PX`` in a thread ahead of the landmarker (``prefetched``, as
+  ``track_frames`` does), the default model in VIDEO mode with one pose and the same timestamps
+  (``UNSMOOTHED_FRAME_STEP_MS``); no crowd check, no camera
+  motion, no clip checks, no analysis;
+* pipeline: everything the jump-rope check runs: :func:`track_video` (probe, decode, landmarks,
+  second-person check, camera motion, clip checks) and then the jump analysis when
+  ``posture.jump.analyze_track`` exists (see :func:`jump_analysis`);
+* pipeline / floor, and the pipeline's wall time and CPU time (all threads) against the clip's own
+  duration: on a machine shared with other jobs the wall time depends on the load, the CPU time
+  much less; on an idle 2-core machine the wall time cannot go below CPU time / 2;
 * the pipeline's peak RSS on a ``--rss-seconds`` clip, in a fresh process (VmHWM from
   /proc/self/status: ``getrusage`` in a child reports the parent's peak too, which Linux keeps
   across ``exec``).
@@ -19,10 +25,13 @@ public clips' quality) into a cache folder once.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +43,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.video_clips import read_rgb, write_video  # noqa: E402
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, iter_frames  # noqa: E402
-from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video, video_landmarker  # noqa: E402
+from posture.video.prefetch import prefetched  # noqa: E402
+from posture.video.tracking import (  # noqa: E402
+    UNSMOOTHED_FRAME_STEP_MS,
+    VIDEO_DEFAULT_MODEL,
+    track_video,
+    video_landmarker,
+)
 
 SOURCE = Path("/work/shared/eval-public-video/jump01_front.mp4")
 CACHE = Path("/tmp/posture-bench-video")
@@ -57,17 +72,31 @@ def phone_clip(seconds: int) -> Path:
     return path
 
 
-def floor_fps(path: Path, model: str) -> tuple[int, float]:
-    """(frames, seconds) for decoding + the landmarker alone."""
-    start = time.perf_counter()
-    frames, last_ms = 0, -1
-    with video_landmarker(model) as landmarker:
-        for time_s, rgb in iter_frames(path, max_side_px=DEFAULT_MAX_SIDE_PX):
-            last_ms = max(round(time_s * 1000), last_ms + 1)
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock and CPU seconds (the process, all threads) of one run."""
+
+    wall_s: float
+    cpu_s: float
+
+
+@contextmanager
+def timed(into: list[Timing]) -> Iterator[None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    into.append(Timing(time.perf_counter() - wall, time.process_time() - cpu))
+
+
+def floor_run(path: Path, model: str) -> tuple[int, Timing]:
+    """(frames, timing) for decoding + the tracking landmarker alone (module docstring)."""
+    timing: list[Timing] = []
+    frames = 0
+    with timed(timing), video_landmarker(model) as landmarker:
+        for _, rgb in prefetched(iter_frames(path, max_side_px=DEFAULT_MAX_SIDE_PX)):
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-            landmarker.detect_for_video(image, last_ms)
+            landmarker.detect_for_video(image, frames * UNSMOOTHED_FRAME_STEP_MS)
             frames += 1
-    return frames, time.perf_counter() - start
+    return frames, timing[0]
 
 
 def jump_analysis() -> Callable[..., Any] | None:
@@ -79,20 +108,21 @@ def jump_analysis() -> Callable[..., Any] | None:
     return analyze_track  # type: ignore[no-any-return]
 
 
-def pipeline_seconds(path: Path, model: str) -> tuple[float, bool]:
-    """(seconds, jump analysis included) for everything the jump-rope check runs on ``path``."""
+def pipeline_run(path: Path, model: str) -> tuple[Timing, bool]:
+    """(timing, jump analysis included) for everything the jump-rope check runs on ``path``."""
     analyze = jump_analysis()
-    start = time.perf_counter()
-    _, track = track_video(path, model=model)
-    if analyze is not None:
-        analyze(track, "front", 170.0)
-    return time.perf_counter() - start, analyze is not None
+    timing: list[Timing] = []
+    with timed(timing):
+        _, track = track_video(path, model=model)
+        if analyze is not None:
+            analyze(track, "front", 170.0)
+    return timing[0], analyze is not None
 
 
 def peak_rss_mb(path: Path, model: str) -> float:
     """Peak resident memory (MB) of a fresh process running the pipeline on ``path``."""
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
-            f"from bench.jump_speed import pipeline_seconds; pipeline_seconds(Path({str(path)!r}), {model!r}); "
+            f"from bench.jump_speed import pipeline_run; pipeline_run(Path({str(path)!r}), {model!r}); "
             "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
@@ -110,18 +140,24 @@ def main() -> None:
               f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB")
         return
     clip = phone_clip(args.seconds)
-    frames, floor_s = floor_fps(clip, args.model)
-    pipeline_s, with_jump = pipeline_seconds(clip, args.model)
-    print(f"clip: {PHONE_SIZE[0]} x {PHONE_SIZE[1]}, {FPS} fps, {args.seconds} s, {frames} frames; model {args.model}")
-    print(f"floor (decode + landmarker): {frames / floor_s:.1f} frames/s ({floor_s:.1f} s)")
+    frames, floor = floor_run(clip, args.model)
+    pipeline, with_jump = pipeline_run(clip, args.model)
+    print(f"clip: {PHONE_SIZE[0]} x {PHONE_SIZE[1]}, {FPS} fps, {args.seconds} s, {frames} frames; model {args.model}; "
+          f"decoded at long side {DEFAULT_MAX_SIDE_PX} px")
+    print(f"floor (decode in a thread + VIDEO-mode landmarker, one pose): {frames / floor.wall_s:.1f} frames/s "
+          f"({floor.wall_s:.1f} s wall, {floor.cpu_s:.1f} s CPU)")
     label = "track_video + jump analysis" if with_jump else "track_video (posture.jump.analyze_track not found)"
-    print(f"pipeline ({label}): {frames / pipeline_s:.1f} frames/s ({pipeline_s:.1f} s)")
-    print(f"pipeline / floor time: {pipeline_s / floor_s:.2f}")
-    print(f"{args.seconds} s clip processed in {pipeline_s:.1f} s = {pipeline_s / args.seconds:.2f} x its duration")
+    print(f"pipeline ({label}): {frames / pipeline.wall_s:.1f} frames/s "
+          f"({pipeline.wall_s:.1f} s wall, {pipeline.cpu_s:.1f} s CPU)")
+    print(f"pipeline / floor: {pipeline.wall_s / floor.wall_s:.2f} wall time, "
+          f"{pipeline.cpu_s / floor.cpu_s:.2f} CPU time")
+    print(f"{args.seconds} s clip: wall {pipeline.wall_s:.1f} s = {pipeline.wall_s / args.seconds:.2f} x its duration; "
+          f"CPU {pipeline.cpu_s:.1f} s = {pipeline.cpu_s / args.seconds:.2f} x (an idle 2-core machine needs >= "
+          f"{pipeline.cpu_s / 2 / args.seconds:.2f} x)")
     if args.rss_seconds:
         print(f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
               f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB")
-    print(f"(decoded at long side {DEFAULT_MAX_SIDE_PX} px; 2-core machine shared with other jobs: compare ratios)")
+    print(f"(load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from posture.pose import MODEL_VARIANTS as MODELS  # noqa: E402
 from posture.video.decode import iter_frames, probe  # noqa: E402
-from posture.video.tracking import track_frames, video_landmarker  # noqa: E402
+from posture.video.tracking import UNSMOOTHED_FRAME_STEP_MS, track_frames, video_landmarker  # noqa: E402
 
 CLIPS_DIR = Path("/work/shared/eval-public-video")
 DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump06_back", "jump07_left")
@@ -66,7 +66,8 @@ def landmarker_ms(name: str = "jump01_front", frames: int = 60, rounds: int = 3)
             with video_landmarker(model) as landmarker:
                 start = time.perf_counter()
                 for i, rgb in enumerate(decoded):
-                    landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)
+                    landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                                i * UNSMOOTHED_FRAME_STEP_MS)
                 times[model].append(1000 * (time.perf_counter() - start) / len(decoded))
     return {model: float(np.median(values)) for model, values in times.items()}
 

@@ -18,7 +18,7 @@ import pytest
 from bench.video_clips import read_rgb, write_video
 from posture.errors import PostureError
 from posture.video.decode import iter_frames, probe
-from posture.video.framing import CAMERA_MAX_SHIFT, camera_moved
+from posture.video.framing import CAMERA_MAX_SHIFT, SECOND_PERSON_RATIO, camera_moved
 from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_frames, track_video
 
 DATA = Path(__file__).resolve().parent / "data" / "video"
@@ -140,6 +140,16 @@ def test_two_people_side_by_side(made):
 
 
 @pytest.mark.slow
+def test_second_person_is_looked_for_twice_a_second(made):
+    header = probe(made["two_people"])
+    track, evidence = track_frames(iter_frames(made["two_people"]), (header.width, header.height))
+    checked = np.flatnonzero(np.isfinite(evidence.second_person_ratio))
+    np.testing.assert_array_equal(checked, np.arange(0, 90, 15))  # 30 fps: every 15th frame
+    assert (evidence.second_person_ratio[checked] >= SECOND_PERSON_RATIO).all()
+    assert track.seen.all()  # one of the two is tracked throughout
+
+
+@pytest.mark.slow
 def test_feet_cut_off(made):
     error = refusal(made["feet_cut_off"])
     assert error.code == "body_cut_off"
@@ -217,6 +227,9 @@ def test_timestamps_are_the_frames_own_and_never_share_a_millisecond(stand_frame
     np.testing.assert_array_equal(track.times_s, times)
     assert track.seen.all()
     assert evidence.second_person_ratio.shape == (12,)
+    # All 12 frames lie within the first 0.5 s: only the first one is checked for a second person.
+    assert np.isfinite(evidence.second_person_ratio).tolist() == [True] + [False] * 11
+    assert evidence.second_person_ratio[0] == 0.0
 
 
 @pytest.mark.slow

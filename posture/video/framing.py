@@ -25,8 +25,8 @@ SECOND_PERSON_RATIO = 0.6
 prominent" (the photo rule, posture.views.SECOND_PERSON_ERROR_RATIO, on box areas)."""
 
 MAX_SECOND_PERSON_SHARE = 0.25
-"""... and refuses the clip when that holds in over a quarter of the frames with a person: the
-landmarker may then jump between the two."""
+"""... and refuses the clip when that holds in over a quarter of the checked frames with a person:
+the landmarker may then jump between the two."""
 
 MAX_CUT_OFF_SHARE = 0.2
 """The head or both feet may be outside the picture (or hidden) in at most a fifth of the frames
@@ -52,10 +52,12 @@ MAX_LOST_BACKGROUND_SHARE = 0.2
 class ClipEvidence:
     """Per-frame facts the landmark track does not hold.
 
-    ``second_person_ratio``: (n,) the second person's landmark-box area over the subject's (0 when
-    alone). ``camera_shift``: (m,) the background's displacement from the first frame at m sampled
-    times, fraction of the frame's height (NaN where it could not be followed; empty when the
-    background had too little texture to tell).
+    ``second_person_ratio``: (n,) the second person's landmark-box area over the larger person's (0
+    when alone), NaN on the frames that were not checked for a second person (the check samples
+    the clip, see :data:`posture.video.tracking.CROWD_CHECK_INTERVAL_S`). ``camera_shift``: (m,)
+    the background's displacement from the first frame at m sampled times, fraction of the frame's
+    height (NaN where it could not be followed; empty when the background had too little texture
+    to tell).
     """
 
     second_person_ratio: np.ndarray
@@ -65,8 +67,8 @@ class ClipEvidence:
 def check_clip(track: PoseTrack, evidence: ClipEvidence) -> None:
     """Refuse the clip with :class:`PostureError` when the person or the camera makes it unmeasurable.
 
-    Order: ``no_person``, ``multiple_people``, ``body_cut_off``, ``person_too_small``,
-    ``camera_moving`` (thresholds: the module constants).
+    Order: ``no_person``, ``multiple_people`` (over the frames checked for a second person),
+    ``body_cut_off``, ``person_too_small``, ``camera_moving`` (thresholds: the module constants).
     """
     seen = track.seen
     frames = len(track)
@@ -74,7 +76,9 @@ def check_clip(track: PoseTrack, evidence: ClipEvidence) -> None:
         share = np.count_nonzero(seen) / max(frames, 1)
         raise PostureError("no_person", f"A person was found in only {share:.0%} of the clip. Film the whole "
                            "body, in good light, facing or side-on to the camera.")
-    crowded = np.count_nonzero(evidence.second_person_ratio[seen] >= SECOND_PERSON_RATIO) / np.count_nonzero(seen)
+    checked = seen & np.isfinite(evidence.second_person_ratio)
+    crowded = np.count_nonzero(evidence.second_person_ratio[checked] >= SECOND_PERSON_RATIO) \
+        / max(int(np.count_nonzero(checked)), 1)
     if crowded > MAX_SECOND_PERSON_SHARE:
         raise PostureError("multiple_people", f"Another person about the same size is in {crowded:.0%} of the "
                            "clip. Film with only the person to measure in the picture.")

@@ -1,15 +1,20 @@
 """Landmarks over time: MediaPipe's pose landmarker in VIDEO mode over a clip's frames.
 
 VIDEO mode follows the person from frame to frame (the detector runs only when the track is lost),
-which is both faster and steadier than detecting every frame afresh. A landmarker in VIDEO mode
+which is faster than detecting every frame afresh. A landmarker in VIDEO mode
 keeps state between calls and needs strictly increasing timestamps, so one is created per clip and
-closed after it (~0.1 s, small next to decoding and tracking a clip). Two people are looked for so
-that a second, equally prominent person is noticed rather than silently swapped in.
+closed after it (~0.1 s, small next to decoding and tracking a clip).
+
+It tracks ONE pose: asked for two, MediaPipe runs its person detector on every frame to look for
+the second one (~1.7x the time per frame, docs/video.md). A second, equally prominent person is
+looked for separately by an IMAGE-mode landmarker with two poses on one frame every
+:data:`CROWD_CHECK_INTERVAL_S`, in the decoding thread, which runs a few frames ahead of the
+tracker (:mod:`posture.video.prefetch`) so decoding and tracking overlap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,18 +28,36 @@ from posture.pose import LANDMARK_NAMES
 from posture.video.camera import BackgroundMotion, person_box
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, VideoSource, decoded_info, iter_frames, probe
 from posture.video.framing import ClipEvidence, check_clip
+from posture.video.prefetch import prefetched
 from posture.video.track import PoseTrack, VideoInfo
 
-__all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "track_frames", "track_video", "video_landmarker"]
+__all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "landmarker_for", "track_frames", "track_video", "video_landmarker"]
 
 VIDEO_DEFAULT_MODEL = "full"
-"""Landmarker for videos, chosen on five public jump clips (docs/video.md): full is as fast as lite
-in VIDEO mode (the person detector, shared by all three, dominates the time per frame) and places
-ankles, wrists and hips better (median error 1.02 vs 1.21 % of body height); heavy is slightly more
-accurate still (0.96 %) but takes ~3x as long per frame, i.e. minutes for a one-minute clip."""
+"""Landmarker for videos, chosen on five public jump clips (docs/video.md): full places ankles,
+wrists and hips better than lite (median error 1.02 vs 1.21 % of body height, measured with a
+fresh detection per frame) and, tracking one pose, takes ~2x lite's time per frame; heavy is
+slightly more accurate still (0.96 %) but takes ~3x full's time, i.e. minutes for a one-minute clip."""
 
 MAX_PEOPLE = 2
-"""People looked for in each frame: the subject and whoever could be mistaken for them."""
+"""People looked for by the crowd check: the subject and whoever could be mistaken for them."""
+
+UNSMOOTHED_FRAME_STEP_MS = 10**7
+"""Timestamp step (ms) between frames as MediaPipe sees them: frame i is at i x 10^7 ms (~2.8 h).
+With one pose in VIDEO mode MediaPipe smooths the landmarks over time with a one-euro filter
+(with two it did not): that lags fast wrists and feet (median wrist error 1.59 -> 2.16 % of body
+height on jump01) and would blur the landings the jump analysis times. Hours between frames make
+the filter pass each frame through (nearly) unchanged, while the tracker still follows the person
+from the previous frame; the track keeps the frames' real times. 180 s at 1000 fps stays far
+inside MediaPipe's int64 microsecond clock (1.8e15 of 9.2e18)."""
+
+CROWD_CHECK_INTERVAL_S = 0.5
+"""Time between two looks for a second person. Someone walking into the picture stays for
+seconds, and a 3 s clip still gets 6 looks (the refusal needs a quarter of them); each look costs
+30-40 ms (CPU), i.e. ~2.5 ms per frame of a 30 fps clip instead of ~16 ms with two tracked poses."""
+
+CROWD_CHECK_MODEL = "lite"
+"""The crowd check only compares the two people's landmark boxes: the smallest model is enough."""
 
 Progress = Callable[[int, int], None]
 """Called after each frame with (frames done, frames expected); the expected count may be off by a few."""
@@ -44,12 +67,11 @@ _LANDMARK_COUNT = len(LANDMARK_NAMES)
 
 @dataclass(frozen=True)
 class _FramePoses:
-    """The subject's landmarks in one frame (normalised 0-1) and the second person's prominence."""
+    """The subject's landmarks in one frame (normalised 0-1), None where nobody was found."""
 
     xy_norm: np.ndarray | None
     visibility: np.ndarray | None
     world_m: np.ndarray | None
-    second_person_ratio: float
 
 
 def track_video(source: VideoSource, *, model: str = VIDEO_DEFAULT_MODEL, max_side_px: int = DEFAULT_MAX_SIDE_PX,
@@ -76,40 +98,54 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
 
     ``display_size``: (width, height) px of the displayed clip at full resolution; landmarks are
     returned in those pixels. ``total``: expected frame count for ``progress``. Frames whose
-    timestamps are not strictly increasing must not be passed (:func:`iter_frames` never yields them).
+    timestamps are not strictly increasing must not be passed (:func:`iter_frames` never yields them);
+    MediaPipe itself is given :data:`UNSMOOTHED_FRAME_STEP_MS` steps, not these times.
     """
     width, height = display_size
     times: list[float] = []
     subjects: list[_FramePoses] = []
+    crowding: list[float] = []
     motion = BackgroundMotion()
-    last_ms = -1
-    with video_landmarker(model) as landmarker:
-        for time_s, rgb in frames:
-            # MediaPipe wants int ms, strictly increasing: two frames < 1 ms apart get consecutive ms.
-            timestamp_ms = max(round(time_s * 1000.0), last_ms + 1)
-            last_ms = timestamp_ms
+    with video_landmarker(model) as landmarker, landmarker_for(CROWD_CHECK_MODEL, RunningMode.IMAGE,
+                                                               MAX_PEOPLE) as crowd:
+        for time_s, rgb, second_person_ratio in prefetched(_with_crowd_check(frames, crowd)):
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-            result = landmarker.detect_for_video(image, timestamp_ms)
-            poses = _frame_poses(result)
+            poses = _subject(landmarker.detect_for_video(image, len(times) * UNSMOOTHED_FRAME_STEP_MS))
             motion.add(time_s, rgb, person_box(poses.xy_norm))
             times.append(time_s)
             subjects.append(poses)
+            crowding.append(second_person_ratio)
             if progress is not None:
                 progress(len(times), max(total, len(times)))
     track = _assemble(times, subjects, (width, height), model)
-    evidence = ClipEvidence(second_person_ratio=np.array([s.second_person_ratio for s in subjects]),
+    evidence = ClipEvidence(second_person_ratio=np.array(crowding, dtype=np.float64),
                             camera_shift=np.array([shift for _, shift in motion.shifts]))
     return track, evidence
 
 
-class video_landmarker:
-    """A fresh VIDEO-mode landmarker for one clip, closed on exit."""
+def _with_crowd_check(frames: Iterable[tuple[float, np.ndarray]],
+                      crowd: Any) -> Iterator[tuple[float, np.ndarray, float]]:
+    """``(time_s, rgb, second_person_ratio)``: the ratio on one frame every :data:`CROWD_CHECK_INTERVAL_S`
+    (the first frame included), NaN on the frames in between."""
+    next_check_s = -np.inf
+    for time_s, rgb in frames:
+        ratio = float("nan")
+        if time_s >= next_check_s:
+            next_check_s = time_s + CROWD_CHECK_INTERVAL_S
+            # Full-size frame: MediaPipe scales to 224/256 px inside, so a smaller copy would not save time.
+            ratio = _second_person_ratio(crowd.detect(mp.Image(image_format=mp.ImageFormat.SRGB,
+                                                               data=np.ascontiguousarray(rgb))))
+        yield time_s, rgb, ratio
 
-    def __init__(self, model: str) -> None:
+
+class landmarker_for:
+    """A fresh landmarker of ``model`` in ``mode`` looking for ``num_poses`` people, closed on exit."""
+
+    def __init__(self, model: str, mode: RunningMode, num_poses: int) -> None:
         self._options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path(model))),
-            running_mode=RunningMode.VIDEO,
-            num_poses=MAX_PEOPLE,
+            running_mode=mode,
+            num_poses=num_poses,
             output_segmentation_masks=False,
         )
         self._landmarker: Any = None
@@ -122,20 +158,27 @@ class video_landmarker:
         self._landmarker.close()
 
 
-def _frame_poses(result: Any) -> _FramePoses:
-    """The most prominent person of one frame (largest landmark box) and how big the next one is."""
-    people = []
-    for i, landmarks in enumerate(result.pose_landmarks):
-        xy = np.array([[lm.x, lm.y] for lm in landmarks], dtype=np.float64)
-        visibility = np.array([lm.visibility or 0.0 for lm in landmarks], dtype=np.float64)
-        world = np.array([[lm.x, lm.y, lm.z] for lm in result.pose_world_landmarks[i]], dtype=np.float64)
-        people.append((float(np.prod(np.ptp(xy, axis=0))), xy, visibility, world))
-    if not people:
-        return _FramePoses(None, None, None, 0.0)
-    people.sort(key=lambda person: person[0], reverse=True)
-    area, xy, visibility, world = people[0]
-    ratio = people[1][0] / area if len(people) > 1 and area > 0 else 0.0
-    return _FramePoses(xy, visibility, world, ratio)
+def video_landmarker(model: str) -> landmarker_for:
+    """The tracker of one clip: VIDEO mode, one pose (see the module docstring)."""
+    return landmarker_for(model, RunningMode.VIDEO, 1)
+
+
+def _subject(result: Any) -> _FramePoses:
+    """The tracked person's landmarks in one frame (None where nobody was found)."""
+    if not result.pose_landmarks:
+        return _FramePoses(None, None, None)
+    landmarks = result.pose_landmarks[0]
+    xy = np.array([[lm.x, lm.y] for lm in landmarks], dtype=np.float64)
+    visibility = np.array([lm.visibility or 0.0 for lm in landmarks], dtype=np.float64)
+    world = np.array([[lm.x, lm.y, lm.z] for lm in result.pose_world_landmarks[0]], dtype=np.float64)
+    return _FramePoses(xy, visibility, world)
+
+
+def _second_person_ratio(result: Any) -> float:
+    """Landmark-box area of the second largest person over the largest one's (0 when alone or nobody)."""
+    areas = sorted((float(np.prod(np.ptp(np.array([[lm.x, lm.y] for lm in landmarks]), axis=0)))
+                    for landmarks in result.pose_landmarks), reverse=True)
+    return areas[1] / areas[0] if len(areas) > 1 and areas[0] > 0 else 0.0
 
 
 def _assemble(times: list[float], subjects: list[_FramePoses], display_size: tuple[int, int],

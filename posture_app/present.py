@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture.assessment import SignEvidence, join_words
+from posture.assessment import CombinedMeasurement, SignEvidence, join_words
 from posture.errors import ERROR_CODES
 from posture.measures import SPECS, Measurement
 from posture.report import typical_error_text
@@ -25,7 +25,9 @@ from posture.wording import (
     measure_name,
     past_threshold,
     percent,
+    plus_minus,
     view_name,
+    views_text,
 )
 
 BadgeColour = Literal["green", "orange", "red", "gray"]
@@ -130,6 +132,19 @@ def measure_caption(measurement: Measurement) -> str:
     error = typical_error_text(measurement.key, measurement.unit)
     if error:
         parts.append(f"typical error {error}")
+    if measurement.estimate:
+        parts.append("estimate")
+    return " · ".join(parts)
+
+
+def combined_caption(person: CombinedMeasurement) -> str:
+    """The line under a person-level value: normal range, the views it combines and their typical error."""
+    measurement = person.measurement
+    parts = [f"normal {range_text(measurement.normal_range, measurement.unit)}",
+             f"from {views_text([str(view) for view in person.views])}"]
+    if person.typical_error is not None:
+        together = " together" if len(person.views) > 1 else ""
+        parts.append(f"typical error{together} {plus_minus(person.typical_error, measurement.unit)}")
     if measurement.estimate:
         parts.append("estimate")
     return " · ".join(parts)

@@ -34,10 +34,12 @@ from posture.assessment.scoring import (
     join_words,
     missing_views,
 )
+from posture.assessment.view_weights import CombinedMeasurement, ViewErrors, person_measurements
 
 __all__ = [
     "HELD_PHOTO_NOTES",
     "Assessment",
+    "CombinedMeasurement",
     "Finding",
     "JumpSession",
     "Plan",
@@ -45,6 +47,7 @@ __all__ = [
     "PlanItem",
     "Reading",
     "SignEvidence",
+    "ViewErrors",
     "assess",
     "build_plan",
     "combine_measurements",
@@ -52,5 +55,6 @@ __all__ = [
     "join_words",
     "measurements_by_view",
     "missing_views",
+    "person_measurements",
     "profile_differences",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -19,6 +19,7 @@ from posture.assessment.evidence import (
 )
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
+from posture.assessment.view_weights import CombinedMeasurement, person_measurements
 from posture.catalog import Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
 from posture.photo_result import MeasuredPhoto, PhotoResult
@@ -40,6 +41,7 @@ class Assessment:
 
     ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first.
     ``profile_differences`` is left minus right profile for side measures present in both.
+    ``measurements`` is the person-level value of each measure, combined over every view that shows it.
     """
 
     photos: tuple[PhotoResult, ...]
@@ -52,6 +54,7 @@ class Assessment:
     advice: str
     disclaimer: str
     notes: tuple[str, ...] = ()
+    measurements: Mapping[str, CombinedMeasurement] = field(default_factory=lambda: MappingProxyType({}))
 
     def finding(self, imbalance_id: str) -> Finding:
         """The finding for one imbalance id (KeyError if none)."""
@@ -127,6 +130,7 @@ def assess(
         advice=catalog.red_flag_advice if flags else (stage.advice if stage else ""),
         disclaimer=catalog.disclaimer,
         notes=_notes(usable, given_answers, catalog),
+        measurements=MappingProxyType(person_measurements(by_view)),
     )
 
 

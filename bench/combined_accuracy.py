@@ -62,7 +62,8 @@ def photo_errors(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Seq
     return rows
 
 
-def per_view_errors(rows: Sequence[tuple[str, str, str, float]], keep: Callable[[str], bool]) -> dict:
+def per_view_errors(rows: Sequence[tuple[str, str, str, float]],
+                    keep: Callable[[str], bool]) -> dict[str, dict[str, float]]:
     """Measure -> view -> MAE over the rows whose subject passes ``keep``."""
     collected: dict[str, dict[str, list[float]]] = {}
     for subject, key, view, error in rows:
@@ -72,12 +73,16 @@ def per_view_errors(rows: Sequence[tuple[str, str, str, float]], keep: Callable[
             for key, views in sorted(collected.items())}
 
 
+def _other_folds(fold_of: Mapping[str, int], fold: int) -> Callable[[str], bool]:
+    """Whether a subject is outside ``fold`` (its errors may weigh that fold's views)."""
+    return lambda subject: fold_of[subject] != fold
+
+
 def combine_held_out(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample],
                      fold_of: Mapping[str, int], truth_of: TruthOf) -> list[Combined]:
     """Every subject's measures combined over their views, weighted by the other folds' per-view errors."""
     rows = photo_errors(by_subject, samples, truth_of)
-    weights = {fold: ViewErrors(per_view_errors(rows, lambda s, fold=fold: fold_of[s] != fold))
-               for fold in set(fold_of.values())}
+    weights = {fold: ViewErrors(per_view_errors(rows, _other_folds(fold_of, fold))) for fold in set(fold_of.values())}
     own_samples: dict[str, list[Sample]] = {}
     for sample in samples:
         own_samples.setdefault(sample.subject, []).append(sample)
@@ -163,7 +168,7 @@ def combined_report(summaries: Sequence[CombinationSummary]) -> str:
 
 
 def view_errors_payload(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample],
-                        summaries: Sequence[CombinationSummary], truth_of: TruthOf) -> dict:
+                        summaries: Sequence[CombinationSummary], truth_of: TruthOf) -> dict[str, object]:
     """``posture/view_errors.json``: per-view held-out errors and the measured errors of combinations.
 
     A combination whose shrinkage correction would pay is reported by :func:`combined_report`; the

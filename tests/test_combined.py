@@ -175,7 +175,8 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(tmp_pat
     tilts = [m.value for m in at.metric if m.label == "Shoulder tilt"]
     assert tilts[0] == shown(person.measurement.value)  # the combined value comes first
     assert len(tilts) == 3  # then each photo's own card
-    per_photo = (f"Per photo: s002\\_front.jpg (front): {shown(front.measurements['shoulder_tilt_deg'].value)} · "
-                 f"s002\\_back.jpg (back): {shown(back.measurements['shoulder_tilt_deg'].value)}")
+    per_photo = (f"Per photo: {present.plain('s002_front.jpg')} (front): "
+                 f"{shown(front.measurements['shoulder_tilt_deg'].value)} · "
+                 f"{present.plain('s002_back.jpg')} (back): {shown(back.measurements['shoulder_tilt_deg'].value)}")
     assert per_photo in [str(c.value) for c in at.caption]
     assert f"typical error together ±{person.typical_error:.1f}°" in "\n".join(str(c.value) for c in at.caption)

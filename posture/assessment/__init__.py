@@ -1,6 +1,7 @@
 """From measured photos (and optional answers) to findings, a progression stage and a corrective plan.
 
-Several photos of one person combine here (in :mod:`.evidence`) and nowhere earlier. The scoring
+Several photos of one person combine here (in :mod:`.evidence`, the views weighted by their measured
+reliability in :mod:`.view_weights`) and nowhere earlier. The scoring
 rules (:mod:`.scoring`):
 
 * every catalog sign reads one measure; past its threshold it contributes

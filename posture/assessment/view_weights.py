@@ -100,7 +100,7 @@ def combine_views(
     if len(views) == 1:
         return CombinedMeasurement(first, views, errors.combined_error(first.key, views))
     sigmas = [errors.sigma(first.key, view) for view in views]
-    weights = [1.0 / sigma**2 if sigma else 1.0 for sigma in sigmas] if all(sigmas) else [1.0] * len(views)
+    weights = [1.0 / sigma**2 for sigma in sigmas if sigma] if all(sigmas) else [1.0] * len(views)
     value = sum(w * readings[view].value for w, view in zip(weights, views, strict=True)) / sum(weights)
     best = max((readings[view] for view in views), key=lambda m: m.confidence)
     status = status_of(value, SPECS[first.key]) if first.key in SPECS else best.status

@@ -1,8 +1,8 @@
 """Readings for scoring: each measure pooled over the photos and views that give it, and derived ones.
 
 Several photos of one person combine here and nowhere earlier: photos of one view by confidence,
-then the views by their measured reliability (:mod:`posture.assessment.view_weights`). A jump-rope video's measures join
-the same readings under their ``jump.`` keys.
+then the views by their measured reliability (:mod:`posture.assessment.view_weights`). A jump-rope
+video's measures join the same readings under their ``jump.`` keys.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Accuracy of the engine on photos with known posture (eval-public format).
 
 Usage: ``python bench/accuracy.py [--eval-dir FOLDER] [--folds 5] [--model heavy]
-[--markdown docs/accuracy.md] [--typical-errors posture/typical_errors.json]``
+[--markdown docs/accuracy.md] [--typical-errors posture/typical_errors.json]
+[--view-errors posture/view_errors.json]``
 
 The default folder is the shared ground-truth set ``/work/shared/eval-public`` (120 subjects) when
 it exists, else the copy the project keeps in ``tests/data/eval``. The landmarks come from the disk
@@ -32,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.calibration import Sample, fit_corrections, load_samples
+from bench.combined_accuracy import combine_held_out, combined_report, summarise_combinations, view_errors_payload
 from posture.anatomy import Corrections, default_corrections
 from posture.assessment import assess
 from posture.measures import SPECS, TYPICAL_ERRORS_PATH, make_measurement
@@ -129,7 +131,7 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
                              "engine": {f.imbalance: f.likelihood for f in assess(results).findings},
                              "truth": {f.imbalance: f.likelihood for f in truth_findings}}
     return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed,
-            "findings": findings}
+            "findings": findings, "by_subject": by_subject}
 
 
 def finding_agreement(findings: dict) -> list[dict]:
@@ -276,6 +278,9 @@ def main() -> int:
     parser.add_argument("--typical-errors", type=Path,
                         help="also write each measure's held-out error as JSON "
                              f"(the engine reads {TYPICAL_ERRORS_PATH.name})")
+    parser.add_argument("--view-errors", type=Path,
+                        help="also write per-view and combined held-out errors as JSON (the engine reads "
+                             "posture/view_errors.json to weigh the views of one person)")
     args = parser.parse_args()
     samples = load_samples(args.eval_dir, args.model)
     results = {
@@ -288,11 +293,21 @@ def main() -> int:
     print(text)
     print()
     print(findings_text)
+    held_out = results["held-out"]
+    combined = combine_held_out(held_out["by_subject"], samples, subject_folds(samples, args.folds), truth_of)
+    summaries = summarise_combinations(combined)
+    combined_text = combined_report(summaries)
+    print()
+    print(combined_text)
     if args.markdown:
         write_section(args.markdown, "engine", text)
         write_section(args.markdown, "findings", findings_text)
+        write_section(args.markdown, "combined", combined_text)
     if args.typical_errors:
-        write_typical_errors(args.typical_errors, results["held-out"], samples)
+        write_typical_errors(args.typical_errors, held_out, samples)
+    if args.view_errors:
+        payload = view_errors_payload(held_out["by_subject"], samples, summaries, truth_of)
+        args.view_errors.write_text(json.dumps(payload, indent=2) + "\n")
     return 0
 
 

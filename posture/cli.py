@@ -4,7 +4,8 @@
 [--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person] [--save [--label TEXT]]``
 
 By default every photo is assessed on its own (a coach's folder holds many people); with
-``--one-person`` the photos are one person's views and are assessed together.
+``--one-person`` the photos are one person's views and are assessed together (with ``--json``: one
+object, the photos and the person's ``combined`` result, docs/design.md).
 
 ``--save`` keeps each assessment in the same local history the app uses (``POSTURE_DATA_DIR`` or the
 user's data directory): one with ``--one-person``, else one per measured photo (a photo that could not
@@ -46,7 +47,7 @@ from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
-from posture.report import contract_json, typical_error_text
+from posture.report import contract_json, one_person_json, typical_error_text
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -226,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--height-cm", type=float,
                          help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
     analyze.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
-    analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo")
+    analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo "
+                         "(with --one-person: one object with the photos and the combined result)")
     analyze.add_argument("--annotate", type=Path, metavar="DIR",
                          help="write annotated photos to DIR (a refused photo shows the person found and why)")
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
@@ -259,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
                         Progress(len(photos), show_progress), keep_thumbnails=args.save)
     assessments = assessments_of(results, args.one_person)
-    if args.json:
+    if args.json and args.one_person:
+        print(json.dumps(one_person_json(assessments[0]), indent=1, ensure_ascii=False))
+    elif args.json:
         objects = [obj for assessment in assessments for obj in contract_json(assessment)]
         print(json.dumps(objects, indent=1, ensure_ascii=False))
     elif args.one_person:

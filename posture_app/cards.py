@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from posture.assessment import Assessment
 from posture.measures import SPECS
 from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from posture.wording import measure_name, status_label, unit_symbol, views_text
@@ -55,6 +56,27 @@ def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
                 st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.measure_caption(measurement, hand_moved=key in moved))
+
+
+def person_cards(assessment: Assessment, columns: int = 2) -> None:
+    """One card per measure for the whole person: the value combined over the photos first, each
+    photo's own value under it."""
+    measured = [photo for photo in assessment.photos if isinstance(photo, MeasuredPhoto)]
+    keys = list(assessment.measurements)
+    for start in range(0, len(keys), columns):
+        for column, key in zip(st.columns(columns), keys[start:start + columns], strict=False):
+            with column, st.container(border=True):
+                person = assessment.measurements[key]
+                measurement = person.measurement
+                value = present.value_text(measurement.value, measurement.unit, signed=present.signed(key))
+                st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
+                st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
+                st.caption(present.combined_caption(person))
+                per_photo = [f"{present.plain(photo.image)} ({present.view_text(photo.view)}): "
+                             + present.value_text(photo.measurements[key].value, measurement.unit,
+                                                  signed=present.signed(key))
+                             for photo in measured if key in photo.measurements]
+                st.caption("Per photo: " + " · ".join(per_photo))
 
 
 def measure_table() -> None:

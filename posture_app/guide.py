@@ -19,8 +19,9 @@ GUIDE_STEPS: tuple[str, ...] = (
     "**Relaxed, natural stance**: weight on both feet, feet hip-width apart, look straight ahead, "
     "don't pull yourself up for the picture.",
     "**Side photos: arms hanging just in front of the body**, not covering the hips, so the pelvis can be seen.",
-    "**One photo per view**: front, back, left side, right side; a front and a side photo already cover most "
-    "measures. Plain background, good light, nobody else in the picture.",
+    "**Three photos: front, back and one side** (a second side adds the left-right comparison). The front and "
+    "back photos each read the shoulder, hip and head tilts, and both together read them more closely than "
+    "either alone. Plain background, good light, nobody else in the picture.",
 )
 
 _SIZE = (900, 420)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture.assessment import SignEvidence, join_words
+from posture.assessment import CombinedMeasurement, SignEvidence, join_words
 from posture.errors import ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
@@ -28,7 +28,9 @@ from posture.wording import (
     measure_name,
     past_threshold,
     percent,
+    plus_minus,
     view_name,
+    views_text,
 )
 
 BadgeColour = Literal["green", "orange", "red", "gray"]
@@ -141,6 +143,19 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
         parts.append("estimate")
     if hand_moved:
         parts.append(MOVED_BY_HAND)
+    return " · ".join(parts)
+
+
+def combined_caption(person: CombinedMeasurement) -> str:
+    """The line under a person-level value: normal range, the views it combines and their typical error."""
+    measurement = person.measurement
+    parts = [f"normal {range_text(measurement.normal_range, measurement.unit)}",
+             f"from {views_text([str(view) for view in person.views])}"]
+    if person.typical_error is not None:
+        together = " together" if len(person.views) > 1 else ""
+        parts.append(f"typical error{together} {plus_minus(person.typical_error, measurement.unit)}")
+    if measurement.estimate:
+        parts.append("estimate")
     return " · ".join(parts)
 
 

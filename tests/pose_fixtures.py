@@ -27,7 +27,7 @@ POSES_DIR = Path(__file__).resolve().parent / "data" / "poses"
 FIXTURE_IMAGES: dict[str, Path] = {
     **{path.stem: path for path in sorted((ROOT / "sample_images").glob("*.jpg"))},
     **{name: Path(__file__).resolve().parent / "data" / "eval" / "images" / f"{name}.jpg"
-       for name in ("s002_front", "s001_front", "s001_back", "s001_left", "s001_right")},
+       for name in ("s002_front", "s002_back", "s001_front", "s001_back", "s001_left", "s001_right")},
 }
 PASSES = ("first", "mirrored")
 

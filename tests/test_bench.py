@@ -9,8 +9,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.accuracy import PROJECT_FOLDER, finding_agreement, held_out_corrections, run_engine, subject_folds, summarise
+from bench.accuracy import (
+    DEFAULT_FOLDS,
+    PROJECT_FOLDER,
+    finding_agreement,
+    held_out_corrections,
+    run_engine,
+    subject_folds,
+    summarise,
+    truth_of,
+)
 from bench.calibration import load_samples
+from bench.combined_accuracy import combine_held_out, summarise_combinations
 from posture.anatomy import Corrections
 
 pytestmark = pytest.mark.slow
@@ -91,3 +101,16 @@ def test_no_false_likely_left_right_finding(results):
     rows = {row["imbalance"]: row for row in finding_agreement(results["held-out"]["findings"])}
     assert rows["unilateral"]["specificity"] == 1.0
     assert rows["unilateral"]["sensitivity"] > 0
+
+
+def test_front_and_back_combined_beat_either_photo_on_held_out_subjects(samples, results):
+    """The person-level frontal values (front + back, weighted by the other folds' per-view errors)
+    are closer to the truth than the better single view, on subjects nothing was fitted on."""
+    held_out = results["held-out"]
+    combined = combine_held_out(held_out["by_subject"], samples, subject_folds(samples, DEFAULT_FOLDS), truth_of)
+    summaries = {(s.key, s.views): s for s in summarise_combinations(combined)}
+    for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "shoulder_height_diff_cm", "trunk_lateral_lean_deg"):
+        pair = summaries[key, "back+front"]
+        assert pair.n == len({s.subject for s in samples})
+        single = min(summarise(held_out["pairs"][key, view])["mae"] for view in ("front", "back"))
+        assert pair.mae < single, key

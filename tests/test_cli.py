@@ -129,8 +129,9 @@ def test_one_person_combines_profiles_into_one_assessment(capsys):
     assert "Craniovertebral angle, left minus right profile" in out
     assert "All photos together" in out
     _, out_json, _ = run_cli(capsys, "analyze", *photos, "--one-person", "--json")
-    together = json.loads(out_json)
-    assert together[0]["findings"] == together[1]["findings"]  # one person-level assessment
+    person = json.loads(out_json)
+    together = person["photos"]
+    assert together[0]["findings"] == together[1]["findings"] == person["combined"]["findings"]  # one assessment
     _, out_apart, _ = run_cli(capsys, "analyze", *photos, "--json")
     apart = json.loads(out_apart)
     unilateral = {d["image"]: next(f for f in d["findings"] if f["imbalance"] == "unilateral") for d in apart}

@@ -230,7 +230,11 @@ def badges(at) -> list[str]:
 def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(app_person):
     assessment, at, markdown = app_person
     assert [photo.view for photo in assessment.photos] == list(APP_VIEWS), "the views are told apart"
-    cards, statuses = [], []
+    # First the cards of all photos together (several photos were given), then each photo's own.
+    cards = [(measure_name(key), format_value(person.measurement.value, person.measurement.unit,
+                                              signed=SPECS[key].signed))
+             for key, person in assessment.measurements.items()]
+    statuses = [status_label(person.measurement.status) for person in assessment.measurements.values()]
     for photo in assessment.photos:
         for key in SPECS:
             if key in photo.measurements:
@@ -263,7 +267,7 @@ def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(
 def test_the_app_ranks_findings_with_the_reports_likelihood_words_and_evidence(app_person):
     assessment, at, markdown = app_person
     every_badge = badges(at)
-    measured = sum(len(photo.measurements) for photo in assessment.photos)
+    measured = len(assessment.measurements) + sum(len(photo.measurements) for photo in assessment.photos)
     assert every_badge[measured:] == [likelihood_label(f.likelihood) for f in assessment.findings]
     shown = [f for f in assessment.findings if f.likelihood in (Likelihood.LIKELY, Likelihood.POSSIBLE)]
     assert shown

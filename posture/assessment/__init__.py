@@ -1,6 +1,7 @@
 """From measured photos (and optional answers) to findings, a progression stage and a corrective plan.
 
-Several photos of one person combine here (in :mod:`.evidence`) and nowhere earlier. The scoring
+Several photos of one person combine here (in :mod:`.evidence`, the views weighted by their measured
+reliability in :mod:`.view_weights`) and nowhere earlier. The scoring
 rules (:mod:`.scoring`):
 
 * every catalog sign reads one measure; past its threshold it contributes
@@ -34,10 +35,12 @@ from posture.assessment.scoring import (
     join_words,
     missing_views,
 )
+from posture.assessment.view_weights import CombinedMeasurement, ViewErrors, person_measurements
 
 __all__ = [
     "HELD_PHOTO_NOTES",
     "Assessment",
+    "CombinedMeasurement",
     "Finding",
     "JumpSession",
     "Plan",
@@ -45,6 +48,7 @@ __all__ = [
     "PlanItem",
     "Reading",
     "SignEvidence",
+    "ViewErrors",
     "assess",
     "build_plan",
     "combine_measurements",
@@ -52,5 +56,6 @@ __all__ = [
     "join_words",
     "measurements_by_view",
     "missing_views",
+    "person_measurements",
     "profile_differences",
 ]

@@ -1,7 +1,8 @@
 """Readings for scoring: each measure pooled over the photos and views that give it, and derived ones.
 
-Several photos of one person combine here and nowhere earlier. A jump-rope video's measures join
-the same readings under their ``jump.`` keys.
+Several photos of one person combine here and nowhere earlier: photos of one view by confidence,
+then the views by their measured reliability (:mod:`posture.assessment.view_weights`). A jump-rope
+video's measures join the same readings under their ``jump.`` keys.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from posture.assessment.view_weights import person_measurements
 from posture.catalog import (
     JUMP_PREFIX,
     KNEE_VALGUS_DIFFERENCE,
     PROFILE_DIFFERENCE_PREFIX,
     PROFILE_VIEWS,
     SIDE_MEASURES,
-    measure_views,
 )
 from posture.measures import SPECS, Measurement, status_of
 from posture.photo_result import MeasuredPhoto, PhotoResult
@@ -113,17 +114,11 @@ def profile_differences(by_view: Mapping[View, Mapping[str, Measurement]]) -> di
 
 
 def sign_readings(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str, Reading]:
-    """Every value a sign can read: measures pooled over views, knee-valgus and profile differences."""
-    pooled: dict[str, list[tuple[View, Measurement]]] = {}
-    for view, measurements in by_view.items():
-        for key, measurement in measurements.items():
-            allowed = measure_views(key)
-            if allowed is None or view in allowed:
-                pooled.setdefault(key, []).append((view, measurement))
-    readings: dict[str, Reading] = {}
-    for key, entries in pooled.items():
-        combined = combine_measurements([m for _, m in entries])
-        readings[key] = Reading(combined.value, combined.confidence, tuple(view for view, _ in entries))
+    """Every value a sign can read: measures combined over views (weighted by each view's measured
+    reliability, :func:`~posture.assessment.view_weights.person_measurements`), knee-valgus and
+    profile differences."""
+    readings = {key: Reading(person.measurement.value, person.measurement.confidence, person.views)
+                for key, person in person_measurements(by_view).items()}
     left_knee, right_knee = readings.get("knee_valgus_left_deg"), readings.get("knee_valgus_right_deg")
     if left_knee and right_knee:
         readings[KNEE_VALGUS_DIFFERENCE] = Reading(

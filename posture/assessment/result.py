@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -20,6 +20,7 @@ from posture.assessment.evidence import (
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.same_person import different_people_warning, find_mismatches
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
+from posture.assessment.view_weights import CombinedMeasurement, person_measurements
 from posture.catalog import PROFILE_DIFFERENCE_PREFIX, Catalog, SignInput, Stage, load_catalog
 from posture.measures import Measurement
 from posture.photo_result import MeasuredPhoto, PhotoResult
@@ -48,6 +49,7 @@ class Assessment:
     ``warnings`` are person-level remarks with stable codes: ``different_people`` when the photos do
     not look like one person (the profile differences are then left out and ``notes`` says so). They
     join each photo's warnings in the JSON contract rather than the record, which keeps its keys.
+    ``measurements`` is the person-level value of each measure, combined over every view that shows it.
     """
 
     photos: tuple[PhotoResult, ...]
@@ -61,6 +63,7 @@ class Assessment:
     disclaimer: str
     notes: tuple[str, ...] = ()
     warnings: tuple[Warning_, ...] = ()
+    measurements: Mapping[str, CombinedMeasurement] = field(default_factory=lambda: MappingProxyType({}))
 
     def finding(self, imbalance_id: str) -> Finding:
         """The finding for one imbalance id (KeyError if none)."""
@@ -144,6 +147,7 @@ def assess(
         disclaimer=catalog.disclaimer,
         notes=_notes(usable, given_answers, catalog, not_one_person),
         warnings=() if not_one_person is None else (not_one_person,),
+        measurements=MappingProxyType(person_measurements(by_view)),
     )
 
 

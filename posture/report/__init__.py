@@ -25,7 +25,7 @@ from posture.report.blocks import (
     report_blocks,
     typical_error_text,
 )
-from posture.report.contract import FINDING_KEYS, contract_json
+from posture.report.contract import FINDING_KEYS, contract_json, one_person_json
 from posture.report.markdown import md_escape, render_markdown
 from posture.report.pdf import pdf_text, render_pdf
 
@@ -64,6 +64,7 @@ __all__ = [
     "md_escape",
     "measure_name",
     "one_line",
+    "one_person_json",
     "past_threshold",
     "pdf_text",
     "render_markdown",

@@ -6,6 +6,7 @@ from typing import Any
 
 from posture.assessment import Assessment
 from posture.catalog import BLOCKS
+from posture.photo_result import MeasuredPhoto
 
 # Design.md's per-photo "findings" entries: the first keys of Finding.to_dict().
 FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
@@ -45,3 +46,36 @@ def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[s
         ordered[key] = value
     ordered.update({key: value for key, value in person_level.items() if key not in ordered})
     return ordered
+
+
+def one_person_json(assessment: Assessment) -> dict[str, Any]:
+    """``--one-person --json`` (docs/design.md): the per-photo objects of :func:`contract_json` and one
+    ``combined`` object for the person, whose measurements combine every view that shows them."""
+    summary = assessment.to_dict()
+    plan = summary["plan"]
+    return {
+        "photos": contract_json(assessment),
+        "combined": {
+            "measurements": {key: person.to_dict() for key, person in assessment.measurements.items()},
+            "profile_differences": summary["profile_differences"],
+            "findings": [{key: finding[key] for key in FINDING_KEYS} for finding in summary["findings"]],
+            "stage": summary["stage"],
+            "plan": {block: list(plan[block]) for block in BLOCKS} if plan else None,
+            "warnings": person_warnings(assessment),
+        },
+    }
+
+
+def person_warnings(assessment: Assessment) -> list[dict[str, str]]:
+    """What weakens the person-level result: each photo's warnings (with the photo named), each photo
+    that could not be measured (code ``photo_not_measured``) and what the assessment could not check
+    (code ``not_checked``)."""
+    warnings: list[dict[str, str]] = []
+    for photo in assessment.photos:
+        if isinstance(photo, MeasuredPhoto):
+            warnings += [{"code": w.code, "image": photo.image, "message": w.message} for w in photo.warnings]
+        else:
+            warnings.append({"code": "photo_not_measured", "image": photo.image,
+                             "message": f"not measured ({photo.error.code}): {photo.error.message}"})
+    warnings += [{"code": "not_checked", "message": note} for note in assessment.notes]
+    return warnings

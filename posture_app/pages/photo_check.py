@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posture.annotate import LAYERS, draw, draw_refusal, encode_jpeg
@@ -16,7 +17,7 @@ from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture_app import present, results, session
-from posture_app.cards import analysis_error, measure_cards, measure_definitions, photo_guide
+from posture_app.cards import analysis_error, measure_cards, measure_definitions, person_cards, photo_guide
 from posture_app.guards import guarded, guarded_callback
 from posture_app.person import person_sidebar
 from posture_app.session import ANSWERS_KEY, PhotoInput, Unexpected
@@ -266,15 +267,17 @@ def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: 
 # --- the page --------------------------------------------------------------------------------------------
 
 
-def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoResult]:
-    """The photos and their per-photo results; returns the analyses that ran (measured or not)."""
+def check(layers: tuple[str, ...], height_cm: float | None) -> tuple[list[PhotoResult], DeltaGenerator]:
+    """The photos and their per-photo results; returns the analyses that ran (measured or not) and the
+    place above the photos where the person-level measures go."""
     photos = collect_photos()
     photo_guide(expanded=not photos)
     if not photos:
-        st.info("Add one or more photos of one person standing, or take a webcam snapshot. A side photo and a front "
-                "photo together cover most measures.", icon=":material/upload:")
-        return []
+        st.info("Add one or more photos of one person standing, or take a webcam snapshot. A front, a back and a "
+                "side photo together give every measure, the tilts read from two views.", icon=":material/upload:")
+        return [], st.container()
     bases = analyse_all(photos, height_cm)
+    together = st.container()  # filled once every photo (with its landmark corrections) is measured
     st.header("Your photos")
     analyses: list[PhotoResult] = []
     for photo in photos:
@@ -287,18 +290,24 @@ def check(layers: tuple[str, ...], height_cm: float | None) -> list[PhotoResult]
     if not any(analysis.ok for analysis in analyses):
         st.warning("None of the photos could be measured yet. Follow the hints above and add another photo.",
                    icon=":material/photo_camera:")
-        return []
-    return analyses
+        return [], together
+    return analyses, together
 
 
 def render() -> None:
     profile = person_sidebar()
     layers = overlay_sidebar()
     with guarded("the posture check"):
-        analyses = check(layers, profile.person.height_cm)
+        analyses, together = check(layers, profile.person.height_cm)
         if not analyses:
             return
         assessment = assess(analyses, st.session_state.get(ANSWERS_KEY) or None)
+        if sum(analysis.ok for analysis in analyses) > 1:
+            with guarded("the measures of all photos together"), together:
+                st.header("Your measures, all photos together")
+                st.caption("Each value combines every photo that shows it, the more reliable view counting more; "
+                           "each photo's own value is under it.")
+                person_cards(assessment)
         with guarded("the findings"):
             results.findings_section(assessment)
         with guarded("the questionnaire"):

@@ -1,0 +1,132 @@
+"""The person-level value of each measure: every view that shows it, weighted by the view's measured reliability.
+
+Real photos without the model: the front and back renders of one person (s002) measured from their
+stored landmarks (tests/pose_fixtures.py). ``tests/test_combined.py`` runs the CLI and the app on them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from posture.assessment import ViewErrors, assess
+from posture.assessment.evidence import measurements_by_view, sign_readings
+from posture.assessment.view_weights import VIEW_ERRORS_PATH, shipped_view_errors
+from posture.measures import SPECS, status_of
+from posture.photo_result import MeasuredPhoto
+from posture.report import contract_json, one_person_json
+from posture.vocabulary import View
+from tests.pose_fixtures import measured_from_fixture
+
+pytestmark = pytest.mark.model_free
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONTAL_TILTS = ("shoulder_tilt_deg", "pelvic_obliquity_deg", "head_tilt_deg",
+                 "shoulder_height_diff_cm", "hip_height_diff_cm")
+META = json.loads((ROOT / "tests" / "data" / "eval" / "images" / "s002_front.json").read_text())
+HEIGHT_CM = META["subject"]["stature_cm"]
+
+
+def measured(name: str, height_cm: float | None = HEIGHT_CM) -> MeasuredPhoto:
+    """Fixture ``name`` measured from its stored landmarks (a refusal fails the test)."""
+    photo = measured_from_fixture(name, height_cm=height_cm)
+    assert isinstance(photo, MeasuredPhoto), photo
+    return photo
+
+
+@pytest.fixture(scope="module")
+def front_and_back() -> tuple[MeasuredPhoto, MeasuredPhoto]:
+    return measured("s002_front"), measured("s002_back")
+
+
+@pytest.mark.parametrize("key", FRONTAL_TILTS)
+def test_front_and_back_give_one_value_weighted_by_each_views_error(front_and_back, key):
+    front, back = front_and_back
+    assert (front.view, back.view) == ("front", "back")
+    person = assess([front, back]).measurements[key]
+    data = json.loads(VIEW_ERRORS_PATH.read_text())
+    sigma_front, sigma_back = data["per_view"][key]["front"], data["per_view"][key]["back"]
+    weight_front, weight_back = sigma_front**-2, sigma_back**-2
+    expected = (weight_front * front.measurements[key].value + weight_back * back.measurements[key].value) / (
+        weight_front + weight_back)
+    assert person.measurement.value == pytest.approx(expected)
+    assert person.views == (View.FRONT, View.BACK)
+    assert person.measurement.status == status_of(expected, SPECS[key])
+    # Its typical error is the one measured on held-out front + back pairs, below either photo's alone.
+    assert person.typical_error == data["combined"][key]["back+front"]
+    assert person.typical_error < min(sigma_front, sigma_back)
+    # On this real person the combined value is never further from the truth than the worse photo.
+    truth = META["truth_2d"][key]
+    errors = [abs(photo.measurements[key].value - truth) for photo in (front, back)]
+    assert abs(person.measurement.value - truth) <= max(errors)
+
+
+def test_the_findings_read_the_combined_values(front_and_back):
+    front, back = front_and_back
+    assessment = assess([front, back])
+    readings = sign_readings(measurements_by_view([front, back]))
+    for key, person in assessment.measurements.items():
+        assert readings[key].value == pytest.approx(person.measurement.value), key
+
+
+def test_one_photo_keeps_its_own_value_and_error(front_and_back):
+    front, _ = front_and_back
+    person = assess([front]).measurements["shoulder_tilt_deg"]
+    assert person.measurement == front.measurements["shoulder_tilt_deg"]
+    assert person.views == (View.FRONT,)
+    assert person.typical_error == shipped_view_errors().per_view["shoulder_tilt_deg"]["front"]
+
+
+def test_an_unbenchmarked_combination_gets_the_independent_errors_formula():
+    errors = ViewErrors(per_view={"shoulder_tilt_deg": {"front": 0.6, "back": 0.8}})
+    assert errors.combined_error("shoulder_tilt_deg", (View.FRONT, View.BACK)) == pytest.approx(
+        (1 / 0.6**2 + 1 / 0.8**2) ** -0.5)
+    measured_pair = ViewErrors(per_view=errors.per_view, combined={"shoulder_tilt_deg": {"back+front": 0.7}})
+    assert measured_pair.combined_error("shoulder_tilt_deg", (View.FRONT, View.BACK)) == 0.7
+
+
+def _generated(name: str) -> str:
+    text = (ROOT / "docs" / "accuracy.md").read_text()
+    return text.split(f"<!-- begin {name}")[1].split(f"<!-- end {name}")[0]
+
+
+def test_view_errors_come_from_the_benchmark_in_docs_accuracy():
+    """posture/view_errors.json and docs/accuracy.md are written by the same bench/accuracy.py run."""
+    data = json.loads(VIEW_ERRORS_PATH.read_text())
+    held_out: dict[str, dict[str, float]] = {}
+    for line in _generated("engine").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 13 and cells[0] in SPECS and cells[10]:
+            held_out.setdefault(cells[0], {})[cells[1]] = float(cells[10])
+    assert set(data["per_view"]) == set(held_out)
+    for key, views in held_out.items():
+        assert set(data["per_view"][key]) == set(views), key
+        for view, mae in views.items():
+            assert data["per_view"][key][view] == pytest.approx(mae, abs=0.006), (key, view)
+    combined: dict[tuple[str, str], float] = {}
+    for line in _generated("combined").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 9 and cells[0] in SPECS and int(cells[2]) >= 20:
+            combined[cells[0], cells[1]] = float(cells[4])
+    assert {(key, views) for key, by_views in data["combined"].items() for views in by_views} == set(combined)
+    for (key, views), mae in combined.items():
+        assert data["combined"][key][views] == pytest.approx(mae, abs=0.006)
+
+
+def test_one_person_json_has_the_photos_and_one_combined_object(front_and_back):
+    assessment = assess(list(front_and_back))
+    data = json.loads(json.dumps(one_person_json(assessment), allow_nan=False))
+    assert set(data) == {"photos", "combined"}
+    assert data["photos"] == json.loads(json.dumps(contract_json(assessment)))
+    combined = data["combined"]
+    assert set(combined) == {"measurements", "profile_differences", "findings", "stage", "plan", "warnings"}
+    photo_item = data["photos"][0]["measurements"]["shoulder_tilt_deg"]
+    item = combined["measurements"]["shoulder_tilt_deg"]
+    assert set(item) == set(photo_item) | {"views", "typical_error"}
+    assert item["views"] == ["front", "back"]
+    assert item["value"] == round(assessment.measurements["shoulder_tilt_deg"].measurement.value, 2)
+    assert combined["findings"] == data["photos"][0]["findings"]
+    assert combined["plan"] == data["photos"][0]["plan"]
+    assert {"code": "not_checked", "message": assessment.notes[0]} in combined["warnings"]

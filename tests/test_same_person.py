@@ -76,8 +76,11 @@ def test_cli_one_person_warns_about_two_different_profiles(capsys):
     assert "These photos do not look like one person" in out
     assert "left minus right profile" not in out
     assert main(["analyze", *photos, "--one-person", "--json"]) == 0
-    for photo in json.loads(capsys.readouterr().out):
+    person = json.loads(capsys.readouterr().out)
+    for photo in person["photos"]:
         assert DIFFERENT_PEOPLE in [warning["code"] for warning in photo["warnings"]]
+    assert DIFFERENT_PEOPLE in [warning["code"] for warning in person["combined"]["warnings"]]
+    assert person["combined"]["profile_differences"] == {}
 
 
 @pytest.mark.model_free

@@ -67,10 +67,10 @@ def one_person_json(assessment: Assessment) -> dict[str, Any]:
 
 
 def person_warnings(assessment: Assessment) -> list[dict[str, str]]:
-    """What weakens the person-level result: each photo's warnings (with the photo named), each photo
-    that could not be measured (code ``photo_not_measured``) and what the assessment could not check
-    (code ``not_checked``)."""
-    warnings: list[dict[str, str]] = []
+    """What weakens the person-level result: the person-level warnings (``different_people``), each
+    photo's warnings (with the photo named), each photo that could not be measured (code
+    ``photo_not_measured``) and what the assessment could not check (code ``not_checked``)."""
+    warnings: list[dict[str, str]] = [{"code": w.code, "message": w.message} for w in assessment.warnings]
     for photo in assessment.photos:
         if isinstance(photo, MeasuredPhoto):
             warnings += [{"code": w.code, "image": photo.image, "message": w.message} for w in photo.warnings]

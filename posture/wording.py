@@ -435,7 +435,9 @@ def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: st
         return topic, even, _sureness(measure)
     sentence = uneven.format(side=_side(measure.value), size=size)
     if measure.status == "inconclusive":
-        sentence = f"Perhaps: {sentence[0].lower()}{sentence[1:]}"
+        small = measure.threshold is not None and abs(measure.value) <= measure.threshold
+        sentence = (f"No clear difference yet: {size} more on the {_side(measure.value)}, within the noise." if small
+                    else f"Perhaps: {sentence[0].lower()}{sentence[1:]}")
     return topic, sentence, _sureness(measure)
 
 

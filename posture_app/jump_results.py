@@ -54,7 +54,8 @@ SIGNED_KEYS = ("landing_lead_ms", "landing_depth_diff_cm", "hand_phase_lead_ms",
 def filming_guide(expanded: bool) -> None:
     with st.expander("How to film a usable jump-rope clip", expanded=expanded, icon=":material/videocam:"):
         left, right = st.columns([3, 2])
-        left.image(filming_guide_png(), caption="The set-up, seen from the side", width="stretch")
+        left.image(filming_guide_png(), caption="The set-up: the phone standing still, facing the skipper",
+                   width="stretch")
         right.markdown("\n".join(f"- {step}" for step in FILMING_STEPS))
 
 

@@ -92,7 +92,7 @@ def check(height_cm: float | None) -> None:
     jump_results.filming_guide(expanded=clip is None)
     if clip is None:
         st.info("Add a clip of one person skipping with both feet, filmed from the front with the phone standing "
-                "still. A 20-60 s clip takes about as long to analyse as to play, or a little longer.",
+                "still. Analysing takes a few times the clip's length (every frame is tracked).",
                 icon=":material/upload:")
         return
     view = str(st.selectbox("View", VIEW_CHOICES, key=VIEW_KEY,

@@ -15,7 +15,8 @@ import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
 from posture.jump.summary import Measurement
-from posture.wording import (
+from posture.wording import percent
+from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
     NO_TYPICAL_ERROR,
     jump_band,
@@ -23,7 +24,6 @@ from posture.wording import (
     jump_status_label,
     jump_symmetry_summary,
     jump_value,
-    percent,
 )
 from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart

@@ -60,9 +60,10 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     assert page.locator('[data-testid="stException"]').count() == 0
 
     # The summary, the verdicts and the chart.
-    page.get_by_text("The left hand turns a wider circle").first.wait_for()
-    for verdict in ("uneven", "even", "can't tell yet"):
-        assert page.get_by_text(verdict, exact=True).count() >= 1, verdict
+    for topic in ("Landing", "Touchdown", "Feet", "Hands", "Tiring (hands)"):
+        assert page.get_by_text(topic, exact=True).count() >= 1, topic
+    verdicts = sum(page.get_by_text(word, exact=True).count() for word in ("uneven", "even", "can't tell yet"))
+    assert verdicts >= 5, "the left/right cards carry their verdicts"
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for()
     assert chart.locator("canvas, svg").count() >= 1, "Vega drew the chart"

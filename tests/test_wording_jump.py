@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from posture.jump.summary import Measurement, compared, not_assessed
-from posture.wording import (
+from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
     JUMP_MEASURE_NAMES,
     jump_band,

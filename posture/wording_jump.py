@@ -167,8 +167,7 @@ def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: st
     sentence = uneven.format(side=_side(measure.value), size=size)
     if measure.status == "inconclusive":
         small = measure.threshold is not None and abs(measure.value) <= measure.threshold
-        sentence = (f"No clear difference yet: {size} more on the {_side(measure.value)}, within the noise." if small
-                    else f"Perhaps: {sentence[0].lower()}{sentence[1:]}")
+        sentence = f"{'Within the noise' if small else 'Perhaps'}: {sentence[0].lower()}{sentence[1:]}"
     return topic, sentence, _sureness(measure)
 
 
@@ -193,7 +192,7 @@ def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str
     get = measures.get
     return [
         symmetry_line("Landing", get("landing_depth_diff_cm"),
-                      "The {side} side lands heavier: its hip sinks {size} more per landing.",
+                      "The {side} side lands heavier, its hip sinking {size} more per landing.",
                       "Both sides land about equally hard."),
         symmetry_line("Touchdown", get("landing_lead_ms"), "The {side} foot lands first, by {size}.",
                       "Both feet land together."),

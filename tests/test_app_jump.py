@@ -180,6 +180,21 @@ def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(jump_app,
     assert "internal detail" in caplog.text
 
 
+def test_the_clip_survives_a_visit_to_another_page_until_removed(jump_app):
+    upload_clip(jump_app, "notes.mp4", b"These are the notes of the session, not a video.\n" * 40)
+    assert present.JUMP_ERROR_TITLES["not_a_video"] in jump_app.error[0].value
+    jump_app.switch_page("posture_app/pages/history.py").run()
+    assert_clean(jump_app)
+    jump_app.switch_page(JUMP_PAGE).run()
+    assert_clean(jump_app)
+    assert "Still here from earlier in this session: notes\\.mp4" in texts(jump_app)
+    assert present.JUMP_ERROR_TITLES["not_a_video"] in jump_app.error[0].value
+    jump_app.button(key="forget_clip").click().run()
+    assert_clean(jump_app)
+    assert not jump_app.error
+    assert "How to film a usable jump-rope clip" in texts(jump_app)
+
+
 # --- every refusal, on a real file --------------------------------------------------------------------------
 
 

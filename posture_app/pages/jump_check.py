@@ -14,26 +14,51 @@ from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture_app import jump_results, jump_session, present
-from posture_app.guards import guarded, safe_download
+from posture_app.guards import guarded, guarded_callback, safe_download
 from posture_app.jump_session import ClipInput
 from posture_app.person import person_sidebar
 
 MODEL = VIDEO_DEFAULT_MODEL
 UPLOAD_KEY = "jump_upload"
-VIEW_KEY = "jump_view"
+KEPT_CLIP_KEY = "jump_kept_clip"
+VIEW_KEY = "view_jump_clip"  # the "view_" prefix keeps it while another page is open
 VIDEO_TYPES = ["mp4", "mov", "webm", "avi", "m4v"]
 VIEW_CHOICES = [present.AUTO_VIEW, *VIEWS]
 PROGRESS_STEPS = 100
 """Progress-bar updates per clip at most: each is a message to the browser."""
 
 
+@guarded_callback("reading the clip")
+def _on_upload_changed() -> None:
+    """The person changed the uploader: its clip (none, if they removed it) is the clip now."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    st.session_state[KEPT_CLIP_KEY] = None if upload is None else ClipInput.of(upload.name, upload.getvalue())
+
+
+@guarded_callback("removing the clip")
+def _on_forget_clip() -> None:
+    st.session_state[KEPT_CLIP_KEY] = None
+
+
 def uploaded_clip() -> ClipInput | None:
+    """The uploader's clip; after a visit to another page (which empties the uploader) the one it held."""
     upload = st.file_uploader(
-        "A video of one person skipping rope", type=VIDEO_TYPES, key=UPLOAD_KEY,
+        "A video of one person skipping rope", type=VIDEO_TYPES, key=UPLOAD_KEY, on_change=_on_upload_changed,
         help="MP4, MOV, WebM, AVI or M4V as your phone saved it, up to 50 MB (about a minute of 1080p). "
              "On a phone, this button also offers the camera.",
     )
-    return None if upload is None else ClipInput.of(upload.name, upload.getvalue())
+    if upload is not None:
+        clip = ClipInput.of(upload.name, upload.getvalue())
+        st.session_state[KEPT_CLIP_KEY] = clip
+        return clip
+    kept = st.session_state.get(KEPT_CLIP_KEY)
+    if not isinstance(kept, ClipInput):
+        return None
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.caption(f"Still here from earlier in this session: {present.plain(kept.name)}. A clip added above "
+                 "replaces it.")
+    right.button("Remove this clip", key="forget_clip", on_click=_on_forget_clip)
+    return kept
 
 
 def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:

@@ -10,6 +10,8 @@ helpers are tests/test_browser.py's.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,15 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 JUMP_CLIP = ROOT / "tests" / "data" / "video" / "jump04_front.mp4"
 ANALYSIS_WAIT_MS = 420_000  # tracking 240 frames on a shared, busy machine
+
+
+def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
+    """Poll ``condition`` until it holds: the page may still be drawing its last elements."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {timeout_s:.0f} s: {what}")
+        time.sleep(0.5)
 
 
 @pytest.fixture
@@ -61,9 +72,10 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
 
     # The summary, the verdicts and the chart.
     for topic in ("Landing", "Touchdown", "Feet", "Hands", "Tiring (hands)"):
-        assert page.get_by_text(topic, exact=True).count() >= 1, topic
-    verdicts = sum(page.get_by_text(word, exact=True).count() for word in ("uneven", "even", "can't tell yet"))
-    assert verdicts >= 5, "the left/right cards carry their verdicts"
+        page.get_by_text(topic, exact=True).first.wait_for()
+    eventually(lambda: sum(page.get_by_text(word, exact=True).count()
+                           for word in ("uneven", "even", "can't tell yet")) >= 5,
+               "the left/right cards carry their verdicts")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for()
     assert chart.locator("canvas, svg").count() >= 1, "Vega drew the chart"

@@ -34,6 +34,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "posture_app" / "pages"
 # (file in PAGES_DIR, title, icon): one line per page, in menu order; the first opens at start.
 PAGES = (
     ("photo_check.py", "Photo check", ":material/photo_camera:"),
+    ("jump_check.py", "Jump-rope check", ":material/sports_gymnastics:"),
     ("history.py", "History", ":material/history:"),
     ("about.py", "About / guide", ":material/menu_book:"),
 )

@@ -5,6 +5,9 @@ Measure names and short names, unit symbols and number formats, view names, stat
 labels, the plan's block titles and order, and the sentences about findings and the plan. The JSON
 keeps its codes (``deviation``, ``cross_train``...); only what people read comes from here.
 
+The jump-rope words (measure names, verdict words, the left/right summary) live beside this module
+in :mod:`posture.wording_jump`, which builds on it.
+
 Kept free of numpy and Streamlit (it needs only :mod:`posture.vocabulary`), so anything can import it.
 """
 
@@ -328,3 +331,4 @@ def plan_summary(plan: BuiltPlan, max_exercises: int, max_minutes: int) -> str:
 def session_line(names: Sequence[str], total_minutes: int) -> str:
     """The exercises of one session in the order to do them: "A → B → C (about 27 min)."."""
     return f"{' → '.join(names)} (about {total_minutes} min)."
+

@@ -209,3 +209,47 @@ def evidence_line(item: SignEvidence) -> str:
     photos = join_words([view_name(view) for view in item.views]) + (" photos" if len(item.views) > 1 else " photo")
     return (f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, "
             f"confidence {percent(item.confidence)})")
+
+
+# --- jump rope -------------------------------------------------------------------------------------------
+
+# A heading and what to film differently, for every code a jump-rope clip can be refused with.
+JUMP_ERROR_TITLES: dict[str, str] = {
+    "not_a_video": "This file is not a video",
+    "corrupt_video": "This video is damaged or incomplete",
+    "unsupported_codec": "This video's compression cannot be read here",
+    "video_too_short": "This clip is too short",
+    "video_too_long": "This clip is too long",
+    "video_too_large": "This video is too large to open safely",
+    "no_person": "No person found in this clip",
+    "multiple_people": "More than one person in this clip",
+    "body_cut_off": "Part of the body leaves the picture",
+    "person_too_small": "The person is too small in this clip",
+    "camera_moving": "The camera moved while filming",
+    "no_jumping_found": "No rope jumps found in this clip",
+    "unsupported_view": "This view cannot be measured",
+}
+JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
+    "not_a_video": "Choose the clip itself (MP4, MOV, WebM, AVI or M4V) as your phone saved it.",
+    "corrupt_video": "Copy or share the clip again from your phone (the whole file), then upload the new copy.",
+    "unsupported_codec": "Export or share the clip as H.264 MP4 (phones call it 'most compatible') and upload that.",
+    "video_too_short": "Film 20-60 seconds of steady skipping; the first and last jumps are not counted.",
+    "video_too_long": "Trim the clip to the best 20-60 seconds of skipping (any phone's editor can) and upload that.",
+    "video_too_large": "Film or export at 1080p; 4K adds nothing to the measures.",
+    "no_person": "See 'How to film' above: whole body in frame, good light, the phone facing you.",
+    "multiple_people": "Film with only the skipper in the picture; ask others to stand behind the phone.",
+    "body_cut_off": "Move the phone back or lower it to hip height so head, hands and feet stay in frame "
+                    "even at the top of each jump.",
+    "person_too_small": "Move the phone closer (about 3 m) so the body fills most of the picture's height.",
+    "camera_moving": "Stand the phone on a shelf, chair or tripod and start recording before you pick up the rope.",
+    "no_jumping_found": "Skip with both feet together (a basic bounce) for at least 20 seconds, whole body in view.",
+    "unsupported_view": "Film from straight in front (best), from behind, or from the side.",
+}
+
+
+def jump_error_heading(code: str) -> str:
+    return JUMP_ERROR_TITLES.get(code, "This clip could not be measured")
+
+
+def jump_error_next_step(code: str) -> str:
+    return JUMP_ERROR_NEXT_STEPS.get(code, "")

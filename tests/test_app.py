@@ -35,6 +35,7 @@ from tests.conftest import apple_maker_note, rolled_gravity, with_maker_note  # 
 
 APP = ROOT / "app.py"
 PHOTO_PAGE = "posture_app/pages/photo_check.py"
+JUMP_PAGE = "posture_app/pages/jump_check.py"
 HISTORY_PAGE = "posture_app/pages/history.py"
 ABOUT_PAGE = "posture_app/pages/about.py"
 SAMPLES = ROOT / "sample_images"
@@ -599,9 +600,10 @@ def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):
 def test_the_router_lists_the_pages(app):
     # What st.navigation registered for the browser: AppTest keeps it (there is no public accessor).
     registered = list(app._registered_pages.values())
-    assert [page["page_name"] for page in registered] == ["Photo check", "History", "About / guide"]
+    assert [page["page_name"] for page in registered] == ["Photo check", "Jump-rope check", "History",
+                                                          "About / guide"]
     assert [Path(page["script_path"]).relative_to(ROOT).as_posix() for page in registered] == [
-        PHOTO_PAGE, HISTORY_PAGE, ABOUT_PAGE]
+        PHOTO_PAGE, JUMP_PAGE, HISTORY_PAGE, ABOUT_PAGE]
     assert registered[0]["url_pathname"] == "", "Photo check opens at the app's address"
 
 

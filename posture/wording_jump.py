@@ -1,0 +1,205 @@
+"""Every word a person reads about a jump-rope session (docs/jump-rope.md), beside :mod:`posture.wording`:
+measure names and meanings, verdict words, value and band formats, and the one-glance left/right summary.
+
+The JSON keeps the engine's codes (``asymmetric``, ``inconclusive``...); only what people read comes from
+here. Like :mod:`posture.wording`, free of numpy and Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from posture.wording import measure_name
+
+__all__ = [
+    "JUMP_MEASURE_MEANINGS",
+    "JUMP_MEASURE_NAMES",
+    "JUMP_STATUS_LABELS",
+    "JUMP_UNIT_SYMBOLS",
+    "NO_TYPICAL_ERROR",
+    "jump_band",
+    "jump_measure_name",
+    "jump_status_label",
+    "jump_symmetry_summary",
+    "jump_value",
+    "symmetry_line",
+    "tiring_line",
+]
+
+JUMP_MEASURE_NAMES: Mapping[str, str] = {
+    "jump_count": "Jumps counted",
+    "cadence_jpm": "Cadence",
+    "rhythm_variability_pct": "Rhythm variability",
+    "flight_time_ms": "Time in the air",
+    "contact_time_ms": "Time on the floor",
+    "landing_lead_ms": "Landing lead (left foot first +)",
+    "foot_clearance_cm_left": "Left foot clearance",
+    "foot_clearance_cm_right": "Right foot clearance",
+    "foot_clearance_si_pct": "Foot clearance symmetry (left larger +)",
+    "landing_depth_cm_left": "Left landing depth",
+    "landing_depth_cm_right": "Right landing depth",
+    "landing_depth_diff_cm": "Landing depth, left minus right",
+    "hand_circle_cm_left": "Left hand circle",
+    "hand_circle_cm_right": "Right hand circle",
+    "hand_circle_si_pct": "Hand circle symmetry (left larger +)",
+    "hand_phase_lead_ms": "Hand timing (left hand ahead +)",
+    "hand_height_diff_cm": "Hand height, left minus right",
+    "hand_spread_diff_cm": "Hand spread, left minus right",
+    "trunk_twist_deg": "Trunk twist per jump",
+    "lateral_shift_cm": "Hips off centre (toward the left +)",
+    "lateral_sway_cm": "Sideways sway per jump",
+    "trunk_lateral_lean_deg": "Trunk sideways lean (toward the left +)",
+    "hand_circle_trend_pct_per_min_left": "Left hand circle over time",
+    "hand_circle_trend_pct_per_min_right": "Right hand circle over time",
+    "foot_clearance_trend_pct_per_min_left": "Left foot clearance over time",
+    "foot_clearance_trend_pct_per_min_right": "Right foot clearance over time",
+}
+# What each jump measure tells a skipper, in a sentence (the definitions are in docs/jump-rope.md).
+JUMP_MEASURE_MEANINGS: Mapping[str, str] = {
+    "jump_count": "Complete jumps in the clip; one cut by the start or the end is not counted.",
+    "cadence_jpm": "How many jumps a minute, from the time between landings.",
+    "rhythm_variability_pct": "How uneven the time between landings is: small means a steady beat.",
+    "flight_time_ms": "How long both feet are off the floor in a typical jump.",
+    "contact_time_ms": "How long a foot stays on the floor between jumps.",
+    "landing_lead_ms": "Whether one foot reaches the floor before the other; a plus means the left lands first.",
+    "foot_clearance_cm_left": "How high the left ankle rises above its standing level in a typical jump.",
+    "foot_clearance_cm_right": "How high the right ankle rises above its standing level in a typical jump.",
+    "foot_clearance_si_pct": "Whether one foot lifts higher than the other, in % of their average.",
+    "landing_depth_cm_left": "How far the left hip sinks after touchdown: more sink is a heavier landing.",
+    "landing_depth_cm_right": "How far the right hip sinks after touchdown: more sink is a heavier landing.",
+    "landing_depth_diff_cm": "Which side lands heavier: a plus means the left hip sinks further.",
+    "hand_circle_cm_left": "The height of the circle the left hand draws per rope turn.",
+    "hand_circle_cm_right": "The height of the circle the right hand draws per rope turn.",
+    "hand_circle_si_pct": "Whether one hand turns a wider circle, in % of their average.",
+    "hand_phase_lead_ms": "Whether one hand turns ahead of the other.",
+    "hand_height_diff_cm": "Whether one hand is held higher than the other.",
+    "hand_spread_diff_cm": "Whether one elbow flares out further from the body.",
+    "trunk_twist_deg": "How much the shoulders turn against the hips with each jump.",
+    "lateral_shift_cm": "Whether the hips sit to one side of the feet.",
+    "lateral_sway_cm": "How far the hips travel sideways within a jump.",
+    "trunk_lateral_lean_deg": "Whether the trunk leans to one side.",
+    "hand_circle_trend_pct_per_min_left": "How the left hand's circle changes over the clip; falling means tiring.",
+    "hand_circle_trend_pct_per_min_right": "How the right hand's circle changes over the clip; falling means tiring.",
+    "foot_clearance_trend_pct_per_min_left": "How the left foot's lift changes over the clip; falling means tiring.",
+    "foot_clearance_trend_pct_per_min_right": "How the right foot's lift changes over the clip; falling means tiring.",
+}
+# The jump verdicts as people read them; the JSON keeps the codes.
+JUMP_STATUS_LABELS: Mapping[str, str] = {"asymmetric": "uneven", "symmetric": "even", "inconclusive": "can't tell yet",
+                                         "measured": "measured", "not_assessed": "not assessed"}
+JUMP_UNIT_SYMBOLS: Mapping[str, str] = {"count": "", "jumps/min": " jumps/min", "%": " %", "%/min": " %/min",
+                                        "ms": " ms", "cm": " cm", "deg": "°"}
+NO_TYPICAL_ERROR = "typical error not yet measured"
+
+
+class JumpMeasure(Protocol):
+    """A jump measurement as far as words go (posture.jump.summary.Measurement)."""
+
+    @property
+    def value(self) -> float | None: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def band(self) -> tuple[float, float] | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def threshold(self) -> float | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+
+def jump_measure_name(key: str) -> str:
+    return JUMP_MEASURE_NAMES.get(key) or measure_name(key)
+
+
+def jump_status_label(status: str) -> str:
+    return JUMP_STATUS_LABELS.get(status, status)
+
+
+def jump_value(value: float | None, unit: str, *, signed: bool = False) -> str:
+    """A jump measure's value with its unit: "112.5 jumps/min", "+10.9 %", "14" (a count); "—" for none."""
+    if value is None:
+        return "—"
+    decimals = 0 if unit == "count" else 1
+    if round(value, decimals) == 0:
+        return f"{0.0:.{decimals}f}{JUMP_UNIT_SYMBOLS.get(unit, f' {unit}')}"
+    return f"{value:{'+' if signed else ''}.{decimals}f}{JUMP_UNIT_SYMBOLS.get(unit, f' {unit}')}"
+
+
+def jump_band(band: tuple[float, float] | None, unit: str) -> str:
+    """A noise band in words: "95 % band 5.5 to 6.0 cm", or that there is none."""
+    if band is None:
+        return "no noise band"
+    return f"95 % band {band[0]:.1f} to {jump_value(band[1], unit)}"
+
+
+def _side(value: float, bigger: str = "left") -> str:
+    return bigger if value > 0 else ("right" if bigger == "left" else "left")
+
+
+def _sureness(measure: JumpMeasure) -> str:
+    """How sure the verdict is, from where the 95 % band lies against the threshold."""
+    limit = "" if measure.threshold is None else f" ({jump_value(measure.threshold, measure.unit)})"
+    if measure.status == "asymmetric":
+        return f"Sure: the value is past the threshold{limit} and its 95 % band does not reach zero."
+    if measure.status == "symmetric":
+        return f"Sure: the whole 95 % band lies within the threshold{limit}."
+    return f"Not sure: the 95 % band is too wide to say against the threshold{limit}; a longer clip narrows it."
+
+
+def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: str) -> tuple[str, str, str]:
+    """One line of the summary: (topic, verdict sentence, how sure).
+
+    ``uneven`` names the side with ``{side}`` and the size with ``{size}``; ``even`` says both match.
+    """
+    if measure is None or measure.value is None or measure.status == "not_assessed":
+        reason = measure.reason if measure is not None and measure.reason else "not measured in this clip"
+        return topic, f"Not assessed: {reason}.", ""
+    size = jump_value(abs(measure.value), measure.unit)
+    if measure.status == "symmetric":
+        return topic, even, _sureness(measure)
+    sentence = uneven.format(side=_side(measure.value), size=size)
+    if measure.status == "inconclusive":
+        small = measure.threshold is not None and abs(measure.value) <= measure.threshold
+        sentence = f"{'Within the noise' if small else 'Perhaps'}: {sentence[0].lower()}{sentence[1:]}"
+    return topic, sentence, _sureness(measure)
+
+
+def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None, part: str) -> tuple[str, str, str]:
+    """Which ``part`` ("hand circle", "foot clearance") shrinks faster over the clip: the side that tires first.
+
+    The trends have no noise band yet, so the line is always a hint, never a verdict.
+    """
+    if left is None or right is None or left.value is None or right.value is None:
+        return topic, "Not assessed: both sides must be seen over the whole clip.", ""
+    hint = "A hint only: trends have no noise band yet, and clips under 30 s say little about tiring."
+    trends = (f"left {jump_value(left.value, '%/min', signed=True)}, "
+              f"right {jump_value(right.value, '%/min', signed=True)}")
+    if min(left.value, right.value) >= 0:
+        return topic, f"Neither side's {part} shrank over the clip ({trends}).", hint
+    side = "left" if left.value < right.value else "right"
+    return topic, f"The {side} {part} shrank faster ({trends}): that side may tire first.", hint
+
+
+def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str, str, str]]:
+    """The one-glance summary: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
+    get = measures.get
+    return [
+        symmetry_line("Landing", get("landing_depth_diff_cm"),
+                      "The {side} side lands heavier, its hip sinking {size} more per landing.",
+                      "Both sides land about equally hard."),
+        symmetry_line("Touchdown", get("landing_lead_ms"), "The {side} foot lands first, by {size}.",
+                      "Both feet land together."),
+        symmetry_line("Feet", get("foot_clearance_si_pct"), "The {side} foot lifts higher, by {size}.",
+                      "Both feet lift about as high."),
+        symmetry_line("Hands", get("hand_circle_si_pct"), "The {side} hand turns a wider circle, by {size}.",
+                      "Both hands turn circles of about the same size."),
+        tiring_line("Tiring (hands)", get("hand_circle_trend_pct_per_min_left"),
+                    get("hand_circle_trend_pct_per_min_right"), "hand circle"),
+    ]

@@ -1,0 +1,161 @@
+"""The jump-rope check's blocks: filming guide, refusal box, symmetry summary, measure cards, charts, JSON.
+
+Every word comes from :mod:`posture.wording` (names, verdict words, meanings, the summary
+sentences) or :mod:`posture_app.present` (refusal titles and next steps).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Literal
+
+import streamlit as st
+
+from posture.jump.engine import JumpAnalysis, JumpRefusal
+from posture.jump.summary import Measurement
+from posture.wording import percent
+from posture.wording_jump import (
+    JUMP_MEASURE_MEANINGS,
+    NO_TYPICAL_ERROR,
+    jump_band,
+    jump_measure_name,
+    jump_status_label,
+    jump_symmetry_summary,
+    jump_value,
+)
+from posture_app import present
+from posture_app.jump_charts import CHART_MEASURES, left_right_chart
+from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
+
+Colour = Literal["green", "orange", "red", "gray", "blue", "violet"]
+VERDICT_COLOURS: dict[str, Colour] = {"asymmetric": "orange", "symmetric": "green", "inconclusive": "gray",
+                                      "measured": "blue", "not_assessed": "gray"}
+# The cards in groups, each measure once, in the order a skipper asks about them.
+CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Left and right", ("landing_depth_diff_cm", "landing_lead_ms", "foot_clearance_si_pct", "hand_circle_si_pct",
+                        "hand_phase_lead_ms", "hand_height_diff_cm", "hand_spread_diff_cm")),
+    ("Each side", ("landing_depth_cm_left", "landing_depth_cm_right", "foot_clearance_cm_left",
+                   "foot_clearance_cm_right", "hand_circle_cm_left", "hand_circle_cm_right")),
+    ("Rhythm and timing", ("jump_count", "cadence_jpm", "rhythm_variability_pct", "flight_time_ms", "contact_time_ms")),
+    ("Trunk and hips", ("trunk_twist_deg", "lateral_sway_cm", "lateral_shift_cm", "trunk_lateral_lean_deg")),
+    ("Over the clip (tiring)", ("hand_circle_trend_pct_per_min_left", "hand_circle_trend_pct_per_min_right",
+                                "foot_clearance_trend_pct_per_min_left", "foot_clearance_trend_pct_per_min_right")),
+)
+# The jump accuracy bench's mean absolute errors, per measure key (unit of the measure), once measured.
+# Hook: bench/jump_accuracy.py does not write this file yet, so every card says "not yet measured".
+TYPICAL_ERRORS_FILE = Path(__file__).resolve().parent.parent / "posture" / "jump" / "typical_errors.json"
+SIGNED_UNITS = ("%", "%/min")
+SIGNED_KEYS = ("landing_lead_ms", "landing_depth_diff_cm", "hand_phase_lead_ms", "hand_height_diff_cm",
+               "hand_spread_diff_cm", "lateral_shift_cm", "trunk_lateral_lean_deg")
+
+
+def filming_guide(expanded: bool) -> None:
+    with st.expander("How to film a usable jump-rope clip", expanded=expanded, icon=":material/videocam:"):
+        left, right = st.columns([3, 2])
+        left.image(filming_guide_png(), caption="The set-up: the phone standing still, facing the skipper",
+                   width="stretch")
+        right.markdown("\n".join(f"- {step}" for step in FILMING_STEPS))
+
+
+def refusal_box(refusal: JumpRefusal) -> None:
+    """Why the clip could not be measured and what to film differently."""
+    code = refusal.error.code
+    st.error(f"**{present.jump_error_heading(code)}**\n\n{refusal.error.message}\n\n"
+             f"*What to film differently:* {present.jump_error_next_step(code)}", icon=":material/error:")
+
+
+def typical_error(key: str, unit: str) -> str:
+    """The bench's typical error of a measure (e.g. "typical error ±0.4 cm"), or that it is not measured yet."""
+    if not TYPICAL_ERRORS_FILE.exists():
+        return NO_TYPICAL_ERROR
+    errors = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
+    error = errors.get(key)
+    return NO_TYPICAL_ERROR if error is None else f"typical error ±{jump_value(float(error), unit)}"
+
+
+def _signed(key: str, unit: str) -> bool:
+    return unit in SIGNED_UNITS or key in SIGNED_KEYS
+
+
+def symmetry_summary(analysis: JumpAnalysis) -> None:
+    """The one-glance answer: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
+    with st.container(border=True):
+        st.subheader("Left and right at a glance")
+        for topic, sentence, sureness in jump_symmetry_summary(analysis.session.measurements):
+            topic_column, text_column = st.columns([1, 5])
+            topic_column.markdown(f"**{topic}**")
+            text_column.markdown(sentence)
+            if sureness:
+                text_column.caption(sureness)
+
+
+def card(key: str, measurement: Measurement) -> None:
+    """One measure: value with unit, verdict badge, noise band, confidence, typical error and meaning."""
+    name = jump_measure_name(key)
+    meaning = JUMP_MEASURE_MEANINGS.get(key, "")
+    with st.container(border=True):
+        if measurement.value is None or measurement.status == "not_assessed":
+            st.metric(name, jump_status_label("not_assessed"), help=meaning)
+            st.caption(f"Why: {measurement.reason or 'not measured in this clip'}")
+            return
+        st.metric(name, jump_value(measurement.value, measurement.unit, signed=_signed(key, measurement.unit)),
+                  help=meaning)
+        st.badge(jump_status_label(measurement.status), color=VERDICT_COLOURS.get(measurement.status, "gray"))
+        parts = [jump_band(measurement.band, measurement.unit), f"confidence {percent(measurement.confidence)}",
+                 typical_error(key, measurement.unit)]
+        if measurement.threshold is not None:
+            parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
+        st.caption(" · ".join(parts))
+        st.caption(meaning + (f" Note: {measurement.reason}." if measurement.reason else ""))
+
+
+def measure_cards(analysis: JumpAnalysis, columns: int = 3) -> None:
+    """Every measure of the session as a card, grouped; measures the engine did not return are left out."""
+    measurements = analysis.session.measurements
+    for group, keys in CARD_GROUPS:
+        present_keys = [key for key in keys if key in measurements]
+        if not present_keys:
+            continue
+        st.markdown(f"**{group}**")
+        for start in range(0, len(present_keys), columns):
+            for column, key in zip(st.columns(columns), present_keys[start:start + columns], strict=False):
+                with column:
+                    card(key, measurements[key])
+
+
+def charts(analysis: JumpAnalysis) -> None:
+    """A left-vs-right chart per measure over the jumps, in tabs."""
+    tabs = st.tabs([title for _, title, _ in CHART_MEASURES])
+    for tab, (stem, title, axis) in zip(tabs, CHART_MEASURES, strict=True):
+        with tab:
+            chart = left_right_chart(analysis.session.jumps, analysis.session.measurements, stem, title, axis)
+            if chart is None:
+                st.caption(f"{title}: no jump in this clip shows it (see the cards below for why).")
+            else:
+                st.altair_chart(chart, width="stretch")
+    st.caption("Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
+               "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
+               "overlap, the difference is bigger than the noise.")
+
+
+def clip_caption(analysis: JumpAnalysis) -> str:
+    """What the drawn clip shows, and the clip's facts (view, frame rate, length)."""
+    video = analysis.video
+    return (f"{present.view_text(analysis.view.view, analysis.view.confidence)} view · {video.fps:.0f} fps · "
+            f"{video.duration_s:.1f} s · rings mark each foot's touchdown; the corner shows the latest jump's "
+            "left (L) and right (R) values.")
+
+
+def json_text(analysis: JumpAnalysis | JumpRefusal) -> str:
+    """The JSON contract of docs/jump-rope.md, as the CLI's --json writes it (NaN never appears)."""
+    def finite(value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [finite(v) for v in value]
+        return value
+    return json.dumps(finite(analysis.to_dict()), indent=2, ensure_ascii=False)

@@ -1,0 +1,91 @@
+"""The jump-rope words: values with units, verdict words and the one-glance symmetry summary's sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from posture.jump.summary import Measurement, compared, not_assessed
+from posture.wording_jump import (
+    JUMP_MEASURE_MEANINGS,
+    JUMP_MEASURE_NAMES,
+    jump_band,
+    jump_status_label,
+    jump_symmetry_summary,
+    jump_value,
+    symmetry_line,
+    tiring_line,
+)
+
+
+@dataclass(frozen=True)
+class Trend:
+    value: float | None
+    unit: str = "%/min"
+    band: tuple[float, float] | None = None
+    status: str = "measured"
+    threshold: float | None = None
+    reason: str | None = None
+
+
+def test_values_read_with_their_units():
+    assert jump_value(14.0, "count") == "14"
+    assert jump_value(112.46, "jumps/min") == "112.5 jumps/min"
+    assert jump_value(10.89, "%", signed=True) == "+10.9 %"
+    assert jump_value(-0.04, "cm", signed=True) == "0.0 cm"  # no side for a value that rounds to zero
+    assert jump_value(None, "ms") == "—"
+    assert jump_band((5.47, 6.01), "cm") == "95 % band 5.5 to 6.0 cm"
+    assert jump_band(None, "cm") == "no noise band"
+
+
+def test_every_engine_key_has_a_name_and_a_meaning():
+    assert set(JUMP_MEASURE_NAMES) == set(JUMP_MEASURE_MEANINGS)
+    assert jump_status_label("asymmetric") == "uneven"
+    assert jump_status_label("inconclusive") == "can't tell yet"
+
+
+@pytest.mark.parametrize(("value", "band", "expected", "sure"), [
+    (1.6, (1.2, 2.0), "The left side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
+    (-1.6, (-2.0, -1.2), "The right side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
+    (0.1, (-0.4, 0.5), "Both sides land about equally hard.", "Sure:"),
+    (0.7, (-0.7, 1.7), "Within the noise: the left side lands heavier, its hip sinking 0.7 cm more per landing.",
+     "Not sure:"),
+    (1.4, (-0.2, 2.9), "Perhaps: the left side lands heavier, its hip sinking 1.4 cm more per landing.", "Not sure:"),
+])
+def test_the_landing_line_follows_the_engines_verdict(value, band, expected, sure):
+    measurement = compared("landing_depth_diff_cm", value, "cm", band, 0.7)
+    topic, sentence, sureness = symmetry_line("Landing", measurement,
+                                              "The {side} side lands heavier, its hip sinking {size} more per landing.",
+                                              "Both sides land about equally hard.")
+    assert topic == "Landing"
+    assert sentence == expected
+    assert sureness.startswith(sure)
+
+
+def test_a_measure_the_view_cannot_show_says_why():
+    _, sentence, sureness = symmetry_line("Hands", not_assessed("%", "needs a front or back view"), "{side}", "even")
+    assert sentence == "Not assessed: needs a front or back view."
+    assert sureness == ""
+
+
+def test_the_side_whose_circle_shrinks_faster_may_tire_first_but_only_as_a_hint():
+    _, sentence, sureness = tiring_line("Tiring", Trend(-24.0), Trend(21.3), "hand circle")
+    assert sentence.startswith("The left hand circle shrank faster")
+    assert sureness.startswith("A hint only")
+    _, sentence, _ = tiring_line("Tiring", Trend(3.0), Trend(-12.0), "hand circle")
+    assert sentence.startswith("The right hand circle shrank faster")
+    _, sentence, _ = tiring_line("Tiring", Trend(3.0), Trend(1.0), "hand circle")
+    assert sentence.startswith("Neither side's hand circle shrank")
+    _, sentence, _ = tiring_line("Tiring", Trend(None), Trend(1.0), "hand circle")
+    assert sentence.startswith("Not assessed")
+
+
+def test_the_summary_covers_landing_touchdown_feet_hands_and_tiring():
+    hands = compared("hand_circle_si_pct", 10.9, "%", (7.5, 12.6), 0.7)
+    measures: dict[str, Measurement] = {"hand_circle_si_pct": hands}
+    topics = [topic for topic, _, _ in jump_symmetry_summary(measures)]
+    assert topics == ["Landing", "Touchdown", "Feet", "Hands", "Tiring (hands)"]
+    lines = dict((topic, sentence) for topic, sentence, _ in jump_symmetry_summary(measures))
+    assert lines["Hands"] == "The left hand turns a wider circle, by 10.9 %."
+    assert lines["Landing"].startswith("Not assessed")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from posture.jump.events import Flight, Jumps, detect_jumps, irregular_intervals, joined_split_flights
-from posture.jump.session import detection_settings
+from posture.jump.session import analyze_track, detection_settings
 from posture.jump.signals import clean_track
 from posture.pose import INDEX
 from posture.video.track import PoseTrack
@@ -95,3 +96,34 @@ def test_irregular_intervals_count_split_and_missed_flights() -> None:
     split = [*steady[:4], _flight(2.05, 2.15), *steady[4:]]
     assert irregular_intervals(split, 0.5) >= 1
     assert joined_split_flights(split, 0.5) == steady
+
+
+def _jittery_hands(track: PoseTrack, seed: int, with_hand_points: bool) -> PoseTrack:
+    """Every hand point 3 px of independent jitter (the model's wrist noise); the fist points swing
+    on a 20 % wider circle than the wrist, a few px away from it; NaN hand points when left out."""
+    rng = np.random.default_rng(seed)
+    xy = track.xy_px.copy()
+    for side in ("left", "right"):
+        wrist = track.xy_px[:, INDEX[f"{side}_wrist"]].copy()
+        centre = np.mean(wrist, axis=0)
+        for k, name in enumerate(("pinky", "index", "thumb")):
+            fist = centre + 1.2 * (wrist - centre) + np.array([4.0 * (k - 1), 6.0])
+            xy[:, INDEX[f"{side}_{name}"]] = fist + rng.normal(0.0, 3.0, wrist.shape) if with_hand_points else np.nan
+        xy[:, INDEX[f"{side}_wrist"]] = wrist + rng.normal(0.0, 3.0, wrist.shape)
+    return dataclasses.replace(track, xy_px=xy)
+
+
+def test_the_hand_points_quiet_the_wrists_jitter_and_keep_the_wrists_circle_size() -> None:
+
+    times = frame_times(30.0, 8.0)
+    track = skipper_track(Skipper(_turns(0.25)), times)
+    true_circle = analyze_track(track, "front", 170.0).value("hand_circle_cm_left")
+    si_wrist, si_hand = [], []
+    for seed in range(4):
+        wrist_only = analyze_track(_jittery_hands(track, seed, False), "front", 170.0)
+        whole_hand = analyze_track(_jittery_hands(track, seed, True), "front", 170.0)
+        si_wrist.append(abs(wrist_only.value("hand_circle_si_pct") or 0.0))
+        si_hand.append(abs(whole_hand.value("hand_circle_si_pct") or 0.0))
+        for side in ("left", "right"):
+            assert whole_hand.value(f"hand_circle_cm_{side}") == pytest.approx(true_circle, rel=0.1)
+    assert np.mean(si_hand) < 0.75 * np.mean(si_wrist)

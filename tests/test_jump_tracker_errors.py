@@ -114,7 +114,6 @@ def _jittery_hands(track: PoseTrack, seed: int, with_hand_points: bool) -> PoseT
 
 
 def test_the_hand_points_quiet_the_wrists_jitter_and_keep_the_wrists_circle_size() -> None:
-
     times = frame_times(30.0, 8.0)
     track = skipper_track(Skipper(_turns(0.25)), times)
     true_circle = analyze_track(track, "front", 170.0).value("hand_circle_cm_left")

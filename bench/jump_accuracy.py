@@ -9,6 +9,7 @@ whole frames).
     python -m bench.jump_accuracy                       # truth keypoints of tests/data/video
     python -m bench.jump_accuracy --clips /work/shared/eval-public-video
     python -m bench.jump_accuracy --source model --model full --markdown
+    python -m bench.jump_accuracy --source model --track-cache /tmp/tracks   # track once, then reuse
 """
 
 from __future__ import annotations
@@ -122,14 +123,26 @@ def report(title: str, tally: Tally, markdown: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str) -> PoseTrack:
+def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str, cache: Path | None = None) -> PoseTrack:
+    """The clip's track: its truth keypoints, or the model's (read from / written to ``cache`` when given)."""
     if source == "truth":
         return track_from_clip(clip)
-    from posture.video.tracking import track_video  # written in parallel; only needed for --source model
+    cached = cache / f"{clip_path.stem}_{model}.npz" if cache is not None else None
+    if cached is not None and cached.exists():
+        with np.load(cached) as saved:
+            return PoseTrack(times_s=saved["times_s"], xy_px=saved["xy_px"], visibility=saved["visibility"],
+                             world_m=saved["world_m"], image_size=(int(saved["image_size"][0]),
+                                                                   int(saved["image_size"][1])),
+                             model=model, interpolated=saved["interpolated"], swaps_repaired=int(saved["swaps"]))
+    from posture.video.tracking import track_video  # only needed for --source model
 
     _, track = track_video(clip_path.with_suffix(".mp4"), model=model)
     if not isinstance(track, PoseTrack):
         raise TypeError(f"track_video gave {type(track).__name__}, not a PoseTrack")
+    if cached is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(cached, times_s=track.times_s, xy_px=track.xy_px, visibility=track.visibility, world_m=track.world_m,
+                 image_size=np.array(track.image_size), interpolated=track.interpolated, swaps=track.swaps_repaired)
     return track
 
 
@@ -139,11 +152,13 @@ def main() -> None:
     parser.add_argument("--source", choices=("truth", "model"), default="truth")
     parser.add_argument("--model", default="full")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/accuracy.md)")
+    parser.add_argument("--track-cache", type=Path, default=None,
+                        help="folder of model tracks (CLIP_MODEL.npz): read when there, written after tracking")
     args = parser.parse_args()
     engine, naive = Tally(), Tally()
     for path in sorted(args.clips.glob("jump*.json")):
         clip = load_clip(path)
-        track = load_track(args.source, path, clip, args.model)
+        track = load_track(args.source, path, clip, args.model, args.track_cache)
         height = float(clip["subject"]["stature_cm"])
         for tally, run in ((engine, analyze_track), (naive, baseline)):
             try:

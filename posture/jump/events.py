@@ -34,6 +34,7 @@ class DetectionSettings:
     min_bounce_cm: float
     min_regular_fraction: float
     max_rhythm_spread: float
+    rhythm_tolerance: float
     subframe: bool
 
 
@@ -101,7 +102,9 @@ def rolling_percentile(times_s: np.ndarray, signal: np.ndarray, half_window_s: f
 # early in each contact (its contacts come out short) but stays visible where the tracker has to
 # guess the toes (from behind: on the rendered back-view clip the full model's toes gave 24 jumps
 # of 17, its heels all 17).
-CONTACT_POINTS = ("foot_index", "heel")
+# The ankle comes last: it lands late (the heel drops after the ball of the foot) but is the
+# point the tracker holds best when the feet overlap in a side view.
+CONTACT_POINTS = ("foot_index", "heel", "ankle")
 
 
 def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings, point: str = "foot_index") -> np.ndarray:
@@ -182,9 +185,11 @@ def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: Detect
     times = track.times_s
     takeoffs: list[float] = []
     touchdowns: list[float] = []
-    # Hysteresis from the first frame on: a foot already above the release level is still going
-    # up from a take-off before the clip started.
-    airborne = bool(np.isfinite(lift[0]) and lift[0] > release)
+    # The first frame has no history to hold the hysteresis: a foot above the take-off threshold
+    # left the floor before the clip started; one below it is resting, its lift within the
+    # tracker's jitter on the floor (the full model's toes start at 13-16 % of their lift on a
+    # rendered clip whose first take-off is 50 ms in; reading that as airborne lost the jump).
+    airborne = bool(np.isfinite(lift[0]) and lift[0] > threshold)
     if airborne:
         takeoffs.append(float("nan"))
     previous = 0  # last frame with a finite lift
@@ -237,6 +242,36 @@ def flights_of(left: FootPhases, right: FootPhases, min_flight_s: float) -> list
             end = upper if np.isfinite(upper) else np.nan
             flights.append(Flight(float(start), float(end), float(lo_l), float(lo_r), float(hi_l), float(hi_r)))
     return sorted(flights, key=lambda f: f.end_s if np.isfinite(f.end_s) else np.inf)
+
+
+def irregular_intervals(flights: list[Flight], tolerance: float) -> int:
+    """How many touchdown intervals are off the median by more than ``tolerance`` of it.
+
+    A rope turns steadily (2-6 % jitter between turns): an interval near half the median is a
+    flight split in two, one near double it a missed flight. The median rhythm itself hides
+    one such slip (the MAD ignores it), this count does not.
+    """
+    touchdowns = np.array([f.end_s for f in flights if f.complete])
+    if touchdowns.size < 3:
+        return 0
+    intervals = np.diff(touchdowns)
+    return int(np.count_nonzero(np.abs(intervals / np.median(intervals) - 1.0) > tolerance))
+
+
+def joined_split_flights(flights: list[Flight], tolerance: float) -> list[Flight]:
+    """One flight per rope turn: a flight landing less than ``1 - tolerance`` of the median
+    touchdown interval after the one before is the tracker losing a foot for a moment on
+    landing (in a side view the feet overlap and trade places), not a jump of its own; it goes.
+    """
+    complete = [f.end_s for f in flights if f.complete]
+    if len(complete) < 3:
+        return flights
+    shortest = (1.0 - tolerance) * float(np.median(np.diff(complete)))
+    out = [flights[0]]
+    for flight in flights[1:]:
+        if not flight.end_s - out[-1].end_s < shortest:
+            out.append(flight)
+    return out
 
 
 @dataclass(frozen=True)
@@ -302,19 +337,22 @@ def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSetting
                  min_duration_s: float) -> Jumps:
     """Every flight phase of the clip; refuses clips without skipping or too short to measure.
 
-    Contacts are read from the toes; when their flights do not keep a rope's steady rhythm (the
-    tracker guessing hidden toes makes flights come and go at random), from the heels if those
-    keep a steadier one.
+    Contacts are read from the toes; when their flights do not keep a rope's steady rhythm (a
+    touchdown interval far off the median, or a wide spread: the tracker guessing hidden toes
+    makes flights come and go), from the heels, then the ankles, whichever keeps the steadiest.
+    A flight landing within half a turn of the one before is then dropped (one flight per turn).
     """
     candidates = []
     for point in CONTACT_POINTS:
         left = foot_phases(track, "left", cm_per_px, settings, point)
         right = foot_phases(track, "right", cm_per_px, settings, point)
-        everything = flights_of(left, right, settings.min_flight_s)
-        candidates.append((rhythm_spread(everything), point, left, right, everything))
-        if candidates[-1][0] <= settings.max_rhythm_spread:
+        found = flights_of(left, right, settings.min_flight_s)
+        slips = irregular_intervals(found, settings.rhythm_tolerance)
+        candidates.append(((slips, rhythm_spread(found)), point, left, right, found))
+        if slips == 0 and candidates[-1][0][1] <= settings.max_rhythm_spread:
             break  # steady enough: the preferred point stands
-    _, point, left, right, everything = min(candidates, key=lambda candidate: candidate[0])
+    _, point, left, right, found = min(candidates, key=lambda candidate: candidate[0])
+    everything = joined_split_flights(found, settings.rhythm_tolerance)
     counted = [f for f in everything if f.complete]
     if not counted:
         raise PostureError("no_jumping_found", "Both feet never left the floor together in this clip, so it shows "

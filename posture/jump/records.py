@@ -38,6 +38,34 @@ class BodySignals:
     subframe: bool = True
 
 
+HAND_POINTS = ("wrist", "pinky", "index", "thumb")
+
+
+def hand_rel_up_px(track: CleanTrack, shoulder_mid_y: np.ndarray) -> dict[str, np.ndarray]:
+    """(n,) each hand's height (px, up) above the shoulder midpoint, on the wrist's scale.
+
+    A fist holding a handle moves as one piece, so the mean of the wrist and the three hand points
+    the tracker gives averages out each point's jitter (the wrist alone where they are missing).
+    The fist swings on a slightly wider circle than the wrist: the swing about the mean is scaled
+    by one factor for both hands (pooled 5-95 % ranges, wrist over hand), which keeps the
+    left/right ratio of the four points and the wrist's size in cm.
+    """
+    wrist = {s: shoulder_mid_y - track.point(f"{s}_wrist")[:, 1] for s in SIDES}
+    hand = {}
+    for side in SIDES:
+        rows = np.stack([track.point(f"{side}_{name}")[:, 1] for name in HAND_POINTS])
+        hand[side] = np.where(np.isfinite(rows).all(axis=0), shoulder_mid_y - rows.mean(axis=0), wrist[side])
+
+    def span(values: np.ndarray) -> float:
+        finite = values[np.isfinite(values)]
+        return float(np.percentile(finite, 95) - np.percentile(finite, 5)) if finite.size else float("nan")
+
+    factor = sum(span(wrist[s]) for s in SIDES) / sum(span(hand[s]) for s in SIDES)
+    if not np.isfinite(factor) or factor <= 0:
+        return wrist
+    return {s: np.nanmean(hand[s]) + factor * (hand[s] - np.nanmean(hand[s])) for s in SIDES}
+
+
 def body_signals(track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float,
                  subframe: bool = True) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
@@ -49,7 +77,7 @@ def body_signals(track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_p
         times_s=track.times_s,
         ankle_up={s: -track.point(f"{s}_ankle")[:, 1] for s in SIDES},
         hip_up={s: -track.point(f"{s}_hip")[:, 1] for s in SIDES},
-        wrist_rel_up={s: shoulder_mid_y - track.point(f"{s}_wrist")[:, 1] for s in SIDES},
+        wrist_rel_up=hand_rel_up_px(track, shoulder_mid_y),
         knee_bend_deg={s: measures.bend_deg(track.point(f"{s}_hip"), track.point(f"{s}_knee"),
                                             track.point(f"{s}_ankle")) for s in SIDES},
         hip_mid_x=track.midpoint("hip")[:, 0],

@@ -71,6 +71,7 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         min_flight_s=float(raw["min_flight_s"]), min_phase_s=float(raw["min_phase_s"]),
         min_bounce_cm=float(raw["min_bounce_cm"]), min_regular_fraction=float(raw["min_regular_fraction"]),
         max_rhythm_spread=float(raw["max_rhythm_spread"]),
+        rhythm_tolerance=float(raw["rhythm_tolerance"]),
         subframe=subframe,
     )
 

@@ -29,7 +29,8 @@ class MeasuredPhoto:
     landmark names to (x px, y px, visibility 0-1) in the upright full-resolution image;
     ``timings_ms`` the engine's steps in milliseconds. ``photo``, ``pose`` and ``body`` keep the
     decoded image and the raw and clinical points for drawing; like ``view_estimate`` they are not
-    part of the JSON.
+    part of the JSON. ``frames_used`` is set when the "photo" is a stand-still video whose landmarks
+    were combined over that many frames (:mod:`posture.video.stand`); the JSON then carries it.
     """
 
     image: str
@@ -46,14 +47,15 @@ class MeasuredPhoto:
     photo: Photo | None = field(default=None, repr=False, compare=False)
     pose: Pose | None = field(default=None, repr=False, compare=False)
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
+    frames_used: int | None = None
 
     @property
     def ok(self) -> Literal[True]:
         return True
 
     def to_dict(self) -> dict[str, Any]:
-        """The per-photo object of the JSON contract (docs/design.md)."""
-        return {
+        """The per-photo object of the JSON contract (docs/design.md), plus ``frames_used`` for a video."""
+        data: dict[str, Any] = {
             "image": self.image, "ok": True, "error": None,
             "view": self.view, "view_confidence": round(self.view_confidence, 2),
             "person": {"height_cm": round(self.height_cm, 1), "height_source": self.height_source},
@@ -64,6 +66,9 @@ class MeasuredPhoto:
                              for name, (x, y, v) in self.landmarks_px.items()},
             "timings_ms": {key: round(ms, 1) for key, ms in self.timings_ms.items()},
         }
+        if self.frames_used is not None:
+            data["frames_used"] = self.frames_used
+        return data
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,9 @@ from posture.vocabulary import Block, Likelihood, Status, View
 __all__ = [
     "BLOCK_NAMES",
     "DIRECTION_WORDS",
+    "INCONCLUSIVE_REASON",
+    "JUMP_MEASURE_NAMES",
+    "JUMP_STATUS_LABELS",
     "LIKELIHOOD_LABELS",
     "MEASURE_NAMES",
     "PLAN_ORDER",
@@ -37,6 +40,9 @@ __all__ = [
     "evidence_decimals",
     "format_range",
     "format_value",
+    "jump_measure_name",
+    "jump_side_sentences",
+    "jump_status_label",
     "likelihood_label",
     "measure_name",
     "past_threshold",
@@ -50,6 +56,7 @@ __all__ = [
     "verdict",
     "view_name",
     "views_text",
+    "weaker_side_first",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -59,6 +66,8 @@ __all__ = [
 # The key prefix of a left-minus-right profile difference; the same string as
 # posture.catalog.PROFILE_DIFFERENCE_PREFIX (spelt here so this module needs no catalog, a test ties them).
 PROFILE_DIFFERENCE_PREFIX = "profile_difference."
+# The same string as posture.catalog.JUMP_PREFIX: a catalog sign read from a jump-rope video.
+JUMP_PREFIX = "jump."
 
 MEASURE_NAMES: Mapping[str, str] = {
     "craniovertebral_angle_deg": "Craniovertebral angle",
@@ -93,6 +102,8 @@ def measure_name(key: str) -> str:
     """The human name of a measure key, e.g. "Craniovertebral angle"; derived for unknown keys."""
     if key.startswith(PROFILE_DIFFERENCE_PREFIX):
         return f"{measure_name(key[len(PROFILE_DIFFERENCE_PREFIX):])}, left minus right profile"
+    if key.startswith(JUMP_PREFIX):
+        return f"{jump_measure_name(key[len(JUMP_PREFIX):])} (jump rope)"
     if key in MEASURE_NAMES:
         return MEASURE_NAMES[key]
     words = re.sub(r"_(deg|cm)$", "", key).replace("_", " ")
@@ -278,3 +289,98 @@ def plan_summary(plan: BuiltPlan, max_exercises: int, max_minutes: int) -> str:
 def session_line(names: Sequence[str], total_minutes: int) -> str:
     """The exercises of one session in the order to do them: "A → B → C (about 27 min)."."""
     return f"{' → '.join(names)} (about {total_minutes} min)."
+
+
+# --------------------------------------------------------------------------------------------------
+# Jump rope
+# --------------------------------------------------------------------------------------------------
+
+JUMP_MEASURE_NAMES: Mapping[str, str] = {
+    "jump_count": "Jumps", "cadence_jpm": "Cadence", "rhythm_variability_pct": "Rhythm variability",
+    "flight_time_ms": "Flight time", "contact_time_ms": "Contact time",
+    "landing_lead_ms": "Landing lead (left first +)",
+    "foot_clearance_cm_left": "Foot clearance, left", "foot_clearance_cm_right": "Foot clearance, right",
+    "foot_clearance_si_pct": "Foot clearance symmetry (left larger +)",
+    "landing_depth_cm_left": "Landing depth, left", "landing_depth_cm_right": "Landing depth, right",
+    "landing_depth_diff_cm": "Landing depth, left minus right",
+    "hand_circle_cm_left": "Hand circle, left", "hand_circle_cm_right": "Hand circle, right",
+    "hand_circle_si_pct": "Hand circle symmetry (left larger +)",
+    "hand_phase_lead_ms": "Hand lead (left first +)", "hand_height_diff_cm": "Hand height, left minus right",
+    "hand_spread_diff_cm": "Hand spread, left minus right", "trunk_twist_deg": "Trunk twist",
+    "lateral_shift_cm": "Hips off-centre (toward left +)", "lateral_sway_cm": "Sideways sway",
+    "trunk_lateral_lean_deg": "Trunk lean (toward left +)",
+    "hand_circle_trend_pct_per_min_left": "Hand circle trend, left",
+    "hand_circle_trend_pct_per_min_right": "Hand circle trend, right",
+    "foot_clearance_trend_pct_per_min_left": "Foot clearance trend, left",
+    "foot_clearance_trend_pct_per_min_right": "Foot clearance trend, right",
+}
+JUMP_STATUS_LABELS: Mapping[str, str] = {"asymmetric": "uneven", "symmetric": "even", "inconclusive": "unclear",
+                                         "measured": "", "not_assessed": "not assessed"}
+INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
+# Why a one-sided exercise starts with the weaker side, per measure that named it.
+_WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier",
+                                      "foot_clearance_si_pct": "lifts lower"}
+
+
+def jump_measure_name(key: str) -> str:
+    """The name of a jump-rope measure key (as the engine names it), e.g. "Landing depth, left minus right"."""
+    return JUMP_MEASURE_NAMES.get(key) or measure_name(key)
+
+
+def jump_status_label(status: str) -> str:
+    """What a person reads for a jump measure's verdict: uneven, even, unclear, not assessed."""
+    return JUMP_STATUS_LABELS.get(status, status)
+
+
+def weaker_side_first(side: str, measures: Sequence[str]) -> str:
+    """The plan's note on a one-sided exercise when a jump-rope clip named a weaker side."""
+    because = _joined([_WEAKER_BECAUSE.get(key, jump_measure_name(key)) for key in measures] or ["is weaker"])
+    return (f"Start each set with your {side} side and give it the same work as the other: in the jump-rope "
+            f"video your {side} leg {because}.")
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> list[str]:
+    """Plain-word sentences for the uneven (asymmetric) left-right measures of a jump-rope clip and
+    the sides that tire first. ``verdicts`` maps a measure key to (value, status)."""
+    def uneven(key: str) -> float | None:
+        value, status = verdicts.get(key, (None, "not_assessed"))
+        return value if status == "asymmetric" else None
+
+    def side_of(value: float) -> str:  # + = left for every signed left-right measure of the contract
+        return "left" if value > 0 else "right"
+
+    sentences = []
+    templates = (
+        ("landing_depth_diff_cm", lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks "
+                                            f"{abs(v):.1f} cm more at each landing."),
+        ("foot_clearance_si_pct", lambda v: f"The {side_of(v)} foot lifts higher, by {abs(v):.0f} %."),
+        ("landing_lead_ms", lambda v: f"The {side_of(v)} foot touches down first, {abs(v):.0f} ms ahead."),
+        ("hand_circle_si_pct", lambda v: f"The {side_of(v)} hand turns a wider circle, by {abs(v):.0f} %."),
+        ("hand_phase_lead_ms", lambda v: f"The {side_of(v)} hand leads the turn by {abs(v):.0f} ms."),
+        ("hand_height_diff_cm", lambda v: f"The {side_of(v)} hand is held {abs(v):.1f} cm higher."),
+        ("hand_spread_diff_cm", lambda v: f"The {side_of(v)} elbow flares out: that wrist sits {abs(v):.1f} cm "
+                                          "further from the body's midline."),
+        ("lateral_shift_cm", lambda v: f"The hips sit {abs(v):.1f} cm toward the {side_of(v)} over the feet."),
+        ("trunk_lateral_lean_deg", lambda v: f"The trunk leans {abs(v):.1f}° toward the {side_of(v)}."),
+        ("trunk_twist_deg", lambda v: f"The trunk twists {abs(v):.1f}° each jump."),
+    )
+    for key, sentence in templates:
+        value = uneven(key)
+        if value is not None:
+            sentences.append(sentence(value))
+    for limb, key in (("hand", "hand_circle_trend_pct_per_min"), ("foot", "foot_clearance_trend_pct_per_min")):
+        left, right = verdicts.get(f"{key}_left", (None, ""))[0], verdicts.get(f"{key}_right", (None, ""))[0]
+        if left is None or right is None or min(left, right) >= 0:
+            continue
+        side = "left" if left < right else "right"
+        sentences.append(f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
+                         f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
+                         f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
+                         "(a trend has no noise band: a hint, not a verdict).")
+    if not any(uneven(key) is not None for key, _ in templates):
+        sentences.insert(0, "No left-right difference passed its threshold with confidence.")
+    return sentences

@@ -18,13 +18,13 @@ import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")  # files only, never a window
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib import pyplot as plt
 
-from posture.annotate import SKELETON, SKELETON_RGB  # noqa: E402
-from posture.jump.engine import JumpAnalysis  # noqa: E402
-from posture.jump.records import SIDES, JumpRecord  # noqa: E402
-from posture.pose import INDEX  # noqa: E402
-from posture.video.decode import iter_frames  # noqa: E402
+from posture.annotate import SKELETON, SKELETON_RGB
+from posture.jump.engine import JumpAnalysis
+from posture.jump.records import SIDES, JumpRecord
+from posture.pose import INDEX
+from posture.video.decode import iter_frames
 
 SIDE_RGB = {"left": (255, 140, 30), "right": (40, 200, 255)}
 TOUCHDOWN_MARK_S = 0.15  # how long the touchdown ring stays on the landing foot

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
-from posture.jump.engine import JumpAnalysis, JumpResult, JumpRefusal, analyze_jump_video
+from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult, analyze_jump_video
 from posture.jump.findings import assess_with_jump
 from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement

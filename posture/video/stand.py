@@ -33,7 +33,11 @@ MIN_VISIBILITY = 0.5
 MIN_FRAMES = 5
 # Measures read from the combined landmarks; every other one from the middle frame. Chosen by
 # bench/stand_clips.py on the public stand clips (combined error below the single frame's).
-COMBINED_MEASURES: frozenset[str] = frozenset()
+COMBINED_MEASURES: frozenset[str] = frozenset({
+    "ear_ahead_of_shoulder_cm", "head_tilt_deg", "hip_height_diff_cm", "knee_ahead_of_ankle_cm",
+    "pelvic_obliquity_deg", "shoulder_height_diff_cm", "shoulder_tilt_deg", "trunk_lateral_lean_deg",
+    "trunk_lateral_shift_cm", "trunk_lean_deg",
+})
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class CombinedPose:
 def well_seen(track: PoseTrack) -> np.ndarray:
     """(n,) True for frames where the person was tracked (not filled in) and the body is clearly visible."""
     body = track.visibility[:, [INDEX[name] for name in BODY_LANDMARKS]]
-    return track.seen & ~track.interpolated & (np.median(body, axis=1) >= MIN_VISIBILITY)
+    seen: np.ndarray = track.seen & ~track.interpolated & (np.median(body, axis=1) >= MIN_VISIBILITY)
+    return seen
 
 
 def combine_landmarks(track: PoseTrack) -> CombinedPose:

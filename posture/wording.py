@@ -11,7 +11,7 @@ Kept free of numpy and Streamlit (it needs only :mod:`posture.vocabulary`), so a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from posture.vocabulary import Block, Likelihood, Status, View
@@ -354,7 +354,7 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
         return "left" if value > 0 else "right"
 
     sentences = []
-    templates = (
+    templates: tuple[tuple[str, Callable[[float], str]], ...] = (
         ("landing_depth_diff_cm", lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks "
                                             f"{abs(v):.1f} cm more at each landing."),
         ("foot_clearance_si_pct", lambda v: f"The {side_of(v)} foot lifts higher, by {abs(v):.0f} %."),

@@ -167,3 +167,12 @@ def test_a_side_view_reads_no_front_sign():
     finding = assess([], jump=assessment_input(session.view, session.measurements)).finding("unilateral")
     assert finding.likelihood == Likelihood.NOT_ASSESSED
     assert "front or back" in finding.not_assessed["jump.landing_depth_diff_cm"]
+
+
+def test_the_text_output_says_which_side_to_start_with(lopsided, even):
+    from posture.cli import format_findings
+
+    text = format_findings(assess_with_jump([], analysis_of(lopsided)))
+    assert "Start each set with your left side" in text
+    assert "Landing depth, left minus right (jump rope)" in text
+    assert "Start each set" not in format_findings(assess_with_jump([], analysis_of(even)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,11 @@ def combine_landmarks(track: PoseTrack) -> CombinedPose:
                            "a few seconds with the whole body in view and keep still.")
     xy = np.median(track.xy_px[frames], axis=0)
     distance = np.nanmean(np.linalg.norm(track.xy_px[frames] - xy, axis=2), axis=1)
-    return CombinedPose(xy_px=xy, world_m=np.nanmedian(track.world_m[frames], axis=0),
+    with warnings.catch_warnings():
+        # A landmark without world points in every frame stays NaN, as in a photo's pose.
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        world = np.nanmedian(track.world_m[frames], axis=0)
+    return CombinedPose(xy_px=xy, world_m=world,
                         visibility=np.median(track.visibility[frames], axis=0), frames_used=int(frames.size),
                         representative=int(frames[int(np.argmin(distance))]), middle=int(frames[frames.size // 2]))
 

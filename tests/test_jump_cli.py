@@ -88,9 +88,10 @@ def test_json_signs_follow_the_contract(annotated):
     assert m["hand_circle_si_pct"] == pytest.approx(si(m["hand_circle_cm_left"], m["hand_circle_cm_right"]), abs=0.01)
     assert m["landing_depth_diff_cm"] == pytest.approx(m["landing_depth_cm_left"] - m["landing_depth_cm_right"],
                                                        abs=0.002)
-    leads = [1000.0 * (j["touchdown_right_s"] - j["touchdown_left_s"]) for j in clip["jumps"]
-             if j["touchdown_right_s"] is not None and j["touchdown_left_s"] is not None]
-    assert m["landing_lead_ms"] == pytest.approx(statistics.median(leads), abs=1.0)
+    # The lead is read from the toes' descents (finer than the touchdown times): the session value is the
+    # median of the per-jump leads, + where the left lands first.
+    leads = [j["landing_lead_ms"] for j in clip["jumps"] if j["landing_lead_ms"] is not None]
+    assert m["landing_lead_ms"] == pytest.approx(statistics.median(leads), abs=0.1)
     evidence = {key for finding in clip["findings"] for key in finding["evidence"]}
     asymmetric = {f"jump.{key}" for key, item in clip["measurements"].items() if item["status"] == "asymmetric"}
     assert evidence <= asymmetric, "only an asymmetric verdict can be evidence"

@@ -115,7 +115,7 @@ def _band_text(measurement: Measurement) -> str:
     if measurement.band is None:
         return ""
     low, high = measurement.band
-    return f"{low:.1f} to {format_value(high, measurement.unit)}"
+    return f"95 % {format_value(low, '')} to {format_value(high, measurement.unit)}"
 
 
 def measurement_line(key: str, measurement: Measurement) -> str:
@@ -123,12 +123,13 @@ def measurement_line(key: str, measurement: Measurement) -> str:
     name = jump_measure_name(key)
     if measurement.value is None:
         return f"  {name:<42} not assessed: {measurement.reason}"
-    value = format_value(measurement.value, measurement.unit)
+    value = (f"{measurement.value:.0f}" if measurement.unit == "count"
+             else format_value(measurement.value, measurement.unit))
     band = _band_text(measurement)
     verdict = jump_status_label(measurement.status)
     threshold = (f"(threshold ±{format_value(measurement.threshold, measurement.unit)})"
                  if measurement.threshold is not None else "")
-    return f"  {name:<42} {value:>12}  95 % {band:<22} {verdict:<8} {threshold}".rstrip()
+    return f"  {name:<42} {value:>12}  {band:<27} {verdict:<8} {threshold}".rstrip()
 
 
 def format_clip(result: JumpResult, with_findings: bool = True) -> str:
@@ -140,7 +141,7 @@ def format_clip(result: JumpResult, with_findings: bool = True) -> str:
     session, video = result.session, result.video
     lines = [f"{result.file}: {view_name(session.view)} view (confidence {result.view.confidence:.2f}), "
              f"{video.duration_s:.1f} s at {video.fps:.0f} fps, person seen in {session.frames_with_person} of "
-             f"{video.frames} frames, style {session.style.replace('_', ' ')}"]
+             f"{video.frames} frames, {session.style.replace('_', '-')} style"]
     lines += [f"  ! {warning}" for warning in session.warnings]
     lines += [measurement_line(key, m) for key, m in session.measurements.items()]
     lines.append("  In plain words:")

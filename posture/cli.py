@@ -204,8 +204,9 @@ def format_text(result: PhotoResult) -> str:
     """A person-readable summary of one analysis."""
     if isinstance(result, RefusedPhoto):
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
+    combined = "" if result.frames_used is None else f", landmarks combined over {result.frames_used} video frames"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
-             f"height {result.height_cm:.0f} cm ({result.height_source})"]
+             f"height {result.height_cm:.0f} cm ({result.height_source}){combined}"]
     for warning in result.warnings:
         lines.append(f"  ! {warning.message}")
     for key, m in result.measurements.items():

@@ -14,11 +14,8 @@ from pathlib import Path
 
 import av
 import cv2
-import matplotlib
 import numpy as np
-
-matplotlib.use("Agg")  # files only, never a window
-from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
 from posture.annotate import SKELETON, SKELETON_RGB
 from posture.jump.engine import JumpAnalysis
@@ -135,7 +132,9 @@ def write_series_chart(analysis: JumpAnalysis, target: Path) -> None:
     """Left vs right per jump (foot clearance, landing depth, hand circle) against touchdown time."""
     records = analysis.session.jumps
     times = [record.touchdown_s for record in records]
-    figure, axes = plt.subplots(len(SERIES), 1, figsize=(8, 2.4 * len(SERIES)), sharex=True)
+    # A Figure of its own, not pyplot: no global state, so clips drawn in parallel threads do not mix.
+    figure = Figure(figsize=(8, 2.4 * len(SERIES)))
+    axes = figure.subplots(len(SERIES), 1, sharex=True)
     for axis, (attribute, label) in zip(axes, SERIES, strict=True):
         for side in SIDES:
             values = [float(getattr(record, attribute)[side]) for record in records]
@@ -148,4 +147,3 @@ def write_series_chart(analysis: JumpAnalysis, target: Path) -> None:
     axes[-1].set_xlabel("touchdown time (s)")
     figure.tight_layout()
     figure.savefig(target, dpi=100)
-    plt.close(figure)

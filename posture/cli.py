@@ -1,7 +1,15 @@
-"""The ``posture`` command: analyse photos or folders of photos from the shell.
+"""The ``posture`` command: analyse photos or folders of photos from the shell (and, with
+``posture jump``, jump-rope videos: :mod:`posture.jump.cli`).
 
 ``posture analyze PHOTO_OR_FOLDER... [--view auto|front|back|left|right] [--height-cm CM]
-[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person] [--save [--label TEXT]]``
+[--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person [--jump CLIP]]
+[--save [--label TEXT]]``
+
+A video named among the photos (MP4, MOV, WebM, AVI...) is a stand-still clip: it is measured as one
+photo whose landmarks are combined over its frames (:mod:`posture.video.stand`) and its JSON object
+carries ``frames_used``. ``--jump CLIP`` adds one person's jump-rope clip to their photos: ONE
+assessment from both; the JSON array then ends with the clip's object (docs/jump-rope.md), whose
+``findings`` are the same combined ones.
 
 By default every photo is assessed on its own (a coach's folder holds many people); with
 ``--one-person`` the photos are one person's views and are assessed together (with ``--json``: one
@@ -43,11 +51,17 @@ from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
 from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
+from posture.jump.cli import add_jump_command, format_clip
+from posture.jump.engine import JumpAnalysis, analyze_jump_video
+from posture.jump.findings import assess_with_jump, findings_json
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, one_person_json, typical_error_text
+from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
+from posture.video.stand import analyze_stand_video
+from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -61,8 +75,10 @@ from posture.wording import (
     plan_summary,
     status_label,
 )
+from posture.wording_jump import weaker_side_first
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
+VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
@@ -88,7 +104,7 @@ def collect_photos(paths: list[str]) -> list[Path]:
     return photos
 
 
-def analyze_one(path: Path, view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
+def analyze_one(path: Path, view: str, height_cm: float | None, model: str | None, annotate_dir: Path | None,
                 keep_thumbnail: bool = False) -> PhotoResult:
     """Analyse one photo and write its overlay if asked.
 
@@ -97,7 +113,10 @@ def analyze_one(path: Path, view: str, height_cm: float | None, model: str, anno
     (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
     A refused photo that was decoded gets an overlay too: the person found and why it was refused.
     """
-    result = analyze_photo(path, view=view, height_cm=height_cm, model=model)
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        result = analyze_stand_video(path, view=view, height_cm=height_cm, model=model or VIDEO_DEFAULT_MODEL)
+    else:
+        result = analyze_photo(path, view=view, height_cm=height_cm, model=model or DEFAULT_MODEL)
     if annotate_dir is not None and result.photo is not None:
         image = draw(result) if isinstance(result, MeasuredPhoto) else draw_refusal(result)
         (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(image))
@@ -126,7 +145,7 @@ class Progress:
                   end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
 
 
-def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str, annotate_dir: Path | None,
+def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str | None, annotate_dir: Path | None,
               workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoResult]:
     """Analyses in input order, ``workers`` at a time.
 
@@ -174,6 +193,10 @@ def format_findings(assessment: Assessment) -> str:
                 lines.append(f"    {block_title(block)}: {', '.join(item.name for item in items)}")
         rules = load_catalog().plan
         lines.append(f"    {plan_summary(assessment.plan, rules.max_exercises, rules.max_minutes)}")
+        first = next((item for item in assessment.plan.items if item.first_side is not None), None)
+        if first is not None and first.first_side is not None:
+            names = ", ".join(item.name for item in assessment.plan.items if item.first_side is not None)
+            lines.append(f"    {names}: {weaker_side_first(first.first_side, first.first_side_measures)}")
         lines.append(f"    {PLAN_ORDER_REASON}")
     if lines:
         return "\n".join(lines)
@@ -186,8 +209,9 @@ def format_text(result: PhotoResult) -> str:
     """A person-readable summary of one analysis."""
     if isinstance(result, RefusedPhoto):
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
+    combined = "" if result.frames_used is None else f", landmarks combined over {result.frames_used} video frames"
     lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
-             f"height {result.height_cm:.0f} cm ({result.height_source})"]
+             f"height {result.height_cm:.0f} cm ({result.height_source}){combined}"]
     for warning in result.warnings:
         lines.append(f"  ! {warning.message}")
     for key, m in result.measurements.items():
@@ -226,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--view", default="auto", choices=["auto", *VIEWS])
     analyze.add_argument("--height-cm", type=float,
                          help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
-    analyze.add_argument("--model", default=DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
+    analyze.add_argument("--model", choices=list(MODEL_VARIANTS),
+                         help=f"landmarker (default {DEFAULT_MODEL} for photos, {VIDEO_DEFAULT_MODEL} for videos)")
     analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo "
                          "(with --one-person: one object with the photos and the combined result)")
     analyze.add_argument("--annotate", type=Path, metavar="DIR",
@@ -234,15 +259,21 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
     analyze.add_argument("--one-person", action="store_true",
                          help="all photos show one person: findings and plan from all of them together")
+    analyze.add_argument("--jump", type=Path, metavar="CLIP",
+                         help="with --one-person: the same person's jump-rope clip joins the assessment")
     analyze.add_argument("--save", action="store_true",
                          help="keep the assessment(s) in the local history the app shows (POSTURE_DATA_DIR)")
     analyze.add_argument("--label", help="the history label of what --save keeps (default: the photo's name)")
+    add_jump_command(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "jump":
+        code: int = args.run(args)
+        return code
     try:
         if args.height_cm is not None and not MIN_HEIGHT_CM <= args.height_cm <= MAX_HEIGHT_CM:
             raise UsageError(f"--height-cm {args.height_cm} is outside {MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f} cm")
@@ -250,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("--workers must be at least 1")
         if args.label is not None and not args.save:
             raise UsageError("--label names what --save keeps: add --save")
+        if args.jump is not None and not args.one_person:
+            raise UsageError("--jump adds one person's clip to their photos: add --one-person")
+        if args.jump is not None and not args.jump.is_file():
+            raise UsageError(f"no such file: {args.jump}")
         photos = collect_photos(args.paths)
         if args.annotate is not None:
             args.annotate.mkdir(parents=True, exist_ok=True)
@@ -260,20 +295,31 @@ def main(argv: list[str] | None = None) -> int:
     workers = min(args.workers, os.cpu_count() or 1, len(photos))
     results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
                         Progress(len(photos), show_progress), keep_thumbnails=args.save)
-    assessments = assessments_of(results, args.one_person)
+    jump = None if args.jump is None else analyze_jump_video(args.jump, height_cm=args.height_cm,
+                                                             model=args.model or VIDEO_DEFAULT_MODEL)
+    if isinstance(jump, JumpAnalysis):
+        assessments = [assess_with_jump(results, jump)]
+    else:
+        assessments = assessments_of(results, args.one_person)
     if args.json and args.one_person:
-        print(json.dumps(one_person_json(assessments[0]), indent=1, ensure_ascii=False))
+        person = one_person_json(assessments[0])
+        if jump is not None:
+            person["jump"] = jump.to_dict() | ({"findings": findings_json(assessments[0])} if jump.ok else {})
+        print(json.dumps(person, indent=1, ensure_ascii=False))
     elif args.json:
         objects = [obj for assessment in assessments for obj in contract_json(assessment)]
         print(json.dumps(objects, indent=1, ensure_ascii=False))
     elif args.one_person:
         print("\n\n".join(format_text(r) for r in results))
-        print("\nAll photos together (commonly associated imbalances, not a diagnosis):")
+        if jump is not None:
+            print("\n" + format_clip(jump, with_findings=False))
+        together = "All photos and the jump-rope clip" if isinstance(jump, JumpAnalysis) else "All photos"
+        print(f"\n{together} together (commonly associated imbalances, not a diagnosis):")
         print(format_findings(assessments[0]))
     else:
         print("\n\n".join(f"{format_text(r)}\n{format_findings(a)}" if r.ok else format_text(r)
                            for r, a in zip(results, assessments, strict=True)))
-    all_ok = all(r.ok for r in results)
+    all_ok = all(r.ok for r in results) and (jump is None or jump.ok)
     if not args.save:
         return EXIT_OK if all_ok else EXIT_SOME_FAILED
     store = HistoryStore()

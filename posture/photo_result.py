@@ -34,6 +34,8 @@ class MeasuredPhoto:
     tell whether several photos show one person. Like ``view_estimate`` they are not part of the JSON.
     ``hand_moves`` is set when the person moved landmarks by hand (which, and the measures that
     changed); it is in the JSON as ``hand_moved`` only then.
+    ``frames_used`` is set when the "photo" is a stand-still video whose landmarks were combined over
+    that many frames (:mod:`posture.video.stand`); the JSON then carries it.
     """
 
     image: str
@@ -52,13 +54,14 @@ class MeasuredPhoto:
     body: BodyPoints | None = field(default=None, repr=False, compare=False)
     appearance: Appearance | None = field(default=None, repr=False, compare=False)
     hand_moves: HandMoves | None = None
+    frames_used: int | None = None
 
     @property
     def ok(self) -> Literal[True]:
         return True
 
     def to_dict(self) -> dict[str, Any]:
-        """The per-photo object of the JSON contract (docs/design.md)."""
+        """The per-photo object of the JSON contract (docs/design.md), plus ``frames_used`` for a video."""
         data: dict[str, Any] = {
             "image": self.image, "ok": True, "error": None,
             "view": self.view, "view_confidence": round(self.view_confidence, 2),
@@ -72,6 +75,8 @@ class MeasuredPhoto:
         }
         if self.hand_moves is not None:
             data["hand_moved"] = self.hand_moves.to_dict()
+        if self.frames_used is not None:
+            data["frames_used"] = self.frames_used
         return data
 
 

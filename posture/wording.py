@@ -42,6 +42,7 @@ __all__ = [
     "evidence_decimals",
     "format_range",
     "format_value",
+    "join_words",
     "likelihood_label",
     "measure_name",
     "moved_by_hand_text",
@@ -96,10 +97,19 @@ SHORT_NAMES: Mapping[str, str] = {
 }
 
 
+# The same string as posture.catalog.JUMP_PREFIX: a catalog sign read from a jump-rope video.
+JUMP_PREFIX = "jump."
+
+
 def measure_name(key: str) -> str:
     """The human name of a measure key, e.g. "Craniovertebral angle"; derived for unknown keys."""
     if key.startswith(PROFILE_DIFFERENCE_PREFIX):
         return f"{measure_name(key[len(PROFILE_DIFFERENCE_PREFIX):])}, left minus right profile"
+    if key.startswith(JUMP_PREFIX):
+        # Imported here: the jump words build on this module (their names fall back to measure_name).
+        from posture.wording_jump import jump_measure_name
+
+        return f"{jump_measure_name(key[len(JUMP_PREFIX):])} (jump rope)"
     if key in MEASURE_NAMES:
         return MEASURE_NAMES[key]
     words = re.sub(r"_(deg|cm)$", "", key).replace("_", " ")
@@ -301,7 +311,8 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
     return f"{dose}, {per_week}\u00d7 per week, about {minutes} min."
 
 
-def _joined(parts: Sequence[str]) -> str:
+def join_words(parts: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
@@ -322,7 +333,7 @@ def plan_summary(plan: BuiltPlan, max_exercises: int, max_minutes: int) -> str:
     """
     counts = {block: len(plan.block(block)) for block in PLAN_ORDER}
     parts = [f"{count} {_BLOCK_NOUNS[block][count != 1]}" for block, count in counts.items() if count]
-    held = _joined(parts) if parts else "no exercises"
+    held = join_words(parts) if parts else "no exercises"
     return (f"This session holds {held}, about {plan.total_minutes} min. Corrective work is easy to skip when it is "
             f"long, so a session never holds more than {max_exercises} exercises or about {max_minutes} min; "
             "what does not fit is listed to rotate in later.")

@@ -7,12 +7,13 @@ here. Like :mod:`posture.wording`, free of numpy and Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from posture.wording import measure_name
+from posture.wording import join_words, measure_name
 
 __all__ = [
+    "INCONCLUSIVE_REASON",
     "JUMP_MEASURE_MEANINGS",
     "JUMP_MEASURE_NAMES",
     "JUMP_STATUS_LABELS",
@@ -20,11 +21,13 @@ __all__ = [
     "NO_TYPICAL_ERROR",
     "jump_band",
     "jump_measure_name",
+    "jump_side_sentences",
     "jump_status_label",
     "jump_symmetry_summary",
     "jump_value",
     "symmetry_line",
     "tiring_line",
+    "weaker_side_first",
 ]
 
 JUMP_MEASURE_NAMES: Mapping[str, str] = {
@@ -203,3 +206,66 @@ def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str
         tiring_line("Tiring (hands)", get("hand_circle_trend_pct_per_min_left"),
                     get("hand_circle_trend_pct_per_min_right"), "hand circle"),
     ]
+
+
+# Findings and plan: what a clip's uneven measures say in words (posture jump, the plan's side-first note).
+
+INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
+# Why a one-sided exercise starts with the weaker side, per measure that named it.
+_WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier",
+                                      "foot_clearance_si_pct": "lifts lower"}
+
+
+
+def weaker_side_first(side: str, measures: Sequence[str]) -> str:
+    """The plan's note on a one-sided exercise when a jump-rope clip named a weaker side."""
+    because = join_words([_WEAKER_BECAUSE.get(key, jump_measure_name(key)) for key in measures] or ["is weaker"])
+    return (f"Start each set with your {side} side and give it the same work as the other: in the jump-rope "
+            f"video your {side} leg {because}.")
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> list[str]:
+    """Plain-word sentences for the uneven (asymmetric) left-right measures of a jump-rope clip and
+    the sides that tire first. ``verdicts`` maps a measure key to (value, status)."""
+    def uneven(key: str) -> float | None:
+        value, status = verdicts.get(key, (None, "not_assessed"))
+        return value if status == "asymmetric" else None
+
+    def side_of(value: float) -> str:  # + = left for every signed left-right measure of the contract
+        return "left" if value > 0 else "right"
+
+    sentences = []
+    templates: tuple[tuple[str, Callable[[float], str]], ...] = (
+        ("landing_depth_diff_cm", lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks "
+                                            f"{abs(v):.1f} cm more at each landing."),
+        ("foot_clearance_si_pct", lambda v: f"The {side_of(v)} foot lifts higher, by {abs(v):.0f} %."),
+        ("landing_lead_ms", lambda v: f"The {side_of(v)} foot touches down first, {abs(v):.0f} ms ahead."),
+        ("hand_circle_si_pct", lambda v: f"The {side_of(v)} hand turns a wider circle, by {abs(v):.0f} %."),
+        ("hand_phase_lead_ms", lambda v: f"The {side_of(v)} hand leads the turn by {abs(v):.0f} ms."),
+        ("hand_height_diff_cm", lambda v: f"The {side_of(v)} hand is held {abs(v):.1f} cm higher."),
+        ("hand_spread_diff_cm", lambda v: f"The {side_of(v)} elbow flares out: that wrist sits {abs(v):.1f} cm "
+                                          "further from the body's midline."),
+        ("lateral_shift_cm", lambda v: f"The hips sit {abs(v):.1f} cm toward the {side_of(v)} over the feet."),
+        ("trunk_lateral_lean_deg", lambda v: f"The trunk leans {abs(v):.1f}° toward the {side_of(v)}."),
+        ("trunk_twist_deg", lambda v: f"The trunk twists {abs(v):.1f}° each jump."),
+    )
+    for key, sentence in templates:
+        value = uneven(key)
+        if value is not None:
+            sentences.append(sentence(value))
+    for limb, key in (("hand", "hand_circle_trend_pct_per_min"), ("foot", "foot_clearance_trend_pct_per_min")):
+        left, right = verdicts.get(f"{key}_left", (None, ""))[0], verdicts.get(f"{key}_right", (None, ""))[0]
+        if left is None or right is None or min(left, right) >= 0:
+            continue
+        side = "left" if left < right else "right"
+        sentences.append(f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
+                         f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
+                         f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
+                         "(a trend has no noise band: a hint, not a verdict).")
+    if not any(uneven(key) is not None for key, _ in templates):
+        sentences.insert(0, "No left-right difference passed its threshold with confidence.")
+    return sentences

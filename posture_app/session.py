@@ -17,12 +17,15 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from posture import analysis as engine
 from posture.hand_moves import hand_moves_between
 from posture.measuring import with_moved_landmarks
 from posture.photo_result import MeasuredPhoto, PhotoResult
+from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
+from posture.video.stand import analyze_stand_video
 
 LOG = logging.getLogger("posture_app")
 
@@ -116,7 +119,10 @@ def analyse(state: MutableMapping, photo: PhotoInput, view: str, height_cm: floa
         return found
     result: PhotoResult | Unexpected
     try:
-        result = engine.analyze_photo(photo.data, name=photo.name, view=view, height_cm=key[2], model=model)
+        if Path(photo.name).suffix.lower().lstrip(".") in VIDEO_SUFFIXES:  # a stand-still clip, read as one photo
+            result = analyze_stand_video(photo.data, name=photo.name, view=view, height_cm=key[2])
+        else:
+            result = engine.analyze_photo(photo.data, name=photo.name, view=view, height_cm=key[2], model=model)
     except Exception:
         LOG.exception("unexpected error analysing %r", photo.name)
         result = Unexpected(photo.name)

@@ -1,7 +1,7 @@
 """Catalog signs read from a jump-rope video ("jump.<key>"): they load, and without a video they are not read.
 
-The shipped catalog has no such sign yet; these tests add one to a copy of it. Its thresholds are made up
-for the test, not proposed values.
+These tests add one more sign to a copy of the shipped catalog (whose own jump signs are checked in
+tests/test_jump_findings.py). Its thresholds are made up for the test, not proposed values.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from typing import Any
 from posture.assessment.scoring import Finding
 from posture.catalog import SLOTS, Catalog, Exercise, JumpRope, RopePhase, WatchPoint
 from posture.vocabulary import Block, Likelihood
+from posture.wording_jump import weaker_side_first
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class PlanItem:
     """One exercise of the plan and the findings (imbalance ids) it serves.
 
     Only the jump-rope item carries ``phases`` (the progression) and ``watch`` (what to look for).
+    ``first_side`` (left/right) is set on a one-sided item when a jump-rope clip named a weaker side
+    (by ``first_side_measures``): its sets start with that side.
     """
 
     id: str
@@ -29,6 +32,8 @@ class PlanItem:
     serves: tuple[str, ...]
     phases: tuple[RopePhase, ...] = ()
     watch: tuple[WatchPoint, ...] = ()
+    first_side: str | None = None
+    first_side_measures: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -44,6 +49,9 @@ class PlanItem:
             data["watch"] = [
                 {"what": w.what, "suggests": w.suggests, "imbalances": list(w.imbalances)} for w in self.watch
             ]
+        if self.first_side is not None:
+            data["first_side"] = self.first_side
+            data["first_side_note"] = weaker_side_first(self.first_side, self.first_side_measures)
         return data
 
 

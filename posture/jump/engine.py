@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from posture.errors import PostureError
+from posture.jump.findings import clip_findings
 from posture.jump.session import VIEWS, JumpSession, analyze_track
 from posture.pose import Pose
 from posture.video.track import PoseTrack, VideoInfo
@@ -50,7 +51,7 @@ class JumpAnalysis:
             "view_confidence": self.view.confidence,
             "video": self.video.to_dict(),
             **{key: value for key, value in session.items() if key != "view"},
-            "findings": [],
+            "findings": clip_findings(self.session),
             "error": None,
         }
 

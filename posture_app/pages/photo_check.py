@@ -16,6 +16,7 @@ from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
 from posture_app import present, results, session
 from posture_app.cards import analysis_error, measure_cards, measure_definitions, person_cards, photo_guide
 from posture_app.guards import guarded, guarded_callback
@@ -76,9 +77,11 @@ def _on_forget_uploads() -> None:
 def uploaded_photos() -> list[PhotoInput]:
     """The uploader's photos; after a visit to another page (which empties the uploader) the ones it held."""
     uploads = st.file_uploader(
-        "Photos of one person standing (front, back, left and/or right side)", type=list(FILE_SUFFIXES),
-        accept_multiple_files=True, key=UPLOADS_KEY, on_change=_on_uploads_changed,
-        help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine.",
+        "Photos of one person standing (front, back, left and/or right side)",
+        type=[*FILE_SUFFIXES, *VIDEO_SUFFIXES], accept_multiple_files=True, key=UPLOADS_KEY,
+        on_change=_on_uploads_changed,
+        help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine. A 3-10 s video "
+             "(MP4, MOV, WebM) of the person standing still counts as one photo, measured over its frames.",
     ) or []
     if uploads:
         photos = [PhotoInput.of(upload.name, upload.getvalue()) for upload in uploads]

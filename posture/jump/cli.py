@@ -1,0 +1,171 @@
+"""``posture jump VIDEO... [--view auto|front|back|left|right] [--height-cm CM] [--model M] [--json]
+[--annotate DIR] [--workers N]``: jump-rope clips measured from the shell.
+
+Text by default (count, cadence, style, every measure with value, unit, band and verdict, then the
+sides in plain words and the findings of the clip alone); ``--json`` prints one array, one object
+per video in input order, each the contract of docs/jump-rope.md. ``--annotate DIR`` writes
+``<name>_annotated.mp4`` (skeleton, touchdowns, live left/right values) and ``<name>_series.png``
+(the per-jump series). Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some
+refused (the reason is in the output), 2 usage errors; a progress line only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
+from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult, analyze_jump_video
+from posture.jump.findings import assess_with_jump
+from posture.jump.session import VIEWS
+from posture.jump.summary import Measurement
+from posture.pose import MODEL_VARIANTS
+from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
+from posture.video.tracking import VIDEO_DEFAULT_MODEL
+from posture.wording import format_value, view_name
+from posture.wording_jump import jump_measure_name, jump_side_sentences, jump_status_label
+
+VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+Report = Callable[[str, int, int], None]
+
+
+def add_jump_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``posture jump`` on the ``posture`` parser's subcommands."""
+    jump = commands.add_parser("jump", help="measure left-right symmetry in jump-rope videos")
+    jump.add_argument("paths", nargs="+", metavar="VIDEO")
+    jump.add_argument("--view", default="auto", choices=["auto", *VIEWS])
+    jump.add_argument("--height-cm", type=float,
+                      help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
+    jump.add_argument("--model", default=VIDEO_DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
+    jump.add_argument("--json", action="store_true", help="print one JSON array, one object per video")
+    jump.add_argument("--annotate", type=Path, metavar="DIR",
+                      help="write an annotated MP4 and a PNG chart of the per-jump series per video to DIR")
+    jump.add_argument("--workers", type=int, default=1, help="videos analysed in parallel (threads)")
+    jump.set_defaults(run=run_jump_command)
+
+
+def check_height(height_cm: float | None) -> None:
+    if height_cm is not None and not MIN_HEIGHT_CM <= height_cm <= MAX_HEIGHT_CM:
+        raise ValueError(f"--height-cm {height_cm} is outside {MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f} cm")
+
+
+def existing_files(paths: Sequence[str]) -> list[Path]:
+    """The videos named, in order; a missing one is a usage error (ValueError)."""
+    missing = [raw for raw in paths if not Path(raw).is_file()]
+    if missing:
+        raise ValueError(f"no such file: {missing[0]}")
+    return [Path(raw) for raw in paths]
+
+
+class FrameProgress:
+    """One progress line on stderr (frames of the current video), only when ``enabled``."""
+
+    def __init__(self, total_videos: int, enabled: bool) -> None:
+        self.total_videos, self.enabled = total_videos, enabled
+        self._lock = threading.Lock()
+        self._finished = 0
+
+    def report(self, name: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            filled = int(30 * done / max(total, 1))
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] video {self._finished + 1}/{self.total_videos} "
+                  f"{name[:30]:<30} frame {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    def video_done(self) -> None:
+        with self._lock:
+            self._finished += 1
+            if self.enabled and self._finished == self.total_videos:
+                print(file=sys.stderr, flush=True)
+
+
+def analyze_clips(paths: Sequence[Path], view: str, height_cm: float | None, model: str, workers: int,
+                  progress: FrameProgress, annotate_dir: Path | None) -> list[JumpResult]:
+    """Each clip measured (and drawn when ``annotate_dir`` is given), in input order, ``workers`` at a time."""
+    def one(path: Path) -> JumpResult:
+        result = analyze_jump_video(path, view=view, height_cm=height_cm, model=model,
+                                    progress=lambda done, total: progress.report(path.name, done, total))
+        if annotate_dir is not None and isinstance(result, JumpAnalysis):
+            from posture.jump.annotation_files import write_annotations  # matplotlib and the encoder only when asked
+
+            write_annotations(result, path, annotate_dir)
+        progress.video_done()
+        return result
+
+    if workers <= 1 or len(paths) == 1:
+        return [one(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, paths))
+
+
+def _band_text(measurement: Measurement) -> str:
+    if measurement.band is None:
+        return ""
+    low, high = measurement.band
+    return f"95 % {format_value(low, '')} to {format_value(high, measurement.unit)}"
+
+
+def measurement_line(key: str, measurement: Measurement) -> str:
+    """One measure: name, value, 95 % band, verdict (and the reason when it could not be measured)."""
+    name = jump_measure_name(key)
+    if measurement.value is None:
+        return f"  {name:<42} not assessed: {measurement.reason}"
+    value = (f"{measurement.value:.0f}" if measurement.unit == "count"
+             else format_value(measurement.value, measurement.unit))
+    band = _band_text(measurement)
+    verdict = jump_status_label(measurement.status)
+    threshold = (f"(threshold ±{format_value(measurement.threshold, measurement.unit)})"
+                 if measurement.threshold is not None else "")
+    return f"  {name:<42} {value:>12}  {band:<27} {verdict:<8} {threshold}".rstrip()
+
+
+def format_clip(result: JumpResult, with_findings: bool = True) -> str:
+    """A person-readable summary of one clip, ending (``with_findings``) with the findings of the clip alone."""
+    from posture.cli import format_findings  # the analyze command's findings block, shared
+
+    if isinstance(result, JumpRefusal):
+        return f"{result.file}: NOT ANALYSED ({result.error.code}) {result.error.message}"
+    session, video = result.session, result.video
+    lines = [f"{result.file}: {view_name(session.view)} view (confidence {result.view.confidence:.2f}), "
+             f"{video.duration_s:.1f} s at {video.fps:.0f} fps, person seen in {session.frames_with_person} of "
+             f"{video.frames} frames, {session.style.replace('_', '-')} style"]
+    lines += [f"  ! {warning}" for warning in session.warnings]
+    lines += [measurement_line(key, m) for key, m in session.measurements.items()]
+    lines.append("  In plain words:")
+    verdicts = {key: (m.value, m.status) for key, m in session.measurements.items()}
+    lines += [f"    {sentence}" for sentence in jump_side_sentences(verdicts)]
+    if not with_findings:
+        return "\n".join(lines)
+    lines.append("  From this clip alone (commonly associated imbalances, not a diagnosis):")
+    lines.append(format_findings(assess_with_jump([], result)))
+    return "\n".join(lines)
+
+
+def run_jump_command(args: argparse.Namespace) -> int:
+    """``posture jump``: see the module docstring."""
+    try:
+        check_height(args.height_cm)
+        if args.workers < 1:
+            raise ValueError("--workers must be at least 1")
+        paths = existing_files(args.paths)
+        if args.annotate is not None:
+            args.annotate.mkdir(parents=True, exist_ok=True)
+    except (ValueError, OSError) as error:
+        print(f"posture: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    workers = min(args.workers, os.cpu_count() or 1, len(paths))
+    progress = FrameProgress(len(paths), sys.stderr.isatty())
+    results = analyze_clips(paths, args.view, args.height_cm, args.model, workers, progress, args.annotate)
+    if args.json:
+        print(json.dumps([result.to_dict() for result in results], indent=1, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_clip(result) for result in results))
+    return EXIT_OK if all(result.ok for result in results) else EXIT_SOME_FAILED

@@ -1,0 +1,178 @@
+"""Jump-rope measures as catalog evidence: hand-built skippers with a known asymmetry through the real
+engine (analyze_track) and the real catalog, alone and together with photos."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from posture.assessment import assess
+from posture.catalog import JUMP_PREFIX, load_catalog
+from posture.jump import analyze_track
+from posture.jump.engine import JumpAnalysis
+from posture.jump.findings import (
+    WeakerSide,
+    assess_with_jump,
+    assessment_input,
+    clip_findings,
+    weaker_side,
+)
+from posture.jump.summary import settings
+from posture.video.track import VideoInfo
+from posture.views import ViewEstimate
+from posture.vocabulary import Likelihood
+from posture.wording_jump import INCONCLUSIVE_REASON, jump_side_sentences
+from tests.jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
+from tests.test_assessment import front, neutral_photos, side
+
+DURATION_S = 12.0
+# Left leg sinks 26 px vs 10 px and lifts 14 px vs 24 px (lands heavier, lifts lower); left hand circles wider.
+LOPSIDED = dict(landing_depth_px=(26.0, 10.0), clearance_px=(14.0, 24.0), hand_circle_px=(90.0, 60.0))
+
+
+def session_of(**knobs):
+    skipper = Skipper(turn_times_s=steady_turns(120.0, DURATION_S), variation=0.05, **knobs)
+    return analyze_track(skipper_track(skipper, frame_times(60.0, DURATION_S)), "front", 170.0)
+
+
+def analysis_of(session) -> JumpAnalysis:
+    video = VideoInfo(fps=60.0, frames=720, duration_s=DURATION_S, rotation_deg=0, width=720, height=1280, codec="h264")
+    return JumpAnalysis(file="skipper.mp4", video=video, view=ViewEstimate("front", 0.9, 0.0), height_cm=170.0,
+                        session=session, track=None)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def lopsided():
+    return session_of(**LOPSIDED)
+
+
+@pytest.fixture(scope="module")
+def even():
+    return session_of()
+
+
+def test_every_jump_sign_uses_the_engine_threshold_and_a_left_right_verdict():
+    thresholds = settings()["thresholds"]
+    signs = [(imbalance.id, sign) for imbalance in load_catalog().imbalances for sign in imbalance.signs
+             if sign.measure.startswith(JUMP_PREFIX)]
+    assert {imbalance for imbalance, _ in signs} == {"unilateral", "upper_crossed"}
+    for _, sign in signs:
+        key = sign.measure[len(JUMP_PREFIX):]
+        assert sign.threshold == thresholds[key]["value"], key
+        assert sign.direction == "abs_above"
+        assert sign.source
+
+
+def test_a_lopsided_skipper_is_evidence_for_both_imbalances(lopsided):
+    statuses = {key: lopsided.measurements[key].status for key in
+                ("landing_depth_diff_cm", "foot_clearance_si_pct", "hand_circle_si_pct")}
+    assert set(statuses.values()) == {"asymmetric"}, statuses
+    findings = {f["imbalance"]: f for f in clip_findings(lopsided)}
+    assert set(findings["unilateral"]["evidence"]) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
+    assert findings["unilateral"]["likelihood"] in ("possible", "likely")
+    assert findings["upper_crossed"]["evidence"] == ["jump.hand_circle_si_pct"]
+    assert findings["quads_over_hamstrings"]["likelihood"] == "not_assessed", "a clip has no sign of it"
+    assert list(findings["unilateral"]) == ["imbalance", "likelihood", "score", "evidence"]
+
+
+def test_an_even_skipper_reads_the_signs_as_inside_their_thresholds(even):
+    findings = {f["imbalance"]: f for f in clip_findings(even)}
+    assert findings["unilateral"]["likelihood"] == "unlikely"
+    assert findings["unilateral"]["evidence"] == []
+    assert findings["upper_crossed"]["likelihood"] == "unlikely"
+    assert weaker_side(even.measurements) is None
+
+
+def test_an_inconclusive_verdict_is_not_evidence(lopsided):
+    depth = lopsided.measurements["landing_depth_diff_cm"]
+    unsure = dict(lopsided.measurements)
+    unsure["landing_depth_diff_cm"] = dataclasses.replace(depth, status="inconclusive", band=(-1.0, 7.0))
+    read = assessment_input("front", unsure)
+    assert "landing_depth_diff_cm" not in read.values
+    assert read.not_assessed["landing_depth_diff_cm"] == INCONCLUSIVE_REASON
+    finding = assess([], jump=read).finding("unilateral")
+    assert "jump.landing_depth_diff_cm" not in finding.evidence_keys
+    assert "jump.landing_depth_diff_cm" not in finding.checked
+    assert finding.not_assessed["jump.landing_depth_diff_cm"].startswith(INCONCLUSIVE_REASON)
+
+
+def test_the_weaker_side_follows_the_skipper_and_its_mirror(lopsided):
+    assert weaker_side(lopsided.measurements) == WeakerSide("left", ("landing_depth_diff_cm", "foot_clearance_si_pct"))
+    skipper = Skipper(turn_times_s=steady_turns(120.0, DURATION_S), variation=0.05, **LOPSIDED)
+    flipped = analyze_track(mirrored(skipper_track(skipper, frame_times(60.0, DURATION_S))), "front", 170.0)
+    assert weaker_side(flipped.measurements) == WeakerSide("right", ("landing_depth_diff_cm", "foot_clearance_si_pct"))
+
+
+def test_measures_that_disagree_name_no_side(lopsided):
+    clearance = lopsided.measurements["foot_clearance_si_pct"]
+    disagreeing = dict(lopsided.measurements)
+    disagreeing["foot_clearance_si_pct"] = dataclasses.replace(clearance, value=-clearance.value)
+    assert weaker_side(disagreeing) is None
+
+
+def test_the_plan_starts_one_sided_work_with_the_weaker_side(lopsided):
+    plan = assess_with_jump([], analysis_of(lopsided)).plan
+    assert plan is not None
+    one_sided = [item for item in plan.items if "unilateral" in item.serves and not item.phases]
+    assert one_sided, "the left-right finding brings one-sided exercises"
+    assert {item.first_side for item in one_sided} == {"left"}
+    rope = next(item for item in plan.items if item.phases)
+    assert rope.first_side is None
+    others = [item for item in plan.items if "unilateral" not in item.serves]
+    assert all(item.first_side is None for item in others)
+    entry = json.loads(json.dumps(one_sided[0].to_dict()))
+    assert entry["first_side"] == "left"
+    assert "your left side" in entry["first_side_note"]
+    assert "lands heavier" in entry["first_side_note"]
+
+
+def test_photos_and_a_clip_give_one_assessment(lopsided):
+    photos = [front(shoulder_tilt_deg=4.5, shoulder_height_diff_cm=3.0, pelvic_obliquity_deg=4.5), side("left")]
+    alone = assess(photos).finding("unilateral")
+    together = assess_with_jump(photos, analysis_of(lopsided))
+    finding = together.finding("unilateral")
+    assert {"shoulder_tilt_deg", "jump.landing_depth_diff_cm"} <= set(finding.evidence_keys)
+    assert finding.score > alone.score
+    assert finding.likelihood == Likelihood.LIKELY
+    assert len(together.photos) == 2
+    neutral = assess_with_jump(neutral_photos(), analysis_of(lopsided)).finding("unilateral")
+    assert set(neutral.evidence_keys) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
+
+
+def test_plain_words_name_the_sides(lopsided, even):
+    sentences = jump_side_sentences({k: (m.value, m.status) for k, m in lopsided.measurements.items()})
+    text = " ".join(sentences)
+    assert "The left leg lands heavier" in text
+    assert "The right foot lifts higher" in text
+    assert "The left hand turns a wider circle" in text
+    quiet = jump_side_sentences({k: (m.value, m.status) for k, m in even.measurements.items()})
+    assert quiet[0] == "No left-right difference passed its threshold with confidence."
+
+
+def test_a_side_hand_that_shrinks_faster_tires_first():
+    measured = {"hand_circle_trend_pct_per_min_left": (-12.0, "measured"),
+                "hand_circle_trend_pct_per_min_right": (-3.0, "measured")}
+    sentences = jump_side_sentences(measured)
+    assert any(s.startswith("The left hand may tire first") for s in sentences)
+    growing = {**measured, "hand_circle_trend_pct_per_min_left": (2.0, "measured"),
+               "hand_circle_trend_pct_per_min_right": (1.0, "measured")}
+    assert not any("tire" in s for s in jump_side_sentences(growing))
+
+
+def test_a_side_view_reads_no_front_sign():
+    skipper = Skipper(turn_times_s=steady_turns(120.0, DURATION_S), variation=0.05, **LOPSIDED)
+    session = analyze_track(skipper_track(skipper, frame_times(60.0, DURATION_S)), "left", 170.0)
+    finding = assess([], jump=assessment_input(session.view, session.measurements)).finding("unilateral")
+    assert finding.likelihood == Likelihood.NOT_ASSESSED
+    assert "front or back" in finding.not_assessed["jump.landing_depth_diff_cm"]
+
+
+def test_the_text_output_says_which_side_to_start_with(lopsided, even):
+    from posture.cli import format_findings
+
+    text = format_findings(assess_with_jump([], analysis_of(lopsided)))
+    assert "Start each set with your left side" in text
+    assert "Landing depth, left minus right (jump rope)" in text
+    assert "Start each set" not in format_findings(assess_with_jump([], analysis_of(even)))

@@ -38,6 +38,43 @@ PROFILE_FEATURES: tuple[str, ...] = (
 )
 
 
+def _named(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for group in groups for name in group)
+
+
+_TRUNK = tuple(f"{edge}_{level}" for edge in ("back", "front") for level in TRUNK_LEVELS)
+_HIP_LEVEL = tuple(f"{edge}_{level}" for edge in ("back", "front") for level in TRUNK_LEVELS if level >= 0.85)
+_LEG = tuple(f"leg_{edge}_{level}" for edge in ("back", "front") for level in LEG_LEVELS)
+_NECK = tuple(f"neck_{edge}_{level}" for edge in ("back", "front") for level in NECK_LEVELS)
+# Which features each profile point's offset model may use: only the outline of the body around that
+# point and the point's own place, so a point placed badly (or moved by hand) shifts the points near
+# it and not the rest of the body. Fitted on all 27 features, the shoulder's and knee's offsets leaned
+# on the ear's place (a correlation of the renders' generator, not how MediaPipe errs): on a sample
+# photo, moving the ear 41 px moved the shoulder's distance from the plumb line from 5.7 to 1.0 cm.
+# The trunk and leg features are read against the hip and ankle points (never the ear), the neck
+# features against the ear.
+POINT_FEATURES: dict[str, tuple[str, ...]] = {
+    # The head and neck outline against the ear, and where the ear is.
+    "ear": _named(_NECK, ("ear_ahead_of_leg_line", "stature")),
+    # The trunk's outline below the shoulder and the arm hanging from it (MediaPipe's shoulder follows
+    # the arm); held out, the upper third of the trunk alone left the plumb distance at 1.13 cm.
+    "shoulder": _named(_TRUNK, ("shoulder_ahead_of_leg_line", "elbow_ahead_of_leg_line", "stature")),
+    # Buttock, belly and thigh around the hip joint; how far the trunk leans over it.
+    "hip": _named(_TRUNK, _LEG, ("shoulder_ahead_of_leg_line", "stature")),
+    # The thigh from its top (outline at hip height) down the leg.
+    "knee": _named(_HIP_LEVEL, _LEG, ("knee_ahead_of_leg_line", "stature")),
+    "ankle": _named(_LEG, ("stature",)),
+}
+# The pelvic-tilt estimate (posture.pelvis) reads the trunk and the legs around the pelvis; the head,
+# the arm and the knee's place say nothing about the pelvis and would make it move with them.
+PELVIC_OUTLINE_FEATURES: tuple[str, ...] = _named(_TRUNK, _LEG, ("shoulder_ahead_of_leg_line", "stature"))
+
+
+def feature_columns(names: tuple[str, ...] | list[str]) -> list[int]:
+    """Positions of the named features in :data:`PROFILE_FEATURES`."""
+    return [PROFILE_FEATURES.index(name) for name in names]
+
+
 def posterior_edges_x(pose: Pose, ys_px: np.ndarray, anterior_sign: int) -> np.ndarray:
     """x (px) of the back's outline at each height in ``ys_px`` on the segmentation mask; NaN where
     the row is outside the picture or empty. One array operation: it runs on every side photo.

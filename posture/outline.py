@@ -3,11 +3,10 @@
 MediaPipe places its profile points with errors that depend on the body around them: its ``hip``
 sits wherever the thigh's silhouette suggests, so the true hip joint is better found from how far
 the point lies from the buttock and from the front of the thigh; its ``shoulder`` follows the
-arm's outline rather than the joint. On the 120 subjects of eval-public (grouped 5-fold, held out),
-a linear model on the outline features below cut the spread of the hip's forward error from
-1.1 to about 0.4 cm and the shoulder's from 1.2 to about 1.0 cm, and predicts the sagittal
-pelvic tilt with a correlation of about 0.9 instead of 0.78 (``posture.anatomy``,
-``posture.pelvis``, ``bench/calibration.py``).
+arm's outline rather than the joint. Each point's offset is a linear model on the features of the
+body around it (:data:`POINT_FEATURES`), fitted on the 120 subjects of eval-public and checked
+held out (grouped 5-fold, ``bench/accuracy.py``, ``docs/accuracy.md``); the sagittal pelvic tilt
+is predicted from the trunk's and leg's features (``posture.anatomy``, ``posture.pelvis``).
 
 Every feature is a horizontal or vertical distance in centimetres (+ anterior or + up, in the
 subject's frame) measured from MediaPipe's own points, so the features carry no fitted constant.

@@ -39,8 +39,10 @@ from posture.views import SIDE_VIEWS, person_height_px
 FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 LEVELLED_POINTS = ("ear", "shoulder", "hip")
 # Ridge penalty on standardised features (a feature's weight costs as much as this many photos'
-# worth of unit residual). Held-out on eval-public, 3-30 gave the same errors within 0.05 cm.
-RIDGE_LAMBDA = 10.0
+# worth of unit residual). With the per-point feature subsets (posture.outline.POINT_FEATURES), held out
+# on eval-public, 3 beat 10 and 30 (ear ahead of shoulder 0.76 / 0.84 cm against 0.79 / 0.85 and
+# 0.86 / 0.89; craniovertebral angle 2.08 / 1.79 deg against 2.08 / 1.85 and 2.11 / 1.92).
+RIDGE_LAMBDA = 3.0
 # Profile points whose offset follows the outline (the heel and eye feed no measure).
 MODELLED_SIDE_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 # The pelvic-tilt estimate is capped at this confidence: its held-out error (~3 deg) is over

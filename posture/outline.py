@@ -57,7 +57,7 @@ POINT_FEATURES: dict[str, tuple[str, ...]] = {
     "ear": _named(_NECK, ("ear_ahead_of_leg_line", "stature")),
     # The trunk's outline below the shoulder and the arm hanging from it (MediaPipe's shoulder follows
     # the arm); held out, the upper third of the trunk alone left the plumb distance at 1.13 cm, and
-    # the stature made it worse (1.04 / 1.07 cm against 1.03 / 1.05 cm without).
+    # the stature made it worse (1.04 / 1.07 cm against 1.03 / 1.05 cm without, ridge penalty 10).
     "shoulder": _named(_TRUNK, ("shoulder_ahead_of_leg_line", "elbow_ahead_of_leg_line")),
     # Buttock, belly and thigh around the hip joint; how far the trunk leans over it.
     "hip": _named(_TRUNK, _LEG, ("shoulder_ahead_of_leg_line", "stature")),

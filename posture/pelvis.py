@@ -13,7 +13,7 @@ features, in centimetres and degrees, are read off the person's segmentation mas
 A ridge regression fitted on the rendered ground-truth set (``bench/fit_corrections.py``) turns
 them, together with the wider outline of trunk and legs (``posture.outline``: how far the back, belly,
 buttock and thigh lie from MediaPipe's points), into the pelvis's rotation from a neutral stance
-(held-out on 120 rendered people: correlation 0.90 with the true rotation, 2.2 deg mean error
+(held-out on 120 rendered people: correlation 0.90 with the true rotation, 2.1 deg mean error
 against 4.4 deg for a constant guess). The photo cannot see the bony shape that alone moves the
 ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt is the population
 mean of 13 deg plus that rotation, with the held-out error published next to it and a confidence

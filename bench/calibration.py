@@ -31,7 +31,7 @@ from posture.anatomy import (
 )
 from posture.imaging import Photo, decode_image
 from posture.measuring import measured_pose
-from posture.outline import PROFILE_FEATURES
+from posture.outline import PELVIC_OUTLINE_FEATURES, POINT_FEATURES, PROFILE_FEATURES, feature_columns
 from posture.pelvis import FEATURES, pelvic_features
 from posture.pose import Pose
 from posture.views import SIDE_VIEWS, person_height_px
@@ -39,8 +39,10 @@ from posture.views import SIDE_VIEWS, person_height_px
 FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 LEVELLED_POINTS = ("ear", "shoulder", "hip")
 # Ridge penalty on standardised features (a feature's weight costs as much as this many photos'
-# worth of unit residual). Held-out on eval-public, 3-30 gave the same errors within 0.05 cm.
-RIDGE_LAMBDA = 10.0
+# worth of unit residual). With the per-point feature subsets (posture.outline.POINT_FEATURES), held out
+# on eval-public, 3 beat 10 and 30 (ear ahead of shoulder 0.76 / 0.84 cm against 0.79 / 0.85 and
+# 0.86 / 0.89; craniovertebral angle 2.08 / 1.79 deg against 2.08 / 1.85 and 2.11 / 1.92).
+RIDGE_LAMBDA = 3.0
 # Profile points whose offset follows the outline (the heel and eye feed no measure).
 MODELLED_SIDE_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 # The pelvic-tilt estimate is capped at this confidence: its held-out error (~3 deg) is over
@@ -149,7 +151,9 @@ def _offset_models(side: list[Sample], scale_factor: dict[str, float],
         for point in MODELLED_SIDE_POINTS:
             measured = np.array([_subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point),
                                                        _facing(s)) for s in in_view])
-            coef[point] = [ridge(z, measured[:, axis] - offsets[view][point][axis])[1] for axis in (0, 1)]
+            local = z[:, feature_columns(POINT_FEATURES[point])]
+            forward, up = (ridge(local, measured[:, axis] - offsets[view][point][axis])[1] for axis in (0, 1))
+            coef[point] = {"features": list(POINT_FEATURES[point]), "forward": forward, "up": up}
         models[view] = {"features": list(PROFILE_FEATURES), "mean": mean, "scale": spread, "coef": coef}
     return models
 
@@ -223,7 +227,7 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
         offsets, tuple(round(c, 4) for c in c7_coef.tolist()),
         round(float(np.mean(edge_offsets)), 3), tuple(round(c, 3) for c in partial.c7_fallback_offset_cm),
         scale_factor,
-        {"features": [*FEATURES, *PROFILE_FEATURES], "mean": pelvic_mean, "scale": pelvic_spread,
+        {"features": [*FEATURES, *PELVIC_OUTLINE_FEATURES], "mean": pelvic_mean, "scale": pelvic_spread,
          "intercept": round(pelvic_intercept, 4), "coef": pelvic_coef, "confidence": PELVIC_TILT_CONFIDENCE},
         offset_models,
     )

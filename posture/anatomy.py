@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from posture.outline import posterior_edges_x, profile_features, standardised
+from posture.outline import feature_columns, posterior_edges_x, profile_features, standardised
 from posture.pose import Pose
 from posture.views import SIDE_VIEWS, person_height_px
 
@@ -62,7 +62,8 @@ class Corrections:
     scale_factor: dict[str, float]  # per view
     pelvic_tilt: dict  # model of the pelvic-tilt estimate, see posture.pelvis
     # Profiles: view -> {"mean", "scale": of the posture.outline features; "coef": point ->
-    # [forward coefficients, up coefficients]}: how each point's offset moves with the outline.
+    # {"features": the names it reads, "forward", "up": their coefficients}}: how each point's offset
+    # moves with the outline around it.
     offset_models: dict = field(default_factory=dict)
 
     @classmethod
@@ -153,15 +154,17 @@ def profile_outline_features(pose: Pose, view: str, forward: int, scale: float, 
 
 def profile_offsets_cm(features: np.ndarray, view: str, corrections: Corrections) -> dict[str, tuple[float, float]]:
     """(forward, up) cm from each MediaPipe profile point to its clinical point for this photo: the
-    view's mean offset plus what its outline says (``Corrections.offset_models``)."""
+    view's mean offset plus what the outline around that point says (``Corrections.offset_models``;
+    each point's model reads only its own features, :data:`posture.outline.POINT_FEATURES`)."""
     offsets = {name: corrections.offsets_cm.get(view, {}).get(name, (0.0, 0.0)) for name in SIDE_POINTS}
     model = corrections.offset_models.get(view)
     if not model:
         return offsets
     z = standardised(features, model["mean"], model["scale"])
-    for name, (forward_coef, up_coef) in model["coef"].items():
+    for name, fit in model["coef"].items():
+        local = z[feature_columns(fit["features"])]
         ahead, up = offsets[name]
-        offsets[name] = (ahead + float(np.dot(forward_coef, z)), up + float(np.dot(up_coef, z)))
+        offsets[name] = (ahead + float(np.dot(fit["forward"], local)), up + float(np.dot(fit["up"], local)))
     return offsets
 
 

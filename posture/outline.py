@@ -3,11 +3,10 @@
 MediaPipe places its profile points with errors that depend on the body around them: its ``hip``
 sits wherever the thigh's silhouette suggests, so the true hip joint is better found from how far
 the point lies from the buttock and from the front of the thigh; its ``shoulder`` follows the
-arm's outline rather than the joint. On the 120 subjects of eval-public (grouped 5-fold, held out),
-a linear model on the outline features below cut the spread of the hip's forward error from
-1.1 to about 0.4 cm and the shoulder's from 1.2 to about 1.0 cm, and predicts the sagittal
-pelvic tilt with a correlation of about 0.9 instead of 0.78 (``posture.anatomy``,
-``posture.pelvis``, ``bench/calibration.py``).
+arm's outline rather than the joint. Each point's offset is a linear model on the features of the
+body around it (:data:`POINT_FEATURES`), fitted on the 120 subjects of eval-public and checked
+held out (grouped 5-fold, ``bench/accuracy.py``, ``docs/accuracy.md``); the sagittal pelvic tilt
+is predicted from the trunk's and leg's features (``posture.anatomy``, ``posture.pelvis``).
 
 Every feature is a horizontal or vertical distance in centimetres (+ anterior or + up, in the
 subject's frame) measured from MediaPipe's own points, so the features carry no fitted constant.
@@ -36,6 +35,44 @@ PROFILE_FEATURES: tuple[str, ...] = (
     *(f"{name}_ahead_of_leg_line" for name in POINT_OFFSETS),
     "stature",
 )
+
+
+def _named(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for group in groups for name in group)
+
+
+_TRUNK = tuple(f"{edge}_{level}" for edge in ("back", "front") for level in TRUNK_LEVELS)
+_HIP_LEVEL = tuple(f"{edge}_{level}" for edge in ("back", "front") for level in TRUNK_LEVELS if level >= 0.85)
+_LEG = tuple(f"leg_{edge}_{level}" for edge in ("back", "front") for level in LEG_LEVELS)
+_NECK = tuple(f"neck_{edge}_{level}" for edge in ("back", "front") for level in NECK_LEVELS)
+# Which features each profile point's offset model may use: only the outline of the body around that
+# point and the point's own place, so a point placed badly (or moved by hand) shifts the points near
+# it and not the rest of the body. Fitted on all 27 features, the shoulder's and knee's offsets leaned
+# on the ear's place (a correlation of the renders' generator, not how MediaPipe errs): on a sample
+# photo, moving the ear 41 px moved the shoulder's distance from the plumb line from 5.7 to 1.0 cm.
+# The trunk and leg features are read against the hip and ankle points (never the ear), the neck
+# features against the ear.
+POINT_FEATURES: dict[str, tuple[str, ...]] = {
+    # The head and neck outline against the ear, and where the ear is.
+    "ear": _named(_NECK, ("ear_ahead_of_leg_line", "stature")),
+    # The trunk's outline below the shoulder and the arm hanging from it (MediaPipe's shoulder follows
+    # the arm); held out, the upper third of the trunk alone left the plumb distance at 1.13 cm, and
+    # the stature made it worse (1.04 / 1.07 cm against 1.03 / 1.05 cm without, ridge penalty 10).
+    "shoulder": _named(_TRUNK, ("shoulder_ahead_of_leg_line", "elbow_ahead_of_leg_line")),
+    # Buttock, belly and thigh around the hip joint; how far the trunk leans over it.
+    "hip": _named(_TRUNK, _LEG, ("shoulder_ahead_of_leg_line", "stature")),
+    # The thigh from its top (outline at hip height) down the leg.
+    "knee": _named(_HIP_LEVEL, _LEG, ("knee_ahead_of_leg_line", "stature")),
+    "ankle": _named(_LEG, ("stature",)),
+}
+# The pelvic-tilt estimate (posture.pelvis) reads the trunk and the legs around the pelvis; the head,
+# the arm and the knee's place say nothing about the pelvis and would make it move with them.
+PELVIC_OUTLINE_FEATURES: tuple[str, ...] = _named(_TRUNK, _LEG, ("shoulder_ahead_of_leg_line", "stature"))
+
+
+def feature_columns(names: tuple[str, ...] | list[str]) -> list[int]:
+    """Positions of the named features in :data:`PROFILE_FEATURES`."""
+    return [PROFILE_FEATURES.index(name) for name in names]
 
 
 def posterior_edges_x(pose: Pose, ys_px: np.ndarray, anterior_sign: int) -> np.ndarray:

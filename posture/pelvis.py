@@ -13,7 +13,7 @@ features, in centimetres and degrees, are read off the person's segmentation mas
 A ridge regression fitted on the rendered ground-truth set (``bench/fit_corrections.py``) turns
 them, together with the wider outline of trunk and legs (``posture.outline``: how far the back, belly,
 buttock and thigh lie from MediaPipe's points), into the pelvis's rotation from a neutral stance
-(held-out on 120 rendered people: correlation 0.92 with the true rotation, 1.9 deg mean error
+(held-out on 120 rendered people: correlation 0.90 with the true rotation, 2.1 deg mean error
 against 4.4 deg for a constant guess). The photo cannot see the bony shape that alone moves the
 ASIS-PSIS angle by 0-23 deg between people (Preece 2008), so the reported tilt is the population
 mean of 13 deg plus that rotation, with the held-out error published next to it and a confidence
@@ -26,11 +26,15 @@ import numpy as np
 
 from posture.anatomy import BodyPoints, Corrections, default_corrections
 from posture.measures import lean_from_vertical_deg
-from posture.outline import posterior_edges_x, standardised
+from posture.outline import PELVIC_OUTLINE_FEATURES, feature_columns, posterior_edges_x, standardised
 from posture.pose import Pose
 
 FEATURES = ("lordosis_cm", "buttock_behind_hip_cm", "trunk_lean_deg")
 POPULATION_MEAN_TILT_DEG = 13.0  # Preece 2008: ASIS-PSIS 13 +- 5 deg
+# The back's outline is read from the shoulder down to this fraction of the hip-to-ankle height (about
+# 40 % of the way to the knee): far enough to pass the buttock's most posterior point. Placed from the
+# ankle, not the knee, so a knee moved by hand does not move the pelvis.
+THIGH_DEPTH_OF_LEG = 0.2
 
 
 def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
@@ -38,8 +42,8 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
     if pose.mask is None:
         return None
     ant, scale = body.anterior_sign, body.cm_per_px
-    shoulder, hip, knee = body.points["shoulder"], body.points["hip"], body.points["knee"]
-    rows = np.arange(int(shoulder[1]), int(hip[1] + 0.4 * (knee[1] - hip[1])))
+    shoulder, hip, ankle = body.points["shoulder"], body.points["hip"], body.points["ankle"]
+    rows = np.arange(int(shoulder[1]), int(hip[1] + THIGH_DEPTH_OF_LEG * (ankle[1] - hip[1])))
     xs = posterior_edges_x(pose, rows, ant)
     if np.isnan(xs).sum() > 0.1 * len(rows) or len(rows) < 10:
         return None
@@ -60,11 +64,12 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
 
 
 def pelvic_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
-    """:data:`FEATURES` followed by the profile's outline features, or None without an outline."""
+    """:data:`FEATURES` followed by the profile's outline features around the pelvis
+    (:data:`posture.outline.PELVIC_OUTLINE_FEATURES`), or None without an outline."""
     features = outline_features(pose, body)
     if features is None or body.outline_cm is None:
         return None
-    return np.concatenate([features, body.outline_cm])
+    return np.concatenate([features, body.outline_cm[feature_columns(PELVIC_OUTLINE_FEATURES)]])
 
 
 def estimate_pelvic_tilt(pose: Pose, body: BodyPoints,

@@ -123,7 +123,7 @@ def test_console_script_runs_as_a_module_with_an_empty_stderr(paths, extra, view
 
 def test_one_person_combines_profiles_into_one_assessment(capsys):
     # One render subject's two profiles (the sample photos are four different people).
-    photos = [str(EVAL_IMAGES / "s010_left.jpg"), str(EVAL_IMAGES / "s010_right.jpg")]
+    photos = [str(EVAL_IMAGES / "s003_left.jpg"), str(EVAL_IMAGES / "s003_right.jpg")]
     code, out, _ = run_cli(capsys, "analyze", *photos, "--one-person")
     assert code == 0
     assert "Craniovertebral angle, left minus right profile" in out

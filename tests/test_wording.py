@@ -46,6 +46,7 @@ from posture.wording import (
     verdict,
     view_name,
 )
+from tests.conftest import EVAL_IMAGES
 
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 
@@ -191,9 +192,10 @@ BADGE = re.compile(r"^:(\w+)-badge\[(.+)\]$")
 
 
 @pytest.fixture(scope="module")
-def app_person(sample_bytes, tmp_path_factory):
-    """The four sample photos given to the app (AppTest, real engine, no height), the same photos assessed here
-    as the app's photo check analyses them, and that assessment's report words."""
+def app_person(tmp_path_factory):
+    """One render subject's four views given to the app (AppTest, real engine, no height), the same photos
+    assessed here as the app's photo check analyses them, and that assessment's report words. (The four
+    sample photos are four different people, whose cross-photo findings the app rightly leaves out.)"""
     from streamlit.testing.v1 import AppTest
 
     from posture.analysis import analyze_photo
@@ -203,7 +205,7 @@ def app_person(sample_bytes, tmp_path_factory):
         sys.path.insert(0, str(root))
     from posture_app.pages.photo_check import MODEL
 
-    files = [(f"{view}.jpg", sample_bytes[view]) for view in APP_VIEWS]
+    files = [(f"{view}.jpg", (EVAL_IMAGES / f"s001_{view}.jpg").read_bytes()) for view in APP_VIEWS]
     assessment = assess([analyze_photo(data, name=name, model=MODEL) for name, data in files])
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("POSTURE_DATA_DIR", str(tmp_path_factory.mktemp("history")))

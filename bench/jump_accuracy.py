@@ -10,12 +10,18 @@ whole frames).
     python -m bench.jump_accuracy --clips /work/shared/eval-public-video
     python -m bench.jump_accuracy --source model --model full --markdown
     python -m bench.jump_accuracy --source model --track-cache /tmp/tracks   # track once, then reuse
+    python -m bench.jump_accuracy --source model --typical-errors posture/jump/typical_errors.json
+
+Model tracks are judged as the app judges them: left/right bands widened by the shipped typical
+errors (posture/jump/typical_errors.json, the engine's MAE per measure of the default model here).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,7 @@ from bench.jump_truth import load_clip, track_from_clip
 from posture.errors import PostureError
 from posture.jump.session import JumpSession, analyze_clean, analyze_track
 from posture.jump.signals import CleanTrack
-from posture.jump.summary import settings
+from posture.jump.summary import settings, typical_errors
 from posture.video.track import PoseTrack
 
 DEFAULT_CLIPS = Path(__file__).resolve().parent.parent / "tests" / "data" / "video"
@@ -53,6 +59,7 @@ class Tally:
     counts_exact: int = 0
     clips: int = 0
     false_asymmetric: list[str] = field(default_factory=list)
+    even_called_asymmetric: list[str] = field(default_factory=list)
     asymmetries_found: int = 0
     asymmetries_total: int = 0
     missed: list[str] = field(default_factory=list)
@@ -78,6 +85,8 @@ class Tally:
                 continue
             if clip.get("symmetric") and measured.status == "asymmetric":
                 self.false_asymmetric.append(f"{name}:{key}")
+            if abs(true_value) <= measured.threshold and measured.status == "asymmetric":
+                self.even_called_asymmetric.append(f"{name}:{key}")
             if abs(true_value) > measured.threshold:
                 self.asymmetries_total += 1
                 if measured.status == "asymmetric":
@@ -113,6 +122,8 @@ def report(title: str, tally: Tally, markdown: bool) -> str:
         "",
         f"jump count exact: {tally.counts_exact}/{tally.clips} clips",
         f"symmetric clips called asymmetric: {', '.join(tally.false_asymmetric) or 'none'}",
+        "measures truly within threshold called asymmetric (any clip): "
+        f"{', '.join(tally.even_called_asymmetric) or 'none'}",
         f"asymmetries past threshold found: {tally.asymmetries_found}/{tally.asymmetries_total}"
         + (f" (missed: {', '.join(tally.missed)})" if tally.missed else ""),
         f"trend sign right where truth changes >= {TREND_CHANGE_PCT:.0f} %/min: "
@@ -146,6 +157,19 @@ def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str, c
     return track
 
 
+def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> None:
+    """The engine's MAE per measure (measure's unit) and its n, as posture.jump.summary.typical_errors reads them."""
+    measured = [(key, n, mae) for key, n, _, mae, _, _ in rows(tally)]
+    out = {
+        "source": f"mean absolute error against the exact truth, bench/jump_accuracy.py on the {tally.clips} "
+                  f"rendered jump clips of {clips.name}, model tracks",
+        "model": model,
+        "typical_error": {key: round(mae, 2) for key, _, mae in sorted(measured)},
+        "n": {key: n for key, n, _ in sorted(measured)},
+    }
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=Path, default=DEFAULT_CLIPS)
@@ -154,13 +178,19 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/accuracy.md)")
     parser.add_argument("--track-cache", type=Path, default=None,
                         help="folder of model tracks (CLIP_MODEL.npz): read when there, written after tracking")
+    parser.add_argument("--typical-errors", type=Path, default=None,
+                        help="write the engine's MAE per measure here (posture/jump/typical_errors.json); model only")
     args = parser.parse_args()
+    if args.typical_errors is not None and args.source != "model":
+        parser.error("--typical-errors measures the tracker: use it with --source model")
+    # Exact keypoints carry no tracker error: their bands stay the jump-to-jump spread.
+    errors = typical_errors() if args.source == "model" else None
     engine, naive = Tally(), Tally()
     for path in sorted(args.clips.glob("jump*.json")):
         clip = load_clip(path)
         track = load_track(args.source, path, clip, args.model, args.track_cache)
         height = float(clip["subject"]["stature_cm"])
-        for tally, run in ((engine, analyze_track), (naive, baseline)):
+        for tally, run in ((engine, partial(analyze_track, typical_errors=errors)), (naive, baseline)):
             try:
                 tally.add(path.stem, clip, run(track, clip["view"], height))
             except PostureError as error:
@@ -170,6 +200,8 @@ def main() -> None:
     print(f"Source: {args.source} keypoints; clips: {args.clips}; camera roll allowance +-{rolls} deg\n")
     print(report("Engine (cleaning, sub-frame events and lags)", engine, args.markdown))
     print(report("Baseline (raw landmarks, whole-frame events and lags)", naive, args.markdown))
+    if args.typical_errors is not None:
+        write_typical_errors(args.typical_errors, engine, args.model, args.clips)
 
 
 if __name__ == "__main__":

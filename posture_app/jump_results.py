@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Literal
 
 import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
-from posture.jump.summary import Measurement
+from posture.jump.summary import Measurement, typical_errors
 from posture.wording import percent
 from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
@@ -43,9 +42,6 @@ CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Over the clip (tiring)", ("hand_circle_trend_pct_per_min_left", "hand_circle_trend_pct_per_min_right",
                                 "foot_clearance_trend_pct_per_min_left", "foot_clearance_trend_pct_per_min_right")),
 )
-# The jump accuracy bench's mean absolute errors, per measure key (unit of the measure), once measured.
-# Hook: bench/jump_accuracy.py does not write this file yet, so every card says "not yet measured".
-TYPICAL_ERRORS_FILE = Path(__file__).resolve().parent.parent / "posture" / "jump" / "typical_errors.json"
 SIGNED_UNITS = ("%", "%/min")
 SIGNED_KEYS = ("landing_lead_ms", "landing_depth_diff_cm", "hand_phase_lead_ms", "hand_height_diff_cm",
                "hand_spread_diff_cm", "lateral_shift_cm", "trunk_lateral_lean_deg")
@@ -68,10 +64,7 @@ def refusal_box(refusal: JumpRefusal) -> None:
 
 def typical_error(key: str, unit: str) -> str:
     """The bench's typical error of a measure (e.g. "typical error ±0.4 cm"), or that it is not measured yet."""
-    if not TYPICAL_ERRORS_FILE.exists():
-        return NO_TYPICAL_ERROR
-    errors = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
-    error = errors.get(key)
+    error = typical_errors().get(key)
     return NO_TYPICAL_ERROR if error is None else f"typical error ±{jump_value(float(error), unit)}"
 
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
     sys.path.insert(0, str(ROOT))
 
-from posture_app import jump_session, present  # noqa: E402
+from posture_app import jump_results, jump_session, present  # noqa: E402
 from tests.test_app import TIMEOUT_S, assert_clean, texts  # noqa: E402
 from tests.test_video_tracking import Clips  # noqa: E402
 
@@ -121,7 +121,7 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
         assert f"**{topic}**" in page
         assert sentence in page
         assert sureness in page
-    # Cards: value with unit, verdict, band, typical error (none measured yet: said so, never invented).
+    # Cards: value with unit, verdict, band, the bench's typical error.
     assert metric(jump_app, "Jumps counted") == str(len(analysis.session.jumps))
     assert metric(jump_app, "Cadence") == jump_value(measurements["cadence_jpm"].value, "jumps/min")
     assert metric(jump_app, "Left foot clearance").endswith(" cm")
@@ -131,7 +131,8 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     shown = {jump_status_label(m.status) for m in measurements.values() if m.status != "not_assessed"}
     assert badges == shown
     assert "95 % band" in page
-    assert "typical error not yet measured" in page
+    assert jump_results.typical_error("cadence_jpm", "jumps/min") in page
+    assert jump_results.typical_error("cadence_jpm", "jumps/min").startswith("typical error ±")
     # The chart (Altair -> Vega-Lite), three tabs, and the drawn clip.
     charts = jump_app.get("vega_lite_chart")
     assert len(charts) == 3, "a left-vs-right chart per measure"

@@ -17,6 +17,7 @@ import numpy as np
 from posture.errors import PostureError
 from posture.jump.findings import clip_findings
 from posture.jump.session import VIEWS, JumpSession, analyze_track
+from posture.jump.summary import typical_errors
 from posture.pose import Pose
 from posture.video.track import PoseTrack, VideoInfo
 from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video
@@ -107,7 +108,8 @@ def analyze_jump_video(source: VideoSource, *, name: str | None = None, view: st
     try:
         info, track = track_video(source, model=model, progress=progress)
         estimate = view_of(track, view)
-        session = analyze_track(track, estimate.view, height_cm)
+        # The bench measured these errors on MediaPipe tracks: they widen the left/right bands.
+        session = analyze_track(track, estimate.view, height_cm, typical_errors())
     except PostureError as error:
         return JumpRefusal(file=file, error=error, video=info, track=track)
     return JumpAnalysis(file=file, video=info, view=estimate, height_cm=height_cm, session=session, track=track)

@@ -7,7 +7,8 @@ measure over the session (median over jumps with a bootstrap band and a verdict)
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -210,8 +211,14 @@ def _rounded(value: float) -> float | None:
     return round(value, 1) if np.isfinite(value) else None
 
 
-def analyze_track(track: PoseTrack, view: str, height_cm: float | None) -> JumpSession:
-    """Measure a jump-rope session from one person's pose track (docs/jump-rope.md)."""
+def analyze_track(track: PoseTrack, view: str, height_cm: float | None,
+                  typical_errors: Mapping[str, float] | None = None) -> JumpSession:
+    """Measure a jump-rope session from one person's pose track (docs/jump-rope.md).
+
+    ``typical_errors`` (per measure key, the measure's unit): the tracker's typical errors
+    (:func:`summary.typical_errors` for a MediaPipe track) that widen the left/right bands before
+    the verdicts; None for exact keypoints, whose bands hold only the jump-to-jump spread.
+    """
     if view not in VIEWS:
         raise PostureError("unsupported_view", f"The view {view!r} cannot be measured; use front, back, left or right.")
     if int(np.count_nonzero(track.seen)) < MIN_FRAMES:
@@ -220,7 +227,10 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None) -> JumpS
     cfg = summary.settings()
     cutoff = float(cfg["cleaning"]["lowpass_hz"])
     clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)
-    return analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
+    session = analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
+    if typical_errors is None:
+        return session
+    return replace(session, measurements=summary.with_typical_errors(session.measurements, typical_errors))
 
 
 def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_with_person: int,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 import numpy as np
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
+# Each measure's mean absolute error of the default model on the rendered clips, in the measure's
+# unit (written by ``python -m bench.jump_accuracy --source model --typical-errors``).
+TYPICAL_ERRORS_FILE = Path(__file__).with_name("typical_errors.json")
 
 
 @cache
@@ -21,12 +25,23 @@ def settings() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+@cache
+def typical_errors() -> dict[str, float]:
+    """The tracker's typical error per measure key (unit of the measure); empty before the bench wrote it."""
+    if not TYPICAL_ERRORS_FILE.exists():
+        return {}
+    errors: dict[str, float] = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))["typical_error"]
+    return errors
+
+
 @dataclass(frozen=True)
 class Measurement:
     """One measured quantity of the JSON contract's ``measurements`` block.
 
     ``status``: ``measured`` (no left/right verdict), ``symmetric``, ``asymmetric``,
     ``inconclusive`` or ``not_assessed`` (then ``value`` is None and ``reason`` says why).
+    ``typical_error``: the tracker's mean absolute error for this measure on the rendered clips
+    (same unit), None for truth keypoints or where it was never measured.
     """
 
     value: float | None
@@ -38,6 +53,7 @@ class Measurement:
     threshold: float | None = None
     source: str | None = None
     n: int | None = None
+    typical_error: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +69,7 @@ class Measurement:
             out["source"] = self.source
         if self.n is not None:
             out["n"] = self.n
+        out["typical_error"] = self.typical_error
         return out
 
 
@@ -140,3 +157,24 @@ def plain(value: float, unit: str, band: tuple[float, float] | None, confidence:
 def widened(band: tuple[float, float] | None, by: float) -> tuple[float, float] | None:
     """``band`` widened by ``by`` on both sides."""
     return None if band is None else (band[0] - by, band[1] + by)
+
+
+def with_typical_error(measurement: Measurement, error: float) -> Measurement:
+    """``measurement`` carrying the tracker's typical error; a left/right verdict is made again on a widened band.
+
+    The band of a left/right measure becomes the 95 % band of the median over jumps widened by the
+    tracker's typical error measured on the rendered clips (times ``[bands] typical_error_factor``):
+    the bootstrap holds only the spread from jump to jump, not the tracker's own left/right bias,
+    which repeats on every jump. So a difference within the typical error is never ``asymmetric``.
+    """
+    if measurement.threshold is None or measurement.value is None:
+        return replace(measurement, typical_error=error)
+    band = widened(measurement.band, float(settings()["bands"]["typical_error_factor"]) * error)
+    return replace(measurement, band=band, status=verdict(measurement.value, band, measurement.threshold),
+                   typical_error=error)
+
+
+def with_typical_errors(measurements: Mapping[str, Measurement], errors: Mapping[str, float]) -> dict[str, Measurement]:
+    """Every measurement with its typical error from ``errors`` (those without one unchanged)."""
+    return {key: with_typical_error(m, errors[key]) if key in errors and m.status != "not_assessed" else m
+            for key, m in measurements.items()}

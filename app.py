@@ -41,8 +41,10 @@ PAGES = (
 
 
 def pages() -> list[st.Page]:
-    return [st.Page(PAGES_DIR / file, title=title, icon=icon, default=number == 0)
-            for number, (file, title, icon) in enumerate(PAGES)]
+    return [
+        st.Page(PAGES_DIR / file, title=title, icon=icon, default=number == 0)
+        for number, (file, title, icon) in enumerate(PAGES)
+    ]
 
 
 def main() -> None:
@@ -50,8 +52,10 @@ def main() -> None:
     session.keep_widget_values(st.session_state)
     st.title("Posture checker")
     show_callback_failures()
-    st.caption("Photos of a standing person → body landmarks → posture measures → patterns commonly associated "
-               "with them → a corrective plan. An educational screening, not a diagnosis.")
+    st.caption(
+        "Photos of a standing person → body landmarks → posture measures → patterns commonly associated "
+        "with them → a corrective plan. An educational screening, not a diagnosis."
+    )
     page.run()
 
 

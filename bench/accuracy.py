@@ -54,18 +54,29 @@ SIDE_TRUTH = {
     "knee_ahead_of_ankle_cm": "knee_ant_of_ankle_cm",
 }
 FRONT_TRUTH = {
-    "shoulder_tilt_deg": "shoulder_tilt_deg", "shoulder_height_diff_cm": "shoulder_height_diff_cm",
-    "pelvic_obliquity_deg": "pelvic_obliquity_deg", "hip_height_diff_cm": "hip_height_diff_cm",
-    "head_tilt_deg": "head_tilt_deg", "trunk_lateral_lean_deg": "trunk_lateral_lean_deg",
-    "trunk_lateral_shift_cm": "trunk_lateral_shift_cm", "knee_valgus_left_deg": "knee_valgus_deg_l",
+    "shoulder_tilt_deg": "shoulder_tilt_deg",
+    "shoulder_height_diff_cm": "shoulder_height_diff_cm",
+    "pelvic_obliquity_deg": "pelvic_obliquity_deg",
+    "hip_height_diff_cm": "hip_height_diff_cm",
+    "head_tilt_deg": "head_tilt_deg",
+    "trunk_lateral_lean_deg": "trunk_lateral_lean_deg",
+    "trunk_lateral_shift_cm": "trunk_lateral_shift_cm",
+    "knee_valgus_left_deg": "knee_valgus_deg_l",
     "knee_valgus_right_deg": "knee_valgus_deg_r",
 }
 # Targets (heavy model, height given): held-out MAE limits. Frontal ones from the engine issue, the
 # profile ones from "Photo results people can trust" (on 120 subjects, grouped k-fold).
 TARGETS = {
-    "shoulder_tilt_deg": 0.6, "pelvic_obliquity_deg": 0.9, "head_tilt_deg": 1.0, "trunk_lateral_lean_deg": 0.6,
-    "knee_valgus_left_deg": 2.0, "knee_valgus_right_deg": 2.0, "craniovertebral_angle_deg": 2.3,
-    "ear_ahead_of_shoulder_cm": 0.9, "shoulder_ahead_of_plumb_cm": 1.1, "trunk_lean_deg": 1.1,
+    "shoulder_tilt_deg": 0.6,
+    "pelvic_obliquity_deg": 0.9,
+    "head_tilt_deg": 1.0,
+    "trunk_lateral_lean_deg": 0.6,
+    "knee_valgus_left_deg": 2.0,
+    "knee_valgus_right_deg": 2.0,
+    "craniovertebral_angle_deg": 2.3,
+    "ear_ahead_of_shoulder_cm": 0.9,
+    "shoulder_ahead_of_plumb_cm": 1.1,
+    "trunk_lean_deg": 1.1,
 }
 PELVIC_TILT_TARGET_R = 0.8
 # The anterior-tilt findings should reach at least "possible" for subjects rotated this far (deg).
@@ -91,8 +102,14 @@ def truth_analysis(sample: Sample) -> MeasuredPhoto:
         value = truth_of(sample, key) if sample.view in spec.views else None
         if value is not None:
             measured[key] = make_measurement(spec, value, 1.0)
-    return MeasuredPhoto(image=sample.name, view=sample.view, view_confidence=1.0,
-                         height_cm=sample.meta["subject"]["stature_cm"], height_source="given", measurements=measured)
+    return MeasuredPhoto(
+        image=sample.name,
+        view=sample.view,
+        view_confidence=1.0,
+        height_cm=sample.meta["subject"]["stature_cm"],
+        height_source="given",
+        measurements=measured,
+    )
 
 
 def run_engine(samples: list[Sample], corrections_for) -> dict:
@@ -105,9 +122,14 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
     views_right, analysed = 0, 0
     by_subject: dict[str, list[MeasuredPhoto]] = {}
     for sample in samples:
-        result = analyze_people(sample.name, sample.photo, sample.people,
-                                height_cm=sample.meta["subject"]["stature_cm"], corrections=corrections_for(sample),
-                                mirrored_people=lambda sample=sample: sample.mirrored_people)
+        result = analyze_people(
+            sample.name,
+            sample.photo,
+            sample.people,
+            height_cm=sample.meta["subject"]["stature_cm"],
+            corrections=corrections_for(sample),
+            mirrored_people=lambda sample=sample: sample.mirrored_people,
+        )
         by_subject.setdefault(sample.subject, [])
         if isinstance(result, RefusedPhoto):
             print(f"  {sample.name}: {result.error.code}", file=sys.stderr)
@@ -126,12 +148,19 @@ def run_engine(samples: list[Sample], corrections_for) -> dict:
     for subject, results in by_subject.items():
         own = subject_samples[subject]
         truth_findings = assess([truth_analysis(s) for s in own]).findings
-        findings[subject] = {"neutral": own[0].meta["is_neutral_subject"],
-                             "pelvic_rotation_deg": own[0].meta["truth_3d"]["pelvic_tilt_rotation_deg"],
-                             "engine": {f.imbalance: f.likelihood for f in assess(results).findings},
-                             "truth": {f.imbalance: f.likelihood for f in truth_findings}}
-    return {"pairs": pairs, "view_accuracy": views_right / max(analysed, 1), "analysed": analysed,
-            "findings": findings, "by_subject": by_subject}
+        findings[subject] = {
+            "neutral": own[0].meta["is_neutral_subject"],
+            "pelvic_rotation_deg": own[0].meta["truth_3d"]["pelvic_tilt_rotation_deg"],
+            "engine": {f.imbalance: f.likelihood for f in assess(results).findings},
+            "truth": {f.imbalance: f.likelihood for f in truth_findings},
+        }
+    return {
+        "pairs": pairs,
+        "view_accuracy": views_right / max(analysed, 1),
+        "analysed": analysed,
+        "findings": findings,
+        "by_subject": by_subject,
+    }
 
 
 def finding_agreement(findings: dict) -> list[dict]:
@@ -143,15 +172,23 @@ def finding_agreement(findings: dict) -> list[dict]:
     """
     rows = []
     for imbalance in sorted({i for f in findings.values() for i in f["truth"]}):
-        positives = [f["engine"].get(imbalance) == "likely" for f in findings.values()
-                     if f["truth"].get(imbalance) == "likely"]
-        negatives = [f["engine"].get(imbalance) != "likely" for f in findings.values()
-                     if f["truth"].get(imbalance) == "unlikely"]
+        positives = [
+            f["engine"].get(imbalance) == "likely" for f in findings.values() if f["truth"].get(imbalance) == "likely"
+        ]
+        negatives = [
+            f["engine"].get(imbalance) != "likely" for f in findings.values() if f["truth"].get(imbalance) == "unlikely"
+        ]
         neutral_likely = sum(f["engine"].get(imbalance) == "likely" for f in findings.values() if f["neutral"])
-        rows.append({"imbalance": imbalance, "positives": len(positives), "negatives": len(negatives),
-                     "sensitivity": sum(positives) / len(positives) if positives else None,
-                     "specificity": sum(negatives) / len(negatives) if negatives else None,
-                     "neutral_subjects_likely": neutral_likely})
+        rows.append(
+            {
+                "imbalance": imbalance,
+                "positives": len(positives),
+                "negatives": len(negatives),
+                "sensitivity": sum(positives) / len(positives) if positives else None,
+                "specificity": sum(negatives) / len(negatives) if negatives else None,
+                "neutral_subjects_likely": neutral_likely,
+            }
+        )
     return rows
 
 
@@ -170,10 +207,14 @@ def anterior_tilt_reach(findings: dict) -> dict[str, float | int]:
     reaches at least "possible", and how many neutral subjects any of them calls "likely"."""
     tilted = [f for f in findings.values() if f["pelvic_rotation_deg"] >= ANTERIOR_TILT_FROM_DEG]
     reached = [all(f["engine"].get(i) in ("possible", "likely") for i in ANTERIOR_TILT_FINDINGS) for f in tilted]
-    neutral_likely = sum(any(f["engine"].get(i) == "likely" for i in ANTERIOR_TILT_FINDINGS)
-                         for f in findings.values() if f["neutral"])
-    return {"tilted": len(tilted), "share": sum(reached) / len(reached) if reached else float("nan"),
-            "neutral_likely": neutral_likely}
+    neutral_likely = sum(
+        any(f["engine"].get(i) == "likely" for i in ANTERIOR_TILT_FINDINGS) for f in findings.values() if f["neutral"]
+    )
+    return {
+        "tilted": len(tilted),
+        "share": sum(reached) / len(reached) if reached else float("nan"),
+        "neutral_likely": neutral_likely,
+    }
 
 
 def held_out_corrections(samples: list[Sample], folds: int = DEFAULT_FOLDS):
@@ -196,11 +237,17 @@ def summarise(pairs: list[tuple[float, float]]) -> dict:
 
 def report(results: dict[str, dict], samples: list[Sample]) -> str:
     """Markdown tables of the three engines, measure by measure and view by view."""
-    lines = [f"Photos: {len(samples)} ({len({s.subject for s in samples})} subjects). View accuracy: "
-             + ", ".join(f"{name} {r['view_accuracy']:.1%}" for name, r in results.items()) + ".", ""]
+    lines = [
+        f"Photos: {len(samples)} ({len({s.subject for s in samples})} subjects). View accuracy: "
+        + ", ".join(f"{name} {r['view_accuracy']:.1%}" for name, r in results.items())
+        + ".",
+        "",
+    ]
     keys = sorted({key for r in results.values() for key in r["pairs"]})
-    lines.append("| measure | view | n | raw bias | raw MAE | raw max | fitted bias | fitted MAE | fitted max "
-                 "| held-out bias | held-out MAE | held-out max | target MAE |")
+    lines.append(
+        "| measure | view | n | raw bias | raw MAE | raw max | fitted bias | fitted MAE | fitted max "
+        "| held-out bias | held-out MAE | held-out max | target MAE |"
+    )
     lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for key, view in keys:
         cells = [key, view]
@@ -221,9 +268,11 @@ def report(results: dict[str, dict], samples: list[Sample]) -> str:
         pairs = [p for view in ("left", "right") for p in results[name]["pairs"].get(("pelvic_tilt_deg", view), [])]
         if pairs:
             s = summarise(pairs)
-            lines.append(f"- {name}: n {s['n']}, correlation {s.get('r', float('nan')):.2f}, MAE {s['mae']:.2f} deg "
-                         f"vs {s.get('constant_mae', float('nan')):.2f} deg for a constant guess (the truth's mean)"
-                         + (f"; target correlation >= {PELVIC_TILT_TARGET_R}" if name == "held-out" else ""))
+            lines.append(
+                f"- {name}: n {s['n']}, correlation {s.get('r', float('nan')):.2f}, MAE {s['mae']:.2f} deg "
+                f"vs {s.get('constant_mae', float('nan')):.2f} deg for a constant guess (the truth's mean)"
+                + (f"; target correlation >= {PELVIC_TILT_TARGET_R}" if name == "held-out" else "")
+            )
     return "\n".join(lines)
 
 
@@ -239,7 +288,7 @@ def typical_errors(held_out: dict) -> dict[str, float]:
 def write_typical_errors(path: Path, held_out: dict, samples: list[Sample]) -> None:
     payload = {
         "source": f"held-out mean absolute error, largest over views, bench/accuracy.py on {len(samples)} "
-                  f"rendered photos of {len({s.subject for s in samples})} people",
+        f"rendered photos of {len({s.subject for s in samples})} people",
         "typical_error": typical_errors(held_out),
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
@@ -247,40 +296,57 @@ def write_typical_errors(path: Path, held_out: dict, samples: list[Sample]) -> N
 
 def findings_report(results: dict[str, dict]) -> str:
     """Markdown table of finding sensitivity/specificity for the fitted and held-out engines."""
-    lines = ["| imbalance | truth likely (n) | truth unlikely (n) | fitted sensitivity | fitted specificity "
-             "| held-out sensitivity | held-out specificity | neutral subjects flagged likely |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| imbalance | truth likely (n) | truth unlikely (n) | fitted sensitivity | fitted specificity "
+        "| held-out sensitivity | held-out specificity | neutral subjects flagged likely |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     fitted = finding_agreement(results["fitted"]["findings"])
     held_out = {row["imbalance"]: row for row in finding_agreement(results["held-out"]["findings"])}
 
     def ratio(value):
         return "n/a" if value is None else f"{value:.2f}"
+
     for row in fitted:
         other = held_out[row["imbalance"]]
-        lines.append(f"| {row['imbalance']} | {row['positives']} | {row['negatives']} | {ratio(row['sensitivity'])} "
-                     f"| {ratio(row['specificity'])} | {ratio(other['sensitivity'])} | {ratio(other['specificity'])} "
-                     f"| {other['neutral_subjects_likely']} |")
+        lines.append(
+            f"| {row['imbalance']} | {row['positives']} | {row['negatives']} | {ratio(row['sensitivity'])} "
+            f"| {ratio(row['specificity'])} | {ratio(other['sensitivity'])} | {ratio(other['specificity'])} "
+            f"| {other['neutral_subjects_likely']} |"
+        )
     reach = anterior_tilt_reach(results["held-out"]["findings"])
-    lines += ["", "Anterior-tilt findings (held-out): all three at least \"possible\" for "
-              f"{reach['share']:.0%} of the {reach['tilted']} subjects whose pelvis is truly rotated forward by "
-              f"{ANTERIOR_TILT_FROM_DEG:.0f} deg or more (target 90 %); neutral subjects called \"likely\" by any "
-              f"of them: {reach['neutral_likely']} (target 0)."]
+    lines += [
+        "",
+        'Anterior-tilt findings (held-out): all three at least "possible" for '
+        f"{reach['share']:.0%} of the {reach['tilted']} subjects whose pelvis is truly rotated forward by "
+        f'{ANTERIOR_TILT_FROM_DEG:.0f} deg or more (target 90 %); neutral subjects called "likely" by any '
+        f"of them: {reach['neutral_likely']} (target 0).",
+    ]
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_FOLDER,
-                        help=f"folder in the eval-public format (default {DEFAULT_FOLDER})")
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        help=f"folder in the eval-public format (default {DEFAULT_FOLDER})",
+    )
     parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="grouped k-fold over subjects")
     parser.add_argument("--model", default="heavy")
     parser.add_argument("--markdown", type=Path, help="also write the tables into this Markdown file")
-    parser.add_argument("--typical-errors", type=Path,
-                        help="also write each measure's held-out error as JSON "
-                             f"(the engine reads {TYPICAL_ERRORS_PATH.name})")
-    parser.add_argument("--view-errors", type=Path,
-                        help="also write per-view and combined held-out errors as JSON (the engine reads "
-                             "posture/view_errors.json to weigh the views of one person)")
+    parser.add_argument(
+        "--typical-errors",
+        type=Path,
+        help=f"also write each measure's held-out error as JSON (the engine reads {TYPICAL_ERRORS_PATH.name})",
+    )
+    parser.add_argument(
+        "--view-errors",
+        type=Path,
+        help="also write per-view and combined held-out errors as JSON (the engine reads "
+        "posture/view_errors.json to weigh the views of one person)",
+    )
     args = parser.parse_args()
     samples = load_samples(args.eval_dir, args.model)
     results = {

@@ -133,24 +133,40 @@ def ridge(z: np.ndarray, targets: np.ndarray) -> tuple[float, list[float]]:
     return float(solution[0]), [round(float(c), 4) for c in solution[1:]]
 
 
-def _offset_models(side: list[Sample], scale_factor: dict[str, float],
-                   offsets: dict[str, dict[str, tuple[float, float]]]) -> dict:
+def _offset_models(
+    side: list[Sample], scale_factor: dict[str, float], offsets: dict[str, dict[str, tuple[float, float]]]
+) -> dict:
     """Per profile view, how each point's offset moves with the outline (around its mean offset)."""
     models = {}
     for view in SIDE_VIEWS:
         in_view = [s for s in side if s.view == view]
-        features = np.array([
-            profile_outline_features(s.pose, view, facing_sign(s.pose),
-                                     cm_per_px(s.pose, view, s.meta["subject"]["stature_cm"],
-                                               Corrections({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), scale_factor, {})),
-                                     s.meta["subject"]["stature_cm"])
-            for s in in_view])
+        features = np.array(
+            [
+                profile_outline_features(
+                    s.pose,
+                    view,
+                    facing_sign(s.pose),
+                    cm_per_px(
+                        s.pose,
+                        view,
+                        s.meta["subject"]["stature_cm"],
+                        Corrections({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), scale_factor, {}),
+                    ),
+                    s.meta["subject"]["stature_cm"],
+                )
+                for s in in_view
+            ]
+        )
         mean, spread = standardisation(features)
         z = np.where(np.isnan(features), 0.0, (features - np.array(mean)) / np.array(spread))
         coef = {}
         for point in MODELLED_SIDE_POINTS:
-            measured = np.array([_subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point),
-                                                       _facing(s)) for s in in_view])
+            measured = np.array(
+                [
+                    _subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point), _facing(s))
+                    for s in in_view
+                ]
+            )
             local = z[:, feature_columns(POINT_FEATURES[point])]
             forward, up = (ridge(local, measured[:, axis] - offsets[view][point][axis])[1] for axis in (0, 1))
             coef[point] = {"features": list(POINT_FEATURES[point]), "forward": forward, "up": up}
@@ -168,10 +184,14 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
     for view in SIDE_VIEWS:
         in_view = [s for s in side if s.view == view]
         offsets[view] = {
-            point: _mean_offset([
-                _subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point), _facing(s))
-                for s in in_view])
-            for point in SIDE_POINTS}
+            point: _mean_offset(
+                [
+                    _subject_frame_offset(s, f"{point}_{view[0]}", profile_landmark(s.pose, view, point), _facing(s))
+                    for s in in_view
+                ]
+            )
+            for point in SIDE_POINTS
+        }
     for view in ("front", "back"):
         in_view = [s for s in frontal if s.view == view]
         left_sign = left_sign_of(view)
@@ -179,8 +199,11 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
         for side_name, outward in (("left", left_sign), ("right", -left_sign)):
             for point in FRONT_FIT_POINTS:
                 offsets[view][f"{side_name}_{point}"] = _mean_offset(
-                    [_subject_frame_offset(s, f"{point}_{side_name[0]}", f"{side_name}_{point}", outward)
-                     for s in in_view])
+                    [
+                        _subject_frame_offset(s, f"{point}_{side_name[0]}", f"{side_name}_{point}", outward)
+                        for s in in_view
+                    ]
+                )
         # Left and right get one shared height offset for the points whose height difference is
         # itself a measure (tilts): a per-side difference fitted on 20 people is mostly noise and
         # made the held-out shoulder tilt worse than raw points. Sideways offsets stay per side
@@ -192,8 +215,11 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
 
     scale_factor = {}
     for view in ("front", "back", "left", "right"):
-        ratios = [s.truth_cm_per_px / (s.meta["subject"]["stature_cm"] / person_height_px(s.pose))
-                  for s in usable if s.view == view]
+        ratios = [
+            s.truth_cm_per_px / (s.meta["subject"]["stature_cm"] / person_height_px(s.pose))
+            for s in usable
+            if s.view == view
+        ]
         scale_factor[view] = round(float(np.mean(ratios)), 4)
 
     c7_rows, c7_targets, c7_fallback = [], [], []
@@ -208,14 +234,22 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
     c7_coef = np.linalg.lstsq(np.array(c7_rows), np.array(c7_targets), rcond=None)[0]
 
     offset_models = _offset_models(side, scale_factor, offsets)
-    partial = Corrections(offsets, tuple(c7_coef.tolist()), 0.0,
-                          tuple(np.mean(c7_fallback, axis=0).tolist()), scale_factor, {}, offset_models)
+    partial = Corrections(
+        offsets,
+        tuple(c7_coef.tolist()),
+        0.0,
+        tuple(np.mean(c7_fallback, axis=0).tolist()),
+        scale_factor,
+        {},
+        offset_models,
+    )
     edge_offsets, features, rotations = [], [], []
     for s in side:
         body = body_points(s.pose, s.view, s.meta["subject"]["stature_cm"], partial)
         if s.pose.mask is not None:
-            edge_offsets.append((s.truth_point("c7_skin")[0] - body.points["c7"][0]) * body.anterior_sign
-                                * body.cm_per_px)
+            edge_offsets.append(
+                (s.truth_point("c7_skin")[0] - body.points["c7"][0]) * body.anterior_sign * body.cm_per_px
+            )
         outline = pelvic_features(s.pose, body)
         if outline is not None:
             features.append(outline)
@@ -224,10 +258,18 @@ def fit_corrections(samples: list[Sample]) -> Corrections:
     z = np.where(np.isnan(features), 0.0, (np.array(features) - np.array(pelvic_mean)) / np.array(pelvic_spread))
     pelvic_intercept, pelvic_coef = ridge(z, np.array(rotations))
     return Corrections(
-        offsets, tuple(round(c, 4) for c in c7_coef.tolist()),
-        round(float(np.mean(edge_offsets)), 3), tuple(round(c, 3) for c in partial.c7_fallback_offset_cm),
+        offsets,
+        tuple(round(c, 4) for c in c7_coef.tolist()),
+        round(float(np.mean(edge_offsets)), 3),
+        tuple(round(c, 3) for c in partial.c7_fallback_offset_cm),
         scale_factor,
-        {"features": [*FEATURES, *PELVIC_OUTLINE_FEATURES], "mean": pelvic_mean, "scale": pelvic_spread,
-         "intercept": round(pelvic_intercept, 4), "coef": pelvic_coef, "confidence": PELVIC_TILT_CONFIDENCE},
+        {
+            "features": [*FEATURES, *PELVIC_OUTLINE_FEATURES],
+            "mean": pelvic_mean,
+            "scale": pelvic_spread,
+            "intercept": round(pelvic_intercept, 4),
+            "coef": pelvic_coef,
+            "confidence": PELVIC_TILT_CONFIDENCE,
+        },
         offset_models,
     )

@@ -42,8 +42,7 @@ JPEG_QUALITY = 90
 def camera_matrix(meta: dict[str, Any]) -> np.ndarray:
     """Pinhole intrinsics K (px) of a render, from its ``camera`` record."""
     camera = meta["camera"]
-    return np.array([[camera["fx_px"], 0.0, camera["cx_px"]], [0.0, camera["fy_px"], camera["cy_px"]],
-                     [0.0, 0.0, 1.0]])
+    return np.array([[camera["fx_px"], 0.0, camera["cx_px"]], [0.0, camera["fy_px"], camera["cy_px"]], [0.0, 0.0, 1.0]])
 
 
 def pitch_homography(intrinsics: np.ndarray, down_deg: float, aside_deg: float = 0.0) -> np.ndarray:
@@ -51,12 +50,8 @@ def pitch_homography(intrinsics: np.ndarray, down_deg: float, aside_deg: float =
     to the side (the person then stands off the picture's centre, where a pitch makes verticals
     lean) and pitching ``down_deg`` further down (negative: up), both about its own centre: ``K R K^-1``."""
     pitch, yaw = np.radians(down_deg), np.radians(aside_deg)
-    pitched = np.array([[1.0, 0.0, 0.0],
-                        [0.0, np.cos(pitch), -np.sin(pitch)],
-                        [0.0, np.sin(pitch), np.cos(pitch)]])
-    turned = np.array([[np.cos(yaw), 0.0, np.sin(yaw)],
-                       [0.0, 1.0, 0.0],
-                       [-np.sin(yaw), 0.0, np.cos(yaw)]])
+    pitched = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(pitch), -np.sin(pitch)], [0.0, np.sin(pitch), np.cos(pitch)]])
+    turned = np.array([[np.cos(yaw), 0.0, np.sin(yaw)], [0.0, 1.0, 0.0], [-np.sin(yaw), 0.0, np.cos(yaw)]])
     homography: np.ndarray = intrinsics @ pitched @ turned @ np.linalg.inv(intrinsics)
     return homography
 
@@ -73,15 +68,16 @@ def reprojected(bgr: np.ndarray, meta: dict[str, Any], pitch_deg: float, aside_d
     (left, top), (right, bottom) = warped.min(axis=0), warped.max(axis=0)
     height = (bottom - top) / PERSON_SHARE_OF_HEIGHT
     width = height * 9.0 / 16.0
-    shift = np.array([[1.0, 0.0, width / 2 - (left + right) / 2],
-                      [0.0, 1.0, height / 2 - (top + bottom) / 2],
-                      [0.0, 0.0, 1.0]])
-    return cv2.warpPerspective(bgr, shift @ homography, (round(width), round(height)),
-                               flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    shift = np.array(
+        [[1.0, 0.0, width / 2 - (left + right) / 2], [0.0, 1.0, height / 2 - (top + bottom) / 2], [0.0, 0.0, 1.0]]
+    )
+    return cv2.warpPerspective(
+        bgr, shift @ homography, (round(width), round(height)), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def gate_outcome(jpeg: bytes, name: str) -> str:
-    """"ok" or the engine's refusal code for one photo (landmarks from the disk cache; the tiles that
+    """ "ok" or the engine's refusal code for one photo (landmarks from the disk cache; the tiles that
     look again for a person found nowhere in the whole picture are not cached)."""
     photo, people = find_people(jpeg, decode_image(jpeg), detect=cached_people)
     result = analyze_people(name, photo, people)
@@ -91,12 +87,21 @@ def gate_outcome(jpeg: bytes, name: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_FOLDER)
-    parser.add_argument("--pitches", type=float, nargs="+", default=list(DEFAULT_PITCHES_DEG),
-                        help="absolute camera pitches (deg, + up); 'original' is always included")
+    parser.add_argument(
+        "--pitches",
+        type=float,
+        nargs="+",
+        default=list(DEFAULT_PITCHES_DEG),
+        help="absolute camera pitches (deg, + up); 'original' is always included",
+    )
     parser.add_argument("--every", type=int, default=1, help="use every n-th photo only")
     parser.add_argument("--views", nargs="+", default=["front", "back", "left", "right"])
-    parser.add_argument("--aside", type=float, default=0.0,
-                        help="turn the camera this many degrees sideways too (person off the picture's centre)")
+    parser.add_argument(
+        "--aside",
+        type=float,
+        default=0.0,
+        help="turn the camera this many degrees sideways too (person off the picture's centre)",
+    )
     args = parser.parse_args()
     outcomes: dict[str, Counter[str]] = {}
     for index, (path, meta) in enumerate(ground_truths(args.eval_dir)):
@@ -107,8 +112,9 @@ def main() -> int:
             raise SystemExit(f"cannot read {path}")
         cases = {"original": path.read_bytes()}
         for pitch in args.pitches:
-            cases[f"pitch {pitch:+.0f}"] = cv2.imencode(".jpg", reprojected(bgr, meta, pitch, args.aside),
-                                                        [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])[1].tobytes()
+            cases[f"pitch {pitch:+.0f}"] = cv2.imencode(
+                ".jpg", reprojected(bgr, meta, pitch, args.aside), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
+            )[1].tobytes()
         for case, jpeg in cases.items():
             outcome = gate_outcome(jpeg, meta["image"])
             outcomes.setdefault(case, Counter())[outcome] += 1

@@ -23,8 +23,11 @@ from posture.vocabulary import View
 # Person-level targets (held-out MAE, height given, front and back combined) from "Photo results people
 # can trust", item 1.
 COMBINED_TARGETS = {
-    "shoulder_tilt_deg": 0.5, "pelvic_obliquity_deg": 0.8, "head_tilt_deg": 1.0,
-    "shoulder_height_diff_cm": 0.4, "hip_height_diff_cm": 0.35,
+    "shoulder_tilt_deg": 0.5,
+    "pelvic_obliquity_deg": 0.8,
+    "head_tilt_deg": 1.0,
+    "shoulder_height_diff_cm": 0.4,
+    "hip_height_diff_cm": 0.35,
 }
 # A combination of views is shipped with its measured error only when this many subjects had it.
 MIN_SUBJECTS = 20
@@ -47,8 +50,9 @@ class Combined:
     predicted_error: float | None
 
 
-def photo_errors(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample],
-                 truth_of: TruthOf) -> list[tuple[str, str, str, float]]:
+def photo_errors(
+    by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample], truth_of: TruthOf
+) -> list[tuple[str, str, str, float]]:
     """(subject, measure, view, estimate - truth) of every held-out photo measurement."""
     sample_of = {sample.name: sample for sample in samples}
     rows = []
@@ -62,15 +66,18 @@ def photo_errors(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Seq
     return rows
 
 
-def per_view_errors(rows: Sequence[tuple[str, str, str, float]],
-                    keep: Callable[[str], bool]) -> dict[str, dict[str, float]]:
+def per_view_errors(
+    rows: Sequence[tuple[str, str, str, float]], keep: Callable[[str], bool]
+) -> dict[str, dict[str, float]]:
     """Measure -> view -> MAE over the rows whose subject passes ``keep``."""
     collected: dict[str, dict[str, list[float]]] = {}
     for subject, key, view, error in rows:
         if keep(subject):
             collected.setdefault(key, {}).setdefault(view, []).append(abs(error))
-    return {key: {view: round(float(np.mean(errors)), 2) for view, errors in sorted(views.items())}
-            for key, views in sorted(collected.items())}
+    return {
+        key: {view: round(float(np.mean(errors)), 2) for view, errors in sorted(views.items())}
+        for key, views in sorted(collected.items())
+    }
 
 
 def _other_folds(fold_of: Mapping[str, int], fold: int) -> Callable[[str], bool]:
@@ -78,8 +85,12 @@ def _other_folds(fold_of: Mapping[str, int], fold: int) -> Callable[[str], bool]
     return lambda subject: fold_of[subject] != fold
 
 
-def combine_held_out(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample],
-                     fold_of: Mapping[str, int], truth_of: TruthOf) -> list[Combined]:
+def combine_held_out(
+    by_subject: Mapping[str, Sequence[MeasuredPhoto]],
+    samples: Sequence[Sample],
+    fold_of: Mapping[str, int],
+    truth_of: TruthOf,
+) -> list[Combined]:
     """Every subject's measures combined over their views, weighted by the other folds' per-view errors."""
     rows = photo_errors(by_subject, samples, truth_of)
     weights = {fold: ViewErrors(per_view_errors(rows, _other_folds(fold_of, fold))) for fold in set(fold_of.values())}
@@ -90,11 +101,21 @@ def combine_held_out(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples:
     for subject, photos in by_subject.items():
         fold = fold_of[subject]
         for key, person in person_measurements(measurements_by_view(photos), weights[fold]).items():
-            truths = [t for s in own_samples[subject] if View(s.view) in person.views
-                      and (t := truth_of(s, key)) is not None]
+            truths = [
+                t for s in own_samples[subject] if View(s.view) in person.views and (t := truth_of(s, key)) is not None
+            ]
             if truths:
-                combined.append(Combined(subject, fold, key, views_label(person.views), person.measurement.value,
-                                         float(np.mean(truths)), person.typical_error))
+                combined.append(
+                    Combined(
+                        subject,
+                        fold,
+                        key,
+                        views_label(person.views),
+                        person.measurement.value,
+                        float(np.mean(truths)),
+                        person.typical_error,
+                    )
+                )
     return combined
 
 
@@ -134,9 +155,18 @@ def summarise_combinations(combined: Sequence[Combined]) -> list[CombinationSumm
         several = "+" in views and len({r.fold for r in rows}) > 1
         unshrunk = float(np.abs(unshrunk_errors(rows)).mean()) if several else None
         predicted = [r.predicted_error for r in rows if r.predicted_error is not None]
-        summaries.append(CombinationSummary(
-            key, views, len(rows), float(errors.mean()), float(np.abs(errors).mean()), float(np.abs(errors).max()),
-            float(np.mean(predicted)) if predicted else float("nan"), unshrunk))
+        summaries.append(
+            CombinationSummary(
+                key,
+                views,
+                len(rows),
+                float(errors.mean()),
+                float(np.abs(errors).mean()),
+                float(np.abs(errors).max()),
+                float(np.mean(predicted)) if predicted else float("nan"),
+                unshrunk,
+            )
+        )
     return summaries
 
 
@@ -147,13 +177,17 @@ def pays(summary: CombinationSummary) -> bool:
 
 def combined_report(summaries: Sequence[CombinationSummary]) -> str:
     """Markdown table of the person-level values, and which targets are met."""
-    lines = ["| measure | views | subjects | bias | MAE | max | predicted MAE | MAE with shrinkage undone "
-             "| target MAE |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| measure | views | subjects | bias | MAE | max | predicted MAE | MAE with shrinkage undone | target MAE |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in summaries:
         target = COMBINED_TARGETS.get(s.key) if s.views == "back+front" else None
         unshrunk = "" if s.unshrunk_mae is None else f"{s.unshrunk_mae:.2f}" + (" (lower)" if pays(s) else "")
-        lines.append(f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} "
-                     f"| {s.predicted:.2f} | {unshrunk} | {f'<= {target}' if target else ''} |")
+        lines.append(
+            f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} "
+            f"| {s.predicted:.2f} | {unshrunk} | {f'<= {target}' if target else ''} |"
+        )
     lines.append("")
     for key, target in COMBINED_TARGETS.items():
         row = next((s for s in summaries if s.key == key and s.views == "back+front"), None)
@@ -161,14 +195,21 @@ def combined_report(summaries: Sequence[CombinationSummary]) -> str:
             continue
         verdict = "met" if row.mae <= target else "missed"
         lines.append(f"- {key} (front + back): {row.mae:.2f} against <= {target}: {verdict}")
-    lines.append("- Undoing the shrinkage (dividing by the slope fitted on the other folds) lowers the held-out "
-                 "error of: " + (", ".join(f"{s.key} ({s.views})" for s in summaries if pays(s)) or "none")
-                 + "; the engine ships no such correction.")
+    lines.append(
+        "- Undoing the shrinkage (dividing by the slope fitted on the other folds) lowers the held-out "
+        "error of: "
+        + (", ".join(f"{s.key} ({s.views})" for s in summaries if pays(s)) or "none")
+        + "; the engine ships no such correction."
+    )
     return "\n".join(lines)
 
 
-def view_errors_payload(by_subject: Mapping[str, Sequence[MeasuredPhoto]], samples: Sequence[Sample],
-                        summaries: Sequence[CombinationSummary], truth_of: TruthOf) -> dict[str, object]:
+def view_errors_payload(
+    by_subject: Mapping[str, Sequence[MeasuredPhoto]],
+    samples: Sequence[Sample],
+    summaries: Sequence[CombinationSummary],
+    truth_of: TruthOf,
+) -> dict[str, object]:
     """``posture/view_errors.json``: per-view held-out errors and the measured errors of combinations.
 
     A combination whose shrinkage correction would pay is reported by :func:`combined_report`; the
@@ -180,7 +221,7 @@ def view_errors_payload(by_subject: Mapping[str, Sequence[MeasuredPhoto]], sampl
             combined.setdefault(s.key, {})[s.views] = round(s.mae, 2)
     return {
         "source": f"held-out mean absolute errors, bench/accuracy.py grouped k-fold on {len(samples)} rendered "
-                  f"photos of {len({s.subject for s in samples})} people",
+        f"photos of {len({s.subject for s in samples})} people",
         "per_view": per_view_errors(rows, lambda subject: True),
         "combined": combined,
     }

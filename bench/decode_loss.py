@@ -40,8 +40,13 @@ def main() -> int:
         for mode, min_side in (("reduced", 1280), ("full", None)):
             sample = sample_of(meta, decode_image(data, min_long_side_px=min_side))
             sizes.add((mode, sample.photo.rgb.shape[1], sample.photo.rgb.shape[0]))
-            result = analyze_people(sample.name, sample.photo, sample.people, height_cm=meta["subject"]["stature_cm"],
-                                    mirrored_people=lambda sample=sample: sample.mirrored_people)
+            result = analyze_people(
+                sample.name,
+                sample.photo,
+                sample.people,
+                height_cm=meta["subject"]["stature_cm"],
+                mirrored_people=lambda sample=sample: sample.mirrored_people,
+            )
             for key, measurement in result.measurements.items():
                 truth = truth_of(sample, key)
                 if truth is not None:
@@ -50,8 +55,10 @@ def main() -> int:
     print("| measure | n | MAE reduced decode | MAE full decode |")
     print("|---|---|---|---|")
     for key in sorted(pairs["full"]):
-        print(f"| {key} | {len(pairs['full'][key])} | {summarise(pairs['reduced'][key])['mae']:.2f} "
-              f"| {summarise(pairs['full'][key])['mae']:.2f} |")
+        print(
+            f"| {key} | {len(pairs['full'][key])} | {summarise(pairs['reduced'][key])['mae']:.2f} "
+            f"| {summarise(pairs['full'][key])['mae']:.2f} |"
+        )
     return 0
 
 

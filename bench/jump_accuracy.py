@@ -40,9 +40,16 @@ TREND_CHANGE_PCT = 15.0
 
 def raw_clean(track: PoseTrack) -> CleanTrack:
     """The track exactly as tracked: no swap repair, no gap filling, no smoothing."""
-    return CleanTrack(times_s=np.asarray(track.times_s, float), xy_px=np.asarray(track.xy_px, float),
-                      world_m=np.asarray(track.world_m, float), interpolated=np.zeros(len(track), bool),
-                      gaps_filled=0, gaps_left=0, swaps_repaired=0, image_size=track.image_size)
+    return CleanTrack(
+        times_s=np.asarray(track.times_s, float),
+        xy_px=np.asarray(track.xy_px, float),
+        world_m=np.asarray(track.world_m, float),
+        interpolated=np.zeros(len(track), bool),
+        gaps_filled=0,
+        gaps_left=0,
+        swaps_repaired=0,
+        image_size=track.image_size,
+    )
 
 
 def baseline(track: PoseTrack, view: str, height_cm: float) -> JumpSession:
@@ -101,8 +108,16 @@ def rows(tally: Tally) -> list[tuple[str, int, float, float, float, float]]:
     for key, values in tally.errors.items():
         errors = np.array(values)
         errors_2d = np.array(tally.errors_2d.get(key, []))
-        out.append((key, errors.size, float(errors.mean()), float(np.abs(errors).mean()),
-                    float(np.abs(errors).max()), float(np.mean(np.abs(errors_2d))) if errors_2d.size else float("nan")))
+        out.append(
+            (
+                key,
+                errors.size,
+                float(errors.mean()),
+                float(np.abs(errors).mean()),
+                float(np.abs(errors).max()),
+                float(np.mean(np.abs(errors_2d))) if errors_2d.size else float("nan"),
+            )
+        )
     return out
 
 
@@ -141,10 +156,16 @@ def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str, c
     cached = cache / f"{clip_path.stem}_{model}.npz" if cache is not None else None
     if cached is not None and cached.exists():
         with np.load(cached) as saved:
-            return PoseTrack(times_s=saved["times_s"], xy_px=saved["xy_px"], visibility=saved["visibility"],
-                             world_m=saved["world_m"], image_size=(int(saved["image_size"][0]),
-                                                                   int(saved["image_size"][1])),
-                             model=model, interpolated=saved["interpolated"], swaps_repaired=int(saved["swaps"]))
+            return PoseTrack(
+                times_s=saved["times_s"],
+                xy_px=saved["xy_px"],
+                visibility=saved["visibility"],
+                world_m=saved["world_m"],
+                image_size=(int(saved["image_size"][0]), int(saved["image_size"][1])),
+                model=model,
+                interpolated=saved["interpolated"],
+                swaps_repaired=int(saved["swaps"]),
+            )
     from posture.video.tracking import track_video  # only needed for --source model
 
     _, track = track_video(clip_path.with_suffix(".mp4"), model=model)
@@ -152,8 +173,16 @@ def load_track(source: str, clip_path: Path, clip: dict[str, Any], model: str, c
         raise TypeError(f"track_video gave {type(track).__name__}, not a PoseTrack")
     if cached is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        np.savez(cached, times_s=track.times_s, xy_px=track.xy_px, visibility=track.visibility, world_m=track.world_m,
-                 image_size=np.array(track.image_size), interpolated=track.interpolated, swaps=track.swaps_repaired)
+        np.savez(
+            cached,
+            times_s=track.times_s,
+            xy_px=track.xy_px,
+            visibility=track.visibility,
+            world_m=track.world_m,
+            image_size=np.array(track.image_size),
+            interpolated=track.interpolated,
+            swaps=track.swaps_repaired,
+        )
     return track
 
 
@@ -162,7 +191,7 @@ def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> N
     measured = [(key, n, mae) for key, n, _, mae, _, _ in rows(tally)]
     out = {
         "source": f"mean absolute error against the exact truth, bench/jump_accuracy.py on the {tally.clips} "
-                  f"rendered jump clips of {clips.name}, model tracks",
+        f"rendered jump clips of {clips.name}, model tracks",
         "model": model,
         "typical_error": {key: round(mae, 2) for key, _, mae in sorted(measured)},
         "n": {key: n for key, n, _ in sorted(measured)},
@@ -176,10 +205,18 @@ def main() -> None:
     parser.add_argument("--source", choices=("truth", "model"), default="truth")
     parser.add_argument("--model", default="full")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/accuracy.md)")
-    parser.add_argument("--track-cache", type=Path, default=None,
-                        help="folder of model tracks (CLIP_MODEL.npz): read when there, written after tracking")
-    parser.add_argument("--typical-errors", type=Path, default=None,
-                        help="write the engine's MAE per measure here (posture/jump/typical_errors.json); model only")
+    parser.add_argument(
+        "--track-cache",
+        type=Path,
+        default=None,
+        help="folder of model tracks (CLIP_MODEL.npz): read when there, written after tracking",
+    )
+    parser.add_argument(
+        "--typical-errors",
+        type=Path,
+        default=None,
+        help="write the engine's MAE per measure here (posture/jump/typical_errors.json); model only",
+    )
     args = parser.parse_args()
     if args.typical_errors is not None and args.source != "model":
         parser.error("--typical-errors measures the tracker: use it with --source model")

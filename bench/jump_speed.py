@@ -121,9 +121,11 @@ def pipeline_run(path: Path, model: str) -> tuple[Timing, bool]:
 
 def peak_rss_mb(path: Path, model: str) -> float:
     """Peak resident memory (MB) of a fresh process running the pipeline on ``path``."""
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
-            f"from bench.jump_speed import pipeline_run; pipeline_run(Path({str(path)!r}), {model!r}); "
-            "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+        f"from bench.jump_speed import pipeline_run; pipeline_run(Path({str(path)!r}), {model!r}); "
+        "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
@@ -136,27 +138,40 @@ def main() -> None:
     parser.add_argument("--memory-only", action="store_true", help="only the peak RSS run (each run < 10 min)")
     args = parser.parse_args()
     if args.memory_only:
-        print(f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
-              f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB")
+        print(
+            f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
+            f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB"
+        )
         return
     clip = phone_clip(args.seconds)
     frames, floor = floor_run(clip, args.model)
     pipeline, with_jump = pipeline_run(clip, args.model)
-    print(f"clip: {PHONE_SIZE[0]} x {PHONE_SIZE[1]}, {FPS} fps, {args.seconds} s, {frames} frames; model {args.model}; "
-          f"decoded at long side {DEFAULT_MAX_SIDE_PX} px")
-    print(f"floor (decode in a thread + VIDEO-mode landmarker, one pose): {frames / floor.wall_s:.1f} frames/s "
-          f"({floor.wall_s:.1f} s wall, {floor.cpu_s:.1f} s CPU)")
+    print(
+        f"clip: {PHONE_SIZE[0]} x {PHONE_SIZE[1]}, {FPS} fps, {args.seconds} s, {frames} frames; model {args.model}; "
+        f"decoded at long side {DEFAULT_MAX_SIDE_PX} px"
+    )
+    print(
+        f"floor (decode in a thread + VIDEO-mode landmarker, one pose): {frames / floor.wall_s:.1f} frames/s "
+        f"({floor.wall_s:.1f} s wall, {floor.cpu_s:.1f} s CPU)"
+    )
     label = "track_video + jump analysis" if with_jump else "track_video (posture.jump.analyze_track not found)"
-    print(f"pipeline ({label}): {frames / pipeline.wall_s:.1f} frames/s "
-          f"({pipeline.wall_s:.1f} s wall, {pipeline.cpu_s:.1f} s CPU)")
-    print(f"pipeline / floor: {pipeline.wall_s / floor.wall_s:.2f} wall time, "
-          f"{pipeline.cpu_s / floor.cpu_s:.2f} CPU time")
-    print(f"{args.seconds} s clip: wall {pipeline.wall_s:.1f} s = {pipeline.wall_s / args.seconds:.2f} x its duration; "
-          f"CPU {pipeline.cpu_s:.1f} s = {pipeline.cpu_s / args.seconds:.2f} x (an idle 2-core machine needs >= "
-          f"{pipeline.cpu_s / 2 / args.seconds:.2f} x)")
+    print(
+        f"pipeline ({label}): {frames / pipeline.wall_s:.1f} frames/s "
+        f"({pipeline.wall_s:.1f} s wall, {pipeline.cpu_s:.1f} s CPU)"
+    )
+    print(
+        f"pipeline / floor: {pipeline.wall_s / floor.wall_s:.2f} wall time, {pipeline.cpu_s / floor.cpu_s:.2f} CPU time"
+    )
+    print(
+        f"{args.seconds} s clip: wall {pipeline.wall_s:.1f} s = {pipeline.wall_s / args.seconds:.2f} x its duration; "
+        f"CPU {pipeline.cpu_s:.1f} s = {pipeline.cpu_s / args.seconds:.2f} x (an idle 2-core machine needs >= "
+        f"{pipeline.cpu_s / 2 / args.seconds:.2f} x)"
+    )
     if args.rss_seconds:
-        print(f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
-              f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB")
+        print(
+            f"peak RSS, pipeline on a {args.rss_seconds} s 1080p clip in a fresh process: "
+            f"{peak_rss_mb(phone_clip(args.rss_seconds), args.model):.0f} MB"
+        )
     print(f"(load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
 
 

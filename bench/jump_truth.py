@@ -19,9 +19,18 @@ from posture.video.track import PoseTrack
 TRUTH_TO_MEDIAPIPE = {"nose": "nose"} | {
     f"{truth}_{side[0]}": f"{side}_{mp}"
     for side in ("left", "right")
-    for truth, mp in (("eye", "eye"), ("ear", "ear"), ("shoulder", "shoulder"), ("elbow", "elbow"),
-                      ("wrist", "wrist"), ("hip", "hip"), ("knee", "knee"), ("ankle", "ankle"),
-                      ("heel", "heel"), ("toe", "foot_index"))
+    for truth, mp in (
+        ("eye", "eye"),
+        ("ear", "ear"),
+        ("shoulder", "shoulder"),
+        ("elbow", "elbow"),
+        ("wrist", "wrist"),
+        ("hip", "hip"),
+        ("knee", "knee"),
+        ("ankle", "ankle"),
+        ("heel", "heel"),
+        ("toe", "foot_index"),
+    )
 }
 
 
@@ -35,10 +44,13 @@ def load_clip(path: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.load(handle)
     if "frames" not in data:
         data["frames"] = [
-            {"time_s": t,
-             "keypoints_px": {n: px[2 * k: 2 * k + 2] for k, n in enumerate(data["names_px"])},
-             "keypoints_3d_m": {n: m[3 * k: 3 * k + 3] for k, n in enumerate(data["names_3d"])}}
-            for t, px, m in zip(data["time_s"], data["px"], data["m"], strict=True)]
+            {
+                "time_s": t,
+                "keypoints_px": {n: px[2 * k : 2 * k + 2] for k, n in enumerate(data["names_px"])},
+                "keypoints_3d_m": {n: m[3 * k : 3 * k + 3] for k, n in enumerate(data["names_3d"])},
+            }
+            for t, px, m in zip(data["time_s"], data["px"], data["m"], strict=True)
+        ]
     return data
 
 
@@ -68,5 +80,12 @@ def track_from_clip(clip: dict[str, Any], times_s: np.ndarray | None = None) -> 
     world -= (world[:, [INDEX["left_hip"]]] + world[:, [INDEX["right_hip"]]]) / 2.0
     times = np.array([f["time_s"] for f in frames], dtype=float) if times_s is None else times_s
     size = (int(clip["camera"]["width"]), int(clip["camera"]["height"]))
-    return PoseTrack(times_s=times, xy_px=xy, visibility=visibility, world_m=world, image_size=size,
-                     model="truth", interpolated=np.zeros(n, dtype=bool))
+    return PoseTrack(
+        times_s=times,
+        xy_px=xy,
+        visibility=visibility,
+        world_m=world,
+        image_size=size,
+        model="truth",
+        interpolated=np.zeros(n, dtype=bool),
+    )

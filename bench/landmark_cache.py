@@ -71,8 +71,17 @@ def _load(path: Path, model: str) -> tuple[Pose, ...]:
             if f"mask_{i}" in data:
                 shape = tuple(int(n) for n in data[f"mask_shape_{i}"])
                 mask = np.unpackbits(data[f"mask_{i}"], count=shape[0] * shape[1]).reshape(shape).astype(bool)
-            people.append(Pose(data[f"xy_{i}"], data[f"vis_{i}"], data[f"world_{i}"], mask, float(scale),
-                               (int(width), int(height)), model))
+            people.append(
+                Pose(
+                    data[f"xy_{i}"],
+                    data[f"vis_{i}"],
+                    data[f"world_{i}"],
+                    mask,
+                    float(scale),
+                    (int(width), int(height)),
+                    model,
+                )
+            )
     return tuple(people)
 
 

@@ -16,8 +16,15 @@ from typing import Any
 
 from bench.jump_truth import COMPACT_3D_NAMES, load_clip
 
-DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump05_front", "jump06_back", "jump07_left",
-                 "stand01_front")
+DEFAULT_CLIPS = (
+    "jump01_front",
+    "jump03_front",
+    "jump04_front",
+    "jump05_front",
+    "jump06_back",
+    "jump07_left",
+    "stand01_front",
+)
 JUMP_KEYS = ("touchdown_s", "touchdown_left_s", "touchdown_right_s", "takeoff_s", "landing_lead_ms")
 
 
@@ -25,10 +32,13 @@ def compact(clip: dict[str, Any]) -> dict[str, Any]:
     """The fixture of one clip (see the module docstring)."""
     names_2d = sorted(clip["frames"][0]["keypoints_px"])
     out: dict[str, Any] = {
-        "kind": clip.get("kind", "jump"), "view": clip["view"], "fps": clip["fps"],
+        "kind": clip.get("kind", "jump"),
+        "view": clip["view"],
+        "fps": clip["fps"],
         "subject": {"stature_cm": clip["subject"]["stature_cm"]},
         "camera": {key: clip["camera"][key] for key in ("width", "height", "world_to_camera_4x4_opengl")},
-        "names_px": names_2d, "names_3d": list(COMPACT_3D_NAMES),
+        "names_px": names_2d,
+        "names_3d": list(COMPACT_3D_NAMES),
         "time_s": [f["time_s"] for f in clip["frames"]],
         "px": [[round(v, 2) for name in names_2d for v in f["keypoints_px"][name]] for f in clip["frames"]],
         "m": [[round(v, 4) for name in COMPACT_3D_NAMES for v in f["keypoints_3d_m"][name]] for f in clip["frames"]],

@@ -51,16 +51,22 @@ def main(argv: list[str] | None = None) -> int:
             same_total += 1
             same_flagged += flagged
             for region in COLOUR_LIMITS:
-                if a.appearance and b.appearance and region in a.appearance.colours_lab \
-                        and region in b.appearance.colours_lab:
+                if (
+                    a.appearance
+                    and b.appearance
+                    and region in a.appearance.colours_lab
+                    and region in b.appearance.colours_lab
+                ):
                     distance = colour_distance(a.appearance.colours_lab[region], b.appearance.colours_lab[region])
                     largest[region] = max(largest[region], distance)
         else:
             different_total += 1
             different_caught += flagged
     print(f"same subject, different views: {same_flagged}/{same_total} taken for different people")
-    print(f"different subjects, different views: {different_caught}/{different_total} caught "
-          f"({100 * different_caught / max(different_total, 1):.1f} %)")
+    print(
+        f"different subjects, different views: {different_caught}/{different_total} caught "
+        f"({100 * different_caught / max(different_total, 1):.1f} %)"
+    )
     for region, limit in COLOUR_LIMITS.items():
         print(f"  {region}: largest same-subject distance {largest[region]:.1f} (limit {limit:.1f})")
     return 0

@@ -109,8 +109,10 @@ def reduced_decode_loss(path: Path) -> tuple[tuple[float, float, float], tuple[f
     resaved = cv2.imencode(".jpg", cv2.cvtColor(full.rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])[1]
     floor_photo = decode_image(resaved.tobytes(), min_long_side_px=None)
     full_pose = subject_of(full)  # the reference of both comparisons: found once
-    return (landmark_difference(subject_of(decode_image(path)), full_pose),
-            landmark_difference(subject_of(floor_photo), full_pose))
+    return (
+        landmark_difference(subject_of(decode_image(path)), full_pose),
+        landmark_difference(subject_of(floor_photo), full_pose),
+    )
 
 
 # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
@@ -127,8 +129,12 @@ print(int(status.split("VmHWM:")[1].split()[0]) / 1024)
 
 def peak_rss_mb(path: Path) -> float:
     """Peak resident memory (MB) of a fresh process analysing the photo five times."""
-    output = subprocess.run([sys.executable, "-c", PEAK_RSS_SCRIPT.format(root=str(ROOT), path=str(path))],
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_SCRIPT.format(root=str(ROOT), path=str(path))],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(output.strip().splitlines()[-1])
 
 
@@ -189,16 +195,30 @@ def main() -> int:
         cold_one, cold_two, cold_ratios = worker_scaling(folder, args.rounds, cold=True)
         build_ms = median_ms(build_landmarker, 5)
     ratio, cold_ratio = statistics.median(ratios), statistics.median(cold_ratios)
-    results = {"floor_ms": a, "engine_ms": b, "naive_ms": c, "b_over_a": b / a, "b_over_c": b / c,
-               "right_profile_floor_ms": a_right, "right_profile_engine_ms": b_right,
-               "right_profile_b_over_a": b_right / a_right,
-               "peak_rss_mb": rss, "photos_per_s_1_worker": one, "photos_per_s_2_workers": two,
-               "two_over_one_worker": ratio, "photos_per_s_1_worker_cold": cold_one,
-               "photos_per_s_2_workers_cold": cold_two, "two_over_one_worker_cold": cold_ratio,
-               "landmarker_build_ms": build_ms, "landmark_shift_mean_px": mean_shift,
-               "landmark_shift_max_px": max_shift, "largest_measure_change": measure_change}
+    results = {
+        "floor_ms": a,
+        "engine_ms": b,
+        "naive_ms": c,
+        "b_over_a": b / a,
+        "b_over_c": b / c,
+        "right_profile_floor_ms": a_right,
+        "right_profile_engine_ms": b_right,
+        "right_profile_b_over_a": b_right / a_right,
+        "peak_rss_mb": rss,
+        "photos_per_s_1_worker": one,
+        "photos_per_s_2_workers": two,
+        "two_over_one_worker": ratio,
+        "photos_per_s_1_worker_cold": cold_one,
+        "photos_per_s_2_workers_cold": cold_two,
+        "two_over_one_worker_cold": cold_ratio,
+        "landmarker_build_ms": build_ms,
+        "landmark_shift_mean_px": mean_shift,
+        "landmark_shift_max_px": max_shift,
+        "largest_measure_change": measure_change,
+    }
     lines = [
-        "| quantity | value | target |", "|---|---|---|",
+        "| quantity | value | target |",
+        "|---|---|---|",
         f"| (a) floor: reduced decode + landmarker | {a:.0f} ms | |",
         f"| (b) engine end to end | {b:.0f} ms | |",
         f"| (c) naive: full decode + landmarker + measures | {c:.0f} ms | |",

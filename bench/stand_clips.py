@@ -50,10 +50,12 @@ def clip_errors(video: Path) -> dict[str, dict[str, float]]:
     combined = combine_landmarks(track)
     photo = frame_photo(video, combined.representative, info)
     everything = frozenset(FRONT_TRUTH) | frozenset(SIDE_TRUTH)
-    merged = measure_stand_track(video.name, photo, track, combined, view=meta["view"], height_cm=height,
-                                 combined_measures=everything)
-    middle = measure_stand_track(video.name, photo, track, combined, view=meta["view"], height_cm=height,
-                                 combined_measures=frozenset())
+    merged = measure_stand_track(
+        video.name, photo, track, combined, view=meta["view"], height_cm=height, combined_measures=everything
+    )
+    middle = measure_stand_track(
+        video.name, photo, track, combined, view=meta["view"], height_cm=height, combined_measures=frozenset()
+    )
     singles: dict[str, list[float]] = {}
     for index in np.flatnonzero(well_seen(track)):
         one = analyze_people(video.name, photo, (frame_pose(track, int(index)),), view=meta["view"], height_cm=height)
@@ -67,17 +69,22 @@ def clip_errors(video: Path) -> dict[str, dict[str, float]]:
         truth = truth_of(meta, meta["view"], key)
         if truth is None or key not in middle.measurements:
             continue
-        errors[key] = {"combined": abs(m.value - truth), "middle": abs(middle.measurements[key].value - truth),
-                       "single_mean": float(np.mean(np.abs(np.array(singles.get(key, [np.nan])) - truth))),
-                       "frames": float(merged.frames_used or 0)}
+        errors[key] = {
+            "combined": abs(m.value - truth),
+            "middle": abs(middle.measurements[key].value - truth),
+            "single_mean": float(np.mean(np.abs(np.array(singles.get(key, [np.nan])) - truth))),
+            "frames": float(merged.frames_used or 0),
+        }
     return errors
 
 
 def report(per_clip: dict[str, dict[str, dict[str, float]]]) -> tuple[str, list[str]]:
     """The Markdown table (mean absolute error per measure over the clips) and the measures to combine."""
     keys = sorted({key for errors in per_clip.values() for key in errors})
-    lines = ["| measure | clips | combined MAE | middle frame MAE | typical single frame MAE | keep combined |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| measure | clips | combined MAE | middle frame MAE | typical single frame MAE | keep combined |",
+        "|---|---|---|---|---|---|",
+    ]
     keep = []
     for key in keys:
         rows = [errors[key] for errors in per_clip.values() if key in errors]
@@ -85,11 +92,15 @@ def report(per_clip: dict[str, dict[str, dict[str, float]]]) -> tuple[str, list[
         better = mae["combined"] < mae["middle"]
         if better:
             keep.append(key)
-        lines.append(f"| {key} | {len(rows)} | {mae['combined']:.2f} | {mae['middle']:.2f} | "
-                     f"{mae['single_mean']:.2f} | {'yes' if better else 'no'} |")
+        lines.append(
+            f"| {key} | {len(rows)} | {mae['combined']:.2f} | {mae['middle']:.2f} | "
+            f"{mae['single_mean']:.2f} | {'yes' if better else 'no'} |"
+        )
     frames = ", ".join(f"{name} {int(next(iter(e.values()))['frames'])}" for name, e in per_clip.items() if e)
-    text = (f"Public stand clips ({len(per_clip)}; frames combined: {frames}); video default model, height "
-            "given; errors in the measure's unit against `truth_2d_mean`.\n\n" + "\n".join(lines))
+    text = (
+        f"Public stand clips ({len(per_clip)}; frames combined: {frames}); video default model, height "
+        "given; errors in the measure's unit against `truth_2d_mean`.\n\n" + "\n".join(lines)
+    )
     return text, keep
 
 

@@ -23,11 +23,19 @@ def read_rgb(path: str | Path) -> Iterator[np.ndarray]:
             yield frame.to_ndarray(format="rgb24")
 
 
-def write_video(target: str | Path | io.BytesIO, frames: Iterable[np.ndarray], *, fps: float = 30.0,
-                codec: str = "libx264", container_format: str | None = None,
-                times_s: Iterable[float] | None = None, rotation_ccw_deg: int = 0,
-                options: dict[str, str] | None = None, container_options: dict[str, str] | None = None,
-                pixel_format: str = "yuv420p") -> None:
+def write_video(
+    target: str | Path | io.BytesIO,
+    frames: Iterable[np.ndarray],
+    *,
+    fps: float = 30.0,
+    codec: str = "libx264",
+    container_format: str | None = None,
+    times_s: Iterable[float] | None = None,
+    rotation_ccw_deg: int = 0,
+    options: dict[str, str] | None = None,
+    container_options: dict[str, str] | None = None,
+    pixel_format: str = "yuv420p",
+) -> None:
     """Encode RGB ``frames`` (all one size) into ``target``.
 
     ``times_s``: each frame's presentation time (variable frame rate); default ``i / fps``.
@@ -38,8 +46,12 @@ def write_video(target: str | Path | io.BytesIO, frames: Iterable[np.ndarray], *
     # A fine clock for uneven frame times; one tick per frame otherwise (MPEG-2/MPEG-4 Part 2 accept
     # only small time bases).
     time_base = Fraction(1, 90_000) if times_s is not None else 1 / rate
-    with av.open(target if isinstance(target, io.BytesIO) else str(target), mode="w",
-                 format=container_format, options=container_options or {}) as container:
+    with av.open(
+        target if isinstance(target, io.BytesIO) else str(target),
+        mode="w",
+        format=container_format,
+        options=container_options or {},
+    ) as container:
         stream = container.add_stream(codec, rate=rate)
         assert isinstance(stream, av.VideoStream)
         stream.pix_fmt = pixel_format
@@ -70,7 +82,7 @@ def write_audio(target: str | Path, seconds: float = 4.0, *, codec: str = "aac",
         tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
         fmt = "s16" if codec.startswith("pcm") else "fltp"
         for start in range(0, tone.size, samples_per_frame):
-            chunk = tone[start:start + samples_per_frame][None, :]
+            chunk = tone[start : start + samples_per_frame][None, :]
             data = (chunk * 32767).astype(np.int16) if fmt == "s16" else chunk
             frame = av.AudioFrame.from_ndarray(data, format=fmt, layout="mono")
             frame.sample_rate = rate

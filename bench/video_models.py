@@ -35,8 +35,14 @@ from posture.video.tracking import UNSMOOTHED_FRAME_STEP_MS, track_frames, video
 CLIPS_DIR = Path("/work/shared/eval-public-video")
 DEFAULT_CLIPS = ("jump01_front", "jump03_front", "jump04_front", "jump06_back", "jump07_left")
 # Truth name -> MediaPipe landmark name for the keypoints the jump measures read.
-KEYPOINTS = {"ankle_l": "left_ankle", "ankle_r": "right_ankle", "wrist_l": "left_wrist",
-             "wrist_r": "right_wrist", "hip_l": "left_hip", "hip_r": "right_hip"}
+KEYPOINTS = {
+    "ankle_l": "left_ankle",
+    "ankle_r": "right_ankle",
+    "wrist_l": "left_wrist",
+    "wrist_r": "right_wrist",
+    "hip_l": "left_hip",
+    "hip_r": "right_hip",
+}
 
 
 def clip_errors(name: str, model: str) -> dict[str, float | list[float]]:
@@ -47,10 +53,17 @@ def clip_errors(name: str, model: str) -> dict[str, float | list[float]]:
     start = time.perf_counter()
     track, _ = track_frames(iter_frames(path), (header.width, header.height), model=model)
     fps = len(track) / (time.perf_counter() - start)
-    body = np.median([max(f["keypoints_px"][k][1] for k in ("toe_l", "toe_r", "heel_l", "heel_r"))
-                      - f["keypoints_px"]["nose"][1] for f in truth])
-    errors = [float(np.linalg.norm(track.point(ours)[i] - np.array(frame["keypoints_px"][theirs])) / body)
-              for i, frame in enumerate(truth[:len(track)]) for theirs, ours in KEYPOINTS.items()]
+    body = np.median(
+        [
+            max(f["keypoints_px"][k][1] for k in ("toe_l", "toe_r", "heel_l", "heel_r")) - f["keypoints_px"]["nose"][1]
+            for f in truth
+        ]
+    )
+    errors = [
+        float(np.linalg.norm(track.point(ours)[i] - np.array(frame["keypoints_px"][theirs])) / body)
+        for i, frame in enumerate(truth[: len(track)])
+        for theirs, ours in KEYPOINTS.items()
+    ]
     return {"fps": fps, "errors": errors, "frames": len(track)}
 
 
@@ -66,23 +79,28 @@ def landmarker_ms(name: str = "jump01_front", frames: int = 60, rounds: int = 3)
             with video_landmarker(model) as landmarker:
                 start = time.perf_counter()
                 for i, rgb in enumerate(decoded):
-                    landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
-                                                i * UNSMOOTHED_FRAME_STEP_MS)
+                    landmarker.detect_for_video(
+                        mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * UNSMOOTHED_FRAME_STEP_MS
+                    )
                 times[model].append(1000 * (time.perf_counter() - start) / len(decoded))
     return {model: float(np.median(values)) for model, values in times.items()}
 
 
 def table(results: list[dict[str, Any]]) -> str:
     """Markdown table: one row per model, errors pooled over clips (NaN = keypoint not found)."""
-    lines = ["| model | clips | frames | median error (% of body height) | p90 error | missed | frames/s |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| model | clips | frames | median error (% of body height) | p90 error | missed | frames/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for result in results:
         errors = np.array([e for clip in result["clips"].values() for e in clip["errors"]])
         found = errors[np.isfinite(errors)]
         frames = sum(clip["frames"] for clip in result["clips"].values())
         fps = np.median([clip["fps"] for clip in result["clips"].values()])
-        lines.append(f"| {result['model']} | {len(result['clips'])} | {frames} | {100 * np.median(found):.2f} | "
-                     f"{100 * np.percentile(found, 90):.2f} | {1 - found.size / errors.size:.1%} | {fps:.1f} |")
+        lines.append(
+            f"| {result['model']} | {len(result['clips'])} | {frames} | {100 * np.median(found):.2f} | "
+            f"{100 * np.percentile(found, 90):.2f} | {1 - found.size / errors.size:.1%} | {fps:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -96,8 +114,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.speed:
         speeds = landmarker_ms()
-        print(" | ".join(f"{model}: {ms:.1f} ms/frame ({ms / speeds['lite']:.2f} x lite)"
-                         for model, ms in speeds.items()))
+        print(
+            " | ".join(f"{model}: {ms:.1f} ms/frame ({ms / speeds['lite']:.2f} x lite)" for model, ms in speeds.items())
+        )
         return
     if args.table:
         print(table([json.loads(path.read_text()) for path in args.table]))

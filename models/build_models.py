@@ -96,11 +96,11 @@ def pin_zip_timestamps(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
     for info in members:
-        data[info.header_offset + 10:info.header_offset + 14] = DOS_EPOCH
+        data[info.header_offset + 10 : info.header_offset + 14] = DOS_EPOCH
     central = data.rfind(b"PK\x05\x06")
     offset = struct.unpack_from("<I", data, central + 16)[0]
     for _ in members:
-        data[offset + 12:offset + 16] = DOS_EPOCH
+        data[offset + 12 : offset + 16] = DOS_EPOCH
         name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, offset + 28)
         offset += 46 + name_len + extra_len + comment_len
     path.write_bytes(bytes(data))
@@ -136,8 +136,15 @@ def build(out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for variant in VARIANTS:
             target = out_dir / f"pose_landmarker_{variant}.task"
-            run([str(python), str(script), str(tmp / "detector.tflite"),
-                 str(tmp / f"landmark_{variant}.tflite"), str(target)])
+            run(
+                [
+                    str(python),
+                    str(script),
+                    str(tmp / "detector.tflite"),
+                    str(tmp / f"landmark_{variant}.tflite"),
+                    str(target),
+                ]
+            )
             pin_zip_timestamps(target)
 
 

@@ -32,9 +32,15 @@ def _source_name(source: bytes | str | os.PathLike, name: str | None) -> str:
     return "photo" if isinstance(source, (bytes, bytearray)) else Path(source).name
 
 
-def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None, view: str = "auto",
-                  height_cm: float | None = None, model: str = DEFAULT_MODEL,
-                  corrections: Corrections | None = None) -> PhotoResult:
+def analyze_photo(
+    source: bytes | str | os.PathLike,
+    *,
+    name: str | None = None,
+    view: str = "auto",
+    height_cm: float | None = None,
+    model: str = DEFAULT_MODEL,
+    corrections: Corrections | None = None,
+) -> PhotoResult:
     """Measure the posture of the person standing in ``source`` (image bytes or a path).
 
     ``view``: auto, front, back, left or right (forcing a view the photo contradicts gives
@@ -60,20 +66,34 @@ def analyze_photo(source: bytes | str | os.PathLike, *, name: str | None = None,
         mirrored_seconds.append(time.perf_counter() - started_mirrored)
         return people
 
-    result = analyze_people(image_name, photo, people, view=view, height_cm=height_cm, corrections=corrections,
-                            mirrored_people=mirrored_people)
+    result = analyze_people(
+        image_name,
+        photo,
+        people,
+        view=view,
+        height_cm=height_cm,
+        corrections=corrections,
+        mirrored_people=mirrored_people,
+    )
     if isinstance(result, RefusedPhoto):
         return result
     finished = time.perf_counter()
     mirrored_pass = sum(mirrored_seconds)
-    timings = {"decode": (decoded - started) * 1000, "pose": (detected - decoded + mirrored_pass) * 1000,
-               "measure": (finished - detected - mirrored_pass) * 1000, "total": (finished - started) * 1000}
+    timings = {
+        "decode": (decoded - started) * 1000,
+        "pose": (detected - decoded + mirrored_pass) * 1000,
+        "measure": (finished - detected - mirrored_pass) * 1000,
+        "total": (finished - started) * 1000,
+    }
     return dataclasses.replace(result, timings_ms=timings)
 
 
-
-def find_people(source: bytes | str | os.PathLike, photo: Photo, model: str = DEFAULT_MODEL,
-                detect: Callable[[Photo, str], tuple[Pose, ...]] = detect_people) -> tuple[Photo, tuple[Pose, ...]]:
+def find_people(
+    source: bytes | str | os.PathLike,
+    photo: Photo,
+    model: str = DEFAULT_MODEL,
+    detect: Callable[[Photo, str], tuple[Pose, ...]] = detect_people,
+) -> tuple[Photo, tuple[Pose, ...]]:
     """Everyone ``detect`` (the landmarker) finds on ``photo``, decoded from ``source``. When the whole
     picture shows nobody, a figure far away may still be found in overlapping tiles of it at full
     resolution (``landmarks.detect_people_in_tiles``), and is then told to come closer rather than

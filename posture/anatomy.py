@@ -74,17 +74,23 @@ class Corrections:
     def to_dict(self) -> dict:
         return {
             "offsets_cm": self.offsets_cm,
-            "c7_row_coef": list(self.c7_row_coef), "c7_edge_offset_cm": self.c7_edge_offset_cm,
-            "c7_fallback_offset_cm": list(self.c7_fallback_offset_cm), "scale_factor": self.scale_factor,
-            "pelvic_tilt": self.pelvic_tilt, "offset_models": self.offset_models,
+            "c7_row_coef": list(self.c7_row_coef),
+            "c7_edge_offset_cm": self.c7_edge_offset_cm,
+            "c7_fallback_offset_cm": list(self.c7_fallback_offset_cm),
+            "scale_factor": self.scale_factor,
+            "pelvic_tilt": self.pelvic_tilt,
+            "offset_models": self.offset_models,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> Corrections:
         return cls(
             {view: {k: tuple(v) for k, v in points.items()} for view, points in data["offsets_cm"].items()},
-            tuple(data["c7_row_coef"]), float(data["c7_edge_offset_cm"]),
-            tuple(data["c7_fallback_offset_cm"]), dict(data["scale_factor"]), dict(data["pelvic_tilt"]),
+            tuple(data["c7_row_coef"]),
+            float(data["c7_edge_offset_cm"]),
+            tuple(data["c7_fallback_offset_cm"]),
+            dict(data["scale_factor"]),
+            dict(data["pelvic_tilt"]),
             dict(data.get("offset_models", {})),
         )
 
@@ -183,8 +189,9 @@ def posterior_edge_x(pose: Pose, y_px: float, anterior_sign: int) -> float | Non
     return None if np.isnan(edge) else float(edge)
 
 
-def neck_concavity_depth_cm(pose: Pose, ear: np.ndarray, shoulder: np.ndarray, anterior_sign: int,
-                            scale: float) -> float | None:
+def neck_concavity_depth_cm(
+    pose: Pose, ear: np.ndarray, shoulder: np.ndarray, anterior_sign: int, scale: float
+) -> float | None:
     """Height (cm, relative to the MediaPipe shoulder, + up) of the neck's deepest point on the back outline.
 
     The back's outline between ear level and a little below the shoulder dips forward at the neck
@@ -203,8 +210,9 @@ def neck_concavity_depth_cm(pose: Pose, ear: np.ndarray, shoulder: np.ndarray, a
     return float((shoulder[1] - deepest) * scale)
 
 
-def estimate_c7(pose: Pose, ear_mp: np.ndarray, shoulder_mp: np.ndarray, anterior_sign: int, scale: float,
-                corrections: Corrections) -> tuple[np.ndarray, str]:
+def estimate_c7(
+    pose: Pose, ear_mp: np.ndarray, shoulder_mp: np.ndarray, anterior_sign: int, scale: float, corrections: Corrections
+) -> tuple[np.ndarray, str]:
     """C7 spinous process (px) and how it was found."""
     depth = neck_concavity_depth_cm(pose, ear_mp, shoulder_mp, anterior_sign, scale)
     if depth is not None:
@@ -223,8 +231,7 @@ def left_sign_of(view: str) -> int:
     return 1 if view == "front" else -1
 
 
-def body_points(pose: Pose, view: str, height_cm: float | None,
-                corrections: Corrections | None = None) -> BodyPoints:
+def body_points(pose: Pose, view: str, height_cm: float | None, corrections: Corrections | None = None) -> BodyPoints:
     """Clinical points for ``view`` with the corrections applied (default: the fitted ones)."""
     corrections = corrections or default_corrections()
     stature = height_cm if height_cm else ASSUMED_STATURE_CM
@@ -240,11 +247,13 @@ def body_points(pose: Pose, view: str, height_cm: float | None,
             ahead, up = offsets[name]
             points[name] = _shift(profile_landmark(pose, view, name), ahead, up, forward, scale)
             visibility[name] = pose.vis(f"{side}_{name}")
-        points["c7"], notes["c7"] = estimate_c7(pose, pose.point(f"{side}_ear"), pose.point(f"{side}_shoulder"),
-                                               forward, scale, corrections)
+        points["c7"], notes["c7"] = estimate_c7(
+            pose, pose.point(f"{side}_ear"), pose.point(f"{side}_shoulder"), forward, scale, corrections
+        )
         visibility["c7"] = min(visibility["shoulder"], visibility["ear"])
-        return BodyPoints(view, scale, stature, source, points, visibility, notes, anterior_sign=forward,
-                          outline_cm=outline)
+        return BodyPoints(
+            view, scale, stature, source, points, visibility, notes, anterior_sign=forward, outline_cm=outline
+        )
     left_sign = left_sign_of(view)
     for side, outward in (("left", left_sign), ("right", -left_sign)):
         for name in FRONT_POINTS:

@@ -36,17 +36,32 @@ SKELETON_RGB = (80, 160, 255)
 PLUMB_RGB = (250, 250, 250)
 HIGHLIGHT_RGB = (255, 235, 0)
 SKELETON = (
-    ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
-    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"), ("left_shoulder", "left_hip"),
-    ("right_shoulder", "right_hip"), ("left_hip", "right_hip"), ("left_hip", "left_knee"),
-    ("left_knee", "left_ankle"), ("right_hip", "right_knee"), ("right_knee", "right_ankle"),
-    ("left_ankle", "left_heel"), ("left_heel", "left_foot_index"), ("right_ankle", "right_heel"),
-    ("right_heel", "right_foot_index"), ("left_ear", "left_eye"), ("right_ear", "right_eye"),
-    ("left_eye", "nose"), ("right_eye", "nose"),
+    ("left_shoulder", "right_shoulder"),
+    ("left_shoulder", "left_elbow"),
+    ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"),
+    ("right_elbow", "right_wrist"),
+    ("left_shoulder", "left_hip"),
+    ("right_shoulder", "right_hip"),
+    ("left_hip", "right_hip"),
+    ("left_hip", "left_knee"),
+    ("left_knee", "left_ankle"),
+    ("right_hip", "right_knee"),
+    ("right_knee", "right_ankle"),
+    ("left_ankle", "left_heel"),
+    ("left_heel", "left_foot_index"),
+    ("right_ankle", "right_heel"),
+    ("right_heel", "right_foot_index"),
+    ("left_ear", "left_eye"),
+    ("right_ear", "right_eye"),
+    ("left_eye", "nose"),
+    ("right_eye", "nose"),
 )
 # Centimetre twins of the frontal angles: labelled beside the line their angle draws.
 FRONTAL_DISTANCES = {
-    "shoulder_height_diff_cm": "shoulder", "hip_height_diff_cm": "hip", "trunk_lateral_shift_cm": "hip",
+    "shoulder_height_diff_cm": "shoulder",
+    "hip_height_diff_cm": "hip",
+    "trunk_lateral_shift_cm": "hip",
 }
 
 
@@ -121,8 +136,9 @@ def _frontal_shapes(analysis: MeasuredPhoto) -> list[Shape]:
             outer = max(left[0], right[0]) + 6 / scale
             shapes.append(Shape("measures", (_xy(left), _xy(right)), rgb))
             lowest = left if left[1] > right[1] else right
-            shapes.append(Shape("measures", ((min(left[0], right[0]), lowest[1]), (outer, lowest[1])), rgb,
-                                dashed=True))
+            shapes.append(
+                Shape("measures", ((min(left[0], right[0]), lowest[1]), (outer, lowest[1])), rgb, dashed=True)
+            )
             shapes.append(_label(measure, np.array([outer + 2 / scale, lowest[1]])))
         elif key in FRONTAL_DISTANCES:
             point = body.midpoint(FRONTAL_DISTANCES[key])
@@ -141,10 +157,16 @@ def _frontal_shapes(analysis: MeasuredPhoto) -> list[Shape]:
 
 def skeleton_shapes(pose: Pose) -> list[Shape]:
     """The bones and points of ``pose`` the model saw (visibility at least 0.5)."""
-    shapes = [Shape("skeleton", (_xy(pose.xy_px[INDEX[a]]), _xy(pose.xy_px[INDEX[b]])), SKELETON_RGB)
-              for a, b in SKELETON if min(pose.vis(a), pose.vis(b)) >= 0.5]
-    shapes += [Shape("skeleton", (_xy(point),), SKELETON_RGB) for point, v in zip(pose.xy_px, pose.visibility,
-                                                                                   strict=True) if v >= 0.5]
+    shapes = [
+        Shape("skeleton", (_xy(pose.xy_px[INDEX[a]]), _xy(pose.xy_px[INDEX[b]])), SKELETON_RGB)
+        for a, b in SKELETON
+        if min(pose.vis(a), pose.vis(b)) >= 0.5
+    ]
+    shapes += [
+        Shape("skeleton", (_xy(point),), SKELETON_RGB)
+        for point, v in zip(pose.xy_px, pose.visibility, strict=True)
+        if v >= 0.5
+    ]
     return shapes
 
 
@@ -161,8 +183,9 @@ def _pixel(point: Point | np.ndarray) -> tuple[int, int]:
     return round(float(point[0])), round(float(point[1]))
 
 
-def _dashed(image: np.ndarray, start: Point, end: Point, rgb: tuple[int, int, int], thickness: int,
-            dash_px: int) -> None:
+def _dashed(
+    image: np.ndarray, start: Point, end: Point, rgb: tuple[int, int, int], thickness: int, dash_px: int
+) -> None:
     start_xy, end_xy = np.array(start, float), np.array(end, float)
     length = np.linalg.norm(end_xy - start_xy)
     for offset in np.arange(0, length, 2 * dash_px):
@@ -215,8 +238,9 @@ def _ring(canvas: np.ndarray, pose: Pose | None, landmark: str | None, scale: fl
     cv2.circle(canvas, centre, radius, HIGHLIGHT_RGB, 2, cv2.LINE_AA)
 
 
-def _placed_labels(analysis: MeasuredPhoto, shapes: list[Shape], canvas_shape: tuple[int, ...],
-                   scale: float) -> tuple[list[PlacedLabel], ImageFont.FreeTypeFont]:
+def _placed_labels(
+    analysis: MeasuredPhoto, shapes: list[Shape], canvas_shape: tuple[int, ...], scale: float
+) -> tuple[list[PlacedLabel], ImageFont.FreeTypeFont]:
     labels = [Label(s.text, s.rgb, (s.points[0][0] * scale, s.points[0][1] * scale)) for s in shapes if s.text]
     height, width = canvas_shape[:2]
     if analysis.pose is None or not labels:
@@ -233,8 +257,12 @@ def label_boxes(analysis: MeasuredPhoto, max_side_px: int | None = None) -> list
     return _placed_labels(analysis, overlay_shapes(analysis), canvas.shape, scale)[0]
 
 
-def draw(analysis: MeasuredPhoto, layers: tuple[str, ...] = LAYERS, max_side_px: int | None = None,
-         highlight: str | None = None) -> np.ndarray:
+def draw(
+    analysis: MeasuredPhoto,
+    layers: tuple[str, ...] = LAYERS,
+    max_side_px: int | None = None,
+    highlight: str | None = None,
+) -> np.ndarray:
     """The photo (RGB uint8) with ``layers`` drawn, optionally downscaled to ``max_side_px``.
 
     Draw at the size the image is shown at: line widths and the label text follow the drawn size.
@@ -258,8 +286,9 @@ def refusal_caption(refusal: RefusedPhoto) -> str:
     return f"Not measured: {refusal.error.message}"
 
 
-def draw_refusal(refusal: RefusedPhoto, max_side_px: int | None = None, highlight: str | None = None,
-                 caption: bool = True) -> np.ndarray:
+def draw_refusal(
+    refusal: RefusedPhoto, max_side_px: int | None = None, highlight: str | None = None, caption: bool = True
+) -> np.ndarray:
     """A refused photo (RGB uint8) with the skeleton of every person it was judged on and, with
     ``caption``, the reason in a band below it (which makes the image taller: leave it out where
     clicks on the image are mapped to the photo). ``highlight`` rings a landmark as in :func:`draw`.

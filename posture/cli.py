@@ -104,8 +104,14 @@ def collect_photos(paths: list[str]) -> list[Path]:
     return photos
 
 
-def analyze_one(path: Path, view: str, height_cm: float | None, model: str | None, annotate_dir: Path | None,
-                keep_thumbnail: bool = False) -> PhotoResult:
+def analyze_one(
+    path: Path,
+    view: str,
+    height_cm: float | None,
+    model: str | None,
+    annotate_dir: Path | None,
+    keep_thumbnail: bool = False,
+) -> PhotoResult:
     """Analyse one photo and write its overlay if asked.
 
     Returns the analysis without its full-size image, which is large and only needed for drawing,
@@ -141,18 +147,31 @@ class Progress:
             if not self.enabled:
                 return
             filled = int(30 * self.done / self.total)
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {name[:40]:<40}",
-                  end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
+            print(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {name[:40]:<40}",
+                end="" if self.done < self.total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
-def run_batch(photos: list[Path], view: str, height_cm: float | None, model: str | None, annotate_dir: Path | None,
-              workers: int, progress: Progress, keep_thumbnails: bool = False) -> list[PhotoResult]:
+def run_batch(
+    photos: list[Path],
+    view: str,
+    height_cm: float | None,
+    model: str | None,
+    annotate_dir: Path | None,
+    workers: int,
+    progress: Progress,
+    keep_thumbnails: bool = False,
+) -> list[PhotoResult]:
     """Analyses in input order, ``workers`` at a time.
 
     Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
     GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
+
     def one(path: Path) -> PhotoResult:
         result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
         progress.step(path.name)
@@ -177,12 +196,14 @@ def format_findings(assessment: Assessment) -> str:
     for key, difference in assessment.profile_differences.items():
         name = measure_name(PROFILE_DIFFERENCE_PREFIX + key)
         lines.append(f"  {name}: {format_value(difference, measure_unit(key), signed=True)}")
-    shown = [finding for finding in assessment.findings if finding.likelihood in (Likelihood.POSSIBLE,
-                                                                                  Likelihood.LIKELY)]
+    shown = [
+        finding for finding in assessment.findings if finding.likelihood in (Likelihood.POSSIBLE, Likelihood.LIKELY)
+    ]
     for finding in shown:
         evidence = "; ".join(measure_name(item.measure) for item in finding.evidence)
-        lines.append(f"  {likelihood_label(finding.likelihood).upper():<8} {finding.name} (score {finding.score}: "
-                     f"{evidence})")
+        lines.append(
+            f"  {likelihood_label(finding.likelihood).upper():<8} {finding.name} (score {finding.score}: {evidence})"
+        )
         if finding.note:
             lines.append(f"           {finding.note}")
     if assessment.plan is not None and shown:
@@ -210,15 +231,19 @@ def format_text(result: PhotoResult) -> str:
     if isinstance(result, RefusedPhoto):
         return f"{result.image}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     combined = "" if result.frames_used is None else f", landmarks combined over {result.frames_used} video frames"
-    lines = [f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
-             f"height {result.height_cm:.0f} cm ({result.height_source}){combined}"]
+    lines = [
+        f"{result.image}: {result.view} view (confidence {result.view_confidence:.2f}), "
+        f"height {result.height_cm:.0f} cm ({result.height_source}){combined}"
+    ]
     for warning in result.warnings:
         lines.append(f"  ! {warning.message}")
     for key, m in result.measurements.items():
         typical = typical_error_text(key, m.unit) or ""
-        lines.append(f"  {measure_name(key):<30} {format_value(m.value, m.unit):>9} {typical:<8} "
-                     f"normal {format_range(m.normal_range, m.unit):<16} {status_label(m.status):<14} "
-                     f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}")
+        lines.append(
+            f"  {measure_name(key):<30} {format_value(m.value, m.unit):>9} {typical:<8} "
+            f"normal {format_range(m.normal_range, m.unit):<16} {status_label(m.status):<14} "
+            f"confidence {m.confidence:.2f}{'  (estimate)' if m.estimate else ''}"
+        )
     reasons = set(result.not_assessed.values())
     if not result.measurements and len(result.not_assessed) > 1 and len(reasons) == 1:
         lines.append(f"  no measure assessed: {reasons.pop()}")
@@ -228,8 +253,15 @@ def format_text(result: PhotoResult) -> str:
     return "\n".join(lines)
 
 
-def save_assessments(store: HistoryStore, assessments: list[Assessment], photos: list[Path], one_person: bool,
-                     label: str | None, height_cm: float | None, ids: list[int]) -> None:
+def save_assessments(
+    store: HistoryStore,
+    assessments: list[Assessment],
+    photos: list[Path],
+    one_person: bool,
+    label: str | None,
+    height_cm: float | None,
+    ids: list[int],
+) -> None:
     """Save every assessment with a measured photo to ``store``, appending each new id to ``ids`` as it is
     saved (so that after a failed save ``ids`` still tells what was kept)."""
     names = [""] * len(assessments) if one_person else [path.name for path in photos]
@@ -237,8 +269,9 @@ def save_assessments(store: HistoryStore, assessments: list[Assessment], photos:
         if not any(photo.ok for photo in assessment.photos):
             continue
         record, thumbnails, annotated = build_record(assessment, person=Person(height_cm=height_cm))
-        ids.append(store.save(record, thumbnails, label=name if label is None else label,
-                              annotated_thumbnails=annotated))
+        ids.append(
+            store.save(record, thumbnails, label=name if label is None else label, annotated_thumbnails=annotated)
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,21 +281,43 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="analyse photos or folders of photos")
     analyze.add_argument("paths", nargs="+", metavar="PHOTO_OR_FOLDER")
     analyze.add_argument("--view", default="auto", choices=["auto", *VIEWS])
-    analyze.add_argument("--height-cm", type=float,
-                         help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
-    analyze.add_argument("--model", choices=list(MODEL_VARIANTS),
-                         help=f"landmarker (default {DEFAULT_MODEL} for photos, {VIDEO_DEFAULT_MODEL} for videos)")
-    analyze.add_argument("--json", action="store_true", help="print one JSON array, one object per photo "
-                         "(with --one-person: one object with the photos and the combined result)")
-    analyze.add_argument("--annotate", type=Path, metavar="DIR",
-                         help="write annotated photos to DIR (a refused photo shows the person found and why)")
+    analyze.add_argument(
+        "--height-cm", type=float, help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})"
+    )
+    analyze.add_argument(
+        "--model",
+        choices=list(MODEL_VARIANTS),
+        help=f"landmarker (default {DEFAULT_MODEL} for photos, {VIDEO_DEFAULT_MODEL} for videos)",
+    )
+    analyze.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON array, one object per photo "
+        "(with --one-person: one object with the photos and the combined result)",
+    )
+    analyze.add_argument(
+        "--annotate",
+        type=Path,
+        metavar="DIR",
+        help="write annotated photos to DIR (a refused photo shows the person found and why)",
+    )
     analyze.add_argument("--workers", type=int, default=1, help="photos analysed in parallel (threads)")
-    analyze.add_argument("--one-person", action="store_true",
-                         help="all photos show one person: findings and plan from all of them together")
-    analyze.add_argument("--jump", type=Path, metavar="CLIP",
-                         help="with --one-person: the same person's jump-rope clip joins the assessment")
-    analyze.add_argument("--save", action="store_true",
-                         help="keep the assessment(s) in the local history the app shows (POSTURE_DATA_DIR)")
+    analyze.add_argument(
+        "--one-person",
+        action="store_true",
+        help="all photos show one person: findings and plan from all of them together",
+    )
+    analyze.add_argument(
+        "--jump",
+        type=Path,
+        metavar="CLIP",
+        help="with --one-person: the same person's jump-rope clip joins the assessment",
+    )
+    analyze.add_argument(
+        "--save",
+        action="store_true",
+        help="keep the assessment(s) in the local history the app shows (POSTURE_DATA_DIR)",
+    )
     analyze.add_argument("--label", help="the history label of what --save keeps (default: the photo's name)")
     add_jump_command(commands)
     return parser
@@ -293,10 +348,21 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     show_progress = sys.stderr.isatty() and any(Path(p).is_dir() for p in args.paths) and len(photos) > 1
     workers = min(args.workers, os.cpu_count() or 1, len(photos))
-    results = run_batch(photos, args.view, args.height_cm, args.model, args.annotate, workers,
-                        Progress(len(photos), show_progress), keep_thumbnails=args.save)
-    jump = None if args.jump is None else analyze_jump_video(args.jump, height_cm=args.height_cm,
-                                                             model=args.model or VIDEO_DEFAULT_MODEL)
+    results = run_batch(
+        photos,
+        args.view,
+        args.height_cm,
+        args.model,
+        args.annotate,
+        workers,
+        Progress(len(photos), show_progress),
+        keep_thumbnails=args.save,
+    )
+    jump = (
+        None
+        if args.jump is None
+        else analyze_jump_video(args.jump, height_cm=args.height_cm, model=args.model or VIDEO_DEFAULT_MODEL)
+    )
     if isinstance(jump, JumpAnalysis):
         assessments = [assess_with_jump(results, jump)]
     else:
@@ -317,8 +383,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{together} together (commonly associated imbalances, not a diagnosis):")
         print(format_findings(assessments[0]))
     else:
-        print("\n\n".join(f"{format_text(r)}\n{format_findings(a)}" if r.ok else format_text(r)
-                           for r, a in zip(results, assessments, strict=True)))
+        print(
+            "\n\n".join(
+                f"{format_text(r)}\n{format_findings(a)}" if r.ok else format_text(r)
+                for r, a in zip(results, assessments, strict=True)
+            )
+        )
     all_ok = all(r.ok for r in results) and (jump is None or jump.ok)
     if not args.save:
         return EXIT_OK if all_ok else EXIT_SOME_FAILED
@@ -340,8 +410,9 @@ def run() -> None:
     try:
         keep_native_output_off_stderr(log_path)
     except OSError as error:
-        print(f"posture: error: cannot open {NATIVE_LOG_ENV}={log_path} for appending: {error.strerror}",
-              file=sys.stderr)
+        print(
+            f"posture: error: cannot open {NATIVE_LOG_ENV}={log_path} for appending: {error.strerror}", file=sys.stderr
+        )
         sys.exit(EXIT_USAGE)
     try:
         code = main()

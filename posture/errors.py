@@ -12,14 +12,13 @@ ERROR_CODES: dict[str, str] = {
     "corrupt_image": "The picture is damaged or incomplete. Export or copy it again and retry.",
     "image_too_large": "The picture has too many pixels to open safely. Resize it below the limit and retry.",
     "no_person": "No person was found. Stand fully in frame, facing or side-on to the camera, in good light.",
-    "multiple_people": "Several people are equally prominent. "
-                       "Take the photo with only the person to assess in frame.",
+    "multiple_people": "Several people are equally prominent. Take the photo with only the person to assess in frame.",
     "body_cut_off": "Part of the body is outside the picture. "
-                    "Head to feet must be visible: step back or lower the camera.",
+    "Head to feet must be visible: step back or lower the camera.",
     "person_too_small": "The person is too small in the picture. "
-                        "Move the camera closer so the body fills most of the height.",
+    "Move the camera closer so the body fills most of the height.",
     "not_standing": "The person does not seem to be standing still and upright. "
-                    "Stand relaxed on both feet, arms by the sides.",
+    "Stand relaxed on both feet, arms by the sides.",
     "unsupported_view": "This view cannot be measured. Take a straight front, back or side photo.",
 }
 

@@ -52,11 +52,13 @@ class LandmarkMove:
 
     def to_dict(self) -> dict[str, Any]:
         cm = self.distance_cm
-        return {"landmark": self.landmark,
-                "from_px": [round(self.from_px[0], 1), round(self.from_px[1], 1)],
-                "to_px": [round(self.to_px[0], 1), round(self.to_px[1], 1)],
-                "distance_px": round(self.distance_px, 1),
-                "distance_cm": None if cm is None else round(cm, 1)}
+        return {
+            "landmark": self.landmark,
+            "from_px": [round(self.from_px[0], 1), round(self.from_px[1], 1)],
+            "to_px": [round(self.to_px[0], 1), round(self.to_px[1], 1)],
+            "distance_px": round(self.distance_px, 1),
+            "distance_cm": None if cm is None else round(cm, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,9 @@ def _value_changed(base: MeasuredPhoto, moved: MeasuredPhoto, key: str) -> bool:
     return abs(after.value - before.value) >= VALUE_ROUNDING
 
 
-def hand_moves_between(base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto,
-                       moves: Mapping[str, tuple[float, float]]) -> HandMoves:
+def hand_moves_between(
+    base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto, moves: Mapping[str, tuple[float, float]]
+) -> HandMoves:
     """What moving ``moves`` (landmark -> new (x px, y px)) did to ``base``, the landmarker's own result,
     given ``moved``, the same photo measured after the moves. A refusal rescued by the moves had no
     values before, so every value of ``moved`` rests on them."""
@@ -87,9 +90,11 @@ def hand_moves_between(base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto,
         raise ValueError("moved landmarks need the landmarker's pose of the photo")
     cm_per_px = moved.body.cm_per_px if moved.body is not None else None
     landmarks = tuple(
-        LandmarkMove(name, (float(base.pose.point(name)[0]), float(base.pose.point(name)[1])), (float(x), float(y)),
-                     cm_per_px)
-        for name, (x, y) in sorted(moves.items()))
+        LandmarkMove(
+            name, (float(base.pose.point(name)[0]), float(base.pose.point(name)[1])), (float(x), float(y)), cm_per_px
+        )
+        for name, (x, y) in sorted(moves.items())
+    )
     from posture.photo_result import RefusedPhoto  # here: photo_result imports this module for its fields
 
     if isinstance(base, RefusedPhoto):

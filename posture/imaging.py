@@ -83,8 +83,7 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 from posture.errors import PostureError
 from posture.sensor import camera_roll_deg
 
-__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo",
-           "decode_image"]
+__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo", "decode_image"]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 """Largest accepted width x height (upright or not, it is the same), checked on the header."""
@@ -149,9 +148,12 @@ class Photo:
     camera_roll_deg: float | None = None
 
 
-def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike[str], *,
-                 max_pixels: int = DEFAULT_MAX_PIXELS,
-                 min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX) -> Photo:
+def decode_image(
+    data: bytes | bytearray | memoryview | str | os.PathLike[str],
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_long_side_px: int | None = DEFAULT_MIN_LONG_SIDE_PX,
+) -> Photo:
     """Decode a photo given as bytes (or a bytes-like buffer) or a file path into an upright :class:`Photo`.
 
     The pixel count is checked against ``max_pixels`` on the header, before any decoding. With
@@ -164,13 +166,13 @@ def decode_image(data: bytes | bytearray | memoryview | str | os.PathLike[str], 
     """
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
         raise ValueError(f"max_pixels must be a positive int, got {max_pixels!r}")
-    if min_long_side_px is not None and (isinstance(min_long_side_px, bool)
-                                         or not isinstance(min_long_side_px, int) or min_long_side_px < 1):
+    if min_long_side_px is not None and (
+        isinstance(min_long_side_px, bool) or not isinstance(min_long_side_px, int) or min_long_side_px < 1
+    ):
         raise ValueError(f"min_long_side_px must be a positive int or None, got {min_long_side_px!r}")
     raw = _read_bytes(data)
     if not raw:
-        raise PostureError("not_an_image", "The file is empty. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC "
-                           "photo.")
+        raise PostureError("not_an_image", "The file is empty. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo.")
     # Another library in the process may have switched it on; truncation must stay an error.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
@@ -216,8 +218,9 @@ def _open(raw: bytes, max_pixels: int) -> Image.Image:
             raise _corrupt(sniffed) from exc
         other = _sniff_unsupported(raw)
         if other:
-            raise PostureError("not_an_image", f"{other} files are not supported. Upload a JPEG, PNG, WebP, "
-                               "BMP, TIFF or HEIC photo.") from exc
+            raise PostureError(
+                "not_an_image", f"{other} files are not supported. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo."
+            ) from exc
         raise PostureError("not_an_image") from exc
     except Image.DecompressionBombError as exc:
         raise PostureError("image_too_large", _too_large_message_from(exc, max_pixels)) from exc
@@ -227,8 +230,7 @@ def _open(raw: bytes, max_pixels: int) -> Image.Image:
         raise _corrupt(_sniff_format(raw)) from exc
 
 
-def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int,
-                   min_long_side_px: int | None) -> Photo:
+def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int, min_long_side_px: int | None) -> Photo:
     """Check the size, decode (reduced when possible), convert to RGB and make it upright."""
     width, height = image.size  # TIFF and HEIF report the upright size here, JPEG & co. the stored one
     if width < 1 or height < 1:
@@ -272,8 +274,15 @@ def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int,
     return _upright_photo(rgb, (width, height), factor, fmt, pending, declared, roll)
 
 
-def _upright_photo(rgb: np.ndarray, stored_size: tuple[int, int], factor: int, fmt: str, pending: int,
-                   declared: int | None, camera_roll: float | None) -> Photo:
+def _upright_photo(
+    rgb: np.ndarray,
+    stored_size: tuple[int, int],
+    factor: int,
+    fmt: str,
+    pending: int,
+    declared: int | None,
+    camera_roll: float | None,
+) -> Photo:
     """Apply the orientation still pending to the decoded (stored-orientation) pixels."""
     if pending in _TRANSPOSE:
         rgb = _TRANSPOSE[pending](rgb)
@@ -292,9 +301,12 @@ def _upright_photo(rgb: np.ndarray, stored_size: tuple[int, int], factor: int, f
 
 
 # The REDUCED_GRAYSCALE constants carry only the DCT scale bits; IMREAD_COLOR_RGB adds the colour.
-_OPENCV_JPEG_FLAGS = {1: cv2.IMREAD_COLOR_RGB, 2: cv2.IMREAD_REDUCED_GRAYSCALE_2 | cv2.IMREAD_COLOR_RGB,
-                      4: cv2.IMREAD_REDUCED_GRAYSCALE_4 | cv2.IMREAD_COLOR_RGB,
-                      8: cv2.IMREAD_REDUCED_GRAYSCALE_8 | cv2.IMREAD_COLOR_RGB}
+_OPENCV_JPEG_FLAGS = {
+    1: cv2.IMREAD_COLOR_RGB,
+    2: cv2.IMREAD_REDUCED_GRAYSCALE_2 | cv2.IMREAD_COLOR_RGB,
+    4: cv2.IMREAD_REDUCED_GRAYSCALE_4 | cv2.IMREAD_COLOR_RGB,
+    8: cv2.IMREAD_REDUCED_GRAYSCALE_8 | cv2.IMREAD_COLOR_RGB,
+}
 
 
 def _decode_jpeg_with_opencv(raw: bytes, factor: int, size: tuple[int, int]) -> np.ndarray | None:
@@ -362,8 +374,11 @@ def _to_rgb_image(image: Image.Image) -> Image.Image:
     try:
         return image.convert("RGB")
     except ValueError as exc:  # e.g. LAB, La: modes Pillow opens but cannot convert
-        raise PostureError("corrupt_image", f"The picture uses a colour format ({mode}) that cannot be "
-                           "read. Export it as an ordinary RGB JPEG or PNG and retry.") from exc
+        raise PostureError(
+            "corrupt_image",
+            f"The picture uses a colour format ({mode}) that cannot be "
+            "read. Export it as an ordinary RGB JPEG or PNG and retry.",
+        ) from exc
 
 
 def _wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
@@ -425,15 +440,19 @@ def _sniff_unsupported(raw: bytes) -> str:
 def _corrupt(fmt: str) -> PostureError:
     """``corrupt_image`` naming the format when known."""
     if fmt:
-        return PostureError("corrupt_image", f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or "
-                            "incomplete. Export or copy it again and retry.")
+        return PostureError(
+            "corrupt_image",
+            f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or incomplete. Export or copy it again and retry.",
+        )
     return PostureError("corrupt_image")
 
 
 def _too_large_message(width: int, height: int, max_pixels: int) -> str:
     """Message naming the picture's size and the limit, both in megapixels."""
-    return (f"The picture has {width * height / 1e6:.1f} megapixels ({width} x {height} px); the limit is "
-            f"{max_pixels / 1e6:g} megapixels. Resize it below the limit and retry.")
+    return (
+        f"The picture has {width * height / 1e6:.1f} megapixels ({width} x {height} px); the limit is "
+        f"{max_pixels / 1e6:g} megapixels. Resize it below the limit and retry."
+    )
 
 
 def _too_large_message_from(exc: BaseException, max_pixels: int) -> str:
@@ -443,5 +462,7 @@ def _too_large_message_from(exc: BaseException, max_pixels: int) -> str:
         return "The picture has too many pixels to open safely. Resize it and retry."
     pixels, pillow_limit = int(match[1]), int(match[2])
     limit = min(pillow_limit, max_pixels)
-    return (f"The picture has {pixels / 1e6:.1f} megapixels; the limit is {limit / 1e6:g} megapixels. "
-            "Resize it below the limit and retry.")
+    return (
+        f"The picture has {pixels / 1e6:.1f} megapixels; the limit is {limit / 1e6:g} megapixels. "
+        "Resize it below the limit and retry."
+    )

@@ -75,8 +75,9 @@ def _line_height(font: ImageFont.FreeTypeFont) -> int:
     return int(ascent + descent)
 
 
-def fitted_labels(labels: Sequence[Label], body_box: Box,
-                  image_size: tuple[int, int]) -> tuple[list[PlacedLabel], ImageFont.FreeTypeFont]:
+def fitted_labels(
+    labels: Sequence[Label], body_box: Box, image_size: tuple[int, int]
+) -> tuple[list[PlacedLabel], ImageFont.FreeTypeFont]:
     """:func:`place_labels` at :func:`label_text_px` for an image of ``image_size`` (width px, height px),
     with the text shrunk below that only if the boxes would not fit inside the image; and the font used."""
     width, height = image_size
@@ -84,8 +85,9 @@ def fitted_labels(labels: Sequence[Label], body_box: Box,
     while True:
         font = label_font(size)
         placed = place_labels(labels, body_box, image_size, font)
-        inside = all(min(x0, y0) >= 0 and x1 <= width and y1 <= height for x0, y0, x1, y1 in
-                     (item.box for item in placed))
+        inside = all(
+            min(x0, y0) >= 0 and x1 <= width and y1 <= height for x0, y0, x1, y1 in (item.box for item in placed)
+        )
         if inside or size <= 6:
             return placed, font
         size -= 1
@@ -119,8 +121,9 @@ def nearest_on_box(point: Point, box: Box) -> Point | None:
     return float(np.clip(x, x0, x1)), float(np.clip(y, y0, y1))
 
 
-def place_labels(labels: Sequence[Label], body_box: Box, image_size: tuple[int, int],
-                 font: ImageFont.FreeTypeFont) -> list[PlacedLabel]:
+def place_labels(
+    labels: Sequence[Label], body_box: Box, image_size: tuple[int, int], font: ImageFont.FreeTypeFont
+) -> list[PlacedLabel]:
     """Boxes for ``labels`` in one column beside the body, on the side with more room.
 
     The column's edge facing the body lies beyond the body's box and every anchor where the image
@@ -137,8 +140,9 @@ def place_labels(labels: Sequence[Label], body_box: Box, image_size: tuple[int, 
     near_right, near_left = max(body_box[2], *anchors_x), min(body_box[0], *anchors_x)
     on_right = width - near_right >= near_left
     room = (width - near_right if on_right else near_left) - 3 * padding
-    lines: list[list[str]] = [[label.text] if font.getlength(label.text) + 2 * padding <= room else _split(label.text)
-             for label in labels]
+    lines: list[list[str]] = [
+        [label.text] if font.getlength(label.text) + 2 * padding <= room else _split(label.text) for label in labels
+    ]
     heights = [len(text) * line_height + 2 * padding for text in lines]
     if sum(heights) + (len(heights) + 1) * padding > image_height:
         # Two-line labels would not fit in the column: one line each, reaching over the body.
@@ -151,8 +155,9 @@ def place_labels(labels: Sequence[Label], body_box: Box, image_size: tuple[int, 
     else:
         edge = max(near_left - 2 * padding, padding + widest)
     order = sorted(range(len(labels)), key=lambda i: labels[i].anchor[1])
-    tops = _stacked_tops([labels[i].anchor[1] - heights[i] / 2 for i in order], [heights[i] for i in order],
-                         padding, image_height)
+    tops = _stacked_tops(
+        [labels[i].anchor[1] - heights[i] / 2 for i in order], [heights[i] for i in order], padding, image_height
+    )
     boxes: dict[int, Box] = {}
     for i, top in zip(order, tops, strict=True):
         x0 = edge if on_right else edge - widths[i]
@@ -187,8 +192,9 @@ def _enters(start: Point, end: Point, box: Box) -> bool:
     return high - low > 1e-9
 
 
-def draw_labels(canvas: np.ndarray, placed: Sequence[PlacedLabel], font: ImageFont.FreeTypeFont,
-                line_px: int) -> np.ndarray:
+def draw_labels(
+    canvas: np.ndarray, placed: Sequence[PlacedLabel], font: ImageFont.FreeTypeFont, line_px: int
+) -> np.ndarray:
     """``canvas`` (RGB) with each leader line, then each box (darkened) and its text in the label's colour."""
     for item in placed:
         if item.leader_end is not None:
@@ -206,8 +212,13 @@ def draw_labels(canvas: np.ndarray, placed: Sequence[PlacedLabel], font: ImageFo
     for item in placed:
         # "la": the origin is the top of the ascender at the text's left end, so the text fills the box.
         for row, line in enumerate(item.lines):
-            pen.text((item.box[0] + padding, item.box[1] + padding + row * _line_height(font)), line, font=font,
-                     fill=item.label.rgb, anchor="la")
+            pen.text(
+                (item.box[0] + padding, item.box[1] + padding + row * _line_height(font)),
+                line,
+                font=font,
+                fill=item.label.rgb,
+                anchor="la",
+            )
     return np.asarray(image.convert("RGB")).copy()
 
 

@@ -146,7 +146,7 @@ def _in_full_picture(pose: Pose, x0: int, y0: int, photo: Photo) -> Pose:
     mask = None
     if pose.mask is not None:
         mask = np.zeros(photo.rgb.shape[:2], dtype=bool)
-        mask[y0:y0 + pose.mask.shape[0], x0:x0 + pose.mask.shape[1]] = pose.mask
+        mask[y0 : y0 + pose.mask.shape[0], x0 : x0 + pose.mask.shape[1]] = pose.mask
     shift = np.array([x0, y0]) / photo.scale
     return dataclasses.replace(pose, xy_px=pose.xy_px + shift, mask=mask, image_size=photo.original_size)
 
@@ -157,8 +157,7 @@ def _distinct(poses: list[Pose]) -> tuple[Pose, ...]:
     kept: list[Pose] = []
     for pose in sorted(poses, key=lambda p: p.bbox_px[3] - p.bbox_px[1], reverse=True):
         centre_x, centre_y = (pose.bbox_px[0] + pose.bbox_px[2]) / 2, (pose.bbox_px[1] + pose.bbox_px[3]) / 2
-        if not any(k.bbox_px[0] <= centre_x <= k.bbox_px[2] and k.bbox_px[1] <= centre_y <= k.bbox_px[3]
-                   for k in kept):
+        if not any(k.bbox_px[0] <= centre_x <= k.bbox_px[2] and k.bbox_px[1] <= centre_y <= k.bbox_px[3] for k in kept):
             kept.append(pose)
     return tuple(sorted(kept, key=lambda pose: pose.prominence, reverse=True))
 
@@ -170,8 +169,11 @@ def detect_people_in_tiles(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Po
     for grid in TILE_GRIDS:
         found = []
         for x0, y0, x1, y1 in _tiles(width, height, grid):
-            tile = dataclasses.replace(photo, rgb=np.ascontiguousarray(photo.rgb[y0:y1, x0:x1]),
-                                       original_size=(round((x1 - x0) / photo.scale), round((y1 - y0) / photo.scale)))
+            tile = dataclasses.replace(
+                photo,
+                rgb=np.ascontiguousarray(photo.rgb[y0:y1, x0:x1]),
+                original_size=(round((x1 - x0) / photo.scale), round((y1 - y0) / photo.scale)),
+            )
             found += [_in_full_picture(pose, x0, y0, photo) for pose in detect_people(tile, model)]
         if found:
             return _distinct(found)
@@ -182,4 +184,3 @@ def detect_people_mirrored(photo: Photo, model: str = DEFAULT_MODEL) -> tuple[Po
     """:func:`detect_people` run on the left-right mirrored photo, poses mapped back to the original."""
     mirrored = dataclasses.replace(photo, rgb=np.ascontiguousarray(photo.rgb[:, ::-1]))
     return tuple(mirror_pose(pose) for pose in detect_people(mirrored, model))
-

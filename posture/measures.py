@@ -80,57 +80,166 @@ FRONTAL_VIEWS = ("front", "back")
 # Angles taken against the picture's horizontal or vertical take on any roll of the camera one to
 # one (measured: 0.88-1.07 deg per degree, tests/test_analysis.py); the person should know.
 CAMERA_LEVEL_NOTE = " Read against the picture's level: a camera held 1 deg off level changes it by about 1 deg."
-SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
-    MeasureSpec("craniovertebral_angle_deg", "deg", SIDE_VIEWS, (50, None), (45.5, None),
-                "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
-                "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward."
-                + CAMERA_LEVEL_NOTE,
-                ("c7", "ear"), signed=False),
-    MeasureSpec("ear_ahead_of_shoulder_cm", "cm", SIDE_VIEWS, (None, 5), (None, 7), "engineering default",
-                "Horizontal distance of the tragus ahead of the shoulder joint centre.", ("ear", "shoulder")),
-    MeasureSpec("shoulder_ahead_of_plumb_cm", "cm", SIDE_VIEWS, (-4, 4), (-6, 6), "engineering default",
-                "Shoulder joint centre ahead of the line through ankle and hip joint, extended up.",
-                ("shoulder", "hip", "ankle")),
-    MeasureSpec("trunk_lean_deg", "deg", SIDE_VIEWS, (-5, 5), (-8, 8), "engineering default",
-                "Line from hip joint to shoulder joint against vertical, + forward." + CAMERA_LEVEL_NOTE,
-                ("hip", "shoulder")),
-    MeasureSpec("pelvic_tilt_deg", "deg", SIDE_VIEWS, (8, 18), (3, 23), "Preece 2008 (13 +- 5 deg)",
-                "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
-                "not landmarked (an estimate).", ("hip", "knee", "shoulder")),
-    MeasureSpec("knee_ahead_of_ankle_cm", "cm", SIDE_VIEWS, (-1, 8), (-3, 10), "engineering default",
-                "Knee joint ahead of the ankle; negative = knee pushed back (hyperextension).", ("knee", "ankle")),
-    MeasureSpec("shoulder_tilt_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-3.5, 3.5), "engineering default (>= 2 deg)",
-                "Right-to-left shoulder joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
-                ("left_shoulder", "right_shoulder")),
-    MeasureSpec("shoulder_height_diff_cm", "cm", FRONTAL_VIEWS, (-1.5, 1.5), (-2.5, 2.5),
-                "engineering default (>= 1.5 cm)", "Height of the left shoulder joint minus the right.",
-                ("left_shoulder", "right_shoulder")),
-    # Wider than the shoulders': MediaPipe's hip points are the noisiest (~1.4 deg error, bench/accuracy.py).
-    MeasureSpec("pelvic_obliquity_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
-                "Right-to-left hip joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
-                ("left_hip", "right_hip")),
-    MeasureSpec("hip_height_diff_cm", "cm", FRONTAL_VIEWS, (-1, 1), (-2, 2),
-                "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
-                "Height of the left hip joint minus the right.", ("left_hip", "right_hip")),
-    MeasureSpec("head_tilt_deg", "deg", FRONTAL_VIEWS, (-3, 3), (-5, 5),
-                "engineering default (Ferreira 2011: 88 % tilt)",
-                "Right-to-left ear line against horizontal, + when the left ear is higher." + CAMERA_LEVEL_NOTE,
-                ("left_ear", "right_ear")),
-    MeasureSpec("trunk_lateral_lean_deg", "deg", FRONTAL_VIEWS, (-2, 2), (-4, 4), "engineering default",
-                "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left."
-                + CAMERA_LEVEL_NOTE,
-                ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
-    MeasureSpec("trunk_lateral_shift_cm", "cm", FRONTAL_VIEWS, (-2, 2), (-3, 3),
-                "coronal imbalance > 2 cm (C7-CSVL analogue)",
-                "Sideways offset of the shoulder midpoint from the hip midpoint, + toward the left.",
-                ("left_hip", "right_hip", "left_shoulder", "right_shoulder")),
-    MeasureSpec("knee_valgus_left_deg", "deg", FRONTAL_VIEWS, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
-                "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
-                ("left_hip", "left_knee", "left_ankle")),
-    MeasureSpec("knee_valgus_right_deg", "deg", FRONTAL_VIEWS, (-5, 5), (-8, 8), "Munro 2012 (SEM ~3 deg)",
-                "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
-                ("right_hip", "right_knee", "right_ankle")),
-)}
+SPECS: dict[str, MeasureSpec] = {
+    spec.key: spec
+    for spec in (
+        MeasureSpec(
+            "craniovertebral_angle_deg",
+            "deg",
+            SIDE_VIEWS,
+            (50, None),
+            (45.5, None),
+            "Lau 2009 (normal >= 50); Mostafaee 2024 (< 45.5 moderate-severe)",
+            "Angle above horizontal of the line from C7 to the tragus; smaller = head further forward."
+            + CAMERA_LEVEL_NOTE,
+            ("c7", "ear"),
+            signed=False,
+        ),
+        MeasureSpec(
+            "ear_ahead_of_shoulder_cm",
+            "cm",
+            SIDE_VIEWS,
+            (None, 5),
+            (None, 7),
+            "engineering default",
+            "Horizontal distance of the tragus ahead of the shoulder joint centre.",
+            ("ear", "shoulder"),
+        ),
+        MeasureSpec(
+            "shoulder_ahead_of_plumb_cm",
+            "cm",
+            SIDE_VIEWS,
+            (-4, 4),
+            (-6, 6),
+            "engineering default",
+            "Shoulder joint centre ahead of the line through ankle and hip joint, extended up.",
+            ("shoulder", "hip", "ankle"),
+        ),
+        MeasureSpec(
+            "trunk_lean_deg",
+            "deg",
+            SIDE_VIEWS,
+            (-5, 5),
+            (-8, 8),
+            "engineering default",
+            "Line from hip joint to shoulder joint against vertical, + forward." + CAMERA_LEVEL_NOTE,
+            ("hip", "shoulder"),
+        ),
+        MeasureSpec(
+            "pelvic_tilt_deg",
+            "deg",
+            SIDE_VIEWS,
+            (8, 18),
+            (3, 23),
+            "Preece 2008 (13 +- 5 deg)",
+            "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
+            "not landmarked (an estimate).",
+            ("hip", "knee", "shoulder"),
+        ),
+        MeasureSpec(
+            "knee_ahead_of_ankle_cm",
+            "cm",
+            SIDE_VIEWS,
+            (-1, 8),
+            (-3, 10),
+            "engineering default",
+            "Knee joint ahead of the ankle; negative = knee pushed back (hyperextension).",
+            ("knee", "ankle"),
+        ),
+        MeasureSpec(
+            "shoulder_tilt_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-2, 2),
+            (-3.5, 3.5),
+            "engineering default (>= 2 deg)",
+            "Right-to-left shoulder joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
+            ("left_shoulder", "right_shoulder"),
+        ),
+        MeasureSpec(
+            "shoulder_height_diff_cm",
+            "cm",
+            FRONTAL_VIEWS,
+            (-1.5, 1.5),
+            (-2.5, 2.5),
+            "engineering default (>= 1.5 cm)",
+            "Height of the left shoulder joint minus the right.",
+            ("left_shoulder", "right_shoulder"),
+        ),
+        # Wider than the shoulders': MediaPipe's hip points are the noisiest (~1.4 deg error, bench/accuracy.py).
+        MeasureSpec(
+            "pelvic_obliquity_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-2, 2),
+            (-4, 4),
+            "engineering default",
+            "Right-to-left hip joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
+            ("left_hip", "right_hip"),
+        ),
+        MeasureSpec(
+            "hip_height_diff_cm",
+            "cm",
+            FRONTAL_VIEWS,
+            (-1, 1),
+            (-2, 2),
+            "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
+            "Height of the left hip joint minus the right.",
+            ("left_hip", "right_hip"),
+        ),
+        MeasureSpec(
+            "head_tilt_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-3, 3),
+            (-5, 5),
+            "engineering default (Ferreira 2011: 88 % tilt)",
+            "Right-to-left ear line against horizontal, + when the left ear is higher." + CAMERA_LEVEL_NOTE,
+            ("left_ear", "right_ear"),
+        ),
+        MeasureSpec(
+            "trunk_lateral_lean_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-2, 2),
+            (-4, 4),
+            "engineering default",
+            "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left."
+            + CAMERA_LEVEL_NOTE,
+            ("left_hip", "right_hip", "left_shoulder", "right_shoulder"),
+        ),
+        MeasureSpec(
+            "trunk_lateral_shift_cm",
+            "cm",
+            FRONTAL_VIEWS,
+            (-2, 2),
+            (-3, 3),
+            "coronal imbalance > 2 cm (C7-CSVL analogue)",
+            "Sideways offset of the shoulder midpoint from the hip midpoint, + toward the left.",
+            ("left_hip", "right_hip", "left_shoulder", "right_shoulder"),
+        ),
+        MeasureSpec(
+            "knee_valgus_left_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-5, 5),
+            (-8, 8),
+            "Munro 2012 (SEM ~3 deg)",
+            "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
+            ("left_hip", "left_knee", "left_ankle"),
+        ),
+        MeasureSpec(
+            "knee_valgus_right_deg",
+            "deg",
+            FRONTAL_VIEWS,
+            (-5, 5),
+            (-8, 8),
+            "Munro 2012 (SEM ~3 deg)",
+            "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
+            ("right_hip", "right_knee", "right_ankle"),
+        ),
+    )
+}
 # In a photo turned 30-60 deg no measure keeps its meaning. Horizontal distances shrink with the
 # cosine of the turn, and sagittal and frontal angles mix. Height differences were once kept, but
 # perspective spoils them too: the nearer shoulder or hip is closer to the lens, so it is pushed
@@ -138,8 +247,10 @@ SPECS: dict[str, MeasureSpec] = {spec.key: spec for spec in (
 # difference gained 2.3 / 3.5 / 4.7 cm on average (mean absolute) at a 25 / 40 / 60 deg turn with
 # the camera at hip height, and the hip difference gained 1.3-2.6 cm with the camera at chest height
 # (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
-OBLIQUE_REASON = ("the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
-                  "the nearer side look higher or lower; this measure needs a straight view")
+OBLIQUE_REASON = (
+    "the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
+    "the nearer side look higher or lower; this measure needs a straight view"
+)
 # Each measure's typical error in its own unit, as the accuracy benchmark measured it on photos of
 # people the corrections were not fitted on (written by bench/accuracy.py --typical-errors).
 TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
@@ -165,13 +276,16 @@ ASSUMED_HEIGHT_CONFIDENCE = 0.8
 
 def status_of(value: float, spec: MeasureSpec) -> str:
     """normal inside ``spec.normal``, borderline inside ``spec.borderline``, deviation beyond."""
+
     def inside(bounds: tuple[float | None, float | None]) -> bool:
         low, high = bounds
         return (low is None or value >= low) and (high is None or value <= high)
+
     return "normal" if inside(spec.normal) else "borderline" if inside(spec.borderline) else "deviation"
 
 
 # --- side view --------------------------------------------------------------------------------
+
 
 def craniovertebral_angle_deg(c7: np.ndarray, tragus: np.ndarray, anterior_sign: int) -> float:
     """Craniovertebral angle in degrees: the line C7 -> tragus above horizontal.
@@ -193,8 +307,9 @@ def horizontal_offset_cm(first: np.ndarray, second: np.ndarray, anterior_sign: i
     return float((first[0] - second[0]) * anterior_sign * cm_per_px)
 
 
-def offset_from_line_cm(point: np.ndarray, line_low: np.ndarray, line_high: np.ndarray, anterior_sign: int,
-                        cm_per_px: float) -> float:
+def offset_from_line_cm(
+    point: np.ndarray, line_low: np.ndarray, line_high: np.ndarray, anterior_sign: int, cm_per_px: float
+) -> float:
     """Horizontal distance (cm) of ``point`` ahead of the line through ``line_low`` and ``line_high``.
 
     With ankle and hip joint, extended up to the shoulder's height: the plumb line of a lateral
@@ -230,6 +345,7 @@ def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, toward_sign: in
 
 
 # --- front or back view -----------------------------------------------------------------------
+
 
 def frontal_tilt_deg(left: np.ndarray, right: np.ndarray, left_sign: int) -> float:
     """Tilt (deg) of the right -> left line against horizontal, + when the subject's left is higher.
@@ -268,39 +384,57 @@ def knee_valgus_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial
 VALUE_OF = {
     "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
     "ear_ahead_of_shoulder_cm": lambda b: horizontal_offset_cm(
-        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px),
+        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px
+    ),
     "shoulder_ahead_of_plumb_cm": lambda b: offset_from_line_cm(
-        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px),
+        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px
+    ),
     "trunk_lean_deg": lambda b: lean_from_vertical_deg(b.points["hip"], b.points["shoulder"], b.anterior_sign),
     "knee_ahead_of_ankle_cm": lambda b: horizontal_offset_cm(
-        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px),
-    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(
-        b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
+        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px
+    ),
+    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
     "shoulder_height_diff_cm": lambda b: height_difference_cm(
-        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px),
+        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px
+    ),
     "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
     "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
     "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
     "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign),
-    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign,
-                                                         b.cm_per_px),
+    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(
+        b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign, b.cm_per_px
+    ),
     # The body's midline is toward the subject's right from the left leg, and vice versa.
     "knee_valgus_left_deg": lambda b: knee_valgus_deg(
-        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign),
+        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign
+    ),
     "knee_valgus_right_deg": lambda b: knee_valgus_deg(
-        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign),
+        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign
+    ),
 }
 
 
 def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimate: bool = False) -> Measurement:
     """A :class:`Measurement` of ``value`` judged against ``spec``."""
-    return Measurement(spec.key, value, spec.unit, float(np.clip(confidence, 0.0, 1.0)), spec.normal,
-                       status_of(value, spec), spec.source, spec.definition, estimate)
+    return Measurement(
+        spec.key,
+        value,
+        spec.unit,
+        float(np.clip(confidence, 0.0, 1.0)),
+        spec.normal,
+        status_of(value, spec),
+        spec.source,
+        spec.definition,
+        estimate,
+    )
 
 
-def measure_body(body: BodyPoints, oblique_turn_deg: float | None = None,
-                 pelvic_tilt: tuple[float, float] | None = None,
-                 turn_confidence: float = 1.0) -> tuple[dict[str, Measurement], dict[str, str]]:
+def measure_body(
+    body: BodyPoints,
+    oblique_turn_deg: float | None = None,
+    pelvic_tilt: tuple[float, float] | None = None,
+    turn_confidence: float = 1.0,
+) -> tuple[dict[str, Measurement], dict[str, str]]:
     """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
 
     Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
@@ -321,8 +455,9 @@ def measure_body(body: BodyPoints, oblique_turn_deg: float | None = None,
             continue
         weakest = min(spec.points, key=lambda name: body.visibility[name])
         if body.visibility[weakest] < MIN_VISIBILITY:
-            skipped[key] = (f"the {weakest.replace('_', ' ')} is not visible enough "
-                            f"(visibility {body.visibility[weakest]:.2f})")
+            skipped[key] = (
+                f"the {weakest.replace('_', ' ')} is not visible enough (visibility {body.visibility[weakest]:.2f})"
+            )
             continue
         confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0) * turn_confidence
         if key == "pelvic_tilt_deg":
@@ -334,6 +469,7 @@ def measure_body(body: BodyPoints, oblique_turn_deg: float | None = None,
             continue
         if "c7" in spec.points and body.notes.get("c7") != "mask":
             confidence *= 0.6
-        measured[key] = make_measurement(spec, VALUE_OF[key](body), confidence,
-                                         estimate=spec.unit == "cm" and body.height_source != "given")
+        measured[key] = make_measurement(
+            spec, VALUE_OF[key](body), confidence, estimate=spec.unit == "cm" and body.height_source != "given"
+        )
     return measured, skipped

@@ -40,9 +40,16 @@ MIRRORED_PASS_VIEWS = ("right",)
 SAME_PERSON_MAX_SHIFT = 0.05
 
 
-def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, view: str = "auto",
-                   height_cm: float | None = None, corrections: Corrections | None = None,
-                   mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> PhotoResult:
+def analyze_people(
+    image_name: str,
+    photo: Photo,
+    people: tuple[Pose, ...],
+    *,
+    view: str = "auto",
+    height_cm: float | None = None,
+    corrections: Corrections | None = None,
+    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None,
+) -> PhotoResult:
     """The engine after the landmarker, for callers that already ran it on ``photo``: ``analyze_photo``,
     the benchmarks (each photo with several sets of corrections) and the model-free tests (stored
     poses). ``mirrored_people`` gives the landmarker's
@@ -59,9 +66,16 @@ def analyze_people(image_name: str, photo: Photo, people: tuple[Pose, ...], *, v
         return RefusedPhoto(image=image_name, error=error, photo=photo, pose=subject)
 
 
-def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list[Warning_], view: str,
-                    height_cm: float | None, corrections: Corrections | None = None,
-                    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None) -> MeasuredPhoto:
+def measure_subject(
+    image_name: str,
+    photo: Photo,
+    subject: Pose,
+    warnings: list[Warning_],
+    view: str,
+    height_cm: float | None,
+    corrections: Corrections | None = None,
+    mirrored_people: Callable[[], tuple[Pose, ...]] | None = None,
+) -> MeasuredPhoto:
     """Everything after the landmarker: view, quality gates, clinical points, measures.
 
     The gates judge the photo on the first pass; a right profile is then measured on the
@@ -84,28 +98,51 @@ def measure_subject(image_name: str, photo: Photo, subject: Pose, warnings: list
     body = body_points(measured, view_estimate.view, height_cm, corrections)
     measurable_profile = body.anterior_sign and not view_estimate.oblique  # an oblique photo keeps no measure
     pelvic = estimate_pelvic_tilt(measured, body, corrections) if measurable_profile else None
-    measurements, not_assessed = measure_body(body, view_estimate.turn_deg if view_estimate.oblique else None,
-                                              pelvic, view_estimate.turn_confidence)
+    measurements, not_assessed = measure_body(
+        body, view_estimate.turn_deg if view_estimate.oblique else None, pelvic, view_estimate.turn_confidence
+    )
     measurements, not_assessed, clothing_warnings = hide_covered_measures(
-        leg_outline(measured, view_estimate.view), measurements, not_assessed)
+        leg_outline(measured, view_estimate.view), measurements, not_assessed
+    )
     warnings += clothing_warnings
     if body.height_source == "assumed":
-        warnings.append(Warning_("height_assumed", f"No height was given: centimetres assume a stature of "
-                                 f"{body.height_cm:.0f} cm. Enter your height for exact distances."))
-    landmarks = {name: (float(x), float(y), float(v))
-                 for name, (x, y), v in zip(LANDMARK_NAMES, measured.xy_px, measured.visibility, strict=True)}
+        warnings.append(
+            Warning_(
+                "height_assumed",
+                f"No height was given: centimetres assume a stature of "
+                f"{body.height_cm:.0f} cm. Enter your height for exact distances.",
+            )
+        )
+    landmarks = {
+        name: (float(x), float(y), float(v))
+        for name, (x, y), v in zip(LANDMARK_NAMES, measured.xy_px, measured.visibility, strict=True)
+    }
     return MeasuredPhoto(
-        image=image_name, view=view_estimate.view, view_confidence=view_estimate.confidence,
-        height_cm=body.height_cm, height_source=body.height_source, warnings=tuple(warnings),
-        measurements=measurements, not_assessed=not_assessed, landmarks_px=landmarks,
-        view_estimate=view_estimate, photo=photo, pose=measured, body=body,
+        image=image_name,
+        view=view_estimate.view,
+        view_confidence=view_estimate.confidence,
+        height_cm=body.height_cm,
+        height_source=body.height_source,
+        warnings=tuple(warnings),
+        measurements=measurements,
+        not_assessed=not_assessed,
+        landmarks_px=landmarks,
+        view_estimate=view_estimate,
+        photo=photo,
+        pose=measured,
+        body=body,
         appearance=read_appearance(photo.rgb, measured, view_estimate.view),
     )
 
 
-def with_moved_landmarks(analysis: PhotoResult, moves: Mapping[str, tuple[float, float]], *,
-                         view: str = "auto", height_cm: float | None = None,
-                         corrections: Corrections | None = None) -> PhotoResult:
+def with_moved_landmarks(
+    analysis: PhotoResult,
+    moves: Mapping[str, tuple[float, float]],
+    *,
+    view: str = "auto",
+    height_cm: float | None = None,
+    corrections: Corrections | None = None,
+) -> PhotoResult:
     """Re-measure a photo after the person moved misplaced landmarks.
 
     ``moves`` maps landmark names to new (x px, y px) positions in the full-resolution image.

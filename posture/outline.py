@@ -91,9 +91,16 @@ def posterior_edges_x(pose: Pose, ys_px: np.ndarray, anterior_sign: int) -> np.n
     return edges
 
 
-def profile_features(pose: Pose, shoulder: np.ndarray, hip: np.ndarray, ankle: np.ndarray,
-                     others: dict[str, np.ndarray], anterior_sign: int, cm_per_px: float,
-                     stature_cm: float) -> np.ndarray:
+def profile_features(
+    pose: Pose,
+    shoulder: np.ndarray,
+    hip: np.ndarray,
+    ankle: np.ndarray,
+    others: dict[str, np.ndarray],
+    anterior_sign: int,
+    cm_per_px: float,
+    stature_cm: float,
+) -> np.ndarray:
     """The :data:`PROFILE_FEATURES` of one side photo (cm; NaN where the mask has no outline).
 
     ``shoulder``, ``hip``, ``ankle`` and ``others`` (``knee``, ``ear``, ``elbow``) are MediaPipe's profile
@@ -115,16 +122,18 @@ def profile_features(pose: Pose, shoulder: np.ndarray, hip: np.ndarray, ankle: n
     # posture itself and do not change when the camera is rolled, unlike distances along the picture's x.
     up_leg = (hip - ankle) / max(float(np.linalg.norm(hip - ankle)), 1e-9)
     forward = np.array([-up_leg[1], up_leg[0]]) * anterior_sign
-    return np.concatenate([
-        (hip[0] - posterior_edges_x(pose, trunk_ys, anterior_sign)) * ahead,
-        (posterior_edges_x(pose, trunk_ys, -anterior_sign) - hip[0]) * ahead,
-        (ankle[0] - posterior_edges_x(pose, leg_ys, anterior_sign)) * ahead,
-        (posterior_edges_x(pose, leg_ys, -anterior_sign) - ankle[0]) * ahead,
-        (ear[0] - posterior_edges_x(pose, neck_ys, anterior_sign)) * ahead,
-        (posterior_edges_x(pose, neck_ys, -anterior_sign) - ear[0]) * ahead,
-        [float(np.dot(others[name] - ankle, forward)) * cm_per_px for name in POINT_OFFSETS],
-        [stature_cm],
-    ])
+    return np.concatenate(
+        [
+            (hip[0] - posterior_edges_x(pose, trunk_ys, anterior_sign)) * ahead,
+            (posterior_edges_x(pose, trunk_ys, -anterior_sign) - hip[0]) * ahead,
+            (ankle[0] - posterior_edges_x(pose, leg_ys, anterior_sign)) * ahead,
+            (posterior_edges_x(pose, leg_ys, -anterior_sign) - ankle[0]) * ahead,
+            (ear[0] - posterior_edges_x(pose, neck_ys, anterior_sign)) * ahead,
+            (posterior_edges_x(pose, neck_ys, -anterior_sign) - ear[0]) * ahead,
+            [float(np.dot(others[name] - ankle, forward)) * cm_per_px for name in POINT_OFFSETS],
+            [stature_cm],
+        ]
+    )
 
 
 def standardised(features: np.ndarray, mean: list[float], scale: list[float]) -> np.ndarray:

@@ -56,8 +56,9 @@ def outline_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
     if buttock - upper < 3:
         return None
     chord = backwardness[upper] + (backwardness[buttock] - backwardness[upper]) * (
-        (heights - heights[upper]) / (heights[buttock] - heights[upper]))
-    lordosis = float(np.nanmax((chord - backwardness)[upper:buttock + 1]))
+        (heights - heights[upper]) / (heights[buttock] - heights[upper])
+    )
+    lordosis = float(np.nanmax((chord - backwardness)[upper : buttock + 1]))
     buttock_behind_hip = float(backwardness[buttock] + hip[0] * ant * scale)
     trunk_lean = lean_from_vertical_deg(hip, shoulder, ant)
     return np.array([lordosis, buttock_behind_hip, trunk_lean])
@@ -72,8 +73,9 @@ def pelvic_features(pose: Pose, body: BodyPoints) -> np.ndarray | None:
     return np.concatenate([features, body.outline_cm[feature_columns(PELVIC_OUTLINE_FEATURES)]])
 
 
-def estimate_pelvic_tilt(pose: Pose, body: BodyPoints,
-                         corrections: Corrections | None = None) -> tuple[float, float] | None:
+def estimate_pelvic_tilt(
+    pose: Pose, body: BodyPoints, corrections: Corrections | None = None
+) -> tuple[float, float] | None:
     """(tilt in degrees, + anterior; confidence 0-1) for a side view, or None.
 
     Normal 13 +- 5 deg (Preece 2008); 75-85 % of young adults tilt anteriorly (Herrington 2011).

@@ -63,14 +63,18 @@ class MeasuredPhoto:
     def to_dict(self) -> dict[str, Any]:
         """The per-photo object of the JSON contract (docs/design.md), plus ``frames_used`` for a video."""
         data: dict[str, Any] = {
-            "image": self.image, "ok": True, "error": None,
-            "view": self.view, "view_confidence": round(self.view_confidence, 2),
+            "image": self.image,
+            "ok": True,
+            "error": None,
+            "view": self.view,
+            "view_confidence": round(self.view_confidence, 2),
             "person": {"height_cm": round(self.height_cm, 1), "height_source": self.height_source},
             "warnings": [{"code": w.code, "message": w.message} for w in self.warnings],
             "measurements": {key: m.to_dict() for key, m in self.measurements.items()},
             "not_assessed": dict(self.not_assessed),
-            "landmarks_px": {name: [round(x, 1), round(y, 1), round(v, 3)]
-                             for name, (x, y, v) in self.landmarks_px.items()},
+            "landmarks_px": {
+                name: [round(x, 1), round(y, 1), round(v, 3)] for name, (x, y, v) in self.landmarks_px.items()
+            },
             "timings_ms": {key: round(ms, 1) for key, ms in self.timings_ms.items()},
         }
         if self.hand_moves is not None:

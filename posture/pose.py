@@ -16,18 +16,48 @@ MODEL_VARIANTS = ("lite", "full", "heavy")
 DEFAULT_MODEL = "heavy"
 
 LANDMARK_NAMES: tuple[str, ...] = (
-    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
-    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
-    "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_pinky",
-    "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb", "left_hip", "right_hip",
-    "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel", "right_heel",
-    "left_foot_index", "right_foot_index",
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
 )
 INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 # Index of each landmark's other-side twin (left_ear <-> right_ear; nose stays): what a left-right
 # mirror turns it into.
-MIRRORED_INDEX = np.array([INDEX[name.replace("left", "@").replace("right", "left").replace("@", "right")]
-                           for name in LANDMARK_NAMES])
+MIRRORED_INDEX = np.array(
+    [INDEX[name.replace("left", "@").replace("right", "left").replace("@", "right")] for name in LANDMARK_NAMES]
+)
+
+
 @dataclass(frozen=True)
 class Pose:
     """One person's landmarks.
@@ -90,5 +120,6 @@ def mirror_pose(pose: Pose) -> Pose:
     world = pose.world_m[MIRRORED_INDEX].copy()
     world[:, 0] = -world[:, 0]
     mask = None if pose.mask is None else np.ascontiguousarray(pose.mask[:, ::-1])
-    return dataclasses.replace(pose, xy_px=xy, visibility=pose.visibility[MIRRORED_INDEX].copy(),
-                               world_m=world, mask=mask)
+    return dataclasses.replace(
+        pose, xy_px=xy, visibility=pose.visibility[MIRRORED_INDEX].copy(), world_m=world, mask=mask
+    )

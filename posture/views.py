@@ -149,8 +149,12 @@ class Warning_:
 def body_yaw_deg(pose: Pose) -> float:
     """Yaw of the body in degrees: 0 front, 90 left profile, +-180 back, -90 right profile."""
     world = pose.world_m
-    across = (world[INDEX["left_shoulder"]] - world[INDEX["right_shoulder"]]
-              + world[INDEX["left_hip"]] - world[INDEX["right_hip"]])
+    across = (
+        world[INDEX["left_shoulder"]]
+        - world[INDEX["right_shoulder"]]
+        + world[INDEX["left_hip"]]
+        - world[INDEX["right_hip"]]
+    )
     # World x grows to image right, z grows away from the camera: a near left side has z < 0.
     return float(np.degrees(np.arctan2(-across[2], across[0])))
 
@@ -186,8 +190,9 @@ def turned_estimate(estimate: ViewEstimate, yaw_deg: float) -> ViewEstimate:
 
 
 def describe_view(view: str) -> str:
-    return {"front": "front view", "back": "back view", "left": "left-side profile",
-            "right": "right-side profile"}[view]
+    return {"front": "front view", "back": "back view", "left": "left-side profile", "right": "right-side profile"}[
+        view
+    ]
 
 
 def _visible_inside(pose: Pose, name: str, min_visibility: float = VISIBLE, margin_px: float = 2.0) -> bool:
@@ -255,8 +260,11 @@ def _foot_where_it_belongs(pose: Pose, side: str) -> bool:
     thigh, shank = np.linalg.norm(knee - hip), np.linalg.norm(ankle - knee)
     shortest, longest = SHANK_OVER_THIGH
     foot_reach = max(np.linalg.norm(pose.point(f"{side}_{name}") - ankle) for name in ("heel", "foot_index"))
-    return bool(hip[1] < knee[1] < ankle[1] and shortest * thigh <= shank <= longest * thigh
-                and foot_reach <= MAX_FOOT_OVER_SHANK * shank)
+    return bool(
+        hip[1] < knee[1] < ankle[1]
+        and shortest * thigh <= shank <= longest * thigh
+        and foot_reach <= MAX_FOOT_OVER_SHANK * shank
+    )
 
 
 def feet_in_picture(pose: Pose) -> bool:
@@ -271,11 +279,15 @@ def feet_in_picture(pose: Pose) -> bool:
 def check_framing(pose: Pose) -> None:
     """Refuse a photo whose subject is cut off."""
     if not any(_visible_inside(pose, name) for name in HEAD_POINTS):
-        raise PostureError("body_cut_off", "The head is not visible. Head to feet must be in the picture: "
-                           "step back or tilt the camera up.")
+        raise PostureError(
+            "body_cut_off",
+            "The head is not visible. Head to feet must be in the picture: step back or tilt the camera up.",
+        )
     if not feet_in_picture(pose):
-        raise PostureError("body_cut_off", "The feet are not visible. Head to feet must be in the picture: "
-                           "step back or point the camera lower.")
+        raise PostureError(
+            "body_cut_off",
+            "The feet are not visible. Head to feet must be in the picture: step back or point the camera lower.",
+        )
 
 
 def check_size(pose: Pose) -> None:
@@ -283,8 +295,11 @@ def check_size(pose: Pose) -> None:
     height = pose.image_size[1]
     tall = person_height_px(pose)
     if tall < MIN_PERSON_HEIGHT_PX or tall < MIN_PERSON_FRACTION * height:
-        raise PostureError("person_too_small", f"The person is only {tall:.0f} px tall ({tall / height:.0%} of "
-                           "the picture). Move the camera closer so the body fills most of the height.")
+        raise PostureError(
+            "person_too_small",
+            f"The person is only {tall:.0f} px tall ({tall / height:.0%} of "
+            "the picture). Move the camera closer so the body fills most of the height.",
+        )
 
 
 def trunk_lean_out_of_camera_plane_deg(pose: Pose) -> float:
@@ -292,8 +307,12 @@ def trunk_lean_out_of_camera_plane_deg(pose: Pose) -> float:
     vertical plane: 0 for a trunk along the camera's up axis or tipped only toward or away from the
     camera, which is all a camera pitch does to a standing body (see :data:`MAX_TRUNK_FROM_VERTICAL_DEG`)."""
     world = pose.world_m
-    trunk = (world[INDEX["left_shoulder"]] + world[INDEX["right_shoulder"]]
-             - world[INDEX["left_hip"]] - world[INDEX["right_hip"]]) / 2.0
+    trunk = (
+        world[INDEX["left_shoulder"]]
+        + world[INDEX["right_shoulder"]]
+        - world[INDEX["left_hip"]]
+        - world[INDEX["right_hip"]]
+    ) / 2.0
     length = float(np.linalg.norm(trunk))
     return float(np.degrees(np.arcsin(min(abs(float(trunk[0])) / length, 1.0)))) if length > 0 else 90.0
 
@@ -303,24 +322,32 @@ def check_standing(pose: Pose, view: str) -> None:
     hips, shoulders, ankles = pose.midpoint("hip"), pose.midpoint("shoulder"), pose.midpoint("ankle")
     leaning = trunk_lean_out_of_camera_plane_deg(pose) > MAX_TRUNK_FROM_VERTICAL_DEG
     if leaning or not (shoulders[1] < hips[1] < ankles[1]):
-        raise PostureError("not_standing", "The body is not upright (sitting, lying or bending). "
-                           "Stand tall on both feet, arms relaxed by the sides.")
+        raise PostureError(
+            "not_standing",
+            "The body is not upright (sitting, lying or bending). Stand tall on both feet, arms relaxed by the sides.",
+        )
     knees_2d = max(_knee_flexion_deg(pose, side) for side in ("left", "right"))
     knees_3d = min(_knee_flexion_deg(pose, side, world=True) for side in ("left", "right"))
     crouch_3d = knees_3d + min(_hip_flexion_deg(pose, side) for side in ("left", "right"))
     bent_in_picture = knees_2d > MIN_CROUCH_KNEE_2D_DEG
     bent_in_3d = knees_3d > MAX_KNEE_FLEXION_3D_DEG or crouch_3d > MAX_CROUCH_3D_DEG[pose.model]
     if knees_2d > MAX_KNEE_FLEXION_DEG or (bent_in_picture and bent_in_3d):
-        raise PostureError("not_standing", "The knees are bent (crouching, sitting or walking). "
-                           "Stand relaxed with straight knees, feet hip-width apart.")
+        raise PostureError(
+            "not_standing",
+            "The knees are bent (crouching, sitting or walking). "
+            "Stand relaxed with straight knees, feet hip-width apart.",
+        )
     leg_px = np.linalg.norm(hips - ankles)
     apart_x, apart_y = np.abs(pose.point("left_ankle") - pose.point("right_ankle"))
     if apart_y > (MAX_FOOT_RAISE_OVER_LEG_PROFILE if view in SIDE_VIEWS else MAX_FOOT_RAISE_OVER_LEG) * leg_px:
-        raise PostureError("not_standing", "One foot is lifted or a step is being taken. "
-                           "Stand still with both feet flat on the floor.")
+        raise PostureError(
+            "not_standing", "One foot is lifted or a step is being taken. Stand still with both feet flat on the floor."
+        )
     if apart_x > (MAX_STRIDE_OVER_LEG if view in SIDE_VIEWS else MAX_STANCE_OVER_LEG) * leg_px:
-        raise PostureError("not_standing", "The feet are far apart, as in a stride or lunge. "
-                           "Stand still with the feet hip-width apart.")
+        raise PostureError(
+            "not_standing",
+            "The feet are far apart, as in a stride or lunge. Stand still with the feet hip-width apart.",
+        )
 
 
 def same_person(first: Pose, second: Pose) -> bool:
@@ -346,11 +373,19 @@ def choose_subject(poses: tuple[Pose, ...]) -> tuple[Pose, list[Warning_]]:
     if len(poses) > 1:
         ratio = poses[1].prominence / max(subject.prominence, 1.0)
         if ratio >= SECOND_PERSON_ERROR_RATIO:
-            raise PostureError("multiple_people", f"{len(poses)} people are about the same size in the picture. "
-                               "Take the photo with only the person to assess in frame.")
+            raise PostureError(
+                "multiple_people",
+                f"{len(poses)} people are about the same size in the picture. "
+                "Take the photo with only the person to assess in frame.",
+            )
         if ratio >= SECOND_PERSON_WARNING_RATIO:
-            warnings.append(Warning_("multiple_people", f"{len(poses)} people were found; the most prominent "
-                                     "one was analysed. Check the overlay shows the right person."))
+            warnings.append(
+                Warning_(
+                    "multiple_people",
+                    f"{len(poses)} people were found; the most prominent "
+                    "one was analysed. Check the overlay shows the right person.",
+                )
+            )
     return subject, warnings
 
 
@@ -358,26 +393,51 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
     """Remarks on a measurable photo: oblique view, turned body, tilted camera, small person."""
     warnings = []
     if view.oblique:
-        warnings.append(Warning_("oblique_view", f"The body is turned about {view.turn_deg:.0f} deg from a straight "
-                                 f"{describe_view(view.view)}, too far for any measure to be trusted: "
-                                 "distances shrink and the nearer side looks higher or lower. "
-                                 "Face the camera squarely or stand exactly side-on."))
+        warnings.append(
+            Warning_(
+                "oblique_view",
+                f"The body is turned about {view.turn_deg:.0f} deg from a straight "
+                f"{describe_view(view.view)}, too far for any measure to be trusted: "
+                "distances shrink and the nearer side looks higher or lower. "
+                "Face the camera squarely or stand exactly side-on.",
+            )
+        )
     elif view.turn_deg > TURNED_FROM_DEG:
-        warnings.append(Warning_("turned_view", f"The body is turned about {view.turn_deg:.0f} deg from a straight "
-                                 f"{describe_view(view.view)}: the turn and perspective shift the points by a few "
-                                 "centimetres, so every measure is less certain (its confidence is lowered). "
-                                 "Face the camera squarely or stand exactly side-on."))
+        warnings.append(
+            Warning_(
+                "turned_view",
+                f"The body is turned about {view.turn_deg:.0f} deg from a straight "
+                f"{describe_view(view.view)}: the turn and perspective shift the points by a few "
+                "centimetres, so every measure is less certain (its confidence is lowered). "
+                "Face the camera squarely or stand exactly side-on.",
+            )
+        )
     axis_tilt = abs(lean_from_vertical_deg(pose.midpoint("ankle"), pose.midpoint("ear"), 1))
     if view.view not in SIDE_VIEWS and axis_tilt > MAX_CAMERA_TILT_DEG:
-        warnings.append(Warning_("camera_tilted", f"The body axis is {axis_tilt:.0f} deg off the picture's "
-                                 "vertical: the camera is tilted or the body leans. Hold the camera level."))
+        warnings.append(
+            Warning_(
+                "camera_tilted",
+                f"The body axis is {axis_tilt:.0f} deg off the picture's "
+                "vertical: the camera is tilted or the body leans. Hold the camera level.",
+            )
+        )
     if head_touches_top(pose):
-        warnings.append(Warning_("head_at_edge", "The top of the head touches the picture's edge, so the "
-                                 "scale comes from the eyes and is less exact. Leave some room above the head."))
+        warnings.append(
+            Warning_(
+                "head_at_edge",
+                "The top of the head touches the picture's edge, so the "
+                "scale comes from the eyes and is less exact. Leave some room above the head.",
+            )
+        )
     height = pose.image_size[1]
     if person_height_px(pose) < SMALL_PERSON_FRACTION * height:
-        warnings.append(Warning_("small_person", "The person fills less than half of the picture height; "
-                                 "measures are less precise. Move the camera closer."))
+        warnings.append(
+            Warning_(
+                "small_person",
+                "The person fills less than half of the picture height; "
+                "measures are less precise. Move the camera closer.",
+            )
+        )
     return warnings
 
 
@@ -385,7 +445,12 @@ def camera_level_warnings(camera_roll_deg: float | None) -> list[Warning_]:
     """A warning when the phone's motion sensor says the camera was held off level (None: no record)."""
     if camera_roll_deg is None or camera_roll_deg < OFF_LEVEL_FROM_DEG:
         return []
-    return [Warning_("camera_off_level", f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f} "
-                     "deg off level, which shifts every tilt and lean in this photo by about as much. Retake it "
-                     "with the phone level (most camera apps can show a level or a grid); if the photo was "
-                     "straightened afterwards, this no longer applies.")]
+    return [
+        Warning_(
+            "camera_off_level",
+            f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f} "
+            "deg off level, which shifts every tilt and lean in this photo by about as much. Retake it "
+            "with the phone level (most camera apps can show a level or a grid); if the photo was "
+            "straightened afterwards, this no longer applies.",
+        )
+    ]

@@ -88,12 +88,21 @@ MEASURE_NAMES: Mapping[str, str] = {
 }
 # On the photo, where room is short.
 SHORT_NAMES: Mapping[str, str] = {
-    "craniovertebral_angle_deg": "CVA", "ear_ahead_of_shoulder_cm": "ear ahead",
-    "shoulder_ahead_of_plumb_cm": "shoulder vs plumb", "trunk_lean_deg": "trunk lean",
-    "pelvic_tilt_deg": "pelvic tilt (est.)", "knee_ahead_of_ankle_cm": "knee ahead",
-    "shoulder_tilt_deg": "shoulders", "pelvic_obliquity_deg": "pelvis", "head_tilt_deg": "head",
-    "trunk_lateral_lean_deg": "trunk", "knee_valgus_left_deg": "L knee", "knee_valgus_right_deg": "R knee",
-    "shoulder_height_diff_cm": "shoulders", "hip_height_diff_cm": "hips", "trunk_lateral_shift_cm": "trunk shift",
+    "craniovertebral_angle_deg": "CVA",
+    "ear_ahead_of_shoulder_cm": "ear ahead",
+    "shoulder_ahead_of_plumb_cm": "shoulder vs plumb",
+    "trunk_lean_deg": "trunk lean",
+    "pelvic_tilt_deg": "pelvic tilt (est.)",
+    "knee_ahead_of_ankle_cm": "knee ahead",
+    "shoulder_tilt_deg": "shoulders",
+    "pelvic_obliquity_deg": "pelvis",
+    "head_tilt_deg": "head",
+    "trunk_lateral_lean_deg": "trunk",
+    "knee_valgus_left_deg": "L knee",
+    "knee_valgus_right_deg": "R knee",
+    "shoulder_height_diff_cm": "shoulders",
+    "hip_height_diff_cm": "hips",
+    "trunk_lateral_shift_cm": "trunk shift",
 }
 
 
@@ -104,12 +113,12 @@ JUMP_PREFIX = "jump."
 def measure_name(key: str) -> str:
     """The human name of a measure key, e.g. "Craniovertebral angle"; derived for unknown keys."""
     if key.startswith(PROFILE_DIFFERENCE_PREFIX):
-        return f"{measure_name(key[len(PROFILE_DIFFERENCE_PREFIX):])}, left minus right profile"
+        return f"{measure_name(key[len(PROFILE_DIFFERENCE_PREFIX) :])}, left minus right profile"
     if key.startswith(JUMP_PREFIX):
         # Imported here: the jump words build on this module (their names fall back to measure_name).
         from posture.wording_jump import jump_measure_name
 
-        return f"{jump_measure_name(key[len(JUMP_PREFIX):])} (jump rope)"
+        return f"{jump_measure_name(key[len(JUMP_PREFIX) :])} (jump rope)"
     if key in MEASURE_NAMES:
         return MEASURE_NAMES[key]
     words = re.sub(r"_(deg|cm)$", "", key).replace("_", " ")
@@ -183,8 +192,9 @@ def past_threshold(direction: str, threshold: str) -> str:
     return f"{word}{'' if word.endswith('±') else ' '}{threshold}"
 
 
-def borderline_text(value: float, unit: str, normal: Sequence[float | None],
-                    borderline: Sequence[float | None]) -> str | None:
+def borderline_text(
+    value: float, unit: str, normal: Sequence[float | None], borderline: Sequence[float | None]
+) -> str | None:
     """Which normal limit a borderline value passed and by how much at most: "borderline: past 50° by at
     most 4.5°"; None for a value inside ``normal`` or beyond ``borderline``.
 
@@ -220,28 +230,41 @@ def moved_landmark_text(landmark: str, distance_px: float, distance_cm: float | 
 
 def moved_by_hand_text(moves: Sequence[str]) -> str:
     """The note under values that rest on hand-moved landmarks, from :func:`moved_landmark_text` lines."""
-    return (f"Moved by hand: {'; '.join(moves)}. Values marked \"{MOVED_BY_HAND}\" changed with it: they rest on "
-            "where the point was placed by hand, not only on the photo.")
+    return (
+        f'Moved by hand: {"; ".join(moves)}. Values marked "{MOVED_BY_HAND}" changed with it: they rest on '
+        "where the point was placed by hand, not only on the photo."
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # Views, statuses, likelihoods
 # --------------------------------------------------------------------------------------------------
 
-VIEW_NAMES: Mapping[str, str] = {View.FRONT: "front", View.BACK: "back", View.LEFT: "left profile",
-                                 View.RIGHT: "right profile"}
+VIEW_NAMES: Mapping[str, str] = {
+    View.FRONT: "front",
+    View.BACK: "back",
+    View.LEFT: "left profile",
+    View.RIGHT: "right profile",
+}
 # What a person reads for a measurement's status; the JSON keeps the codes (a "deviation" is shown
 # as "outside normal": it says where the value is without sounding like a diagnosis).
-STATUS_LABELS: Mapping[str, str] = {Status.NORMAL: "normal", Status.BORDERLINE: "borderline",
-                                    Status.DEVIATION: "outside normal"}
-LIKELIHOOD_LABELS: Mapping[str, str] = {Likelihood.LIKELY: "likely", Likelihood.POSSIBLE: "possible",
-                                        Likelihood.UNLIKELY: "unlikely", Likelihood.NOT_ASSESSED: "not assessed"}
+STATUS_LABELS: Mapping[str, str] = {
+    Status.NORMAL: "normal",
+    Status.BORDERLINE: "borderline",
+    Status.DEVIATION: "outside normal",
+}
+LIKELIHOOD_LABELS: Mapping[str, str] = {
+    Likelihood.LIKELY: "likely",
+    Likelihood.POSSIBLE: "possible",
+    Likelihood.UNLIKELY: "unlikely",
+    Likelihood.NOT_ASSESSED: "not assessed",
+}
 TIGHT_LEAD = "Commonly described as tight:"
 WEAK_LEAD = "Commonly described as weak:"
 
 
 def view_name(view: str | None) -> str:
-    """"left profile" for "left", "left profile → right profile" for a compared pair "left→right"; an
+    """ "left profile" for "left", "left profile → right profile" for a compared pair "left→right"; an
     unknown view as it is ("unknown" when there is none)."""
     if view is None:
         return "unknown"
@@ -276,7 +299,7 @@ class Scored(Protocol):
 
 
 def verdict(finding: Scored) -> str:
-    """"likely (72/100)"; a finding with nothing readable gets no score, since 0 would read as "fine"."""
+    """ "likely (72/100)"; a finding with nothing readable gets no score, since 0 would read as "fine"."""
     if finding.likelihood == Likelihood.NOT_ASSESSED:
         return likelihood_label(finding.likelihood)
     return f"{likelihood_label(finding.likelihood)} ({finding.score}/100)"
@@ -288,10 +311,15 @@ def verdict(finding: Scored) -> str:
 
 # The order the blocks are shown in is the order a session follows.
 PLAN_ORDER: tuple[Block, ...] = (Block.STRENGTHEN, Block.CROSS_TRAIN, Block.MOBILITY)
-PLAN_ORDER_REASON = ("Strength work comes first, while the muscles are fresh; the jump rope and other "
-                     "cross-training follow; the stretches come last, after the workout, when the muscles are warm.")
-BLOCK_NAMES: Mapping[str, str] = {Block.STRENGTHEN: "Strengthen", Block.CROSS_TRAIN: "Cross-training",
-                                  Block.MOBILITY: "Mobility"}
+PLAN_ORDER_REASON = (
+    "Strength work comes first, while the muscles are fresh; the jump rope and other "
+    "cross-training follow; the stretches come last, after the workout, when the muscles are warm."
+)
+BLOCK_NAMES: Mapping[str, str] = {
+    Block.STRENGTHEN: "Strengthen",
+    Block.CROSS_TRAIN: "Cross-training",
+    Block.MOBILITY: "Mobility",
+}
 SESSION_LEAD = "One session, in this order:"
 # How one item of each block is counted in the plan's summary sentence: (one, several).
 _BLOCK_NOUNS: Mapping[str, tuple[str, str]] = {
@@ -312,7 +340,7 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
 
 
 def join_words(parts: Sequence[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
@@ -334,12 +362,13 @@ def plan_summary(plan: BuiltPlan, max_exercises: int, max_minutes: int) -> str:
     counts = {block: len(plan.block(block)) for block in PLAN_ORDER}
     parts = [f"{count} {_BLOCK_NOUNS[block][count != 1]}" for block, count in counts.items() if count]
     held = join_words(parts) if parts else "no exercises"
-    return (f"This session holds {held}, about {plan.total_minutes} min. Corrective work is easy to skip when it is "
-            f"long, so a session never holds more than {max_exercises} exercises or about {max_minutes} min; "
-            "what does not fit is listed to rotate in later.")
+    return (
+        f"This session holds {held}, about {plan.total_minutes} min. Corrective work is easy to skip when it is "
+        f"long, so a session never holds more than {max_exercises} exercises or about {max_minutes} min; "
+        "what does not fit is listed to rotate in later."
+    )
 
 
 def session_line(names: Sequence[str], total_minutes: int) -> str:
     """The exercises of one session in the order to do them: "A → B → C (about 27 min)."."""
     return f"{' → '.join(names)} (about {total_minutes} min)."
-

@@ -88,10 +88,22 @@ JUMP_MEASURE_MEANINGS: Mapping[str, str] = {
     "foot_clearance_trend_pct_per_min_right": "How the right foot's lift changes over the clip; falling means tiring.",
 }
 # The jump verdicts as people read them; the JSON keeps the codes.
-JUMP_STATUS_LABELS: Mapping[str, str] = {"asymmetric": "uneven", "symmetric": "even", "inconclusive": "can't tell yet",
-                                         "measured": "measured", "not_assessed": "not assessed"}
-JUMP_UNIT_SYMBOLS: Mapping[str, str] = {"count": "", "jumps/min": " jumps/min", "%": " %", "%/min": " %/min",
-                                        "ms": " ms", "cm": " cm", "deg": "°"}
+JUMP_STATUS_LABELS: Mapping[str, str] = {
+    "asymmetric": "uneven",
+    "symmetric": "even",
+    "inconclusive": "can't tell yet",
+    "measured": "measured",
+    "not_assessed": "not assessed",
+}
+JUMP_UNIT_SYMBOLS: Mapping[str, str] = {
+    "count": "",
+    "jumps/min": " jumps/min",
+    "%": " %",
+    "%/min": " %/min",
+    "ms": " ms",
+    "cm": " cm",
+    "deg": "°",
+}
 NO_TYPICAL_ERROR = "typical error not yet measured"
 
 
@@ -182,8 +194,9 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
     if left is None or right is None or left.value is None or right.value is None:
         return topic, "Not assessed: both sides must be seen over the whole clip.", ""
     hint = "A hint only: trends have no noise band yet, and clips under 30 s say little about tiring."
-    trends = (f"left {jump_value(left.value, '%/min', signed=True)}, "
-              f"right {jump_value(right.value, '%/min', signed=True)}")
+    trends = (
+        f"left {jump_value(left.value, '%/min', signed=True)}, right {jump_value(right.value, '%/min', signed=True)}"
+    )
     if min(left.value, right.value) >= 0:
         return topic, f"Neither side's {part} shrank over the clip ({trends}).", hint
     side = "left" if left.value < right.value else "right"
@@ -194,17 +207,33 @@ def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str
     """The one-glance summary: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
     get = measures.get
     return [
-        symmetry_line("Landing", get("landing_depth_diff_cm"),
-                      "The {side} side lands heavier, its hip sinking {size} more per landing.",
-                      "Both sides land about equally hard."),
-        symmetry_line("Touchdown", get("landing_lead_ms"), "The {side} foot lands first, by {size}.",
-                      "Both feet land together."),
-        symmetry_line("Feet", get("foot_clearance_si_pct"), "The {side} foot lifts higher, by {size}.",
-                      "Both feet lift about as high."),
-        symmetry_line("Hands", get("hand_circle_si_pct"), "The {side} hand turns a wider circle, by {size}.",
-                      "Both hands turn circles of about the same size."),
-        tiring_line("Tiring (hands)", get("hand_circle_trend_pct_per_min_left"),
-                    get("hand_circle_trend_pct_per_min_right"), "hand circle"),
+        symmetry_line(
+            "Landing",
+            get("landing_depth_diff_cm"),
+            "The {side} side lands heavier, its hip sinking {size} more per landing.",
+            "Both sides land about equally hard.",
+        ),
+        symmetry_line(
+            "Touchdown", get("landing_lead_ms"), "The {side} foot lands first, by {size}.", "Both feet land together."
+        ),
+        symmetry_line(
+            "Feet",
+            get("foot_clearance_si_pct"),
+            "The {side} foot lifts higher, by {size}.",
+            "Both feet lift about as high.",
+        ),
+        symmetry_line(
+            "Hands",
+            get("hand_circle_si_pct"),
+            "The {side} hand turns a wider circle, by {size}.",
+            "Both hands turn circles of about the same size.",
+        ),
+        tiring_line(
+            "Tiring (hands)",
+            get("hand_circle_trend_pct_per_min_left"),
+            get("hand_circle_trend_pct_per_min_right"),
+            "hand circle",
+        ),
     ]
 
 
@@ -212,16 +241,16 @@ def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str
 
 INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
 # Why a one-sided exercise starts with the weaker side, per measure that named it.
-_WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier",
-                                      "foot_clearance_si_pct": "lifts lower"}
-
+_WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier", "foot_clearance_si_pct": "lifts lower"}
 
 
 def weaker_side_first(side: str, measures: Sequence[str]) -> str:
     """The plan's note on a one-sided exercise when a jump-rope clip named a weaker side."""
     because = join_words([_WEAKER_BECAUSE.get(key, jump_measure_name(key)) for key in measures] or ["is weaker"])
-    return (f"Start each set with your {side} side and give it the same work as the other: in the jump-rope "
-            f"video your {side} leg {because}.")
+    return (
+        f"Start each set with your {side} side and give it the same work as the other: in the jump-rope "
+        f"video your {side} leg {because}."
+    )
 
 
 def _other(side: str) -> str:
@@ -231,6 +260,7 @@ def _other(side: str) -> str:
 def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> list[str]:
     """Plain-word sentences for the uneven (asymmetric) left-right measures of a jump-rope clip and
     the sides that tire first. ``verdicts`` maps a measure key to (value, status)."""
+
     def uneven(key: str) -> float | None:
         value, status = verdicts.get(key, (None, "not_assessed"))
         return value if status == "asymmetric" else None
@@ -240,15 +270,21 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
 
     sentences = []
     templates: tuple[tuple[str, Callable[[float], str]], ...] = (
-        ("landing_depth_diff_cm", lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks "
-                                            f"{abs(v):.1f} cm more at each landing."),
+        (
+            "landing_depth_diff_cm",
+            lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks {abs(v):.1f} cm more at each landing.",
+        ),
         ("foot_clearance_si_pct", lambda v: f"The {side_of(v)} foot lifts higher, by {abs(v):.0f} %."),
         ("landing_lead_ms", lambda v: f"The {side_of(v)} foot touches down first, {abs(v):.0f} ms ahead."),
         ("hand_circle_si_pct", lambda v: f"The {side_of(v)} hand turns a wider circle, by {abs(v):.0f} %."),
         ("hand_phase_lead_ms", lambda v: f"The {side_of(v)} hand leads the turn by {abs(v):.0f} ms."),
         ("hand_height_diff_cm", lambda v: f"The {side_of(v)} hand is held {abs(v):.1f} cm higher."),
-        ("hand_spread_diff_cm", lambda v: f"The {side_of(v)} elbow flares out: that wrist sits {abs(v):.1f} cm "
-                                          "further from the body's midline."),
+        (
+            "hand_spread_diff_cm",
+            lambda v: (
+                f"The {side_of(v)} elbow flares out: that wrist sits {abs(v):.1f} cm further from the body's midline."
+            ),
+        ),
         ("lateral_shift_cm", lambda v: f"The hips sit {abs(v):.1f} cm toward the {side_of(v)} over the feet."),
         ("trunk_lateral_lean_deg", lambda v: f"The trunk leans {abs(v):.1f}° toward the {side_of(v)}."),
         ("trunk_twist_deg", lambda v: f"The trunk twists {abs(v):.1f}° each jump."),
@@ -262,10 +298,12 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
         if left is None or right is None or min(left, right) >= 0:
             continue
         side = "left" if left < right else "right"
-        sentences.append(f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
-                         f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
-                         f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
-                         "(a trend has no noise band: a hint, not a verdict).")
+        sentences.append(
+            f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
+            f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
+            f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
+            "(a trend has no noise band: a hint, not a verdict)."
+        )
     if not any(uneven(key) is not None for key, _ in templates):
         sentences.insert(0, "No left-right difference passed its threshold with confidence.")
     return sentences

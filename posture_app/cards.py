@@ -23,8 +23,10 @@ def photo_guide(expanded: bool) -> None:
 
 
 # What a person can try on the photo itself when a refusal may come from a misplaced point.
-MOVE_A_POINT = ("*Or, if a point of the skeleton is clearly off the body* (a knee, an ankle, a heel), turn on "
-                "'Correct a landmark' beside the photo and move it there: the photo is checked again.")
+MOVE_A_POINT = (
+    "*Or, if a point of the skeleton is clearly off the body* (a knee, an ankle, a heel), turn on "
+    "'Correct a landmark' beside the photo and move it there: the photo is checked again."
+)
 
 
 def analysis_error(analysis: RefusedPhoto | Unexpected, movable: bool = False) -> None:
@@ -36,8 +38,11 @@ def analysis_error(analysis: RefusedPhoto | Unexpected, movable: bool = False) -
         return
     code = analysis.error.code
     rescue = f"\n\n{MOVE_A_POINT}" if movable else ""
-    st.error(f"**{present.error_heading(code)}**\n\n{analysis.error.message}\n\n"
-             f"*What to do next:* {present.error_next_step(code)}{rescue}", icon=":material/error:")
+    st.error(
+        f"**{present.error_heading(code)}**\n\n{analysis.error.message}\n\n"
+        f"*What to do next:* {present.error_next_step(code)}{rescue}",
+        icon=":material/error:",
+    )
 
 
 def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
@@ -45,7 +50,7 @@ def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
     keys = [key for key in SPECS if key in analysis.measurements or key in analysis.not_assessed]
     moved = set(analysis.hand_moves.measures) if analysis.hand_moves else set()
     for start in range(0, len(keys), columns):
-        for column, key in zip(st.columns(columns), keys[start:start + columns], strict=False):
+        for column, key in zip(st.columns(columns), keys[start : start + columns], strict=False):
             with column, st.container(border=True):
                 measurement = analysis.measurements.get(key)
                 if measurement is None:
@@ -64,7 +69,7 @@ def person_cards(assessment: Assessment, columns: int = 2) -> None:
     measured = [photo for photo in assessment.photos if isinstance(photo, MeasuredPhoto)]
     keys = list(assessment.measurements)
     for start in range(0, len(keys), columns):
-        for column, key in zip(st.columns(columns), keys[start:start + columns], strict=False):
+        for column, key in zip(st.columns(columns), keys[start : start + columns], strict=False):
             with column, st.container(border=True):
                 person = assessment.measurements[key]
                 measurement = person.measurement
@@ -72,23 +77,34 @@ def person_cards(assessment: Assessment, columns: int = 2) -> None:
                 st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.combined_caption(person))
-                per_photo = [f"{present.plain(photo.image)} ({present.view_text(photo.view)}): "
-                             + present.value_text(photo.measurements[key].value, measurement.unit,
-                                                  signed=present.signed(key))
-                             for photo in measured if key in photo.measurements]
+                per_photo = [
+                    f"{present.plain(photo.image)} ({present.view_text(photo.view)}): "
+                    + present.value_text(photo.measurements[key].value, measurement.unit, signed=present.signed(key))
+                    for photo in measured
+                    if key in photo.measurements
+                ]
                 st.caption("Per photo: " + " · ".join(per_photo))
 
 
 def measure_table() -> None:
     """Every measure's definition, unit, normal and borderline range, views and source, in one table."""
-    rows = [{"Measure": measure_name(key), "Unit": unit_symbol(spec.unit).strip(),
-             "Normal": present.range_text(spec.normal, spec.unit),
-             "Borderline": present.range_text(spec.borderline, spec.unit),
-             "Views": views_text(spec.views), "Definition": spec.definition, "Source": spec.source}
-            for key, spec in SPECS.items()]
+    rows = [
+        {
+            "Measure": measure_name(key),
+            "Unit": unit_symbol(spec.unit).strip(),
+            "Normal": present.range_text(spec.normal, spec.unit),
+            "Borderline": present.range_text(spec.borderline, spec.unit),
+            "Views": views_text(spec.views),
+            "Definition": spec.definition,
+            "Source": spec.source,
+        }
+        for key, spec in SPECS.items()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption(present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "
-               "or a distance resting on an assumed height.")
+    st.caption(
+        present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "
+        "or a distance resting on an assumed height."
+    )
 
 
 def measure_definitions() -> None:

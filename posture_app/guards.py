@@ -24,8 +24,10 @@ Params = ParamSpec("Params")
 
 
 def apologise(where: str) -> None:
-    st.error(f"**{present.UNEXPECTED_TITLE}** ({present.plain(where)}). {present.UNEXPECTED_MESSAGE}",
-             icon=":material/sentiment_dissatisfied:")
+    st.error(
+        f"**{present.UNEXPECTED_TITLE}** ({present.plain(where)}). {present.UNEXPECTED_MESSAGE}",
+        icon=":material/sentiment_dissatisfied:",
+    )
 
 
 @contextlib.contextmanager
@@ -44,6 +46,7 @@ def guarded(where: str) -> Iterator[None]:
 
 def guarded_callback(where: str) -> Callable[[Callable[Params, None]], Callable[Params, None]]:
     """The same guard for widget callbacks: a failure is logged and remembered for the next run's apology."""
+
     def decorate(callback: Callable[Params, None]) -> Callable[Params, None]:
         @functools.wraps(callback)
         def run_guarded(*args: Params.args, **kwargs: Params.kwargs) -> None:
@@ -52,7 +55,9 @@ def guarded_callback(where: str) -> Callable[[Callable[Params, None]], Callable[
             except Exception:
                 LOG.exception("unexpected error in %s", where)
                 st.session_state[CALLBACK_FAILURES_KEY] = [*st.session_state.get(CALLBACK_FAILURES_KEY, []), where]
+
         return run_guarded
+
     return decorate
 
 
@@ -64,10 +69,12 @@ def show_callback_failures() -> None:
 
 def safe_download(render: Callable[[], bytes | str], what: str) -> Callable[[], bytes | str]:
     """A deferred download whose failure is logged and downloads an apology instead of breaking the page."""
+
     def produce() -> bytes | str:
         try:
             return render()
         except Exception:
             LOG.exception("unexpected error producing the %s", what)
             return f"Sorry, the {what} could not be produced. The details are in the app's log.\n"
+
     return produce

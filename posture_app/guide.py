@@ -44,8 +44,9 @@ def _dashed(draw: ImageDraw.ImageDraw, start, end, fill, width=2, dash=10):
     steps = int(length // (2 * dash)) + 1
     for i in range(steps):
         a, b = (2 * i * dash) / length, min(1.0, (2 * i + 1) * dash / length)
-        draw.line([(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a), (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)],
-                  fill=fill, width=width)
+        draw.line(
+            [(x0 + (x1 - x0) * a, y0 + (y1 - y0) * a), (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b)], fill=fill, width=width
+        )
 
 
 def _person_profile(draw: ImageDraw.ImageDraw, x: int, floor: int, height: int, colour) -> dict[str, tuple]:
@@ -116,8 +117,13 @@ def draw_guide() -> Image.Image:
 
     # Arms: hanging in front of the hip, not covering it.
     draw.ellipse([points["hip"][0] - 9, hip_y - 9, points["hip"][0] + 9, hip_y + 9], outline=_GOOD, width=3)
-    draw.text((person_x - 250, hip_y + 18), "side photo: arms just in front,\nthe hip left visible",
-              font=small, fill=_GOOD, spacing=3)
+    draw.text(
+        (person_x - 250, hip_y + 18),
+        "side photo: arms just in front,\nthe hip left visible",
+        font=small,
+        fill=_GOOD,
+        spacing=3,
+    )
     draw.line([(person_x - 40, hip_y + 24), (points["hip"][0] - 8, hip_y + 6)], fill=_GOOD, width=2)
     draw.text((24, 16), "Set-up for a usable posture photo", font=big, fill=_INK)
     draw.text((24, 44), "fitted clothing · relaxed stance · only you in the picture", font=small, fill=(90, 96, 110))

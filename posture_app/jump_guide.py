@@ -56,10 +56,19 @@ def _skipper(draw: ImageDraw.ImageDraw, x: int, floor: int, height: int) -> dict
         hands.append(hand)
     # The rope: from hand to hand through a point just under the floor line, drawn as a wide ellipse arc.
     left, right = hands
-    draw.arc([left[0] - unit * 0.3, left[1] - unit * 1.0, right[0] + unit * 0.3, floor + unit * 0.2],
-             start=0, end=180, fill=_ROPE, width=3)
-    return {"top": (x, head[1] - head_r), "hip": hip, "left": (left[0] - unit * 0.3, hip[1]),
-            "right": (right[0] + unit * 0.3, hip[1])}
+    draw.arc(
+        [left[0] - unit * 0.3, left[1] - unit * 1.0, right[0] + unit * 0.3, floor + unit * 0.2],
+        start=0,
+        end=180,
+        fill=_ROPE,
+        width=3,
+    )
+    return {
+        "top": (x, head[1] - head_r),
+        "hip": hip,
+        "left": (left[0] - unit * 0.3, hip[1]),
+        "right": (right[0] + unit * 0.3, hip[1]),
+    }
 
 
 def _phone(draw: ImageDraw.ImageDraw, x: int, lens_y: float, floor: int) -> tuple[float, float]:
@@ -84,8 +93,12 @@ def draw_filming_guide() -> Image.Image:
 
     # The picture's edges: a dashed box with room around the body and the rope's swing.
     box = (points["left"][0] - 30, points["top"][1] - 22, points["right"][0] + 30, _FLOOR_Y + 14)
-    for start, end in (((box[0], box[1]), (box[2], box[1])), ((box[2], box[1]), (box[2], box[3])),
-                       ((box[2], box[3]), (box[0], box[3])), ((box[0], box[3]), (box[0], box[1]))):
+    for start, end in (
+        ((box[0], box[1]), (box[2], box[1])),
+        ((box[2], box[1]), (box[2], box[3])),
+        ((box[2], box[3]), (box[0], box[3])),
+        ((box[0], box[3]), (box[0], box[1])),
+    ):
         _dashed(draw, start, end, _ACCENT)
     for corner in ((box[0], box[1]), (box[0], box[3])):
         _dashed(draw, lens, corner, _ACCENT, width=1, dash=6)
@@ -96,8 +109,7 @@ def draw_filming_guide() -> Image.Image:
     _arrow(draw, (160, _FLOOR_Y + 24), (person_x, _FLOOR_Y + 24), _INK)
     draw.text(((160 + person_x) / 2 - 30, _FLOOR_Y + 28), "about 3 m", font=big, fill=_INK)
     draw.text((24, 16), "Set-up for a measurable jump-rope clip", font=big, fill=_INK)
-    draw.text((24, 44), "20-60 s of basic bounce · good light · 60 fps if offered",
-              font=small, fill=(90, 96, 110))
+    draw.text((24, 44), "20-60 s of basic bounce · good light · 60 fps if offered", font=small, fill=(90, 96, 110))
     return image
 
 

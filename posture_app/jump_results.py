@@ -29,37 +29,79 @@ from posture_app.jump_charts import CHART_MEASURES, left_right_chart
 from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
 
 Colour = Literal["green", "orange", "red", "gray", "blue", "violet"]
-VERDICT_COLOURS: dict[str, Colour] = {"asymmetric": "orange", "symmetric": "green", "inconclusive": "gray",
-                                      "measured": "blue", "not_assessed": "gray"}
+VERDICT_COLOURS: dict[str, Colour] = {
+    "asymmetric": "orange",
+    "symmetric": "green",
+    "inconclusive": "gray",
+    "measured": "blue",
+    "not_assessed": "gray",
+}
 # The cards in groups, each measure once, in the order a skipper asks about them.
 CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Left and right", ("landing_depth_diff_cm", "landing_lead_ms", "foot_clearance_si_pct", "hand_circle_si_pct",
-                        "hand_phase_lead_ms", "hand_height_diff_cm", "hand_spread_diff_cm")),
-    ("Each side", ("landing_depth_cm_left", "landing_depth_cm_right", "foot_clearance_cm_left",
-                   "foot_clearance_cm_right", "hand_circle_cm_left", "hand_circle_cm_right")),
+    (
+        "Left and right",
+        (
+            "landing_depth_diff_cm",
+            "landing_lead_ms",
+            "foot_clearance_si_pct",
+            "hand_circle_si_pct",
+            "hand_phase_lead_ms",
+            "hand_height_diff_cm",
+            "hand_spread_diff_cm",
+        ),
+    ),
+    (
+        "Each side",
+        (
+            "landing_depth_cm_left",
+            "landing_depth_cm_right",
+            "foot_clearance_cm_left",
+            "foot_clearance_cm_right",
+            "hand_circle_cm_left",
+            "hand_circle_cm_right",
+        ),
+    ),
     ("Rhythm and timing", ("jump_count", "cadence_jpm", "rhythm_variability_pct", "flight_time_ms", "contact_time_ms")),
     ("Trunk and hips", ("trunk_twist_deg", "lateral_sway_cm", "lateral_shift_cm", "trunk_lateral_lean_deg")),
-    ("Over the clip (tiring)", ("hand_circle_trend_pct_per_min_left", "hand_circle_trend_pct_per_min_right",
-                                "foot_clearance_trend_pct_per_min_left", "foot_clearance_trend_pct_per_min_right")),
+    (
+        "Over the clip (tiring)",
+        (
+            "hand_circle_trend_pct_per_min_left",
+            "hand_circle_trend_pct_per_min_right",
+            "foot_clearance_trend_pct_per_min_left",
+            "foot_clearance_trend_pct_per_min_right",
+        ),
+    ),
 )
 SIGNED_UNITS = ("%", "%/min")
-SIGNED_KEYS = ("landing_lead_ms", "landing_depth_diff_cm", "hand_phase_lead_ms", "hand_height_diff_cm",
-               "hand_spread_diff_cm", "lateral_shift_cm", "trunk_lateral_lean_deg")
+SIGNED_KEYS = (
+    "landing_lead_ms",
+    "landing_depth_diff_cm",
+    "hand_phase_lead_ms",
+    "hand_height_diff_cm",
+    "hand_spread_diff_cm",
+    "lateral_shift_cm",
+    "trunk_lateral_lean_deg",
+)
 
 
 def filming_guide(expanded: bool) -> None:
     with st.expander("How to film a usable jump-rope clip", expanded=expanded, icon=":material/videocam:"):
         left, right = st.columns([3, 2])
-        left.image(filming_guide_png(), caption="The set-up: the phone standing still, facing the skipper",
-                   width="stretch")
+        left.image(
+            filming_guide_png(), caption="The set-up: the phone standing still, facing the skipper", width="stretch"
+        )
         right.markdown("\n".join(f"- {step}" for step in FILMING_STEPS))
 
 
 def refusal_box(refusal: JumpRefusal) -> None:
     """Why the clip could not be measured and what to film differently."""
     code = refusal.error.code
-    st.error(f"**{present.jump_error_heading(code)}**\n\n{refusal.error.message}\n\n"
-             f"*What to film differently:* {present.jump_error_next_step(code)}", icon=":material/error:")
+    st.error(
+        f"**{present.jump_error_heading(code)}**\n\n{refusal.error.message}\n\n"
+        f"*What to film differently:* {present.jump_error_next_step(code)}",
+        icon=":material/error:",
+    )
 
 
 def typical_error(key: str, unit: str) -> str:
@@ -93,11 +135,15 @@ def card(key: str, measurement: Measurement) -> None:
             st.metric(name, jump_status_label("not_assessed"), help=meaning)
             st.caption(f"Why: {measurement.reason or 'not measured in this clip'}")
             return
-        st.metric(name, jump_value(measurement.value, measurement.unit, signed=_signed(key, measurement.unit)),
-                  help=meaning)
+        st.metric(
+            name, jump_value(measurement.value, measurement.unit, signed=_signed(key, measurement.unit)), help=meaning
+        )
         st.badge(jump_status_label(measurement.status), color=VERDICT_COLOURS.get(measurement.status, "gray"))
-        parts = [jump_band(measurement.band, measurement.unit), f"confidence {percent(measurement.confidence)}",
-                 typical_error(key, measurement.unit)]
+        parts = [
+            jump_band(measurement.band, measurement.unit),
+            f"confidence {percent(measurement.confidence)}",
+            typical_error(key, measurement.unit),
+        ]
         if measurement.threshold is not None:
             parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
         st.caption(" · ".join(parts))
@@ -113,7 +159,7 @@ def measure_cards(analysis: JumpAnalysis, columns: int = 3) -> None:
             continue
         st.markdown(f"**{group}**")
         for start in range(0, len(present_keys), columns):
-            for column, key in zip(st.columns(columns), present_keys[start:start + columns], strict=False):
+            for column, key in zip(st.columns(columns), present_keys[start : start + columns], strict=False):
                 with column:
                     card(key, measurements[key])
 
@@ -128,21 +174,26 @@ def charts(analysis: JumpAnalysis) -> None:
                 st.caption(f"{title}: no jump in this clip shows it (see the cards below for why).")
             else:
                 st.altair_chart(chart, width="stretch")
-    st.caption("Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
-               "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
-               "overlap, the difference is bigger than the noise.")
+    st.caption(
+        "Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
+        "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
+        "overlap, the difference is bigger than the noise."
+    )
 
 
 def clip_caption(analysis: JumpAnalysis) -> str:
     """What the drawn clip shows, and the clip's facts (view, frame rate, length)."""
     video = analysis.video
-    return (f"{present.view_text(analysis.view.view, analysis.view.confidence)} view · {video.fps:.0f} fps · "
-            f"{video.duration_s:.1f} s · rings mark each foot's touchdown; the corner shows the latest jump's "
-            "left (L) and right (R) values.")
+    return (
+        f"{present.view_text(analysis.view.view, analysis.view.confidence)} view · {video.fps:.0f} fps · "
+        f"{video.duration_s:.1f} s · rings mark each foot's touchdown; the corner shows the latest jump's "
+        "left (L) and right (R) values."
+    )
 
 
 def json_text(analysis: JumpAnalysis | JumpRefusal) -> str:
     """The JSON contract of docs/jump-rope.md, as the CLI's --json writes it (NaN never appears)."""
+
     def finite(value: object) -> object:
         if isinstance(value, float) and not math.isfinite(value):
             return None
@@ -151,4 +202,5 @@ def json_text(analysis: JumpAnalysis | JumpRefusal) -> str:
         if isinstance(value, list):
             return [finite(v) for v in value]
         return value
+
     return json.dumps(finite(analysis.to_dict()), indent=2, ensure_ascii=False)

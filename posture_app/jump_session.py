@@ -61,21 +61,22 @@ def cached_analysis(state: State, key: AnalysisKey) -> JumpResult | None:
     return found if isinstance(found, (engine.JumpAnalysis, engine.JumpRefusal)) else None
 
 
-def analyse(state: State, clip: ClipInput, view: str, height_cm: float | None, model: str,
-            progress: Progress | None = None) -> JumpResult:
+def analyse(
+    state: State, clip: ClipInput, view: str, height_cm: float | None, model: str, progress: Progress | None = None
+) -> JumpResult:
     """The clip's analysis: from the session when known, else measured now (``progress``: frames done, total)."""
     key = analysis_key(clip, view, height_cm, model)
     found = cached_analysis(state, key)
     if found is not None:
         return found
-    result = engine.analyze_jump_video(clip.data, name=clip.name, view=view, height_cm=key[2], model=model,
-                                       progress=progress)
+    result = engine.analyze_jump_video(
+        clip.data, name=clip.name, view=view, height_cm=key[2], model=model, progress=progress
+    )
     _remember(state, ANALYSES_KEY, key, result)
     return result
 
 
-def annotated(state: State, clip: ClipInput, key: AnalysisKey,
-              analysis: engine.JumpAnalysis) -> bytes:
+def annotated(state: State, clip: ClipInput, key: AnalysisKey, analysis: engine.JumpAnalysis) -> bytes:
     """The analysed clip drawn over (H.264 MP4 bytes), drawn once per analysis."""
     found = (state.get(CLIPS_KEY) or {}).get(key)
     if isinstance(found, bytes):

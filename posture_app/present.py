@@ -34,25 +34,34 @@ from posture.wording import (
 )
 
 BadgeColour = Literal["green", "orange", "red", "gray"]
-STATUS_COLOURS: dict[str, BadgeColour] = {Status.NORMAL: "green", Status.BORDERLINE: "orange",
-                                          Status.DEVIATION: "red"}
-LIKELIHOOD_COLOURS: dict[str, BadgeColour] = {Likelihood.LIKELY: "red", Likelihood.POSSIBLE: "orange",
-                                              Likelihood.UNLIKELY: "green", Likelihood.NOT_ASSESSED: "gray"}
+STATUS_COLOURS: dict[str, BadgeColour] = {Status.NORMAL: "green", Status.BORDERLINE: "orange", Status.DEVIATION: "red"}
+LIKELIHOOD_COLOURS: dict[str, BadgeColour] = {
+    Likelihood.LIKELY: "red",
+    Likelihood.POSSIBLE: "orange",
+    Likelihood.UNLIKELY: "green",
+    Likelihood.NOT_ASSESSED: "gray",
+}
 # The view picker's choices: "auto" and each view by its name, the profiles with how to tell them apart.
 AUTO_VIEW = "auto"
 VIEW_CHOICE_LABELS: dict[str, str] = {
-    AUTO_VIEW: "detect automatically", View.FRONT: view_name(View.FRONT), View.BACK: view_name(View.BACK),
+    AUTO_VIEW: "detect automatically",
+    View.FRONT: view_name(View.FRONT),
+    View.BACK: view_name(View.BACK),
     View.LEFT: f"{view_name(View.LEFT)} (left side to the camera)",
     View.RIGHT: f"{view_name(View.RIGHT)} (right side to the camera)",
 }
 # What a measure's confidence is made of (posture.measures.measure_body multiplies these).
-CONFIDENCE_MEANING = ("Confidence (0-100 %) starts from how visible the points behind the measure were and is "
-                      "lowered when a distance rests on an assumed height, when the body is turned away from a "
-                      "straight view, and for values that are estimates.")
-TYPICAL_ERROR_MEANING = ("Typical error {error}: how far the app's value was from the true one on average, "
-                         "measured on rendered people of known posture it was not tuned on, with their height "
-                         "given (docs/accuracy.md). Real photos can do worse; an assumed height adds to the "
-                         "error of distances.")
+CONFIDENCE_MEANING = (
+    "Confidence (0-100 %) starts from how visible the points behind the measure were and is "
+    "lowered when a distance rests on an assumed height, when the body is turned away from a "
+    "straight view, and for values that are estimates."
+)
+TYPICAL_ERROR_MEANING = (
+    "Typical error {error}: how far the app's value was from the true one on average, "
+    "measured on rendered people of known posture it was not tuned on, with their height "
+    "given (docs/accuracy.md). Real photos can do worse; an assumed height adds to the "
+    "error of distances."
+)
 NO_VALUE = "\N{EN DASH}"
 
 # A heading for every engine error code; the engine's own message says what to do next.
@@ -78,14 +87,21 @@ ERROR_NEXT_STEPS: dict[str, str] = {
     "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height.",
     "not_standing": "Stand relaxed on both feet, knees straight, arms hanging by your sides, and retake it.",
     "unsupported_view": "Set 'View' back to 'detect automatically', or retake the photo straight from the "
-                        "front, back or side.",
+    "front, back or side.",
 }
 UNEXPECTED_TITLE = "Sorry, something went wrong"
-UNEXPECTED_MESSAGE = ("An unexpected problem stopped this part of the page. Your photos were not sent "
-                      "anywhere. Try again, or reload the page; if it keeps happening, please report it "
-                      "(the details are in the app's log on this computer).")
-DIRECTION_ARROWS = {"improved": "⬆ improved", "worsened": "⬇ worsened", "unchanged": "→ unchanged",
-                    DIFFERENT_VIEW: "≠ different view, not compared", "n/a": NO_VALUE}
+UNEXPECTED_MESSAGE = (
+    "An unexpected problem stopped this part of the page. Your photos were not sent "
+    "anywhere. Try again, or reload the page; if it keeps happening, please report it "
+    "(the details are in the app's log on this computer)."
+)
+DIRECTION_ARROWS = {
+    "improved": "⬆ improved",
+    "worsened": "⬇ worsened",
+    "unchanged": "→ unchanged",
+    DIFFERENT_VIEW: "≠ different view, not compared",
+    "n/a": NO_VALUE,
+}
 
 assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
 
@@ -108,8 +124,10 @@ def count_text(count: int, noun: str) -> str:
 
 def level_text(camera_roll_deg: float) -> str:
     """What the phone's motion sensor says about a photo it recorded as held level."""
-    return (f"Camera level checked: the phone's motion sensor recorded it {camera_roll_deg:.1f}° off level, "
-            "too little to shift the tilts and leans noticeably.")
+    return (
+        f"Camera level checked: the phone's motion sensor recorded it {camera_roll_deg:.1f}° off level, "
+        "too little to shift the tilts and leans noticeably."
+    )
 
 
 def signed(key: str) -> bool:
@@ -134,8 +152,11 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
     confidence, typical error, estimate flag, and whether it rests on a landmark moved by hand."""
     spec = SPECS.get(measurement.key)
     passed = borderline_text(measurement.value, measurement.unit, spec.normal, spec.borderline) if spec else None
-    parts = [*([passed] if passed else []), f"normal {range_text(measurement.normal_range, measurement.unit)}",
-             f"confidence {percent(measurement.confidence)}"]
+    parts = [
+        *([passed] if passed else []),
+        f"normal {range_text(measurement.normal_range, measurement.unit)}",
+        f"confidence {percent(measurement.confidence)}",
+    ]
     error = typical_error_text(measurement.key, measurement.unit)
     if error:
         parts.append(f"typical error {error}")
@@ -149,8 +170,10 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
 def combined_caption(person: CombinedMeasurement) -> str:
     """The line under a person-level value: normal range, the views it combines and their typical error."""
     measurement = person.measurement
-    parts = [f"normal {range_text(measurement.normal_range, measurement.unit)}",
-             f"from {views_text([str(view) for view in person.views])}"]
+    parts = [
+        f"normal {range_text(measurement.normal_range, measurement.unit)}",
+        f"from {views_text([str(view) for view in person.views])}",
+    ]
     if person.typical_error is not None:
         together = " together" if len(person.views) > 1 else ""
         parts.append(f"typical error{together} {plus_minus(person.typical_error, measurement.unit)}")
@@ -164,8 +187,10 @@ def measure_help(key: str, measurement: Measurement | None = None) -> str:
     spec = SPECS.get(key)
     lines = [spec.definition if spec else measure_name(key)]
     if spec:
-        lines.append(f"Normal: {range_text(spec.normal, spec.unit)}; borderline up to "
-                     f"{range_text(spec.borderline, spec.unit)}. Source: {spec.source}.")
+        lines.append(
+            f"Normal: {range_text(spec.normal, spec.unit)}; borderline up to "
+            f"{range_text(spec.borderline, spec.unit)}. Source: {spec.source}."
+        )
     if measurement is not None and measurement.estimate:
         if key == "pelvic_tilt_deg":
             lines.append("Estimate: inferred from the body outline, not from a landmark.")
@@ -204,11 +229,13 @@ def evidence_line(item: SignEvidence) -> str:
     """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (below 50°; left profile
     photo, confidence 81 %)': the report's words, in a sentence."""
     past = past_threshold(item.direction, bound(item.threshold, item.unit))
-    value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold),
-                         signed=item.direction == "abs_above")
+    value = format_value(
+        item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
+    )
     photos = join_words([view_name(view) for view in item.views]) + (" photos" if len(item.views) > 1 else " photo")
-    return (f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, "
-            f"confidence {percent(item.confidence)})")
+    return (
+        f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, confidence {percent(item.confidence)})"
+    )
 
 
 # --- jump rope -------------------------------------------------------------------------------------------
@@ -239,7 +266,7 @@ JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
     "no_person": "See 'How to film' above: whole body in frame, good light, the phone facing you.",
     "multiple_people": "Film with only the skipper in the picture; ask others to stand behind the phone.",
     "body_cut_off": "Move the phone back or lower it to hip height so head, hands and feet stay in frame "
-                    "even at the top of each jump.",
+    "even at the top of each jump.",
     "person_too_small": "Move the phone closer (about 3 m) so the body fills most of the picture's height.",
     "camera_moving": "Stand the phone on a shelf, chair or tripod and start recording before you pick up the rope.",
     "no_jumping_found": "Skip with both feet together (a basic bounce) for at least 20 seconds, whole body in view.",

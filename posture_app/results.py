@@ -45,18 +45,25 @@ def finding_card(finding: Finding) -> None:
         with badge:
             st.badge(likelihood_label(finding.likelihood), color=present.LIKELIHOOD_COLOURS[finding.likelihood])
         habits = f", habits +{finding.score - finding.photo_score}" if finding.score != finding.photo_score else ""
-        st.caption(f"Score {finding.score}/100 (photos {finding.photo_score}{habits}) · "
-                   f"{percent(finding.coverage)} of its photo signs could be read")
+        st.caption(
+            f"Score {finding.score}/100 (photos {finding.photo_score}{habits}) · "
+            f"{percent(finding.coverage)} of its photo signs could be read"
+        )
         if finding.evidence:
-            st.markdown("Signs in your photos **commonly associated with** this pattern:\n"
-                        + "\n".join(f"- {present.evidence_line(item)}" for item in finding.evidence))
+            st.markdown(
+                "Signs in your photos **commonly associated with** this pattern:\n"
+                + "\n".join(f"- {present.evidence_line(item)}" for item in finding.evidence)
+            )
         elif finding.likelihood == Likelihood.NOT_ASSESSED:
             st.markdown("None of its signs could be read from these photos.")
         else:
             st.markdown("None of its photo signs passed their thresholds.")
         if finding.checked:
-            st.caption("Checked and within the usual range: "
-                       + join_words([measure_name(key) for key in finding.checked]) + ".")
+            st.caption(
+                "Checked and within the usual range: "
+                + join_words([measure_name(key) for key in finding.checked])
+                + "."
+            )
         for key, reason in finding.not_assessed.items():
             st.caption(f"Not assessed: {measure_name(key)}: {reason}.")
         if finding.missing_views_note:
@@ -74,12 +81,15 @@ def finding_card(finding: Finding) -> None:
 
 def findings_section(assessment: Assessment) -> None:
     st.header("What the photos point to")
-    st.caption("Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
-               "are commonly associated with it. These are associations to check, not diagnoses.")
+    st.caption(
+        "Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
+        "are commonly associated with it. These are associations to check, not diagnoses."
+    )
     for warning in assessment.warnings:
         st.warning(warning.message, icon=":material/group:")
-    shown = [finding for finding in assessment.findings if finding.likelihood in (Likelihood.LIKELY,
-                                                                                  Likelihood.POSSIBLE)]
+    shown = [
+        finding for finding in assessment.findings if finding.likelihood in (Likelihood.LIKELY, Likelihood.POSSIBLE)
+    ]
     others = [finding for finding in assessment.findings if finding not in shown]
     if not shown:
         st.success("None of the five patterns stands out in these photos.", icon=":material/check_circle:")
@@ -116,8 +126,10 @@ def questionnaire() -> None:
     catalog = load_catalog()
     ids = [question.id for question in catalog.questions]
     st.header("A few questions")
-    st.caption("Optional. Training habits rank the patterns that look alike in photos; symptoms place you on the "
-               "progression; warning signs decide whether a plan is safe to suggest. Nothing leaves this computer.")
+    st.caption(
+        "Optional. Training habits rank the patterns that look alike in photos; symptoms place you on the "
+        "progression; warning signs decide whether a plan is safe to suggest. Nothing leaves this computer."
+    )
     sections = (("habit", "Training habits"), ("symptom", "Symptoms"), ("red_flag", "Warning signs"))
     with st.form("questionnaire"):
         for category, heading in sections:
@@ -127,9 +139,15 @@ def questionnaire() -> None:
                 key = f"q_{question.id}"
                 column = columns[number % 2]
                 if question.kind == "number":
-                    column.number_input(f"{question.text} ({question.unit})" if question.unit else question.text,
-                                        min_value=question.minimum, max_value=question.maximum,
-                                        value=None, step=1.0, key=key, placeholder="not answered")
+                    column.number_input(
+                        f"{question.text} ({question.unit})" if question.unit else question.text,
+                        min_value=question.minimum,
+                        max_value=question.maximum,
+                        value=None,
+                        step=1.0,
+                        key=key,
+                        placeholder="not answered",
+                    )
                 elif question.kind == "yesno":
                     column.selectbox(question.text, list(YES_NO), key=key, format_func=YES_NO.__getitem__)
                 else:
@@ -138,8 +156,9 @@ def questionnaire() -> None:
                     column.selectbox(question.text, list(labels), key=key, format_func=labels.__getitem__)
         submit, clear = st.columns(2)
         with submit:
-            st.form_submit_button("Update the assessment", type="primary", key="answers_submit", on_click=_on_answers,
-                                  args=(ids,))
+            st.form_submit_button(
+                "Update the assessment", type="primary", key="answers_submit", on_click=_on_answers, args=(ids,)
+            )
         with clear:
             st.form_submit_button("Clear answers", key="answers_clear", on_click=_on_clear_answers, args=(ids,))
 
@@ -149,8 +168,10 @@ def stage_section(assessment: Assessment) -> None:
     stages = load_catalog().stages
     if assessment.stage is None:
         names = ", ".join(stage.name.lower() for stage in stages)
-        st.caption(f"Answer the symptom questions to see where you are on the {len(stages)}-stage progression "
-                   f"({names}). A photo cannot tell this.")
+        st.caption(
+            f"Answer the symptom questions to see where you are on the {len(stages)}-stage progression "
+            f"({names}). A photo cannot tell this."
+        )
         return
     stage = assessment.stage
     st.markdown(f"**Stage {stage.number} of {len(stages)}: {stage.name}**. {stage.description}")
@@ -177,22 +198,33 @@ def plan_section(plan: Plan) -> None:
                 if item.serves:
                     st.caption("For: " + join_words([names.get(i, i) for i in item.serves]))
                 if item.phases:
-                    st.dataframe(pd.DataFrame([{"Phase": p.name, "Rope": p.rope, "Dose": p.dose, "Goal": p.goal}
-                                               for p in item.phases]), hide_index=True, width="stretch")
+                    st.dataframe(
+                        pd.DataFrame(
+                            [{"Phase": p.name, "Rope": p.rope, "Dose": p.dose, "Goal": p.goal} for p in item.phases]
+                        ),
+                        hide_index=True,
+                        width="stretch",
+                    )
                 if item.watch:
-                    st.markdown("What to watch while skipping:\n" + "\n".join(
-                        f"- {w.what}: {w.suggests}" for w in item.watch))
+                    st.markdown(
+                        "What to watch while skipping:\n" + "\n".join(f"- {w.what}: {w.suggests}" for w in item.watch)
+                    )
     order = [item.name for item in plan.session_order()]
     st.markdown(f"**{SESSION_LEAD}** {session_line(order, plan.total_minutes)}")
     if plan.deferred:
-        st.caption("Did not fit this session (rotate them in later): "
-                   + join_words([item.name for item in plan.deferred]) + ".")
+        st.caption(
+            "Did not fit this session (rotate them in later): "
+            + join_words([item.name for item in plan.deferred])
+            + "."
+        )
 
 
 def red_flag_section(assessment: Assessment) -> None:
     st.header("See a clinician first")
-    st.error("\n".join(f"- {flag}" for flag in assessment.red_flags) + f"\n\n{assessment.advice}",
-             icon=":material/medical_services:")
+    st.error(
+        "\n".join(f"- {flag}" for flag in assessment.red_flags) + f"\n\n{assessment.advice}",
+        icon=":material/medical_services:",
+    )
 
 
 def downloads(assessment: Assessment, profile: Profile) -> None:
@@ -200,17 +232,34 @@ def downloads(assessment: Assessment, profile: Profile) -> None:
     label = profile.label or "Posture check"
     pdf, markdown, data = st.columns(3)
     with pdf:
-        st.download_button("Download PDF", safe_download(lambda: report.render_pdf(assessment, person_label=label),
-                                                         "PDF report"),
-                           file_name="posture-report.pdf", mime="application/pdf", on_click="ignore", key="dl_pdf")
+        st.download_button(
+            "Download PDF",
+            safe_download(lambda: report.render_pdf(assessment, person_label=label), "PDF report"),
+            file_name="posture-report.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key="dl_pdf",
+        )
     with markdown:
-        st.download_button("Download Markdown", safe_download(
-            lambda: report.render_markdown(assessment, person_label=label), "Markdown report"),
-            file_name="posture-report.md", mime="text/markdown", on_click="ignore", key="dl_md")
+        st.download_button(
+            "Download Markdown",
+            safe_download(lambda: report.render_markdown(assessment, person_label=label), "Markdown report"),
+            file_name="posture-report.md",
+            mime="text/markdown",
+            on_click="ignore",
+            key="dl_md",
+        )
     with data:
-        st.download_button("Download JSON", safe_download(
-            lambda: json.dumps(report.contract_json(assessment), indent=2, ensure_ascii=False), "JSON data"),
-            file_name="posture-report.json", mime="application/json", on_click="ignore", key="dl_json")
+        st.download_button(
+            "Download JSON",
+            safe_download(
+                lambda: json.dumps(report.contract_json(assessment), indent=2, ensure_ascii=False), "JSON data"
+            ),
+            file_name="posture-report.json",
+            mime="application/json",
+            on_click="ignore",
+            key="dl_json",
+        )
     st.caption(assessment.disclaimer)
 
 
@@ -221,8 +270,10 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
     the saved copy, so the message goes away until the person saves again.
     """
     st.header("Save to history")
-    st.caption(f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
-               "unless you press Save.")
+    st.caption(
+        f"Saved only on this computer, in {present.plain(default_database_path())}. Nothing is written "
+        "unless you press Save."
+    )
     note = st.text_area("Notes (optional)", key="save_note", max_chars=2000).strip()
     answers = st.session_state.get(ANSWERS_KEY) or {}
     current = None
@@ -232,12 +283,15 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
             saved_id = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
         except HistoryError as error:
             LOG.warning("saving failed: %s", error)
-            st.error(f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
-                     "history file; move it away or set POSTURE_DATA_DIR to another folder and try again.")
+            st.error(
+                f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
+                "history file; move it away or set POSTURE_DATA_DIR to another folder and try again."
+            )
             return
         current = fingerprint(record, profile.label)
         st.session_state[SAVED_KEY] = (saved_id, current)
     last_save = st.session_state.get(SAVED_KEY)
-    if last_save and last_save[1] == (current or fingerprint(
-            record_of(assessment, person=profile.person, note=note, answers=answers), profile.label)):
+    if last_save and last_save[1] == (
+        current or fingerprint(record_of(assessment, person=profile.person, note=note, answers=answers), profile.label)
+    ):
         st.success(f"Saved as assessment #{last_save[0]}. Open the History page to compare it with earlier ones.")

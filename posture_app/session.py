@@ -110,8 +110,9 @@ def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoResult | Un
     return None
 
 
-def analyse(state: MutableMapping, photo: PhotoInput, view: str, height_cm: float | None,
-            model: str) -> PhotoResult | Unexpected:
+def analyse(
+    state: MutableMapping, photo: PhotoInput, view: str, height_cm: float | None, model: str
+) -> PhotoResult | Unexpected:
     """The analysis of ``photo`` (cached). An unexpected exception is logged and becomes :class:`Unexpected`."""
     key = analysis_key(photo, view, height_cm, model)
     found = cached_analysis(state, key)
@@ -142,8 +143,11 @@ def prune(state: MutableMapping, keep: Iterable[AnalysisKey], spare: int = SPARE
         del corrected[key]
 
 
-def keep_widget_values(state: MutableMapping[Any, Any], names: Iterable[str] = KEPT_WIDGETS,
-                       prefixes: tuple[str, ...] = KEPT_WIDGET_PREFIXES) -> None:
+def keep_widget_values(
+    state: MutableMapping[Any, Any],
+    names: Iterable[str] = KEPT_WIDGETS,
+    prefixes: tuple[str, ...] = KEPT_WIDGET_PREFIXES,
+) -> None:
     """Write each named widget's value back under its key, before any page draws.
 
     Streamlit forgets a widget's value after a run that does not draw it (another page was open);
@@ -167,6 +171,7 @@ def kept_uploads(state: MutableMapping[Any, Any]) -> list[PhotoInput]:
 
 
 # --- landmark corrections ----------------------------------------------------------------------
+
 
 def moves_of(state: MutableMapping, photo_id: str) -> dict[str, tuple[float, float]]:
     """The landmarks the person moved on one photo: name -> (x px, y px) in the full-resolution image."""
@@ -194,8 +199,9 @@ def typed_position_keys(photo_id: str, landmark: str) -> tuple[str, str]:
     return f"move_x_{short_id(photo_id)}_{landmark}", f"move_y_{short_id(photo_id)}_{landmark}"
 
 
-def move_by_click(state: MutableMapping, photo_id: str, landmark: str, click: Mapping[str, Any],
-                  size_px: tuple[int, int]) -> None:
+def move_by_click(
+    state: MutableMapping, photo_id: str, landmark: str, click: Mapping[str, Any], size_px: tuple[int, int]
+) -> None:
     """Move ``landmark`` to a click on the shown photo and show the new position in the typed x/y fields.
 
     ``click`` is the image component's value: x, y and the shown width and height (display px);
@@ -212,8 +218,9 @@ def move_by_click(state: MutableMapping, photo_id: str, landmark: str, click: Ma
     state[x_key], state[y_key] = float(round(x)), float(round(y))
 
 
-def corrected(state: MutableMapping, key: AnalysisKey, base: PhotoResult,
-              moves: dict[str, tuple[float, float]]) -> PhotoResult | Unexpected:
+def corrected(
+    state: MutableMapping, key: AnalysisKey, base: PhotoResult, moves: dict[str, tuple[float, float]]
+) -> PhotoResult | Unexpected:
     """``base`` re-measured with the moved landmarks (cached); ``base`` itself when nothing moved.
 
     A measured result carries what the moves were and which values they changed

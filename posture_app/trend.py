@@ -26,13 +26,15 @@ MEASURED = "as measured"
 
 def trend_frame(points: Sequence[TrendPoint]) -> pd.DataFrame:
     """One row per saved value: local time taken (naive, as the person reads it), value, view name, how placed."""
-    return pd.DataFrame({
-        TAKEN: [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-        VALUE: [p.value for p in points],
-        SERIES: [view_name(p.view) if p.view else "unknown view" for p in points],
-        POINT: [MOVED_BY_HAND if p.hand_moved else MEASURED for p in points],
-        "shown": [format_value(p.value, p.unit) for p in points],
-    })
+    return pd.DataFrame(
+        {
+            TAKEN: [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
+            VALUE: [p.value for p in points],
+            SERIES: [view_name(p.view) if p.view else "unknown view" for p in points],
+            POINT: [MOVED_BY_HAND if p.hand_moved else MEASURED for p in points],
+            "shown": [format_value(p.value, p.unit) for p in points],
+        }
+    )
 
 
 def trend_chart(points: Sequence[TrendPoint], spec: MeasureSpec) -> alt.LayerChart:
@@ -45,12 +47,17 @@ def trend_chart(points: Sequence[TrendPoint], spec: MeasureSpec) -> alt.LayerCha
     base = alt.Chart(frame)
     lines = base.mark_line().encode(x=x, y=y, color=colour)
     dots = base.mark_point(size=70).encode(
-        x=x, y=y, color=colour,
+        x=x,
+        y=y,
+        color=colour,
         fill=alt.condition(alt.datum[POINT] == MOVED_BY_HAND, alt.value("white"), colour),
         shape=alt.Shape(f"{POINT}:N", title="point placed"),
-        tooltip=[alt.Tooltip(f"{TAKEN}:T", title="taken", format="%Y-%m-%d %H:%M"),
-                 alt.Tooltip(f"{SERIES}:N", title="view"), alt.Tooltip("shown:N", title="value"),
-                 alt.Tooltip(f"{POINT}:N", title="point placed")],
+        tooltip=[
+            alt.Tooltip(f"{TAKEN}:T", title="taken", format="%Y-%m-%d %H:%M"),
+            alt.Tooltip(f"{SERIES}:N", title="view"),
+            alt.Tooltip("shown:N", title="value"),
+            alt.Tooltip(f"{POINT}:N", title="point placed"),
+        ],
     )
     return alt.LayerChart(layer=[*_normal_band(frame, spec), lines, dots])
 
@@ -61,6 +68,10 @@ def _normal_band(frame: pd.DataFrame, spec: MeasureSpec) -> list[alt.Chart]:
     if low is None and high is None:
         return []
     values = frame[VALUE]
-    band = pd.DataFrame({"low": [low if low is not None else min(values.min(), high)],
-                         "high": [high if high is not None else max(values.max(), low)]})
+    band = pd.DataFrame(
+        {
+            "low": [low if low is not None else min(values.min(), high)],
+            "high": [high if high is not None else max(values.max(), low)],
+        }
+    )
     return [alt.Chart(band).mark_rect(opacity=0.12, color="green").encode(y="low:Q", y2="high:Q")]

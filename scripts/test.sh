@@ -16,6 +16,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 python -m ruff check .
+python -m ruff format --check .
 python -m mypy
 python -m pytest "$@"
 

@@ -38,8 +38,7 @@ def turned(pose, yaw_deg: float):
     return dataclasses.replace(pose, world_m=pose.world_m @ rotation.T)
 
 
-def apple_maker_note(gravity: tuple[float, float, float], byte_order: str = "MM",
-                     other_tags: int = 2) -> bytes:
+def apple_maker_note(gravity: tuple[float, float, float], byte_order: str = "MM", other_tags: int = 2) -> bytes:
     """An iPhone-style EXIF maker note holding ``gravity`` (g) as tag 0x0008, laid out as ExifTool's
     Apple table reads it: ``Apple iOS`` and a NUL, version, byte order, an IFD at offset 14 whose
     value offsets count from the note's start. ``other_tags`` harmless entries come first, as in
@@ -50,8 +49,14 @@ def apple_maker_note(gravity: tuple[float, float, float], byte_order: str = "MM"
     entries = [struct.pack(f"{endian}HHIi", 0x0001, 9, 1, 14) for _ in range(other_tags)]  # SLONG inline
     entries.append(struct.pack(f"{endian}HHII", 0x0008, 10, 3, data_offset))
     values = b"".join(struct.pack(f"{endian}ii", round(v * 1_000_000), 1_000_000) for v in gravity)
-    return (b"Apple iOS\0\0\x01" + byte_order.encode() + struct.pack(f"{endian}H", count) + b"".join(entries)
-            + b"\0\0\0\0" + values)
+    return (
+        b"Apple iOS\0\0\x01"
+        + byte_order.encode()
+        + struct.pack(f"{endian}H", count)
+        + b"".join(entries)
+        + b"\0\0\0\0"
+        + values
+    )
 
 
 def rolled_gravity(roll_deg: float, pitch_deg: float = 0.0) -> tuple[float, float, float]:
@@ -83,8 +88,10 @@ def sample_bytes() -> dict[str, bytes]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("POSTURE_WITHOUT_MEDIAPIPE") == "1" and importlib.util.find_spec("mediapipe") is not None:
-        raise pytest.UsageError("POSTURE_WITHOUT_MEDIAPIPE=1 but mediapipe is importable: this run would not "
-                                "prove that the model-free tests need no MediaPipe")
+        raise pytest.UsageError(
+            "POSTURE_WITHOUT_MEDIAPIPE=1 but mediapipe is importable: this run would not "
+            "prove that the model-free tests need no MediaPipe"
+        )
 
 
 def sample_heights() -> dict[str, float]:
@@ -102,8 +109,9 @@ def analysed(sample_bytes):
     from posture.analysis import analyze_photo
 
     heights = sample_heights()
-    return {view: analyze_photo(data, name=f"{view}.jpg", height_cm=heights[view])
-            for view, data in sample_bytes.items()}
+    return {
+        view: analyze_photo(data, name=f"{view}.jpg", height_cm=heights[view]) for view, data in sample_bytes.items()
+    }
 
 
 @pytest.fixture(scope="session")
@@ -111,8 +119,10 @@ def one_person_measured() -> dict[str, PhotoResult]:
     """One render subject's four views (s001, its true stature), by view, measured from stored poses:
     photos that combine as one person (the sample photos show four different people)."""
     height = truth("s001_front")["subject"]["stature_cm"]
-    return {view: measured_from_fixture(f"s001_{view}", image=f"{view}.jpg", height_cm=height)
-            for view in ("front", "back", "left", "right")}
+    return {
+        view: measured_from_fixture(f"s001_{view}", image=f"{view}.jpg", height_cm=height)
+        for view in ("front", "back", "left", "right")
+    }
 
 
 @pytest.fixture(scope="session")

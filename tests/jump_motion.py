@@ -91,13 +91,26 @@ def _set(xy: np.ndarray, name: str, x: np.ndarray | float, y: np.ndarray | float
 
 def _track(times: np.ndarray, xy: np.ndarray) -> PoseTrack:
     n = times.size
-    return PoseTrack(times_s=times, xy_px=xy, visibility=np.ones((n, 33)), world_m=np.full((n, 33, 3), np.nan),
-                     image_size=(WIDTH, HEIGHT), model="synthetic", interpolated=np.zeros(n, dtype=bool))
+    return PoseTrack(
+        times_s=times,
+        xy_px=xy,
+        visibility=np.ones((n, 33)),
+        world_m=np.full((n, 33, 3), np.nan),
+        image_size=(WIDTH, HEIGHT),
+        model="synthetic",
+        interpolated=np.zeros(n, dtype=bool),
+    )
 
 
-def body_track(times: np.ndarray, lift: dict[str, np.ndarray], sink: dict[str, np.ndarray],
-               wrist_rel: dict[str, np.ndarray], shift_px: float = 0.0, walk_x: np.ndarray | None = None,
-               hop: np.ndarray | None = None) -> PoseTrack:
+def body_track(
+    times: np.ndarray,
+    lift: dict[str, np.ndarray],
+    sink: dict[str, np.ndarray],
+    wrist_rel: dict[str, np.ndarray],
+    shift_px: float = 0.0,
+    walk_x: np.ndarray | None = None,
+    hop: np.ndarray | None = None,
+) -> PoseTrack:
     """A front-view body from per-side foot lifts, hip sinks and wrist heights relative to the shoulders."""
     n = times.size
     xy = np.full((n, 33, 2), np.nan)
@@ -153,11 +166,17 @@ def standing_track(times: np.ndarray, seed: int = 3) -> PoseTrack:
     rng = np.random.default_rng(seed)
     zero = np.zeros(times.size)
     sway = 3.0 * np.sin(2 * np.pi * 0.3 * times)
-    track = body_track(times, {"left": zero, "right": zero}, {"left": zero, "right": zero},
-                       {"left": zero - 300.0, "right": zero - 300.0}, walk_x=sway)
+    track = body_track(
+        times,
+        {"left": zero, "right": zero},
+        {"left": zero, "right": zero},
+        {"left": zero - 300.0, "right": zero - 300.0},
+        walk_x=sway,
+    )
     jitter = rng.normal(0.0, 0.5, track.xy_px.shape)
-    return PoseTrack(times, track.xy_px + jitter, track.visibility, track.world_m, track.image_size, track.model,
-                     track.interpolated)
+    return PoseTrack(
+        times, track.xy_px + jitter, track.visibility, track.world_m, track.image_size, track.model, track.interpolated
+    )
 
 
 def walking_track(times: np.ndarray, steps_per_min: float = 110.0) -> PoseTrack:
@@ -171,8 +190,13 @@ def walking_track(times: np.ndarray, steps_per_min: float = 110.0) -> PoseTrack:
         u = (phase - (1.0 - swing)) / swing
         lifts[side] = np.where(in_swing, 60.0 * np.sin(np.pi * u), 0.0)
     zero = np.zeros(times.size)
-    return body_track(times, lifts, {"left": zero, "right": zero}, {"left": zero - 300.0, "right": zero - 300.0},
-                      walk_x=-200.0 + 40.0 * times)
+    return body_track(
+        times,
+        lifts,
+        {"left": zero, "right": zero},
+        {"left": zero - 300.0, "right": zero - 300.0},
+        walk_x=-200.0 + 40.0 * times,
+    )
 
 
 def mirrored(track: PoseTrack) -> PoseTrack:
@@ -181,8 +205,9 @@ def mirrored(track: PoseTrack) -> PoseTrack:
     xy[..., 0] = track.image_size[0] - xy[..., 0]
     world = track.world_m[:, MIRRORED_INDEX].copy()
     world[..., 0] = -world[..., 0]
-    return PoseTrack(track.times_s, xy, track.visibility[:, MIRRORED_INDEX], world, track.image_size, track.model,
-                     track.interpolated)
+    return PoseTrack(
+        track.times_s, xy, track.visibility[:, MIRRORED_INDEX], world, track.image_size, track.model, track.interpolated
+    )
 
 
 def frame_times(fps: float, duration_s: float, jitter: float = 0.0, seed: int = 5) -> np.ndarray:

@@ -26,8 +26,10 @@ POSES_DIR = Path(__file__).resolve().parent / "data" / "poses"
 # Fixture name -> the photo it was made from: the project's four sample photos and a few eval renders.
 FIXTURE_IMAGES: dict[str, Path] = {
     **{path.stem: path for path in sorted((ROOT / "sample_images").glob("*.jpg"))},
-    **{name: Path(__file__).resolve().parent / "data" / "eval" / "images" / f"{name}.jpg"
-       for name in ("s002_front", "s002_back", "s001_front", "s001_back", "s001_left", "s001_right")},
+    **{
+        name: Path(__file__).resolve().parent / "data" / "eval" / "images" / f"{name}.jpg"
+        for name in ("s002_front", "s002_back", "s001_front", "s001_back", "s001_left", "s001_right")
+    },
 }
 PASSES = ("first", "mirrored")
 
@@ -50,9 +52,12 @@ def save_people(path: Path, first: tuple[Pose, ...], mirrored: tuple[Pose, ...])
     if reference.mask is None:
         raise ValueError("every stored person needs a segmentation mask")
     arrays: dict[str, Any] = {
-        "model": np.array(reference.model), "image_size": np.array(reference.image_size),
-        "mask_scale": np.array(reference.mask_scale), "mask_shape": np.array(reference.mask.shape),
-        **_pass_arrays("first", first), **_pass_arrays("mirrored", mirrored),
+        "model": np.array(reference.model),
+        "image_size": np.array(reference.image_size),
+        "mask_scale": np.array(reference.mask_scale),
+        "mask_shape": np.array(reference.mask.shape),
+        **_pass_arrays("first", first),
+        **_pass_arrays("mirrored", mirrored),
     }
     np.savez_compressed(path, **arrays)
 
@@ -61,10 +66,22 @@ def _people(data: Any, prefix: str) -> tuple[Pose, ...]:
     shape = tuple(int(n) for n in data["mask_shape"])
     width, height = (int(n) for n in data["image_size"])
     return tuple(
-        Pose(xy, visibility, world, np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape).astype(bool),
-             float(data["mask_scale"]), (width, height), str(data["model"]))
-        for xy, visibility, world, bits in zip(data[f"{prefix}_xy_px"], data[f"{prefix}_visibility"],
-                                               data[f"{prefix}_world_m"], data[f"{prefix}_mask_bits"], strict=True)
+        Pose(
+            xy,
+            visibility,
+            world,
+            np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape).astype(bool),
+            float(data["mask_scale"]),
+            (width, height),
+            str(data["model"]),
+        )
+        for xy, visibility, world, bits in zip(
+            data[f"{prefix}_xy_px"],
+            data[f"{prefix}_visibility"],
+            data[f"{prefix}_world_m"],
+            data[f"{prefix}_mask_bits"],
+            strict=True,
+        )
     )
 
 
@@ -74,14 +91,21 @@ def load_people(name: str) -> dict[str, tuple[Pose, ...]]:
         return {prefix: _people(data, prefix) for prefix in PASSES}
 
 
-def measured_from_fixture(name: str, *, image: str | None = None, height_cm: float | None = None,
-                          view: str = "auto") -> PhotoResult:
+def measured_from_fixture(
+    name: str, *, image: str | None = None, height_cm: float | None = None, view: str = "auto"
+) -> PhotoResult:
     """The photo of fixture ``name`` decoded for real and measured from its stored people: what
     ``analyze_photo`` gives for it, without MediaPipe (and without timings)."""
     people = load_people(name)
     photo = decode_image(FIXTURE_IMAGES[name])
-    return analyze_people(image or FIXTURE_IMAGES[name].name, photo, people["first"], view=view,
-                          height_cm=height_cm, mirrored_people=lambda: people["mirrored"])
+    return analyze_people(
+        image or FIXTURE_IMAGES[name].name,
+        photo,
+        people["first"],
+        view=view,
+        height_cm=height_cm,
+        mirrored_people=lambda: people["mirrored"],
+    )
 
 
 def refused(data: bytes, name: str) -> RefusedPhoto:

@@ -21,8 +21,14 @@ from posture.pose import LANDMARK_NAMES, MIRRORED_INDEX
 from posture.views import FOOT_POINTS, VISIBLE
 from tests.conftest import EVAL_IMAGES, apple_maker_note, rolled_gravity, turned, with_maker_note
 
-SIDE_KEYS = {"craniovertebral_angle_deg", "ear_ahead_of_shoulder_cm", "shoulder_ahead_of_plumb_cm",
-             "trunk_lean_deg", "pelvic_tilt_deg", "knee_ahead_of_ankle_cm"}
+SIDE_KEYS = {
+    "craniovertebral_angle_deg",
+    "ear_ahead_of_shoulder_cm",
+    "shoulder_ahead_of_plumb_cm",
+    "trunk_lean_deg",
+    "pelvic_tilt_deg",
+    "knee_ahead_of_ankle_cm",
+}
 
 
 def rgb_of(data: bytes) -> np.ndarray:
@@ -67,14 +73,24 @@ def test_sample_measures_are_close_to_the_ground_truth(analysed):
     assert analysed["left"].measurements["craniovertebral_angle_deg"].value == pytest.approx(left["cva_deg_l"], abs=4)
     assert analysed["left"].measurements["trunk_lean_deg"].value == pytest.approx(left["trunk_lean_deg_l"], abs=3)
     front = truth("s000_front")["truth_2d"]
-    assert analysed["front"].measurements["shoulder_tilt_deg"].value == pytest.approx(
-        front["shoulder_tilt_deg"], abs=2)
+    assert analysed["front"].measurements["shoulder_tilt_deg"].value == pytest.approx(front["shoulder_tilt_deg"], abs=2)
 
 
 def test_json_contract_of_a_good_photo(analysed):
     data = analysed["left"].to_dict()
-    assert {"image", "ok", "error", "view", "view_confidence", "person", "warnings", "measurements",
-            "not_assessed", "landmarks_px", "timings_ms"} <= set(data)
+    assert {
+        "image",
+        "ok",
+        "error",
+        "view",
+        "view_confidence",
+        "person",
+        "warnings",
+        "measurements",
+        "not_assessed",
+        "landmarks_px",
+        "timings_ms",
+    } <= set(data)
     cva = data["measurements"]["craniovertebral_angle_deg"]
     assert set(cva) == {"value", "unit", "confidence", "normal_range", "status", "source"}
     assert cva["unit"] == "deg"
@@ -91,8 +107,15 @@ def test_exif_rotated_copies_measure_the_same(sample_bytes, analysed, orientatio
     """
     upright = rgb_of(sample_bytes["left"])
     # The stored pixels are the inverse of the transform the orientation tag says to apply.
-    stored = {2: upright[:, ::-1], 3: np.rot90(upright, 2), 4: upright[::-1], 5: np.rot90(upright[:, ::-1], 1),
-              6: np.rot90(upright, 1), 7: np.rot90(upright[:, ::-1], -1), 8: np.rot90(upright, -1)}[orientation]
+    stored = {
+        2: upright[:, ::-1],
+        3: np.rot90(upright, 2),
+        4: upright[::-1],
+        5: np.rot90(upright[:, ::-1], 1),
+        6: np.rot90(upright, 1),
+        7: np.rot90(upright[:, ::-1], -1),
+        8: np.rot90(upright, -1),
+    }[orientation]
     height = analysed["left"].height_cm
     rotated = analyze_photo(encode(np.ascontiguousarray(stored), "PNG", orientation), height_cm=height)
     reference = analyze_photo(encode(upright, "PNG"), height_cm=height)
@@ -104,8 +127,9 @@ def test_exif_rotated_copies_measure_the_same(sample_bytes, analysed, orientatio
 
 
 def test_a_mirrored_front_photo_flips_left_and_right(sample_bytes, analysed):
-    mirrored = analyze_photo(jpeg(np.ascontiguousarray(rgb_of(sample_bytes["front"])[:, ::-1])),
-                             height_cm=analysed["front"].height_cm)
+    mirrored = analyze_photo(
+        jpeg(np.ascontiguousarray(rgb_of(sample_bytes["front"])[:, ::-1])), height_cm=analysed["front"].height_cm
+    )
     original = analysed["front"].measurements
     assert mirrored.ok
     # MediaPipe is not exactly mirror-symmetric: its points move by about its own error (1-2 deg),
@@ -114,15 +138,18 @@ def test_a_mirrored_front_photo_flips_left_and_right(sample_bytes, analysed):
         assert abs(original[key].value) > 1.5, key
         assert np.sign(mirrored.measurements[key].value) == -np.sign(original[key].value), key
     assert mirrored.measurements["shoulder_tilt_deg"].value == pytest.approx(
-        -original["shoulder_tilt_deg"].value, abs=1.0)
+        -original["shoulder_tilt_deg"].value, abs=1.0
+    )
     # Knee valgus swaps sides; MediaPipe's knees are the least mirror-stable points (up to ~4 deg).
     assert mirrored.measurements["knee_valgus_right_deg"].value == pytest.approx(
-        original["knee_valgus_left_deg"].value, abs=4.5)
+        original["knee_valgus_left_deg"].value, abs=4.5
+    )
 
 
 def test_a_mirrored_left_profile_becomes_a_right_profile(sample_bytes, analysed):
-    mirrored = analyze_photo(jpeg(np.ascontiguousarray(rgb_of(sample_bytes["left"])[:, ::-1])),
-                             height_cm=analysed["left"].height_cm)
+    mirrored = analyze_photo(
+        jpeg(np.ascontiguousarray(rgb_of(sample_bytes["left"])[:, ::-1])), height_cm=analysed["left"].height_cm
+    )
     assert mirrored.view == "right"
     cva = analysed["left"].measurements["craniovertebral_angle_deg"].value
     assert mirrored.measurements["craniovertebral_angle_deg"].value == pytest.approx(cva, abs=4.0)
@@ -130,8 +157,10 @@ def test_a_mirrored_left_profile_becomes_a_right_profile(sample_bytes, analysed)
     # original left profile: its landmarks are the left profile's, mirrored.
     width = analysed["left"].photo.original_size[0]
     twin = {name: LANDMARK_NAMES[i] for name, i in zip(LANDMARK_NAMES, MIRRORED_INDEX, strict=True)}
-    shifts = [np.hypot(width - mirrored.landmarks_px[twin[name]][0] - x, mirrored.landmarks_px[twin[name]][1] - y)
-              for name, (x, y, _) in analysed["left"].landmarks_px.items()]
+    shifts = [
+        np.hypot(width - mirrored.landmarks_px[twin[name]][0] - x, mirrored.landmarks_px[twin[name]][1] - y)
+        for name, (x, y, _) in analysed["left"].landmarks_px.items()
+    ]
     assert np.median(shifts) < 3.0  # the first pass on the mirrored photo differs by ~5 px
     assert np.median(shifts) < 1.5
 
@@ -142,8 +171,12 @@ def rolled_readings(sample_bytes, analysed, view: str, degrees: float = 4.0) -> 
     height, width = rgb.shape[:2]
     readings = []
     for angle in (-degrees, degrees):
-        turned = cv2.warpAffine(rgb, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height),
-                                borderMode=cv2.BORDER_REPLICATE)
+        turned = cv2.warpAffine(
+            rgb,
+            cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0),
+            (width, height),
+            borderMode=cv2.BORDER_REPLICATE,
+        )
         result = analyze_photo(jpeg(turned), height_cm=analysed[view].height_cm)
         assert result.ok
         assert result.view == view
@@ -190,7 +223,8 @@ def test_without_height_centimetres_are_flagged_and_angles_unchanged(sample_byte
     assert result.measurements["ear_ahead_of_shoulder_cm"].estimate
     # Angles need no scale, except through the centimetre offsets that place C7 and the tragus.
     assert result.measurements["craniovertebral_angle_deg"].value == pytest.approx(
-        analysed["left"].measurements["craniovertebral_angle_deg"].value, abs=0.5)
+        analysed["left"].measurements["craniovertebral_angle_deg"].value, abs=0.5
+    )
 
 
 def test_moving_a_landmark_changes_the_measure_it_feeds(analysed):
@@ -199,7 +233,8 @@ def test_moving_a_landmark_changes_the_measure_it_feeds(analysed):
     moved = with_moved_landmarks(front, {"left_shoulder": (x, y - 25)}, height_cm=front.height_cm)
     assert moved.measurements["shoulder_tilt_deg"].value > front.measurements["shoulder_tilt_deg"].value + 3
     assert moved.measurements["pelvic_obliquity_deg"].value == pytest.approx(
-        front.measurements["pelvic_obliquity_deg"].value)
+        front.measurements["pelvic_obliquity_deg"].value
+    )
 
 
 def test_a_turned_photo_keeps_its_values_with_lower_confidence(analysed):
@@ -245,6 +280,7 @@ def test_other_models_work_too(sample_bytes):
 
 # --- one test per error code, on real malformed files ---------------------------------------------
 
+
 def expect_error(data: bytes, code: str, **options):
     result = analyze_photo(data, name="case", **options)
     assert not result.ok
@@ -264,11 +300,17 @@ def test_error_corrupt_image(sample_bytes):
 
 def png_with_header_size(width: int, height: int) -> bytes:
     """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny grey strip)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + \
-        chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_error_image_too_large():
@@ -290,8 +332,8 @@ def test_a_small_bystander_is_a_warning_not_an_error(sample_bytes):
     person = rgb_of(sample_bytes["front"])
     canvas = person.copy()
     small = cv2.resize(person, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    canvas[-small.shape[0]:, :small.shape[1] // 2] = small[:, :small.shape[1] // 2]
-    canvas[-small.shape[0]:, -small.shape[1] // 2:] = small[:, small.shape[1] // 2:]
+    canvas[-small.shape[0] :, : small.shape[1] // 2] = small[:, : small.shape[1] // 2]
+    canvas[-small.shape[0] :, -small.shape[1] // 2 :] = small[:, small.shape[1] // 2 :]
     result = analyze_photo(jpeg(canvas))
     if result.ok:
         assert any(w.code == "multiple_people" for w in result.warnings) or result.measurements
@@ -354,7 +396,8 @@ def test_a_phone_its_sensor_recorded_off_level_is_flagged(sample_bytes):
     assert "held 3.2 deg off level" in warning.message
     assert not any(w.code == "camera_off_level" for w in [*plain.warnings, *nearly_level.warnings])
     assert {key: m.value for key, m in rolled.measurements.items()} == {
-        key: m.value for key, m in plain.measurements.items()}
+        key: m.value for key, m in plain.measurements.items()
+    }
 
 
 def test_a_tilted_camera_is_flagged(sample_bytes):

@@ -63,11 +63,17 @@ def encode(image: Image.Image | np.ndarray, fmt: str = "JPEG", **options) -> byt
 
 def png_with_header_size(width: int, height: int) -> bytes:
     """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny strip)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def rgb(data: bytes) -> np.ndarray:
@@ -139,8 +145,11 @@ def finding_order(at: AppTest) -> list[str]:
 
 def answer(at: AppTest, **answers) -> AppTest:
     for question_id, value in answers.items():
-        widget = at.selectbox(key=f"q_{question_id}") if not isinstance(value, float) else \
-            at.number_input(key=f"q_{question_id}")
+        widget = (
+            at.selectbox(key=f"q_{question_id}")
+            if not isinstance(value, float)
+            else at.number_input(key=f"q_{question_id}")
+        )
         widget.set_value(value)
     at.button(key="answers_submit").click()
     at.run()
@@ -157,8 +166,9 @@ def test_start_page_shows_the_photo_guide_and_writes_nothing(app, data_dir):
     assert "2.5-4 m" in page
     assert app.get("image"), "the guide diagram is drawn"
     assert app.file_uploader(key="uploads").accept_multiple_files
-    assert {"jpg", "png", "webp", "bmp", "tiff", "heic", "heif"} <= {t.lstrip(".") for t in
-                                                                      app.file_uploader(key="uploads").allowed_type}
+    assert {"jpg", "png", "webp", "bmp", "tiff", "heic", "heif"} <= {
+        t.lstrip(".") for t in app.file_uploader(key="uploads").allowed_type
+    }
     assert not data_dir.exists()
 
 
@@ -186,7 +196,8 @@ def test_upload_shows_measures_findings_plan_and_downloads(app, data_dir):
     assert "C7" in cva.help
     assert "Lau 2009" in cva.help
     assert {"What the photos point to", "A few questions", "Your corrective plan", "Report"} <= {
-        h.value for h in app.header}
+        h.value for h in app.header
+    }
     assert "commonly associated with" in page
     assert "you have " not in texts(app, widgets=False).lower()  # results never say "you have"
     assert "detected left profile" in page
@@ -207,9 +218,13 @@ def test_file_names_are_shown_as_text_not_markup(app):
 def test_every_upload_format_is_accepted(app):
     front = Image.open(io.BytesIO(sample("front")))
     pillow_heif.register_heif_opener()
-    files = [("front.png", encode(front, "PNG")), ("front.webp", encode(front, "WEBP", quality=90)),
-             ("front.bmp", encode(front, "BMP")), ("front.tiff", encode(front, "TIFF")),
-             ("front.heic", encode(front, "HEIF", quality=80))]
+    files = [
+        ("front.png", encode(front, "PNG")),
+        ("front.webp", encode(front, "WEBP", quality=90)),
+        ("front.bmp", encode(front, "BMP")),
+        ("front.tiff", encode(front, "TIFF")),
+        ("front.heic", encode(front, "HEIF", quality=80)),
+    ]
     upload(app, *files)
     assert not app.error
     # each photo's card, and first the card of all photos together
@@ -325,8 +340,9 @@ def test_a_refused_photo_shows_who_was_found_and_offers_no_false_rescue(app, cod
     upload(app, (f"{code}.jpg", CASES[code]))
     captions = [caption for image in app.image for caption in image.captions]
     assert any("not measured; the skeleton shows who was found" in caption for caption in captions), captions
-    assert not [toggle for toggle in app.toggle if toggle.label == "Correct a landmark"], \
+    assert not [toggle for toggle in app.toggle if toggle.label == "Correct a landmark"], (
         "moving a point cannot fix the framing: only a new photo can"
+    )
     assert "Correct a landmark" not in app.error[0].value
 
 
@@ -353,9 +369,19 @@ def test_a_refusal_caused_by_a_misplaced_knee_is_rescued_by_moving_it_back(app):
 
 
 def test_evidence_keeps_a_value_apart_from_its_threshold():
-    item = SignEvidence(measure="ear_ahead_of_shoulder_cm", label="forward head", value=5.04, unit="cm",
-                        confidence=0.8, direction="above", threshold=5.0, strong_threshold=7.0, strength=0.5,
-                        contribution=0.2, views=("left",))
+    item = SignEvidence(
+        measure="ear_ahead_of_shoulder_cm",
+        label="forward head",
+        value=5.04,
+        unit="cm",
+        confidence=0.8,
+        direction="above",
+        threshold=5.0,
+        strong_threshold=7.0,
+        strength=0.5,
+        contribution=0.2,
+        views=("left",),
+    )
     assert "Ear ahead of shoulder 5.04 cm (above 5 cm; left profile photo" in present.evidence_line(item)
     assert "5.3 cm (above 5 cm;" in present.evidence_line(dataclasses.replace(item, value=5.3))
 
@@ -444,8 +470,11 @@ def test_safe_download_turns_a_failure_into_an_apology(caplog):
 
 def test_answers_change_the_ranking(app):
     upload(app, ("side.jpg", sample("left")), ("front.jpg", sample("front")))
-    lookalikes = ["Strong quadriceps, weak hamstrings", "Tight hip flexors, weak glutes",
-                  "Dominant lower-back muscles, weak deep core"]
+    lookalikes = [
+        "Strong quadriceps, weak hamstrings",
+        "Tight hip flexors, weak glutes",
+        "Dominant lower-back muscles, weak deep core",
+    ]
     before = [name for name in finding_order(app) if name in lookalikes]
     assert before == lookalikes, "without answers the three look-alikes keep catalog order"
     answer(app, back_without_core=True)
@@ -600,18 +629,24 @@ def test_a_failing_button_callback_is_contained(app, monkeypatch, caplog):
 def test_the_router_lists_the_pages(app):
     # What st.navigation registered for the browser: AppTest keeps it (there is no public accessor).
     registered = list(app._registered_pages.values())
-    assert [page["page_name"] for page in registered] == ["Photo check", "Jump-rope check", "History",
-                                                          "About / guide"]
+    assert [page["page_name"] for page in registered] == ["Photo check", "Jump-rope check", "History", "About / guide"]
     assert [Path(page["script_path"]).relative_to(ROOT).as_posix() for page in registered] == [
-        PHOTO_PAGE, JUMP_PAGE, HISTORY_PAGE, ABOUT_PAGE]
+        PHOTO_PAGE,
+        JUMP_PAGE,
+        HISTORY_PAGE,
+        ABOUT_PAGE,
+    ]
     assert registered[0]["url_pathname"] == "", "Photo check opens at the app's address"
 
 
-@pytest.mark.parametrize(("page", "heading", "text"), [
-    (PHOTO_PAGE, "About you (optional)", "How to take a usable photo"),
-    (HISTORY_PAGE, "History", "Nothing saved yet"),
-    (ABOUT_PAGE, "About this app", "How to take a usable photo"),
-])
+@pytest.mark.parametrize(
+    ("page", "heading", "text"),
+    [
+        (PHOTO_PAGE, "About you (optional)", "How to take a usable photo"),
+        (HISTORY_PAGE, "History", "Nothing saved yet"),
+        (ABOUT_PAGE, "About this app", "How to take a usable photo"),
+    ],
+)
 def test_each_page_opens_alone(data_dir, page, heading, text):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
     if page != PHOTO_PAGE:

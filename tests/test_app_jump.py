@@ -126,7 +126,8 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     assert metric(jump_app, "Cadence") == jump_value(measurements["cadence_jpm"].value, "jumps/min")
     assert metric(jump_app, "Left foot clearance").endswith(" cm")
     assert metric(jump_app, "Hand circle symmetry (left larger +)") == jump_value(
-        measurements["hand_circle_si_pct"].value, "%", signed=True)
+        measurements["hand_circle_si_pct"].value, "%", signed=True
+    )
     badges = {str(m.value).split("-badge[", 1)[1].rstrip("]") for m in jump_app.markdown if "-badge[" in str(m.value)}
     shown = {jump_status_label(m.status) for m in measurements.values() if m.status != "not_assessed"}
     assert badges == shown
@@ -157,12 +158,15 @@ def test_the_session_cache_keys_on_content_and_settings():
     state: dict = {}
     clip = jump_session.ClipInput.of("a.mp4", b"same bytes")
     same = jump_session.ClipInput.of("renamed.mp4", b"same bytes")
-    assert jump_session.analysis_key(clip, "auto", None, "full") == jump_session.analysis_key(same, "auto", None,
-                                                                                             "full")
-    assert jump_session.analysis_key(clip, "auto", 170.0, "full") != jump_session.analysis_key(clip, "auto", None,
-                                                                                              "full")
-    assert jump_session.analysis_key(clip, "front", None, "full") != jump_session.analysis_key(clip, "auto", None,
-                                                                                              "full")
+    assert jump_session.analysis_key(clip, "auto", None, "full") == jump_session.analysis_key(
+        same, "auto", None, "full"
+    )
+    assert jump_session.analysis_key(clip, "auto", 170.0, "full") != jump_session.analysis_key(
+        clip, "auto", None, "full"
+    )
+    assert jump_session.analysis_key(clip, "front", None, "full") != jump_session.analysis_key(
+        clip, "auto", None, "full"
+    )
     assert jump_session.cached_analysis(state, jump_session.analysis_key(clip, "auto", None, "full")) is None
 
 
@@ -234,11 +238,22 @@ def decode_case(code: str, folder: Path, stand: list[np.ndarray]) -> tuple[str, 
     return "huge.mp4", _encoded(folder, "huge.mp4", [huge] * 4, options={"preset": "ultrafast"})
 
 
-DECODE_CODES = ["not_a_video", "corrupt_video", "unsupported_codec", "video_too_short", "video_too_long",
-                "video_too_large"]
+DECODE_CODES = [
+    "not_a_video",
+    "corrupt_video",
+    "unsupported_codec",
+    "video_too_short",
+    "video_too_long",
+    "video_too_large",
+]
 # Refusals that need the landmarker over the clip: (code, how the clip is made).
-TRACKING_CASES = {"no_person": "empty_room", "multiple_people": "two_people", "body_cut_off": "feet_cut_off",
-                  "person_too_small": "far_away", "camera_moving": "moving_camera"}
+TRACKING_CASES = {
+    "no_person": "empty_room",
+    "multiple_people": "two_people",
+    "body_cut_off": "feet_cut_off",
+    "person_too_small": "far_away",
+    "camera_moving": "moving_camera",
+}
 
 
 def assert_refused(at: AppTest, code: str) -> None:
@@ -258,8 +273,9 @@ def test_each_unreadable_clip_says_what_to_film_differently(jump_app, tmp_path, 
     assert_refused(jump_app, code)
 
 
-@pytest.mark.parametrize("code", [
-    pytest.param(code, marks=() if code == "no_person" else pytest.mark.slow) for code in TRACKING_CASES])
+@pytest.mark.parametrize(
+    "code", [pytest.param(code, marks=() if code == "no_person" else pytest.mark.slow) for code in TRACKING_CASES]
+)
 def test_each_unusable_clip_says_what_to_film_differently(jump_app, made, code):
     upload_clip(jump_app, f"{code}.mp4", made[TRACKING_CASES[code]].read_bytes())
     assert_refused(jump_app, code)

@@ -67,14 +67,18 @@ class ClickedImage(Widget):
 
 def click_image(at: AppTest, key: str, x: float, y: float, shown_width: int, shown_height: int) -> AppTest:
     """Click the image component ``key`` at (x, y) of a ``shown_width`` x ``shown_height`` display, then rerun."""
+
     def replace(block: Block) -> bool:
         for index, child in list(block.children.items()):
             if isinstance(child, Block):
                 if replace(child):
                     return True
             elif getattr(child, "type", None) == "component_instance" and getattr(child, "key", None) == key:
-                block.children[index] = ClickedImage(child.proto, child.root, {
-                    "x": x, "y": y, "width": shown_width, "height": shown_height, "unix_time": 1})
+                block.children[index] = ClickedImage(
+                    child.proto,
+                    child.root,
+                    {"x": x, "y": y, "width": shown_width, "height": shown_height, "unix_time": 1},
+                )
                 return True
         return False
 
@@ -85,8 +89,10 @@ def click_image(at: AppTest, key: str, x: float, y: float, shown_width: int, sho
 
 
 def typed_position(at: AppTest, photo: str, landmark: str) -> tuple[float, float]:
-    return (at.number_input(key=f"move_x_{photo}_{landmark}").value,
-            at.number_input(key=f"move_y_{photo}_{landmark}").value)
+    return (
+        at.number_input(key=f"move_x_{photo}_{landmark}").value,
+        at.number_input(key=f"move_y_{photo}_{landmark}").value,
+    )
 
 
 def start_correcting(at: AppTest, photo: str, landmark: str) -> None:
@@ -149,8 +155,10 @@ def test_a_borderline_card_names_the_limit_it_passed(app):
 def test_a_hand_moved_landmark_is_saved_and_flagged_and_history_opens_on_the_save(app):
     # A later-dated assessment (another device's clock, an import) is first in the list: History must
     # still open on the one just saved, not on the first row.
-    later = HistoryStore().save({"photos": [{"image": "x.jpg", "view": "front", "measurements": {}}]},
-                                taken_at=datetime.now(UTC) + timedelta(days=2))
+    later = HistoryStore().save(
+        {"photos": [{"image": "x.jpg", "view": "front", "measurements": {}}]},
+        taken_at=datetime.now(UTC) + timedelta(days=2),
+    )
     data = sample("left")
     photo = sid(data)
     upload(app, ("side.jpg", data))

@@ -20,33 +20,58 @@ ANTERIOR_TILT_GROUP = ("quads_over_hamstrings", "hip_flexors_over_glutes", "erec
 
 # A person inside every normal range, with the small natural asymmetries most people have.
 NEUTRAL_SIDE = {
-    "craniovertebral_angle_deg": 52.0, "ear_ahead_of_shoulder_cm": 3.0, "shoulder_ahead_of_plumb_cm": 1.0,
-    "trunk_lean_deg": 1.0, "pelvic_tilt_deg": 14.0, "knee_ahead_of_ankle_cm": 1.0,
+    "craniovertebral_angle_deg": 52.0,
+    "ear_ahead_of_shoulder_cm": 3.0,
+    "shoulder_ahead_of_plumb_cm": 1.0,
+    "trunk_lean_deg": 1.0,
+    "pelvic_tilt_deg": 14.0,
+    "knee_ahead_of_ankle_cm": 1.0,
 }
 NEUTRAL_FRONT = {
-    "shoulder_tilt_deg": 1.0, "shoulder_height_diff_cm": 0.7, "pelvic_obliquity_deg": 0.8,
-    "hip_height_diff_cm": 0.4, "head_tilt_deg": 1.5, "trunk_lateral_lean_deg": 0.6,
-    "trunk_lateral_shift_cm": 0.8, "knee_valgus_left_deg": 3.0, "knee_valgus_right_deg": 1.0,
+    "shoulder_tilt_deg": 1.0,
+    "shoulder_height_diff_cm": 0.7,
+    "pelvic_obliquity_deg": 0.8,
+    "hip_height_diff_cm": 0.4,
+    "head_tilt_deg": 1.5,
+    "trunk_lateral_lean_deg": 0.6,
+    "trunk_lateral_shift_cm": 0.8,
+    "knee_valgus_left_deg": 3.0,
+    "knee_valgus_right_deg": 1.0,
 }
 
 
 def measurement(key: str, value: float, confidence: float = 0.9) -> Measurement:
     return Measurement(
-        key=key, value=value, unit="cm" if key.endswith("_cm") else "deg", confidence=confidence,
-        normal_range=(None, None), status="normal", source="test", definition="hand-built for tests",
+        key=key,
+        value=value,
+        unit="cm" if key.endswith("_cm") else "deg",
+        confidence=confidence,
+        normal_range=(None, None),
+        status="normal",
+        source="test",
+        definition="hand-built for tests",
     )
 
 
-def photo(view: str, values: dict[str, float], confidence: float = 0.9,
-          confidences: dict[str, float] | None = None,
-          not_assessed: dict[str, str] | None = None) -> MeasuredPhoto:
+def photo(
+    view: str,
+    values: dict[str, float],
+    confidence: float = 0.9,
+    confidences: dict[str, float] | None = None,
+    not_assessed: dict[str, str] | None = None,
+) -> MeasuredPhoto:
     """A measured photo of one view; ``confidences`` overrides the confidence of single measures."""
     confidences = confidences or {}
-    measurements = {
-        key: measurement(key, value, confidences.get(key, confidence)) for key, value in values.items()
-    }
-    return MeasuredPhoto(image=f"{view}.jpg", view=view, view_confidence=0.95, height_cm=170.0, height_source="given",
-                         measurements=measurements, not_assessed=not_assessed or {})
+    measurements = {key: measurement(key, value, confidences.get(key, confidence)) for key, value in values.items()}
+    return MeasuredPhoto(
+        image=f"{view}.jpg",
+        view=view,
+        view_confidence=0.95,
+        height_cm=170.0,
+        height_source="given",
+        measurements=measurements,
+        not_assessed=not_assessed or {},
+    )
 
 
 def side(view: str = "left", **changes: float) -> MeasuredPhoto:
@@ -79,8 +104,9 @@ def test_neutral_person_is_not_flagged():
 
 
 def test_forward_head_and_rounded_shoulders_point_to_upper_crossed():
-    result = assess([front(), side(craniovertebral_angle_deg=43.0, ear_ahead_of_shoulder_cm=7.5,
-                                   shoulder_ahead_of_plumb_cm=7.0)])
+    result = assess(
+        [front(), side(craniovertebral_angle_deg=43.0, ear_ahead_of_shoulder_cm=7.5, shoulder_ahead_of_plumb_cm=7.0)]
+    )
     top = result.findings[0]
     assert top.imbalance == "upper_crossed"
     assert top.likelihood == "likely"
@@ -96,11 +122,14 @@ def test_forward_head_alone_is_only_possible():
     assert result.finding("upper_crossed").likelihood == "possible"
 
 
-@pytest.mark.parametrize(("answers", "expected"), [
-    ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),
-    ({"sitting_hours": 10, "glute_work": False}, "hip_flexors_over_glutes"),
-    ({"back_without_core": True}, "erectors_over_core"),
-])
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),
+        ({"sitting_hours": 10, "glute_work": False}, "hip_flexors_over_glutes"),
+        ({"back_without_core": True}, "erectors_over_core"),
+    ],
+)
 def test_habits_rank_the_anterior_tilt_patterns(answers, expected):
     photos = [front(), side(pelvic_tilt_deg=26.0, knee_ahead_of_ankle_cm=-4.0)]
     result = assess(photos, answers)
@@ -124,8 +153,17 @@ def test_habits_raise_a_photo_finding_without_changing_its_photo_score():
 
 
 def test_lateral_asymmetry_points_to_unilateral():
-    result = assess([front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
-                           trunk_lateral_shift_cm=2.5), side()])
+    result = assess(
+        [
+            front(
+                shoulder_tilt_deg=-4.0,
+                shoulder_height_diff_cm=-2.6,
+                pelvic_obliquity_deg=3.0,
+                trunk_lateral_shift_cm=2.5,
+            ),
+            side(),
+        ]
+    )
     top = result.findings[0]
     assert top.imbalance == "unilateral"
     assert top.likelihood == "likely"
@@ -136,11 +174,14 @@ def held_photo(analysis: MeasuredPhoto, code: str) -> MeasuredPhoto:
     return replace(analysis, warnings=(Warning_(code, "..."),))
 
 
-@pytest.mark.parametrize(("code", "note_words"), [("turned_view", "turned away from a straight view"),
-                                                  ("camera_off_level", "held off level")])
+@pytest.mark.parametrize(
+    ("code", "note_words"),
+    [("turned_view", "turned away from a straight view"), ("camera_off_level", "held off level")],
+)
 def test_a_turned_or_off_level_photo_alone_cannot_make_a_finding_likely(code, note_words):
-    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
-                       trunk_lateral_shift_cm=2.5)
+    asymmetric = front(
+        shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0, trunk_lateral_shift_cm=2.5
+    )
     straight = assess([asymmetric, side()]).finding("unilateral")
     held = assess([held_photo(asymmetric, code), side()]).finding("unilateral")
     assert straight.likelihood == "likely"
@@ -153,8 +194,9 @@ def test_a_turned_or_off_level_photo_alone_cannot_make_a_finding_likely(code, no
 
 
 def test_a_view_of_turned_and_off_level_photos_is_held_with_the_first_photos_note():
-    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
-                       trunk_lateral_shift_cm=2.5)
+    asymmetric = front(
+        shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0, trunk_lateral_shift_cm=2.5
+    )
     photos = [held_photo(asymmetric, "camera_off_level"), held_photo(asymmetric, "turned_view"), side()]
     finding = assess(photos).finding("unilateral")
     assert finding.likelihood == "possible"
@@ -179,9 +221,16 @@ def test_without_answers_the_three_candidates_score_the_same_and_say_why():
 
 
 def test_habits_alone_never_make_a_finding():
-    everything = {"sitting_hours": 12, "glute_work": False, "leg_training": "quad_dominant",
-                  "back_without_core": True, "press_vs_pull": "much_more_pressing",
-                  "one_sided_activity": True, "uneven_lifts": True, "favoured_side": "strongly_one_side"}
+    everything = {
+        "sitting_hours": 12,
+        "glute_work": False,
+        "leg_training": "quad_dominant",
+        "back_without_core": True,
+        "press_vs_pull": "much_more_pressing",
+        "one_sided_activity": True,
+        "uneven_lifts": True,
+        "favoured_side": "strongly_one_side",
+    }
     result = assess(neutral_photos(), everything)
     assert {f.likelihood for f in result.findings} == {"unlikely"}
     assert max(f.score for f in result.findings) < load_catalog().likelihood.possible
@@ -240,8 +289,9 @@ def test_failed_photos_are_ignored():
 
 def test_low_confidence_measure_contributes_less():
     confident = assess([photo("left", {**NEUTRAL_SIDE, "pelvic_tilt_deg": 26.0}, confidence=0.9)])
-    doubtful = assess([photo("left", {**NEUTRAL_SIDE, "pelvic_tilt_deg": 26.0}, confidence=0.9,
-                             confidences={"pelvic_tilt_deg": 0.3})])
+    doubtful = assess(
+        [photo("left", {**NEUTRAL_SIDE, "pelvic_tilt_deg": 26.0}, confidence=0.9, confidences={"pelvic_tilt_deg": 0.3})]
+    )
     high, low = confident.finding("hip_flexors_over_glutes"), doubtful.finding("hip_flexors_over_glutes")
     assert low.score < high.score
     assert low.evidence[0].contribution < high.evidence[0].contribution

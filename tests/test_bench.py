@@ -33,8 +33,10 @@ def samples():
 
 @pytest.fixture(scope="module")
 def results(samples):
-    return {"raw": run_engine(samples, lambda s: Corrections.identity()),
-            "held-out": run_engine(samples, held_out_corrections(samples))}
+    return {
+        "raw": run_engine(samples, lambda s: Corrections.identity()),
+        "held-out": run_engine(samples, held_out_corrections(samples)),
+    }
 
 
 def mae(result, key):
@@ -55,10 +57,17 @@ def test_every_photo_is_analysed_and_every_view_right(results):
     assert results["held-out"]["view_accuracy"] == 1.0
 
 
-@pytest.mark.parametrize(("key", "limit"), [
-    ("craniovertebral_angle_deg", 3.0), ("ear_ahead_of_shoulder_cm", 1.2), ("trunk_lean_deg", 1.5),
-    ("shoulder_ahead_of_plumb_cm", 1.2), ("trunk_lateral_lean_deg", 0.7), ("knee_valgus_right_deg", 2.2),
-])
+@pytest.mark.parametrize(
+    ("key", "limit"),
+    [
+        ("craniovertebral_angle_deg", 3.0),
+        ("ear_ahead_of_shoulder_cm", 1.2),
+        ("trunk_lean_deg", 1.5),
+        ("shoulder_ahead_of_plumb_cm", 1.2),
+        ("trunk_lateral_lean_deg", 0.7),
+        ("knee_valgus_right_deg", 2.2),
+    ],
+)
 def test_corrections_beat_raw_points_on_subjects_they_were_not_fitted_on(results, key, limit):
     held_out, raw = mae(results["held-out"], key), mae(results["raw"], key)
     assert held_out < limit

@@ -32,8 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("POSTURE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 WRITE_DOCS = os.environ.get("POSTURE_WRITE_DOCS") == "1"
 VIEWPORT = {"width": 1400, "height": 1000}
 WAIT_MS = 90_000
@@ -76,9 +82,25 @@ def server(data_dir, tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "POSTURE_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,8 +118,10 @@ def server(data_dir, tmp_path_factory) -> Iterator[str]:
 
 def chromium_path() -> str:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium` "
-                    "(the browser tests must not be skipped), or point POSTURE_CHROMIUM at it.")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium` "
+            "(the browser tests must not be skipped), or point POSTURE_CHROMIUM at it."
+        )
     return CHROMIUM
 
 
@@ -106,8 +130,10 @@ def playwright_instance():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("The playwright Python package is missing: `pip install playwright` "
-                    "(do not run `playwright install`: Debian's Chromium is used).")
+        pytest.fail(
+            "The playwright Python package is missing: `pip install playwright` "
+            "(do not run `playwright install`: Debian's Chromium is used)."
+        )
     with sync_playwright() as playwright:
         yield playwright
 
@@ -152,8 +178,9 @@ def page(browser, server):
 
 def upload(page, *paths: Path) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(path) for path in paths])
-    page.get_by_text("Craniovertebral angle" if any("left" in p.name or "right" in p.name for p in paths)
-                     else "Shoulder tilt").first.wait_for()
+    page.get_by_text(
+        "Craniovertebral angle" if any("left" in p.name or "right" in p.name for p in paths) else "Shoulder tilt"
+    ).first.wait_for()
     wait_idle(page)
 
 
@@ -205,9 +232,11 @@ def write_y4m(photo: Path, target: Path, size: tuple[int, int] = (1280, 720), fr
     canvas = Image.new("RGB", size, (190, 190, 190))
     canvas.paste(person, ((width - person.width) // 2, 0))
     y, cb, cr = (np.asarray(plane, dtype=np.uint8) for plane in canvas.convert("YCbCr").split())
+
     # 4:2:0: chroma averaged over 2x2 blocks (JPEG-style YCbCr, matching the C420jpeg tag)
     def half(plane: np.ndarray) -> np.ndarray:
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
+
     frame = y.tobytes() + half(cb).tobytes() + half(cr).tobytes()
     with target.open("wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode("ascii"))
@@ -222,8 +251,13 @@ def write_y4m(photo: Path, target: Path, size: tuple[int, int] = (1280, 720), fr
 def test_upload_shows_the_results(page):
     screenshot(page, "1-start-and-photo-guide")
     upload(page, sample("left"), sample("front"))
-    for text in ("Craniovertebral angle", "Shoulder tilt", "What the photos point to", "Your corrective plan",
-                 "Download PDF"):
+    for text in (
+        "Craniovertebral angle",
+        "Shoulder tilt",
+        "What the photos point to",
+        "Your corrective plan",
+        "Download PDF",
+    ):
         # Waits (up to WAIT_MS) rather than counts: under load the end of the page can still be on its way.
         page.get_by_text(text).first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -308,8 +342,12 @@ def test_webcam_snapshot(playwright_instance, server, tmp_path):
     video = write_y4m(sample("left"), tmp_path / "person.y4m")
     browser = playwright_instance.chromium.launch(
         executable_path=chromium_path(),
-        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-              f"--use-file-for-fake-video-capture={video}"],
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
     )
     try:
         context = browser.new_context(viewport=VIEWPORT, permissions=["camera"])

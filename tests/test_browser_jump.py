@@ -73,9 +73,10 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     # The summary, the verdicts and the chart.
     for topic in ("Landing", "Touchdown", "Feet", "Hands", "Tiring (hands)"):
         page.get_by_text(topic, exact=True).first.wait_for()
-    eventually(lambda: sum(page.get_by_text(word, exact=True).count()
-                           for word in ("uneven", "even", "can't tell yet")) >= 5,
-               "the left/right cards carry their verdicts")
+    eventually(
+        lambda: sum(page.get_by_text(word, exact=True).count() for word in ("uneven", "even", "can't tell yet")) >= 5,
+        "the left/right cards carry their verdicts",
+    )
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for()
     assert chart.locator("canvas, svg").count() >= 1, "Vega drew the chart"

@@ -26,7 +26,11 @@ pytestmark = pytest.mark.model_free
 
 SEED_ARTICLE = Path("/work/shared/seed/muscle-imbalance-back-pain.txt")
 IMBALANCE_IDS = (
-    "upper_crossed", "quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core", "unilateral",
+    "upper_crossed",
+    "quads_over_hamstrings",
+    "hip_flexors_over_glutes",
+    "erectors_over_core",
+    "unilateral",
 )
 
 
@@ -78,7 +82,10 @@ def test_exercises_have_doses_and_slots(catalog):
 
 def test_four_stages_in_order(catalog):
     assert [stage.id for stage in catalog.stages] == [
-        "compensation", "tightness_and_fatigue", "movement_dysfunction", "pain",
+        "compensation",
+        "tightness_and_fatigue",
+        "movement_dysfunction",
+        "pain",
     ]
     assert [stage.number for stage in catalog.stages] == [1, 2, 3, 4]
 
@@ -111,19 +118,24 @@ def test_lookalikes_are_the_three_anterior_tilt_patterns(catalog):
     lookalikes = set(catalog.lookalikes_of("hip_flexors_over_glutes"))
     assert lookalikes == {"quads_over_hamstrings", "erectors_over_core"}
     assert catalog.lookalikes_of("upper_crossed") == ()
-    signs = [{(s.measure, s.threshold, s.weight) for s in catalog.imbalance(i).signs}
-             for i in ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")]
+    signs = [
+        {(s.measure, s.threshold, s.weight) for s in catalog.imbalance(i).signs}
+        for i in ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")
+    ]
     assert signs[0] == signs[1] == signs[2]
 
 
-@pytest.mark.parametrize(("imbalance_id", "measure", "threshold", "strong"), [
-    ("upper_crossed", "craniovertebral_angle_deg", 50.0, 45.5),
-    ("unilateral", "shoulder_tilt_deg", 2.0, 3.5),
-    ("unilateral", "trunk_lateral_shift_cm", 2.0, 3.5),
-    ("unilateral", "profile_difference.craniovertebral_angle_deg", 5.0, 8.0),
-    ("unilateral", "profile_difference.shoulder_ahead_of_plumb_cm", 2.5, 4.0),
-    ("hip_flexors_over_glutes", "pelvic_tilt_deg", 20.0, 22.0),
-])
+@pytest.mark.parametrize(
+    ("imbalance_id", "measure", "threshold", "strong"),
+    [
+        ("upper_crossed", "craniovertebral_angle_deg", 50.0, 45.5),
+        ("unilateral", "shoulder_tilt_deg", 2.0, 3.5),
+        ("unilateral", "trunk_lateral_shift_cm", 2.0, 3.5),
+        ("unilateral", "profile_difference.craniovertebral_angle_deg", 5.0, 8.0),
+        ("unilateral", "profile_difference.shoulder_ahead_of_plumb_cm", 2.5, 4.0),
+        ("hip_flexors_over_glutes", "pelvic_tilt_deg", 20.0, 22.0),
+    ],
+)
 def test_thresholds_sit_beyond_normal_variation(catalog, imbalance_id, measure, threshold, strong):
     sign = sign_of(catalog, imbalance_id, measure)
     assert (sign.threshold, sign.strong_threshold) == (threshold, strong)
@@ -192,7 +204,7 @@ def test_catalog_text_is_not_copied_from_the_article():
     """
     article = set(json.loads(ARTICLE_SHINGLES.read_text())["hashes"])
     ours = _words(DEFAULT_CATALOG_PATH.read_text(encoding="utf-8"))
-    copied = [" ".join(ours[i:i + 8]) for i in range(len(ours) - 7) if _shingle_hash(ours[i:i + 8]) in article]
+    copied = [" ".join(ours[i : i + 8]) for i in range(len(ours) - 7) if _shingle_hash(ours[i : i + 8]) in article]
     assert not copied
 
 
@@ -201,7 +213,7 @@ def test_the_stored_article_fingerprint_is_complete():
     assert len(stored) > 1000  # the article has ~1,400 words
     if SEED_ARTICLE.exists():  # where the article is at hand, the stored hashes must match it exactly
         words = _words(SEED_ARTICLE.read_text(encoding="utf-8"))
-        assert {_shingle_hash(words[i:i + 8]) for i in range(len(words) - 7)} == stored
+        assert {_shingle_hash(words[i : i + 8]) for i in range(len(words) - 7)} == stored
 
 
 # --- broken catalogs -----------------------------------------------------------------------------
@@ -213,40 +225,99 @@ def write_variant(tmp_path: Path, old: str, new: str, after: str = "") -> Path:
     start = text.index(after) if after else 0
     position = text.index(old, start)
     path = tmp_path / "catalog.toml"
-    path.write_text(text[:position] + new + text[position + len(old):], encoding="utf-8")
+    path.write_text(text[:position] + new + text[position + len(old) :], encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize(("after", "old", "new", "message"), [
-    ('id = "hip_flexors_over_glutes"', 'measure = "pelvic_tilt_deg"', 'measure = "foo"',
-     "imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'"),
-    ('id = "quads_over_hamstrings"', "weight = 0.8\n", "",
-     "imbalances[1] (quads_over_hamstrings).signs[0]: missing field 'weight'"),
-    ('id = "face_pull"', 'slot = "start"', 'slot = "first"',
-     "exercises[0] (face_pull).slot: 'first' is not one of start, main, end"),
-    ('id = "back_without_core"', "if_yes = { erectors_over_core = 0.8 }", "if_yes = { erectors = 0.8 }",
-     "questions[2] (back_without_core).if_yes.erectors: unknown imbalance 'erectors'"),
-    ('id = "band_pull_apart"', "", 'id = "face_pull"\n#',
-     "exercises[1] (face_pull): duplicate id, already used by exercises[0]"),
-    ('id = "face_pull"', "per_week = 3", 'per_week = "3"',
-     "exercises[0] (face_pull).per_week: expected an integer, got str"),
-    ('id = "upper_crossed"', 'strengthen = ["face_pull"', 'strengthen = ["face_pul"',
-     "imbalances[0] (upper_crossed).exercises.strengthen[0]: unknown exercise 'face_pul'"),
-    ('id = "upper_crossed"', 'strengthen = ["face_pull"', 'strengthen = ["doorway_chest_stretch"',
-     "imbalances[0] (upper_crossed).exercises.strengthen[0]: exercise 'doorway_chest_stretch' is a mobility"),
-    ('id = "unilateral"', 'name = "Left-right imbalance"', 'name = "Left-right imbalance"\nsumary = "typo"',
-     "imbalances[4] (unilateral): unknown field 'sumary'"),
-    ('id = "upper_crossed"', "strong_threshold = 45.5", "strong_threshold = 55.0",
-     "imbalances[0] (upper_crossed).signs[0].strong_threshold: must be below 'threshold'"),
-    ('id = "unilateral"', 'views = ["front", "back"]', 'views = ["left"]',
-     "imbalances[4] (unilateral).signs[0].views: 'shoulder_tilt_deg' can only be read in views"),
-    ('id = "back_pain"', 'stage = "pain"', 'stage = "agony"',
-     "questions[10] (back_pain).stage: unknown stage 'agony'"),
-    ('[jump_rope.watch]', 'imbalances = ["unilateral", "upper_crossed"]', 'imbalances = ["lefty"]',
-     "jump_rope.watch[0].imbalances[0]: unknown imbalance 'lefty'"),
-    ("[scoring]", '"erectors_over_core"]]', '"erector"]]',
-     "scoring.photo_lookalikes[0]: unknown imbalance 'erector'"),
-])
+@pytest.mark.parametrize(
+    ("after", "old", "new", "message"),
+    [
+        (
+            'id = "hip_flexors_over_glutes"',
+            'measure = "pelvic_tilt_deg"',
+            'measure = "foo"',
+            "imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'",
+        ),
+        (
+            'id = "quads_over_hamstrings"',
+            "weight = 0.8\n",
+            "",
+            "imbalances[1] (quads_over_hamstrings).signs[0]: missing field 'weight'",
+        ),
+        (
+            'id = "face_pull"',
+            'slot = "start"',
+            'slot = "first"',
+            "exercises[0] (face_pull).slot: 'first' is not one of start, main, end",
+        ),
+        (
+            'id = "back_without_core"',
+            "if_yes = { erectors_over_core = 0.8 }",
+            "if_yes = { erectors = 0.8 }",
+            "questions[2] (back_without_core).if_yes.erectors: unknown imbalance 'erectors'",
+        ),
+        (
+            'id = "band_pull_apart"',
+            "",
+            'id = "face_pull"\n#',
+            "exercises[1] (face_pull): duplicate id, already used by exercises[0]",
+        ),
+        (
+            'id = "face_pull"',
+            "per_week = 3",
+            'per_week = "3"',
+            "exercises[0] (face_pull).per_week: expected an integer, got str",
+        ),
+        (
+            'id = "upper_crossed"',
+            'strengthen = ["face_pull"',
+            'strengthen = ["face_pul"',
+            "imbalances[0] (upper_crossed).exercises.strengthen[0]: unknown exercise 'face_pul'",
+        ),
+        (
+            'id = "upper_crossed"',
+            'strengthen = ["face_pull"',
+            'strengthen = ["doorway_chest_stretch"',
+            "imbalances[0] (upper_crossed).exercises.strengthen[0]: exercise 'doorway_chest_stretch' is a mobility",
+        ),
+        (
+            'id = "unilateral"',
+            'name = "Left-right imbalance"',
+            'name = "Left-right imbalance"\nsumary = "typo"',
+            "imbalances[4] (unilateral): unknown field 'sumary'",
+        ),
+        (
+            'id = "upper_crossed"',
+            "strong_threshold = 45.5",
+            "strong_threshold = 55.0",
+            "imbalances[0] (upper_crossed).signs[0].strong_threshold: must be below 'threshold'",
+        ),
+        (
+            'id = "unilateral"',
+            'views = ["front", "back"]',
+            'views = ["left"]',
+            "imbalances[4] (unilateral).signs[0].views: 'shoulder_tilt_deg' can only be read in views",
+        ),
+        (
+            'id = "back_pain"',
+            'stage = "pain"',
+            'stage = "agony"',
+            "questions[10] (back_pain).stage: unknown stage 'agony'",
+        ),
+        (
+            "[jump_rope.watch]",
+            'imbalances = ["unilateral", "upper_crossed"]',
+            'imbalances = ["lefty"]',
+            "jump_rope.watch[0].imbalances[0]: unknown imbalance 'lefty'",
+        ),
+        (
+            "[scoring]",
+            '"erectors_over_core"]]',
+            '"erector"]]',
+            "scoring.photo_lookalikes[0]: unknown imbalance 'erector'",
+        ),
+    ],
+)
 def test_broken_catalog_names_the_entry(tmp_path, after, old, new, message):
     path = write_variant(tmp_path, old, new, after)
     with pytest.raises(CatalogError) as raised:

@@ -50,8 +50,11 @@ def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):
     code, out, err = run_cli(capsys, "analyze", str(SAMPLES / "front_s000.jpg"), str(bad), "--json")
     data = json.loads(out)
     assert code == 1
-    assert data[1] == {"image": "notes.jpg", "ok": False,
-                       "error": {"code": "not_an_image", "message": data[1]["error"]["message"]}}
+    assert data[1] == {
+        "image": "notes.jpg",
+        "ok": False,
+        "error": {"code": "not_an_image", "message": data[1]["error"]["message"]},
+    }
     assert "Traceback" not in err
 
 
@@ -71,10 +74,16 @@ def test_annotate_writes_a_refused_photo_with_the_person_found_and_the_reason(ca
     assert drawn.shape[0] > int(photo.shape[0] * 0.72), "the reason is in a band below the photo"
 
 
-@pytest.mark.parametrize("args", [
-    ["analyze", "missing.jpg"], ["analyze", str(SAMPLES), "--height-cm", "20"], ["analyze"],
-    ["analyze", str(SAMPLES), "--model", "huge"], ["analyze", str(SAMPLES), "--workers", "0"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze", "missing.jpg"],
+        ["analyze", str(SAMPLES), "--height-cm", "20"],
+        ["analyze"],
+        ["analyze", str(SAMPLES), "--model", "huge"],
+        ["analyze", str(SAMPLES), "--workers", "0"],
+    ],
+)
 def test_usage_errors_exit_2(capsys, args):
     # argparse exits by itself; the checks after parsing return the status.
     try:
@@ -108,13 +117,20 @@ def test_folder_batch_with_workers_and_annotation(capsys, tmp_path, monkeypatch)
         assert a["measurements"] == b["measurements"]
 
 
-@pytest.mark.parametrize(("paths", "extra", "views"), [
-    ([SAMPLES / "left_s006.jpg"], [], ["left"]),
-    ([SAMPLES], ["--workers", "2"], ["back", "front", "left", "right"]),
-])
+@pytest.mark.parametrize(
+    ("paths", "extra", "views"),
+    [
+        ([SAMPLES / "left_s006.jpg"], [], ["left"]),
+        ([SAMPLES], ["--workers", "2"], ["back", "front", "left", "right"]),
+    ],
+)
 def test_console_script_runs_as_a_module_with_an_empty_stderr(paths, extra, views):
-    result = subprocess.run([sys.executable, "-m", "posture.cli", "analyze", *map(str, paths), "--json", *extra],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "posture.cli", "analyze", *map(str, paths), "--json", *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert [d["view"] for d in json.loads(result.stdout)] == views
     # No native log line, no complaint at exit, and no progress bar when stderr is not a terminal.
@@ -143,8 +159,9 @@ def test_one_person_combines_profiles_into_one_assessment(capsys):
 
 @pytest.mark.parametrize("code", ["turned_view", "camera_off_level"])
 def test_findings_text_gives_the_note_of_a_finding_held_back_by_its_photo(code):
-    asymmetric = front(shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0,
-                       trunk_lateral_shift_cm=2.5)
+    asymmetric = front(
+        shoulder_tilt_deg=-4.0, shoulder_height_diff_cm=-2.6, pelvic_obliquity_deg=3.0, trunk_lateral_shift_cm=2.5
+    )
     assessment = assess([held_photo(asymmetric, code), side()])
     held = assessment.finding("unilateral")
     assert held.note

@@ -35,8 +35,9 @@ def test_cli_one_person_json_prints_one_object_with_the_combined_values(capsys):
     values = [photo["measurements"]["pelvic_obliquity_deg"]["value"] for photo in data["photos"]]
     weights = [sigmas["front"] ** -2, sigmas["back"] ** -2]
     item = data["combined"]["measurements"]["pelvic_obliquity_deg"]
-    assert item["value"] == pytest.approx(sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights),
-                                          abs=0.01)
+    assert item["value"] == pytest.approx(
+        sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights), abs=0.01
+    )
     assert item["typical_error"] == shipped_view_errors().combined["pelvic_obliquity_deg"]["back+front"]
 
 
@@ -55,12 +56,14 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(tmp_pat
 
     def shown(value: float) -> str:
         return present.value_text(value, "deg", signed=present.signed("shoulder_tilt_deg"))
+
     tilts = [m.value for m in at.metric if m.label == "Shoulder tilt"]
     assert tilts[0] == shown(person.measurement.value)  # the combined value comes first
     assert len(tilts) == 3  # then each photo's own card
-    per_photo = (f"Per photo: {present.plain('s002_front.jpg')} (front): "
-                 f"{shown(front.measurements['shoulder_tilt_deg'].value)} · "
-                 f"{present.plain('s002_back.jpg')} (back): {shown(back.measurements['shoulder_tilt_deg'].value)}")
+    per_photo = (
+        f"Per photo: {present.plain('s002_front.jpg')} (front): "
+        f"{shown(front.measurements['shoulder_tilt_deg'].value)} · "
+        f"{present.plain('s002_back.jpg')} (back): {shown(back.measurements['shoulder_tilt_deg'].value)}"
+    )
     assert per_photo in [str(c.value) for c in at.caption]
     assert f"typical error together ±{person.typical_error:.1f}°" in "\n".join(str(c.value) for c in at.caption)
-

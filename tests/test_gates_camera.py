@@ -37,14 +37,17 @@ def jpeg(bgr: np.ndarray) -> bytes:
     return cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
 
 
-@pytest.mark.parametrize(("name", "pitch_deg", "aside_deg"), [
-    ("s001_back", -25.0, 0.0),   # camera above head height looking down, from behind
-    ("s001_back", -25.0, 15.0),  # ...with the person off the picture's centre: verticals lean there
-    ("s002_front", 20.0, 0.0),   # camera near the floor looking up
-    ("s003_left", -25.0, 0.0),
-    ("s004_right", 20.0, 0.0),
-    ("s005_front", -15.0, 12.0),
-])
+@pytest.mark.parametrize(
+    ("name", "pitch_deg", "aside_deg"),
+    [
+        ("s001_back", -25.0, 0.0),  # camera above head height looking down, from behind
+        ("s001_back", -25.0, 15.0),  # ...with the person off the picture's centre: verticals lean there
+        ("s002_front", 20.0, 0.0),  # camera near the floor looking up
+        ("s003_left", -25.0, 0.0),
+        ("s004_right", 20.0, 0.0),
+        ("s005_front", -15.0, 12.0),
+    ],
+)
 def test_a_pitched_camera_changes_proportions_not_the_verdict(name: str, pitch_deg: float, aside_deg: float) -> None:
     bgr, meta = render(name)
     result = analyze_photo(jpeg(reprojected(bgr, meta, pitch_deg, aside_deg)))
@@ -73,7 +76,7 @@ def washed_feet(bgr: np.ndarray, meta: dict[str, Any]) -> np.ndarray:
     out = bgr.astype(float)
     out[top:] = 0.08 * out[top:] + 0.92 * 236
     for y in range(top, bgr.shape[0], 60):
-        out[y:y + 2] = 215
+        out[y : y + 2] = 215
     washed: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     return washed
 
@@ -112,7 +115,7 @@ def test_a_figure_far_away_is_told_to_come_closer() -> None:
     bgr, _ = render("s000_front")
     small = cv2.resize(bgr, None, fx=0.32, fy=0.32, interpolation=cv2.INTER_AREA)
     canvas = cv2.resize(bgr[:100, :100], (1800, 2400), interpolation=cv2.INTER_LINEAR)
-    canvas[1300:1300 + small.shape[0], 500:500 + small.shape[1]] = small
+    canvas[1300 : 1300 + small.shape[0], 500 : 500 + small.shape[1]] = small
     data = jpeg(canvas)
     assert detect_people(decode_image(data)) == ()
     result = analyze_photo(data)

@@ -80,8 +80,12 @@ def test_moving_a_shoulder_in_a_front_photo_flags_the_shoulder_and_trunk_measure
     front = measured("front_s000")
     hand = moved(front, "left_shoulder").hand_moves
     assert hand is not None
-    assert set(hand.measures) == {"shoulder_tilt_deg", "shoulder_height_diff_cm", "trunk_lateral_lean_deg",
-                                  "trunk_lateral_shift_cm"}
+    assert set(hand.measures) == {
+        "shoulder_tilt_deg",
+        "shoulder_height_diff_cm",
+        "trunk_lateral_lean_deg",
+        "trunk_lateral_shift_cm",
+    }
 
 
 def test_an_unmoved_photo_has_no_hand_moved_key_in_its_json(side, side_ear_moved):
@@ -91,8 +95,13 @@ def test_an_unmoved_photo_has_no_hand_moved_key_in_its_json(side, side_ear_moved
     [entry] = data["hand_moved"]["landmarks"]
     assert entry["landmark"] == "left_ear"
     assert entry["distance_px"] == pytest.approx(41.2, abs=0.05)
-    assert entry["to_px"] == [pytest.approx(v, abs=0.05) for v in (
-        side.landmarks_px["left_ear"][0] + EAR_SHIFT_PX[0], side.landmarks_px["left_ear"][1] + EAR_SHIFT_PX[1])]
+    assert entry["to_px"] == [
+        pytest.approx(v, abs=0.05)
+        for v in (
+            side.landmarks_px["left_ear"][0] + EAR_SHIFT_PX[0],
+            side.landmarks_px["left_ear"][1] + EAR_SHIFT_PX[1],
+        )
+    ]
 
 
 def test_the_saved_record_keeps_the_moves_and_older_records_still_load(tmp_path, side, side_ear_moved):
@@ -127,7 +136,9 @@ def test_comparison_and_trend_flag_values_resting_on_a_moved_point(tmp_path, sid
     assert backwards["craniovertebral_angle_deg"].hand_moved == ("before",)
     trend = store.trend("craniovertebral_angle_deg")
     assert [(p.taken_at, p.view, p.hand_moved) for p in trend] == [
-        (T0, "left", False), (T0 + timedelta(days=30), "left", True)]
+        (T0, "left", False),
+        (T0 + timedelta(days=30), "left", True),
+    ]
     assert [p.hand_moved for p in store.trend("trunk_lean_deg")] == [False, False]
 
 

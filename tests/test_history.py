@@ -43,8 +43,14 @@ INJECTION = "Robert'); DROP TABLE assessments;--"
 
 
 def measurement(value, unit="deg", normal_range=(None, None), status="normal"):
-    return {"value": value, "unit": unit, "confidence": 0.8, "normal_range": list(normal_range),
-            "status": status, "source": "test"}
+    return {
+        "value": value,
+        "unit": unit,
+        "confidence": 0.8,
+        "normal_range": list(normal_range),
+        "status": status,
+        "source": "test",
+    }
 
 
 def record(cva=46.2, ear=6.0, tilt=1.0, findings=("upper_crossed",), side_view="left"):
@@ -54,8 +60,13 @@ def record(cva=46.2, ear=6.0, tilt=1.0, findings=("upper_crossed",), side_view="
         side["measurements"]["craniovertebral_angle_deg"] = measurement(cva, "deg", (50, None), "deviation")
     if ear is not None:
         side["measurements"]["ear_ahead_of_shoulder_cm"] = measurement(ear, "cm", (None, 5))
-    front = {"image": "front.jpg", "ok": True, "view": "front", "not_assessed": {"x": "hidden"},
-             "measurements": {"shoulder_tilt_deg": measurement(tilt, "deg", (-2, 2))}}
+    front = {
+        "image": "front.jpg",
+        "ok": True,
+        "view": "front",
+        "not_assessed": {"x": "hidden"},
+        "measurements": {"shoulder_tilt_deg": measurement(tilt, "deg", (-2, 2))},
+    }
     return {
         "photos": [side, front],
         "findings": [{"imbalance": f, "likelihood": "likely", "evidence": []} for f in findings],
@@ -93,8 +104,15 @@ def test_round_trip(store):
     new_id = store.save(rec, [JPEG_A, JPEG_B], label="Anna, week 0", taken_at=T0, engine_version="1.2.3")
 
     [summary] = store.list()
-    assert summary == Summary(id=new_id, taken_at=T0, label="Anna, week 0", views=("left", "front"),
-                              photo_count=2, headline_findings=("upper_crossed",), engine_version="1.2.3")
+    assert summary == Summary(
+        id=new_id,
+        taken_at=T0,
+        label="Anna, week 0",
+        views=("left", "front"),
+        photo_count=2,
+        headline_findings=("upper_crossed",),
+        engine_version="1.2.3",
+    )
 
     saved = store.get(new_id)
     assert saved.record == rec
@@ -153,14 +171,17 @@ def test_get_missing_raises(store):
 # -- labels are data -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("label", [
-    INJECTION,
-    "Zoë 🏋️‍♀️ née Ødegård — 田中さん",
-    "tab\there\nnew line \"quoted\" 'single' %s ? :name \\ ;",
-    "nul\x00inside",
-    "",
-    "   spaces kept   ",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        INJECTION,
+        "Zoë 🏋️‍♀️ née Ødegård — 田中さん",
+        "tab\there\nnew line \"quoted\" 'single' %s ? :name \\ ;",
+        "nul\x00inside",
+        "",
+        "   spaces kept   ",
+    ],
+)
 def test_label_round_trips_verbatim(store, db, label):
     new_id = store.save(record(), [JPEG_A], label=label)
     assert store.get(new_id).label == label
@@ -256,19 +277,29 @@ def test_reading_a_missing_history_creates_nothing(store, db, tmp_path):
 
 
 def test_export_zip_contents(store, tmp_path):
-    first = store.save(record(cva=44), [JPEG_A, JPEG_B], label="Zoë 🏋️", taken_at=T0,
-                       annotated_thumbnails=[None, JPEG_A], engine_version="0.1")
+    first = store.save(
+        record(cva=44),
+        [JPEG_A, JPEG_B],
+        label="Zoë 🏋️",
+        taken_at=T0,
+        annotated_thumbnails=[None, JPEG_A],
+        engine_version="0.1",
+    )
     second = store.save(record(cva=48), [JPEG_B], taken_at=T0 + timedelta(days=42))
 
     out = store.export(tmp_path / "export.zip")
     assert out == tmp_path / "export.zip"
     with zipfile.ZipFile(out) as archive:
         assert archive.testzip() is None
-        assert sorted(archive.namelist()) == sorted([
-            "assessments.json",
-            f"thumbnails/{first}_0.jpg", f"thumbnails/{first}_1.jpg", f"thumbnails/{first}_1_annotated.jpg",
-            f"thumbnails/{second}_0.jpg",
-        ])
+        assert sorted(archive.namelist()) == sorted(
+            [
+                "assessments.json",
+                f"thumbnails/{first}_0.jpg",
+                f"thumbnails/{first}_1.jpg",
+                f"thumbnails/{first}_1_annotated.jpg",
+                f"thumbnails/{second}_0.jpg",
+            ]
+        )
         assert archive.read(f"thumbnails/{first}_0.jpg") == JPEG_A
         assert archive.read(f"thumbnails/{first}_1.jpg") == JPEG_B
         assert archive.read(f"thumbnails/{first}_1_annotated.jpg") == JPEG_A
@@ -352,30 +383,36 @@ def direction(before, after, unit="deg", normal_range=(None, None)):
     return delta.direction
 
 
-@pytest.mark.parametrize(("before", "after", "expected"), [
-    (44.0, 48.0, "improved"),    # toward the lower bound
-    (44.0, 52.0, "improved"),    # into the range
-    (48.0, 44.0, "worsened"),    # away from it
-    (52.0, 47.0, "worsened"),    # out of it
-    (52.0, 60.0, "unchanged"),   # normal both times: a one-sided range does not rank normals
-    (60.0, 52.0, "unchanged"),
-    (44.0, 44.4, "unchanged"),   # below the 0.5 deg tolerance
-    (49.8, 50.2, "unchanged"),   # crossing the bound by less than the tolerance is still noise
-    (44.0, 44.6, "improved"),    # just above it
-])
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (44.0, 48.0, "improved"),  # toward the lower bound
+        (44.0, 52.0, "improved"),  # into the range
+        (48.0, 44.0, "worsened"),  # away from it
+        (52.0, 47.0, "worsened"),  # out of it
+        (52.0, 60.0, "unchanged"),  # normal both times: a one-sided range does not rank normals
+        (60.0, 52.0, "unchanged"),
+        (44.0, 44.4, "unchanged"),  # below the 0.5 deg tolerance
+        (49.8, 50.2, "unchanged"),  # crossing the bound by less than the tolerance is still noise
+        (44.0, 44.6, "improved"),  # just above it
+    ],
+)
 def test_compare_lower_bound_only_like_cva(before, after, expected):
     assert direction(before, after, "deg", (50, None)) == expected
 
 
-@pytest.mark.parametrize(("before", "after", "expected"), [
-    (3.0, 2.4, "improved"),
-    (-3.0, -1.0, "improved"),
-    (2.5, 4.0, "worsened"),
-    (-3.0, 3.0, "unchanged"),    # as far outside, on the other side
-    (1.5, -1.5, "unchanged"),    # normal both times
-    (2.6, 2.4, "unchanged"),     # 0.2 < 0.3 cm tolerance
-    (2.6, 2.2, "improved"),      # 0.4 >= 0.3 cm
-])
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (3.0, 2.4, "improved"),
+        (-3.0, -1.0, "improved"),
+        (2.5, 4.0, "worsened"),
+        (-3.0, 3.0, "unchanged"),  # as far outside, on the other side
+        (1.5, -1.5, "unchanged"),  # normal both times
+        (2.6, 2.4, "unchanged"),  # 0.2 < 0.3 cm tolerance
+        (2.6, 2.2, "improved"),  # 0.4 >= 0.3 cm
+    ],
+)
 def test_compare_two_sided_range_in_cm(before, after, expected):
     assert direction(before, after, "cm", (-2, 2)) == expected
 
@@ -397,8 +434,7 @@ def test_a_change_within_the_measures_typical_error_is_unchanged(store):
     beyond = store.save(record(cva=47.0, ear=7.0), taken_at=T0 + timedelta(days=42))
     for later, expected in ((within, ("unchanged", "unchanged")), (beyond, ("improved", "worsened"))):
         deltas = by_key(store.compare(a, later))
-        assert (deltas["craniovertebral_angle_deg"].direction,
-                deltas["ear_ahead_of_shoulder_cm"].direction) == expected
+        assert (deltas["craniovertebral_angle_deg"].direction, deltas["ear_ahead_of_shoulder_cm"].direction) == expected
 
 
 def test_compare_missing_on_one_side_is_na(store):
@@ -427,7 +463,12 @@ def test_compare_puts_left_profile_next_to_later_right_profile_without_judging(s
     deltas = by_key(store.compare(a, b))
     cva, ear = deltas["craniovertebral_angle_deg"], deltas["ear_ahead_of_shoulder_cm"]
     assert (cva.view, cva.before, cva.after, cva.delta, cva.direction) == (
-        "left→right", 44.0, 49.0, None, "different view")
+        "left→right",
+        44.0,
+        49.0,
+        None,
+        "different view",
+    )
     assert (ear.view, ear.before, ear.after, ear.delta, ear.direction) == ("left→right", 8.0, 3.0, None, DIFFERENT_VIEW)
     assert deltas["shoulder_tilt_deg"].view == "front"  # the front photo pairs with the front photo as before
     assert len(store.compare(a, b)) == 3  # cva, ear, tilt: no unpaired leftovers
@@ -473,8 +514,7 @@ def make_v1(path: Path) -> None:
             (3, "2024-02-01T10:00:00.500000+00:00", "", json.dumps(record(cva=49.0))),
         ]
         conn.executemany("INSERT INTO assessments VALUES (?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO thumbnails VALUES (?, ?, ?)",
-                         [(1, 0, JPEG_A), (1, 1, JPEG_B), (2, 0, JPEG_B)])
+        conn.executemany("INSERT INTO thumbnails VALUES (?, ?, ?)", [(1, 0, JPEG_A), (1, 1, JPEG_B), (2, 0, JPEG_B)])
     conn.close()
 
 
@@ -493,7 +533,8 @@ def test_migrates_a_v1_file_without_losing_rows(store, db):
     assert store.get(1).engine_version == ""
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT taken_at FROM assessments WHERE id = 1").fetchone()[0] == (
-            "2024-02-01T10:00:00.000000+00:00")
+            "2024-02-01T10:00:00.000000+00:00"
+        )
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "assessments_by_time" in indexes
     # The upgraded file works as a new one: ids continue, cascades hold.
@@ -537,8 +578,10 @@ def test_save_failing_between_assessment_row_and_thumbnails_changes_nothing(stor
     # A real database failure at the second thumbnail, after the assessment row and the first
     # thumbnail are inserted: what a full disk or an I/O error would do.
     with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TRIGGER fail_second_thumbnail BEFORE INSERT ON thumbnails"
-                     " WHEN NEW.position = 1 BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END")
+        conn.execute(
+            "CREATE TRIGGER fail_second_thumbnail BEFORE INSERT ON thumbnails"
+            " WHEN NEW.position = 1 BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END"
+        )
     conn.close()
     before_bytes, before = db.read_bytes(), dump(db)
 
@@ -580,8 +623,14 @@ CRASHING_CHILD = textwrap.dedent("""
 def test_process_crash_midway_through_save_leaves_history_as_before(store, db):
     store.save(record(), [JPEG_A], label="existing")
     before_bytes, before = db.read_bytes(), dump(db)
-    child = subprocess.run([sys.executable, "-c", CRASHING_CHILD, str(db)], check=False, cwd=REPO,
-                           capture_output=True, text=True, timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-c", CRASHING_CHILD, str(db)],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert child.returncode == 17, child.stderr
     # The crash really happened mid-write: the file holds half a save and a hot journal.
     assert db.read_bytes() != before_bytes
@@ -624,25 +673,31 @@ def test_default_path_honours_posture_data_dir(monkeypatch, tmp_path):
     assert (tmp_path / "mine" / "history.sqlite3").exists()
 
 
-@pytest.mark.parametrize(("environ", "platform", "expected"), [
-    ({}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),
-    ({"XDG_DATA_HOME": "/xdg"}, "linux", "/xdg/posture-checker/history.sqlite3"),
-    ({"XDG_DATA_HOME": "relative/ignored"}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),
-    ({}, "darwin", "/home/u/Library/Application Support/posture-checker/history.sqlite3"),
-    ({"APPDATA": "/appdata"}, "win32", "/appdata/posture-checker/history.sqlite3"),
-    ({"POSTURE_DATA_DIR": "/custom", "XDG_DATA_HOME": "/xdg"}, "linux", "/custom/history.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),
+        ({"XDG_DATA_HOME": "/xdg"}, "linux", "/xdg/posture-checker/history.sqlite3"),
+        ({"XDG_DATA_HOME": "relative/ignored"}, "linux", "/home/u/.local/share/posture-checker/history.sqlite3"),
+        ({}, "darwin", "/home/u/Library/Application Support/posture-checker/history.sqlite3"),
+        ({"APPDATA": "/appdata"}, "win32", "/appdata/posture-checker/history.sqlite3"),
+        ({"POSTURE_DATA_DIR": "/custom", "XDG_DATA_HOME": "/xdg"}, "linux", "/custom/history.sqlite3"),
+    ],
+)
 def test_default_path_per_platform(environ, platform, expected):
     assert default_database_path(environ, platform, Path("/home/u")) == Path(expected)
 
 
 def test_headline_lists_only_possible_and_likely_findings(tmp_path):
-    record = {"photos": [], "findings": [
-        {"imbalance": "unilateral", "likelihood": "unlikely"},
-        {"imbalance": "upper_crossed", "likelihood": "likely"},
-        {"imbalance": "erectors_over_core", "likelihood": "not_assessed"},
-        {"imbalance": "quads_over_hamstrings", "likelihood": "possible"},
-    ]}
+    record = {
+        "photos": [],
+        "findings": [
+            {"imbalance": "unilateral", "likelihood": "unlikely"},
+            {"imbalance": "upper_crossed", "likelihood": "likely"},
+            {"imbalance": "erectors_over_core", "likelihood": "not_assessed"},
+            {"imbalance": "quads_over_hamstrings", "likelihood": "possible"},
+        ],
+    }
     store = HistoryStore(tmp_path / "h.sqlite3")
     store.save(record)
     assert store.list()[0].headline_findings == ("upper_crossed", "quads_over_hamstrings")

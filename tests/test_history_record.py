@@ -17,8 +17,20 @@ from tests.conftest import SAMPLES
 
 PROFILES = [SAMPLES / "left_s006.jpg", SAMPLES / "right_s012.jpg"]
 HEIGHT_CM = 175.0
-RECORD_KEYS = {"findings", "stage", "red_flags", "plan", "advice", "disclaimer", "notes", "profile_differences",
-               "measurements_by_view", "photos", "answers", "person"}
+RECORD_KEYS = {
+    "findings",
+    "stage",
+    "red_flags",
+    "plan",
+    "advice",
+    "disclaimer",
+    "notes",
+    "profile_differences",
+    "measurements_by_view",
+    "photos",
+    "answers",
+    "person",
+}
 
 
 @pytest.fixture
@@ -52,8 +64,9 @@ def test_the_record_holds_the_measured_photos_answers_and_person(profiles_assess
     failed = analyze_photo(b"not a photo", name="bad.txt")
     assessment = assess([*profiles_assessment.photos, failed])
     answers = {"back_pain": "no"}
-    record, thumbnails, annotated = build_record(assessment, person=Person(HEIGHT_CM, "female", 41), note="morning",
-                                                 answers=answers)
+    record, thumbnails, annotated = build_record(
+        assessment, person=Person(HEIGHT_CM, "female", 41), note="morning", answers=answers
+    )
     assert set(record) == RECORD_KEYS
     assert [photo["image"] for photo in record["photos"]] == ["left_s006.jpg", "right_s012.jpg"]  # bad.txt left out
     assert record["answers"] == answers
@@ -67,8 +80,9 @@ def test_the_record_holds_the_measured_photos_answers_and_person(profiles_assess
 
 
 def test_cli_save_keeps_one_person_in_the_history_the_app_reads(capsys, data_dir, profiles_assessment):
-    code, out, _ = run(capsys, *map(str, PROFILES), "--one-person", "--height-cm", str(HEIGHT_CM), "--save",
-                       "--label", "Zoë, week 1")
+    code, out, _ = run(
+        capsys, *map(str, PROFILES), "--one-person", "--height-cm", str(HEIGHT_CM), "--save", "--label", "Zoë, week 1"
+    )
     assert code == 0
     database = data_dir / DB_FILENAME
     assert database.is_file()

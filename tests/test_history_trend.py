@@ -26,11 +26,19 @@ CVA = "craniovertebral_angle_deg"
 
 
 def side_record(view: str, cva: float, moved: bool = False) -> dict:
-    photo = {"image": f"{view}.jpg", "ok": True, "view": view,
-             "measurements": {CVA: {"value": cva, "unit": "deg", "normal_range": [50, None], "status": "deviation"}}}
+    photo = {
+        "image": f"{view}.jpg",
+        "ok": True,
+        "view": view,
+        "measurements": {CVA: {"value": cva, "unit": "deg", "normal_range": [50, None], "status": "deviation"}},
+    }
     if moved:
-        photo["hand_moved"] = {"landmarks": [{"landmark": f"{view}_ear", "from_px": [1, 1], "to_px": [5, 4],
-                                              "distance_px": 5.0, "distance_cm": 1.0}], "measures": [CVA]}
+        photo["hand_moved"] = {
+            "landmarks": [
+                {"landmark": f"{view}_ear", "from_px": [1, 1], "to_px": [5, 4], "distance_px": 5.0, "distance_cm": 1.0}
+            ],
+            "measures": [CVA],
+        }
     return {"photos": [photo]}
 
 

@@ -44,9 +44,9 @@ def pattern(width: int, height: int) -> np.ndarray:
     img[..., 0] = np.linspace(40, 190, width).round().astype(np.uint8)[None, :]
     img[..., 1] = np.linspace(40, 190, height).round().astype(np.uint8)[:, None]
     img[..., 2] = 90
-    img[: height // 3, : width // 2] = (230, 30, 30)                     # red: top-left, wide
-    img[height // 2:, 3 * width // 4:] = (20, 20, 220)                   # blue: bottom-right
-    img[2 * height // 3:, : width // 6] = (30, 220, 40)                  # green: bottom-left, narrow
+    img[: height // 3, : width // 2] = (230, 30, 30)  # red: top-left, wide
+    img[height // 2 :, 3 * width // 4 :] = (20, 20, 220)  # blue: bottom-right
+    img[2 * height // 3 :, : width // 6] = (30, 220, 40)  # green: bottom-left, narrow
     return img
 
 
@@ -107,14 +107,13 @@ def png_chunk(kind: bytes, payload: bytes) -> bytes:
 def png_with_header(width: int, height: int, idat: bytes) -> bytes:
     """A PNG whose IHDR claims width x height 8-bit RGB, followed by ``idat`` as its only data."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat)
-            + png_chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
 
 
 def jpeg_with_size(jpeg: bytes, width: int, height: int) -> bytes:
     """Patch the SOF0 frame header of a baseline JPEG to claim another size (the data stays small)."""
     sof = jpeg.index(b"\xff\xc0")
-    return jpeg[: sof + 5] + struct.pack(">HH", height, width) + jpeg[sof + 9:]
+    return jpeg[: sof + 5] + struct.pack(">HH", height, width) + jpeg[sof + 9 :]
 
 
 # ---------------------------------------------------------------- fixtures
@@ -148,8 +147,7 @@ FORMAT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fmt", "kwargs", "tolerance"), FORMAT_CASES,
-                         ids=[case_id(f, k) for f, k, _ in FORMAT_CASES])
+@pytest.mark.parametrize(("fmt", "kwargs", "tolerance"), FORMAT_CASES, ids=[case_id(f, k) for f, k, _ in FORMAT_CASES])
 def test_each_format_decodes(small, fmt, kwargs, tolerance):
     photo = decode_image(encode(small, fmt, **kwargs))
     assert_valid_photo(photo)
@@ -174,8 +172,9 @@ def test_missing_file_is_a_usage_error(tmp_path):
         decode_image(tmp_path / "nope.jpg")
 
 
-@pytest.mark.parametrize("bad", [dict(max_pixels=0), dict(max_pixels=1.5), dict(min_long_side_px=0),
-                                 dict(min_long_side_px=True)])
+@pytest.mark.parametrize(
+    "bad", [dict(max_pixels=0), dict(max_pixels=1.5), dict(min_long_side_px=0), dict(min_long_side_px=True)]
+)
 def test_invalid_arguments(small, bad):
     with pytest.raises(ValueError, match=f"^{next(iter(bad))} must be a positive int"):
         decode_image(encode(small, "PNG"), **bad)
@@ -201,13 +200,13 @@ def test_mpo_is_reported_as_jpeg(small):
 # EXIF definition of "row 0 / column 0" (not from the implementation's transpose table).
 STORED = {
     1: lambda u: u,
-    2: lambda u: u[:, ::-1],                   # row 0 = top, column 0 = right
-    3: lambda u: u[::-1, ::-1],                # row 0 = bottom, column 0 = right
-    4: lambda u: u[::-1, :],                   # row 0 = bottom, column 0 = left
-    5: lambda u: u.transpose(1, 0, 2),         # stored[i, j] = U[j, i]
-    6: lambda u: np.rot90(u, 1),               # stored[i, j] = U[j, W-1-i]
+    2: lambda u: u[:, ::-1],  # row 0 = top, column 0 = right
+    3: lambda u: u[::-1, ::-1],  # row 0 = bottom, column 0 = right
+    4: lambda u: u[::-1, :],  # row 0 = bottom, column 0 = left
+    5: lambda u: u.transpose(1, 0, 2),  # stored[i, j] = U[j, i]
+    6: lambda u: np.rot90(u, 1),  # stored[i, j] = U[j, W-1-i]
     7: lambda u: u[::-1, ::-1].transpose(1, 0, 2),  # stored[i, j] = U[H-1-j, W-1-i]
-    8: lambda u: np.rot90(u, -1),              # stored[i, j] = U[H-1-j, i]
+    8: lambda u: np.rot90(u, -1),  # stored[i, j] = U[H-1-j, i]
 }
 
 ORIENTATION_FORMATS = [
@@ -231,8 +230,9 @@ def test_stored_layouts_match_exif_definition():
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
-@pytest.mark.parametrize(("fmt", "kwargs", "tolerance"), ORIENTATION_FORMATS,
-                         ids=[f for f, _, _ in ORIENTATION_FORMATS])
+@pytest.mark.parametrize(
+    ("fmt", "kwargs", "tolerance"), ORIENTATION_FORMATS, ids=[f for f, _, _ in ORIENTATION_FORMATS]
+)
 def test_exif_orientation_gives_upright_pixels(fmt, kwargs, tolerance, orientation):
     upright = pattern(96, 64)
     stored = np.ascontiguousarray(STORED[orientation](upright))
@@ -283,8 +283,7 @@ def test_camera_jpeg_is_decoded_at_half_size(camera_jpeg):
     assert mad(photo.rgb, halved) < 2
 
 
-@pytest.mark.parametrize(("min_long", "scale"), [(640, 0.25), (500, 0.125), (2016, 0.5), (2017, 1.0),
-                                                 (5000, 1.0)])
+@pytest.mark.parametrize(("min_long", "scale"), [(640, 0.25), (500, 0.125), (2016, 0.5), (2017, 1.0), (5000, 1.0)])
 def test_reduction_is_the_largest_that_keeps_the_long_side(camera_jpeg, min_long, scale):
     _, data = camera_jpeg
     photo = decode_image(data, min_long_side_px=min_long)
@@ -394,9 +393,9 @@ def test_small_images_are_not_reduced(small):
 
 def test_alpha_is_composited_on_white():
     rgba = np.zeros((8, 8, 4), np.uint8)
-    rgba[:4, :, :] = (255, 0, 0, 255)      # opaque red
-    rgba[4:6, :, :] = (0, 0, 0, 0)         # transparent black -> white
-    rgba[6:, :, :] = (0, 0, 0, 128)        # half-transparent black -> mid grey
+    rgba[:4, :, :] = (255, 0, 0, 255)  # opaque red
+    rgba[4:6, :, :] = (0, 0, 0, 0)  # transparent black -> white
+    rgba[6:, :, :] = (0, 0, 0, 128)  # half-transparent black -> mid grey
     for fmt, kwargs in (("PNG", {}), ("WEBP", dict(lossless=True)), ("TIFF", {})):
         rgb = decode_image(encode(rgba, fmt, **kwargs)).rgb
         assert (rgb[:4] == (255, 0, 0)).all(), fmt
@@ -405,8 +404,7 @@ def test_alpha_is_composited_on_white():
 
 
 def test_grey_with_alpha_and_palette_transparency():
-    la = Image.fromarray(np.dstack([np.full((4, 4), 10, np.uint8), np.array([[0, 255] * 2] * 4, np.uint8)]),
-                         "LA")
+    la = Image.fromarray(np.dstack([np.full((4, 4), 10, np.uint8), np.array([[0, 255] * 2] * 4, np.uint8)]), "LA")
     rgb = decode_image(encode(la, "PNG")).rgb
     assert (rgb[:, 0::2] == 255).all()
     assert (rgb[:, 1::2] == 10).all()
@@ -460,10 +458,10 @@ def test_sixteen_bit_grey_is_scaled(fmt):
 
 def test_sixteen_bit_colour_png():
     rgb16 = np.zeros((2, 3, 3), np.uint16)
-    rgb16[..., 0], rgb16[..., 1], rgb16[..., 2] = 65535, 0, 32896       # R, G, B
-    ok, data = cv2.imencode(".png", rgb16[..., ::-1])                    # OpenCV writes BGR
+    rgb16[..., 0], rgb16[..., 1], rgb16[..., 2] = 65535, 0, 32896  # R, G, B
+    ok, data = cv2.imencode(".png", rgb16[..., ::-1])  # OpenCV writes BGR
     assert ok
-    assert data.tobytes()[24] == 16                                      # IHDR bit depth
+    assert data.tobytes()[24] == 16  # IHDR bit depth
     rgb = decode_image(data.tobytes()).rgb
     assert (rgb == (255, 0, 128)).all()
 
@@ -589,15 +587,19 @@ def test_load_truncated_images_stays_false(small):
 # ---------------------------------------------------------------- not an image / corrupt
 
 
-@pytest.mark.parametrize("data", [
-    b"",
-    b"hello, this is a text file\n" * 10,
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-    b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>",
-    b"PK\x03\x04" + bytes(100),
-    b"\x00",
-    np.random.default_rng(7).bytes(5000),
-], ids=["empty", "text", "pdf", "svg", "zip", "nul", "random"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"hello, this is a text file\n" * 10,
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>",
+        b"PK\x03\x04" + bytes(100),
+        b"\x00",
+        np.random.default_rng(7).bytes(5000),
+    ],
+    ids=["empty", "text", "pdf", "svg", "zip", "nul", "random"],
+)
 def test_not_an_image(data):
     assert error_code(data) == "not_an_image"
 
@@ -630,8 +632,7 @@ TRUNCATION_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("fmt", "kwargs"), TRUNCATION_CASES,
-                         ids=[case_id(f, k) for f, k in TRUNCATION_CASES])
+@pytest.mark.parametrize(("fmt", "kwargs"), TRUNCATION_CASES, ids=[case_id(f, k) for f, k in TRUNCATION_CASES])
 @pytest.mark.parametrize("keep", [0.5, 0.9, 40])
 def test_truncated_files_are_corrupt(small, fmt, kwargs, keep):
     data = encode(small, fmt, **kwargs)
@@ -651,7 +652,7 @@ def test_jpeg_without_end_marker_is_corrupt(small):
 def test_jpeg_with_damaged_middle(small):
     data = bytearray(encode(small, "JPEG", quality=90))
     start = len(data) // 3
-    data[start:start + 400] = np.random.default_rng(3).bytes(400)
+    data[start : start + 400] = np.random.default_rng(3).bytes(400)
     try:
         photo = decode_image(bytes(data))  # libjpeg may resynchronise and return a picture
     except PostureError as exc:
@@ -740,7 +741,7 @@ def _mutate(rng: np.random.Generator, corpus: list[tuple[str, bytes]]) -> tuple[
         return f"{name} with {n} bytes inserted at {pos}", bytes(buf[:pos] + rng.bytes(n) + buf[pos:])
     if kind == 5:
         pos, n = int(rng.integers(0, len(buf))), int(rng.integers(1, 64))
-        return f"{name} with {n} bytes deleted at {pos}", bytes(buf[:pos] + buf[pos + n:])
+        return f"{name} with {n} bytes deleted at {pos}", bytes(buf[:pos] + buf[pos + n :])
     if kind == 6:  # header swap: another format's first bytes on this file's body
         other_name, other = corpus[rng.integers(len(corpus))]
         head = int(rng.integers(4, 200))
@@ -748,7 +749,7 @@ def _mutate(rng: np.random.Generator, corpus: list[tuple[str, bytes]]) -> tuple[
     # overwrite a run in the first 256 bytes (where sizes, tags and chunk lengths live)
     pos = int(rng.integers(0, min(256, len(buf))))
     n = int(rng.integers(1, 9))
-    buf[pos:pos + n] = rng.bytes(n)
+    buf[pos : pos + n] = rng.bytes(n)
     return f"{name} with {n} header bytes overwritten at {pos}", bytes(buf)
 
 

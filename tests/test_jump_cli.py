@@ -24,27 +24,67 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).resolve().parent / "data" / "video"
 CLIP = DATA / "jump04_front.mp4"
 STAND = DATA / "stand01_front.mp4"
-CONTRACT_KEYS = {"file", "ok", "view", "video", "frames_with_person", "measurements", "jumps", "findings",
-                 "warnings", "error"}
+CONTRACT_KEYS = {
+    "file",
+    "ok",
+    "view",
+    "video",
+    "frames_with_person",
+    "measurements",
+    "jumps",
+    "findings",
+    "warnings",
+    "error",
+}
 ENGINE_EXTRAS = {"view_confidence", "style", "cadence_over_time"}  # the engine's additions (docs/design.md)
 MEASUREMENT_KEYS = {"value", "unit", "band", "status", "confidence", "reason"}
-JUMP_KEYS = {"touchdown_s", "touchdown_left_s", "touchdown_right_s", "takeoff_s", "foot_clearance_cm_left",
-             "foot_clearance_cm_right", "landing_depth_cm_left", "landing_depth_cm_right", "hand_circle_cm_left",
-             "hand_circle_cm_right", "trunk_twist_deg"}
+JUMP_KEYS = {
+    "touchdown_s",
+    "touchdown_left_s",
+    "touchdown_right_s",
+    "takeoff_s",
+    "foot_clearance_cm_left",
+    "foot_clearance_cm_right",
+    "landing_depth_cm_left",
+    "landing_depth_cm_right",
+    "hand_circle_cm_left",
+    "hand_circle_cm_right",
+    "trunk_twist_deg",
+}
 MEASURE_KEYS = {
-    "jump_count", "cadence_jpm", "rhythm_variability_pct", "flight_time_ms", "contact_time_ms", "landing_lead_ms",
-    "foot_clearance_cm_left", "foot_clearance_cm_right", "foot_clearance_si_pct", "landing_depth_cm_left",
-    "landing_depth_cm_right", "landing_depth_diff_cm", "hand_circle_cm_left", "hand_circle_cm_right",
-    "hand_circle_si_pct", "hand_phase_lead_ms", "hand_height_diff_cm", "hand_spread_diff_cm", "trunk_twist_deg",
-    "lateral_shift_cm", "lateral_sway_cm", "trunk_lateral_lean_deg", "hand_circle_trend_pct_per_min_left",
-    "hand_circle_trend_pct_per_min_right", "foot_clearance_trend_pct_per_min_left",
+    "jump_count",
+    "cadence_jpm",
+    "rhythm_variability_pct",
+    "flight_time_ms",
+    "contact_time_ms",
+    "landing_lead_ms",
+    "foot_clearance_cm_left",
+    "foot_clearance_cm_right",
+    "foot_clearance_si_pct",
+    "landing_depth_cm_left",
+    "landing_depth_cm_right",
+    "landing_depth_diff_cm",
+    "hand_circle_cm_left",
+    "hand_circle_cm_right",
+    "hand_circle_si_pct",
+    "hand_phase_lead_ms",
+    "hand_height_diff_cm",
+    "hand_spread_diff_cm",
+    "trunk_twist_deg",
+    "lateral_shift_cm",
+    "lateral_sway_cm",
+    "trunk_lateral_lean_deg",
+    "hand_circle_trend_pct_per_min_left",
+    "hand_circle_trend_pct_per_min_right",
+    "foot_clearance_trend_pct_per_min_left",
     "foot_clearance_trend_pct_per_min_right",
 }
 
 
 def posture(*args: object, timeout: float = 400) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "posture.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "posture.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +107,14 @@ def test_json_is_one_array_with_the_contract_and_an_empty_stderr(annotated):
     clip = data[0]
     assert set(clip) == CONTRACT_KEYS | ENGINE_EXTRAS
     assert (clip["file"], clip["ok"], clip["view"], clip["error"]) == ("jump04_front.mp4", True, "front", None)
-    assert clip["video"] == {"fps": 30.0, "frames": 240, "duration_s": 8.0, "rotation_deg": 90, "width": 720,
-                             "height": 1280}
+    assert clip["video"] == {
+        "fps": 30.0,
+        "frames": 240,
+        "duration_s": 8.0,
+        "rotation_deg": 90,
+        "width": 720,
+        "height": 1280,
+    }
     assert set(clip["measurements"]) == MEASURE_KEYS
     for key, item in clip["measurements"].items():
         assert set(item) >= MEASUREMENT_KEYS, key
@@ -83,11 +129,13 @@ def test_json_signs_follow_the_contract(annotated):
     clip = json.loads(annotated[0].stdout)[0]
     m = {key: item["value"] for key, item in clip["measurements"].items()}
     # + = larger on the left / the left lands first, from the per-side values themselves.
-    assert m["foot_clearance_si_pct"] == pytest.approx(si(m["foot_clearance_cm_left"], m["foot_clearance_cm_right"]),
-                                                       abs=0.01)
+    assert m["foot_clearance_si_pct"] == pytest.approx(
+        si(m["foot_clearance_cm_left"], m["foot_clearance_cm_right"]), abs=0.01
+    )
     assert m["hand_circle_si_pct"] == pytest.approx(si(m["hand_circle_cm_left"], m["hand_circle_cm_right"]), abs=0.01)
-    assert m["landing_depth_diff_cm"] == pytest.approx(m["landing_depth_cm_left"] - m["landing_depth_cm_right"],
-                                                       abs=0.002)
+    assert m["landing_depth_diff_cm"] == pytest.approx(
+        m["landing_depth_cm_left"] - m["landing_depth_cm_right"], abs=0.002
+    )
     # The lead is read from the toes' descents (finer than the touchdown times): the session value is the
     # median of the per-jump leads, + where the left lands first.
     leads = [j["landing_lead_ms"] for j in clip["jumps"] if j["landing_lead_ms"] is not None]
@@ -118,8 +166,14 @@ def test_text_summary_in_plain_words():
     assert result.stderr == ""
     out = result.stdout
     assert out.startswith("jump04_front.mp4: front view")
-    for expected in ("Cadence", "jumps/min", "Landing depth, left minus right", "95 %", "In plain words:",
-                     "From this clip alone"):
+    for expected in (
+        "Cadence",
+        "jumps/min",
+        "Landing depth, left minus right",
+        "95 %",
+        "In plain words:",
+        "From this clip alone",
+    ):
         assert expected in out
     assert "height_assumed" not in out
 
@@ -144,20 +198,30 @@ def test_every_refusal_comes_back_with_its_code(tmp_path, stand_small):
     data = json.loads(result.stdout)
     assert [d["file"] for d in data] == [*names, STAND.name]
     assert [d["error"]["code"] for d in data] == [
-        "not_a_video", "not_a_video", "corrupt_video", "unsupported_codec", "video_too_short", "video_too_long",
-        "video_too_large", "no_jumping_found"]
+        "not_a_video",
+        "not_a_video",
+        "corrupt_video",
+        "unsupported_codec",
+        "video_too_short",
+        "video_too_long",
+        "video_too_large",
+        "no_jumping_found",
+    ]
     assert all(d["ok"] is False and d["error"]["message"] for d in data)
     text = posture("jump", tmp_path / "short.mp4")
     assert text.returncode == 1
     assert text.stdout.startswith("short.mp4: NOT ANALYSED (video_too_short)")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["jump", "missing.mp4"], "no such file: missing.mp4"),
-    (["jump", str(CLIP), "--height-cm", "20"], "--height-cm 20.0 is outside 50-250 cm"),
-    (["jump", str(CLIP), "--workers", "0"], "--workers must be at least 1"),
-    (["analyze", str(SAMPLES / "front_s000.jpg"), "--jump", str(CLIP)], "add --one-person"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["jump", "missing.mp4"], "no such file: missing.mp4"),
+        (["jump", str(CLIP), "--height-cm", "20"], "--height-cm 20.0 is outside 50-250 cm"),
+        (["jump", str(CLIP), "--workers", "0"], "--workers must be at least 1"),
+        (["analyze", str(SAMPLES / "front_s000.jpg"), "--jump", str(CLIP)], "add --one-person"),
+    ],
+)
 def test_usage_errors_exit_2(args, message):
     result = posture(*args)
     assert result.returncode == 2
@@ -170,8 +234,17 @@ def test_a_stand_still_clip_is_analysed_like_a_photo():
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     (clip,) = json.loads(result.stdout)
-    photo_keys = set(contract_json(assess([MeasuredPhoto(image="x.jpg", view="front", view_confidence=1.0,
-                                                         height_cm=170.0, height_source="given")]))[0])
+    photo_keys = set(
+        contract_json(
+            assess(
+                [
+                    MeasuredPhoto(
+                        image="x.jpg", view="front", view_confidence=1.0, height_cm=170.0, height_source="given"
+                    )
+                ]
+            )
+        )[0]
+    )
     assert set(clip) == photo_keys | {"frames_used"}
     assert (clip["image"], clip["ok"], clip["view"]) == ("stand01_front.mp4", True, "front")
     assert 5 <= clip["frames_used"] <= 90
@@ -188,8 +261,12 @@ def test_photos_and_a_jump_clip_give_one_assessment():
     likelihood = {f["imbalance"]: f["likelihood"] for f in photo["findings"]}
     # A front photo alone reads no sign of the chest/upper-back imbalance (its signs are profile ones): the
     # clip's hand measures make it readable.
-    alone = {f.imbalance: str(f.likelihood) for f in assess([MeasuredPhoto(
-        image="x.jpg", view="front", view_confidence=1.0, height_cm=170.0, height_source="given")]).findings}
+    alone = {
+        f.imbalance: str(f.likelihood)
+        for f in assess(
+            [MeasuredPhoto(image="x.jpg", view="front", view_confidence=1.0, height_cm=170.0, height_source="given")]
+        ).findings
+    }
     assert alone["upper_crossed"] == "not_assessed"
     assert likelihood["upper_crossed"] != "not_assessed"
     assert likelihood["unilateral"] != "not_assessed"

@@ -39,8 +39,14 @@ def session_of(**knobs):
 
 def analysis_of(session) -> JumpAnalysis:
     video = VideoInfo(fps=60.0, frames=720, duration_s=DURATION_S, rotation_deg=0, width=720, height=1280, codec="h264")
-    return JumpAnalysis(file="skipper.mp4", video=video, view=ViewEstimate("front", 0.9, 0.0), height_cm=170.0,
-                        session=session, track=None)  # type: ignore[arg-type]
+    return JumpAnalysis(
+        file="skipper.mp4",
+        video=video,
+        view=ViewEstimate("front", 0.9, 0.0),
+        height_cm=170.0,
+        session=session,
+        track=None,
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -55,19 +61,25 @@ def even():
 
 def test_every_jump_sign_uses_the_engine_threshold_and_a_left_right_verdict():
     thresholds = settings()["thresholds"]
-    signs = [(imbalance.id, sign) for imbalance in load_catalog().imbalances for sign in imbalance.signs
-             if sign.measure.startswith(JUMP_PREFIX)]
+    signs = [
+        (imbalance.id, sign)
+        for imbalance in load_catalog().imbalances
+        for sign in imbalance.signs
+        if sign.measure.startswith(JUMP_PREFIX)
+    ]
     assert {imbalance for imbalance, _ in signs} == {"unilateral", "upper_crossed"}
     for _, sign in signs:
-        key = sign.measure[len(JUMP_PREFIX):]
+        key = sign.measure[len(JUMP_PREFIX) :]
         assert sign.threshold == thresholds[key]["value"], key
         assert sign.direction == "abs_above"
         assert sign.source
 
 
 def test_a_lopsided_skipper_is_evidence_for_both_imbalances(lopsided):
-    statuses = {key: lopsided.measurements[key].status for key in
-                ("landing_depth_diff_cm", "foot_clearance_si_pct", "hand_circle_si_pct")}
+    statuses = {
+        key: lopsided.measurements[key].status
+        for key in ("landing_depth_diff_cm", "foot_clearance_si_pct", "hand_circle_si_pct")
+    }
     assert set(statuses.values()) == {"asymmetric"}, statuses
     findings = {f["imbalance"]: f for f in clip_findings(lopsided)}
     assert set(findings["unilateral"]["evidence"]) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
@@ -152,12 +164,17 @@ def test_plain_words_name_the_sides(lopsided, even):
 
 
 def test_a_side_hand_that_shrinks_faster_tires_first():
-    measured = {"hand_circle_trend_pct_per_min_left": (-12.0, "measured"),
-                "hand_circle_trend_pct_per_min_right": (-3.0, "measured")}
+    measured = {
+        "hand_circle_trend_pct_per_min_left": (-12.0, "measured"),
+        "hand_circle_trend_pct_per_min_right": (-3.0, "measured"),
+    }
     sentences = jump_side_sentences(measured)
     assert any(s.startswith("The left hand may tire first") for s in sentences)
-    growing = {**measured, "hand_circle_trend_pct_per_min_left": (2.0, "measured"),
-               "hand_circle_trend_pct_per_min_right": (1.0, "measured")}
+    growing = {
+        **measured,
+        "hand_circle_trend_pct_per_min_left": (2.0, "measured"),
+        "hand_circle_trend_pct_per_min_right": (1.0, "measured"),
+    }
     assert not any("tire" in s for s in jump_side_sentences(growing))
 
 

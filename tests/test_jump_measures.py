@@ -21,7 +21,9 @@ def test_lead_of_shifted_signals_is_found_between_frames() -> None:
     assert measures.lead_ms(times, right, left, period / 2) == pytest.approx(-23.7, abs=0.5)
     # The naive whole-frame estimate can only say 0 or 33 ms.
     assert measures.lead_ms(times, left, right, period / 2, step_s=1 / 30, refine=False) in (
-        pytest.approx(33.33, abs=0.1), pytest.approx(0.0, abs=0.1))
+        pytest.approx(33.33, abs=0.1),
+        pytest.approx(0.0, abs=0.1),
+    )
 
 
 def test_landing_lag_of_a_time_shifted_descent_is_sub_frame() -> None:

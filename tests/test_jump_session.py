@@ -11,15 +11,31 @@ from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
 from posture.pose import INDEX
 from tests.jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
 
-ASYMMETRIC = Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.02, hand_lead_s=0.03, clearance_px=(24.0, 18.0),
-                     hand_circle_px=(72.0, 58.0), landing_depth_px=(18.0, 12.0), hand_height_diff_px=14.0,
-                     lateral_shift_px=9.0, variation=0.04)
-SIDED_SIGNED = ("landing_lead_ms", "foot_clearance_si_pct", "landing_depth_diff_cm", "hand_circle_si_pct",
-                "hand_phase_lead_ms", "hand_height_diff_cm", "lateral_shift_cm")
+ASYMMETRIC = Skipper(
+    steady_turns(150.0, 8.0),
+    landing_lead_s=0.02,
+    hand_lead_s=0.03,
+    clearance_px=(24.0, 18.0),
+    hand_circle_px=(72.0, 58.0),
+    landing_depth_px=(18.0, 12.0),
+    hand_height_diff_px=14.0,
+    lateral_shift_px=9.0,
+    variation=0.04,
+)
+SIDED_SIGNED = (
+    "landing_lead_ms",
+    "foot_clearance_si_pct",
+    "landing_depth_diff_cm",
+    "hand_circle_si_pct",
+    "hand_phase_lead_ms",
+    "hand_height_diff_cm",
+    "lateral_shift_cm",
+)
 
 
-def _session(skipper: Skipper, fps: float, jitter: float = 0.0, view: str = "front",
-             height_cm: float | None = 170.0) -> JumpSession:
+def _session(
+    skipper: Skipper, fps: float, jitter: float = 0.0, view: str = "front", height_cm: float | None = 170.0
+) -> JumpSession:
     return analyze_track(skipper_track(skipper, frame_times(fps, 8.0, jitter)), view, height_cm)
 
 
@@ -149,15 +165,24 @@ def test_missing_height_is_assumed_and_flagged_with_lower_confidence() -> None:
 
 def test_to_dict_follows_the_json_contract() -> None:
     out = _session(ASYMMETRIC, 30.0).to_dict()
-    assert {"view", "frames_with_person", "measurements", "jumps", "warnings", "style",
-            "cadence_over_time"} <= set(out)
+    assert {"view", "frames_with_person", "measurements", "jumps", "warnings", "style", "cadence_over_time"} <= set(out)
     assert out["frames_with_person"] == 240
     item = out["measurements"]["landing_lead_ms"]
     assert {"value", "unit", "band", "status", "confidence", "reason"} <= set(item)
     jump = out["jumps"][3]
-    for key in ("touchdown_s", "touchdown_left_s", "touchdown_right_s", "takeoff_s", "foot_clearance_cm_left",
-                "foot_clearance_cm_right", "landing_depth_cm_left", "landing_depth_cm_right",
-                "hand_circle_cm_left", "hand_circle_cm_right", "trunk_twist_deg"):
+    for key in (
+        "touchdown_s",
+        "touchdown_left_s",
+        "touchdown_right_s",
+        "takeoff_s",
+        "foot_clearance_cm_left",
+        "foot_clearance_cm_right",
+        "landing_depth_cm_left",
+        "landing_depth_cm_right",
+        "hand_circle_cm_left",
+        "hand_circle_cm_right",
+        "trunk_twist_deg",
+    ):
         assert key in jump
     assert jump["takeoff_s"] > jump["touchdown_s"]
 
@@ -170,8 +195,15 @@ def test_bands_are_reproducible() -> None:
 
 def test_a_track_without_a_person_is_refused_clearly() -> None:
     track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
-    empty = type(track)(track.times_s, np.full_like(track.xy_px, np.nan), np.zeros_like(track.visibility),
-                        track.world_m, track.image_size, track.model, track.interpolated)
+    empty = type(track)(
+        track.times_s,
+        np.full_like(track.xy_px, np.nan),
+        np.zeros_like(track.visibility),
+        track.world_m,
+        track.image_size,
+        track.model,
+        track.interpolated,
+    )
     with pytest.raises(PostureError) as refused:
         analyze_track(empty, "front", 170.0)
     assert refused.value.code == "video_too_short"
@@ -187,7 +219,12 @@ def test_missing_wrists_leave_the_hand_measures_out_but_keep_the_jumps() -> None
     track = skipper_track(ASYMMETRIC, frame_times(30.0, 8.0))
     xy = track.xy_px.copy()
     xy[:, [INDEX["left_wrist"], INDEX["right_wrist"]]] = np.nan
-    session = analyze_track(type(track)(track.times_s, xy, track.visibility, track.world_m, track.image_size,
-                                        track.model, track.interpolated), "front", 170.0)
+    session = analyze_track(
+        type(track)(
+            track.times_s, xy, track.visibility, track.world_m, track.image_size, track.model, track.interpolated
+        ),
+        "front",
+        170.0,
+    )
     assert session.value("jump_count") == 19
     assert session.measurements["hand_phase_lead_ms"].status == "not_assessed"

@@ -69,8 +69,9 @@ def test_clean_track_counts_repairs_and_gaps() -> None:
     track = skipper_track(Skipper(steady_turns(150, 4)), frame_times(30, 4))
     xy = _legs_swapped(track.xy_px, 50)
     xy[20:22] = np.nan
-    broken = type(track)(track.times_s, xy, track.visibility, track.world_m, track.image_size, track.model,
-                         track.interpolated)
+    broken = type(track)(
+        track.times_s, xy, track.visibility, track.world_m, track.image_size, track.model, track.interpolated
+    )
     clean = clean_track(broken, max_gap_s=0.15, cutoff_hz=None)
     assert clean.swaps_repaired == 1
     assert (clean.gaps_filled, clean.gaps_left) == (1, 0)

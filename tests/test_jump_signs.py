@@ -78,14 +78,23 @@ def test_a_catalog_with_a_jump_sign_loads(with_jump_sign):
     assert measure_unit("jump.landing_lead_ms") == "ms"
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    (JUMP_KEY, "jump.landing_depth_diff", "signs[0].measure: jump-rope measure 'jump.landing_depth_diff' must end "
-                                          "in its unit"),
-    (JUMP_KEY, "video.landing_depth_diff_cm", "signs[0]: unknown measure 'video.landing_depth_diff_cm'"),
-    ('views = ["front", "back"]', 'views = ["front", "top"]',
-     "signs[0].views: 'jump.landing_depth_diff_cm' can only be read in views ['front', 'back', 'left', 'right']"),
-    ('views = ["front", "back"]', "views = []", "signs[0].views: 'jump.landing_depth_diff_cm' can only be read"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            JUMP_KEY,
+            "jump.landing_depth_diff",
+            "signs[0].measure: jump-rope measure 'jump.landing_depth_diff' must end in its unit",
+        ),
+        (JUMP_KEY, "video.landing_depth_diff_cm", "signs[0]: unknown measure 'video.landing_depth_diff_cm'"),
+        (
+            'views = ["front", "back"]',
+            'views = ["front", "top"]',
+            "signs[0].views: 'jump.landing_depth_diff_cm' can only be read in views ['front', 'back', 'left', 'right']",
+        ),
+        ('views = ["front", "back"]', "views = []", "signs[0].views: 'jump.landing_depth_diff_cm' can only be read"),
+    ],
+)
 def test_a_broken_jump_sign_names_the_entry(tmp_path, old, new, message):
     path = write(tmp_path, catalog_text(sign=JUMP_SIGN.replace(old, new)))
     with pytest.raises(CatalogError) as raised:
@@ -101,7 +110,10 @@ def test_without_a_video_the_jump_sign_is_not_read_and_changes_no_score(with_jum
     extended = assess(lopsided_photos(), catalog=with_jump_sign).finding("unilateral")
     assert shipped.likelihood == Likelihood.LIKELY
     assert (extended.likelihood, extended.score, extended.photo_score) == (
-        shipped.likelihood, shipped.score, shipped.photo_score)
+        shipped.likelihood,
+        shipped.score,
+        shipped.photo_score,
+    )
     assert extended.evidence == shipped.evidence
     assert extended.checked == shipped.checked
     assert JUMP_KEY not in extended.evidence_keys
@@ -163,4 +175,3 @@ def test_a_lopsided_landing_in_the_video_is_evidence(with_jump_sign):
     assert finding.score > without.score
     detail = json.loads(json.dumps(finding.to_dict()))["evidence_detail"]
     assert {"measure": JUMP_KEY, "views": ["back"], "unit": "cm"}.items() <= detail[0].items()
-

@@ -19,12 +19,24 @@ DATA = Path(__file__).resolve().parent / "data" / "video"
 JUMP_CLIPS = sorted(path.stem for path in DATA.glob("jump*.json"))
 # Allowed |engine - session_2d| per measure (the targets for a 2D tracker).
 TOLERANCE = {
-    "cadence_jpm": 1.0, "landing_lead_ms": 5.0, "hand_phase_lead_ms": 10.0, "foot_clearance_si_pct": 8.0,
-    "hand_circle_si_pct": 8.0, "landing_depth_diff_cm": 0.8, "hand_height_diff_cm": 1.5,
-    "hand_spread_diff_cm": 1.5, "lateral_shift_cm": 0.8, "trunk_lateral_lean_deg": 0.8,
-    "foot_clearance_cm_left": 1.0, "foot_clearance_cm_right": 1.0, "landing_depth_cm_left": 0.8,
-    "landing_depth_cm_right": 0.8, "hand_circle_cm_left": 1.5, "hand_circle_cm_right": 1.5,
-    "lateral_sway_cm": 0.5, "rhythm_variability_pct": 1.0,
+    "cadence_jpm": 1.0,
+    "landing_lead_ms": 5.0,
+    "hand_phase_lead_ms": 10.0,
+    "foot_clearance_si_pct": 8.0,
+    "hand_circle_si_pct": 8.0,
+    "landing_depth_diff_cm": 0.8,
+    "hand_height_diff_cm": 1.5,
+    "hand_spread_diff_cm": 1.5,
+    "lateral_shift_cm": 0.8,
+    "trunk_lateral_lean_deg": 0.8,
+    "foot_clearance_cm_left": 1.0,
+    "foot_clearance_cm_right": 1.0,
+    "landing_depth_cm_left": 0.8,
+    "landing_depth_cm_right": 0.8,
+    "hand_circle_cm_left": 1.5,
+    "hand_circle_cm_right": 1.5,
+    "lateral_sway_cm": 0.5,
+    "rhythm_variability_pct": 1.0,
 }
 
 
@@ -103,8 +115,9 @@ def test_a_standing_clip_has_no_jumps() -> None:
 def test_a_standing_clip_with_tracker_jitter_still_has_no_jumps(jitter_px: float) -> None:
     clip = load_clip(DATA / "stand01_front.json")
     track = track_from_clip(clip)
-    noisy = dataclasses.replace(track, xy_px=track.xy_px + np.random.default_rng(4).normal(0, jitter_px,
-                                                                                          track.xy_px.shape))
+    noisy = dataclasses.replace(
+        track, xy_px=track.xy_px + np.random.default_rng(4).normal(0, jitter_px, track.xy_px.shape)
+    )
     with pytest.raises(PostureError) as refused:
         analyze_track(noisy, clip["view"], float(clip["subject"]["stature_cm"]))
     assert refused.value.code == "no_jumping_found"

@@ -12,11 +12,14 @@ from posture.wording_jump import jump_value
 from posture_app.jump_results import typical_error
 
 
-@pytest.mark.parametrize(("value", "band", "error"), [
-    (12.0, (11.0, 13.0), 12.5),     # past the 10 % threshold, a tight band, but within the tracker's error
-    (-15.0, (-16.0, -14.0), 15.0),
-    (10.5, (10.2, 10.8), 11.0),
-])
+@pytest.mark.parametrize(
+    ("value", "band", "error"),
+    [
+        (12.0, (11.0, 13.0), 12.5),  # past the 10 % threshold, a tight band, but within the tracker's error
+        (-15.0, (-16.0, -14.0), 15.0),
+        (10.5, (10.2, 10.8), 11.0),
+    ],
+)
 def test_a_difference_inside_the_typical_error_is_never_asymmetric(value, band, error) -> None:
     alone = compared("hand_circle_si_pct", value, "%", band, 0.9)
     assert alone.status == "asymmetric"  # the jump-to-jump spread alone would call it
@@ -57,8 +60,9 @@ def test_tracked_sessions_widen_only_the_left_right_bands() -> None:
                 continue
             checked += 1
             if before.band is not None and m.band is not None:
-                assert m.band == pytest.approx((before.band[0] - factor * errors[key],
-                                                before.band[1] + factor * errors[key]))
+                assert m.band == pytest.approx(
+                    (before.band[0] - factor * errors[key], before.band[1] + factor * errors[key])
+                )
             if m.value is not None and abs(m.value) <= errors[key]:
                 assert m.status != "asymmetric", f"{path.stem}:{key}"
     assert checked >= 20
@@ -68,8 +72,9 @@ def test_the_shipped_typical_errors_cover_the_bench_and_reach_the_cards() -> Non
     engine = Tally()
     for path in sorted(DEFAULT_CLIPS.glob("jump*.json")):
         clip = load_clip(path)
-        engine.add(path.stem, clip, analyze_track(track_from_clip(clip), clip["view"],
-                                                  float(clip["subject"]["stature_cm"])))
+        engine.add(
+            path.stem, clip, analyze_track(track_from_clip(clip), clip["view"], float(clip["subject"]["stature_cm"]))
+        )
     errors = typical_errors()
     assert {key for key, *_ in rows(engine)} <= set(errors)
     assert all(error >= 0 for error in errors.values())

@@ -58,7 +58,7 @@ def test_every_measure_has_a_box_inside_the_image(samples):
 def test_label_boxes_never_overlap(samples):
     for name, size, placed, _ in _layouts(samples):
         for i, a in enumerate(placed):
-            for b in placed[i + 1:]:
+            for b in placed[i + 1 :]:
                 assert not _overlap(a.box, b.box), (name, size, a.label.text, b.label.text)
 
 
@@ -76,7 +76,11 @@ def test_leader_lines_end_on_their_box_edge_and_cross_no_box(samples):
             assert ex in (x0, x1) or ey in (y0, y1), "ends on the box's edge"
             for other in placed:
                 assert not _crosses(item.label.anchor, item.leader_end, other.box), (
-                    name, size, item.label.text, other.label.text)
+                    name,
+                    size,
+                    item.label.text,
+                    other.label.text,
+                )
     labels = sum(len(result.measurements) for result in samples.values())
     # Beside the body (display and full size) every label is tied to its point. On a 236 px thumbnail
     # (133 px wide) the labels must reach over the body and cover each other's points, so their lines are
@@ -108,5 +112,5 @@ def test_labels_are_drawn_in_their_boxes(samples):
     inside = np.zeros_like(changed)
     for item in label_boxes(result, 512):
         x0, y0, x1, y1 = (round(v) for v in item.box)
-        inside[max(0, y0 - 1):y1 + 2, max(0, x0 - 1):x1 + 2] = True
+        inside[max(0, y0 - 1) : y1 + 2, max(0, x0 - 1) : x1 + 2] = True
     assert changed[inside].mean() > 0.5, "the boxes are filled"

@@ -58,8 +58,7 @@ def test_every_landmark_trades_places_with_its_twin_and_only_the_nose_stays():
 
 def test_the_mirrored_pass_gives_its_positions_and_the_surer_visibility():
     subject = standing_pose(seed=1)
-    same_person = dataclasses.replace(standing_pose(seed=1, shift_px=4.0),
-                                      visibility=np.full(33, 0.3))
+    same_person = dataclasses.replace(standing_pose(seed=1, shift_px=4.0), visibility=np.full(33, 0.3))
     bystander = standing_pose(seed=2, shift_px=300.0)
     chosen = pose_from_mirrored_pass(subject, (bystander, same_person))
     np.testing.assert_array_equal(chosen.xy_px, same_person.xy_px)

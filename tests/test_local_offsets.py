@@ -39,8 +39,11 @@ def changed_measures(name: str, point: str) -> tuple[set[str], set[str]]:
     moved = with_moved_landmarks(photo, {landmark: (x + dx, y + dy)}, view=photo.view, height_cm=HEIGHT_CM)
     assert isinstance(moved, MeasuredPhoto)
     assert set(moved.measurements) == set(photo.measurements)
-    changed = {key for key, value in photo.measurements.items()
-               if abs(moved.measurements[key].value - value.value) >= VALUE_ROUNDING}
+    changed = {
+        key
+        for key, value in photo.measurements.items()
+        if abs(moved.measurements[key].value - value.value) >= VALUE_ROUNDING
+    }
     return changed, set(photo.measurements)
 
 
@@ -65,8 +68,12 @@ def test_the_shipped_models_read_the_declared_features_only() -> None:
 
 
 def test_no_point_but_the_ear_reads_features_placed_by_the_ear() -> None:
-    on_the_ear = {name for features in POINT_FEATURES.values() for name in features
-                  if name.startswith("neck_") or name.startswith("ear_")}
+    on_the_ear = {
+        name
+        for features in POINT_FEATURES.values()
+        for name in features
+        if name.startswith("neck_") or name.startswith("ear_")
+    }
     assert on_the_ear
     for point, features in POINT_FEATURES.items():
         assert point == "ear" or not on_the_ear & set(features), point

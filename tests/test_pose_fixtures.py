@@ -61,7 +61,9 @@ def without_timings(result: PhotoResult) -> dict[str, Any]:
 
 @pytest.mark.parametrize("view", ["front", "back", "left", "right"])
 def test_a_sample_measured_from_its_fixture_is_what_analyze_photo_gives(
-    analysed: dict[str, PhotoResult], measured: dict[str, PhotoResult], view: str,
+    analysed: dict[str, PhotoResult],
+    measured: dict[str, PhotoResult],
+    view: str,
 ) -> None:
     assert isinstance(analysed[view], MeasuredPhoto)
     assert isinstance(measured[view], MeasuredPhoto)

@@ -28,8 +28,15 @@ def catalog():
 
 
 def test_answers_are_normalised():
-    answers = Answers.from_dict({"sitting_hours": "9.5", "back_pain": "Yes", "glute_work": "no",
-                                 "leg_training": "quad_dominant", "night_pain": None})
+    answers = Answers.from_dict(
+        {
+            "sitting_hours": "9.5",
+            "back_pain": "Yes",
+            "glute_work": "no",
+            "leg_training": "quad_dominant",
+            "night_pain": None,
+        }
+    )
     assert answers.get("sitting_hours") == 9.5
     assert answers.get("back_pain") is True
     assert answers.get("glute_work") is False
@@ -44,15 +51,18 @@ def test_empty_answers():
     assert len(Answers.from_dict({})) == 0
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ({"shoe_size": 42}, "unknown question 'shoe_size'"),
-    ({"leg_training": "cardio"}, "question 'leg_training': 'cardio' is not one of quad_dominant, balanced"),
-    ({"sitting_hours": 30}, "question 'sitting_hours': 30 is outside 0 to 24 h"),
-    ({"sitting_hours": "lots"}, "question 'sitting_hours': expected a number"),
-    ({"sitting_hours": True}, "question 'sitting_hours': expected a number"),
-    ({"back_pain": "sometimes"}, "question 'back_pain': expected yes or no"),
-    ({"back_pain": 1}, "question 'back_pain': expected yes or no"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"shoe_size": 42}, "unknown question 'shoe_size'"),
+        ({"leg_training": "cardio"}, "question 'leg_training': 'cardio' is not one of quad_dominant, balanced"),
+        ({"sitting_hours": 30}, "question 'sitting_hours': 30 is outside 0 to 24 h"),
+        ({"sitting_hours": "lots"}, "question 'sitting_hours': expected a number"),
+        ({"sitting_hours": True}, "question 'sitting_hours': expected a number"),
+        ({"back_pain": "sometimes"}, "question 'back_pain': expected yes or no"),
+        ({"back_pain": 1}, "question 'back_pain': expected yes or no"),
+    ],
+)
 def test_bad_answers_are_refused_with_a_clear_message(raw, message):
     with pytest.raises(AnswerError) as raised:
         Answers.from_dict(raw)
@@ -80,13 +90,16 @@ def test_a_missing_answer_is_not_a_no(catalog):
     assert stage_from_answers(Answers.from_dict({"back_pain": False}), catalog) is None
 
 
-@pytest.mark.parametrize(("yes", "stage"), [
-    ({"tight_or_weak"}, "tightness_and_fatigue"),
-    ({"movement_off"}, "movement_dysfunction"),
-    ({"back_pain"}, "pain"),
-    ({"tight_or_weak", "back_pain"}, "pain"),
-    ({"tight_or_weak", "movement_off"}, "movement_dysfunction"),
-])
+@pytest.mark.parametrize(
+    ("yes", "stage"),
+    [
+        ({"tight_or_weak"}, "tightness_and_fatigue"),
+        ({"movement_off"}, "movement_dysfunction"),
+        ({"back_pain"}, "pain"),
+        ({"tight_or_weak", "back_pain"}, "pain"),
+        ({"tight_or_weak", "movement_off"}, "movement_dysfunction"),
+    ],
+)
 def test_highest_stage_with_a_yes_wins(catalog, yes, stage):
     raw = {key: key in yes for key in ALL_NO_SYMPTOMS}
     assert stage_from_answers(Answers.from_dict(raw), catalog).id == stage
@@ -105,10 +118,16 @@ def test_no_red_flags_without_yes(catalog):
     assert red_flags(Answers.from_dict(no_flags), catalog) == []
 
 
-@pytest.mark.parametrize(("question_id", "word"), [
-    ("leg_symptoms", "leg"), ("night_pain", "night"), ("bladder_bowel", "bladder"),
-    ("recent_injury", "injury"), ("weight_loss", "weight"),
-])
+@pytest.mark.parametrize(
+    ("question_id", "word"),
+    [
+        ("leg_symptoms", "leg"),
+        ("night_pain", "night"),
+        ("bladder_bowel", "bladder"),
+        ("recent_injury", "injury"),
+        ("weight_loss", "weight"),
+    ],
+)
 def test_each_red_flag_gives_its_message(catalog, question_id, word):
     flags = red_flags(Answers.from_dict({question_id: True}), catalog)
     assert len(flags) == 1
@@ -132,13 +151,16 @@ def test_sitting_hours_bands(catalog, hours, weight):
     assert weights["hip_flexors_over_glutes"] == pytest.approx(weight)
 
 
-@pytest.mark.parametrize(("raw", "top"), [
-    ({"sitting_hours": 10}, "hip_flexors_over_glutes"),
-    ({"back_without_core": True}, "erectors_over_core"),
-    ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),
-    ({"press_vs_pull": "much_more_pressing"}, "upper_crossed"),
-    ({"uneven_lifts": True, "one_sided_activity": True}, "unilateral"),
-])
+@pytest.mark.parametrize(
+    ("raw", "top"),
+    [
+        ({"sitting_hours": 10}, "hip_flexors_over_glutes"),
+        ({"back_without_core": True}, "erectors_over_core"),
+        ({"leg_training": "quad_dominant"}, "quads_over_hamstrings"),
+        ({"press_vs_pull": "much_more_pressing"}, "upper_crossed"),
+        ({"uneven_lifts": True, "one_sided_activity": True}, "unilateral"),
+    ],
+)
 def test_habits_point_to_their_imbalance(catalog, raw, top):
     weights = habit_weights(raw, catalog)
     assert max(weights, key=weights.get) == top

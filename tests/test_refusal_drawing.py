@@ -62,7 +62,7 @@ def test_a_misplaced_knee_refusal_can_be_rescued_by_moving_the_knee_back():
     assert bent.error.code == "not_standing"
     image = _assert_shows_skeleton_and_reason(bent, 600)
     ringed = draw_refusal(bent, max_side_px=600, highlight="left_knee", caption=False)
-    assert not np.array_equal(ringed, image[:ringed.shape[0]]), "the moved knee can be ringed"
+    assert not np.array_equal(ringed, image[: ringed.shape[0]]), "the moved knee can be ringed"
     rescued = with_moved_landmarks(bent, {"left_knee": (float(knee[0]), float(knee[1]))})
     assert isinstance(rescued, MeasuredPhoto)
     assert rescued.measurements.keys() == measured.measurements.keys()

@@ -41,8 +41,22 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 UNICODE_LABEL = "Zoë Ødegård 👍"
 INJECTION_LABEL = "<script>alert(1)</script> **x**"
-OK_KEYS = {"image", "ok", "error", "view", "view_confidence", "person", "warnings", "measurements", "not_assessed",
-           "findings", "stage", "plan", "landmarks_px", "timings_ms"}
+OK_KEYS = {
+    "image",
+    "ok",
+    "error",
+    "view",
+    "view_confidence",
+    "person",
+    "warnings",
+    "measurements",
+    "not_assessed",
+    "findings",
+    "stage",
+    "plan",
+    "landmarks_px",
+    "timings_ms",
+}
 RED_FLAG_ANSWERS = {"night_pain": "yes", "back_pain": "yes"}
 A4_RATIO = 297 / 210
 
@@ -126,10 +140,14 @@ def test_contract_keeps_input_order(assessment, photos):
 
 def test_contract_puts_person_level_results_on_every_ok_photo(assessment):
     objects = [obj for obj in contract_json(assessment) if obj["ok"]]
-    expected_findings = [{"imbalance": f.imbalance, "likelihood": f.likelihood, "score": f.score,
-                          "evidence": list(f.evidence_keys)} for f in assessment.findings]
-    expected_plan = {block: [item.name for item in assessment.plan.block(block)]
-                     for block in ("strengthen", "mobility", "cross_train")}
+    expected_findings = [
+        {"imbalance": f.imbalance, "likelihood": f.likelihood, "score": f.score, "evidence": list(f.evidence_keys)}
+        for f in assessment.findings
+    ]
+    expected_plan = {
+        block: [item.name for item in assessment.plan.block(block)]
+        for block in ("strengthen", "mobility", "cross_train")
+    }
     assert expected_plan["cross_train"], "the jump-rope progression is always in the plan"
     for obj in objects:
         assert obj["findings"] == expected_findings
@@ -161,7 +179,8 @@ def test_every_engine_measure_has_a_human_name():
     assert set(SPECS) <= set(MEASURE_NAMES)
     assert measure_name("craniovertebral_angle_deg") == "Craniovertebral angle"
     assert measure_name("profile_difference.craniovertebral_angle_deg") == (
-        "Craniovertebral angle, left minus right profile")
+        "Craniovertebral angle, left minus right profile"
+    )
     assert measure_name("some_new_measure_cm") == "Some new measure"
 
 
@@ -184,9 +203,11 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
         assert photo.image in plain
         for m in photo.measurements.values():
             name = measure_name(m.key) + (" (estimate)" if m.estimate else "")
-            row = (f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
-                   f"{status_label(m.status)} | {round(100 * m.confidence)} % | "
-                   f"±{format_value(typical_error(m.key), m.unit)} |")
+            row = (
+                f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
+                f"{status_label(m.status)} | {round(100 * m.confidence)} % | "
+                f"±{format_value(typical_error(m.key), m.unit)} |"
+            )
             assert row in plain
 
 
@@ -265,8 +286,9 @@ def test_markdown_escapes_the_person_label(markdown):
 
 
 def test_markdown_label_cannot_start_new_blocks(assessment):
-    text = render_markdown(assessment, person_label="x\n\n# Fake heading\n- item", generated_at=GENERATED,
-                           embed_images=False)
+    text = render_markdown(
+        assessment, person_label="x\n\n# Fake heading\n- item", generated_at=GENERATED, embed_images=False
+    )
     assert "\n# Fake heading" not in text
     assert "\n- item" not in text
     assert "x # Fake heading - item" in md_plain(text)
@@ -302,8 +324,9 @@ def test_report_without_any_measured_photo():
         assert verdict(finding) == "not assessed"
         assert f"{finding.name}: not assessed" in plain
     assert "data:image" not in plain
-    assert "No photo could be measured" in pdf_plain(render_pdf(nothing, person_label="A" * 400,
-                                                                generated_at=GENERATED))
+    assert "No photo could be measured" in pdf_plain(
+        render_pdf(nothing, person_label="A" * 400, generated_at=GENERATED)
+    )
 
 
 def test_markdown_red_flag_gives_clinician_advice_instead_of_plan(red_flag_assessment):

@@ -39,7 +39,7 @@ def test_frames_without_a_clear_body_are_left_out():
 def test_too_few_clear_frames_is_refused():
     track = standing_track(frame_times(30.0, 4.0))
     visibility = track.visibility.copy()
-    visibility[MIN_FRAMES - 1:] = 0.0
+    visibility[MIN_FRAMES - 1 :] = 0.0
     with pytest.raises(PostureError) as raised:
         combine_landmarks(dataclasses.replace(track, visibility=visibility))
     assert raised.value.code == "no_person"

@@ -76,15 +76,28 @@ def clips(tmp_path_factory, stand_small) -> dict[str, Path]:
 
 # ---------------------------------------------------------------- formats, rotation, timestamps
 
-CODECS = {"h264.mp4": "h264", "hevc.mp4": "hevc", "hevc.mov": "hevc", "vp9.webm": "vp9", "mpeg4.avi": "mpeg4",
-          "mjpeg.avi": "mjpeg"}
+CODECS = {
+    "h264.mp4": "h264",
+    "hevc.mp4": "hevc",
+    "hevc.mov": "hevc",
+    "vp9.webm": "vp9",
+    "mpeg4.avi": "mpeg4",
+    "mjpeg.avi": "mjpeg",
+}
 
 
 @pytest.mark.parametrize("name", list(CODECS))
 def test_each_container_and_codec_decodes(clips, stand_small, name):
     info = probe(clips[name])
-    assert info == VideoInfo(fps=pytest.approx(30.0), frames=90, duration_s=pytest.approx(3.0), rotation_deg=0,
-                             width=180, height=320, codec=CODECS[name])
+    assert info == VideoInfo(
+        fps=pytest.approx(30.0),
+        frames=90,
+        duration_s=pytest.approx(3.0),
+        rotation_deg=0,
+        width=180,
+        height=320,
+        codec=CODECS[name],
+    )
     frames = decode_all(clips[name])
     assert len(frames) == 90
     assert [t for t, _ in frames] == pytest.approx([i / 30 for i in range(90)], abs=1e-3)

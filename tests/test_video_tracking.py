@@ -25,8 +25,15 @@ DATA = Path(__file__).resolve().parent / "data" / "video"
 ROTATED = DATA / "jump04_front.mp4"
 STAND, OTHER = DATA / "stand01_front.mp4", DATA / "stand02_front.mp4"
 # Truth keypoint names (tests/data/video/*.json) -> MediaPipe landmark names.
-TRUTH_NAMES = {"ankle_l": "left_ankle", "ankle_r": "right_ankle", "wrist_l": "left_wrist", "wrist_r": "right_wrist",
-               "hip_l": "left_hip", "hip_r": "right_hip", "nose": "nose"}
+TRUTH_NAMES = {
+    "ankle_l": "left_ankle",
+    "ankle_r": "right_ankle",
+    "wrist_l": "left_wrist",
+    "wrist_r": "right_wrist",
+    "hip_l": "left_hip",
+    "hip_r": "right_hip",
+    "nose": "nose",
+}
 
 
 def half(rgb: np.ndarray) -> np.ndarray:
@@ -37,15 +44,20 @@ def truth_frames(name: str) -> list[dict]:
     """Per frame: its time and truth pixel keypoints by name, from the compact fixture (bench/make_jump_fixtures.py)."""
     truth = json.loads((DATA / f"{name}.json").read_text())
     names = truth["names_px"]
-    return [{"time_s": time_s, "keypoints_px": {name: flat[2 * k:2 * k + 2] for k, name in enumerate(names)}}
-            for time_s, flat in zip(truth["time_s"], truth["px"], strict=True)]
+    return [
+        {"time_s": time_s, "keypoints_px": {name: flat[2 * k : 2 * k + 2] for k, name in enumerate(names)}}
+        for time_s, flat in zip(truth["time_s"], truth["px"], strict=True)
+    ]
 
 
 def median_error_of_height(track, frames: list[dict], scale: float = 1.0) -> float:
     """Median distance (fraction of body height) between tracked and true keypoints over all frames."""
     body = np.median([f["keypoints_px"]["heel_l"][1] - f["keypoints_px"]["nose"][1] for f in frames]) * scale
-    errors = [np.linalg.norm(track.point(ours)[i] - scale * np.array(frame["keypoints_px"][theirs])) / body
-              for i, frame in enumerate(frames) for theirs, ours in TRUTH_NAMES.items()]
+    errors = [
+        np.linalg.norm(track.point(ours)[i] - scale * np.array(frame["keypoints_px"][theirs])) / body
+        for i, frame in enumerate(frames)
+        for theirs, ours in TRUTH_NAMES.items()
+    ]
     return float(np.median(errors))
 
 
@@ -80,8 +92,10 @@ class Clips:
         return [half(f) for f in self.room]
 
     def two_people(self) -> list[np.ndarray]:
-        return [cv2.resize(np.hstack([a, b]), (720, 640), interpolation=cv2.INTER_AREA)
-                for a, b in zip(self.frames, read_rgb(OTHER), strict=True)]
+        return [
+            cv2.resize(np.hstack([a, b]), (720, 640), interpolation=cv2.INTER_AREA)
+            for a, b in zip(self.frames, read_rgb(OTHER), strict=True)
+        ]
 
     def feet_cut_off(self) -> list[np.ndarray]:
         return [half(f[:900]) for f in self.frames]
@@ -97,20 +111,23 @@ class Clips:
     def moving_camera(self) -> list[np.ndarray]:
         """Pans right by 100 px over the clip while bobbing +-40 px at 1 Hz."""
         width, height = self.WINDOW
-        offsets = [(round(10 + 100 * i / 89), round(64 + 40 * np.sin(2 * np.pi * i / 30)))
-                   for i in range(len(self.frames))]
-        return [half(f[y0:y0 + height, x0:x0 + width]) for f, (x0, y0) in zip(self.frames, offsets, strict=True)]
+        offsets = [
+            (round(10 + 100 * i / 89), round(64 + 40 * np.sin(2 * np.pi * i / 30))) for i in range(len(self.frames))
+        ]
+        return [half(f[y0 : y0 + height, x0 : x0 + width]) for f, (x0, y0) in zip(self.frames, offsets, strict=True)]
 
     def shaking_camera(self) -> list[np.ndarray]:
         """No pan: a hand-held wobble of +-40 px (3 % of the height) sideways and up-down at 2-3 Hz."""
         width, height = self.WINDOW
-        offsets = [(round(36 + 30 * np.sin(2 * np.pi * i / 15)), round(64 + 40 * np.sin(2 * np.pi * i / 11)))
-                   for i in range(len(self.frames))]
-        return [half(f[y0:y0 + height, x0:x0 + width]) for f, (x0, y0) in zip(self.frames, offsets, strict=True)]
+        offsets = [
+            (round(36 + 30 * np.sin(2 * np.pi * i / 15)), round(64 + 40 * np.sin(2 * np.pi * i / 11)))
+            for i in range(len(self.frames))
+        ]
+        return [half(f[y0 : y0 + height, x0 : x0 + width]) for f, (x0, y0) in zip(self.frames, offsets, strict=True)]
 
     def still_camera(self) -> list[np.ndarray]:
         width, height = self.WINDOW
-        return [half(f[64:64 + height, 36:36 + width]) for f in self.frames]
+        return [half(f[64 : 64 + height, 36 : 36 + width]) for f in self.frames]
 
     def upright(self) -> list[np.ndarray]:
         return [half(f) for f in self.frames]

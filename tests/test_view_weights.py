@@ -23,8 +23,13 @@ from tests.pose_fixtures import measured_from_fixture
 pytestmark = pytest.mark.model_free
 
 ROOT = Path(__file__).resolve().parent.parent
-FRONTAL_TILTS = ("shoulder_tilt_deg", "pelvic_obliquity_deg", "head_tilt_deg",
-                 "shoulder_height_diff_cm", "hip_height_diff_cm")
+FRONTAL_TILTS = (
+    "shoulder_tilt_deg",
+    "pelvic_obliquity_deg",
+    "head_tilt_deg",
+    "shoulder_height_diff_cm",
+    "hip_height_diff_cm",
+)
 META = json.loads((ROOT / "tests" / "data" / "eval" / "images" / "s002_front.json").read_text())
 HEIGHT_CM = META["subject"]["stature_cm"]
 
@@ -50,7 +55,8 @@ def test_front_and_back_give_one_value_weighted_by_each_views_error(front_and_ba
     sigma_front, sigma_back = data["per_view"][key]["front"], data["per_view"][key]["back"]
     weight_front, weight_back = sigma_front**-2, sigma_back**-2
     expected = (weight_front * front.measurements[key].value + weight_back * back.measurements[key].value) / (
-        weight_front + weight_back)
+        weight_front + weight_back
+    )
     assert person.measurement.value == pytest.approx(expected)
     assert person.views == (View.FRONT, View.BACK)
     assert person.measurement.status == status_of(expected, SPECS[key])
@@ -82,7 +88,8 @@ def test_one_photo_keeps_its_own_value_and_error(front_and_back):
 def test_an_unbenchmarked_combination_gets_the_independent_errors_formula():
     errors = ViewErrors(per_view={"shoulder_tilt_deg": {"front": 0.6, "back": 0.8}})
     assert errors.combined_error("shoulder_tilt_deg", (View.FRONT, View.BACK)) == pytest.approx(
-        (1 / 0.6**2 + 1 / 0.8**2) ** -0.5)
+        (1 / 0.6**2 + 1 / 0.8**2) ** -0.5
+    )
     measured_pair = ViewErrors(per_view=errors.per_view, combined={"shoulder_tilt_deg": {"back+front": 0.7}})
     assert measured_pair.combined_error("shoulder_tilt_deg", (View.FRONT, View.BACK)) == 0.7
 

@@ -26,11 +26,21 @@ def test_the_views_of_the_samples(analysed):
     assert {view: analysed[view].view_estimate.view for view in analysed} == {v: v for v in analysed}
 
 
-@pytest.mark.parametrize(("yaw", "view", "oblique"), [
-    (0, "front", False), (15, "front", False), (40, "front", True), (60, "left", True),
-    (90, "left", False), (-90, "right", False),
-    (180, "back", False), (-160, "back", False), (-130, "right", True), (-55, "right", True),
-])
+@pytest.mark.parametrize(
+    ("yaw", "view", "oblique"),
+    [
+        (0, "front", False),
+        (15, "front", False),
+        (40, "front", True),
+        (60, "left", True),
+        (90, "left", False),
+        (-90, "right", False),
+        (180, "back", False),
+        (-160, "back", False),
+        (-130, "right", True),
+        (-55, "right", True),
+    ],
+)
 def test_view_and_obliqueness_follow_the_body_yaw(analysed, yaw, view, oblique):
     estimate = estimate_view(turned(analysed["front"].pose, yaw))
     assert abs((estimate.yaw_deg - yaw + 180) % 360 - 180) < 0.5
@@ -62,8 +72,10 @@ def test_an_oblique_photo_warns(analysed):
     assert "turned_view" not in codes
 
 
-@pytest.mark.parametrize(("yaw", "warned", "factor"), [(0, False, 1.0), (10, False, 1.0), (15, False, 1.0),
-                                                       (20, True, 0.75), (-24, True, 0.55)])
+@pytest.mark.parametrize(
+    ("yaw", "warned", "factor"),
+    [(0, False, 1.0), (10, False, 1.0), (15, False, 1.0), (20, True, 0.75), (-24, True, 0.55)],
+)
 def test_a_turned_body_warns_and_lowers_confidence_before_it_is_oblique(analysed, yaw, warned, factor):
     pose = turned(analysed["front"].pose, yaw)
     estimate = estimate_view(pose)
@@ -131,8 +143,10 @@ def squatting(pose, knee_deg: float, hip_deg: float, picture_knee_deg: float = 0
     middle_x = (xy[INDEX["left_hip"], 0] + xy[INDEX["right_hip"], 0]) / 2
     for side in ("left", "right"):
         hip = world[INDEX[f"{side}_hip"]]
-        thigh, shank = (np.linalg.norm(world[INDEX[f"{side}_{b}"]] - world[INDEX[f"{side}_{a}"]])
-                        for a, b in (("hip", "knee"), ("knee", "ankle")))
+        thigh, shank = (
+            np.linalg.norm(world[INDEX[f"{side}_{b}"]] - world[INDEX[f"{side}_{a}"]])
+            for a, b in (("hip", "knee"), ("knee", "ankle"))
+        )
         thigh_tilt, shank_tilt = np.radians(hip_deg), np.radians(hip_deg - knee_deg)
         knee = hip + thigh * np.array([0.0, np.cos(thigh_tilt), -np.sin(thigh_tilt)])
         world[INDEX[f"{side}_knee"]] = knee
@@ -142,7 +156,9 @@ def squatting(pose, knee_deg: float, hip_deg: float, picture_knee_deg: float = 0
         half_leg = np.linalg.norm(ankle_px - hip_px) / 2
         outward = np.sign((hip_px[0] + ankle_px[0]) / 2 - middle_x)
         xy[INDEX[f"{side}_knee"]] = (hip_px + ankle_px) / 2 + [
-            outward * half_leg * np.tan(np.radians(picture_knee_deg / 2)), 0.0]
+            outward * half_leg * np.tan(np.radians(picture_knee_deg / 2)),
+            0.0,
+        ]
     return dataclasses.replace(pose, world_m=world, xy_px=xy)
 
 
@@ -188,15 +204,19 @@ def test_no_standing_render_is_refused_by_the_lighter_models(model):
     """Their world landmarks are noisier than heavy's, so the crouch limit allows for each model."""
     from posture.analysis import analyze_photo
 
-    refused = [(path.name, result.error.code) for path in sorted(EVAL_IMAGES.glob("*.jpg"))
-               if not (result := analyze_photo(path, model=model)).ok]
+    refused = [
+        (path.name, result.error.code)
+        for path in sorted(EVAL_IMAGES.glob("*.jpg"))
+        if not (result := analyze_photo(path, model=model)).ok
+    ]
     assert refused == []
 
 
 def test_every_warning_code_is_documented():
     """design.md lists the stable warning codes; every code the engine emits must be among them."""
-    emitted = set(re.findall(r'Warning_\("([a-z_]+)"', "".join(
-        path.read_text() for path in (ROOT / "posture").glob("*.py"))))
+    emitted = set(
+        re.findall(r'Warning_\("([a-z_]+)"', "".join(path.read_text() for path in (ROOT / "posture").glob("*.py")))
+    )
     design = (ROOT / "docs" / "design.md").read_text()
     assert emitted
     assert all(f"`{code}`" in design for code in emitted)

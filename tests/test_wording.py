@@ -109,8 +109,7 @@ def test_units_are_symbols_everywhere_and_never_the_code_deg(person):
     assert all(text.endswith((unit_symbol("deg"), unit_symbol("cm"))) for text in every_label)
     raw = render_markdown(assessment, generated_at=GENERATED, embed_images=False)
     # The measures tables: the rows with a status cell (the glossary quotes its sources as published).
-    table_rows = [line for line in raw.splitlines()
-                  if any(f"| {label} |" in line for label in STATUS_LABELS.values())]
+    table_rows = [line for line in raw.splitlines() if any(f"| {label} |" in line for label in STATUS_LABELS.values())]
     assert len(table_rows) == sum(len(photo.measurements) for photo in assessment.photos)
     for text in ("\n".join(table_rows), cli, "\n".join(every_label)):
         assert not re.search(r"\d deg\b", text)
@@ -134,7 +133,8 @@ def test_plan_blocks_titles_order_and_sentences_agree(person):
     assert summary in flat(cli)
     # The order the blocks are shown in is the order of the session.
     assert [item.name for item in plan.session_order()] == [
-        item.name for block in PLAN_ORDER for item in plan.block(block)]
+        item.name for block in PLAN_ORDER for item in plan.block(block)
+    ]
 
 
 def test_findings_use_the_same_likelihood_and_muscle_words(person):
@@ -219,8 +219,11 @@ def app_person(tmp_path_factory):
 
 def app_words(at) -> str:
     """What the app's page says, as one flat string (Markdown emphasis and escapes removed)."""
-    parts = [str(element.value) for kind in ("header", "subheader", "markdown", "caption", "info", "warning")
-             for element in getattr(at, kind)]
+    parts = [
+        str(element.value)
+        for kind in ("header", "subheader", "markdown", "caption", "info", "warning")
+        for element in getattr(at, kind)
+    ]
     parts += [f"{metric.label}: {metric.value}" for metric in at.metric]
     return flat(re.sub(r"\\(.)", r"\1", "\n".join(parts).replace("**", "")))
 
@@ -233,9 +236,10 @@ def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(
     assessment, at, markdown = app_person
     assert [photo.view for photo in assessment.photos] == list(APP_VIEWS), "the views are told apart"
     # First the cards of all photos together (several photos were given), then each photo's own.
-    cards = [(measure_name(key), format_value(person.measurement.value, person.measurement.unit,
-                                              signed=SPECS[key].signed))
-             for key, person in assessment.measurements.items()]
+    cards = [
+        (measure_name(key), format_value(person.measurement.value, person.measurement.unit, signed=SPECS[key].signed))
+        for key, person in assessment.measurements.items()
+    ]
     statuses = [status_label(person.measurement.status) for person in assessment.measurements.values()]
     for photo in assessment.photos:
         for key in SPECS:
@@ -250,7 +254,7 @@ def test_the_app_shows_each_measure_with_the_reports_name_value_and_status_word(
                 cards.append((measure_name(key), "not assessed"))
     assert [(metric.label, metric.value) for metric in at.metric] == cards
     # Measure badges come first on the page, one per measured card, in card order.
-    assert badges(at)[:len(statuses)] == statuses
+    assert badges(at)[: len(statuses)] == statuses
     assert STATUS_LABELS[Status.DEVIATION] in statuses, "these photos include a measure outside its normal range"
     assert " deviation" not in app_words(at)
     # What the app itself formats (cards, their captions, the evidence lines) uses unit symbols; catalog
@@ -282,8 +286,12 @@ def test_the_app_ranks_findings_with_the_reports_likelihood_words_and_evidence(a
             past = past_threshold(item.direction, bound(item.threshold, item.unit))
             assert f"| {item.label} | {measure_name(item.measure)} | {value} | {past}" in markdown
             # The app writes the same sign, measure, number and threshold as one sentence (a side's value signed).
-            signed = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold),
-                                  signed=item.direction == "abs_above")
+            signed = format_value(
+                item.value,
+                item.unit,
+                evidence_decimals(item.value, item.threshold),
+                signed=item.direction == "abs_above",
+            )
             assert f"{item.label}: {measure_name(item.measure)} {signed} ({past}; " in page
             assert signed.lstrip("+") == value
         assert f"{TIGHT_LEAD} {join_words(finding.muscles_tight)}." in page
@@ -302,10 +310,16 @@ def test_the_app_shows_the_reports_plan_blocks_in_order_and_its_sentences(app_pe
     assert positions == sorted(positions)
     rules = load_catalog().plan
     page = app_words(at)
-    sentences = [plan_summary(plan, rules.max_exercises, rules.max_minutes), PLAN_ORDER_REASON,
-                 f"{SESSION_LEAD} {session_line([item.name for item in plan.session_order()], plan.total_minutes)}"]
-    sentences += [f"{item.name}: {dose_line(item.dose, item.per_week, item.minutes)}"
-                  for block in PLAN_ORDER for item in plan.block(block)]
+    sentences = [
+        plan_summary(plan, rules.max_exercises, rules.max_minutes),
+        PLAN_ORDER_REASON,
+        f"{SESSION_LEAD} {session_line([item.name for item in plan.session_order()], plan.total_minutes)}",
+    ]
+    sentences += [
+        f"{item.name}: {dose_line(item.dose, item.per_week, item.minutes)}"
+        for block in PLAN_ORDER
+        for item in plan.block(block)
+    ]
     for sentence in sentences:
         assert sentence in markdown
         assert sentence in page

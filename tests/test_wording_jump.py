@@ -45,19 +45,34 @@ def test_every_engine_key_has_a_name_and_a_meaning():
     assert jump_status_label("inconclusive") == "can't tell yet"
 
 
-@pytest.mark.parametrize(("value", "band", "expected", "sure"), [
-    (1.6, (1.2, 2.0), "The left side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
-    (-1.6, (-2.0, -1.2), "The right side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
-    (0.1, (-0.4, 0.5), "Both sides land about equally hard.", "Sure:"),
-    (0.7, (-0.7, 1.7), "Within the noise: the left side lands heavier, its hip sinking 0.7 cm more per landing.",
-     "Not sure:"),
-    (1.4, (-0.2, 2.9), "Perhaps: the left side lands heavier, its hip sinking 1.4 cm more per landing.", "Not sure:"),
-])
+@pytest.mark.parametrize(
+    ("value", "band", "expected", "sure"),
+    [
+        (1.6, (1.2, 2.0), "The left side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
+        (-1.6, (-2.0, -1.2), "The right side lands heavier, its hip sinking 1.6 cm more per landing.", "Sure:"),
+        (0.1, (-0.4, 0.5), "Both sides land about equally hard.", "Sure:"),
+        (
+            0.7,
+            (-0.7, 1.7),
+            "Within the noise: the left side lands heavier, its hip sinking 0.7 cm more per landing.",
+            "Not sure:",
+        ),
+        (
+            1.4,
+            (-0.2, 2.9),
+            "Perhaps: the left side lands heavier, its hip sinking 1.4 cm more per landing.",
+            "Not sure:",
+        ),
+    ],
+)
 def test_the_landing_line_follows_the_engines_verdict(value, band, expected, sure):
     measurement = compared("landing_depth_diff_cm", value, "cm", band, 0.7)
-    topic, sentence, sureness = symmetry_line("Landing", measurement,
-                                              "The {side} side lands heavier, its hip sinking {size} more per landing.",
-                                              "Both sides land about equally hard.")
+    topic, sentence, sureness = symmetry_line(
+        "Landing",
+        measurement,
+        "The {side} side lands heavier, its hip sinking {size} more per landing.",
+        "Both sides land about equally hard.",
+    )
     assert topic == "Landing"
     assert sentence == expected
     assert sureness.startswith(sure)

@@ -103,7 +103,8 @@ def measurements_by_view(photos: Sequence[MeasuredPhoto]) -> dict[View, dict[str
             collected.setdefault(view, {}).setdefault(key, []).append(measurement)
     return {
         view: {key: combine_measurements(ms) for key, ms in collected[view].items()}
-        for view in View if view in collected
+        for view in View
+        if view in collected
     }
 
 
@@ -117,12 +118,15 @@ def sign_readings(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str
     """Every value a sign can read: measures combined over views (weighted by each view's measured
     reliability, :func:`~posture.assessment.view_weights.person_measurements`), knee-valgus and
     profile differences."""
-    readings = {key: Reading(person.measurement.value, person.measurement.confidence, person.views)
-                for key, person in person_measurements(by_view).items()}
+    readings = {
+        key: Reading(person.measurement.value, person.measurement.confidence, person.views)
+        for key, person in person_measurements(by_view).items()
+    }
     left_knee, right_knee = readings.get("knee_valgus_left_deg"), readings.get("knee_valgus_right_deg")
     if left_knee and right_knee:
         readings[KNEE_VALGUS_DIFFERENCE] = Reading(
-            left_knee.value - right_knee.value, min(left_knee.confidence, right_knee.confidence),
+            left_knee.value - right_knee.value,
+            min(left_knee.confidence, right_knee.confidence),
             tuple(sorted(set(left_knee.views) & set(right_knee.views), key=VIEW_ORDER.index)),
         )
     for key, difference in profile_differences(by_view).items():
@@ -149,4 +153,3 @@ def not_assessed_reasons(
                 reason = f"not assessed in both profiles: {reasons[key]}"
                 reasons.setdefault(PROFILE_DIFFERENCE_PREFIX + key, reason)
     return reasons
-

@@ -37,14 +37,18 @@ class PlanItem:
 
     def to_dict(self) -> dict[str, Any]:
         data = {
-            "id": self.id, "name": self.name, "block": str(self.block), "slot": self.slot,
-            "how_to": self.how_to, "dose": self.dose, "per_week": self.per_week, "minutes": self.minutes,
+            "id": self.id,
+            "name": self.name,
+            "block": str(self.block),
+            "slot": self.slot,
+            "how_to": self.how_to,
+            "dose": self.dose,
+            "per_week": self.per_week,
+            "minutes": self.minutes,
             "serves": list(self.serves),
         }
         if self.phases:
-            data["phases"] = [
-                {"name": p.name, "rope": p.rope, "dose": p.dose, "goal": p.goal} for p in self.phases
-            ]
+            data["phases"] = [{"name": p.name, "rope": p.rope, "dose": p.dose, "goal": p.goal} for p in self.phases]
         if self.watch:
             data["watch"] = [
                 {"what": w.what, "suggests": w.suggests, "imbalances": list(w.imbalances)} for w in self.watch
@@ -92,13 +96,15 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         """design.md's ``plan`` (names per block) plus the detailed session under ``session``."""
         data: dict[str, Any] = {str(block): [item.name for item in self.block(block)] for block in Block}
-        data.update({
-            "session": [item.to_dict() for item in self.session_order()],
-            "total_minutes": self.total_minutes,
-            "deferred": [item.name for item in self.deferred],
-            "rationale": self.rationale,
-            "note": self.note,
-        })
+        data.update(
+            {
+                "session": [item.to_dict() for item in self.session_order()],
+                "total_minutes": self.total_minutes,
+                "deferred": [item.name for item in self.deferred],
+                "rationale": self.rationale,
+                "note": self.note,
+            }
+        )
         return data
 
 
@@ -124,8 +130,11 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
             item = _plan_item(exercise, serves)
             # Once one does not fit, the block is closed: a short, low-priority exercise must not
             # slip in ahead of a more important one that was a little too long.
-            room = room and (len(chosen[block]) < rules.per_block[block] and count < rules.max_exercises
-                             and minutes + exercise.minutes <= rules.max_minutes)
+            room = room and (
+                len(chosen[block]) < rules.per_block[block]
+                and count < rules.max_exercises
+                and minutes + exercise.minutes <= rules.max_minutes
+            )
             if room:
                 chosen[block].append(item)
                 minutes, count = minutes + exercise.minutes, count + 1
@@ -134,14 +143,21 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
     if selected:
         note = ""
     elif all(f.likelihood == Likelihood.NOT_ASSESSED for f in findings):
-        note = ("Nothing in the photos could be measured, so no imbalance was judged; the jump-rope "
-                "progression stays in as a simple check for left-right differences.")
+        note = (
+            "Nothing in the photos could be measured, so no imbalance was judged; the jump-rope "
+            "progression stays in as a simple check for left-right differences."
+        )
     else:
-        note = ("No imbalance stood out in the photos; the jump-rope progression stays in as a simple check "
-                "for left-right differences.")
+        note = (
+            "No imbalance stood out in the photos; the jump-rope progression stays in as a simple check "
+            "for left-right differences."
+        )
     return Plan(
         blocks=tuple(PlanBlock(block, tuple(chosen[block])) for block in Block),
-        deferred=tuple(deferred), total_minutes=minutes, rationale=rules.why, note=note,
+        deferred=tuple(deferred),
+        total_minutes=minutes,
+        rationale=rules.why,
+        note=note,
     )
 
 
@@ -158,21 +174,39 @@ def _ranked_candidates(
             exercises[exercise.id] = exercise
             best[exercise.id] = min(best.get(exercise.id, (index, tier, rank)), (index, tier, rank))
             serves.setdefault(exercise.id, []).append(finding.imbalance)
+
     def priority(exercise_id: str) -> tuple[int, int, int, int]:
         index, tier, rank = best[exercise_id]
         return index, tier, -len(serves[exercise_id]), rank
+
     return [(exercises[i], tuple(serves[i])) for i in sorted(exercises, key=priority)]
 
 
 def _plan_item(exercise: Exercise, serves: tuple[str, ...]) -> PlanItem:
     return PlanItem(
-        id=exercise.id, name=exercise.name, block=exercise.block, slot=exercise.slot, how_to=exercise.how_to,
-        dose=exercise.dose, per_week=exercise.per_week, minutes=exercise.minutes, serves=serves,
+        id=exercise.id,
+        name=exercise.name,
+        block=exercise.block,
+        slot=exercise.slot,
+        how_to=exercise.how_to,
+        dose=exercise.dose,
+        per_week=exercise.per_week,
+        minutes=exercise.minutes,
+        serves=serves,
     )
 
 
 def _rope_item(rope: JumpRope, serves: tuple[str, ...]) -> PlanItem:
     return PlanItem(
-        id=rope.id, name=rope.name, block=Block.CROSS_TRAIN, slot=rope.slot, how_to=rope.how_to, dose=rope.dose,
-        per_week=rope.per_week, minutes=rope.minutes, serves=serves, phases=rope.phases, watch=rope.watch,
+        id=rope.id,
+        name=rope.name,
+        block=Block.CROSS_TRAIN,
+        slot=rope.slot,
+        how_to=rope.how_to,
+        dose=rope.dose,
+        per_week=rope.per_week,
+        minutes=rope.minutes,
+        serves=serves,
+        phases=rope.phases,
+        watch=rope.watch,
     )

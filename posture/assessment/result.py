@@ -76,8 +76,12 @@ class Assessment:
         """JSON-ready: design.md's ``findings``, ``stage`` and ``plan`` plus the rest."""
         stage: dict[str, Any] | None = None
         if self.stage is not None:
-            stage = {"id": self.stage.id, "number": self.stage.number, "name": self.stage.name,
-                     "description": self.stage.description}
+            stage = {
+                "id": self.stage.id,
+                "number": self.stage.number,
+                "name": self.stage.name,
+                "description": self.stage.description,
+            }
         return {
             "findings": [finding.to_dict() for finding in self.findings],
             "stage": stage,
@@ -91,14 +95,19 @@ class Assessment:
                 str(view): {key: m.to_dict() for key, m in measurements.items()}
                 for view, measurements in self.measurements_by_view.items()
             },
-            "photos": [{"image": p.image, "ok": p.ok, "view": p.view if isinstance(p, MeasuredPhoto) else None}
-                       for p in self.photos],
+            "photos": [
+                {"image": p.image, "ok": p.ok, "view": p.view if isinstance(p, MeasuredPhoto) else None}
+                for p in self.photos
+            ],
         }
 
 
 def assess(
-    photos: Sequence[PhotoResult], answers: AnswersLike = None, catalog: Catalog | None = None,
-    *, jump: JumpSession | None = None,
+    photos: Sequence[PhotoResult],
+    answers: AnswersLike = None,
+    catalog: Catalog | None = None,
+    *,
+    jump: JumpSession | None = None,
 ) -> Assessment:
     """Combine the photos of one person (and optional questionnaire answers) into an :class:`Assessment`.
 
@@ -151,19 +160,22 @@ def assess(
     )
 
 
-def _notes(usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog,
-           not_one_person: Warning_ | None) -> tuple[str, ...]:
+def _notes(
+    usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog, not_one_person: Warning_ | None
+) -> tuple[str, ...]:
     """What the assessment could not check, in plain words."""
     notes: list[str] = []
     if not_one_person is not None:
-        notes.append("Left and right profiles were not compared with each other: the photos do not look like "
-                     "one person.")
+        notes.append(
+            "Left and right profiles were not compared with each other: the photos do not look like one person."
+        )
     if not usable:
         notes.append("No photo could be measured, so no posture sign was assessed.")
     if not len(answers):
-        notes.append("The questionnaire was not answered: warning signs and the progression stage were not "
-                     "checked, and imbalances that look alike in photos could not be ranked.")
+        notes.append(
+            "The questionnaire was not answered: warning signs and the progression stage were not "
+            "checked, and imbalances that look alike in photos could not be ranked."
+        )
     elif not any(question.id in answers for question in catalog.questions_in("red_flag")):
         notes.append("The warning-sign questions were not answered: the plan assumes none of them applies.")
     return tuple(notes)
-

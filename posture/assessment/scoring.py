@@ -42,10 +42,17 @@ class SignEvidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "measure": self.measure, "label": self.label, "value": round(self.value, 2), "unit": self.unit,
-            "confidence": round(self.confidence, 2), "direction": self.direction, "threshold": self.threshold,
-            "strong_threshold": self.strong_threshold, "strength": round(self.strength, 2),
-            "contribution": round(self.contribution, 3), "views": [str(view) for view in self.views],
+            "measure": self.measure,
+            "label": self.label,
+            "value": round(self.value, 2),
+            "unit": self.unit,
+            "confidence": round(self.confidence, 2),
+            "direction": self.direction,
+            "threshold": self.threshold,
+            "strong_threshold": self.strong_threshold,
+            "strength": round(self.strength, 2),
+            "contribution": round(self.contribution, 3),
+            "views": [str(view) for view in self.views],
         }
 
 
@@ -86,15 +93,22 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """The design.md ``findings`` entry (imbalance, likelihood, score, evidence keys) plus detail."""
         return {
-            "imbalance": self.imbalance, "likelihood": str(self.likelihood), "score": self.score,
+            "imbalance": self.imbalance,
+            "likelihood": str(self.likelihood),
+            "score": self.score,
             "evidence": list(self.evidence_keys),
-            "name": self.name, "photo_score": self.photo_score, "habit_weight": round(self.habit_weight, 2),
+            "name": self.name,
+            "photo_score": self.photo_score,
+            "habit_weight": round(self.habit_weight, 2),
             "coverage": round(self.coverage, 2),
             "evidence_detail": [item.to_dict() for item in self.evidence],
-            "checked": list(self.checked), "not_assessed": dict(self.not_assessed),
+            "checked": list(self.checked),
+            "not_assessed": dict(self.not_assessed),
             "missing_views": [str(view) for view in self.missing_views],
             "missing_views_note": self.missing_views_note,
-            "explanation": self.explanation, "caveat": self.caveat, "note": self.note,
+            "explanation": self.explanation,
+            "caveat": self.caveat,
+            "note": self.note,
             "muscles": {"tight": list(self.muscles_tight), "weak": list(self.muscles_weak)},
         }
 
@@ -110,14 +124,16 @@ Present = Mapping[SignInput, Set[View]]
 #   turned 20 deg) two to six left-right signs fired together;
 # * camera_off_level: a phone its sensor recorded off level shifts every tilt and lean by its roll,
 #   all in one direction.
-HELD_PHOTO_NOTES = MappingProxyType({
-    "turned_view": "Read only from photos turned away from a straight view, where perspective moves several "
-                   "points together, so this stays 'possible' whatever the score: retake the photo facing the "
-                   "camera squarely (or exactly side-on) to confirm it.",
-    "camera_off_level": "Read only from photos the phone recorded as held off level, which shifts every tilt and "
-                        "lean together, so this stays 'possible' whatever the score: retake the photo with the "
-                        "phone level to confirm it.",
-})
+HELD_PHOTO_NOTES = MappingProxyType(
+    {
+        "turned_view": "Read only from photos turned away from a straight view, where perspective moves several "
+        "points together, so this stays 'possible' whatever the score: retake the photo facing the "
+        "camera squarely (or exactly side-on) to confirm it.",
+        "camera_off_level": "Read only from photos the phone recorded as held off level, which shifts every tilt and "
+        "lean together, so this stays 'possible' whatever the score: retake the photo with the "
+        "phone level to confirm it.",
+    }
+)
 
 
 def held_views(photos: Sequence[MeasuredPhoto]) -> dict[View, str]:
@@ -132,8 +148,13 @@ def held_views(photos: Sequence[MeasuredPhoto]) -> dict[View, str]:
 
 
 def score_imbalance(
-    imbalance: Imbalance, readings: Mapping[str, Reading], reasons: Mapping[str, str],
-    present: Present, habit: float, catalog: Catalog, held: Mapping[View, str],
+    imbalance: Imbalance,
+    readings: Mapping[str, Reading],
+    reasons: Mapping[str, str],
+    present: Present,
+    habit: float,
+    catalog: Catalog,
+    held: Mapping[View, str],
 ) -> Finding:
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 
@@ -208,10 +229,12 @@ def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str], present:
 
 
 # What a present recording that still gave no value for a sign is called, by input.
-_NOT_MEASURED = MappingProxyType({
-    SignInput.PHOTO: "not measured on the photos given",
-    SignInput.JUMP: "not measured in the jump-rope video given",
-})
+_NOT_MEASURED = MappingProxyType(
+    {
+        SignInput.PHOTO: "not measured on the photos given",
+        SignInput.JUMP: "not measured in the jump-rope video given",
+    }
+)
 
 
 def _views_missing_for(sign: Sign, present: Present) -> tuple[View, ...]:
@@ -224,20 +247,29 @@ def _views_missing_for(sign: Sign, present: Present) -> tuple[View, ...]:
 
 def _sign_evidence(sign: Sign, reading: Reading, strength: float, contribution: float) -> SignEvidence:
     return SignEvidence(
-        measure=sign.measure, label=sign.label, value=reading.value, unit=measure_unit(sign.measure),
-        confidence=reading.confidence, direction=sign.direction, threshold=sign.threshold,
-        strong_threshold=sign.strong_threshold, strength=strength, contribution=contribution,
+        measure=sign.measure,
+        label=sign.label,
+        value=reading.value,
+        unit=measure_unit(sign.measure),
+        confidence=reading.confidence,
+        direction=sign.direction,
+        threshold=sign.threshold,
+        strong_threshold=sign.strong_threshold,
+        strength=strength,
+        contribution=contribution,
         views=tuple(view for view in reading.views if view in sign.views),
     )
 
 
 def _coverage(signs: Sequence[Sign], unread: Sequence[Sign]) -> float:
     """Share of the signs' weight (each group counted once, by its heaviest sign) that could be read."""
+
     def group_weights(chosen: Sequence[Sign]) -> dict[str, float]:
         weights: dict[str, float] = {}
         for sign in chosen:
             weights[sign.group] = max(weights.get(sign.group, 0.0), sign.weight)
         return weights
+
     possible = group_weights(signs)
     read = group_weights([sign for sign in signs if sign not in unread])
     return sum(read.values()) / sum(possible.values()) if possible else 0.0
@@ -259,8 +291,10 @@ def missing_views(unread: Sequence[Sign], present: Present) -> tuple[tuple[View,
             if sign.label not in labels:
                 labels.append(sign.label)
     views = {view for (missing, _), _labels in requests.items() for view in missing}
-    sentences = [f"Add {_photo_phrase(missing, both)} to assess {join_words(labels)}."
-                 for (missing, both), labels in requests.items()]
+    sentences = [
+        f"Add {_photo_phrase(missing, both)} to assess {join_words(labels)}."
+        for (missing, both), labels in requests.items()
+    ]
     return tuple(view for view in VIEW_ORDER if view in views), " ".join(sentences)
 
 
@@ -277,7 +311,7 @@ def _photo_phrase(missing: tuple[View, ...], both: bool) -> str:
 
 
 def join_words(words: Sequence[str]) -> str:
-    """"a", "a and b", "a, b and c"; "" for no words."""
+    """ "a", "a and b", "a, b and c"; "" for no words."""
     words = list(words)
     if not words:
         return ""
@@ -299,9 +333,10 @@ def add_lookalike_notes(
             names = " or ".join(f"'{catalog.imbalance(other).name}'" for other in lookalikes)
             signs = catalog.imbalance(finding.imbalance).signs
             labels = ", ".join(dict.fromkeys(sign.label for sign in signs))
-            lookalike_note = (f"Photos alone cannot tell this pattern apart from {names}: they are read from the "
-                              f"same photo signs ({labels}). The training-habits questions would rank them.")
+            lookalike_note = (
+                f"Photos alone cannot tell this pattern apart from {names}: they are read from the "
+                f"same photo signs ({labels}). The training-habits questions would rank them."
+            )
             finding = replace(finding, note=f"{finding.note} {lookalike_note}".strip())
         noted.append(finding)
     return noted
-

@@ -85,9 +85,7 @@ class CombinedMeasurement:
         return {**self.measurement.to_dict(), "views": [str(view) for view in self.views], "typical_error": error}
 
 
-def combine_views(
-    readings: Mapping[View, Measurement], errors: ViewErrors | None = None
-) -> CombinedMeasurement:
+def combine_views(readings: Mapping[View, Measurement], errors: ViewErrors | None = None) -> CombinedMeasurement:
     """One measure read in several views (each already pooled over that view's photos), combined.
 
     Weighted mean with weights 1 / sigma_view^2 (equal weights when a sigma is unknown); the
@@ -119,5 +117,7 @@ def person_measurements(
             if allowed is None or view in allowed:
                 collected.setdefault(key, {})[view] = measurement
     order = {key: index for index, key in enumerate(SPECS)}
-    return {key: combine_views(collected[key], errors)
-            for key in sorted(collected, key=lambda k: (order.get(k, len(order)), k))}
+    return {
+        key: combine_views(collected[key], errors)
+        for key in sorted(collected, key=lambda k: (order.get(k, len(order)), k))
+    }

@@ -195,17 +195,21 @@ def _parse_imbalance(table: Table, exercises_by_id: Mapping[str, Exercise]) -> I
     evidence = EvidenceNote(note=evidence_table.text("note"), source=evidence_table.text("source"))
     evidence_table.finish()
     imbalance = Imbalance(
-        id=table.text("id"), name=table.text("name"), summary=table.text("summary"), signs=signs,
-        muscles=muscles, evidence=evidence, strengthen=refs[Block.STRENGTHEN], mobility=refs[Block.MOBILITY],
+        id=table.text("id"),
+        name=table.text("name"),
+        summary=table.text("summary"),
+        signs=signs,
+        muscles=muscles,
+        evidence=evidence,
+        strengthen=refs[Block.STRENGTHEN],
+        mobility=refs[Block.MOBILITY],
         cross_train=refs[Block.CROSS_TRAIN],
     )
     table.finish()
     return imbalance
 
 
-def _exercise_refs(
-    table: Table, block: Block, exercises_by_id: Mapping[str, Exercise]
-) -> tuple[Exercise, ...]:
+def _exercise_refs(table: Table, block: Block, exercises_by_id: Mapping[str, Exercise]) -> tuple[Exercise, ...]:
     """Resolve exercise ids listed under a block; each must exist and belong to that block."""
     resolved = []
     for index, exercise_id in enumerate(table.strings(block)):
@@ -224,10 +228,15 @@ def _exercise_refs(
 def _parse_stages(tables: list[Table]) -> tuple[Stage, ...]:
     stages = []
     for table in tables:
-        stages.append(Stage(
-            id=table.text("id"), number=table.integer("number"), name=table.text("name"),
-            description=table.text("description"), advice=table.text("advice"),
-        ))
+        stages.append(
+            Stage(
+                id=table.text("id"),
+                number=table.integer("number"),
+                name=table.text("name"),
+                description=table.text("description"),
+                advice=table.text("advice"),
+            )
+        )
         table.finish()
     _check_unique(stages, "stages")
     numbers = [stage.number for stage in stages]
@@ -240,7 +249,10 @@ def _parse_question(table: Table, imbalance_ids: set[str], stage_ids: set[str]) 
     category = table.one_of("category", QUESTION_CATEGORIES)
     kind = table.one_of("kind", QUESTION_KINDS)
     fields: dict[str, Any] = {
-        "id": table.text("id"), "category": category, "kind": kind, "text": table.text("text"),
+        "id": table.text("id"),
+        "category": category,
+        "kind": kind,
+        "text": table.text("text"),
     }
     if kind == "choice":
         fields["options"] = _parse_options(table, imbalance_ids)
@@ -259,11 +271,13 @@ def _parse_question(table: Table, imbalance_ids: set[str], stage_ids: set[str]) 
 def _parse_options(table: Table, imbalance_ids: set[str]) -> tuple[Option, ...]:
     options = []
     for option_table in table.tables("options"):
-        options.append(Option(
-            value=option_table.text("value"),
-            label=option_table.text("label"),
-            weights=_weights(option_table, "weights", imbalance_ids, required=False),
-        ))
+        options.append(
+            Option(
+                value=option_table.text("value"),
+                label=option_table.text("label"),
+                weights=_weights(option_table, "weights", imbalance_ids, required=False),
+            )
+        )
         option_table.finish()
     if len(options) < 2:
         raise table.error("a choice question needs at least two options", "options")
@@ -306,10 +320,14 @@ def _parse_category_fields(table: Table, fields: Mapping[str, Any], stage_ids: s
 def _parse_jump_rope(table: Table, imbalance_ids: set[str]) -> JumpRope:
     phases = []
     for phase_table in table.tables("phases"):
-        phases.append(RopePhase(
-            name=phase_table.text("name"), rope=phase_table.text("rope"),
-            dose=phase_table.text("dose"), goal=phase_table.text("goal"),
-        ))
+        phases.append(
+            RopePhase(
+                name=phase_table.text("name"),
+                rope=phase_table.text("rope"),
+                dose=phase_table.text("dose"),
+                goal=phase_table.text("goal"),
+            )
+        )
         phase_table.finish()
     watch = []
     for watch_table in table.tables("watch"):
@@ -317,15 +335,24 @@ def _parse_jump_rope(table: Table, imbalance_ids: set[str]) -> JumpRope:
         for index, imbalance_id in enumerate(refs):
             if imbalance_id not in imbalance_ids:
                 raise watch_table.error(f"unknown imbalance '{imbalance_id}'", f"imbalances[{index}]")
-        watch.append(WatchPoint(
-            what=watch_table.text("what"), suggests=watch_table.text("suggests"), imbalances=refs,
-        ))
+        watch.append(
+            WatchPoint(
+                what=watch_table.text("what"),
+                suggests=watch_table.text("suggests"),
+                imbalances=refs,
+            )
+        )
         watch_table.finish()
     rope = JumpRope(
-        id=table.text("id"), name=table.text("name"), how_to=table.text("how_to"),
-        dose=table.text("dose"), per_week=table.integer("per_week"), slot=table.one_of("slot", SLOTS),
+        id=table.text("id"),
+        name=table.text("name"),
+        how_to=table.text("how_to"),
+        dose=table.text("dose"),
+        per_week=table.integer("per_week"),
+        slot=table.one_of("slot", SLOTS),
         minutes=table.integer("minutes"),
-        phases=tuple(phases), watch=tuple(watch),
+        phases=tuple(phases),
+        watch=tuple(watch),
     )
     if not phases or not watch:
         raise table.error("needs at least one phase and one watch point")
@@ -338,8 +365,10 @@ def _parse_plan_rules(table: Table) -> PlanRules:
     per_block = {block: per_block_table.integer(block) for block in Block}
     per_block_table.finish()
     rules = PlanRules(
-        max_exercises=table.integer("max_exercises"), max_minutes=table.integer("max_minutes"),
-        per_block=MappingProxyType(per_block), why=table.text("why"),
+        max_exercises=table.integer("max_exercises"),
+        max_minutes=table.integer("max_minutes"),
+        per_block=MappingProxyType(per_block),
+        why=table.text("why"),
     )
     if per_block[Block.CROSS_TRAIN] < 1:
         raise per_block_table.error(
@@ -352,9 +381,7 @@ def _parse_plan_rules(table: Table) -> PlanRules:
 
 
 def _parse_likelihood(table: Table) -> LikelihoodCutoffs:
-    cutoffs = LikelihoodCutoffs(
-        possible=table.number("possible"), likely=table.number("likely"), why=table.text("why")
-    )
+    cutoffs = LikelihoodCutoffs(possible=table.number("possible"), likely=table.number("likely"), why=table.text("why"))
     if not 0 < cutoffs.possible < cutoffs.likely <= 100:
         raise table.error("need 0 < possible < likely <= 100")
     table.finish()
@@ -373,8 +400,10 @@ def _parse_scoring(table: Table, imbalance_ids: set[str]) -> ScoringRules:
                 raise table.error(f"unknown imbalance '{member}'", where)
         lookalikes.append(tuple(group))
     rules = ScoringRules(
-        partial_strength=table.number("partial_strength"), habit_max=table.number("habit_max"),
-        photo_lookalikes=tuple(lookalikes), why=table.text("why"),
+        partial_strength=table.number("partial_strength"),
+        habit_max=table.number("habit_max"),
+        photo_lookalikes=tuple(lookalikes),
+        why=table.text("why"),
     )
     if not 0 < rules.partial_strength < 1:
         raise table.error("must be above 0 and below 1", "partial_strength")

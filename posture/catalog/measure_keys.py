@@ -53,10 +53,10 @@ def measure_views(measure: str) -> tuple[View, ...] | None:
     if measure in FRONTAL_MEASURES or measure == KNEE_VALGUS_DIFFERENCE:
         return FACING_VIEWS
     if measure.startswith(PROFILE_DIFFERENCE_PREFIX):
-        base = measure[len(PROFILE_DIFFERENCE_PREFIX):]
+        base = measure[len(PROFILE_DIFFERENCE_PREFIX) :]
         return PROFILE_VIEWS if base in SIDE_MEASURES else None
     if measure.startswith(JUMP_PREFIX):
-        return tuple(View) if _JUMP_KEY.fullmatch(measure[len(JUMP_PREFIX):]) else None
+        return tuple(View) if _JUMP_KEY.fullmatch(measure[len(JUMP_PREFIX) :]) else None
     return None
 
 

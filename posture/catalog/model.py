@@ -93,8 +93,11 @@ class Imbalance:
 
     def exercises(self, block: Block) -> tuple[Exercise, ...]:
         """The exercises of one block (strengthen, mobility or cross_train), most important first."""
-        by_block = {Block.STRENGTHEN: self.strengthen, Block.MOBILITY: self.mobility,
-                    Block.CROSS_TRAIN: self.cross_train}
+        by_block = {
+            Block.STRENGTHEN: self.strengthen,
+            Block.MOBILITY: self.mobility,
+            Block.CROSS_TRAIN: self.cross_train,
+        }
         return by_block[block]
 
 

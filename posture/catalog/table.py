@@ -14,7 +14,11 @@ class CatalogError(ValueError):
 
 
 _TYPE_NAMES: dict[type, str] = {
-    str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a table",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    list: "a list",
+    dict: "a table",
 }
 
 

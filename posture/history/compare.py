@@ -130,8 +130,9 @@ def _direction(
     return "improved" if now < was else "worsened"
 
 
-def _delta(key: str, view: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
-           *, same_view: bool = True) -> MeasureDelta:
+def _delta(
+    key: str, view: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, *, same_view: bool = True
+) -> MeasureDelta:
     b = finite_number((before or {}).get("value"))
     a = finite_number((after or {}).get("value"))
     unit_b = (before or {}).get("unit")

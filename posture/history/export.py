@@ -60,8 +60,7 @@ def _write_assessments(archive: zipfile.ZipFile, conn: sqlite3.Connection) -> li
         names: list[str] = []
         annotated_names: list[str | None] = []
         thumbs = conn.execute(
-            "SELECT position, jpeg, annotated_jpeg FROM thumbnails WHERE assessment_id = ?"
-            " ORDER BY position",
+            "SELECT position, jpeg, annotated_jpeg FROM thumbnails WHERE assessment_id = ? ORDER BY position",
             (row_id,),
         )
         for position, jpeg, annotated in thumbs:
@@ -74,13 +73,15 @@ def _write_assessments(archive: zipfile.ZipFile, conn: sqlite3.Connection) -> li
                 annotated_name = f"thumbnails/{row_id}_{position}{ANNOTATED_SUFFIX}.jpg"
                 archive.writestr(annotated_name, annotated, compress_type=zipfile.ZIP_STORED)
             annotated_names.append(annotated_name)
-        entries.append({
-            "id": row_id,
-            "taken_at": taken_at,
-            "label": label,
-            "engine_version": engine_version,
-            "record": json.loads(record_json),
-            "thumbnails": names,
-            "annotated_thumbnails": annotated_names,
-        })
+        entries.append(
+            {
+                "id": row_id,
+                "taken_at": taken_at,
+                "label": label,
+                "engine_version": engine_version,
+                "record": json.loads(record_json),
+                "thumbnails": names,
+                "annotated_thumbnails": annotated_names,
+            }
+        )
     return entries

@@ -37,13 +37,15 @@ class Person:
     age: int | None = None
 
 
-def record_of(assessment: Assessment, *, person: Person | None = None, note: str = "",
-              answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def record_of(
+    assessment: Assessment, *, person: Person | None = None, note: str = "", answers: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The JSON record a save stores (no images): cheap enough to build just to compare with a saved one."""
     person = person or Person()
     record = assessment.to_dict()
-    record["photos"] = [entry for analysis, entry in zip(assessment.photos, contract_json(assessment), strict=True)
-                        if _stored(analysis)]
+    record["photos"] = [
+        entry for analysis, entry in zip(assessment.photos, contract_json(assessment), strict=True) if _stored(analysis)
+    ]
     record["answers"] = dict(answers or {})
     record["person"] = {"height_cm": person.height_cm, "sex": person.sex, "age": person.age, "note": note}
     return record
@@ -52,15 +54,21 @@ def record_of(assessment: Assessment, *, person: Person | None = None, note: str
 def thumbnails_of(assessment: Assessment) -> tuple[list[bytes], list[bytes]]:
     """JPEG thumbnails of the stored photos and the same photos with the overlay drawn, in record order."""
     stored = [analysis for analysis in assessment.photos if _stored(analysis)]
-    plain = [encode_jpeg(downscaled(analysis.photo.rgb, THUMBNAIL_MAX_PX), THUMBNAIL_JPEG_QUALITY)
-             for analysis in stored if analysis.photo is not None]
-    annotated = [encode_jpeg(draw(analysis, layers=LAYERS, max_side_px=THUMBNAIL_MAX_PX), THUMBNAIL_JPEG_QUALITY)
-                 for analysis in stored]
+    plain = [
+        encode_jpeg(downscaled(analysis.photo.rgb, THUMBNAIL_MAX_PX), THUMBNAIL_JPEG_QUALITY)
+        for analysis in stored
+        if analysis.photo is not None
+    ]
+    annotated = [
+        encode_jpeg(draw(analysis, layers=LAYERS, max_side_px=THUMBNAIL_MAX_PX), THUMBNAIL_JPEG_QUALITY)
+        for analysis in stored
+    ]
     return plain, annotated
 
 
-def build_record(assessment: Assessment, *, person: Person | None = None, note: str = "",
-                 answers: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[bytes], list[bytes]]:
+def build_record(
+    assessment: Assessment, *, person: Person | None = None, note: str = "", answers: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[bytes], list[bytes]]:
     """(record, thumbnails, annotated thumbnails): the arguments of :meth:`HistoryStore.save`."""
     return (record_of(assessment, person=person, note=note, answers=answers), *thumbnails_of(assessment))
 

@@ -58,7 +58,6 @@ def transaction(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Ite
         raise HistoryError(f"the history database failed: {error}") from error
 
 
-
 # ----------------------------------------------------------------------------------------------
 # Schema and migrations. MIGRATIONS[n] upgrades a version-n file to version n + 1. Never edit a
 # released step: files in the wild were made by it. Append a new one instead.

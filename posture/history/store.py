@@ -76,12 +76,10 @@ class TrendPoint(NamedTuple):
     hand_moved: bool = False
 
 
-
 def _engine_version() -> str:
     import posture  # the package this module belongs to; imported here only to read its version
 
     return str(getattr(posture, "__version__", ""))
-
 
 
 def _headline(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -93,7 +91,9 @@ def _headline(record: Mapping[str, Any]) -> tuple[str, ...]:
     for finding in findings:
         # A headline names what the photos point to, so "unlikely" and "not assessed" stay out.
         if isinstance(finding, Mapping) and finding.get("likelihood", Likelihood.LIKELY) not in (
-                Likelihood.POSSIBLE, Likelihood.LIKELY):
+            Likelihood.POSSIBLE,
+            Likelihood.LIKELY,
+        ):
             continue
         name = finding.get("imbalance") if isinstance(finding, Mapping) else finding
         if isinstance(name, str) and name not in names:
@@ -226,8 +226,9 @@ class HistoryStore:
             raise TypeError(f"label must be a str, not {type(label).__name__}")
         label.encode("utf-8")  # a lone surrogate cannot be stored as text; fail before writing
         jpegs = [_blob(t, f"thumbnail {n}") for n, t in enumerate(thumbnails)]
-        annotated = [None if a is None else _blob(a, f"annotated thumbnail {n}")
-                     for n, a in enumerate(annotated_thumbnails)]
+        annotated = [
+            None if a is None else _blob(a, f"annotated thumbnail {n}") for n, a in enumerate(annotated_thumbnails)
+        ]
         if len(annotated) > len(jpegs):
             raise ValueError("more annotated thumbnails than thumbnails")
         annotated += [None] * (len(jpegs) - len(annotated))
@@ -288,10 +289,14 @@ class HistoryStore:
     def get(self, assessment_id: int) -> SavedAssessment:
         """One saved assessment with its record and thumbnails; AssessmentNotFoundError if none."""
         with self._reading() as conn:
-            row = None if conn is None else conn.execute(
-                "SELECT id, taken_at, label, engine_version, record_json FROM assessments WHERE id = ?",
-                (int(assessment_id),),
-            ).fetchone()
+            row = (
+                None
+                if conn is None
+                else conn.execute(
+                    "SELECT id, taken_at, label, engine_version, record_json FROM assessments WHERE id = ?",
+                    (int(assessment_id),),
+                ).fetchone()
+            )
             if conn is None or row is None:
                 raise AssessmentNotFoundError(f"no saved assessment with id {assessment_id}")
             thumbs = conn.execute(
@@ -328,8 +333,15 @@ class HistoryStore:
                 measurement = (photo.get("measurements") or {}).get(measure_key) or {}
                 value = finite_number(measurement.get("value"))
                 if value is not None:
-                    points.append(TrendPoint(parse_time(taken_at), value, str(measurement.get("unit", "")),
-                                             str(photo.get("view", "")), measure_key in moved_measures(photo)))
+                    points.append(
+                        TrendPoint(
+                            parse_time(taken_at),
+                            value,
+                            str(measurement.get("unit", "")),
+                            str(photo.get("view", "")),
+                            measure_key in moved_measures(photo),
+                        )
+                    )
         return points
 
     def compare(self, id_a: int, id_b: int) -> builtins.list[MeasureDelta]:

@@ -61,6 +61,7 @@ def _latest_jump(jumps: Sequence[JumpRecord], time_s: float) -> tuple[int, JumpR
 def _pair_text(name: str, values: dict[str, float], unit: str) -> str:
     def one(value: float) -> str:
         return f"{value:.1f}" if np.isfinite(value) else "-"
+
     return f"{name}  L {one(values['left'])}  R {one(values['right'])} {unit}"
 
 
@@ -70,7 +71,7 @@ def _panel(canvas: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]], sc
     line_px = int(18 * scale)
     width = max(cv2.getTextSize(text, font, size, thickness)[0][0] for text, _ in lines) + int(14 * scale)
     height = line_px * len(lines) + int(8 * scale)
-    box = canvas[4:4 + height, 4:4 + width]
+    box = canvas[4 : 4 + height, 4 : 4 + width]
     box[:] = (box * 0.35).astype(np.uint8)
     for row, (text, rgb) in enumerate(lines, start=1):
         cv2.putText(canvas, text, (4 + int(7 * scale), 4 + row * line_px), font, size, rgb, thickness, cv2.LINE_AA)
@@ -102,9 +103,11 @@ def draw_frame(rgb: np.ndarray, xy_px: np.ndarray, time_s: float, jumps: Sequenc
     lines = [(f"jump {latest[0]} of {len(jumps)}" if latest else f"{len(jumps)} jumps", SKELETON_RGB)]
     if latest is not None:
         jump = latest[1]
-        lines += [(_pair_text("feet clearance", jump.foot_clearance_cm, "cm"), SKELETON_RGB),
-                  (_pair_text("landing depth", jump.landing_depth_cm, "cm"), SKELETON_RGB),
-                  (_pair_text("hand circle", jump.hand_circle_cm, "cm"), SKELETON_RGB)]
+        lines += [
+            (_pair_text("feet clearance", jump.foot_clearance_cm, "cm"), SKELETON_RGB),
+            (_pair_text("landing depth", jump.landing_depth_cm, "cm"), SKELETON_RGB),
+            (_pair_text("hand circle", jump.hand_circle_cm, "cm"), SKELETON_RGB),
+        ]
     lines.append(("L = person's left", LEFT_RGB))
     _panel(canvas, lines, scale)
     return canvas
@@ -129,8 +132,14 @@ def annotated_clip(source: VideoSource, analysis: AnalysedClip, max_side_px: int
         return target.read_bytes()
 
 
-def _encode(source: VideoSource, track: PoseTrack, jumps: Sequence[JumpRecord], size: tuple[int, int],
-            max_side_px: int, target: Path) -> None:
+def _encode(
+    source: VideoSource,
+    track: PoseTrack,
+    jumps: Sequence[JumpRecord],
+    size: tuple[int, int],
+    max_side_px: int,
+    target: Path,
+) -> None:
     display_w, display_h = track.image_size
     scale_xy = np.array([size[0] / display_w, size[1] / display_h])
     with av.open(str(target), mode="w", format="mp4", options={"movflags": "faststart"}) as container:

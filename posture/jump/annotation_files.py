@@ -17,8 +17,11 @@ from posture.jump.engine import JumpAnalysis
 from posture.jump.records import SIDES
 
 SIDE_RGB = {"left": LEFT_RGB, "right": RIGHT_RGB}
-SERIES = (("foot_clearance_cm", "Foot clearance (cm)"), ("landing_depth_cm", "Landing depth (cm)"),
-          ("hand_circle_cm", "Hand circle (cm)"))
+SERIES = (
+    ("foot_clearance_cm", "Foot clearance (cm)"),
+    ("landing_depth_cm", "Landing depth (cm)"),
+    ("hand_circle_cm", "Hand circle (cm)"),
+)
 CLI_MAX_SIDE_PX = 1280
 """Long side of the annotated clip the command writes (px): sharper than the app's streamed copy."""
 

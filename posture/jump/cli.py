@@ -41,12 +41,17 @@ def add_jump_command(commands: argparse._SubParsersAction) -> None:  # type: ign
     jump = commands.add_parser("jump", help="measure left-right symmetry in jump-rope videos")
     jump.add_argument("paths", nargs="+", metavar="VIDEO")
     jump.add_argument("--view", default="auto", choices=["auto", *VIEWS])
-    jump.add_argument("--height-cm", type=float,
-                      help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})")
+    jump.add_argument(
+        "--height-cm", type=float, help=f"the person's height in centimetres ({MIN_HEIGHT_CM:.0f}-{MAX_HEIGHT_CM:.0f})"
+    )
     jump.add_argument("--model", default=VIDEO_DEFAULT_MODEL, choices=list(MODEL_VARIANTS))
     jump.add_argument("--json", action="store_true", help="print one JSON array, one object per video")
-    jump.add_argument("--annotate", type=Path, metavar="DIR",
-                      help="write an annotated MP4 and a PNG chart of the per-jump series per video to DIR")
+    jump.add_argument(
+        "--annotate",
+        type=Path,
+        metavar="DIR",
+        help="write an annotated MP4 and a PNG chart of the per-jump series per video to DIR",
+    )
     jump.add_argument("--workers", type=int, default=1, help="videos analysed in parallel (threads)")
     jump.set_defaults(run=run_jump_command)
 
@@ -77,8 +82,13 @@ class FrameProgress:
             return
         with self._lock:
             filled = int(30 * done / max(total, 1))
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] video {self._finished + 1}/{self.total_videos} "
-                  f"{name[:30]:<30} frame {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] video {self._finished + 1}/{self.total_videos} "
+                f"{name[:30]:<30} frame {done}/{total}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def video_done(self) -> None:
         with self._lock:
@@ -87,12 +97,25 @@ class FrameProgress:
                 print(file=sys.stderr, flush=True)
 
 
-def analyze_clips(paths: Sequence[Path], view: str, height_cm: float | None, model: str, workers: int,
-                  progress: FrameProgress, annotate_dir: Path | None) -> list[JumpResult]:
+def analyze_clips(
+    paths: Sequence[Path],
+    view: str,
+    height_cm: float | None,
+    model: str,
+    workers: int,
+    progress: FrameProgress,
+    annotate_dir: Path | None,
+) -> list[JumpResult]:
     """Each clip measured (and drawn when ``annotate_dir`` is given), in input order, ``workers`` at a time."""
+
     def one(path: Path) -> JumpResult:
-        result = analyze_jump_video(path, view=view, height_cm=height_cm, model=model,
-                                    progress=lambda done, total: progress.report(path.name, done, total))
+        result = analyze_jump_video(
+            path,
+            view=view,
+            height_cm=height_cm,
+            model=model,
+            progress=lambda done, total: progress.report(path.name, done, total),
+        )
         if annotate_dir is not None and isinstance(result, JumpAnalysis):
             from posture.jump.annotation_files import write_annotations  # matplotlib and the encoder only when asked
 
@@ -118,12 +141,16 @@ def measurement_line(key: str, measurement: Measurement) -> str:
     name = jump_measure_name(key)
     if measurement.value is None:
         return f"  {name:<42} not assessed: {measurement.reason}"
-    value = (f"{measurement.value:.0f}" if measurement.unit == "count"
-             else format_value(measurement.value, measurement.unit))
+    value = (
+        f"{measurement.value:.0f}" if measurement.unit == "count" else format_value(measurement.value, measurement.unit)
+    )
     band = _band_text(measurement)
     verdict = jump_status_label(measurement.status)
-    threshold = (f"(threshold ±{format_value(measurement.threshold, measurement.unit)})"
-                 if measurement.threshold is not None else "")
+    threshold = (
+        f"(threshold ±{format_value(measurement.threshold, measurement.unit)})"
+        if measurement.threshold is not None
+        else ""
+    )
     return f"  {name:<42} {value:>12}  {band:<27} {verdict:<8} {threshold}".rstrip()
 
 
@@ -134,9 +161,11 @@ def format_clip(result: JumpResult, with_findings: bool = True) -> str:
     if isinstance(result, JumpRefusal):
         return f"{result.file}: NOT ANALYSED ({result.error.code}) {result.error.message}"
     session, video = result.session, result.video
-    lines = [f"{result.file}: {view_name(session.view)} view (confidence {result.view.confidence:.2f}), "
-             f"{video.duration_s:.1f} s at {video.fps:.0f} fps, person seen in {session.frames_with_person} of "
-             f"{video.frames} frames, {session.style.replace('_', '-')} style"]
+    lines = [
+        f"{result.file}: {view_name(session.view)} view (confidence {result.view.confidence:.2f}), "
+        f"{video.duration_s:.1f} s at {video.fps:.0f} fps, person seen in {session.frames_with_person} of "
+        f"{video.frames} frames, {session.style.replace('_', '-')} style"
+    ]
     lines += [f"  ! {warning}" for warning in session.warnings]
     lines += [measurement_line(key, m) for key, m in session.measurements.items()]
     lines.append("  In plain words:")

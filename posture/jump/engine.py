@@ -87,8 +87,15 @@ def middle_pose(track: PoseTrack) -> Pose:
     if seen.size == 0:
         raise PostureError("no_person")
     i = int(seen[seen.size // 2])
-    return Pose(xy_px=track.xy_px[i], visibility=track.visibility[i], world_m=track.world_m[i], mask=None,
-                mask_scale=1.0, image_size=track.image_size, model=track.model)
+    return Pose(
+        xy_px=track.xy_px[i],
+        visibility=track.visibility[i],
+        world_m=track.world_m[i],
+        mask=None,
+        mask_scale=1.0,
+        image_size=track.image_size,
+        model=track.model,
+    )
 
 
 def view_of(track: PoseTrack, view: str) -> ViewEstimate:
@@ -98,9 +105,15 @@ def view_of(track: PoseTrack, view: str) -> ViewEstimate:
     return estimate_view(middle_pose(track), None if view == "auto" else view)
 
 
-def analyze_jump_video(source: VideoSource, *, name: str | None = None, view: str = "auto",
-                       height_cm: float | None = None, model: str = VIDEO_DEFAULT_MODEL,
-                       progress: Progress | None = None) -> JumpResult:
+def analyze_jump_video(
+    source: VideoSource,
+    *,
+    name: str | None = None,
+    view: str = "auto",
+    height_cm: float | None = None,
+    model: str = VIDEO_DEFAULT_MODEL,
+    progress: Progress | None = None,
+) -> JumpResult:
     """Measure the jump-rope session in ``source`` (path or bytes); refusals come back, never raise."""
     file = name if name is not None else ("video" if isinstance(source, bytes) else Path(source).name)
     info: VideoInfo | None = None

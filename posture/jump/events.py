@@ -129,8 +129,9 @@ def floor_noise_px(lift: np.ndarray, amplitude: float) -> float:
     return float(1.4826 * np.median(np.abs(second - np.median(second))) / np.sqrt(6.0))
 
 
-def _crossing_s(times_s: np.ndarray, lift: np.ndarray, below: int, above: int, threshold: float,
-                subframe: bool) -> float:
+def _crossing_s(
+    times_s: np.ndarray, lift: np.ndarray, below: int, above: int, threshold: float, subframe: bool
+) -> float:
     """Time the lift passes ``threshold`` between the on-floor frame ``below`` and the airborne
     frame ``above`` (either order: take-off or touchdown).
 
@@ -170,14 +171,16 @@ def _touchdown_after_last_frame(times_s: np.ndarray, lift: np.ndarray, threshold
     return float(crossing) if crossing < times_s[b] + frame else float("nan")
 
 
-def foot_phases(track: CleanTrack, side: str, cm_per_px: float, settings: DetectionSettings,
-                point: str = "foot_index") -> FootPhases:
+def foot_phases(
+    track: CleanTrack, side: str, cm_per_px: float, settings: DetectionSettings, point: str = "foot_index"
+) -> FootPhases:
     """One foot's take-offs and touchdowns (s), with hysteresis between the two thresholds."""
     lift = foot_lift_px(track, side, settings, point)
     finite = lift[np.isfinite(lift)]
     amplitude = float(np.percentile(finite, 95)) if finite.size else 0.0
-    threshold = max(settings.threshold_fraction * amplitude,
-                    settings.threshold_noise_factor * floor_noise_px(lift, amplitude))
+    threshold = max(
+        settings.threshold_fraction * amplitude, settings.threshold_noise_factor * floor_noise_px(lift, amplitude)
+    )
     if amplitude < settings.min_lift_cm / cm_per_px:
         # The foot never clearly leaves the floor (standing, swaying): no airborne phase at all.
         return FootPhases(side, lift, threshold, np.array([]), np.array([]))
@@ -295,8 +298,17 @@ class Jumps:
 
 # Points that ride with the trunk: their mean rises and falls with every jump and hardly at all
 # when a person stands, and averaging nine of them quiets the tracker's jitter.
-TRUNK_POINTS = ("nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
-                "left_hip", "right_hip")
+TRUNK_POINTS = (
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_hip",
+    "right_hip",
+)
 
 
 def body_bounce_cm(track: CleanTrack, cm_per_px: float) -> float:
@@ -333,8 +345,9 @@ def rhythm_spread(flights: list[Flight]) -> float:
     return float(np.median(np.abs(intervals - np.median(intervals))) / np.median(intervals))
 
 
-def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int,
-                 min_duration_s: float) -> Jumps:
+def detect_jumps(
+    track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int, min_duration_s: float
+) -> Jumps:
     """Every flight phase of the clip; refuses clips without skipping or too short to measure.
 
     Contacts are read from the toes; when their flights do not keep a rope's steady rhythm (a
@@ -355,22 +368,37 @@ def detect_jumps(track: CleanTrack, cm_per_px: float, settings: DetectionSetting
     everything = joined_split_flights(found, settings.rhythm_tolerance)
     counted = [f for f in everything if f.complete]
     if not counted:
-        raise PostureError("no_jumping_found", "Both feet never left the floor together in this clip, so it shows "
-                           "no rope jumps (standing or walking). Film the whole body while skipping.")
+        raise PostureError(
+            "no_jumping_found",
+            "Both feet never left the floor together in this clip, so it shows "
+            "no rope jumps (standing or walking). Film the whole body while skipping.",
+        )
     bounce = body_bounce_cm(track, cm_per_px)
     if bounce < settings.min_bounce_cm:
-        raise PostureError("no_jumping_found", f"The body rises and falls by only {bounce:.1f} cm, far less than "
-                           "rope jumps lift it: this looks like standing. Film the whole body while skipping.")
+        raise PostureError(
+            "no_jumping_found",
+            f"The body rises and falls by only {bounce:.1f} cm, far less than "
+            "rope jumps lift it: this looks like standing. Film the whole body while skipping.",
+        )
     if len(counted) >= 3 and regular_fraction(np.array([f.end_s for f in counted])) < settings.min_regular_fraction:
-        raise PostureError("no_jumping_found", "The feet leave the floor at random moments rather than in a rope's "
-                           "steady rhythm. Film the whole body while skipping, camera still.")
+        raise PostureError(
+            "no_jumping_found",
+            "The feet leave the floor at random moments rather than in a rope's "
+            "steady rhythm. Film the whole body while skipping, camera still.",
+        )
     duration = float(track.times_s[-1] - track.times_s[0]) + track.frame_interval_s
     if duration < min_duration_s:
-        raise PostureError("video_too_short", f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
-                           "of skipping are needed to measure anything.")
+        raise PostureError(
+            "video_too_short",
+            f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
+            "of skipping are needed to measure anything.",
+        )
     if len(counted) < min_jumps:
-        raise PostureError("video_too_short", f"Only {len(counted)} complete jumps were found; at least {min_jumps} "
-                           "are needed. Film a longer stretch of steady skipping.")
+        raise PostureError(
+            "video_too_short",
+            f"Only {len(counted)} complete jumps were found; at least {min_jumps} "
+            "are needed. Film a longer stretch of steady skipping.",
+        )
     return Jumps(left, right, counted, everything, point)
 
 

@@ -74,8 +74,9 @@ def weaker_side(measurements: dict[str, Measurement]) -> WeakerSide | None:
     return WeakerSide(side, tuple(keys))
 
 
-def assess_with_jump(photos: Sequence[PhotoResult], analysis: JumpAnalysis, answers: AnswersLike = None,
-                     catalog: Catalog | None = None) -> Assessment:
+def assess_with_jump(
+    photos: Sequence[PhotoResult], analysis: JumpAnalysis, answers: AnswersLike = None, catalog: Catalog | None = None
+) -> Assessment:
     """One assessment of one person from their photos (may be none) and their jump-rope clip."""
     session = analysis.session
     assessment = assess(photos, answers, catalog, jump=assessment_input(session.view, session.measurements))
@@ -89,10 +90,12 @@ def weaker_side_first(plan: Plan, weaker: WeakerSide) -> Plan:
     """``plan`` with every one-sided item (those serving the left-right imbalance) marked to start with
     the weaker side, the order the seed article advises. The jump rope itself serves every finding
     and is two-sided, so it is left as it is."""
+
     def marked(item: PlanItem) -> PlanItem:
         if UNILATERAL in item.serves and not item.phases:
             return dataclasses.replace(item, first_side=weaker.side, first_side_measures=weaker.measures)
         return item
+
     blocks = tuple(PlanBlock(block.block, tuple(marked(item) for item in block.items)) for block in plan.blocks)
     return dataclasses.replace(plan, blocks=blocks, deferred=tuple(marked(item) for item in plan.deferred))
 

@@ -51,8 +51,9 @@ def landing_lead_ms(touchdown_left_s: float, touchdown_right_s: float) -> float:
     return 1000.0 * (touchdown_right_s - touchdown_left_s)
 
 
-def descent_times_s(times_s: np.ndarray, lift: np.ndarray, peak_s: float, end_s: float,
-                    levels: np.ndarray) -> np.ndarray:
+def descent_times_s(
+    times_s: np.ndarray, lift: np.ndarray, peak_s: float, end_s: float, levels: np.ndarray
+) -> np.ndarray:
     """Times (s) at which ``lift`` first falls through each of ``levels`` after its peak near ``peak_s``.
 
     Linear interpolation between the two frames around each crossing; NaN for a level not crossed
@@ -73,8 +74,14 @@ def descent_times_s(times_s: np.ndarray, lift: np.ndarray, peak_s: float, end_s:
     return out
 
 
-def landing_lag_ms(times_s: np.ndarray, lift_left: np.ndarray, lift_right: np.ndarray, peak_s: float,
-                   end_s: float, fractions: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)) -> float:
+def landing_lag_ms(
+    times_s: np.ndarray,
+    lift_left: np.ndarray,
+    lift_right: np.ndarray,
+    peak_s: float,
+    end_s: float,
+    fractions: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7),
+) -> float:
     """Landing lead (ms) of one flight: how much later the right foot's descent passes the same
     heights as the left's (median over heights at ``fractions`` of each foot's peak); + = left first.
 
@@ -87,14 +94,16 @@ def landing_lag_ms(times_s: np.ndarray, lift_left: np.ndarray, lift_right: np.nd
         return float("nan")
     # Each foot's own peak: a foot that lifts higher passes the same fraction of its path at the same time.
     levels = np.array(fractions)
-    lags = (descent_times_s(times_s, lift_right, peak_s, end_s, levels * np.nanmax(lift_right[inside]))
-            - descent_times_s(times_s, lift_left, peak_s, end_s, levels * np.nanmax(lift_left[inside])))
+    lags = descent_times_s(
+        times_s, lift_right, peak_s, end_s, levels * np.nanmax(lift_right[inside])
+    ) - descent_times_s(times_s, lift_left, peak_s, end_s, levels * np.nanmax(lift_left[inside]))
     lags = lags[np.isfinite(lags)]
     return float(1000.0 * np.median(lags)) if lags.size else float("nan")
 
 
-def peak_height_above_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
-                         level_px: float, cm_per_px: float) -> float:
+def peak_height_above_cm(
+    times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float, level_px: float, cm_per_px: float
+) -> float:
     """Peak of ``height_px`` within [start_s, end_s] above ``level_px``, in cm (foot clearance).
 
     Foot clearance of a basic bounce is typically 2-8 cm (generator range 3-7 cm).
@@ -102,8 +111,9 @@ def peak_height_above_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: fl
     return (refined_extremum(times_s, height_px, start_s, end_s, largest=True) - level_px) * cm_per_px
 
 
-def sink_cm(times_s: np.ndarray, height_px: np.ndarray, touchdown_s: float, takeoff_s: float,
-            cm_per_px: float) -> float:
+def sink_cm(
+    times_s: np.ndarray, height_px: np.ndarray, touchdown_s: float, takeoff_s: float, cm_per_px: float
+) -> float:
     """How far a point sinks (cm) from its height at touchdown to its lowest point before take-off.
 
     Landing depth of the hip joint centre; a few cm in a relaxed bounce. The side that sinks
@@ -114,8 +124,9 @@ def sink_cm(times_s: np.ndarray, height_px: np.ndarray, touchdown_s: float, take
     return (start - lowest) * cm_per_px
 
 
-def vertical_extent_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float,
-                       cm_per_px: float) -> float:
+def vertical_extent_cm(
+    times_s: np.ndarray, height_px: np.ndarray, start_s: float, end_s: float, cm_per_px: float
+) -> float:
     """Max - min (cm) of a height within [start_s, end_s]: the hand circle of one rope turn.
 
     Wrist circles of 10-25 cm are typical for a basic bounce with the elbows near the trunk.
@@ -125,15 +136,22 @@ def vertical_extent_cm(times_s: np.ndarray, height_px: np.ndarray, start_s: floa
     return (top - bottom) * cm_per_px
 
 
-def peak_to_peak_cm(times_s: np.ndarray, position_px: np.ndarray, start_s: float, end_s: float,
-                    cm_per_px: float) -> float:
+def peak_to_peak_cm(
+    times_s: np.ndarray, position_px: np.ndarray, start_s: float, end_s: float, cm_per_px: float
+) -> float:
     """Peak-to-peak travel (cm) of a position within [start_s, end_s] (lateral sway of one turn)."""
     piece = window(times_s, position_px, start_s, end_s)
     return float((np.nanmax(piece) - np.nanmin(piece)) * cm_per_px)
 
 
-def lead_ms(times_s: np.ndarray, left: np.ndarray, right: np.ndarray, max_lag_s: float, step_s: float = 0.001,
-            refine: bool = True) -> float:
+def lead_ms(
+    times_s: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    max_lag_s: float,
+    step_s: float = 0.001,
+    refine: bool = True,
+) -> float:
     """Time (ms) by which ``left`` leads ``right``: + = the left signal's waveform happens first.
 
     Cross-correlation of the two mean-removed signals (resampled on a ``step_s`` grid by cubic
@@ -179,8 +197,9 @@ def left_minus_right_cm(left_px: np.ndarray, right_px: np.ndarray, cm_per_px: fl
     return np.asarray((left_px - right_px) * cm_per_px)
 
 
-def lateral_offset_cm(hip_mid_x_px: np.ndarray, ankle_mid_x_px: np.ndarray, left_sign: int,
-                      cm_per_px: float) -> np.ndarray:
+def lateral_offset_cm(
+    hip_mid_x_px: np.ndarray, ankle_mid_x_px: np.ndarray, left_sign: int, cm_per_px: float
+) -> np.ndarray:
     """(n,) sideways offset (cm) of the hip midpoint from the ankles' midpoint; + = toward the left.
 
     Its time mean is ``lateral_shift_cm``; past 1.5 cm is a visible shift of the pelvis over the

@@ -66,20 +66,24 @@ def hand_rel_up_px(track: CleanTrack, shoulder_mid_y: np.ndarray) -> dict[str, n
     return {s: np.nanmean(hand[s]) + factor * (hand[s] - np.nanmean(hand[s])) for s in SIDES}
 
 
-def body_signals(track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float,
-                 subframe: bool = True) -> BodySignals:
+def body_signals(
+    track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float, subframe: bool = True
+) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
     shoulder_mid_y = track.midpoint("shoulder")[:, 1]
-    twist = (measures.axial_angle_deg(track.world("left_shoulder"), track.world("right_shoulder"))
-             - measures.axial_angle_deg(track.world("left_hip"), track.world("right_hip")))
+    twist = measures.axial_angle_deg(
+        track.world("left_shoulder"), track.world("right_shoulder")
+    ) - measures.axial_angle_deg(track.world("left_hip"), track.world("right_hip"))
     twist = (twist + 180.0) % 360.0 - 180.0
     return BodySignals(
         times_s=track.times_s,
         ankle_up={s: -track.point(f"{s}_ankle")[:, 1] for s in SIDES},
         hip_up={s: -track.point(f"{s}_hip")[:, 1] for s in SIDES},
         wrist_rel_up=hand_rel_up_px(track, shoulder_mid_y),
-        knee_bend_deg={s: measures.bend_deg(track.point(f"{s}_hip"), track.point(f"{s}_knee"),
-                                            track.point(f"{s}_ankle")) for s in SIDES},
+        knee_bend_deg={
+            s: measures.bend_deg(track.point(f"{s}_hip"), track.point(f"{s}_knee"), track.point(f"{s}_ankle"))
+            for s in SIDES
+        },
         hip_mid_x=track.midpoint("hip")[:, 0],
         twist_deg=twist,
         foot_lift_px=toe_lift_px,
@@ -121,17 +125,24 @@ class JumpRecord:
 
     def to_dict(self) -> dict[str, float | str | None]:
         """The contract's ``jumps`` item (None where the clip does not show it)."""
+
         def num(value: float, digits: int = 3) -> float | None:
             return round(value, digits) if np.isfinite(value) else None
+
         return {
-            "touchdown_s": num(self.touchdown_s, 4), "touchdown_left_s": num(self.touchdown_left_s, 4),
-            "touchdown_right_s": num(self.touchdown_right_s, 4), "takeoff_s": num(self.takeoff_s, 4),
-            "flight_time_ms": num(self.flight_time_ms, 1), "landing_lead_ms": num(self.landing_lead_ms, 1),
-            "landing_foot": self.landing_foot, "contact_time_ms": num(self.contact_time_ms, 1),
+            "touchdown_s": num(self.touchdown_s, 4),
+            "touchdown_left_s": num(self.touchdown_left_s, 4),
+            "touchdown_right_s": num(self.touchdown_right_s, 4),
+            "takeoff_s": num(self.takeoff_s, 4),
+            "flight_time_ms": num(self.flight_time_ms, 1),
+            "landing_lead_ms": num(self.landing_lead_ms, 1),
+            "landing_foot": self.landing_foot,
+            "contact_time_ms": num(self.contact_time_ms, 1),
             **{f"foot_clearance_cm_{s}": num(self.foot_clearance_cm[s], 2) for s in SIDES},
             **{f"landing_depth_cm_{s}": num(self.landing_depth_cm[s], 2) for s in SIDES},
             **{f"hand_circle_cm_{s}": num(self.hand_circle_cm[s], 2) for s in SIDES},
-            "trunk_twist_deg": num(self.trunk_twist_deg, 2), "lateral_sway_cm": num(self.lateral_sway_cm, 2),
+            "trunk_twist_deg": num(self.trunk_twist_deg, 2),
+            "lateral_sway_cm": num(self.lateral_sway_cm, 2),
         }
 
 
@@ -161,20 +172,34 @@ def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float
     """
     if not body.subframe:
         return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
-    lag = measures.landing_lag_ms(body.times_s, body.foot_lift_px["left"], body.foot_lift_px["right"],
-                                  flight.mid_s - 0.1 * period_s, flight.end_s + 0.25 * period_s)
+    lag = measures.landing_lag_ms(
+        body.times_s,
+        body.foot_lift_px["left"],
+        body.foot_lift_px["right"],
+        flight.mid_s - 0.1 * period_s,
+        flight.end_s + 0.25 * period_s,
+    )
     return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
 
 
-def jump_record(flight: Flight, previous: Flight | None, following: Flight | None, jumps: Jumps,
-                body: BodySignals, ankle_levels: dict[str, float]) -> JumpRecord:
+def jump_record(
+    flight: Flight,
+    previous: Flight | None,
+    following: Flight | None,
+    jumps: Jumps,
+    body: BodySignals,
+    ankle_levels: dict[str, float],
+) -> JumpRecord:
     """Everything one counted flight, its landing contact and its rope turn measure."""
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
     for side in SIDES:
         down, up = _touchdown(flight, side), _takeoff(flight, side)
-        clearance[side] = (measures.peak_height_above_cm(t, body.ankle_up[side], up, down, ankle_levels[side], scale)
-                           if np.isfinite(down) and np.isfinite(up) else NAN)
+        clearance[side] = (
+            measures.peak_height_above_cm(t, body.ankle_up[side], up, down, ankle_levels[side], scale)
+            if np.isfinite(down) and np.isfinite(up)
+            else NAN
+        )
         leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
         if np.isfinite(leave):
             depth[side] = measures.sink_cm(t, body.hip_up[side], down, leave, scale)
@@ -196,16 +221,24 @@ def jump_record(flight: Flight, previous: Flight | None, following: Flight | Non
         twist = sway = NAN
     both = [v for v in contact.values() if np.isfinite(v)]
     return JumpRecord(
-        touchdown_s=flight.end_s, touchdown_left_s=flight.touchdown_left_s,
+        touchdown_s=flight.end_s,
+        touchdown_left_s=flight.touchdown_left_s,
         touchdown_right_s=flight.touchdown_right_s,
-        takeoff_s=following.start_s if following is not None else NAN, flight_start_s=flight.start_s,
+        takeoff_s=following.start_s if following is not None else NAN,
+        flight_start_s=flight.start_s,
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
         landing_lead_ms=landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body),
         landing_foot=flight.landing_foot,
         contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
-        contact_time_ms_left=contact["left"], contact_time_ms_right=contact["right"],
-        foot_clearance_cm=clearance, landing_depth_cm=depth, knee_bend_deg=knee, hand_circle_cm=circle,
-        turn_start_s=turn_start, trunk_twist_deg=twist, lateral_sway_cm=sway,
+        contact_time_ms_left=contact["left"],
+        contact_time_ms_right=contact["right"],
+        foot_clearance_cm=clearance,
+        landing_depth_cm=depth,
+        knee_bend_deg=knee,
+        hand_circle_cm=circle,
+        turn_start_s=turn_start,
+        trunk_twist_deg=twist,
+        lateral_sway_cm=sway,
     )
 
 

@@ -20,8 +20,13 @@ STRAIGHTEST_PERCENTILE = 90.0
 
 
 def _length_px(track: CleanTrack, a: str, b: str) -> np.ndarray:
-    return np.asarray((np.linalg.norm(track.point(f"left_{a}") - track.point(f"left_{b}"), axis=1)
-                       + np.linalg.norm(track.point(f"right_{a}") - track.point(f"right_{b}"), axis=1)) / 2.0)
+    return np.asarray(
+        (
+            np.linalg.norm(track.point(f"left_{a}") - track.point(f"left_{b}"), axis=1)
+            + np.linalg.norm(track.point(f"right_{a}") - track.point(f"right_{b}"), axis=1)
+        )
+        / 2.0
+    )
 
 
 def stature_px(track: CleanTrack) -> float:

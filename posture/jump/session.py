@@ -66,11 +66,15 @@ class JumpSession:
 def detection_settings(subframe: bool = True) -> DetectionSettings:
     raw = summary.settings()["detection"]
     return DetectionSettings(
-        floor_window_s=float(raw["floor_window_s"]), floor_percentile=float(raw["floor_percentile"]),
+        floor_window_s=float(raw["floor_window_s"]),
+        floor_percentile=float(raw["floor_percentile"]),
         threshold_fraction=float(raw["threshold_fraction"]),
-        threshold_noise_factor=float(raw["threshold_noise_factor"]), min_lift_cm=float(raw["min_lift_cm"]),
-        min_flight_s=float(raw["min_flight_s"]), min_phase_s=float(raw["min_phase_s"]),
-        min_bounce_cm=float(raw["min_bounce_cm"]), min_regular_fraction=float(raw["min_regular_fraction"]),
+        threshold_noise_factor=float(raw["threshold_noise_factor"]),
+        min_lift_cm=float(raw["min_lift_cm"]),
+        min_flight_s=float(raw["min_flight_s"]),
+        min_phase_s=float(raw["min_phase_s"]),
+        min_bounce_cm=float(raw["min_bounce_cm"]),
+        min_regular_fraction=float(raw["min_regular_fraction"]),
         max_rhythm_spread=float(raw["max_rhythm_spread"]),
         rhythm_tolerance=float(raw["rhythm_tolerance"]),
         subframe=subframe,
@@ -88,15 +92,22 @@ def _median(values: np.ndarray) -> float:
 
 
 def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str, list[dict[str, float]]]:
-    per_jump = [{"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
-                for t, c in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), strict=True)]
+    per_jump = [
+        {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
+        for t, c in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), strict=True)
+    ]
     windows = []
     edges = np.linspace(0.0, duration_s, 4)
     for start, end in itertools.pairwise(edges):
         inside = touchdowns_s[(touchdowns_s >= start) & (touchdowns_s <= end)]
         if inside.size >= 3:
-            windows.append({"start_s": round(float(start), 2), "end_s": round(float(end), 2),
-                            "cadence_jpm": round(measures.cadence_jpm(inside), 1)})
+            windows.append(
+                {
+                    "start_s": round(float(start), 2),
+                    "end_s": round(float(end), 2),
+                    "cadence_jpm": round(measures.cadence_jpm(inside), 1),
+                }
+            )
     return {"per_jump": per_jump, "windows": windows}
 
 
@@ -106,38 +117,66 @@ def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence:
     low_fps = 1.0 / frame_s < float(cfg["bands"]["timing_fps_limit"])
     half_frame_ms = 500.0 * frame_s
     timing_conf = confidence * (float(cfg["confidence"]["low_fps_timing_factor"]) if low_fps else 1.0)
-    timing_reason = (f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)"
-                     if low_fps else None)
+    timing_reason = (
+        f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
+    )
     touchdowns = jumps.touchdowns_s
     intervals = np.diff(touchdowns)
     out = {
         "jump_count": summary.plain(float(len(records)), "count", None, confidence),
-        "cadence_jpm": summary.plain(measures.cadence_jpm(touchdowns), "jumps/min",
-                                     _map_band(summary.median_band(intervals), lambda v: 60.0 / v), confidence,
-                                     n=intervals.size),
+        "cadence_jpm": summary.plain(
+            measures.cadence_jpm(touchdowns),
+            "jumps/min",
+            _map_band(summary.median_band(intervals), lambda v: 60.0 / v),
+            confidence,
+            n=intervals.size,
+        ),
         "rhythm_variability_pct": summary.plain(
-            measures.rhythm_variability_pct(touchdowns), "%",
+            measures.rhythm_variability_pct(touchdowns),
+            "%",
             summary.bootstrap_band([intervals], lambda v: 100.0 * np.std(v, axis=1, ddof=1) / np.mean(v, axis=1)),
-            confidence, n=intervals.size),
+            confidence,
+            n=intervals.size,
+        ),
     }
     flight = _array(records, "flight_time_ms")
-    out["flight_time_ms"] = summary.plain(_median(flight), "ms", summary.median_band(flight), confidence,
-                                          n=int(np.isfinite(flight).sum()))
+    out["flight_time_ms"] = summary.plain(
+        _median(flight), "ms", summary.median_band(flight), confidence, n=int(np.isfinite(flight).sum())
+    )
     contact = _array(records, "contact_time_ms")
     band = summary.median_band(contact)
     contact_reason = timing_reason
     heels = jumps.contact_point == "heel"
     if heels:
-        contact_reason = "; ".join(filter(None, [timing_reason, "read from the heels (the toes were not tracked "
-                                                 "steadily), which leave the floor early: contacts come out short"]))
-    out["contact_time_ms"] = summary.plain(_median(contact), "ms", summary.widened(band, half_frame_ms)
-                                           if low_fps else band, timing_conf * (0.5 if heels else 1.0),
-                                           int(np.isfinite(contact).sum()), contact_reason)
+        contact_reason = "; ".join(
+            filter(
+                None,
+                [
+                    timing_reason,
+                    "read from the heels (the toes were not tracked "
+                    "steadily), which leave the floor early: contacts come out short",
+                ],
+            )
+        )
+    out["contact_time_ms"] = summary.plain(
+        _median(contact),
+        "ms",
+        summary.widened(band, half_frame_ms) if low_fps else band,
+        timing_conf * (0.5 if heels else 1.0),
+        int(np.isfinite(contact).sum()),
+        contact_reason,
+    )
     lead = _array(records, "landing_lead_ms")
     band = summary.median_band(lead)
-    out["landing_lead_ms"] = summary.compared("landing_lead_ms", _median(lead), "ms",
-                                              summary.widened(band, half_frame_ms) if low_fps else band,
-                                              timing_conf, int(np.isfinite(lead).sum()), timing_reason)
+    out["landing_lead_ms"] = summary.compared(
+        "landing_lead_ms",
+        _median(lead),
+        "ms",
+        summary.widened(band, half_frame_ms) if low_fps else band,
+        timing_conf,
+        int(np.isfinite(lead).sum()),
+        timing_reason,
+    )
     return out
 
 
@@ -154,27 +193,33 @@ def _sided(records: list[JumpRecord], sides: tuple[str, ...], confidence: float)
     turn_mid = _array(records, "turn_mid_s")
     flight_mid = _array(records, "flight_mid_s")
     arrays = {}
-    for key, attribute, unit in (("foot_clearance_cm", "foot_clearance_cm", "cm"),
-                                 ("landing_depth_cm", "landing_depth_cm", "cm"),
-                                 ("hand_circle_cm", "hand_circle_cm", "cm")):
+    for key, attribute, unit in (
+        ("foot_clearance_cm", "foot_clearance_cm", "cm"),
+        ("landing_depth_cm", "landing_depth_cm", "cm"),
+        ("hand_circle_cm", "hand_circle_cm", "cm"),
+    ):
         for side in sides:
             values = _array(records, attribute, side)
             arrays[key, side] = values
-            out[f"{key}_{side}"] = summary.plain(_median(values), unit, summary.median_band(values), confidence,
-                                                 n=int(np.isfinite(values).sum()))
+            out[f"{key}_{side}"] = summary.plain(
+                _median(values), unit, summary.median_band(values), confidence, n=int(np.isfinite(values).sum())
+            )
     for side in sides:
         out[f"hand_circle_trend_pct_per_min_{side}"] = summary.plain(
-            measures.trend_pct_per_min(turn_mid, arrays["hand_circle_cm", side]), "%/min", None, confidence)
+            measures.trend_pct_per_min(turn_mid, arrays["hand_circle_cm", side]), "%/min", None, confidence
+        )
         out[f"foot_clearance_trend_pct_per_min_{side}"] = summary.plain(
-            measures.trend_pct_per_min(flight_mid, arrays["foot_clearance_cm", side]), "%/min", None, confidence)
+            measures.trend_pct_per_min(flight_mid, arrays["foot_clearance_cm", side]), "%/min", None, confidence
+        )
     if len(sides) == 2:
         for key, si_key in (("foot_clearance_cm", "foot_clearance_si_pct"), ("hand_circle_cm", "hand_circle_si_pct")):
             left, right = arrays[key, "left"], arrays[key, "right"]
             value = measures.symmetry_index_pct(_median(left), _median(right))
             out[si_key] = summary.compared(si_key, value, "%", summary.si_band(left, right), confidence)
         left, right = arrays["landing_depth_cm", "left"], arrays["landing_depth_cm", "right"]
-        out["landing_depth_diff_cm"] = summary.compared("landing_depth_diff_cm", _median(left) - _median(right), "cm",
-                                                        summary.diff_band(left, right), confidence)
+        out["landing_depth_diff_cm"] = summary.compared(
+            "landing_depth_diff_cm", _median(left) - _median(right), "cm", summary.diff_band(left, right), confidence
+        )
     return out
 
 
@@ -195,8 +240,11 @@ def _foot_comparison(records: list[JumpRecord]) -> dict[str, Any]:
         mine = [r for r in records if r.landing_foot == side]
         contact = np.array([getattr(r, f"contact_time_ms_{side}") for r in mine], dtype=float)
         knee = np.array([r.knee_bend_deg[side] for r in mine], dtype=float)
-        out[side] = {"landings": len(mine), "contact_time_ms": _rounded(_median(contact)),
-                     "knee_bend_deg": _rounded(_median(knee))}
+        out[side] = {
+            "landings": len(mine),
+            "contact_time_ms": _rounded(_median(contact)),
+            "knee_bend_deg": _rounded(_median(knee)),
+        }
     steps: dict[str, list[float]] = {"left_to_right_ms": [], "right_to_left_ms": []}
     for before, after in itertools.pairwise(records):
         if before.landing_foot != after.landing_foot:
@@ -211,8 +259,9 @@ def _rounded(value: float) -> float | None:
     return round(value, 1) if np.isfinite(value) else None
 
 
-def analyze_track(track: PoseTrack, view: str, height_cm: float | None,
-                  typical_errors: Mapping[str, float] | None = None) -> JumpSession:
+def analyze_track(
+    track: PoseTrack, view: str, height_cm: float | None, typical_errors: Mapping[str, float] | None = None
+) -> JumpSession:
     """Measure a jump-rope session from one person's pose track (docs/jump-rope.md).
 
     ``typical_errors`` (per measure key, the measure's unit): the tracker's typical errors
@@ -222,8 +271,11 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None,
     if view not in VIEWS:
         raise PostureError("unsupported_view", f"The view {view!r} cannot be measured; use front, back, left or right.")
     if int(np.count_nonzero(track.seen)) < MIN_FRAMES:
-        raise PostureError("video_too_short", f"The person was seen in only {int(np.count_nonzero(track.seen))} "
-                           "frames; film at least a few seconds of skipping with the whole body in view.")
+        raise PostureError(
+            "video_too_short",
+            f"The person was seen in only {int(np.count_nonzero(track.seen))} "
+            "frames; film at least a few seconds of skipping with the whole body in view.",
+        )
     cfg = summary.settings()
     cutoff = float(cfg["cleaning"]["lowpass_hz"])
     clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)
@@ -233,8 +285,9 @@ def analyze_track(track: PoseTrack, view: str, height_cm: float | None,
     return replace(session, measurements=summary.with_typical_errors(session.measurements, typical_errors))
 
 
-def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_with_person: int,
-                  subframe: bool = True) -> JumpSession:
+def analyze_clean(
+    clean: CleanTrack, view: str, height_cm: float | None, frames_with_person: int, subframe: bool = True
+) -> JumpSession:
     """:func:`analyze_track` after cleaning.
 
     The accuracy bench also feeds raw tracks through here with ``subframe=False``: event times
@@ -243,12 +296,15 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
     cfg = summary.settings()
     warnings = []
     if height_cm is None:
-        warnings.append(f"height_assumed: no height was given, so {ASSUMED_STATURE_CM:.0f} cm was assumed; "
-                        "centimetre values are less certain")
+        warnings.append(
+            f"height_assumed: no height was given, so {ASSUMED_STATURE_CM:.0f} cm was assumed; "
+            "centimetre values are less certain"
+        )
     scale = cm_per_px(clean, height_cm or ASSUMED_STATURE_CM, float(cfg["scale"]["segment_correction"]))
     detection = cfg["detection"]
-    jumps = detect_jumps(clean, scale, detection_settings(subframe), int(detection["min_jumps"]),
-                         float(detection["min_duration_s"]))
+    jumps = detect_jumps(
+        clean, scale, detection_settings(subframe), int(detection["min_jumps"]), float(detection["min_duration_s"])
+    )
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
     # Landing lead reads the toes' descents in every view: even where contacts are found from the
     # heels (back view), the toes' paths are the ones that differ only by the lead.
@@ -272,10 +328,17 @@ def analyze_clean(clean: CleanTrack, view: str, height_cm: float | None, frames_
         measurements |= side_nulls(view)
     if style == "alternate_foot":
         measurements["landing_lead_ms"] = not_assessed(
-            "ms", "alternate-foot skipping: the feet land one after the other by design")
+            "ms", "alternate-foot skipping: the feet land one after the other by design"
+        )
     duration = float(clean.times_s[-1] - clean.times_s[0])
-    return JumpSession(view=view, style=style, frames_with_person=frames_with_person,
-                       measurements=measurements, jumps=records, warnings=warnings,
-                       cadence_over_time=_cadence_over_time(jumps.touchdowns_s, duration),
-                       foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
-                       cm_per_px=scale)
+    return JumpSession(
+        view=view,
+        style=style,
+        frames_with_person=frames_with_person,
+        measurements=measurements,
+        jumps=records,
+        warnings=warnings,
+        cadence_over_time=_cadence_over_time(jumps.touchdowns_s, duration),
+        foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
+        cm_per_px=scale,
+    )

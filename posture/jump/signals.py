@@ -88,10 +88,18 @@ def repair_swaps(xy_px: np.ndarray) -> tuple[np.ndarray, int]:
                 prev_l, prev_r = out[reference, left], out[reference, right]
                 both = seen & np.isfinite(prev_l).all(axis=1) & np.isfinite(prev_r).all(axis=1)
                 if both.any():
-                    keep = float(np.sum(np.linalg.norm(cur_l[both] - prev_l[both], axis=1)
-                                        + np.linalg.norm(cur_r[both] - prev_r[both], axis=1)))
-                    swap = float(np.sum(np.linalg.norm(cur_l[both] - prev_r[both], axis=1)
-                                        + np.linalg.norm(cur_r[both] - prev_l[both], axis=1)))
+                    keep = float(
+                        np.sum(
+                            np.linalg.norm(cur_l[both] - prev_l[both], axis=1)
+                            + np.linalg.norm(cur_r[both] - prev_r[both], axis=1)
+                        )
+                    )
+                    swap = float(
+                        np.sum(
+                            np.linalg.norm(cur_l[both] - prev_r[both], axis=1)
+                            + np.linalg.norm(cur_r[both] - prev_l[both], axis=1)
+                        )
+                    )
                     if swap < SWAP_COST_RATIO * keep:
                         out[i, left], out[i, right] = cur_r.copy(), cur_l.copy()
                         changed.add(i)
@@ -165,10 +173,16 @@ def clean_track(track: PoseTrack, max_gap_s: float, cutoff_hz: float | None) -> 
         for landmark in range(xy.shape[1]):
             for axis in range(2):
                 xy[:, landmark, axis] = lowpass(times, xy[:, landmark, axis], cutoff_hz)
-    return CleanTrack(times_s=times, xy_px=xy, world_m=world,
-                      interpolated=interpolated | np.asarray(track.interpolated, dtype=bool),
-                      gaps_filled=filled, gaps_left=left, swaps_repaired=swaps + track.swaps_repaired,
-                      image_size=track.image_size)
+    return CleanTrack(
+        times_s=times,
+        xy_px=xy,
+        world_m=world,
+        interpolated=interpolated | np.asarray(track.interpolated, dtype=bool),
+        gaps_filled=filled,
+        gaps_left=left,
+        swaps_repaired=swaps + track.swaps_repaired,
+        image_size=track.image_size,
+    )
 
 
 def value_at(times_s: np.ndarray, signal: np.ndarray, t: float) -> float:
@@ -182,8 +196,7 @@ def window(times_s: np.ndarray, signal: np.ndarray, start_s: float, end_s: float
     return np.concatenate(([value_at(times_s, signal, start_s)], signal[inside], [value_at(times_s, signal, end_s)]))
 
 
-def refined_extremum(times_s: np.ndarray, signal: np.ndarray, start_s: float, end_s: float,
-                     largest: bool) -> float:
+def refined_extremum(times_s: np.ndarray, signal: np.ndarray, start_s: float, end_s: float, largest: bool) -> float:
     """Largest (or smallest) value in [start_s, end_s], refined by a parabola through the best sample.
 
     Between frames the true peak is usually higher than the best sample: the parabola through it

@@ -112,9 +112,11 @@ def mean_band(values: np.ndarray) -> tuple[float, float] | None:
 
 def si_band(left: np.ndarray, right: np.ndarray) -> tuple[float, float] | None:
     """Bootstrap band of the symmetry index of the two medians."""
+
     def si(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ma, mb = np.median(a, axis=1), np.median(b, axis=1)
         return np.asarray(100.0 * (ma - mb) / ((ma + mb) / 2.0))
+
     return bootstrap_band([left, right], si)
 
 
@@ -135,19 +137,33 @@ def verdict(value: float, band: tuple[float, float] | None, threshold: float) ->
     return "inconclusive"
 
 
-def compared(key: str, value: float, unit: str, band: tuple[float, float] | None, confidence: float,
-             n: int | None = None, reason: str | None = None) -> Measurement:
+def compared(
+    key: str,
+    value: float,
+    unit: str,
+    band: tuple[float, float] | None,
+    confidence: float,
+    n: int | None = None,
+    reason: str | None = None,
+) -> Measurement:
     """A left/right (or magnitude) measure with its verdict against thresholds.toml."""
     if not np.isfinite(value):
         return not_assessed(unit, "too few usable jumps to compute it")
     rule = settings()["thresholds"][key]
     threshold = float(rule["value"])
-    return Measurement(float(value), unit, band, verdict(value, band, threshold), confidence, reason,
-                       threshold, str(rule["source"]), n)
+    return Measurement(
+        float(value), unit, band, verdict(value, band, threshold), confidence, reason, threshold, str(rule["source"]), n
+    )
 
 
-def plain(value: float, unit: str, band: tuple[float, float] | None, confidence: float,
-          n: int | None = None, reason: str | None = None) -> Measurement:
+def plain(
+    value: float,
+    unit: str,
+    band: tuple[float, float] | None,
+    confidence: float,
+    n: int | None = None,
+    reason: str | None = None,
+) -> Measurement:
     """A measure without a left/right verdict (counts, timing, one side's size, trends)."""
     if not np.isfinite(value):
         return not_assessed(unit, "too few usable jumps to compute it")
@@ -170,11 +186,14 @@ def with_typical_error(measurement: Measurement, error: float) -> Measurement:
     if measurement.threshold is None or measurement.value is None:
         return replace(measurement, typical_error=error)
     band = widened(measurement.band, float(settings()["bands"]["typical_error_factor"]) * error)
-    return replace(measurement, band=band, status=verdict(measurement.value, band, measurement.threshold),
-                   typical_error=error)
+    return replace(
+        measurement, band=band, status=verdict(measurement.value, band, measurement.threshold), typical_error=error
+    )
 
 
 def with_typical_errors(measurements: Mapping[str, Measurement], errors: Mapping[str, float]) -> dict[str, Measurement]:
     """Every measurement with its typical error from ``errors`` (those without one unchanged)."""
-    return {key: with_typical_error(m, errors[key]) if key in errors and m.status != "not_assessed" else m
-            for key, m in measurements.items()}
+    return {
+        key: with_typical_error(m, errors[key]) if key in errors and m.status != "not_assessed" else m
+        for key, m in measurements.items()
+    }

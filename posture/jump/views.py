@@ -17,12 +17,24 @@ FRONTAL_REASON = "left-right comparison / frontal-plane measure needs a front or
 FAR_SIDE_REASON = "far side is occluded in a side view"
 TWIST_REASON = "axial rotation needs a front or back view"
 FRONTAL_KEYS = {
-    "landing_lead_ms": "ms", "foot_clearance_si_pct": "%", "landing_depth_diff_cm": "cm", "hand_circle_si_pct": "%",
-    "hand_phase_lead_ms": "ms", "hand_height_diff_cm": "cm", "hand_spread_diff_cm": "cm", "lateral_shift_cm": "cm",
-    "lateral_sway_cm": "cm", "trunk_lateral_lean_deg": "deg",
+    "landing_lead_ms": "ms",
+    "foot_clearance_si_pct": "%",
+    "landing_depth_diff_cm": "cm",
+    "hand_circle_si_pct": "%",
+    "hand_phase_lead_ms": "ms",
+    "hand_height_diff_cm": "cm",
+    "hand_spread_diff_cm": "cm",
+    "lateral_shift_cm": "cm",
+    "lateral_sway_cm": "cm",
+    "trunk_lateral_lean_deg": "deg",
 }
-SIDED_KEYS = {"foot_clearance_cm": "cm", "landing_depth_cm": "cm", "hand_circle_cm": "cm",
-              "hand_circle_trend_pct_per_min": "%/min", "foot_clearance_trend_pct_per_min": "%/min"}
+SIDED_KEYS = {
+    "foot_clearance_cm": "cm",
+    "landing_depth_cm": "cm",
+    "hand_circle_cm": "cm",
+    "hand_circle_trend_pct_per_min": "%/min",
+    "foot_clearance_trend_pct_per_min": "%/min",
+}
 
 
 def side_nulls(view: str) -> dict[str, Measurement]:
@@ -44,8 +56,15 @@ def _per_turn(times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord]
     return np.array(values, dtype=float)
 
 
-def _mean_measure(key: str, unit: str, times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord],
-                  confidence: float, level_error: float = 0.0) -> Measurement:
+def _mean_measure(
+    key: str,
+    unit: str,
+    times_s: np.ndarray,
+    signal: np.ndarray,
+    records: list[JumpRecord],
+    confidence: float,
+    level_error: float = 0.0,
+) -> Measurement:
     """Clip mean of ``signal`` with a band from bootstrapping its per-turn means.
 
     ``level_error`` (same unit) widens the band by what an unlevel camera can add to the value.
@@ -57,8 +76,9 @@ def _mean_measure(key: str, unit: str, times_s: np.ndarray, signal: np.ndarray, 
         # Centre the band on the clip mean: it spans the turns' spread, the mean covers the whole clip.
         shift = value - _finite_mean(turns)
         band = (band[0] + shift - level_error, band[1] + shift + level_error)
-    reason = (f"band includes +-{level_error:.2g} {unit} for a camera roll within the assumed limit"
-              if level_error else None)
+    reason = (
+        f"band includes +-{level_error:.2g} {unit} for a camera roll within the assumed limit" if level_error else None
+    )
     return summary.compared(key, value, unit, band, confidence, n=int(np.isfinite(turns).sum()), reason=reason)
 
 
@@ -93,8 +113,9 @@ def hand_spread_px(track: CleanTrack) -> dict[str, np.ndarray]:
     return {side: np.abs(track.point(f"{side}_wrist")[:, 0] - mid_x) for side in SIDES}
 
 
-def frontal_measures(track: CleanTrack, body: BodySignals, records: list[JumpRecord], view: str,
-                     confidence: float, subframe: bool = True) -> dict[str, Measurement]:
+def frontal_measures(
+    track: CleanTrack, body: BodySignals, records: list[JumpRecord], view: str, confidence: float, subframe: bool = True
+) -> dict[str, Measurement]:
     """Hand phase, hand height and spread, trunk twist, lateral shift, sway and lean (front/back)."""
     left_sign = 1 if view == "front" else -1
     t, scale = body.times_s, body.cm_per_px
@@ -108,28 +129,51 @@ def frontal_measures(track: CleanTrack, body: BodySignals, records: list[JumpRec
     shift = measures.lateral_offset_cm(hip_mid[:, 0], track.midpoint("ankle")[:, 0], left_sign, scale)
     out = {
         "hand_phase_lead_ms": hand_phase_lead(body, records, confidence, subframe),
-        "hand_height_diff_cm": _mean_measure("hand_height_diff_cm", "cm", t,
-                                             measures.left_minus_right_cm(wrist_up["left"], wrist_up["right"], scale),
-                                             records, confidence,
-                                             float(np.tan(roll) * hands_px * scale)),
-        "hand_spread_diff_cm": _mean_measure("hand_spread_diff_cm", "cm", t,
-                                             measures.left_minus_right_cm(spread["left"], spread["right"], scale),
-                                             records, confidence),
-        "lateral_shift_cm": _mean_measure("lateral_shift_cm", "cm", t, shift, records, confidence,
-                                          float(np.tan(roll) * trunk_px * scale)),
-        "trunk_lateral_lean_deg": _mean_measure("trunk_lateral_lean_deg", "deg", t,
-                                                measures.lean_from_vertical_deg(hip_mid, shoulder_mid, left_sign),
-                                                records, confidence, float(np.degrees(roll))),
+        "hand_height_diff_cm": _mean_measure(
+            "hand_height_diff_cm",
+            "cm",
+            t,
+            measures.left_minus_right_cm(wrist_up["left"], wrist_up["right"], scale),
+            records,
+            confidence,
+            float(np.tan(roll) * hands_px * scale),
+        ),
+        "hand_spread_diff_cm": _mean_measure(
+            "hand_spread_diff_cm",
+            "cm",
+            t,
+            measures.left_minus_right_cm(spread["left"], spread["right"], scale),
+            records,
+            confidence,
+        ),
+        "lateral_shift_cm": _mean_measure(
+            "lateral_shift_cm", "cm", t, shift, records, confidence, float(np.tan(roll) * trunk_px * scale)
+        ),
+        "trunk_lateral_lean_deg": _mean_measure(
+            "trunk_lateral_lean_deg",
+            "deg",
+            t,
+            measures.lean_from_vertical_deg(hip_mid, shoulder_mid, left_sign),
+            records,
+            confidence,
+            float(np.degrees(roll)),
+        ),
     }
     sway = np.array([r.lateral_sway_cm for r in records], dtype=float)
-    out["lateral_sway_cm"] = summary.plain(_finite_median(sway), "cm", summary.median_band(sway), confidence,
-                                           n=int(np.isfinite(sway).sum()))
+    out["lateral_sway_cm"] = summary.plain(
+        _finite_median(sway), "cm", summary.median_band(sway), confidence, n=int(np.isfinite(sway).sum())
+    )
     twist = np.array([r.trunk_twist_deg for r in records], dtype=float)
     if np.isfinite(twist).sum() >= 2:
-        out["trunk_twist_deg"] = summary.compared("trunk_twist_deg", _finite_median(twist), "deg",
-                                                  summary.median_band(twist), confidence,
-                                                  n=int(np.isfinite(twist).sum()),
-                                                  reason="from the tracker's 3D (world) landmarks")
+        out["trunk_twist_deg"] = summary.compared(
+            "trunk_twist_deg",
+            _finite_median(twist),
+            "deg",
+            summary.median_band(twist),
+            confidence,
+            n=int(np.isfinite(twist).sum()),
+            reason="from the tracker's 3D (world) landmarks",
+        )
     else:
         out["trunk_twist_deg"] = not_assessed("deg", "the tracker gave no 3D landmarks for the shoulders and hips")
     return out

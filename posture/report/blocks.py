@@ -105,8 +105,14 @@ class Figure:
 Block = Heading | Text | Bullets | Table | Figure
 
 
-def report_blocks(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "",
-                  generated_at: datetime | None = None, images: bool = True) -> list[Block]:
+def report_blocks(
+    assessment: Assessment,
+    *,
+    title: str = DEFAULT_TITLE,
+    person_label: str = "",
+    generated_at: datetime | None = None,
+    images: bool = True,
+) -> list[Block]:
     """Everything the report says, in order, as plain blocks (``images``: include annotated photos)."""
     generated_at = generated_at or datetime.now().astimezone()
     blocks: list[Block] = [*_header(assessment, title, person_label, generated_at)]
@@ -128,8 +134,7 @@ def _header(assessment: Assessment, title: str, person_label: str, generated_at:
         blocks.append(Text(one_line(person_label), lead="Person:"))
     blocks.append(Text(generated_at.strftime("%Y-%m-%d %H:%M"), lead="Generated:"))
     blocks.append(Text(f"{len(assessment.photos)} ({measured} measured)", lead="Photos:"))
-    blocks.append(Text("An educational screening from photos, not a diagnosis. Read the note at the end.",
-                       kind="note"))
+    blocks.append(Text("An educational screening from photos, not a diagnosis. Read the note at the end.", kind="note"))
     return blocks
 
 
@@ -149,8 +154,12 @@ def _photo_section(assessment: Assessment, images: bool) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Photos and measures")]
     for number, photo in enumerate(assessment.photos, start=1):
         blocks += _photo_blocks(number, photo, images)
-    shown = {key for photo in assessment.photos if isinstance(photo, MeasuredPhoto)
-             for key in (*photo.measurements, *photo.not_assessed)}
+    shown = {
+        key
+        for photo in assessment.photos
+        if isinstance(photo, MeasuredPhoto)
+        for key in (*photo.measurements, *photo.not_assessed)
+    }
     if shown:
         blocks += _glossary(shown)
     return blocks
@@ -166,13 +175,19 @@ def _photo_blocks(number: int, photo: PhotoResult, images: bool) -> list[Block]:
     if figure:
         blocks.append(figure)
     height = f"{photo.height_cm:.0f} cm ({photo.height_source})" if photo.height_cm else "unknown"
-    blocks.append(Text(f"View: {view_name(photo.view)}, confidence "
-                       f"{percent(photo.view_confidence)}. Height: {height}.", kind="note"))
+    blocks.append(
+        Text(
+            f"View: {view_name(photo.view)}, confidence {percent(photo.view_confidence)}. Height: {height}.",
+            kind="note",
+        )
+    )
     if photo.warnings:
         blocks.append(Bullets(tuple(("Warning:", warning.message) for warning in photo.warnings)))
     if photo.hand_moves:
-        moves = [moved_landmark_text(move.landmark, move.distance_px, move.distance_cm)
-                 for move in photo.hand_moves.landmarks]
+        moves = [
+            moved_landmark_text(move.landmark, move.distance_px, move.distance_cm)
+            for move in photo.hand_moves.landmarks
+        ]
         blocks.append(Text(moved_by_hand_text(moves), kind="alert"))
     blocks.append(_measures_table(photo))
     return blocks
@@ -194,22 +209,34 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
         spec = SPECS.get(key)
         normal = format_range(spec.normal, spec.unit) if spec else "—"
         rows.append((measure_name(key), "—", normal, f"not assessed: {one_line(reason)}", "—", "—"))
-    return Table(("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"), tuple(rows),
-                 (29, 11, 15, 17, 14, 14), status_column=3)
+    return Table(
+        ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"),
+        tuple(rows),
+        (29, 11, 15, 17, 14, 14),
+        status_column=3,
+    )
+
 
 def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[str, ...]:
     marks = [mark for mark, shown in (("estimate", measurement.estimate), (MOVED_BY_HAND, hand_moved)) if shown]
     name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
-    return (name, format_value(measurement.value, measurement.unit),
-            format_range(measurement.normal_range, measurement.unit), status_label(measurement.status),
-            percent(measurement.confidence), typical_error_text(measurement.key, measurement.unit) or "—")
+    return (
+        name,
+        format_value(measurement.value, measurement.unit),
+        format_range(measurement.normal_range, measurement.unit),
+        status_label(measurement.status),
+        percent(measurement.confidence),
+        typical_error_text(measurement.key, measurement.unit) or "—",
+    )
 
 
 def _glossary(keys: set[str]) -> list[Block]:
     """What each shown measure means and where its normal range comes from, in SPECS order."""
     rows = tuple((measure_name(key), spec.definition, spec.source) for key, spec in SPECS.items() if key in keys)
-    return [Heading(3, "What the measures mean"), Table(("Measure", "Definition", "Normal range from"), rows,
-                                                        (22, 50, 28))]
+    return [
+        Heading(3, "What the measures mean"),
+        Table(("Measure", "Definition", "Normal range from"), rows, (22, 50, 28)),
+    ]
 
 
 def _profile_section(assessment: Assessment) -> list[Block]:
@@ -221,12 +248,21 @@ def _profile_section(assessment: Assessment) -> list[Block]:
     rows = []
     for key, difference in assessment.profile_differences.items():
         unit = measure_unit(key)
-        rows.append((measure_name(key), format_value(left[key].value, unit), format_value(right[key].value, unit),
-                     format_value(difference, unit)))
+        rows.append(
+            (
+                measure_name(key),
+                format_value(left[key].value, unit),
+                format_value(right[key].value, unit),
+                format_value(difference, unit),
+            )
+        )
     return [
         Heading(2, "Left and right profile compared"),
-        Text("Large differences between the two sides can point to a one-sided pattern; small ones are normal "
-             "and partly measurement error.", kind="note"),
+        Text(
+            "Large differences between the two sides can point to a one-sided pattern; small ones are normal "
+            "and partly measurement error.",
+            kind="note",
+        ),
         Table(("Measure", "Left profile", "Right profile", "Left minus right"), tuple(rows), (40, 20, 20, 20)),
     ]
 
@@ -237,8 +273,11 @@ def _profile_section(assessment: Assessment) -> list[Block]:
 def _findings_section(assessment: Assessment) -> list[Block]:
     blocks: list[Block] = [
         Heading(2, "Findings"),
-        Text("Each score (0-100) says how strongly the photos, and your answers if given, point to a pattern "
-             "that is commonly associated with these posture signs. Associations, not causes.", kind="note"),
+        Text(
+            "Each score (0-100) says how strongly the photos, and your answers if given, point to a pattern "
+            "that is commonly associated with these posture signs. Associations, not causes.",
+            kind="note",
+        ),
         Bullets(tuple((f"{finding.name}:", verdict(finding)) for finding in assessment.findings)),
     ]
     moved = _hand_moved_measures(assessment)
@@ -249,8 +288,12 @@ def _findings_section(assessment: Assessment) -> list[Block]:
 
 def _hand_moved_measures(assessment: Assessment) -> set[tuple[str, str]]:
     """(view, measure key) of every value resting on a landmark moved by hand."""
-    return {(photo.view, key) for photo in assessment.photos
-            if isinstance(photo, MeasuredPhoto) and photo.hand_moves for key in photo.hand_moves.measures}
+    return {
+        (photo.view, key)
+        for photo in assessment.photos
+        if isinstance(photo, MeasuredPhoto) and photo.hand_moves
+        for key in photo.hand_moves.measures
+    }
 
 
 def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block]:
@@ -258,16 +301,21 @@ def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block
     blocks: list[Block] = [Heading(3, f"{finding.name}: {verdict(finding)}")]
     blocks.append(Text(finding.explanation))
     if finding.evidence:
-        rows = tuple(_evidence_row(item, any((view, item.measure) in moved for view in item.views))
-                     for item in finding.evidence)
-        blocks.append(Table(("Sign", "Measure", "Value", "Threshold", "Photos", "Confidence"), rows,
-                            (17, 26, 10, 21, 14, 12)))
+        rows = tuple(
+            _evidence_row(item, any((view, item.measure) in moved for view in item.views)) for item in finding.evidence
+        )
+        blocks.append(
+            Table(("Sign", "Measure", "Value", "Threshold", "Photos", "Confidence"), rows, (17, 26, 10, 21, 14, 12))
+        )
     if finding.checked:
         names = ", ".join(measure_name(key) for key in finding.checked)
         blocks.append(Text(names, lead="Measured and inside the thresholds:"))
     if finding.not_assessed:
-        blocks.append(Bullets(tuple((f"Not assessed, {measure_name(key)}:", reason)
-                                    for key, reason in finding.not_assessed.items())))
+        blocks.append(
+            Bullets(
+                tuple((f"Not assessed, {measure_name(key)}:", reason) for key, reason in finding.not_assessed.items())
+            )
+        )
     if finding.missing_views_note:
         blocks.append(Text(finding.missing_views_note, lead="Missing views:"))
     if finding.note:
@@ -281,12 +329,13 @@ def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block
 
 
 def _evidence_row(item: SignEvidence, hand_moved: bool = False) -> tuple[str, ...]:
-    threshold = (f"{past_threshold(item.direction, bound(item.threshold, item.unit))} "
-                 f"(strong {past_threshold(item.direction, bound(item.strong_threshold, item.unit))})")
+    threshold = (
+        f"{past_threshold(item.direction, bound(item.threshold, item.unit))} "
+        f"(strong {past_threshold(item.direction, bound(item.strong_threshold, item.unit))})"
+    )
     value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
     name = measure_name(item.measure) + (f" ({MOVED_BY_HAND})" if hand_moved else "")
-    return (item.label, name, value, threshold,
-            views_text(item.views), percent(item.confidence))
+    return (item.label, name, value, threshold, views_text(item.views), percent(item.confidence))
 
 
 # Stage and plan -----------------------------------------------------------------------------------
@@ -296,8 +345,12 @@ def _stage_section(assessment: Assessment) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Progression stage")]
     stage = assessment.stage
     if stage is None:
-        blocks.append(Text("The symptom questions were not (all) answered, so the stage is unknown. Photos "
-                           "cannot show it.", lead="Not answered."))
+        blocks.append(
+            Text(
+                "The symptom questions were not (all) answered, so the stage is unknown. Photos cannot show it.",
+                lead="Not answered.",
+            )
+        )
         return blocks
     total = len(load_catalog().stages)
     blocks.append(Text(stage.description, lead=f"Stage {stage.number} of {total}: {stage.name}."))
@@ -313,8 +366,11 @@ def _plan_section(assessment: Assessment) -> list[Block]:
     names = {finding.imbalance: finding.name for finding in assessment.findings}
     rules = load_catalog().plan
     summary = plan_summary(plan, rules.max_exercises, rules.max_minutes)
-    blocks: list[Block] = [Heading(2, "Corrective plan"), Text(summary, kind="note"),
-                           Text(PLAN_ORDER_REASON, kind="note")]
+    blocks: list[Block] = [
+        Heading(2, "Corrective plan"),
+        Text(summary, kind="note"),
+        Text(PLAN_ORDER_REASON, kind="note"),
+    ]
     if plan.note:
         blocks.append(Text(plan.note))
     for block in PLAN_ORDER:

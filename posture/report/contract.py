@@ -75,7 +75,12 @@ def person_warnings(assessment: Assessment) -> list[dict[str, str]]:
         if isinstance(photo, MeasuredPhoto):
             warnings += [{"code": w.code, "image": photo.image, "message": w.message} for w in photo.warnings]
         else:
-            warnings.append({"code": "photo_not_measured", "image": photo.image,
-                             "message": f"not measured ({photo.error.code}): {photo.error.message}"})
+            warnings.append(
+                {
+                    "code": "photo_not_measured",
+                    "image": photo.image,
+                    "message": f"not measured ({photo.error.code}): {photo.error.message}",
+                }
+            )
     warnings += [{"code": "not_checked", "message": note} for note in assessment.notes]
     return warnings

@@ -25,11 +25,18 @@ def _md_paragraph(text: str) -> str:
     return _MD_LINE_START.sub(lambda match: match.group(0)[:-1] + "\\" + match.group(0)[-1], md_escape(text))
 
 
-def render_markdown(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "",
-                    generated_at: datetime | None = None, embed_images: bool = True) -> str:
+def render_markdown(
+    assessment: Assessment,
+    *,
+    title: str = DEFAULT_TITLE,
+    person_label: str = "",
+    generated_at: datetime | None = None,
+    embed_images: bool = True,
+) -> str:
     """The report as Markdown; annotated photos as base64 JPEG data URIs when ``embed_images``."""
-    blocks = report_blocks(assessment, title=title, person_label=person_label, generated_at=generated_at,
-                           images=embed_images)
+    blocks = report_blocks(
+        assessment, title=title, person_label=person_label, generated_at=generated_at, images=embed_images
+    )
     return "\n\n".join(_md_block(block) for block in blocks) + "\n"
 
 
@@ -48,8 +55,10 @@ def _md_block(block: Block) -> str:
     if isinstance(block, Bullets):
         return "\n".join(f"- {_md_lead(lead, text)}" for lead, text in block.items)
     if isinstance(block, Table):
-        lines = ["| " + " | ".join(md_escape(cell) for cell in block.header) + " |",
-                 "|" + "|".join("---" for _ in block.header) + "|"]
+        lines = [
+            "| " + " | ".join(md_escape(cell) for cell in block.header) + " |",
+            "|" + "|".join("---" for _ in block.header) + "|",
+        ]
         lines += ["| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in block.rows]
         return "\n".join(lines)
     data = base64.b64encode(block.jpeg).decode("ascii")

@@ -72,8 +72,9 @@ def _invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
 
 
-def render_pdf(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "",
-               generated_at: datetime | None = None) -> bytes:
+def render_pdf(
+    assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "", generated_at: datetime | None = None
+) -> bytes:
     """The report as an A4 PDF with the annotated photos embedded as JPEG.
 
     The creation date is ``generated_at`` (default: now), so the same inputs give the same bytes.
@@ -82,7 +83,11 @@ def render_pdf(assessment: Assessment, *, title: str = DEFAULT_TITLE, person_lab
     blocks = report_blocks(assessment, title=title, person_label=person_label, generated_at=generated_at)
     pdf = _new_pdf(one_line(title) or DEFAULT_TITLE, one_line(person_label), generated_at)
     renderers: dict[type, Callable[[Any, Any], None]] = {
-        Heading: _pdf_heading, Text: _pdf_text_block, Bullets: _pdf_bullets, Table: _pdf_table, Figure: _pdf_figure,
+        Heading: _pdf_heading,
+        Text: _pdf_text_block,
+        Bullets: _pdf_bullets,
+        Table: _pdf_table,
+        Figure: _pdf_figure,
     }
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
@@ -101,8 +106,12 @@ def _new_pdf(title: str, person: str, generated_at: datetime) -> FPDF:
             self.set_y(-12)
             self.set_font("DejaVu", size=7.5)
             self.set_text_color(*NOTE_RGB)
-            self.cell(0, 5, pdf_text(f"{title} · educational screening, not a diagnosis · page {self.page_no()}"
-                                     f"/{{nb}}"), align="C")
+            self.cell(
+                0,
+                5,
+                pdf_text(f"{title} · educational screening, not a diagnosis · page {self.page_no()}/{{nb}}"),
+                align="C",
+            )
 
     pdf = _ReportPdf(format="A4", unit="mm")
     regular, bold = font_paths()
@@ -200,9 +209,16 @@ def _pdf_table(pdf: FPDF, block: Table) -> None:
     pdf.set_text_color(*TEXT_RGB)
     _keep_room(pdf, 18)
     heading = FontFace(emphasis="BOLD", fill_color=(236, 238, 241))
-    with pdf.table(col_widths=block.widths, width=pdf.epw, text_align="LEFT", line_height=_line_mm(TABLE_PT),
-                   headings_style=heading, borders_layout="HORIZONTAL_LINES", padding=(1, 1.2),
-                   v_align="TOP") as table:
+    with pdf.table(
+        col_widths=block.widths,
+        width=pdf.epw,
+        text_align="LEFT",
+        line_height=_line_mm(TABLE_PT),
+        headings_style=heading,
+        borders_layout="HORIZONTAL_LINES",
+        padding=(1, 1.2),
+        v_align="TOP",
+    ) as table:
         table.row([pdf_text(cell) for cell in block.header])
         for cells in block.rows:
             row = table.row()
@@ -231,8 +247,14 @@ def _pdf_figure(pdf: FPDF, block: Figure) -> None:
         pdf.add_page()
         room = pdf.page_break_trigger - pdf.get_y() - AFTER_FIGURE_MM
     width, height = _figure_size(block, min(FIGURE_MAX_HEIGHT_MM, room))
-    pdf.image(io.BytesIO(block.jpeg), x=(pdf.w - width) / 2, y=pdf.get_y(), w=width, h=height,
-              alt_text=pdf_text(block.caption))
+    pdf.image(
+        io.BytesIO(block.jpeg),
+        x=(pdf.w - width) / 2,
+        y=pdf.get_y(),
+        w=width,
+        h=height,
+        alt_text=pdf_text(block.caption),
+    )
     pdf.set_y(pdf.get_y() + height + 1)
     pdf.set_font("DejaVu", "", NOTE_PT - 1)
     pdf.set_text_color(*NOTE_RGB)

@@ -73,8 +73,10 @@ class BackgroundMotion:
         if box is not None:
             height, width = gray.shape
             x0, y0, x1, y1 = box
-            mask[max(0, int(y0 * height)):max(0, int(np.ceil(y1 * height))),
-                 max(0, int(x0 * width)):max(0, int(np.ceil(x1 * width)))] = 0
+            mask[
+                max(0, int(y0 * height)) : max(0, int(np.ceil(y1 * height))),
+                max(0, int(x0 * width)) : max(0, int(np.ceil(x1 * width))),
+            ] = 0
         corners = cv2.goodFeaturesToTrack(gray, _MAX_CORNERS, 0.01, 5, mask=mask, blockSize=5)
         if corners is None or len(corners) < MIN_CORNERS:
             self._untrackable = True
@@ -97,12 +99,20 @@ class BackgroundMotion:
         return float(np.linalg.norm(flow)) / float(gray.shape[0])
 
 
-def _follow(image: np.ndarray, other: np.ndarray, points: np.ndarray,
-            guess: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _follow(
+    image: np.ndarray, other: np.ndarray, points: np.ndarray, guess: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pyramidal Lucas-Kanade from ``image`` to ``other``, starting at ``guess``: (points, found, error)."""
-    moved, found, error = cv2.calcOpticalFlowPyrLK(image, other, points, guess.copy(), winSize=_FLOW_WINDOW_PX,
-                                                   maxLevel=_FLOW_PYRAMID_LEVELS, criteria=_FLOW_STOP,
-                                                   flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+    moved, found, error = cv2.calcOpticalFlowPyrLK(
+        image,
+        other,
+        points,
+        guess.copy(),
+        winSize=_FLOW_WINDOW_PX,
+        maxLevel=_FLOW_PYRAMID_LEVELS,
+        criteria=_FLOW_STOP,
+        flags=cv2.OPTFLOW_USE_INITIAL_FLOW,
+    )
     return np.asarray(moved), np.asarray(found), np.asarray(error)
 
 

@@ -48,8 +48,19 @@ import numpy as np
 from posture.errors import PostureError
 from posture.video.track import VideoInfo
 
-__all__ = ["ACCEPTED_CODECS", "ACCEPTED_CONTAINERS", "DEFAULT_MAX_SIDE_PX", "FILE_SUFFIXES", "MAX_DURATION_S",
-           "MAX_FILE_BYTES", "MAX_FRAME_PIXELS", "MIN_DURATION_S", "VideoSource", "iter_frames", "probe"]
+__all__ = [
+    "ACCEPTED_CODECS",
+    "ACCEPTED_CONTAINERS",
+    "DEFAULT_MAX_SIDE_PX",
+    "FILE_SUFFIXES",
+    "MAX_DURATION_S",
+    "MAX_FILE_BYTES",
+    "MAX_FRAME_PIXELS",
+    "MIN_DURATION_S",
+    "VideoSource",
+    "iter_frames",
+    "probe",
+]
 
 VideoSource = bytes | bytearray | memoryview | str | os.PathLike[str]
 
@@ -79,8 +90,15 @@ level too, docs/performance.md) and spares converting full 1080p/4K frames to RG
 ACCEPTED_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "MP4/MOV", "matroska,webm": "WebM/MKV", "avi": "AVI"}
 """FFmpeg demuxer names of the accepted containers, with the names people know them by."""
 
-ACCEPTED_CODECS = {"h264": "H.264", "hevc": "HEVC (H.265)", "vp8": "VP8", "vp9": "VP9", "av1": "AV1",
-                   "mpeg4": "MPEG-4", "mjpeg": "Motion-JPEG"}
+ACCEPTED_CODECS = {
+    "h264": "H.264",
+    "hevc": "HEVC (H.265)",
+    "vp8": "VP8",
+    "vp9": "VP9",
+    "av1": "AV1",
+    "mpeg4": "MPEG-4",
+    "mjpeg": "Motion-JPEG",
+}
 """FFmpeg decoder names of the accepted video codecs."""
 
 FILE_SUFFIXES = ("mp4", "mov", "m4v", "webm", "mkv", "avi")
@@ -105,8 +123,13 @@ class _Limits:
     max_duration_s: float
 
 
-def probe(source: VideoSource, *, max_file_bytes: int = MAX_FILE_BYTES, min_duration_s: float = MIN_DURATION_S,
-          max_duration_s: float = MAX_DURATION_S) -> VideoInfo:
+def probe(
+    source: VideoSource,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    min_duration_s: float = MIN_DURATION_S,
+    max_duration_s: float = MAX_DURATION_S,
+) -> VideoInfo:
     """Describe a video without decoding more than its first frame.
 
     Frame count and duration come from demuxing every packet's timestamp (no decoding: fast even for
@@ -126,9 +149,14 @@ def probe(source: VideoSource, *, max_file_bytes: int = MAX_FILE_BYTES, min_dura
     return _info(stream, rotation, len(times), duration)
 
 
-def iter_frames(source: VideoSource, *, max_side_px: int = DEFAULT_MAX_SIDE_PX,
-                max_file_bytes: int = MAX_FILE_BYTES, min_duration_s: float = MIN_DURATION_S,
-                max_duration_s: float = MAX_DURATION_S) -> Iterator[tuple[float, np.ndarray]]:
+def iter_frames(
+    source: VideoSource,
+    *,
+    max_side_px: int = DEFAULT_MAX_SIDE_PX,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    min_duration_s: float = MIN_DURATION_S,
+    max_duration_s: float = MAX_DURATION_S,
+) -> Iterator[tuple[float, np.ndarray]]:
     """Yield ``(time_s, rgb)`` for every frame, one at a time, in presentation order.
 
     ``time_s``: the frame's own timestamp minus the first frame's, strictly increasing.
@@ -164,8 +192,9 @@ def iter_frames(source: VideoSource, *, max_side_px: int = DEFAULT_MAX_SIDE_PX,
             count += 1
             yield time_s, _upright_rgb(frame, rotation, max_side_px)
     if count == 0:
-        raise PostureError("corrupt_video", "No picture could be decoded from the video. "
-                           "Export or copy it again and retry.")
+        raise PostureError(
+            "corrupt_video", "No picture could be decoded from the video. Export or copy it again and retry."
+        )
     duration = last + fallback_step
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
@@ -175,8 +204,15 @@ def decoded_info(first: VideoInfo, times_s: np.ndarray) -> VideoInfo:
     """``first`` (from :func:`probe`) with frame count, duration and fps of the frames actually decoded."""
     duration = _span_s([float(t) for t in times_s])
     fps = len(times_s) / duration if duration > 0 else first.fps
-    return VideoInfo(fps=fps, frames=len(times_s), duration_s=duration, rotation_deg=first.rotation_deg,
-                     width=first.width, height=first.height, codec=first.codec)
+    return VideoInfo(
+        fps=fps,
+        frames=len(times_s),
+        duration_s=duration,
+        rotation_deg=first.rotation_deg,
+        width=first.width,
+        height=first.height,
+        codec=first.codec,
+    )
 
 
 # ---------------------------------------------------------------- opening and checks
@@ -218,26 +254,35 @@ def _file_for(source: VideoSource, limits: _Limits) -> Any:
     if size == 0:
         raise PostureError("not_a_video", "The file is empty. Upload an MP4, MOV, WebM or AVI clip.")
     if size > limits.max_file_bytes:
-        raise PostureError("video_too_large", f"The file is {size / 1e6:.0f} MB; the limit is "
-                           f"{limits.max_file_bytes / 1e6:.0f} MB. Trim the clip or export it at 1080p and retry.")
+        raise PostureError(
+            "video_too_large",
+            f"The file is {size / 1e6:.0f} MB; the limit is "
+            f"{limits.max_file_bytes / 1e6:.0f} MB. Trim the clip or export it at 1080p and retry.",
+        )
     return file
 
 
 def _check_container(container: Any) -> None:
     if container.format.name not in ACCEPTED_CONTAINERS:
-        raise PostureError("not_a_video", f"This file is not a video (it reads as {container.format.name!r}). "
-                           "Upload an MP4, MOV, WebM or AVI clip.")
+        raise PostureError(
+            "not_a_video",
+            f"This file is not a video (it reads as {container.format.name!r}). Upload an MP4, MOV, WebM or AVI clip.",
+        )
     if not container.streams.video:
         if not container.streams.audio:  # a video container without any track: its index is damaged
             raise _unreadable(ACCEPTED_CONTAINERS[container.format.name])
-        raise PostureError("not_a_video", "This file has only sound, no video track. Upload a clip filmed "
-                           "with a camera.")
+        raise PostureError(
+            "not_a_video", "This file has only sound, no video track. Upload a clip filmed with a camera."
+        )
     stream = container.streams.video[0]
     name = stream.codec_context.name if stream.codec_context is not None else ""
     if name not in ACCEPTED_CODECS:
         label = _codec_label(stream)
-        raise PostureError("unsupported_codec", f"The video is compressed with {label}, which cannot be read "
-                           "here. Export it as H.264 (or HEVC) MP4 and retry.")
+        raise PostureError(
+            "unsupported_codec",
+            f"The video is compressed with {label}, which cannot be read "
+            "here. Export it as H.264 (or HEVC) MP4 and retry.",
+        )
     _check_frame_size(stream.codec_context.width, stream.codec_context.height)
 
 
@@ -250,34 +295,47 @@ def _codec_label(stream: Any) -> str:
 
 def _check_frame_size(width: int, height: int) -> None:
     if width * height > MAX_FRAME_PIXELS:
-        raise PostureError("video_too_large", f"The frames are {width} x {height} px; the limit is 4K "
-                           f"({MAX_FRAME_PIXELS / 1e6:.1f} megapixels). Export the clip at 1080p or 4K and retry.")
+        raise PostureError(
+            "video_too_large",
+            f"The frames are {width} x {height} px; the limit is 4K "
+            f"({MAX_FRAME_PIXELS / 1e6:.1f} megapixels). Export the clip at 1080p or 4K and retry.",
+        )
 
 
 def _check_complete(duration_s: float, promised_s: float | None) -> None:
     """Refuse a clip whose frames cover much less than its header's duration (a cut-off upload)."""
     if promised_s is not None and duration_s < _MIN_DECODED_FRACTION * promised_s:
-        raise PostureError("corrupt_video", f"Only {duration_s:.1f} s of the {promised_s:.1f} s video could be "
-                           "read: the file is incomplete or damaged. Export or copy it again and retry.")
+        raise PostureError(
+            "corrupt_video",
+            f"Only {duration_s:.1f} s of the {promised_s:.1f} s video could be "
+            "read: the file is incomplete or damaged. Export or copy it again and retry.",
+        )
 
 
 def _check_duration(duration_s: float, limits: _Limits) -> None:
     if duration_s < limits.min_duration_s - _DURATION_TOLERANCE_S:
-        raise PostureError("video_too_short", f"The clip is {duration_s:.1f} s long; at least "
-                           f"{limits.min_duration_s:g} s are needed. Film a longer clip and retry.")
+        raise PostureError(
+            "video_too_short",
+            f"The clip is {duration_s:.1f} s long; at least "
+            f"{limits.min_duration_s:g} s are needed. Film a longer clip and retry.",
+        )
     if duration_s > limits.max_duration_s:
         raise _too_long(duration_s, limits)
 
 
 def _too_long(duration_s: float, limits: _Limits) -> PostureError:
-    return PostureError("video_too_long", f"The clip is {duration_s:.0f} s long (or more); the limit is "
-                        f"{limits.max_duration_s:g} s. Trim it to the part to measure and retry.")
+    return PostureError(
+        "video_too_long",
+        f"The clip is {duration_s:.0f} s long (or more); the limit is "
+        f"{limits.max_duration_s:g} s. Trim it to the part to measure and retry.",
+    )
 
 
 def _unreadable(container_name: str) -> PostureError:
     if container_name:
-        return PostureError("corrupt_video", f"The {container_name} video is damaged or incomplete. "
-                            "Export or copy it again and retry.")
+        return PostureError(
+            "corrupt_video", f"The {container_name} video is damaged or incomplete. Export or copy it again and retry."
+        )
     return PostureError("not_a_video")
 
 
@@ -315,15 +373,21 @@ def _decoded(container: Any, stream: Any) -> Iterator[Any]:
 def _first_frame(container: Any, stream: Any) -> Any:
     for frame in _decoded(container, stream):
         return frame
-    raise PostureError("corrupt_video", "No picture could be decoded from the video. Export or copy it again "
-                       "and retry.")
+    raise PostureError(
+        "corrupt_video", "No picture could be decoded from the video. Export or copy it again and retry."
+    )
 
 
 def _packet_times_s(container: Any, stream: Any) -> list[float]:
     """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream``."""
     container.seek(0)
-    times = sorted({float(packet.pts * packet.time_base) for packet in container.demux(stream)
-                    if packet.pts is not None and packet.time_base and packet.size})
+    times = sorted(
+        {
+            float(packet.pts * packet.time_base)
+            for packet in container.demux(stream)
+            if packet.pts is not None and packet.time_base and packet.size
+        }
+    )
     return [t - times[0] for t in times] if times else []
 
 
@@ -375,5 +439,12 @@ def _info(stream: Any, rotation_deg: int, frames: int, duration_s: float) -> Vid
     if rotation_deg in (90, 270):
         width, height = height, width
     fps = frames / duration_s if duration_s > 0 else _nominal_fps(stream)
-    return VideoInfo(fps=fps, frames=frames, duration_s=duration_s, rotation_deg=rotation_deg,
-                     width=width, height=height, codec=stream.codec_context.name)
+    return VideoInfo(
+        fps=fps,
+        frames=frames,
+        duration_s=duration_s,
+        rotation_deg=rotation_deg,
+        width=width,
+        height=height,
+        codec=stream.codec_context.name,
+    )

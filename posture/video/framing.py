@@ -74,24 +74,40 @@ def check_clip(track: PoseTrack, evidence: ClipEvidence) -> None:
     frames = len(track)
     if frames == 0 or np.count_nonzero(seen) < MIN_PERSON_SHARE * frames:
         share = np.count_nonzero(seen) / max(frames, 1)
-        raise PostureError("no_person", f"A person was found in only {share:.0%} of the clip. Film the whole "
-                           "body, in good light, facing or side-on to the camera.")
+        raise PostureError(
+            "no_person",
+            f"A person was found in only {share:.0%} of the clip. Film the whole "
+            "body, in good light, facing or side-on to the camera.",
+        )
     checked = seen & np.isfinite(evidence.second_person_ratio)
-    crowded = np.count_nonzero(evidence.second_person_ratio[checked] >= SECOND_PERSON_RATIO) \
-        / max(int(np.count_nonzero(checked)), 1)
+    crowded = np.count_nonzero(evidence.second_person_ratio[checked] >= SECOND_PERSON_RATIO) / max(
+        int(np.count_nonzero(checked)), 1
+    )
     if crowded > MAX_SECOND_PERSON_SHARE:
-        raise PostureError("multiple_people", f"Another person about the same size is in {crowded:.0%} of the "
-                           "clip. Film with only the person to measure in the picture.")
+        raise PostureError(
+            "multiple_people",
+            f"Another person about the same size is in {crowded:.0%} of the "
+            "clip. Film with only the person to measure in the picture.",
+        )
     head_out, feet_out = _cut_off_shares(track)
     if max(head_out, feet_out) > MAX_CUT_OFF_SHARE:
-        part, hint = ("head is", "step back or tilt the camera up") if head_out >= feet_out \
+        part, hint = (
+            ("head is", "step back or tilt the camera up")
+            if head_out >= feet_out
             else ("feet are", "step back or point the camera lower")
-        raise PostureError("body_cut_off", f"The {part} outside the picture in {max(head_out, feet_out):.0%} "
-                           f"of the clip. Head to feet must stay in the picture while moving: {hint}.")
+        )
+        raise PostureError(
+            "body_cut_off",
+            f"The {part} outside the picture in {max(head_out, feet_out):.0%} "
+            f"of the clip. Head to feet must stay in the picture while moving: {hint}.",
+        )
     tall = median_person_fraction(track)
     if tall < MIN_PERSON_FRACTION:
-        raise PostureError("person_too_small", f"The person fills only {tall:.0%} of the picture's height. "
-                           "Move the camera closer so the body fills most of the height.")
+        raise PostureError(
+            "person_too_small",
+            f"The person fills only {tall:.0%} of the picture's height. "
+            "Move the camera closer so the body fills most of the height.",
+        )
     if camera_moved(evidence.camera_shift):
         raise PostureError("camera_moving")
 

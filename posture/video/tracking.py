@@ -74,8 +74,14 @@ class _FramePoses:
     world_m: np.ndarray | None
 
 
-def track_video(source: VideoSource, *, model: str = VIDEO_DEFAULT_MODEL, max_side_px: int = DEFAULT_MAX_SIDE_PX,
-                progress: Progress | None = None, check: bool = True) -> tuple[VideoInfo, PoseTrack]:
+def track_video(
+    source: VideoSource,
+    *,
+    model: str = VIDEO_DEFAULT_MODEL,
+    max_side_px: int = DEFAULT_MAX_SIDE_PX,
+    progress: Progress | None = None,
+    check: bool = True,
+) -> tuple[VideoInfo, PoseTrack]:
     """Decode ``source`` and track its person: the displayed clip's :class:`VideoInfo` and :class:`PoseTrack`.
 
     With ``check`` (the default), a clip the analyses cannot use is refused with
@@ -84,16 +90,22 @@ def track_video(source: VideoSource, *, model: str = VIDEO_DEFAULT_MODEL, max_si
     """
     header = probe(source)
     frames = iter_frames(source, max_side_px=max_side_px)
-    track, evidence = track_frames(frames, (header.width, header.height), model=model, total=header.frames,
-                                   progress=progress)
+    track, evidence = track_frames(
+        frames, (header.width, header.height), model=model, total=header.frames, progress=progress
+    )
     if check:
         check_clip(track, evidence)
     return decoded_info(header, track.times_s), track
 
 
-def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple[int, int], *,
-                 model: str = VIDEO_DEFAULT_MODEL, total: int = 0,
-                 progress: Progress | None = None) -> tuple[PoseTrack, ClipEvidence]:
+def track_frames(
+    frames: Iterable[tuple[float, np.ndarray]],
+    display_size: tuple[int, int],
+    *,
+    model: str = VIDEO_DEFAULT_MODEL,
+    total: int = 0,
+    progress: Progress | None = None,
+) -> tuple[PoseTrack, ClipEvidence]:
     """Run one VIDEO-mode landmarker over ``(time_s, rgb)`` frames (any size: landmarks are normalised).
 
     ``display_size``: (width, height) px of the displayed clip at full resolution; landmarks are
@@ -106,8 +118,10 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
     subjects: list[_FramePoses] = []
     crowding: list[float] = []
     motion = BackgroundMotion()
-    with video_landmarker(model) as landmarker, landmarker_for(CROWD_CHECK_MODEL, RunningMode.IMAGE,
-                                                               MAX_PEOPLE) as crowd:
+    with (
+        video_landmarker(model) as landmarker,
+        landmarker_for(CROWD_CHECK_MODEL, RunningMode.IMAGE, MAX_PEOPLE) as crowd,
+    ):
         for time_s, rgb, second_person_ratio in prefetched(_with_crowd_check(frames, crowd)):
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             poses = _subject(landmarker.detect_for_video(image, len(times) * UNSMOOTHED_FRAME_STEP_MS))
@@ -118,13 +132,16 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], display_size: tuple
             if progress is not None:
                 progress(len(times), max(total, len(times)))
     track = _assemble(times, subjects, (width, height), model)
-    evidence = ClipEvidence(second_person_ratio=np.array(crowding, dtype=np.float64),
-                            camera_shift=np.array([shift for _, shift in motion.shifts]))
+    evidence = ClipEvidence(
+        second_person_ratio=np.array(crowding, dtype=np.float64),
+        camera_shift=np.array([shift for _, shift in motion.shifts]),
+    )
     return track, evidence
 
 
-def _with_crowd_check(frames: Iterable[tuple[float, np.ndarray]],
-                      crowd: Any) -> Iterator[tuple[float, np.ndarray, float]]:
+def _with_crowd_check(
+    frames: Iterable[tuple[float, np.ndarray]], crowd: Any
+) -> Iterator[tuple[float, np.ndarray, float]]:
     """``(time_s, rgb, second_person_ratio)``: the ratio on one frame every :data:`CROWD_CHECK_INTERVAL_S`
     (the first frame included), NaN on the frames in between."""
     next_check_s = -np.inf
@@ -133,8 +150,9 @@ def _with_crowd_check(frames: Iterable[tuple[float, np.ndarray]],
         if time_s >= next_check_s:
             next_check_s = time_s + CROWD_CHECK_INTERVAL_S
             # Full-size frame: MediaPipe scales to 224/256 px inside, so a smaller copy would not save time.
-            ratio = _second_person_ratio(crowd.detect(mp.Image(image_format=mp.ImageFormat.SRGB,
-                                                               data=np.ascontiguousarray(rgb))))
+            ratio = _second_person_ratio(
+                crowd.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+            )
         yield time_s, rgb, ratio
 
 
@@ -176,13 +194,17 @@ def _subject(result: Any) -> _FramePoses:
 
 def _second_person_ratio(result: Any) -> float:
     """Landmark-box area of the second largest person over the largest one's (0 when alone or nobody)."""
-    areas = sorted((float(np.prod(np.ptp(np.array([[lm.x, lm.y] for lm in landmarks]), axis=0)))
-                    for landmarks in result.pose_landmarks), reverse=True)
+    areas = sorted(
+        (
+            float(np.prod(np.ptp(np.array([[lm.x, lm.y] for lm in landmarks]), axis=0)))
+            for landmarks in result.pose_landmarks
+        ),
+        reverse=True,
+    )
     return areas[1] / areas[0] if len(areas) > 1 and areas[0] > 0 else 0.0
 
 
-def _assemble(times: list[float], subjects: list[_FramePoses], display_size: tuple[int, int],
-              model: str) -> PoseTrack:
+def _assemble(times: list[float], subjects: list[_FramePoses], display_size: tuple[int, int], model: str) -> PoseTrack:
     n = len(times)
     xy = np.full((n, _LANDMARK_COUNT, 2), np.nan)
     visibility = np.zeros((n, _LANDMARK_COUNT))
@@ -193,5 +215,12 @@ def _assemble(times: list[float], subjects: list[_FramePoses], display_size: tup
             xy[i] = subject.xy_norm * scale
             visibility[i] = subject.visibility
             world[i] = subject.world_m
-    return PoseTrack(times_s=np.array(times, dtype=np.float64), xy_px=xy, visibility=visibility, world_m=world,
-                     image_size=display_size, model=model, interpolated=np.zeros(n, dtype=bool))
+    return PoseTrack(
+        times_s=np.array(times, dtype=np.float64),
+        xy_px=xy,
+        visibility=visibility,
+        world_m=world,
+        image_size=display_size,
+        model=model,
+        interpolated=np.zeros(n, dtype=bool),
+    )

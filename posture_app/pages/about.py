@@ -14,17 +14,20 @@ def about() -> None:
         "The posture checker finds the body's landmarks in photos of a person standing, measures head, shoulder, "
         "trunk, pelvis and knee alignment from them, ranks the muscle-imbalance patterns those measures are "
         "commonly associated with, and suggests a short corrective session. It is an educational screening, "
-        "not a diagnosis: pain, numbness or weakness belong with a clinician.")
+        "not a diagnosis: pain, numbness or weakness belong with a clinician."
+    )
     st.markdown(
         "- **Photo check**: add photos (front, back and/or side), read the measures, correct a misplaced "
         "landmark, answer a few optional questions, download the report and save it.\n"
         "- **History**: the assessments you saved on this computer; open one, compare two, follow a measure "
-        "over time, export or delete them.")
+        "over time, export or delete them."
+    )
     st.subheader("Your privacy")
     st.markdown(
         "Photos are analysed in memory on this computer and sent nowhere. Nothing is written to disk until you "
         "press *Save to history*; the history is one file in your data folder (or in `POSTURE_DATA_DIR`) and "
-        "the History page deletes any or all of it.")
+        "the History page deletes any or all of it."
+    )
     st.subheader("Taking the photos")
     photo_guide(expanded=True)
     st.subheader("The measures")

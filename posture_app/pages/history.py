@@ -81,19 +81,28 @@ def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
         for key, measurement in (photo.get("measurements") or {}).items():
             unit = measurement.get("unit", measure_unit(key))
             status = measurement.get("status")
-            rows.append({"View": view_name(photo.get("view")), "Measure": measure_name(key),
-                         "Value": present.value_text(measurement.get("value"), unit, signed=present.signed(key)),
-                         "Normal": present.range_text(measurement.get("normal_range"), unit),
-                         "Status": status_label(status) if status else present.NO_VALUE,
-                         "Confidence": percent(measurement.get("confidence") or 0),
-                         "Point placed": present.MOVED_BY_HAND if key in moved else ""})
+            rows.append(
+                {
+                    "View": view_name(photo.get("view")),
+                    "Measure": measure_name(key),
+                    "Value": present.value_text(measurement.get("value"), unit, signed=present.signed(key)),
+                    "Normal": present.range_text(measurement.get("normal_range"), unit),
+                    "Status": status_label(status) if status else present.NO_VALUE,
+                    "Confidence": percent(measurement.get("confidence") or 0),
+                    "Point placed": present.MOVED_BY_HAND if key in moved else "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def hand_moves_note(photo: dict[str, Any]) -> str | None:
     """What the person moved by hand on one saved photo, or None (and for records saved before this was kept)."""
-    moves = [moved_landmark_text(str(entry.get("landmark", "a landmark")), float(entry.get("distance_px") or 0),
-                                 entry.get("distance_cm")) for entry in moved_landmarks(photo)]
+    moves = [
+        moved_landmark_text(
+            str(entry.get("landmark", "a landmark")), float(entry.get("distance_px") or 0), entry.get("distance_cm")
+        )
+        for entry in moved_landmarks(photo)
+    ]
     return f"{view_name(photo.get('view'))}: {moved_by_hand_text(moves)}" if moves else None
 
 
@@ -118,8 +127,9 @@ def _cancel_delete() -> None:
 def _delete(assessment_id: int) -> None:
     deleted = HistoryStore().delete(assessment_id)
     st.session_state[CONFIRM_DELETE_KEY] = None
-    st.session_state[HISTORY_NOTICE_KEY] = (f"Deleted assessment #{assessment_id}." if deleted
-                                            else f"Assessment #{assessment_id} was already gone.")
+    st.session_state[HISTORY_NOTICE_KEY] = (
+        f"Deleted assessment #{assessment_id}." if deleted else f"Assessment #{assessment_id} was already gone."
+    )
     if (st.session_state.get(SAVED_KEY) or (None,))[0] == assessment_id:
         st.session_state[SAVED_KEY] = None
 
@@ -158,9 +168,15 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     shown = (Likelihood.LIKELY, Likelihood.POSSIBLE)
     findings = [f for f in saved.record.get("findings", []) if f.get("likelihood") in shown]
     if findings:
-        st.markdown("Patterns then: " + join_words(
-            [f"{present.plain(f.get('name', f.get('imbalance')))} ({likelihood_label(f['likelihood'])})"
-             for f in findings]))
+        st.markdown(
+            "Patterns then: "
+            + join_words(
+                [
+                    f"{present.plain(f.get('name', f.get('imbalance')))} ({likelihood_label(f['likelihood'])})"
+                    for f in findings
+                ]
+            )
+        )
     table = saved_measures_table(saved)
     if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
@@ -183,10 +199,12 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     by_id = {summary.id: summary for summary in summaries}
     ids = list(by_id)  # newest first
     before_column, after_column = st.columns(2)
-    before = before_column.selectbox("Before", ids, index=1, key="compare_before",
-                                     format_func=lambda i: summary_text(by_id[i]))
-    after = after_column.selectbox("After", ids, index=0, key="compare_after",
-                                   format_func=lambda i: summary_text(by_id[i]))
+    before = before_column.selectbox(
+        "Before", ids, index=1, key="compare_before", format_func=lambda i: summary_text(by_id[i])
+    )
+    after = after_column.selectbox(
+        "After", ids, index=0, key="compare_after", format_func=lambda i: summary_text(by_id[i])
+    )
     if before == after:
         st.caption("Choose two different assessments.")
         return
@@ -194,22 +212,29 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
             saved_photos(saved)
-    rows = [{"Measure": measure_name(delta.key), "View": view_name(delta.view),
-             "Before": present.value_text(delta.before, delta.unit, signed=present.signed(delta.key)),
-             "After": present.value_text(delta.after, delta.unit, signed=present.signed(delta.key)),
-             "Change": present.value_text(delta.delta, delta.unit, signed=True),
-             "Direction": present.direction_text(delta.direction),
-             "Normal": present.range_text(delta.normal_range, delta.unit),
-             "Point placed": present.hand_moved_text(delta.hand_moved)}
-            for delta in compare_records(saved_before.record, saved_after.record)]
+    rows = [
+        {
+            "Measure": measure_name(delta.key),
+            "View": view_name(delta.view),
+            "Before": present.value_text(delta.before, delta.unit, signed=present.signed(delta.key)),
+            "After": present.value_text(delta.after, delta.unit, signed=present.signed(delta.key)),
+            "Change": present.value_text(delta.delta, delta.unit, signed=True),
+            "Direction": present.direction_text(delta.direction),
+            "Normal": present.range_text(delta.normal_range, delta.unit),
+            "Point placed": present.hand_moved_text(delta.hand_moved),
+        }
+        for delta in compare_records(saved_before.record, saved_after.record)
+    ]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         floors = " or ".join(format_value(tolerance, unit) for unit, tolerance in UNCHANGED_TOLERANCE.items())
-        st.caption("Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
-                   f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
-                   "photo can be off by that much. Values from different views (left and right profile, front "
-                   "and back) are shown side by side but not compared: each view places the points differently. "
-                   "'Moved by hand' marks a value that rests on a landmark someone moved, in that assessment.")
+        st.caption(
+            "Improved = moved toward or into the normal range; worsened = away from it; a change smaller "
+            f"than the measure's typical error (at least {floors}) counts as unchanged, since one "
+            "photo can be off by that much. Values from different views (left and right profile, front "
+            "and back) are shown side by side but not compared: each view places the points differently. "
+            "'Moved by hand' marks a value that rests on a landmark someone moved, in that assessment."
+        )
     else:
         st.caption("These two assessments have no measure in common.")
 
@@ -218,8 +243,9 @@ def trend_chart(store: HistoryStore) -> None:
     st.subheader("Trend")
     left, right = st.columns(2)
     key = left.selectbox("Measure", list(SPECS), key="trend_measure", format_func=measure_name)
-    view = right.selectbox("View", [None, *VIEWS], key="trend_view",
-                           format_func=lambda v: "all views" if v is None else view_name(v))
+    view = right.selectbox(
+        "View", [None, *VIEWS], key="trend_view", format_func=lambda v: "all views" if v is None else view_name(v)
+    )
     # cast: HistoryStore's method named `list` shadows the builtin in trend's annotation for type checkers
     points = cast("list[TrendPoint]", store.trend(key, view))
     if not points:
@@ -228,17 +254,24 @@ def trend_chart(store: HistoryStore) -> None:
     spec = SPECS[key]
     st.altair_chart(trend_chart_of(points, spec), width="stretch")
     moved = " Hollow points rest on a landmark moved by hand." if any(p.hand_moved for p in points) else ""
-    st.caption(f"{spec.definition} Normal {present.range_text(spec.normal, spec.unit)} (shaded; {spec.source}). "
-               f"Each view is its own line: left and right profiles are not one series.{moved}")
+    st.caption(
+        f"{spec.definition} Normal {present.range_text(spec.normal, spec.unit)} (shaded; {spec.source}). "
+        f"Each view is its own line: left and right profiles are not one series.{moved}"
+    )
 
 
 def manage_history(store: HistoryStore) -> None:
     st.subheader("Export or delete everything")
     export, delete_all = st.columns(2)
     with export:
-        st.download_button("Export everything (zip)", safe_download(store.export_bytes, "history export"),
-                           file_name="posture-history.zip", mime="application/zip", on_click="ignore",
-                           key="history_export")
+        st.download_button(
+            "Export everything (zip)",
+            safe_download(store.export_bytes, "history export"),
+            file_name="posture-history.zip",
+            mime="application/zip",
+            on_click="ignore",
+            key="history_export",
+        )
     with delete_all:
         if st.session_state.get(CONFIRM_DELETE_ALL_KEY):
             st.warning("Delete every saved assessment and photo from this computer? This cannot be undone.")
@@ -258,17 +291,32 @@ def history() -> None:
         summaries = store.list()
     except HistoryError as error:
         LOG.warning("history unavailable: %s", error)
-        st.error(f"**The history file cannot be opened.** {present.plain(error)}. Move the file away or set "
-                 "POSTURE_DATA_DIR to another folder; your other work is not affected.")
+        st.error(
+            f"**The history file cannot be opened.** {present.plain(error)}. Move the file away or set "
+            "POSTURE_DATA_DIR to another folder; your other work is not affected."
+        )
         return
     st.caption(f"Stored on this computer only: {present.plain(default_database_path())}")
     if not summaries:
         st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
         return
     names = load_catalog().imbalance_names
-    st.dataframe(pd.DataFrame([{"#": s.id, "When": when(s.taken_at), "Label": s.label, "Views": views_text(s.views),
-                                "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings)}
-                               for s in summaries]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "#": s.id,
+                    "When": when(s.taken_at),
+                    "Label": s.label,
+                    "Views": views_text(s.views),
+                    "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings),
+                }
+                for s in summaries
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     with guarded("opening a saved assessment"):
         open_saved(store, summaries)
     with guarded("comparing assessments"):

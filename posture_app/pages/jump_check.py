@@ -43,9 +43,12 @@ def _on_forget_clip() -> None:
 def uploaded_clip() -> ClipInput | None:
     """The uploader's clip; after a visit to another page (which empties the uploader) the one it held."""
     upload = st.file_uploader(
-        "A video of one person skipping rope", type=VIDEO_TYPES, key=UPLOAD_KEY, on_change=_on_upload_changed,
+        "A video of one person skipping rope",
+        type=VIDEO_TYPES,
+        key=UPLOAD_KEY,
+        on_change=_on_upload_changed,
         help="MP4, MOV, WebM, AVI or M4V as your phone saved it, up to 50 MB (about a minute of 1080p). "
-             "On a phone, this button also offers the camera.",
+        "On a phone, this button also offers the camera.",
     )
     if upload is not None:
         clip = ClipInput.of(upload.name, upload.getvalue())
@@ -55,8 +58,9 @@ def uploaded_clip() -> ClipInput | None:
     if not isinstance(kept, ClipInput):
         return None
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.caption(f"Still here from earlier in this session: {present.plain(kept.name)}. A clip added above "
-                 "replaces it.")
+    left.caption(
+        f"Still here from earlier in this session: {present.plain(kept.name)}. A clip added above replaces it."
+    )
     right.button("Remove this clip", key="forget_clip", on_click=_on_forget_clip)
     return kept
 
@@ -68,8 +72,9 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
     if found is not None:
         return found
     with st.status("Analysing the clip...", expanded=True) as status:
-        st.caption("The pose model is loaded for this clip (one tracker per video), then follows the body "
-                   "frame by frame.")
+        st.caption(
+            "The pose model is loaded for this clip (one tracker per video), then follows the body frame by frame."
+        )
         bar = st.progress(0.0, text="Opening the video")
         shown = [-1]
 
@@ -82,8 +87,9 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
 
         result = jump_session.analyse(st.session_state, clip, view, height_cm, MODEL, progress)
         bar.progress(1.0, text="Done")
-        status.update(label="Clip analysed" if result.ok else "The clip could not be measured", state="complete",
-                      expanded=False)
+        status.update(
+            label="Clip analysed" if result.ok else "The clip could not be measured", state="complete", expanded=False
+        )
     return result
 
 
@@ -106,9 +112,14 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
     with guarded("the measure cards"):
         jump_results.measure_cards(analysis)
     with guarded("the JSON download"):
-        st.download_button("Download JSON", safe_download(lambda: jump_results.json_text(analysis), "JSON"),
-                           file_name=f"{clip.name.rsplit('.', 1)[0]}-jump.json", mime="application/json",
-                           key="jump_json", icon=":material/download:")
+        st.download_button(
+            "Download JSON",
+            safe_download(lambda: jump_results.json_text(analysis), "JSON"),
+            file_name=f"{clip.name.rsplit('.', 1)[0]}-jump.json",
+            mime="application/json",
+            key="jump_json",
+            icon=":material/download:",
+        )
         st.caption("The measures in the project's JSON format (the same as `posture jump VIDEO --json`).")
 
 
@@ -116,14 +127,22 @@ def check(height_cm: float | None) -> None:
     clip = uploaded_clip()
     jump_results.filming_guide(expanded=clip is None)
     if clip is None:
-        st.info("Add a clip of one person skipping with both feet, filmed from the front with the phone standing "
-                "still. Analysing takes a few times the clip's length (every frame is tracked).",
-                icon=":material/upload:")
+        st.info(
+            "Add a clip of one person skipping with both feet, filmed from the front with the phone standing "
+            "still. Analysing takes a few times the clip's length (every frame is tracked).",
+            icon=":material/upload:",
+        )
         return
-    view = str(st.selectbox("View", VIEW_CHOICES, key=VIEW_KEY,
-                            format_func=lambda choice: present.VIEW_CHOICE_LABELS[choice],
-                            help="The side of the body facing the camera. Change it only if it was detected "
-                                 "wrongly: the clip is analysed again with that view."))
+    view = str(
+        st.selectbox(
+            "View",
+            VIEW_CHOICES,
+            key=VIEW_KEY,
+            format_func=lambda choice: present.VIEW_CHOICE_LABELS[choice],
+            help="The side of the body facing the camera. Change it only if it was detected "
+            "wrongly: the clip is analysed again with that view.",
+        )
+    )
     result = analysed(clip, view, height_cm)
     if isinstance(result, JumpRefusal):
         jump_results.refusal_box(result)

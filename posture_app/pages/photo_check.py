@@ -32,9 +32,27 @@ LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Meas
 LANDMARK_RESCUES = ("not_standing",)
 # The landmarks the measures are built on, as a person would name them.
 LANDMARK_CHOICES = [
-    "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee",
-    "right_knee", "left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index",
-    "nose", "left_eye", "right_eye", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+    "nose",
+    "left_eye",
+    "right_eye",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
 ]
 
 
@@ -54,8 +72,10 @@ def overlay_sidebar() -> tuple[str, ...]:
             st.session_state.setdefault(f"layer_{layer}", True)
         layers = tuple(layer for layer in LAYERS if st.checkbox(LAYER_LABELS[layer], key=f"layer_{layer}"))
         st.header("Privacy")
-        st.caption("Photos are analysed on this computer, in memory, and are not uploaded anywhere. "
-                   "Nothing is stored unless you press 'Save to history'.")
+        st.caption(
+            "Photos are analysed on this computer, in memory, and are not uploaded anywhere. "
+            "Nothing is stored unless you press 'Save to history'."
+        )
     return layers
 
 
@@ -76,13 +96,18 @@ def _on_forget_uploads() -> None:
 
 def uploaded_photos() -> list[PhotoInput]:
     """The uploader's photos; after a visit to another page (which empties the uploader) the ones it held."""
-    uploads = st.file_uploader(
-        "Photos of one person standing (front, back, left and/or right side)",
-        type=[*FILE_SUFFIXES, *VIDEO_SUFFIXES], accept_multiple_files=True, key=UPLOADS_KEY,
-        on_change=_on_uploads_changed,
-        help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine. A 3-10 s video "
-             "(MP4, MOV, WebM) of the person standing still counts as one photo, measured over its frames.",
-    ) or []
+    uploads = (
+        st.file_uploader(
+            "Photos of one person standing (front, back, left and/or right side)",
+            type=[*FILE_SUFFIXES, *VIDEO_SUFFIXES],
+            accept_multiple_files=True,
+            key=UPLOADS_KEY,
+            on_change=_on_uploads_changed,
+            help="JPEG, PNG, WebP, BMP, TIFF or HEIC, up to 50 MB each. Several at once is fine. A 3-10 s video "
+            "(MP4, MOV, WebM) of the person standing still counts as one photo, measured over its frames.",
+        )
+        or []
+    )
     if uploads:
         photos = [PhotoInput.of(upload.name, upload.getvalue()) for upload in uploads]
         session.keep_uploads(st.session_state, photos)
@@ -98,8 +123,11 @@ def uploaded_photos() -> list[PhotoInput]:
 
 def collect_photos() -> list[PhotoInput]:
     photos = uploaded_photos()
-    if st.toggle("Take a webcam snapshot", key="use_webcam",
-                 help="Put the camera at hip height 2.5-4 m away, start the timer... or ask someone to click."):
+    if st.toggle(
+        "Take a webcam snapshot",
+        key="use_webcam",
+        help="Put the camera at hip height 2.5-4 m away, start the timer... or ask someone to click.",
+    ):
         snapshot = st.camera_input("Webcam snapshot", key="webcam", resolution="1080p")
         if snapshot is not None:
             photos.append(PhotoInput.of("webcam snapshot.jpg", snapshot.getvalue()))
@@ -166,8 +194,9 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoResult, layers: tuple[s
     caption band, so clicks map onto the photo)."""
     sid = photo.short_id
     landmark_key = f"landmark_{sid}"
-    landmark = st.selectbox("Landmark to move", LANDMARK_CHOICES, key=landmark_key,
-                            format_func=lambda name: name.replace("_", " "))
+    landmark = st.selectbox(
+        "Landmark to move", LANDMARK_CHOICES, key=landmark_key, format_func=lambda name: name.replace("_", " ")
+    )
     width, height = analysis.photo.original_size if analysis.photo is not None else (0, 0)
     if isinstance(analysis, MeasuredPhoto):
         image = draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX, highlight=landmark)
@@ -175,9 +204,15 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoResult, layers: tuple[s
         image = draw_refusal(analysis, max_side_px=DISPLAY_MAX_PX, highlight=landmark, caption=False)
     st.caption("The yellow ring shows where the landmark is now. Click where it really is.")
     component_key = f"click_{sid}"
-    streamlit_image_coordinates(image, key=component_key, use_column_width="always", cursor="crosshair",
-                                image_format="JPEG", jpeg_quality=85,
-                                on_click=lambda: _on_click(photo.id, component_key, landmark_key, (width, height)))
+    streamlit_image_coordinates(
+        image,
+        key=component_key,
+        use_column_width="always",
+        cursor="crosshair",
+        image_format="JPEG",
+        jpeg_quality=85,
+        on_click=lambda: _on_click(photo.id, component_key, landmark_key, (width, height)),
+    )
     x, y = analysis.pose.point(landmark) if analysis.pose is not None else (width / 2, height / 2)
     x_key, y_key = session.typed_position_keys(photo.id, landmark)
     # Set through the session state, not value=: a click writes these keys too (session.move_by_click),
@@ -189,8 +224,9 @@ def landmark_corrector(photo: PhotoInput, analysis: PhotoResult, layers: tuple[s
         left, right = st.columns(2)
         left.number_input("x (px from the left)", min_value=0.0, max_value=float(width), step=1.0, key=x_key)
         right.number_input("y (px from the top)", min_value=0.0, max_value=float(height), step=1.0, key=y_key)
-        st.form_submit_button("Move landmark", key=f"move_{sid}", on_click=_on_typed_move,
-                              args=(photo.id, landmark_key, x_key, y_key))
+        st.form_submit_button(
+            "Move landmark", key=f"move_{sid}", on_click=_on_typed_move, args=(photo.id, landmark_key, x_key, y_key)
+        )
 
 
 def movable_refusal(analysis: PhotoResult | Unexpected, moves: dict[str, tuple[float, float]]) -> bool:
@@ -198,28 +234,39 @@ def movable_refusal(analysis: PhotoResult | Unexpected, moves: dict[str, tuple[f
     and either judged the body's points (``not_standing``: a misplaced knee or ankle reads as a bent
     leg or a step) or came from the person's own moves. Framing refusals (cut off, too small, several
     people) depend on the photo, not on a point, and a contradicted view comes from the 3D pose."""
-    return (isinstance(analysis, RefusedPhoto) and analysis.pose is not None and analysis.photo is not None
-            and (analysis.error.code in LANDMARK_RESCUES or bool(moves)))
+    return (
+        isinstance(analysis, RefusedPhoto)
+        and analysis.pose is not None
+        and analysis.photo is not None
+        and (analysis.error.code in LANDMARK_RESCUES or bool(moves))
+    )
 
 
-def refused_image(photo: PhotoInput, analysis: RefusedPhoto | Unexpected, layers: tuple[str, ...],
-                  movable: bool) -> None:
+def refused_image(
+    photo: PhotoInput, analysis: RefusedPhoto | Unexpected, layers: tuple[str, ...], movable: bool
+) -> None:
     """What the engine saw on a refused photo: the person found and the reason; the landmark corrector
     where moving a point may rescue it."""
     if isinstance(analysis, Unexpected) or analysis.photo is None:
         return
-    if movable and st.toggle("Correct a landmark", key=f"correct_{photo.short_id}",
-                             help="If a point of the skeleton is clearly in the wrong place, move it: "
-                                  "the photo is checked again."):
+    if movable and st.toggle(
+        "Correct a landmark",
+        key=f"correct_{photo.short_id}",
+        help="If a point of the skeleton is clearly in the wrong place, move it: the photo is checked again.",
+    ):
         landmark_corrector(photo, analysis, layers)
         return
     seen = "the skeleton shows who was found" if analysis.pose is not None or analysis.people else "nobody was found"
-    st.image(encode_jpeg(draw_refusal(analysis, max_side_px=DISPLAY_MAX_PX), 85),
-             caption=f"{present.plain(photo.name)}: not measured; {seen}", width="stretch")
+    st.image(
+        encode_jpeg(draw_refusal(analysis, max_side_px=DISPLAY_MAX_PX), 85),
+        caption=f"{present.plain(photo.name)}: not measured; {seen}",
+        width="stretch",
+    )
 
 
-def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: float | None,
-                  layers: tuple[str, ...]) -> PhotoResult | Unexpected:
+def photo_section(
+    photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: float | None, layers: tuple[str, ...]
+) -> PhotoResult | Unexpected:
     """One photo's results; returns its analysis after any landmark corrections."""
     sid = photo.short_id
     state = st.session_state
@@ -234,10 +281,14 @@ def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: 
             detected = f": detected {present.view_text(base.view, base.view_confidence)}"
         image_column, result_column = st.columns([5, 6])
         with result_column:
-            st.selectbox(f"View{detected}", VIEW_CHOICES, key=f"view_{sid}",
-                         format_func=lambda view: present.VIEW_CHOICE_LABELS[view],
-                         help="The side of the body facing the camera. Change it if it was detected wrongly: "
-                              "the photo is analysed again with that view.")
+            st.selectbox(
+                f"View{detected}",
+                VIEW_CHOICES,
+                key=f"view_{sid}",
+                format_func=lambda view: present.VIEW_CHOICE_LABELS[view],
+                help="The side of the body facing the camera. Change it if it was detected wrongly: "
+                "the photo is analysed again with that view.",
+            )
             if moves:
                 moved = join_words([name.replace("_", " ") for name in moves])
                 st.info(f"You moved {present.count_text(len(moves), 'landmark')}: {moved}.", icon=":material/pan_tool:")
@@ -256,14 +307,20 @@ def photo_section(photo: PhotoInput, base: PhotoResult | Unexpected, height_cm: 
                 st.caption(present.level_text(roll))
             measure_cards(analysis)
         with image_column:
-            correcting = st.toggle("Correct a landmark", key=f"correct_{sid}",
-                                   help="If a point of the skeleton is clearly in the wrong place, move it: "
-                                        "the measures, findings and plan update.")
+            correcting = st.toggle(
+                "Correct a landmark",
+                key=f"correct_{sid}",
+                help="If a point of the skeleton is clearly in the wrong place, move it: "
+                "the measures, findings and plan update.",
+            )
             if correcting:
                 landmark_corrector(photo, analysis, layers)
             else:
-                st.image(encode_jpeg(draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX), 85),
-                         caption=f"{present.plain(photo.name)}: {present.view_text(analysis.view)}", width="stretch")
+                st.image(
+                    encode_jpeg(draw(analysis, layers=layers, max_side_px=DISPLAY_MAX_PX), 85),
+                    caption=f"{present.plain(photo.name)}: {present.view_text(analysis.view)}",
+                    width="stretch",
+                )
     return analysis
 
 
@@ -276,8 +333,11 @@ def check(layers: tuple[str, ...], height_cm: float | None) -> tuple[list[PhotoR
     photos = collect_photos()
     photo_guide(expanded=not photos)
     if not photos:
-        st.info("Add one or more photos of one person standing, or take a webcam snapshot. A front, a back and a "
-                "side photo together give every measure, the tilts read from two views.", icon=":material/upload:")
+        st.info(
+            "Add one or more photos of one person standing, or take a webcam snapshot. A front, a back and a "
+            "side photo together give every measure, the tilts read from two views.",
+            icon=":material/upload:",
+        )
         return [], st.container()
     bases = analyse_all(photos, height_cm)
     together = st.container()  # filled once every photo (with its landmark corrections) is measured
@@ -291,8 +351,10 @@ def check(layers: tuple[str, ...], height_cm: float | None) -> tuple[list[PhotoR
             analyses.append(result)
     measure_definitions()
     if not any(analysis.ok for analysis in analyses):
-        st.warning("None of the photos could be measured yet. Follow the hints above and add another photo.",
-                   icon=":material/photo_camera:")
+        st.warning(
+            "None of the photos could be measured yet. Follow the hints above and add another photo.",
+            icon=":material/photo_camera:",
+        )
         return [], together
     return analyses, together
 
@@ -308,8 +370,10 @@ def render() -> None:
         if sum(analysis.ok for analysis in analyses) > 1:
             with guarded("the measures of all photos together"), together:
                 st.header("Your measures, all photos together")
-                st.caption("Each value combines every photo that shows it, the more reliable view counting more; "
-                           "each photo's own value is under it.")
+                st.caption(
+                    "Each value combines every photo that shows it, the more reliable view counting more; "
+                    "each photo's own value is under it."
+                )
                 person_cards(assessment)
         with guarded("the findings"):
             results.findings_section(assessment)

@@ -26,14 +26,14 @@ from posture.pose import DEFAULT_MODEL, Pose
 MIN_HEIGHT_CM, MAX_HEIGHT_CM = 50.0, 250.0
 
 
-def _source_name(source: bytes | str | os.PathLike, name: str | None) -> str:
+def _source_name(source: bytes | str | os.PathLike[str], name: str | None) -> str:
     if name is not None:
         return name
     return "photo" if isinstance(source, (bytes, bytearray)) else Path(source).name
 
 
 def analyze_photo(
-    source: bytes | str | os.PathLike,
+    source: bytes | str | os.PathLike[str],
     *,
     name: str | None = None,
     view: str = "auto",
@@ -89,7 +89,7 @@ def analyze_photo(
 
 
 def find_people(
-    source: bytes | str | os.PathLike,
+    source: bytes | str | os.PathLike[str],
     photo: Photo,
     model: str = DEFAULT_MODEL,
     detect: Callable[[Photo, str], tuple[Pose, ...]] = detect_people,

@@ -33,12 +33,14 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from posture.measures import SIDE_VIEWS
 from posture.outline import feature_columns, posterior_edges_x, profile_features, standardised
 from posture.pose import Pose
-from posture.views import SIDE_VIEWS, person_height_px
+from posture.views import person_height_px
 
 CORRECTIONS_PATH = Path(__file__).resolve().parent / "corrections.json"
 # Average adult stature (both sexes, world average of NCD-RisC 2016 is ~171/159 cm): used when
@@ -60,18 +62,18 @@ class Corrections:
     c7_edge_offset_cm: float  # anterior shift of C7 from the mask's posterior edge
     c7_fallback_offset_cm: tuple[float, float]  # C7 from the shoulder without a mask (anterior, up)
     scale_factor: dict[str, float]  # per view
-    pelvic_tilt: dict  # model of the pelvic-tilt estimate, see posture.pelvis
+    pelvic_tilt: dict[str, Any]  # model of the pelvic-tilt estimate, see posture.pelvis
     # Profiles: view -> {"mean", "scale": of the posture.outline features; "coef": point ->
     # {"features": the names it reads, "forward", "up": their coefficients}}: how each point's offset
     # moves with the outline around it.
-    offset_models: dict = field(default_factory=dict)
+    offset_models: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def identity(cls) -> Corrections:
         """No correction at all: raw MediaPipe points (the naive baseline of the benchmark)."""
         return cls({}, (0.0, 0.0, 0.0), 0.0, (0.0, 0.0), {}, {})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "offsets_cm": self.offsets_cm,
             "c7_row_coef": list(self.c7_row_coef),
@@ -83,7 +85,7 @@ class Corrections:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Corrections:
+    def from_dict(cls, data: dict[str, Any]) -> Corrections:
         return cls(
             {view: {k: tuple(v) for k, v in points.items()} for view, points in data["offsets_cm"].items()},
             tuple(data["c7_row_coef"]),
@@ -124,7 +126,7 @@ class BodyPoints:
 
     def midpoint(self, name: str) -> np.ndarray:
         """Halfway between the ``left_`` and ``right_`` clinical points ``name`` (front/back views)."""
-        return (self.points[f"left_{name}"] + self.points[f"right_{name}"]) / 2.0
+        return np.asarray((self.points[f"left_{name}"] + self.points[f"right_{name}"]) / 2.0)
 
 
 def cm_per_px(pose: Pose, view: str, height_cm: float, corrections: Corrections) -> float:
@@ -180,7 +182,7 @@ def facing_sign(pose: Pose) -> int:
 
 
 def _shift(point: np.ndarray, forward_cm: float, up_cm: float, forward_sign: int, scale: float) -> np.ndarray:
-    return point + np.array([forward_cm * forward_sign / scale, -up_cm / scale])
+    return np.asarray(point + np.array([forward_cm * forward_sign / scale, -up_cm / scale]))
 
 
 def posterior_edge_x(pose: Pose, y_px: float, anterior_sign: int) -> float | None:

@@ -7,6 +7,7 @@ renders chosen layers on the photo. Colours follow each measure's status.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -24,7 +25,7 @@ from posture.label_layout import (
     label_text_px,
     with_caption_band,
 )
-from posture.measures import SPECS, line_x_at
+from posture.measures import SPECS, Measurement, line_x_at
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import INDEX, Pose
 from posture.vocabulary import Status
@@ -81,20 +82,22 @@ def _xy(point: np.ndarray) -> tuple[float, float]:
     return float(point[0]), float(point[1])
 
 
-def _label(measure, position: np.ndarray) -> Shape:
+def _label(measure: Measurement, position: np.ndarray) -> Shape:
     """A label for ``measure`` tied to the point where it was measured (placed beside the body when drawn)."""
     text = f"{short_name(measure.key)} {format_value(measure.value, measure.unit, signed=SPECS[measure.key].signed)}"
-    return Shape("labels", (_xy(position),), STATUS_RGB[measure.status], text)
+    return Shape("labels", (_xy(position),), STATUS_RGB[Status(measure.status)], text)
 
 
 def _side_shapes(analysis: MeasuredPhoto) -> list[Shape]:
-    body, shapes = analysis.body, []
+    body, shapes = analysis.body, list[Shape]()
+    if body is None:  # a result rebuilt without its clinical points has nothing to draw from
+        return shapes
     p, forward, scale = body.points, body.anterior_sign, body.cm_per_px
     top_y = min(p["ear"][1], p["c7"][1]) - 15 / scale
     shapes.append(Shape("plumb", (_xy(p["ankle"]), (p["ankle"][0], top_y)), PLUMB_RGB, dashed=True))
     reach = 12 / scale
     for key, measure in analysis.measurements.items():
-        rgb = STATUS_RGB[measure.status]
+        rgb = STATUS_RGB[Status(measure.status)]
         if key == "craniovertebral_angle_deg":
             shapes.append(Shape("measures", (_xy(p["c7"]), _xy(p["ear"])), rgb))
             horizontal = (p["c7"][0] + forward * reach, p["c7"][1])
@@ -109,7 +112,7 @@ def _side_shapes(analysis: MeasuredPhoto) -> list[Shape]:
             line_x = line_x_at(ankle, hip, shoulder[1])
             shapes.append(Shape("measures", (_xy(ankle), (line_x, shoulder[1])), rgb, dashed=True))
             shapes.append(Shape("measures", ((line_x, shoulder[1]), _xy(shoulder)), rgb))
-            shapes.append(_label(measure, shoulder + [forward * 4 / scale, 0]))
+            shapes.append(_label(measure, shoulder + np.array([forward * 4 / scale, 0.0])))
         elif key == "trunk_lean_deg":
             shapes.append(Shape("measures", (_xy(p["hip"]), _xy(p["shoulder"])), rgb))
             shapes.append(Shape("measures", (_xy(p["hip"]), (p["hip"][0], p["shoulder"][1])), rgb, dashed=True))
@@ -123,14 +126,16 @@ def _side_shapes(analysis: MeasuredPhoto) -> list[Shape]:
 
 
 def _frontal_shapes(analysis: MeasuredPhoto) -> list[Shape]:
-    body, shapes = analysis.body, []
+    body, shapes = analysis.body, list[Shape]()
+    if body is None:  # a result rebuilt without its clinical points has nothing to draw from
+        return shapes
     p, scale = body.points, body.cm_per_px
     ankles = body.midpoint("ankle")
     top_y = min(p["left_ear"][1], p["right_ear"][1]) - 20 / scale
     shapes.append(Shape("plumb", (_xy(ankles), (ankles[0], top_y)), PLUMB_RGB, dashed=True))
     pairs = {"shoulder_tilt_deg": "shoulder", "pelvic_obliquity_deg": "hip", "head_tilt_deg": "ear"}
     for key, measure in analysis.measurements.items():
-        rgb = STATUS_RGB[measure.status]
+        rgb = STATUS_RGB[Status(measure.status)]
         if key in pairs:
             left, right = p[f"left_{pairs[key]}"], p[f"right_{pairs[key]}"]
             outer = max(left[0], right[0]) + 6 / scale
@@ -210,7 +215,7 @@ def _canvas(photo: Photo, max_side_px: int | None) -> tuple[np.ndarray, float]:
 
 
 def _line_px(canvas: np.ndarray) -> int:
-    return max(1, round(max(canvas.shape[:2]) / 500))
+    return max(1, round(int(max(canvas.shape[:2])) / 500))
 
 
 def _draw_shapes(canvas: np.ndarray, shapes: list[Shape], scale: float) -> None:
@@ -220,7 +225,7 @@ def _draw_shapes(canvas: np.ndarray, shapes: list[Shape], scale: float) -> None:
         if len(points) == 1:
             cv2.circle(canvas, _pixel(points[0]), thickness + 1, shape.rgb, -1, cv2.LINE_AA)
             continue
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             if shape.dashed:
                 _dashed(canvas, a, b, shape.rgb, thickness, 4 * thickness + 4)
             else:

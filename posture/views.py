@@ -167,7 +167,7 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
     """Classify the view from the body yaw; ``forced`` overrides it unless it contradicts the photo."""
     yaw = body_yaw_deg(pose)
     distances = {view: _angle_between(yaw, angle) for view, angle in CANONICAL_YAW_DEG.items()}
-    nearest = min(distances, key=distances.get)
+    nearest = min(distances, key=lambda view: distances[view])
     # Near 1 up to ~20 deg off a straight view (camera and stance jitter), 0.5 at 32 deg, near 0 at the
     # 45 deg boundary where the photo is as much one view as the next.
     confidence = float(1.0 / (1.0 + np.exp((distances[nearest] - 32.0) / 4.0)))
@@ -354,7 +354,7 @@ def same_person(first: Pose, second: Pose) -> bool:
     """True when two poses are one person found twice (see :data:`SAME_PERSON_MASK_IOU`)."""
     if first.mask is not None and second.mask is not None and first.mask.shape == second.mask.shape:
         union = np.count_nonzero(first.mask | second.mask)
-        return union > 0 and np.count_nonzero(first.mask & second.mask) / union > SAME_PERSON_MASK_IOU
+        return bool(union > 0 and np.count_nonzero(first.mask & second.mask) / union > SAME_PERSON_MASK_IOU)
     height = max(first.bbox_px[3] - first.bbox_px[1], 1.0)
     return float(np.mean(np.linalg.norm(first.xy_px - second.xy_px, axis=1))) < SAME_PERSON_LANDMARK_SHIFT * height
 

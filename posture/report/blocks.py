@@ -14,7 +14,7 @@ from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import load_catalog, measure_unit
 from posture.measures import SPECS, Measurement, typical_error
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
-from posture.vocabulary import Likelihood
+from posture.vocabulary import Likelihood, View
 from posture.wording import (
     MOVED_BY_HAND,
     PLAN_ORDER,
@@ -243,8 +243,8 @@ def _profile_section(assessment: Assessment) -> list[Block]:
     """Left-profile against right-profile values, when both profiles were measured."""
     if not assessment.profile_differences:
         return []
-    left = assessment.measurements_by_view.get("left", {})
-    right = assessment.measurements_by_view.get("right", {})
+    left = assessment.measurements_by_view.get(View.LEFT) or {}
+    right = assessment.measurements_by_view.get(View.RIGHT) or {}
     rows = []
     for key, difference in assessment.profile_differences.items():
         unit = measure_unit(key)

@@ -80,9 +80,9 @@ class PoseTrack:
 
     def midpoint(self, name: str) -> np.ndarray:
         """(n, 2) track halfway between the left and right ``name`` landmarks (e.g. ``"hip"``)."""
-        return (self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0
+        return np.asarray((self.point(f"left_{name}") + self.point(f"right_{name}")) / 2.0)
 
     @property
     def seen(self) -> np.ndarray:
         """(n,) True where the frame had a person (seen or interpolated)."""
-        return ~np.isnan(self.xy_px[:, 0, 0])
+        return np.asarray(~np.isnan(self.xy_px[:, 0, 0]))

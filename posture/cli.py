@@ -8,8 +8,8 @@
 A video named among the photos (MP4, MOV, WebM, AVI...) is a stand-still clip: it is measured as one
 photo whose landmarks are combined over its frames (:mod:`posture.video.stand`) and its JSON object
 carries ``frames_used``. ``--jump CLIP`` adds one person's jump-rope clip to their photos: ONE
-assessment from both; the JSON array then ends with the clip's object (docs/jump-rope.md), whose
-``findings`` are the same combined ones.
+assessment from both; the one-person JSON object then gains ``"jump"``, the clip's object
+(docs/jump-rope.md), whose ``findings`` are the same combined ones.
 
 By default every photo is assessed on its own (a coach's folder holds many people); with
 ``--one-person`` the photos are one person's views and are assessed together (with ``--json``: one

@@ -255,9 +255,11 @@ def test_photos_and_a_jump_clip_give_one_assessment():
     result = posture("analyze", SAMPLES / "front_s000.jpg", "--one-person", "--jump", CLIP, "--json")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    photo, clip = json.loads(result.stdout)
+    person = json.loads(result.stdout)  # --one-person: the photos, the combined result and the clip
+    [photo], clip = person["photos"], person["jump"]
     assert (photo["image"], clip["file"]) == ("front_s000.jpg", "jump04_front.mp4")
     assert clip["findings"] == photo["findings"], "one assessment, shown on the photo and on the clip"
+    assert [f["imbalance"] for f in person["combined"]["findings"]] == [f["imbalance"] for f in photo["findings"]]
     likelihood = {f["imbalance"]: f["likelihood"] for f in photo["findings"]}
     # A front photo alone reads no sign of the chest/upper-back imbalance (its signs are profile ones): the
     # clip's hand measures make it readable.

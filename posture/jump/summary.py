@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from collections.abc import Callable, Mapping
@@ -147,12 +148,13 @@ def compared(
     reason: str | None = None,
 ) -> Measurement:
     """A left/right (or magnitude) measure with its verdict against thresholds.toml."""
-    if not np.isfinite(value):
-        return not_assessed(unit, "too few usable jumps to compute it")
+    measured = plain(value, unit, band, confidence, n, reason)
+    if measured.value is None:
+        return measured
     rule = settings()["thresholds"][key]
     threshold = float(rule["value"])
-    return Measurement(
-        float(value), unit, band, verdict(value, band, threshold), confidence, reason, threshold, str(rule["source"]), n
+    return dataclasses.replace(
+        measured, status=verdict(measured.value, band, threshold), threshold=threshold, source=str(rule["source"])
     )
 
 

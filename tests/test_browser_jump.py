@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.test_browser import (  # noqa: F401 (fixtures are found by name)
     VIEWPORT,
@@ -98,8 +99,11 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     screenshot(page, "8-jump-measure-cards")
 
     # The JSON download is the contract of docs/jump-rope.md.
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download JSON").click()
+    button = page.get_by_role("button", name="Download JSON")
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=ANALYSIS_WAIT_MS) as download_info:
+        button.click()
     target = tmp_path / "jump.json"
     download_info.value.save_as(target)
     contract = json.loads(target.read_text(encoding="utf-8"))

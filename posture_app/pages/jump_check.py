@@ -117,6 +117,7 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
             safe_download(lambda: jump_results.json_text(analysis), "JSON"),
             file_name=f"{clip.name.rsplit('.', 1)[0]}-jump.json",
             mime="application/json",
+            on_click="ignore",  # a rerun would redraw the whole results page before the browser saves the file
             key="jump_json",
             icon=":material/download:",
         )

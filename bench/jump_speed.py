@@ -12,8 +12,8 @@ public clips' quality) into a cache folder once.
   (``UNSMOOTHED_FRAME_STEP_MS``); no crowd check, no camera
   motion, no clip checks, no analysis;
 * pipeline: everything the jump-rope check runs: :func:`track_video` (probe, decode, landmarks,
-  second-person check, camera motion, clip checks) and then the jump analysis when
-  ``posture.jump.analyze_track`` exists (see :func:`jump_analysis`);
+  second-person check, camera motion, clip checks) and then the jump analysis
+  (``posture.jump.analyze_track``);
 * pipeline / floor, and the pipeline's wall time and CPU time (all threads) against the clip's own
   duration: on a machine shared with other jobs the wall time depends on the load, the CPU time
   much less; on an idle 2-core machine the wall time cannot go below CPU time / 2;
@@ -29,11 +29,10 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import cv2
 import mediapipe as mp
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.video_clips import read_rgb, write_video  # noqa: E402
+from posture.jump import analyze_track  # noqa: E402
 from posture.video.decode import DEFAULT_MAX_SIDE_PX, iter_frames  # noqa: E402
 from posture.video.prefetch import prefetched  # noqa: E402
 from posture.video.tracking import (  # noqa: E402
@@ -99,24 +99,13 @@ def floor_run(path: Path, model: str) -> tuple[int, Timing]:
     return frames, timing[0]
 
 
-def jump_analysis() -> Callable[..., Any] | None:
-    """The jump-rope analysis over a PoseTrack, when it exists: ``analyze_track(track, view, height_cm)``."""
-    try:
-        from posture.jump import analyze_track  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return analyze_track  # type: ignore[no-any-return]
-
-
-def pipeline_run(path: Path, model: str) -> tuple[Timing, bool]:
-    """(timing, jump analysis included) for everything the jump-rope check runs on ``path``."""
-    analyze = jump_analysis()
+def pipeline_run(path: Path, model: str) -> Timing:
+    """The timing of everything the jump-rope check runs on ``path``."""
     timing: list[Timing] = []
     with timed(timing):
         _, track = track_video(path, model=model)
-        if analyze is not None:
-            analyze(track, "front", 170.0)
-    return timing[0], analyze is not None
+        analyze_track(track, "front", 170.0)
+    return timing[0]
 
 
 def peak_rss_mb(path: Path, model: str) -> float:
@@ -145,7 +134,7 @@ def main() -> None:
         return
     clip = phone_clip(args.seconds)
     frames, floor = floor_run(clip, args.model)
-    pipeline, with_jump = pipeline_run(clip, args.model)
+    pipeline = pipeline_run(clip, args.model)
     print(
         f"clip: {PHONE_SIZE[0]} x {PHONE_SIZE[1]}, {FPS} fps, {args.seconds} s, {frames} frames; model {args.model}; "
         f"decoded at long side {DEFAULT_MAX_SIDE_PX} px"
@@ -154,9 +143,8 @@ def main() -> None:
         f"floor (decode in a thread + VIDEO-mode landmarker, one pose): {frames / floor.wall_s:.1f} frames/s "
         f"({floor.wall_s:.1f} s wall, {floor.cpu_s:.1f} s CPU)"
     )
-    label = "track_video + jump analysis" if with_jump else "track_video (posture.jump.analyze_track not found)"
     print(
-        f"pipeline ({label}): {frames / pipeline.wall_s:.1f} frames/s "
+        f"pipeline (track_video + jump analysis): {frames / pipeline.wall_s:.1f} frames/s "
         f"({pipeline.wall_s:.1f} s wall, {pipeline.cpu_s:.1f} s CPU)"
     )
     print(

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.errors import PostureError
-from posture.measures import SIDE_VIEWS, VIEWS, bend_deg, lean_from_vertical_deg
+from posture.geometry import bend_deg, lean_from_vertical_deg
+from posture.measures import SIDE_VIEWS, VIEWS
 from posture.pose import INDEX, Pose
 
 CANONICAL_YAW_DEG = {"front": 0.0, "left": 90.0, "back": 180.0, "right": -90.0}

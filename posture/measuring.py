@@ -15,23 +15,20 @@ from posture.anatomy import Corrections, body_points
 from posture.appearance import read_appearance
 from posture.clothing import hide_covered_measures, leg_outline
 from posture.errors import PostureError
-from posture.imaging import Photo
-from posture.measures import measure_body
-from posture.pelvis import estimate_pelvic_tilt
-from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
-from posture.pose import INDEX, LANDMARK_NAMES, Pose
-from posture.views import (
-    Warning_,
-    body_yaw_deg,
+from posture.gates import (
     camera_level_warnings,
     check_framing,
     check_size,
     check_standing,
     choose_subject,
-    estimate_view,
     framing_warnings,
-    turned_estimate,
 )
+from posture.imaging import Photo
+from posture.measures import measure_body
+from posture.pelvis import estimate_pelvic_tilt
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.pose import INDEX, LANDMARK_NAMES, Pose
+from posture.views import Warning_, body_yaw_deg, estimate_view, turned_estimate
 
 # Views whose landmarks come from the mirrored photo (see pose_from_mirrored_pass).
 MIRRORED_PASS_VIEWS = ("right",)

@@ -14,11 +14,11 @@ from posture.analysis import analyze_photo
 from posture.assessment import assess
 from posture.cli import format_findings, format_text
 from posture.errors import ERROR_CODES
+from posture.gates import FOOT_POINTS, VISIBLE
 from posture.imaging import decode_image
 from posture.landmarks import detect_people
 from posture.measuring import measure_subject, with_moved_landmarks
 from posture.pose import LANDMARK_NAMES, MIRRORED_INDEX
-from posture.views import FOOT_POINTS, VISIBLE
 from tests.conftest import EVAL_IMAGES, apple_maker_note, rolled_gravity, turned, with_maker_note
 
 SIDE_KEYS = {

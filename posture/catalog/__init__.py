@@ -1,8 +1,9 @@
 """The imbalance catalog: the five imbalances, their posture signs, exercises, stages and questionnaire.
 
 All of it lives as data in ``catalog.toml`` in this package. :func:`load_catalog` reads it once,
-checks it against the schema written out in :mod:`posture.catalog.load` (no third-party schema
-library) and returns the frozen dataclasses of :mod:`posture.catalog.model`. A broken catalog raises
+checks it against the schema written out in :mod:`posture.catalog.load` (the questionnaire part in
+:mod:`posture.catalog.load_questions`; no third-party schema library) and returns the frozen
+dataclasses of :mod:`posture.catalog.model`. A broken catalog raises
 :class:`CatalogError` whose message names the entry at fault, e.g.
 ``imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'``.
 """

@@ -23,6 +23,7 @@ from posture.gates import (
     choose_subject,
     framing_warnings,
 )
+from posture.hand_moves import VALUE_ROUNDING, HandMoves, LandmarkMove
 from posture.imaging import Photo
 from posture.measures import measure_body
 from posture.pelvis import estimate_pelvic_tilt
@@ -161,6 +162,34 @@ def with_moved_landmarks(
         return measure_subject(analysis.image, analysis.photo, pose, kept, view, height_cm, corrections)
     except PostureError as error:
         return RefusedPhoto(image=analysis.image, error=error, photo=analysis.photo, pose=pose)
+
+
+def _value_changed(base: MeasuredPhoto, moved: MeasuredPhoto, key: str) -> bool:
+    before, after = base.measurements.get(key), moved.measurements.get(key)
+    if before is None or after is None:
+        return (before is None) != (after is None)
+    return abs(after.value - before.value) >= VALUE_ROUNDING
+
+
+def hand_moves_between(
+    base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto, moves: Mapping[str, tuple[float, float]]
+) -> HandMoves:
+    """What moving ``moves`` (landmark -> new (x px, y px)) did to ``base``, the landmarker's own result,
+    given ``moved``, the same photo measured after the moves. A refusal rescued by the moves had no
+    values before, so every value of ``moved`` rests on them."""
+    if base.pose is None:
+        raise ValueError("moved landmarks need the landmarker's pose of the photo")
+    cm_per_px = moved.body.cm_per_px if moved.body is not None else None
+    landmarks = tuple(
+        LandmarkMove(
+            name, (float(base.pose.point(name)[0]), float(base.pose.point(name)[1])), (float(x), float(y)), cm_per_px
+        )
+        for name, (x, y) in sorted(moves.items())
+    )
+    if isinstance(base, RefusedPhoto):
+        return HandMoves(landmarks, tuple(moved.measurements))
+    keys = [*base.measurements, *(key for key in moved.measurements if key not in base.measurements)]
+    return HandMoves(landmarks, tuple(key for key in keys if _value_changed(base, moved, key)))
 
 
 def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) -> Pose:

@@ -40,7 +40,7 @@ from posture.anatomy import body_points  # noqa: E402
 from posture.gates import choose_subject  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
 from posture.landmarks import LandmarkerPool, detect_people, landmarker_pool  # noqa: E402
-from posture.measures import measure_body  # noqa: E402
+from posture.measuring import measure_body  # noqa: E402
 from posture.photo_batch import Progress, run_batch  # noqa: E402
 from posture.pose import Pose  # noqa: E402
 from posture.views import estimate_view  # noqa: E402

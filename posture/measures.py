@@ -1,5 +1,6 @@
-"""Posture measures: what each measure key means (spec, unit, normal range, source), how a value is
-judged, and every measure of one body (the angle and distance functions are in :mod:`posture.geometry`).
+"""Posture measures: what each measure key means (spec, unit, normal range, source), its typical
+error, and how a value is judged. The angle and distance functions are in :mod:`posture.geometry`;
+:func:`posture.measuring.measure_body` measures one body with them.
 """
 
 from __future__ import annotations
@@ -8,23 +9,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-from posture.geometry import (
-    craniovertebral_angle_deg,
-    frontal_tilt_deg,
-    height_difference_cm,
-    horizontal_offset_cm,
-    knee_valgus_deg,
-    lateral_shift_cm,
-    lean_from_vertical_deg,
-    offset_from_line_cm,
-)
-
-if TYPE_CHECKING:
-    from posture.anatomy import BodyPoints  # anatomy imports this module (through views)
 
 STATUSES = ("normal", "borderline", "deviation")
 
@@ -247,17 +233,6 @@ SPECS: dict[str, MeasureSpec] = {
         ),
     )
 }
-# In a photo turned 30-60 deg no measure keeps its meaning. Horizontal distances shrink with the
-# cosine of the turn, and sagittal and frontal angles mix. Height differences were once kept, but
-# perspective spoils them too: the nearer shoulder or hip is closer to the lens, so it is pushed
-# away from the camera's eye level. Projecting eval-public's 3D bodies from 3 m, the shoulder height
-# difference gained 2.3 / 3.5 / 4.7 cm on average (mean absolute) at a 25 / 40 / 60 deg turn with
-# the camera at hip height, and the hip difference gained 1.3-2.6 cm with the camera at chest height
-# (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
-OBLIQUE_REASON = (
-    "the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
-    "the nearer side look higher or lower; this measure needs a straight view"
-)
 # Each measure's typical error in its own unit, as the accuracy benchmark measured it on photos of
 # people the corrections were not fitted on (written by bench/accuracy.py --typical-errors).
 TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
@@ -277,10 +252,6 @@ def typical_error(key: str) -> float | None:
     return _typical_errors().get(key)
 
 
-MIN_VISIBILITY = 0.5
-ASSUMED_HEIGHT_CONFIDENCE = 0.8
-
-
 def status_of(value: float, spec: MeasureSpec) -> str:
     """normal inside ``spec.normal``, borderline inside ``spec.borderline``, deviation beyond."""
 
@@ -289,41 +260,6 @@ def status_of(value: float, spec: MeasureSpec) -> str:
         return (low is None or value >= low) and (high is None or value <= high)
 
     return "normal" if inside(spec.normal) else "borderline" if inside(spec.borderline) else "deviation"
-
-
-# --- one photo --------------------------------------------------------------------------------
-
-VALUE_OF = {
-    "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
-    "ear_ahead_of_shoulder_cm": lambda b: horizontal_offset_cm(
-        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px
-    ),
-    "shoulder_ahead_of_plumb_cm": lambda b: offset_from_line_cm(
-        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px
-    ),
-    "trunk_lean_deg": lambda b: lean_from_vertical_deg(b.points["hip"], b.points["shoulder"], b.anterior_sign),
-    "knee_ahead_of_ankle_cm": lambda b: horizontal_offset_cm(
-        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px
-    ),
-    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
-    "shoulder_height_diff_cm": lambda b: height_difference_cm(
-        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px
-    ),
-    "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
-    "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
-    "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
-    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign),
-    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(
-        b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign, b.cm_per_px
-    ),
-    # The body's midline is toward the subject's right from the left leg, and vice versa.
-    "knee_valgus_left_deg": lambda b: knee_valgus_deg(
-        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign
-    ),
-    "knee_valgus_right_deg": lambda b: knee_valgus_deg(
-        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign
-    ),
-}
 
 
 def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimate: bool = False) -> Measurement:
@@ -339,49 +275,3 @@ def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimat
         spec.definition,
         estimate,
     )
-
-
-def measure_body(
-    body: BodyPoints,
-    oblique_turn_deg: float | None = None,
-    pelvic_tilt: tuple[float, float] | None = None,
-    turn_confidence: float = 1.0,
-) -> tuple[dict[str, Measurement], dict[str, str]]:
-    """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
-
-    Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
-    or any measure of an oblique photo (``oblique_turn_deg`` given), is not assessed, with the reason;
-    never guessed.
-    ``pelvic_tilt`` is the (value deg, confidence) estimate from :mod:`posture.pelvis`, if any.
-    ``turn_confidence`` (0-1) multiplies every confidence: a body turned away from the straight
-    view (``views.ViewEstimate.turn_confidence``).
-    """
-    measured: dict[str, Measurement] = {}
-    skipped: dict[str, str] = {}
-    scale_confidence = 1.0 if body.height_source == "given" else ASSUMED_HEIGHT_CONFIDENCE
-    for key, spec in SPECS.items():
-        if body.view not in spec.views:
-            continue
-        if oblique_turn_deg is not None:
-            skipped[key] = OBLIQUE_REASON.format(turn=oblique_turn_deg)
-            continue
-        weakest = min(spec.points, key=lambda name: body.visibility[name])
-        if body.visibility[weakest] < MIN_VISIBILITY:
-            skipped[key] = (
-                f"the {weakest.replace('_', ' ')} is not visible enough (visibility {body.visibility[weakest]:.2f})"
-            )
-            continue
-        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0) * turn_confidence
-        if key == "pelvic_tilt_deg":
-            if pelvic_tilt is None:
-                skipped[key] = "the body outline around the pelvis could not be read"
-                continue
-            value, estimate_confidence = pelvic_tilt
-            measured[key] = make_measurement(spec, value, confidence * estimate_confidence, estimate=True)
-            continue
-        if "c7" in spec.points and body.notes.get("c7") != "mask":
-            confidence *= 0.6
-        measured[key] = make_measurement(
-            spec, VALUE_OF[key](body), confidence, estimate=spec.unit == "cm" and body.height_source != "given"
-        )
-    return measured, skipped

@@ -50,7 +50,7 @@ VIEW_CHOICE_LABELS: dict[str, str] = {
     View.LEFT: f"{view_name(View.LEFT)} (left side to the camera)",
     View.RIGHT: f"{view_name(View.RIGHT)} (right side to the camera)",
 }
-# What a measure's confidence is made of (posture.measures.measure_body multiplies these).
+# What a measure's confidence is made of (posture.measuring.measure_body multiplies these).
 CONFIDENCE_MEANING = (
     "Confidence (0-100 %) starts from how visible the points behind the measure were and is "
     "lowered when a distance rests on an assumed height, when the body is turned away from a "

@@ -16,7 +16,8 @@ from posture.geometry import (
     lean_from_vertical_deg,
     offset_from_line_cm,
 )
-from posture.measures import SPECS, measure_body, status_of, typical_error
+from posture.measures import SPECS, status_of, typical_error
+from posture.measuring import measure_body
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model_free

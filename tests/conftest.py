@@ -15,6 +15,7 @@ import json
 import math
 import os
 import struct
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,8 @@ from tests.pose_fixtures import measured_from_fixture
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
 EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
+if str(ROOT) not in sys.path:  # app.py, posture_app/ and bench/ live at the top of the repository
+    sys.path.insert(0, str(ROOT))
 
 
 def turned(pose, yaw_deg: float):
@@ -78,6 +81,14 @@ def with_maker_note(image_bytes: bytes, note: bytes, fmt: str = "JPEG", orientat
 def truth(name: str) -> dict:
     """Ground truth JSON of an eval render, e.g. ``truth("s000_left")``."""
     return json.loads((EVAL_IMAGES / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """The history's folder (POSTURE_DATA_DIR) for one test: inside tmp_path, not yet made."""
+    folder = tmp_path / "history"
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -201,8 +201,6 @@ def app_person(tmp_path_factory):
     from posture.analysis import analyze_photo
 
     root = Path(__file__).resolve().parent.parent
-    if str(root) not in sys.path:  # app.py and posture_app/ live at the top of the repository
-        sys.path.insert(0, str(root))
     from posture_app.pages.photo_check import MODEL
 
     files = [(f"{view}.jpg", (EVAL_IMAGES / f"s001_{view}.jpg").read_bytes()) for view in APP_VIEWS]

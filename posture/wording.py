@@ -334,8 +334,10 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
 
 
 def join_words(parts: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    """ "a", "a and b", "a, b and c"; "" for no words."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 class BuiltPlan(Protocol):

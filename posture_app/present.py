@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture.assessment import CombinedMeasurement, SignEvidence, join_words
+from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
@@ -25,6 +25,7 @@ from posture.wording import (
     evidence_decimals,
     format_range,
     format_value,
+    join_words,
     measure_name,
     past_threshold,
     percent,

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from posture.annotate import overlay_shapes
-from posture.assessment import assess, join_words
+from posture.assessment import assess
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog
 from posture.cli import format_findings, format_text
 from posture.measures import SPECS
@@ -35,6 +35,7 @@ from posture.wording import (
     dose_line,
     evidence_decimals,
     format_value,
+    join_words,
     likelihood_label,
     measure_name,
     past_threshold,

@@ -11,13 +11,14 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posture.annotate import LAYERS, draw, draw_refusal, encode_jpeg
-from posture.assessment import assess, join_words
+from posture.assessment import assess
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import LANDMARK_NAMES
 from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
+from posture.wording import join_words
 from posture_app import present, results, session
 from posture_app.cards import analysis_error, measure_cards, measure_definitions, person_cards, photo_guide
 from posture_app.guards import guarded, guarded_callback

@@ -16,6 +16,7 @@ import math
 import os
 import struct
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,21 @@ def with_maker_note(image_bytes: bytes, note: bytes, fmt: str = "JPEG", orientat
     buffer = io.BytesIO()
     Image.open(io.BytesIO(image_bytes)).convert("RGB").save(buffer, fmt, exif=exif.tobytes(), quality=95)
     return buffer.getvalue()
+
+
+def png_with_header_size(width: int, height: int) -> bytes:
+    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny grey strip)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def truth(name: str) -> dict:

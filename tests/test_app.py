@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import tomllib
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +35,7 @@ from tests.app_harness import (
     open_app,
     texts,
 )
-from tests.conftest import ROOT, SAMPLES, apple_maker_note, rolled_gravity, with_maker_note
+from tests.conftest import ROOT, SAMPLES, apple_maker_note, png_with_header_size, rolled_gravity, with_maker_note
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -55,21 +54,6 @@ def encode(image: Image.Image | np.ndarray, fmt: str = "JPEG", **options) -> byt
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **options)
     return buffer.getvalue()
-
-
-def png_with_header_size(width: int, height: int) -> bytes:
-    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny strip)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def rgb(data: bytes) -> np.ndarray:

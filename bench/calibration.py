@@ -29,12 +29,13 @@ from posture.anatomy import (
     profile_landmark,
     profile_outline_features,
 )
+from posture.gates import person_height_px
 from posture.imaging import Photo, decode_image
+from posture.measures import SIDE_VIEWS
 from posture.measuring import measured_pose
 from posture.outline import PELVIC_OUTLINE_FEATURES, POINT_FEATURES, PROFILE_FEATURES, feature_columns
 from posture.pelvis import FEATURES, pelvic_features
 from posture.pose import Pose
-from posture.views import SIDE_VIEWS, person_height_px
 
 FRONT_FIT_POINTS = ("ear", "shoulder", "hip", "knee", "ankle")
 LEVELLED_POINTS = ("ear", "shoulder", "hip")

@@ -37,12 +37,13 @@ sys.path.insert(0, str(ROOT))
 from bench.accuracy import write_section  # noqa: E402
 from posture.analysis import analyze_photo  # noqa: E402
 from posture.anatomy import body_points  # noqa: E402
-from posture.cli import Progress, run_batch  # noqa: E402
+from posture.gates import choose_subject  # noqa: E402
 from posture.imaging import decode_image  # noqa: E402
 from posture.landmarks import LandmarkerPool, detect_people, landmarker_pool  # noqa: E402
-from posture.measures import measure_body  # noqa: E402
+from posture.measuring import measure_body  # noqa: E402
+from posture.photo_batch import Progress, run_batch  # noqa: E402
 from posture.pose import Pose  # noqa: E402
-from posture.views import choose_subject, estimate_view  # noqa: E402
+from posture.views import estimate_view  # noqa: E402
 
 SOURCE = ROOT / "sample_images" / "front_s000.jpg"
 RIGHT_PROFILE_SOURCE = ROOT / "sample_images" / "right_s012.jpg"

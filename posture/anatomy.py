@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
+from posture.gates import person_height_px
 from posture.measures import SIDE_VIEWS
 from posture.outline import feature_columns, posterior_edges_x, profile_features, standardised
 from posture.pose import Pose
-from posture.views import person_height_px
 
 CORRECTIONS_PATH = Path(__file__).resolve().parent / "corrections.json"
 # Average adult stature (both sexes, world average of NCD-RisC 2016 is ~171/159 cm): used when

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 from PIL import ImageFont
 
+from posture.geometry import line_x_at
 from posture.imaging import Photo
 from posture.label_layout import (
     Label,
@@ -25,7 +26,7 @@ from posture.label_layout import (
     label_text_px,
     with_caption_band,
 )
-from posture.measures import SPECS, Measurement, line_x_at
+from posture.measures import SPECS, Measurement
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import INDEX, Pose
 from posture.vocabulary import Status

@@ -35,32 +35,26 @@ tests and other programs can call it in-process.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from posture import __version__
-from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM, analyze_photo
-from posture.annotate import draw, draw_refusal, encode_jpeg
-from posture.assessment import Assessment, assess
+from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
+from posture.assessment import Assessment
 from posture.catalog import load_catalog, measure_unit
 from posture.history import HistoryError, HistoryStore
-from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
 from posture.jump.cli import add_jump_command, format_clip
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.findings import assess_with_jump, findings_json
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
-from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.photo_batch import Progress, assessments_of, run_batch, save_assessments
+from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, one_person_json, typical_error_text
-from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
-from posture.video.stand import analyze_stand_video
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.vocabulary import Likelihood
 from posture.wording import (
@@ -78,7 +72,6 @@ from posture.wording import (
 from posture.wording_jump import weaker_side_first
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
-VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
@@ -102,92 +95,6 @@ def collect_photos(paths: list[str]) -> list[Path]:
         else:
             raise UsageError(f"no such file or folder: {path}")
     return photos
-
-
-def analyze_one(
-    path: Path,
-    view: str,
-    height_cm: float | None,
-    model: str | None,
-    annotate_dir: Path | None,
-    keep_thumbnail: bool = False,
-) -> PhotoResult:
-    """Analyse one photo and write its overlay if asked.
-
-    Returns the analysis without its full-size image, which is large and only needed for drawing,
-    done here, so a big batch does not hold every decoded photo in memory. With ``keep_thumbnail``
-    (for ``--save``) a thumbnail-sized image and the pose stay, to draw the saved thumbnails from.
-    A refused photo that was decoded gets an overlay too: the person found and why it was refused.
-    """
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        result = analyze_stand_video(path, view=view, height_cm=height_cm, model=model or VIDEO_DEFAULT_MODEL)
-    else:
-        result = analyze_photo(path, view=view, height_cm=height_cm, model=model or DEFAULT_MODEL)
-    if annotate_dir is not None and result.photo is not None:
-        image = draw(result) if isinstance(result, MeasuredPhoto) else draw_refusal(result)
-        (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(image))
-    if keep_thumbnail:
-        return thumbnail_sized(result)
-    if isinstance(result, RefusedPhoto):
-        return dataclasses.replace(result, photo=None, pose=None, people=())
-    return dataclasses.replace(result, photo=None, pose=None)
-
-
-class Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal (a log or a pipe gets no
-    carriage-return noise, so a successful run leaves captured stderr empty)."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.enabled = total, 0, enabled
-        self._lock = threading.Lock()
-
-    def step(self, name: str) -> None:
-        with self._lock:
-            self.done += 1
-            if not self.enabled:
-                return
-            filled = int(30 * self.done / self.total)
-            print(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {name[:40]:<40}",
-                end="" if self.done < self.total else "\n",
-                file=sys.stderr,
-                flush=True,
-            )
-
-
-def run_batch(
-    photos: list[Path],
-    view: str,
-    height_cm: float | None,
-    model: str | None,
-    annotate_dir: Path | None,
-    workers: int,
-    progress: Progress,
-    keep_thumbnails: bool = False,
-) -> list[PhotoResult]:
-    """Analyses in input order, ``workers`` at a time.
-
-    Workers are threads, each borrowing its own landmarker: decoding and MediaPipe release the
-    GIL, so threads scale like processes without their start-up cost (importing MediaPipe and
-    building a graph per process) and without forking a process that runs MediaPipe threads.
-    """
-
-    def one(path: Path) -> PhotoResult:
-        result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
-        progress.step(path.name)
-        return result
-
-    if workers <= 1 or len(photos) == 1:
-        return [one(path) for path in photos]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, photos))
-
-
-def assessments_of(results: list[PhotoResult], one_person: bool) -> list[Assessment]:
-    """One assessment of all photos together (one person), or one per photo."""
-    if one_person:
-        return [assess(results)]
-    return [assess([result]) for result in results]
 
 
 def format_findings(assessment: Assessment) -> str:
@@ -251,27 +158,6 @@ def format_text(result: PhotoResult) -> str:
         for key, reason in result.not_assessed.items():
             lines.append(f"  {measure_name(key):<30} not assessed: {reason}")
     return "\n".join(lines)
-
-
-def save_assessments(
-    store: HistoryStore,
-    assessments: list[Assessment],
-    photos: list[Path],
-    one_person: bool,
-    label: str | None,
-    height_cm: float | None,
-    ids: list[int],
-) -> None:
-    """Save every assessment with a measured photo to ``store``, appending each new id to ``ids`` as it is
-    saved (so that after a failed save ``ids`` still tells what was kept)."""
-    names = [""] * len(assessments) if one_person else [path.name for path in photos]
-    for assessment, name in zip(assessments, names, strict=True):
-        if not any(photo.ok for photo in assessment.photos):
-            continue
-        record, thumbnails, annotated = build_record(assessment, person=Person(height_cm=height_cm))
-        ids.append(
-            store.save(record, thumbnails, label=name if label is None else label, annotated_thumbnails=annotated)
-        )
 
 
 def build_parser() -> argparse.ArgumentParser:

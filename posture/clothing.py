@@ -25,9 +25,10 @@ from types import MappingProxyType
 
 import numpy as np
 
+from posture.gates import person_height_px
 from posture.measures import SPECS, Measurement
 from posture.pose import Pose
-from posture.views import Warning_, person_height_px
+from posture.views import Warning_
 
 # Heights read, as a fraction of the way from the hips (0) to the knees (1), then on to the ankles (2).
 LEG_HEIGHTS = (0.2, 0.35, 0.5, 0.65, 0.8, 1.0, 1.2)

@@ -2,7 +2,8 @@
 
 A moved landmark makes a value the person's judgement as much as the landmarker's, so the record,
 the report and the history say so next to every value it touched. The moves themselves are applied by
-:func:`posture.measuring.with_moved_landmarks`; this module only describes what they did.
+:func:`posture.measuring.with_moved_landmarks` and found out by :func:`posture.measuring.hand_moves_between`;
+this module holds what they did and reads it back from saved records.
 
 Which measures are "touched" is found by measuring, not by a table of which point feeds which
 measure: a value counts when it differs from the value the landmarker's own points gave by more
@@ -17,10 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from posture.photo_result import MeasuredPhoto, RefusedPhoto
+from typing import Any
 
 # Values are stored with two decimals (posture.measures.Measurement.to_dict): a difference below
 # half of that is invisible in the record and is not counted as a change.
@@ -71,36 +69,6 @@ class HandMoves:
     def to_dict(self) -> dict[str, Any]:
         """The ``hand_moved`` object of a photo in the JSON contract and the saved record."""
         return {"landmarks": [move.to_dict() for move in self.landmarks], "measures": list(self.measures)}
-
-
-def _value_changed(base: MeasuredPhoto, moved: MeasuredPhoto, key: str) -> bool:
-    before, after = base.measurements.get(key), moved.measurements.get(key)
-    if before is None or after is None:
-        return (before is None) != (after is None)
-    return abs(after.value - before.value) >= VALUE_ROUNDING
-
-
-def hand_moves_between(
-    base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto, moves: Mapping[str, tuple[float, float]]
-) -> HandMoves:
-    """What moving ``moves`` (landmark -> new (x px, y px)) did to ``base``, the landmarker's own result,
-    given ``moved``, the same photo measured after the moves. A refusal rescued by the moves had no
-    values before, so every value of ``moved`` rests on them."""
-    if base.pose is None:
-        raise ValueError("moved landmarks need the landmarker's pose of the photo")
-    cm_per_px = moved.body.cm_per_px if moved.body is not None else None
-    landmarks = tuple(
-        LandmarkMove(
-            name, (float(base.pose.point(name)[0]), float(base.pose.point(name)[1])), (float(x), float(y)), cm_per_px
-        )
-        for name, (x, y) in sorted(moves.items())
-    )
-    from posture.photo_result import RefusedPhoto  # here: photo_result imports this module for its fields
-
-    if isinstance(base, RefusedPhoto):
-        return HandMoves(landmarks, tuple(moved.measurements))
-    keys = [*base.measurements, *(key for key in moved.measurements if key not in base.measurements)]
-    return HandMoves(landmarks, tuple(key for key in keys if _value_changed(base, moved, key)))
 
 
 def moved_measures(photo: Mapping[str, Any]) -> frozenset[str]:

@@ -49,11 +49,7 @@ Decisions (and why):
   pillow_heif then resets the EXIF tag; Pillow's TIFF loader (13.0 here) transposes on load -- so whatever
   orientation is *still* declared after decoding is what gets applied here, never twice.
   ``exif_orientation`` reports the value as stored in the file.
-* **Colour modes**: everything becomes contiguous ``uint8`` H x W x 3 RGB. Transparency is composited
-  on white (a transparent background becomes a plain light wall, not black); 16-bit samples are
-  rounded to 8 bits (65535 -> 255); CMYK (including Adobe's inverted CMYK JPEGs, which Pillow
-  un-inverts) and palette images go through Pillow's converters. ICC profiles are not applied: the
-  landmarker is insensitive to the small gamut differences (Display P3 vs sRGB).
+* **Colour modes**: everything becomes contiguous ``uint8`` H x W x 3 RGB (:mod:`posture.colour_modes`).
 * **Errors**: every failure is a :class:`~posture.errors.PostureError` -- ``not_an_image`` (empty,
   unrecognised or unsupported format), ``corrupt_image`` (recognised format that cannot be fully
   decoded, including truncation: ``ImageFile.LOAD_TRUNCATED_IMAGES`` is kept False so a cut-off
@@ -71,7 +67,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import re
 import warnings
 from dataclasses import dataclass
 
@@ -80,7 +75,15 @@ import numpy as np
 import pillow_heif
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
+from posture.colour_modes import to_rgb_image
 from posture.errors import PostureError
+from posture.image_formats import (
+    corrupt_image_error,
+    sniff_format,
+    sniff_unsupported,
+    too_large_message,
+    too_large_message_from,
+)
 from posture.sensor import camera_roll_deg
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MIN_LONG_SIDE_PX", "FILE_SUFFIXES", "SOURCE_FORMATS", "Photo", "decode_image"]
@@ -101,13 +104,8 @@ FILE_SUFFIXES = ("jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "heic", "he
 # in _REPORTED_FORMAT.
 _OPENERS = list(SOURCE_FORMATS)
 _REPORTED_FORMAT = {**{fmt: fmt for fmt in SOURCE_FORMATS}, "MPO": "JPEG"}
-_FRIENDLY = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "BMP": "BMP", "TIFF": "TIFF", "HEIF": "HEIC/HEIF"}
 _SENSOR_FORMATS = ("JPEG", "HEIF")
 _REDUCTIONS = (8, 4, 2)  # libjpeg's DCT scaling factors, largest first
-_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
-_ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa")
-_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1")
-_BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)
 _ORIENTATION_TAG = ExifTags.Base.Orientation  # 0x0112
 
 # Same table as ImageOps.exif_transpose, expressed as numpy views so no extra Pillow image is built.
@@ -188,9 +186,9 @@ def decode_image(
         except PostureError:
             raise
         except (Image.DecompressionBombError, MemoryError) as exc:
-            raise PostureError("image_too_large", _too_large_message_from(exc, max_pixels)) from exc
+            raise PostureError("image_too_large", too_large_message_from(exc, max_pixels)) from exc
         except Exception as exc:  # decoders raise anything from OSError to struct.error
-            raise _corrupt(fmt) from exc
+            raise corrupt_image_error(fmt) from exc
 
 
 def _read_bytes(data: bytes | bytearray | memoryview | str | os.PathLike[str]) -> bytes:
@@ -213,30 +211,30 @@ def _open(raw: bytes, max_pixels: int) -> Image.Image:
         # Pillow also says "unidentified" when a plugin recognised the magic bytes but choked on
         # the header (pillow_heif turns every libheif error into that): the file is then damaged,
         # not foreign.
-        sniffed = _sniff_format(raw)
+        sniffed = sniff_format(raw)
         if sniffed:
-            raise _corrupt(sniffed) from exc
-        other = _sniff_unsupported(raw)
+            raise corrupt_image_error(sniffed) from exc
+        other = sniff_unsupported(raw)
         if other:
             raise PostureError(
                 "not_an_image", f"{other} files are not supported. Upload a JPEG, PNG, WebP, BMP, TIFF or HEIC photo."
             ) from exc
         raise PostureError("not_an_image") from exc
     except Image.DecompressionBombError as exc:
-        raise PostureError("image_too_large", _too_large_message_from(exc, max_pixels)) from exc
+        raise PostureError("image_too_large", too_large_message_from(exc, max_pixels)) from exc
     except MemoryError as exc:
         raise PostureError("image_too_large") from exc
     except Exception as exc:  # a plugin accepted the magic bytes, then failed
-        raise _corrupt(_sniff_format(raw)) from exc
+        raise corrupt_image_error(sniff_format(raw)) from exc
 
 
 def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int, min_long_side_px: int | None) -> Photo:
     """Check the size, decode (reduced when possible), convert to RGB and make it upright."""
     width, height = image.size  # TIFF and HEIF report the upright size here, JPEG & co. the stored one
     if width < 1 or height < 1:
-        raise _corrupt(fmt)
+        raise corrupt_image_error(fmt)
     if width * height > max_pixels:
-        raise PostureError("image_too_large", _too_large_message(width, height, max_pixels))
+        raise PostureError("image_too_large", too_large_message(width, height, max_pixels))
 
     factor = _reduction_factor(max(width, height), min_long_side_px)
     # Phones write the sensor's record only into JPEG and HEIC files, whose EXIF Pillow reads with the
@@ -261,14 +259,14 @@ def _decode_opened(image: Image.Image, raw: bytes, fmt: str, max_pixels: int, mi
         # Trust the decoded size over the header (libheif may crop to the clean aperture).
         width, height = image.size
         factor = _reduction_factor(max(width, height), min_long_side_px)
-    rgb_image = _to_rgb_image(image)
+    rgb_image = to_rgb_image(image)
     if factor > draft_factor:
         # Box average over n x n blocks: what cv2.INTER_AREA does for integer factors, but done in
         # Pillow before the numpy copy, and like libjpeg it keeps a partial last block (ceil size).
         rgb_image = rgb_image.reduce(factor // draft_factor)
     target = (math.ceil(width / factor), math.ceil(height / factor))
     if rgb_image.size != target:
-        raise _corrupt(fmt)  # the decoder produced another size than its header promised
+        raise corrupt_image_error(fmt)  # the decoder produced another size than its header promised
     rgb = np.asarray(rgb_image)  # read-only view of a bytes copy
     del rgb_image
     return _upright_photo(rgb, (width, height), factor, fmt, pending, declared, roll)
@@ -350,119 +348,3 @@ def _exif_orientation(image: Image.Image) -> int:
     except Exception:  # a corrupt EXIF block does not make the pixels unusable
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
-
-
-def _to_rgb_image(image: Image.Image) -> Image.Image:
-    """Convert any Pillow mode to an 8-bit "RGB" image, transparency composited over white.
-
-    Stays in Pillow (C loops, one buffer per step): a 64 MP RGBA PNG composited in numpy needs
-    several GB of uint32 temporaries.
-    """
-    mode = image.mode
-    if mode in _SIXTEEN_BIT_MODES or mode == "F":
-        return Image.fromarray(_wide_gray_to_8bit(image), "L").convert("RGB")
-    if mode == "1":
-        image = image.convert("L")
-        mode = "L"
-    if mode in _ALPHA_MODES or "transparency" in image.info:
-        rgba = image if mode == "RGBA" else image.convert("RGBA")
-        white = Image.new("RGB", rgba.size, (255, 255, 255))
-        white.paste(rgba, mask=rgba)  # out = colour * alpha + white * (1 - alpha)
-        return white
-    if mode == "RGB":
-        return image
-    try:
-        return image.convert("RGB")
-    except ValueError as exc:  # e.g. LAB, La: modes Pillow opens but cannot convert
-        raise PostureError(
-            "corrupt_image",
-            f"The picture uses a colour format ({mode}) that cannot be "
-            "read. Export it as an ordinary RGB JPEG or PNG and retry.",
-        ) from exc
-
-
-def _wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
-    """16-bit, 32-bit integer and float greyscale to an 8-bit greyscale array (transparent -> white).
-
-    Integer modes are read as 16-bit samples (what Pillow gives for 16-bit PNG/TIFF) and rounded:
-    ``v / 257`` maps 0..65535 onto 0..255 exactly. Float images are taken as 0..1 when they fit,
-    else normalised by their maximum.
-    """
-    values = np.asarray(image)
-    if image.mode == "F":
-        floats = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
-        top = float(floats.max()) if floats.size else 0.0
-        floats *= 255.0 / max(1.0, top)
-        gray = np.clip(floats + 0.5, 0.0, 255.0)
-    else:
-        gray = (values if values.dtype.kind == "u" else np.clip(values, 0, 65535)).astype(np.uint32)
-        gray += 128
-        gray //= 257
-    gray8: np.ndarray = gray.astype(np.uint8)
-    transparent = image.info.get("transparency")
-    if isinstance(transparent, int) and image.mode != "F":
-        gray8[values == transparent] = 255  # tRNS on a 16-bit grey PNG names one sample value
-    return gray8
-
-
-def _sniff_format(raw: bytes) -> str:
-    """Accepted format whose magic bytes ``raw`` starts with, or "" (used only to pick an error code)."""
-    if raw[:3] == b"\xff\xd8\xff":
-        return "JPEG"
-    if raw[:8] == b"\x89PNG\r\n\x1a\n":
-        return "PNG"
-    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
-        return "WEBP"
-    if raw[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "TIFF"
-    if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS:
-        return "HEIF"
-    if raw[:2] == b"BM" and len(raw) >= 18 and int.from_bytes(raw[14:18], "little") in _BMP_HEADER_SIZES:
-        return "BMP"
-    return ""
-
-
-def _sniff_unsupported(raw: bytes) -> str:
-    """Name of a picture/document format we refuse but can name, so the message is not "not a picture"."""
-    if raw[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if raw[4:8] == b"ftyp" and raw[8:12] in (b"avif", b"avis"):
-        return "AVIF"
-    if raw[:2] == b"\xff\x0a" or raw[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
-        return "JPEG XL"
-    if raw[:5] == b"%PDF-":
-        return "PDF"
-    if raw[:4] == b"8BPS":
-        return "Photoshop"
-    return ""
-
-
-def _corrupt(fmt: str) -> PostureError:
-    """``corrupt_image`` naming the format when known."""
-    if fmt:
-        return PostureError(
-            "corrupt_image",
-            f"The {_FRIENDLY.get(fmt, fmt)} picture is damaged or incomplete. Export or copy it again and retry.",
-        )
-    return PostureError("corrupt_image")
-
-
-def _too_large_message(width: int, height: int, max_pixels: int) -> str:
-    """Message naming the picture's size and the limit, both in megapixels."""
-    return (
-        f"The picture has {width * height / 1e6:.1f} megapixels ({width} x {height} px); the limit is "
-        f"{max_pixels / 1e6:g} megapixels. Resize it below the limit and retry."
-    )
-
-
-def _too_large_message_from(exc: BaseException, max_pixels: int) -> str:
-    """Message for Pillow's own bomb error, whose text is the only place the pixel count is known."""
-    match = re.search(r"\((\d+) pixels\) exceeds limit of (\d+) pixels", str(exc))
-    if not match:
-        return "The picture has too many pixels to open safely. Resize it and retry."
-    pixels, pillow_limit = int(match[1]), int(match[2])
-    limit = min(pillow_limit, max_pixels)
-    return (
-        f"The picture has {pixels / 1e6:.1f} megapixels; the limit is {limit / 1e6:g} megapixels. "
-        "Resize it below the limit and retry."
-    )

@@ -1,9 +1,6 @@
-"""Posture measures: small pure functions, one per key of docs/measures.md.
-
-Sign rules (the same everywhere): frontal tilts are + when the subject's LEFT side is higher;
-lateral leans and shifts are + toward the subject's LEFT; sagittal offsets are + when the first
-point is ANTERIOR of the second; pelvic tilt + = anterior; knee valgus + = knee medial of the
-hip-ankle line. Pixel coordinates are x right, y down.
+"""Posture measures: what each measure key means (spec, unit, normal range, source), its typical
+error, and how a value is judged. The angle and distance functions are in :mod:`posture.geometry`;
+:func:`posture.measuring.measure_body` measures one body with them.
 """
 
 from __future__ import annotations
@@ -12,12 +9,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from posture.anatomy import BodyPoints  # anatomy imports this module (through views)
 
 STATUSES = ("normal", "borderline", "deviation")
 
@@ -240,17 +233,6 @@ SPECS: dict[str, MeasureSpec] = {
         ),
     )
 }
-# In a photo turned 30-60 deg no measure keeps its meaning. Horizontal distances shrink with the
-# cosine of the turn, and sagittal and frontal angles mix. Height differences were once kept, but
-# perspective spoils them too: the nearer shoulder or hip is closer to the lens, so it is pushed
-# away from the camera's eye level. Projecting eval-public's 3D bodies from 3 m, the shoulder height
-# difference gained 2.3 / 3.5 / 4.7 cm on average (mean absolute) at a 25 / 40 / 60 deg turn with
-# the camera at hip height, and the hip difference gained 1.3-2.6 cm with the camera at chest height
-# (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
-OBLIQUE_REASON = (
-    "the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
-    "the nearer side look higher or lower; this measure needs a straight view"
-)
 # Each measure's typical error in its own unit, as the accuracy benchmark measured it on photos of
 # people the corrections were not fitted on (written by bench/accuracy.py --typical-errors).
 TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
@@ -270,10 +252,6 @@ def typical_error(key: str) -> float | None:
     return _typical_errors().get(key)
 
 
-MIN_VISIBILITY = 0.5
-ASSUMED_HEIGHT_CONFIDENCE = 0.8
-
-
 def status_of(value: float, spec: MeasureSpec) -> str:
     """normal inside ``spec.normal``, borderline inside ``spec.borderline``, deviation beyond."""
 
@@ -282,136 +260,6 @@ def status_of(value: float, spec: MeasureSpec) -> str:
         return (low is None or value >= low) and (high is None or value <= high)
 
     return "normal" if inside(spec.normal) else "borderline" if inside(spec.borderline) else "deviation"
-
-
-# --- side view --------------------------------------------------------------------------------
-
-
-def craniovertebral_angle_deg(c7: np.ndarray, tragus: np.ndarray, anterior_sign: int) -> float:
-    """Craniovertebral angle in degrees: the line C7 -> tragus above horizontal.
-
-    Smaller = head further forward. Normal >= 50 deg (Lau 2009: 50.6 +- 2.1 without neck pain,
-    43.9 +- 3.6 with); < 45.5 deg moderate-severe forward head (Mostafaee 2024); MDC ~5 deg.
-    Points are pixels (x right, y down); ``anterior_sign`` +1 when the subject faces image-right.
-    """
-    forward = (tragus[0] - c7[0]) * anterior_sign
-    return float(np.degrees(np.arctan2(c7[1] - tragus[1], forward)))
-
-
-def horizontal_offset_cm(first: np.ndarray, second: np.ndarray, anterior_sign: int, cm_per_px: float) -> float:
-    """How far (cm) ``first`` sits ahead of ``second`` horizontally; negative = behind.
-
-    Used for ear ahead of shoulder (> 5 cm forward head, engineering default) and knee ahead of
-    ankle (negative = hyperextended knee).
-    """
-    return float((first[0] - second[0]) * anterior_sign * cm_per_px)
-
-
-def offset_from_line_cm(
-    point: np.ndarray, line_low: np.ndarray, line_high: np.ndarray, anterior_sign: int, cm_per_px: float
-) -> float:
-    """Horizontal distance (cm) of ``point`` ahead of the line through ``line_low`` and ``line_high``.
-
-    With ankle and hip joint, extended up to the shoulder's height: the plumb line of a lateral
-    posture photo; a shoulder ahead of it means rounded shoulders or a swayed trunk.
-    """
-    return float((point[0] - line_x_at(line_low, line_high, point[1])) * anterior_sign * cm_per_px)
-
-
-def line_x_at(first: np.ndarray, second: np.ndarray, y_px: float) -> float:
-    """x (px) of the straight line through ``first`` and ``second``, extended to height ``y_px``."""
-    return float(first[0] + (second[0] - first[0]) * (y_px - first[1]) / (second[1] - first[1]))
-
-
-def bend_deg(first: np.ndarray, joint: np.ndarray, last: np.ndarray) -> float:
-    """How far (deg) the chain ``first`` -> ``joint`` -> ``last`` bends at ``joint``: 0 when in line.
-
-    Works for pixel (2D) and metric world (3D) points alike.
-    """
-    into, out = joint - first, last - joint
-    lengths = np.linalg.norm(into) * np.linalg.norm(out)
-    if lengths == 0:
-        return 0.0  # two points on top of each other: no bend to speak of
-    return float(np.degrees(np.arccos(np.clip(np.dot(into, out) / lengths, -1.0, 1.0))))
-
-
-def lean_from_vertical_deg(lower: np.ndarray, upper: np.ndarray, toward_sign: int) -> float:
-    """Angle (deg) of the line ``lower`` -> ``upper`` from vertical, + toward ``toward_sign`` (image x).
-
-    Trunk lean: hip -> shoulder, + forward (normal within +-5 deg, engineering default). Trunk
-    lateral lean: hip midpoint -> shoulder midpoint, + toward the subject's left (+-2 deg).
-    """
-    return float(np.degrees(np.arctan2((upper[0] - lower[0]) * toward_sign, lower[1] - upper[1])))
-
-
-# --- front or back view -----------------------------------------------------------------------
-
-
-def frontal_tilt_deg(left: np.ndarray, right: np.ndarray, left_sign: int) -> float:
-    """Tilt (deg) of the right -> left line against horizontal, + when the subject's left is higher.
-
-    Shoulders: >= 2 deg notable (engineering default; >= 68 % of young adults show some tilt,
-    Ferreira 2011). Hips: pelvic obliquity. Ears: head tilt (>= 3 deg notable). ``left_sign`` is
-    +1 when the subject's left is on image right (front view), -1 (back view).
-    """
-    across = (left[0] - right[0]) * left_sign
-    return float(np.degrees(np.arctan2(right[1] - left[1], across)))
-
-
-def height_difference_cm(left: np.ndarray, right: np.ndarray, cm_per_px: float) -> float:
-    """Height (cm) of the left point minus the right one (shoulders >= 1.5 cm, hips > 1 cm notable)."""
-    return float((right[1] - left[1]) * cm_per_px)
-
-
-def lateral_shift_cm(lower: np.ndarray, upper: np.ndarray, left_sign: int, cm_per_px: float) -> float:
-    """Sideways offset (cm) of ``upper`` from ``lower``, + toward the subject's left (> 2 cm notable)."""
-    return float((upper[0] - lower[0]) * left_sign * cm_per_px)
-
-
-def knee_valgus_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial_sign: int) -> float:
-    """Frontal plane projection angle (deg) between thigh and shank, + valgus (knee medial).
-
-    0 = straight hip-knee-ankle line. Standing values sit near 0; the 2D method's SEM is ~3 deg
-    and a real change needs > 7.5-9 deg (Munro 2012). ``medial_sign`` is the image-x direction
-    of the body's midline from this leg.
-    """
-    angle = bend_deg(hip, knee, ankle)
-    return angle if (knee[0] - line_x_at(hip, ankle, knee[1])) * medial_sign >= 0 else -angle
-
-
-# --- one photo --------------------------------------------------------------------------------
-
-VALUE_OF = {
-    "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
-    "ear_ahead_of_shoulder_cm": lambda b: horizontal_offset_cm(
-        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px
-    ),
-    "shoulder_ahead_of_plumb_cm": lambda b: offset_from_line_cm(
-        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px
-    ),
-    "trunk_lean_deg": lambda b: lean_from_vertical_deg(b.points["hip"], b.points["shoulder"], b.anterior_sign),
-    "knee_ahead_of_ankle_cm": lambda b: horizontal_offset_cm(
-        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px
-    ),
-    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
-    "shoulder_height_diff_cm": lambda b: height_difference_cm(
-        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px
-    ),
-    "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
-    "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
-    "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
-    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign),
-    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(
-        b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign, b.cm_per_px
-    ),
-    # The body's midline is toward the subject's right from the left leg, and vice versa.
-    "knee_valgus_left_deg": lambda b: knee_valgus_deg(
-        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign
-    ),
-    "knee_valgus_right_deg": lambda b: knee_valgus_deg(
-        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign
-    ),
-}
 
 
 def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimate: bool = False) -> Measurement:
@@ -427,49 +275,3 @@ def make_measurement(spec: MeasureSpec, value: float, confidence: float, estimat
         spec.definition,
         estimate,
     )
-
-
-def measure_body(
-    body: BodyPoints,
-    oblique_turn_deg: float | None = None,
-    pelvic_tilt: tuple[float, float] | None = None,
-    turn_confidence: float = 1.0,
-) -> tuple[dict[str, Measurement], dict[str, str]]:
-    """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
-
-    Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
-    or any measure of an oblique photo (``oblique_turn_deg`` given), is not assessed, with the reason;
-    never guessed.
-    ``pelvic_tilt`` is the (value deg, confidence) estimate from :mod:`posture.pelvis`, if any.
-    ``turn_confidence`` (0-1) multiplies every confidence: a body turned away from the straight
-    view (``views.ViewEstimate.turn_confidence``).
-    """
-    measured: dict[str, Measurement] = {}
-    skipped: dict[str, str] = {}
-    scale_confidence = 1.0 if body.height_source == "given" else ASSUMED_HEIGHT_CONFIDENCE
-    for key, spec in SPECS.items():
-        if body.view not in spec.views:
-            continue
-        if oblique_turn_deg is not None:
-            skipped[key] = OBLIQUE_REASON.format(turn=oblique_turn_deg)
-            continue
-        weakest = min(spec.points, key=lambda name: body.visibility[name])
-        if body.visibility[weakest] < MIN_VISIBILITY:
-            skipped[key] = (
-                f"the {weakest.replace('_', ' ')} is not visible enough (visibility {body.visibility[weakest]:.2f})"
-            )
-            continue
-        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0) * turn_confidence
-        if key == "pelvic_tilt_deg":
-            if pelvic_tilt is None:
-                skipped[key] = "the body outline around the pelvis could not be read"
-                continue
-            value, estimate_confidence = pelvic_tilt
-            measured[key] = make_measurement(spec, value, confidence * estimate_confidence, estimate=True)
-            continue
-        if "c7" in spec.points and body.notes.get("c7") != "mask":
-            confidence *= 0.6
-        measured[key] = make_measurement(
-            spec, VALUE_OF[key](body), confidence, estimate=spec.unit == "cm" and body.height_source != "given"
-        )
-    return measured, skipped

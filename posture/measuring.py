@@ -11,27 +11,35 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from posture.anatomy import Corrections, body_points
+from posture.anatomy import BodyPoints, Corrections, body_points
 from posture.appearance import read_appearance
 from posture.clothing import hide_covered_measures, leg_outline
 from posture.errors import PostureError
-from posture.imaging import Photo
-from posture.measures import measure_body
-from posture.pelvis import estimate_pelvic_tilt
-from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
-from posture.pose import INDEX, LANDMARK_NAMES, Pose
-from posture.views import (
-    Warning_,
-    body_yaw_deg,
+from posture.gates import (
     camera_level_warnings,
     check_framing,
     check_size,
     check_standing,
     choose_subject,
-    estimate_view,
     framing_warnings,
-    turned_estimate,
 )
+from posture.geometry import (
+    craniovertebral_angle_deg,
+    frontal_tilt_deg,
+    height_difference_cm,
+    horizontal_offset_cm,
+    knee_valgus_deg,
+    lateral_shift_cm,
+    lean_from_vertical_deg,
+    offset_from_line_cm,
+)
+from posture.hand_moves import VALUE_ROUNDING, HandMoves, LandmarkMove
+from posture.imaging import Photo
+from posture.measures import SPECS, Measurement, make_measurement
+from posture.pelvis import estimate_pelvic_tilt
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.pose import INDEX, LANDMARK_NAMES, Pose
+from posture.views import Warning_, body_yaw_deg, estimate_view, turned_estimate
 
 # Views whose landmarks come from the mirrored photo (see pose_from_mirrored_pass).
 MIRRORED_PASS_VIEWS = ("right",)
@@ -135,6 +143,100 @@ def measure_subject(
     )
 
 
+# --- one body: every measure of its view ---------------------------------------------------
+
+# In a photo turned 30-60 deg no measure keeps its meaning. Horizontal distances shrink with the
+# cosine of the turn, and sagittal and frontal angles mix. Height differences were once kept, but
+# perspective spoils them too: the nearer shoulder or hip is closer to the lens, so it is pushed
+# away from the camera's eye level. Projecting eval-public's 3D bodies from 3 m, the shoulder height
+# difference gained 2.3 / 3.5 / 4.7 cm on average (mean absolute) at a 25 / 40 / 60 deg turn with
+# the camera at hip height, and the hip difference gained 1.3-2.6 cm with the camera at chest height
+# (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
+OBLIQUE_REASON = (
+    "the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
+    "the nearer side look higher or lower; this measure needs a straight view"
+)
+MIN_VISIBILITY = 0.5
+ASSUMED_HEIGHT_CONFIDENCE = 0.8
+VALUE_OF = {
+    "craniovertebral_angle_deg": lambda b: craniovertebral_angle_deg(b.points["c7"], b.points["ear"], b.anterior_sign),
+    "ear_ahead_of_shoulder_cm": lambda b: horizontal_offset_cm(
+        b.points["ear"], b.points["shoulder"], b.anterior_sign, b.cm_per_px
+    ),
+    "shoulder_ahead_of_plumb_cm": lambda b: offset_from_line_cm(
+        b.points["shoulder"], b.points["ankle"], b.points["hip"], b.anterior_sign, b.cm_per_px
+    ),
+    "trunk_lean_deg": lambda b: lean_from_vertical_deg(b.points["hip"], b.points["shoulder"], b.anterior_sign),
+    "knee_ahead_of_ankle_cm": lambda b: horizontal_offset_cm(
+        b.points["knee"], b.points["ankle"], b.anterior_sign, b.cm_per_px
+    ),
+    "shoulder_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_shoulder"], b.points["right_shoulder"], b.left_sign),
+    "shoulder_height_diff_cm": lambda b: height_difference_cm(
+        b.points["left_shoulder"], b.points["right_shoulder"], b.cm_per_px
+    ),
+    "pelvic_obliquity_deg": lambda b: frontal_tilt_deg(b.points["left_hip"], b.points["right_hip"], b.left_sign),
+    "hip_height_diff_cm": lambda b: height_difference_cm(b.points["left_hip"], b.points["right_hip"], b.cm_per_px),
+    "head_tilt_deg": lambda b: frontal_tilt_deg(b.points["left_ear"], b.points["right_ear"], b.left_sign),
+    "trunk_lateral_lean_deg": lambda b: lean_from_vertical_deg(b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign),
+    "trunk_lateral_shift_cm": lambda b: lateral_shift_cm(
+        b.midpoint("hip"), b.midpoint("shoulder"), b.left_sign, b.cm_per_px
+    ),
+    # The body's midline is toward the subject's right from the left leg, and vice versa.
+    "knee_valgus_left_deg": lambda b: knee_valgus_deg(
+        b.points["left_hip"], b.points["left_knee"], b.points["left_ankle"], -b.left_sign
+    ),
+    "knee_valgus_right_deg": lambda b: knee_valgus_deg(
+        b.points["right_hip"], b.points["right_knee"], b.points["right_ankle"], b.left_sign
+    ),
+}
+
+
+def measure_body(
+    body: BodyPoints,
+    oblique_turn_deg: float | None = None,
+    pelvic_tilt: tuple[float, float] | None = None,
+    turn_confidence: float = 1.0,
+) -> tuple[dict[str, Measurement], dict[str, str]]:
+    """Every measure valid for ``body.view`` (a :class:`posture.anatomy.BodyPoints`).
+
+    Returns (measurements, not_assessed reasons). A measure whose points are not visible enough,
+    or any measure of an oblique photo (``oblique_turn_deg`` given), is not assessed, with the reason;
+    never guessed.
+    ``pelvic_tilt`` is the (value deg, confidence) estimate from :mod:`posture.pelvis`, if any.
+    ``turn_confidence`` (0-1) multiplies every confidence: a body turned away from the straight
+    view (``views.ViewEstimate.turn_confidence``).
+    """
+    measured: dict[str, Measurement] = {}
+    skipped: dict[str, str] = {}
+    scale_confidence = 1.0 if body.height_source == "given" else ASSUMED_HEIGHT_CONFIDENCE
+    for key, spec in SPECS.items():
+        if body.view not in spec.views:
+            continue
+        if oblique_turn_deg is not None:
+            skipped[key] = OBLIQUE_REASON.format(turn=oblique_turn_deg)
+            continue
+        weakest = min(spec.points, key=lambda name: body.visibility[name])
+        if body.visibility[weakest] < MIN_VISIBILITY:
+            skipped[key] = (
+                f"the {weakest.replace('_', ' ')} is not visible enough (visibility {body.visibility[weakest]:.2f})"
+            )
+            continue
+        confidence = body.visibility[weakest] * (scale_confidence if spec.unit == "cm" else 1.0) * turn_confidence
+        if key == "pelvic_tilt_deg":
+            if pelvic_tilt is None:
+                skipped[key] = "the body outline around the pelvis could not be read"
+                continue
+            value, estimate_confidence = pelvic_tilt
+            measured[key] = make_measurement(spec, value, confidence * estimate_confidence, estimate=True)
+            continue
+        if "c7" in spec.points and body.notes.get("c7") != "mask":
+            confidence *= 0.6
+        measured[key] = make_measurement(
+            spec, VALUE_OF[key](body), confidence, estimate=spec.unit == "cm" and body.height_source != "given"
+        )
+    return measured, skipped
+
+
 def with_moved_landmarks(
     analysis: PhotoResult,
     moves: Mapping[str, tuple[float, float]],
@@ -164,6 +266,34 @@ def with_moved_landmarks(
         return measure_subject(analysis.image, analysis.photo, pose, kept, view, height_cm, corrections)
     except PostureError as error:
         return RefusedPhoto(image=analysis.image, error=error, photo=analysis.photo, pose=pose)
+
+
+def _value_changed(base: MeasuredPhoto, moved: MeasuredPhoto, key: str) -> bool:
+    before, after = base.measurements.get(key), moved.measurements.get(key)
+    if before is None or after is None:
+        return (before is None) != (after is None)
+    return abs(after.value - before.value) >= VALUE_ROUNDING
+
+
+def hand_moves_between(
+    base: MeasuredPhoto | RefusedPhoto, moved: MeasuredPhoto, moves: Mapping[str, tuple[float, float]]
+) -> HandMoves:
+    """What moving ``moves`` (landmark -> new (x px, y px)) did to ``base``, the landmarker's own result,
+    given ``moved``, the same photo measured after the moves. A refusal rescued by the moves had no
+    values before, so every value of ``moved`` rests on them."""
+    if base.pose is None:
+        raise ValueError("moved landmarks need the landmarker's pose of the photo")
+    cm_per_px = moved.body.cm_per_px if moved.body is not None else None
+    landmarks = tuple(
+        LandmarkMove(
+            name, (float(base.pose.point(name)[0]), float(base.pose.point(name)[1])), (float(x), float(y)), cm_per_px
+        )
+        for name, (x, y) in sorted(moves.items())
+    )
+    if isinstance(base, RefusedPhoto):
+        return HandMoves(landmarks, tuple(moved.measurements))
+    keys = [*base.measurements, *(key for key in moved.measurements if key not in base.measurements)]
+    return HandMoves(landmarks, tuple(key for key in keys if _value_changed(base, moved, key)))
 
 
 def pose_from_mirrored_pass(subject: Pose, mirrored_people: tuple[Pose, ...]) -> Pose:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from posture.anatomy import BodyPoints, Corrections, default_corrections
-from posture.measures import lean_from_vertical_deg
+from posture.geometry import lean_from_vertical_deg
 from posture.outline import PELVIC_OUTLINE_FEATURES, feature_columns, posterior_edges_x, standardised
 from posture.pose import Pose
 

@@ -1,11 +1,12 @@
 """Every word and number format a person reads, in one place, so the report, the CLI, the photo labels
 and the app say the same thing the same way.
 
-Measure names and short names, unit symbols and number formats, view names, status and likelihood
-labels, the plan's block titles and order, and the sentences about findings and the plan. The JSON
-keeps its codes (``deviation``, ``cross_train``...); only what people read comes from here.
+Measure names (photo and jump-rope) and short names, unit symbols and number formats, view names,
+status and likelihood labels, the plan's block titles and order, and the sentences about findings and
+the plan. The JSON keeps its codes (``deviation``, ``cross_train``...); only what people read comes
+from here.
 
-The jump-rope words (measure names, verdict words, the left/right summary) live beside this module
+The other jump-rope words (meanings, verdict words, the left/right summary) live beside this module
 in :mod:`posture.wording_jump`, which builds on it.
 
 Kept free of numpy and Streamlit (it needs only :mod:`posture.vocabulary`), so anything can import it.
@@ -18,47 +19,6 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from posture.vocabulary import Block, Likelihood, Status, View
-
-__all__ = [
-    "BLOCK_NAMES",
-    "DIRECTION_WORDS",
-    "LIKELIHOOD_LABELS",
-    "MEASURE_NAMES",
-    "MOVED_BY_HAND",
-    "PLAN_ORDER",
-    "PLAN_ORDER_REASON",
-    "PROFILE_DIFFERENCE_PREFIX",
-    "SESSION_LEAD",
-    "SHORT_NAMES",
-    "STATUS_LABELS",
-    "TIGHT_LEAD",
-    "UNIT_SYMBOLS",
-    "VIEW_NAMES",
-    "WEAK_LEAD",
-    "block_title",
-    "borderline_text",
-    "bound",
-    "dose_line",
-    "evidence_decimals",
-    "format_range",
-    "format_value",
-    "join_words",
-    "likelihood_label",
-    "measure_name",
-    "moved_by_hand_text",
-    "moved_landmark_text",
-    "past_threshold",
-    "percent",
-    "plan_summary",
-    "plus_minus",
-    "session_line",
-    "short_name",
-    "status_label",
-    "unit_symbol",
-    "verdict",
-    "view_name",
-    "views_text",
-]
 
 # --------------------------------------------------------------------------------------------------
 # Measures
@@ -115,14 +75,48 @@ def measure_name(key: str) -> str:
     if key.startswith(PROFILE_DIFFERENCE_PREFIX):
         return f"{measure_name(key[len(PROFILE_DIFFERENCE_PREFIX) :])}, left minus right profile"
     if key.startswith(JUMP_PREFIX):
-        # Imported here: the jump words build on this module (their names fall back to measure_name).
-        from posture.wording_jump import jump_measure_name
-
         return f"{jump_measure_name(key[len(JUMP_PREFIX) :])} (jump rope)"
     if key in MEASURE_NAMES:
         return MEASURE_NAMES[key]
     words = re.sub(r"_(deg|cm)$", "", key).replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+# The jump-rope measures (posture.jump), named here beside the photo measures so that one function
+# names any key a finding can rest on.
+JUMP_MEASURE_NAMES: Mapping[str, str] = {
+    "jump_count": "Jumps counted",
+    "cadence_jpm": "Cadence",
+    "rhythm_variability_pct": "Rhythm variability",
+    "flight_time_ms": "Time in the air",
+    "contact_time_ms": "Time on the floor",
+    "landing_lead_ms": "Landing lead (left foot first +)",
+    "foot_clearance_cm_left": "Left foot clearance",
+    "foot_clearance_cm_right": "Right foot clearance",
+    "foot_clearance_si_pct": "Foot clearance symmetry (left larger +)",
+    "landing_depth_cm_left": "Left landing depth",
+    "landing_depth_cm_right": "Right landing depth",
+    "landing_depth_diff_cm": "Landing depth, left minus right",
+    "hand_circle_cm_left": "Left hand circle",
+    "hand_circle_cm_right": "Right hand circle",
+    "hand_circle_si_pct": "Hand circle symmetry (left larger +)",
+    "hand_phase_lead_ms": "Hand timing (left hand ahead +)",
+    "hand_height_diff_cm": "Hand height, left minus right",
+    "hand_spread_diff_cm": "Hand spread, left minus right",
+    "trunk_twist_deg": "Trunk twist per jump",
+    "lateral_shift_cm": "Hips off centre (toward the left +)",
+    "lateral_sway_cm": "Sideways sway per jump",
+    "trunk_lateral_lean_deg": "Trunk sideways lean (toward the left +)",
+    "hand_circle_trend_pct_per_min_left": "Left hand circle over time",
+    "hand_circle_trend_pct_per_min_right": "Right hand circle over time",
+    "foot_clearance_trend_pct_per_min_left": "Left foot clearance over time",
+    "foot_clearance_trend_pct_per_min_right": "Right foot clearance over time",
+}
+
+
+def jump_measure_name(key: str) -> str:
+    """The human name of a jump-rope measure key, e.g. "Cadence"; as :func:`measure_name` for unknown keys."""
+    return JUMP_MEASURE_NAMES.get(key) or measure_name(key)
 
 
 def short_name(key: str) -> str:
@@ -340,8 +334,10 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
 
 
 def join_words(parts: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    """ "a", "a and b", "a, b and c"; "" for no words."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 class BuiltPlan(Protocol):

@@ -1,5 +1,6 @@
 """Every word a person reads about a jump-rope session (docs/jump-rope.md), beside :mod:`posture.wording`:
-measure names and meanings, verdict words, value and band formats, and the one-glance left/right summary.
+measure meanings, verdict words, value and band formats, and the one-glance left/right summary (the
+measure names are in :mod:`posture.wording`, which names every key a finding can rest on).
 
 The JSON keeps the engine's codes (``asymmetric``, ``inconclusive``...); only what people read comes from
 here. Like :mod:`posture.wording`, free of numpy and Streamlit.
@@ -10,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from posture.wording import join_words, measure_name
+from posture.wording import join_words, jump_measure_name
 
 __all__ = [
     "INCONCLUSIVE_REASON",
     "JUMP_MEASURE_MEANINGS",
-    "JUMP_MEASURE_NAMES",
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
     "NO_TYPICAL_ERROR",
     "jump_band",
-    "jump_measure_name",
+    "jump_measure_name",  # defined in posture.wording beside the photo names; posture.jump.cli imports it here
     "jump_side_sentences",
     "jump_status_label",
     "jump_symmetry_summary",
@@ -30,34 +30,6 @@ __all__ = [
     "weaker_side_first",
 ]
 
-JUMP_MEASURE_NAMES: Mapping[str, str] = {
-    "jump_count": "Jumps counted",
-    "cadence_jpm": "Cadence",
-    "rhythm_variability_pct": "Rhythm variability",
-    "flight_time_ms": "Time in the air",
-    "contact_time_ms": "Time on the floor",
-    "landing_lead_ms": "Landing lead (left foot first +)",
-    "foot_clearance_cm_left": "Left foot clearance",
-    "foot_clearance_cm_right": "Right foot clearance",
-    "foot_clearance_si_pct": "Foot clearance symmetry (left larger +)",
-    "landing_depth_cm_left": "Left landing depth",
-    "landing_depth_cm_right": "Right landing depth",
-    "landing_depth_diff_cm": "Landing depth, left minus right",
-    "hand_circle_cm_left": "Left hand circle",
-    "hand_circle_cm_right": "Right hand circle",
-    "hand_circle_si_pct": "Hand circle symmetry (left larger +)",
-    "hand_phase_lead_ms": "Hand timing (left hand ahead +)",
-    "hand_height_diff_cm": "Hand height, left minus right",
-    "hand_spread_diff_cm": "Hand spread, left minus right",
-    "trunk_twist_deg": "Trunk twist per jump",
-    "lateral_shift_cm": "Hips off centre (toward the left +)",
-    "lateral_sway_cm": "Sideways sway per jump",
-    "trunk_lateral_lean_deg": "Trunk sideways lean (toward the left +)",
-    "hand_circle_trend_pct_per_min_left": "Left hand circle over time",
-    "hand_circle_trend_pct_per_min_right": "Right hand circle over time",
-    "foot_clearance_trend_pct_per_min_left": "Left foot clearance over time",
-    "foot_clearance_trend_pct_per_min_right": "Right foot clearance over time",
-}
 # What each jump measure tells a skipper, in a sentence (the definitions are in docs/jump-rope.md).
 JUMP_MEASURE_MEANINGS: Mapping[str, str] = {
     "jump_count": "Complete jumps in the clip; one cut by the start or the end is not counted.",
@@ -127,10 +99,6 @@ class JumpMeasure(Protocol):
 
     @property
     def reason(self) -> str | None: ...
-
-
-def jump_measure_name(key: str) -> str:
-    return JUMP_MEASURE_NAMES.get(key) or measure_name(key)
 
 
 def jump_status_label(status: str) -> str:

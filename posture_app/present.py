@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture.assessment import CombinedMeasurement, SignEvidence, join_words
+from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
@@ -25,6 +25,7 @@ from posture.wording import (
     evidence_decimals,
     format_range,
     format_value,
+    join_words,
     measure_name,
     past_threshold,
     percent,
@@ -50,7 +51,7 @@ VIEW_CHOICE_LABELS: dict[str, str] = {
     View.LEFT: f"{view_name(View.LEFT)} (left side to the camera)",
     View.RIGHT: f"{view_name(View.RIGHT)} (right side to the camera)",
 }
-# What a measure's confidence is made of (posture.measures.measure_body multiplies these).
+# What a measure's confidence is made of (posture.measuring.measure_body multiplies these).
 CONFIDENCE_MEANING = (
     "Confidence (0-100 %) starts from how visible the points behind the measure were and is "
     "lowered when a distance rests on an assumed height, when the body is turned away from a "

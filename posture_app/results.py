@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from posture import report
-from posture.assessment import Assessment, Finding, Plan, join_words
+from posture.assessment import Assessment, Finding, Plan
 from posture.catalog import load_catalog
 from posture.history import HistoryError, HistoryStore, default_database_path
 from posture.history.record import build_record, fingerprint, record_of
@@ -23,6 +23,7 @@ from posture.wording import (
     WEAK_LEAD,
     block_title,
     dose_line,
+    join_words,
     likelihood_label,
     measure_name,
     percent,

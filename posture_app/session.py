@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from posture import analysis as engine
-from posture.hand_moves import hand_moves_between
-from posture.measuring import with_moved_landmarks
+from posture.measuring import hand_moves_between, with_moved_landmarks
 from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
 from posture.video.stand import analyze_stand_video

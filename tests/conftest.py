@@ -15,6 +15,8 @@ import json
 import math
 import os
 import struct
+import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,8 @@ from tests.pose_fixtures import measured_from_fixture
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
 EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
+if str(ROOT) not in sys.path:  # app.py, posture_app/ and bench/ live at the top of the repository
+    sys.path.insert(0, str(ROOT))
 
 
 def turned(pose, yaw_deg: float):
@@ -75,9 +79,32 @@ def with_maker_note(image_bytes: bytes, note: bytes, fmt: str = "JPEG", orientat
     return buffer.getvalue()
 
 
+def png_with_header_size(width: int, height: int) -> bytes:
+    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny grey strip)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
 def truth(name: str) -> dict:
     """Ground truth JSON of an eval render, e.g. ``truth("s000_left")``."""
     return json.loads((EVAL_IMAGES / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """The history's folder (POSTURE_DATA_DIR) for one test: inside tmp_path, not yet made."""
+    folder = tmp_path / "history"
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

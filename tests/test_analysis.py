@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zlib
 
 import cv2
 import numpy as np
@@ -14,12 +13,12 @@ from posture.analysis import analyze_photo
 from posture.assessment import assess
 from posture.cli import format_findings, format_text
 from posture.errors import ERROR_CODES
+from posture.gates import FOOT_POINTS, VISIBLE
 from posture.imaging import decode_image
 from posture.landmarks import detect_people
 from posture.measuring import measure_subject, with_moved_landmarks
 from posture.pose import LANDMARK_NAMES, MIRRORED_INDEX
-from posture.views import FOOT_POINTS, VISIBLE
-from tests.conftest import EVAL_IMAGES, apple_maker_note, rolled_gravity, turned, with_maker_note
+from tests.conftest import EVAL_IMAGES, apple_maker_note, png_with_header_size, rolled_gravity, turned, with_maker_note
 
 SIDE_KEYS = {
     "craniovertebral_angle_deg",
@@ -296,21 +295,6 @@ def test_error_not_an_image():
 
 def test_error_corrupt_image(sample_bytes):
     expect_error(sample_bytes["front"][: len(sample_bytes["front"]) // 2], "corrupt_image")
-
-
-def png_with_header_size(width: int, height: int) -> bytes:
-    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny grey strip)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_error_image_too_large():

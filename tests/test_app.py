@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import sys
 import tomllib
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -24,23 +22,20 @@ from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES
 from posture.history import DB_FILENAME
 from posture.report import typical_error_text
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
-    sys.path.insert(0, str(ROOT))
-
-from posture_app import present  # noqa: E402
-from posture_app.session import PhotoInput  # noqa: E402
-from tests.conftest import apple_maker_note, rolled_gravity, with_maker_note  # noqa: E402
-
-APP = ROOT / "app.py"
-PHOTO_PAGE = "posture_app/pages/photo_check.py"
-JUMP_PAGE = "posture_app/pages/jump_check.py"
-HISTORY_PAGE = "posture_app/pages/history.py"
-ABOUT_PAGE = "posture_app/pages/about.py"
-SAMPLES = ROOT / "sample_images"
-TIMEOUT_S = 120
-
+from posture_app import present
+from posture_app.session import PhotoInput
+from tests.app_harness import (
+    ABOUT_PAGE,
+    APP,
+    HISTORY_PAGE,
+    JUMP_PAGE,
+    PHOTO_PAGE,
+    TIMEOUT_S,
+    assert_clean,
+    open_app,
+    texts,
+)
+from tests.conftest import ROOT, SAMPLES, apple_maker_note, png_with_header_size, rolled_gravity, with_maker_note
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -61,56 +56,13 @@ def encode(image: Image.Image | np.ndarray, fmt: str = "JPEG", **options) -> byt
     return buffer.getvalue()
 
 
-def png_with_header_size(width: int, height: int) -> bytes:
-    """A real PNG claiming ``width`` x ``height`` pixels (its data is a tiny strip)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
 def rgb(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def texts(at: AppTest, widgets: bool = True) -> str:
-    """All the text on the page that a person reads, one element per line (with widget labels or not)."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
-        parts += [str(element.value) for element in getattr(at, kind)]
-    parts += [f"{metric.label}: {metric.value}" for metric in at.metric]
-    parts += [str(element.label) for element in at.expander]
-    if widgets:
-        parts += [str(element.label) for element in at.selectbox]
-    return "\n".join(parts)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    page = texts(at)
-    assert "Traceback" not in page
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "history"
-    monkeypatch.setenv("POSTURE_DATA_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def app(data_dir) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.run()
-    assert_clean(at)
-    return at
+    return open_app()
 
 
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:

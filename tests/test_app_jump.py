@@ -9,7 +9,6 @@ tests/test_video_tracking.py make them. No mocks; a counting wrapper only watche
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,17 +19,11 @@ from bench.video_clips import read_rgb, write_video
 from posture.errors import VIDEO_ERROR_CODES
 from posture.jump.engine import JumpAnalysis
 from posture.wording_jump import jump_status_label, jump_symmetry_summary, jump_value
+from posture_app import jump_results, jump_session, present
+from tests.app_harness import APP, HISTORY_PAGE, JUMP_PAGE, TIMEOUT_S, assert_clean, open_app, texts
+from tests.conftest import ROOT
+from tests.test_video_tracking import Clips
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
-    sys.path.insert(0, str(ROOT))
-
-from posture_app import jump_results, jump_session, present  # noqa: E402
-from tests.test_app import TIMEOUT_S, assert_clean, texts  # noqa: E402
-from tests.test_video_tracking import Clips  # noqa: E402
-
-APP = ROOT / "app.py"
-JUMP_PAGE = "posture_app/pages/jump_check.py"
 DATA = ROOT / "tests" / "data" / "video"
 JUMP_CLIP = DATA / "jump04_front.mp4"
 STAND = DATA / "stand01_front.mp4"
@@ -38,20 +31,9 @@ ANALYSIS_TIMEOUT_S = 400
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "history"
-    monkeypatch.setenv("POSTURE_DATA_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def jump_app(data_dir) -> AppTest:
     """The app opened straight on the jump-rope page, as its address in the browser would."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.switch_page(JUMP_PAGE)
-    at.run()
-    assert_clean(at)
-    return at
+    return open_app(JUMP_PAGE)
 
 
 def upload_clip(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -188,7 +170,7 @@ def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(jump_app,
 def test_the_clip_survives_a_visit_to_another_page_until_removed(jump_app):
     upload_clip(jump_app, "notes.mp4", b"These are the notes of the session, not a video.\n" * 40)
     assert present.JUMP_ERROR_TITLES["not_a_video"] in jump_app.error[0].value
-    jump_app.switch_page("posture_app/pages/history.py").run()
+    jump_app.switch_page(HISTORY_PAGE).run()
     assert_clean(jump_app)
     jump_app.switch_page(JUMP_PAGE).run()
     assert_clean(jump_app)

@@ -16,32 +16,16 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Widget
 
 from posture.history import HistoryStore
-from tests.test_app import (
-    APP,
-    HISTORY_PAGE,
-    PHOTO_PAGE,
-    TIMEOUT_S,
-    assert_clean,
-    metric,
-    open_page,
-    sample,
-    save,
-    sid,
-    texts,
-    upload,
-)
+from tests.app_harness import HISTORY_PAGE, PHOTO_PAGE, assert_clean, open_app, texts
+from tests.test_app import metric, open_page, sample, save, sid, upload
 
 EAR_SHIFT_PX = 40
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
+def app(data_dir) -> AppTest:
     """The app at its start page, with its history in an empty folder of tmp_path (POSTURE_DATA_DIR)."""
-    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path / "history"))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    at.run()
-    assert_clean(at)
-    return at
+    return open_app()
 
 
 class ClickedImage(Widget):

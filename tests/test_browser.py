@@ -144,6 +144,14 @@ def screenshot(page, name: str, locator=None, full: bool = False) -> None:
     """Save a screenshot to docs/screenshots/ when POSTURE_WRITE_DOCS=1."""
     if not WRITE_DOCS:
         return
+    # Streamlit serves pictures from its media endpoint after the page is drawn: wait until the app is still
+    # and every picture in the window has arrived, so that none is caught blank.
+    wait_idle(page)
+    page.wait_for_function(
+        """() => Array.from(document.images)
+            .filter((img) => img.getBoundingClientRect().bottom > 0 && img.getBoundingClientRect().top < innerHeight)
+            .every((img) => img.complete && img.naturalWidth > 0)"""
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     if locator is not None:

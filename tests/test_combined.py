@@ -7,21 +7,16 @@ landmarks (tests/pose_fixtures.py), which tests/test_pose_fixtures.py ties to to
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from posture.assessment import assess
 from posture.assessment.view_weights import shipped_view_errors
 from posture.cli import main
-from tests.pose_fixtures import FIXTURE_IMAGES
-from tests.test_view_weights import HEIGHT_CM, ROOT, measured
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 from posture_app import present
+from tests.app_harness import open_app
+from tests.pose_fixtures import FIXTURE_IMAGES
+from tests.test_view_weights import HEIGHT_CM, measured
 
 
 def test_cli_one_person_json_prints_one_object_with_the_combined_values(capsys):
@@ -41,10 +36,8 @@ def test_cli_one_person_json_prints_one_object_with_the_combined_values(capsys):
     assert item["typical_error"] == shipped_view_errors().combined["pelvic_obliquity_deg"]["back+front"]
 
 
-def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path / "history"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
+def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(data_dir):
+    at = open_app()
     files = [(f"{name}.jpg", FIXTURE_IMAGES[name].read_bytes(), "image/jpeg") for name in ("s002_front", "s002_back")]
     at.file_uploader(key="uploads").set_value(files)
     at.run()

@@ -14,15 +14,15 @@ import pytest
 
 from bench.camera_views import reprojected
 from posture.analysis import analyze_photo
-from posture.imaging import decode_image
-from posture.landmarks import detect_people
-from posture.views import (
+from posture.gates import (
     FOOT_IN_PICTURE_VISIBILITY,
     FOOT_POINTS,
     choose_subject,
     same_person,
     trunk_lean_out_of_camera_plane_deg,
 )
+from posture.imaging import decode_image
+from posture.landmarks import detect_people
 from tests.conftest import EVAL_IMAGES
 
 

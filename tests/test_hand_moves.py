@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from posture.assessment import assess
-from posture.hand_moves import VALUE_ROUNDING, hand_moves_between, moved_landmarks, moved_measures
+from posture.hand_moves import VALUE_ROUNDING, moved_landmarks, moved_measures
 from posture.history import HistoryStore, compare_records
 from posture.history.record import build_record, record_of
 from posture.measures import SPECS, status_of
-from posture.measuring import with_moved_landmarks
+from posture.measuring import hand_moves_between, with_moved_landmarks
 from posture.photo_result import MeasuredPhoto
 from posture.report import render_markdown
 from posture.wording import borderline_text

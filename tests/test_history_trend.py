@@ -3,21 +3,14 @@ one series per view, hand-moved values marked."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from posture.history import HistoryStore
 from posture.measures import SPECS
 from posture.wording import MOVED_BY_HAND
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # posture_app/ lives at the top of the repository
-    sys.path.insert(0, str(ROOT))
-
-from posture_app.trend import trend_chart, trend_frame  # noqa: E402
+from posture_app.trend import trend_chart, trend_frame
 
 pytestmark = pytest.mark.model_free
 

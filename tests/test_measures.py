@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from posture.anatomy import BodyPoints
-from posture.measures import (
-    SPECS,
+from posture.geometry import (
     craniovertebral_angle_deg,
     frontal_tilt_deg,
     height_difference_cm,
@@ -15,11 +14,10 @@ from posture.measures import (
     knee_valgus_deg,
     lateral_shift_cm,
     lean_from_vertical_deg,
-    measure_body,
     offset_from_line_cm,
-    status_of,
-    typical_error,
 )
+from posture.measures import SPECS, status_of, typical_error
+from posture.measuring import measure_body
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.model_free

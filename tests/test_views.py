@@ -10,15 +10,9 @@ import numpy as np
 import pytest
 
 from posture.errors import PostureError
+from posture.gates import check_standing, choose_subject, framing_warnings
 from posture.pose import INDEX
-from posture.views import (
-    body_yaw_deg,
-    check_standing,
-    choose_subject,
-    estimate_view,
-    framing_warnings,
-    turned_estimate,
-)
+from posture.views import body_yaw_deg, estimate_view, turned_estimate
 from tests.conftest import EVAL_IMAGES, ROOT, turned
 
 

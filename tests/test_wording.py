@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from posture.annotate import overlay_shapes
-from posture.assessment import assess, join_words
+from posture.assessment import assess
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog
 from posture.cli import format_findings, format_text
 from posture.measures import SPECS
@@ -35,6 +35,7 @@ from posture.wording import (
     dose_line,
     evidence_decimals,
     format_value,
+    join_words,
     likelihood_label,
     measure_name,
     past_threshold,
@@ -201,8 +202,6 @@ def app_person(tmp_path_factory):
     from posture.analysis import analyze_photo
 
     root = Path(__file__).resolve().parent.parent
-    if str(root) not in sys.path:  # app.py and posture_app/ live at the top of the repository
-        sys.path.insert(0, str(root))
     from posture_app.pages.photo_check import MODEL
 
     files = [(f"{view}.jpg", (EVAL_IMAGES / f"s001_{view}.jpg").read_bytes()) for view in APP_VIEWS]

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 
 from posture.jump.summary import Measurement, compared, not_assessed
+from posture.wording import JUMP_MEASURE_NAMES
 from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
-    JUMP_MEASURE_NAMES,
     jump_band,
     jump_status_label,
     jump_symmetry_summary,

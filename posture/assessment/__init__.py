@@ -18,27 +18,14 @@ Findings are associations ("commonly associated with"), never diagnoses.
 
 from __future__ import annotations
 
-from posture.assessment.evidence import (
-    JumpSession,
-    Reading,
-    combine_measurements,
-    measurements_by_view,
-    profile_differences,
-)
+from posture.assessment.evidence import JumpSession, combine_measurements, measurements_by_view
 from posture.assessment.plan import Plan, PlanBlock, PlanItem, build_plan
 from posture.assessment.result import Assessment, assess
-from posture.assessment.scoring import (
-    HELD_PHOTO_NOTES,
-    Finding,
-    SignEvidence,
-    held_views,
-    join_words,
-    missing_views,
-)
-from posture.assessment.view_weights import CombinedMeasurement, ViewErrors, person_measurements
+from posture.assessment.scoring import Finding, SignEvidence
+from posture.assessment.view_weights import CombinedMeasurement, ViewErrors
+from posture.wording import join_words  # for posture_app/pages/history.py; the words' home is posture.wording
 
 __all__ = [
-    "HELD_PHOTO_NOTES",
     "Assessment",
     "CombinedMeasurement",
     "Finding",
@@ -46,16 +33,11 @@ __all__ = [
     "Plan",
     "PlanBlock",
     "PlanItem",
-    "Reading",
     "SignEvidence",
     "ViewErrors",
     "assess",
     "build_plan",
     "combine_measurements",
-    "held_views",
     "join_words",
     "measurements_by_view",
-    "missing_views",
-    "person_measurements",
-    "profile_differences",
 ]

@@ -119,7 +119,7 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
     selected = [f for f in findings if f.likelihood in (Likelihood.LIKELY, Likelihood.POSSIBLE)]
     selected.sort(key=lambda f: (f.likelihood != Likelihood.LIKELY, -f.score))
     rules = catalog.plan
-    rope = _rope_item(catalog.jump_rope, tuple(f.imbalance for f in selected))
+    rope = _plan_item(catalog.jump_rope, tuple(f.imbalance for f in selected))
     chosen: dict[Block, list[PlanItem]] = {block: [] for block in Block}
     chosen[Block.CROSS_TRAIN].append(rope)
     minutes, count = rope.minutes, 1
@@ -182,31 +182,23 @@ def _ranked_candidates(
     return [(exercises[i], tuple(serves[i])) for i in sorted(exercises, key=priority)]
 
 
-def _plan_item(exercise: Exercise, serves: tuple[str, ...]) -> PlanItem:
+def _plan_item(entry: Exercise | JumpRope, serves: tuple[str, ...]) -> PlanItem:
+    """The plan's item for a catalog exercise, or for the jump-rope progression: always cross-training,
+    and the one item with phases and watch points."""
+    if isinstance(entry, JumpRope):
+        block, phases, watch = Block.CROSS_TRAIN, entry.phases, entry.watch
+    else:
+        block, phases, watch = entry.block, (), ()
     return PlanItem(
-        id=exercise.id,
-        name=exercise.name,
-        block=exercise.block,
-        slot=exercise.slot,
-        how_to=exercise.how_to,
-        dose=exercise.dose,
-        per_week=exercise.per_week,
-        minutes=exercise.minutes,
+        id=entry.id,
+        name=entry.name,
+        block=block,
+        slot=entry.slot,
+        how_to=entry.how_to,
+        dose=entry.dose,
+        per_week=entry.per_week,
+        minutes=entry.minutes,
         serves=serves,
-    )
-
-
-def _rope_item(rope: JumpRope, serves: tuple[str, ...]) -> PlanItem:
-    return PlanItem(
-        id=rope.id,
-        name=rope.name,
-        block=Block.CROSS_TRAIN,
-        slot=rope.slot,
-        how_to=rope.how_to,
-        dose=rope.dose,
-        per_week=rope.per_week,
-        minutes=rope.minutes,
-        serves=serves,
-        phases=rope.phases,
-        watch=rope.watch,
+        phases=phases,
+        watch=watch,
     )

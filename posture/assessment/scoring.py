@@ -22,6 +22,7 @@ from posture.catalog import (
 )
 from posture.photo_result import MeasuredPhoto
 from posture.vocabulary import Likelihood, View
+from posture.wording import join_words
 
 
 @dataclass(frozen=True)
@@ -308,14 +309,6 @@ def _photo_phrase(missing: tuple[View, ...], both: bool) -> str:
     if set(missing) == set(FACING_VIEWS):
         return "a front or back photo"
     return " or ".join(f"a {view} photo" for view in missing)
-
-
-def join_words(words: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"; "" for no words."""
-    words = list(words)
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def add_lookalike_notes(

@@ -1,8 +1,9 @@
 """The imbalance catalog: the five imbalances, their posture signs, exercises, stages and questionnaire.
 
 All of it lives as data in ``catalog.toml`` in this package. :func:`load_catalog` reads it once,
-checks it against the schema written out in :mod:`posture.catalog.load` (no third-party schema
-library) and returns the frozen dataclasses of :mod:`posture.catalog.model`. A broken catalog raises
+checks it against the schema written out in :mod:`posture.catalog.load` (the questionnaire part in
+:mod:`posture.catalog.load_questions`; no third-party schema library) and returns the frozen
+dataclasses of :mod:`posture.catalog.model`. A broken catalog raises
 :class:`CatalogError` whose message names the entry at fault, e.g.
 ``imbalances[2] (hip_flexors_over_glutes).signs[0]: unknown measure 'foo'``.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 from posture.catalog.load import DEFAULT_CATALOG_PATH, load_catalog, parse_catalog
 from posture.catalog.measure_keys import (
     FACING_VIEWS,
-    FRONTAL_MEASURES,
     JUMP_PREFIX,
     KNEE_VALGUS_DIFFERENCE,
     PROFILE_DIFFERENCE_PREFIX,
@@ -26,23 +26,13 @@ from posture.catalog.measure_keys import (
 )
 from posture.catalog.model import (
     BLOCKS,
-    DIRECTIONS,
-    QUESTION_CATEGORIES,
-    QUESTION_KINDS,
     SLOTS,
-    Band,
     Catalog,
-    EvidenceNote,
     Exercise,
     Imbalance,
     JumpRope,
-    LikelihoodCutoffs,
-    Muscles,
-    Option,
-    PlanRules,
     Question,
     RopePhase,
-    ScoringRules,
     Sign,
     Stage,
     WatchPoint,
@@ -52,31 +42,20 @@ from posture.catalog.table import CatalogError
 __all__ = [
     "BLOCKS",
     "DEFAULT_CATALOG_PATH",
-    "DIRECTIONS",
     "FACING_VIEWS",
-    "FRONTAL_MEASURES",
     "JUMP_PREFIX",
     "KNEE_VALGUS_DIFFERENCE",
     "PROFILE_DIFFERENCE_PREFIX",
     "PROFILE_VIEWS",
-    "QUESTION_CATEGORIES",
-    "QUESTION_KINDS",
     "SIDE_MEASURES",
     "SLOTS",
-    "Band",
     "Catalog",
     "CatalogError",
-    "EvidenceNote",
     "Exercise",
     "Imbalance",
     "JumpRope",
-    "LikelihoodCutoffs",
-    "Muscles",
-    "Option",
-    "PlanRules",
     "Question",
     "RopePhase",
-    "ScoringRules",
     "Sign",
     "SignInput",
     "Stage",

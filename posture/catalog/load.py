@@ -4,36 +4,30 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from posture.catalog.load_questions import parse_question, parse_stages
 from posture.catalog.measure_keys import PROFILE_VIEWS, SignInput, measure_input, measure_views, needs_both_profiles
 from posture.catalog.model import (
     DIRECTIONS,
-    QUESTION_CATEGORIES,
-    QUESTION_KINDS,
     SLOTS,
-    Band,
     Catalog,
     EvidenceNote,
     Exercise,
-    HasId,
     Imbalance,
     JumpRope,
     LikelihoodCutoffs,
     Muscles,
-    Option,
     PlanRules,
-    Question,
     RopePhase,
     ScoringRules,
     Sign,
-    Stage,
     WatchPoint,
 )
-from posture.catalog.table import CatalogError, Table, is_type
+from posture.catalog.table import CatalogError, Table, check_unique_ids
 from posture.vocabulary import Block, View
 
 DEFAULT_CATALOG_PATH = Path(__file__).with_name("catalog.toml")
@@ -66,15 +60,15 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
     """Validate an already-parsed TOML document and build the :class:`Catalog`."""
     root = Table(data, "")
     exercises = tuple(_parse_exercise(table) for table in root.tables("exercises"))
-    _check_unique(exercises, "exercises")
+    check_unique_ids(exercises, "exercises")
     exercises_by_id = {exercise.id: exercise for exercise in exercises}
     imbalances = tuple(_parse_imbalance(table, exercises_by_id) for table in root.tables("imbalances"))
-    _check_unique(imbalances, "imbalances")
+    check_unique_ids(imbalances, "imbalances")
     imbalance_ids = {imbalance.id for imbalance in imbalances}
-    stages = _parse_stages(root.tables("stages"))
+    stages = parse_stages(root.tables("stages"))
     stage_ids = {stage.id for stage in stages}
-    questions = tuple(_parse_question(table, imbalance_ids, stage_ids) for table in root.tables("questions"))
-    _check_unique(questions, "questions")
+    questions = tuple(parse_question(table, imbalance_ids, stage_ids) for table in root.tables("questions"))
+    check_unique_ids(questions, "questions")
     catalog = Catalog(
         version=root.integer("version"),
         disclaimer=root.text("disclaimer"),
@@ -90,31 +84,6 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
     )
     root.finish()
     return catalog
-
-
-def _check_unique(items: Sequence[HasId], what: str) -> None:
-    seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if item.id in seen:
-            first = f"{what}[{seen[item.id]}]"
-            raise CatalogError(f"{what}[{index}] ({item.id}): duplicate id, already used by {first}")
-        seen[item.id] = index
-
-
-def _weights(table: Table, key: str, imbalance_ids: set[str], *, required: bool = True) -> Mapping[str, float]:
-    """An imbalance id -> weight (0..1) table whose ids must exist in the catalog; empty when optional and absent."""
-    raw: dict[str, object] | None = table.typed(key, dict) if required else table.optional(key, dict)
-    if raw is None:
-        return MappingProxyType({})
-    weights = {}
-    for imbalance_id, weight in raw.items():
-        where = f"{key}.{imbalance_id}"
-        if imbalance_id not in imbalance_ids:
-            raise table.error(f"unknown imbalance '{imbalance_id}'", where)
-        if not is_type(weight, float) or not 0 <= weight <= 1:
-            raise table.error(f"weight must be a number from 0 to 1, got {weight!r}", where)
-        weights[imbalance_id] = float(weight)
-    return MappingProxyType(weights)
 
 
 def _parse_exercise(table: Table) -> Exercise:
@@ -223,98 +192,6 @@ def _exercise_refs(table: Table, block: Block, exercises_by_id: Mapping[str, Exe
     if len(set(resolved)) != len(resolved):
         raise table.error("lists an exercise twice", block)
     return tuple(resolved)
-
-
-def _parse_stages(tables: list[Table]) -> tuple[Stage, ...]:
-    stages = []
-    for table in tables:
-        stages.append(
-            Stage(
-                id=table.text("id"),
-                number=table.integer("number"),
-                name=table.text("name"),
-                description=table.text("description"),
-                advice=table.text("advice"),
-            )
-        )
-        table.finish()
-    _check_unique(stages, "stages")
-    numbers = [stage.number for stage in stages]
-    if numbers != list(range(1, len(stages) + 1)):
-        raise CatalogError(f"stages: numbers must run 1, 2, 3 ... in order, got {numbers}")
-    return tuple(stages)
-
-
-def _parse_question(table: Table, imbalance_ids: set[str], stage_ids: set[str]) -> Question:
-    category = table.one_of("category", QUESTION_CATEGORIES)
-    kind = table.one_of("kind", QUESTION_KINDS)
-    fields: dict[str, Any] = {
-        "id": table.text("id"),
-        "category": category,
-        "kind": kind,
-        "text": table.text("text"),
-    }
-    if kind == "choice":
-        fields["options"] = _parse_options(table, imbalance_ids)
-    elif kind == "number":
-        fields.update(_parse_number_fields(table, imbalance_ids))
-    else:
-        fields["options"] = (
-            Option("yes", "Yes", _weights(table, "if_yes", imbalance_ids, required=False)),
-            Option("no", "No", _weights(table, "if_no", imbalance_ids, required=False)),
-        )
-    fields.update(_parse_category_fields(table, fields, stage_ids))
-    table.finish()
-    return Question(**fields)
-
-
-def _parse_options(table: Table, imbalance_ids: set[str]) -> tuple[Option, ...]:
-    options = []
-    for option_table in table.tables("options"):
-        options.append(
-            Option(
-                value=option_table.text("value"),
-                label=option_table.text("label"),
-                weights=_weights(option_table, "weights", imbalance_ids, required=False),
-            )
-        )
-        option_table.finish()
-    if len(options) < 2:
-        raise table.error("a choice question needs at least two options", "options")
-    values = [option.value for option in options]
-    if len(set(values)) != len(values):
-        raise table.error("option values must be unique", "options")
-    return tuple(options)
-
-
-def _parse_number_fields(table: Table, imbalance_ids: set[str]) -> dict[str, Any]:
-    minimum, maximum = table.number("min"), table.number("max")
-    if not minimum < maximum:
-        raise table.error("must be above 'min'", "max")
-    bands = []
-    for band_table in table.tables("bands", required=False):
-        bands.append(Band(band_table.number("at_least"), _weights(band_table, "weights", imbalance_ids)))
-        band_table.finish()
-    # Highest band first: the first band an answer reaches is the one that applies.
-    bands.sort(key=lambda band: band.at_least, reverse=True)
-    return {"minimum": minimum, "maximum": maximum, "unit": table.text("unit", ""), "bands": tuple(bands)}
-
-
-def _parse_category_fields(table: Table, fields: Mapping[str, Any], stage_ids: set[str]) -> dict[str, Any]:
-    """Symptom questions point "yes" at a stage, red-flag ones carry a message; neither weighs imbalances."""
-    category = fields["category"]
-    if category == "habit":
-        return {}
-    if fields["kind"] != "yesno":
-        raise table.error(f"a {category} question must be of kind 'yesno'", "kind")
-    if any(option.weights for option in fields["options"]):
-        raise table.error(f"a {category} question must not weigh imbalances")
-    if category == "symptom":
-        stage = table.text("stage")
-        if stage not in stage_ids:
-            raise table.error(f"unknown stage '{stage}'", "stage")
-        return {"stage": stage}
-    return {"flag": table.text("flag")}
 
 
 def _parse_jump_rope(table: Table, imbalance_ids: set[str]) -> JumpRope:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeGuard, TypeVar
 
+from posture.catalog.model import HasId
+
 T = TypeVar("T")
 Choice = TypeVar("Choice", bound=str)
 
@@ -123,3 +125,13 @@ def is_type(value: object, kind: type[T]) -> TypeGuard[T]:
     if kind is float:
         return isinstance(value, (int, float))
     return isinstance(value, kind)
+
+
+def check_unique_ids(items: Sequence[HasId], what: str) -> None:
+    """Refuse a list of entries in which two share an id, naming both places."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.id in seen:
+            first = f"{what}[{seen[item.id]}]"
+            raise CatalogError(f"{what}[{index}] ({item.id}): duplicate id, already used by {first}")
+        seen[item.id] = index

@@ -42,10 +42,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import av
-import cv2
 import numpy as np
 
 from posture.errors import PostureError
+from posture.video.frames import (
+    decoded_frames,
+    display_rotation_deg,
+    first_frame,
+    no_picture_decoded,
+    nominal_fps,
+    packet_times_s,
+    span_s,
+    stream_duration_s,
+    stream_info,
+    upright_rgb,
+)
 from posture.video.track import VideoInfo
 
 __all__ = [
@@ -104,9 +115,6 @@ ACCEPTED_CODECS = {
 FILE_SUFFIXES = ("mp4", "mov", "m4v", "webm", "mkv", "avi")
 """File name endings (lower case, no dot) of the accepted containers, for file pickers."""
 
-_CV2_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-# Frame rate assumed for a frame without any timestamp when the stream declares none either.
-_FALLBACK_FPS = 30.0
 # Frame times are rational numbers summed in floating point: 90 frames at 30 fps may span 2.9999 s.
 _DURATION_TOLERANCE_S = 0.001
 # A decoded clip spanning less than this fraction of the duration its header promises was cut
@@ -139,14 +147,14 @@ def probe(
     limits = _Limits(max_file_bytes, min_duration_s, max_duration_s)
     with _opened(source, limits) as container:
         stream = container.streams.video[0]
-        first = _first_frame(container, stream)
-        rotation = _display_rotation_deg(first)
-        times = _packet_times_s(container, stream)
-        promised_s = _stream_duration_s(stream)
-    duration = _span_s(times) if times else 0.0
+        first = first_frame(container, stream)
+        rotation = display_rotation_deg(first)
+        times = packet_times_s(container, stream)
+        promised_s = stream_duration_s(stream)
+    duration = span_s(times) if times else 0.0
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
-    return _info(stream, rotation, len(times), duration)
+    return stream_info(stream, rotation, len(times), duration)
 
 
 def iter_frames(
@@ -171,17 +179,17 @@ def iter_frames(
     with _opened(source, limits) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"  # frame + slice threads: decoding keeps pace with the landmarker
-        promised_s = _stream_duration_s(stream)
-        fallback_step = 1.0 / _nominal_fps(stream)
+        promised_s = stream_duration_s(stream)
+        fallback_step = 1.0 / nominal_fps(stream)
         first_time: float | None = None
         last = -math.inf
         rotation = 0
         count = 0
-        for frame in _decoded(container, stream):
+        for frame in decoded_frames(container, stream):
             _check_frame_size(frame.width, frame.height)
             raw_time = float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else None
             if first_time is None:
-                rotation = _display_rotation_deg(frame)
+                rotation = display_rotation_deg(frame)
                 first_time = raw_time if raw_time is not None else 0.0
             time_s = raw_time - first_time if raw_time is not None else last + fallback_step
             if not math.isfinite(time_s) or time_s <= last:
@@ -190,11 +198,9 @@ def iter_frames(
                 raise _too_long(time_s, limits)
             last = time_s
             count += 1
-            yield time_s, _upright_rgb(frame, rotation, max_side_px)
+            yield time_s, upright_rgb(frame, rotation, max_side_px)
     if count == 0:
-        raise PostureError(
-            "corrupt_video", "No picture could be decoded from the video. Export or copy it again and retry."
-        )
+        raise no_picture_decoded()
     duration = last + fallback_step
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
@@ -202,7 +208,7 @@ def iter_frames(
 
 def decoded_info(first: VideoInfo, times_s: np.ndarray) -> VideoInfo:
     """``first`` (from :func:`probe`) with frame count, duration and fps of the frames actually decoded."""
-    duration = _span_s([float(t) for t in times_s])
+    duration = span_s([float(t) for t in times_s])
     fps = len(times_s) / duration if duration > 0 else first.fps
     return VideoInfo(
         fps=fps,
@@ -355,96 +361,3 @@ def _sniff_container(head: bytes) -> str:
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return "AVI"
     return ""
-
-
-# ---------------------------------------------------------------- frames and timestamps
-
-
-def _decoded(container: Any, stream: Any) -> Iterator[Any]:
-    """Decoded frames of ``stream``; a damaged packet is skipped when the decoder can go on."""
-    for packet in container.demux(stream):
-        try:
-            frames = packet.decode()
-        except av.error.InvalidDataError:
-            continue  # one broken packet (bit error); a truly broken file ends up too short
-        yield from frames
-
-
-def _first_frame(container: Any, stream: Any) -> Any:
-    for frame in _decoded(container, stream):
-        return frame
-    raise PostureError(
-        "corrupt_video", "No picture could be decoded from the video. Export or copy it again and retry."
-    )
-
-
-def _packet_times_s(container: Any, stream: Any) -> list[float]:
-    """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream``."""
-    container.seek(0)
-    times = sorted(
-        {
-            float(packet.pts * packet.time_base)
-            for packet in container.demux(stream)
-            if packet.pts is not None and packet.time_base and packet.size
-        }
-    )
-    return [t - times[0] for t in times] if times else []
-
-
-def _span_s(times: list[float]) -> float:
-    """Duration (s) covered by frames at ``times``: last minus first plus one median frame interval."""
-    if len(times) < 2:
-        return 0.0
-    step = float(np.median(np.diff(times)))
-    return float(times[-1] - times[0]) + step
-
-
-def _display_rotation_deg(frame: Any) -> int:
-    """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright."""
-    try:
-        counter_clockwise = frame.rotation
-    except Exception:  # a malformed display matrix must not reject decodable pixels
-        return 0
-    if not isinstance(counter_clockwise, (int, float)) or not math.isfinite(counter_clockwise):
-        return 0
-    return round(-counter_clockwise / 90.0) * 90 % 360
-
-
-def _upright_rgb(frame: Any, rotation_deg: int, max_side_px: int) -> np.ndarray:
-    """The frame as upright RGB with its long side at most ``max_side_px`` (area-averaged)."""
-    width, height = frame.width, frame.height
-    scale = min(1.0, max_side_px / max(width, height))
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1], interpolation="AREA")
-    if rotation_deg:
-        rgb = cv2.rotate(rgb, _CV2_ROTATIONS[rotation_deg])  # ~5x faster than a copy of np.rot90's view
-    return np.ascontiguousarray(rgb)
-
-
-def _stream_duration_s(stream: Any) -> float | None:
-    if stream.duration is None or not stream.time_base:
-        return None
-    duration = float(stream.duration * stream.time_base)
-    return duration if duration > 0 and math.isfinite(duration) else None
-
-
-def _nominal_fps(stream: Any) -> float:
-    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-    fps = float(rate) if rate else 0.0
-    return fps if 1.0 <= fps <= 1000.0 else _FALLBACK_FPS
-
-
-def _info(stream: Any, rotation_deg: int, frames: int, duration_s: float) -> VideoInfo:
-    width, height = stream.codec_context.width, stream.codec_context.height
-    if rotation_deg in (90, 270):
-        width, height = height, width
-    fps = frames / duration_s if duration_s > 0 else _nominal_fps(stream)
-    return VideoInfo(
-        fps=fps,
-        frames=frames,
-        duration_s=duration_s,
-        rotation_deg=rotation_deg,
-        width=width,
-        height=height,
-        codec=stream.codec_context.name,
-    )

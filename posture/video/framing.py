@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.errors import PostureError
+from posture.gates import FOOT_IN_PICTURE_VISIBILITY, FOOT_POINTS, HEAD_POINTS, MIN_PERSON_FRACTION, VISIBLE
 from posture.pose import INDEX
 from posture.video.track import PoseTrack
-from posture.views import FOOT_IN_PICTURE_VISIBILITY, FOOT_POINTS, HEAD_POINTS, MIN_PERSON_FRACTION, VISIBLE
 
 MIN_PERSON_SHARE = 0.5
 """A person must be found in at least half of the frames; below that nothing over time can be
@@ -22,7 +22,7 @@ measured (the jump analysis needs every landing)."""
 
 SECOND_PERSON_RATIO = 0.6
 """A second person whose landmark box is at least this fraction of the subject's is "equally
-prominent" (the photo rule, posture.views.SECOND_PERSON_ERROR_RATIO, on box areas)."""
+prominent" (the photo rule, posture.gates.SECOND_PERSON_ERROR_RATIO, on box areas)."""
 
 MAX_SECOND_PERSON_SHARE = 0.25
 """... and refuses the clip when that holds in over a quarter of the checked frames with a person:

@@ -11,12 +11,14 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from posture.annotate import LAYERS, draw, draw_refusal, encode_jpeg
-from posture.assessment import assess, join_words
+from posture.assessment import assess
 from posture.imaging import FILE_SUFFIXES
 from posture.landmarks import LandmarkerPool, landmarker_pool
 from posture.measures import VIEWS
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.pose import LANDMARK_NAMES
 from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
+from posture.wording import join_words
 from posture_app import present, results, session
 from posture_app.cards import analysis_error, measure_cards, measure_definitions, person_cards, photo_guide
 from posture_app.guards import guarded, guarded_callback
@@ -30,30 +32,20 @@ VIEW_CHOICES = [present.AUTO_VIEW, *VIEWS]
 LAYER_LABELS = {"skeleton": "Skeleton", "plumb": "Plumb line", "measures": "Measure lines", "labels": "Labels"}
 # Refusals decided on the body's points, which a misplaced landmark can cause (see movable_refusal).
 LANDMARK_RESCUES = ("not_standing",)
-# The landmarks the measures are built on, as a person would name them.
-LANDMARK_CHOICES = [
-    "left_ear",
-    "right_ear",
-    "left_shoulder",
-    "right_shoulder",
-    "left_hip",
-    "right_hip",
-    "left_knee",
-    "right_knee",
-    "left_ankle",
-    "right_ankle",
-    "left_heel",
-    "right_heel",
-    "left_foot_index",
-    "right_foot_index",
-    "nose",
-    "left_eye",
-    "right_eye",
-    "left_elbow",
-    "right_elbow",
-    "left_wrist",
-    "right_wrist",
-]
+# The landmarks a person may move, by body part in the order offered: the points the measures are built
+# on (head to feet), then the others a person can point at. Each part is offered left, then right, as
+# posture.pose.LANDMARK_NAMES lists them.
+MOVABLE_PARTS = ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index", "nose", "eye", "elbow", "wrist")
+
+
+def _body_part(landmark: str) -> str:
+    return landmark.removeprefix("left_").removeprefix("right_")
+
+
+LANDMARK_CHOICES = sorted(
+    (name for name in LANDMARK_NAMES if _body_part(name) in MOVABLE_PARTS),
+    key=lambda name: MOVABLE_PARTS.index(_body_part(name)),
+)
 
 
 @st.cache_resource(show_spinner="Loading the pose model (once)...")

@@ -1,0 +1,118 @@
+"""Frames out of an opened PyAV video stream: decoding packet by packet, the stream's timestamps,
+the display rotation, upright RGB pixels at a bounded size, and the stream's :class:`VideoInfo`.
+
+The decisions behind each (rotation, size, timestamps) are written in :mod:`posture.video.decode`,
+which opens and checks the file and calls these.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import av
+import cv2
+import numpy as np
+
+from posture.errors import PostureError
+from posture.video.track import VideoInfo
+
+_CV2_ROTATIONS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+# Frame rate assumed for a frame without any timestamp when the stream declares none either.
+_FALLBACK_FPS = 30.0
+
+
+def decoded_frames(container: Any, stream: Any) -> Iterator[Any]:
+    """Decoded frames of ``stream``; a damaged packet is skipped when the decoder can go on."""
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue  # one broken packet (bit error); a truly broken file ends up too short
+        yield from frames
+
+
+def no_picture_decoded() -> PostureError:
+    """``corrupt_video`` for a clip in which not a single frame could be decoded."""
+    return PostureError(
+        "corrupt_video", "No picture could be decoded from the video. Export or copy it again and retry."
+    )
+
+
+def first_frame(container: Any, stream: Any) -> Any:
+    for frame in decoded_frames(container, stream):
+        return frame
+    raise no_picture_decoded()
+
+
+def packet_times_s(container: Any, stream: Any) -> list[float]:
+    """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream``."""
+    container.seek(0)
+    times = sorted(
+        {
+            float(packet.pts * packet.time_base)
+            for packet in container.demux(stream)
+            if packet.pts is not None and packet.time_base and packet.size
+        }
+    )
+    return [t - times[0] for t in times] if times else []
+
+
+def span_s(times: list[float]) -> float:
+    """Duration (s) covered by frames at ``times``: last minus first plus one median frame interval."""
+    if len(times) < 2:
+        return 0.0
+    step = float(np.median(np.diff(times)))
+    return float(times[-1] - times[0]) + step
+
+
+def display_rotation_deg(frame: Any) -> int:
+    """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright."""
+    try:
+        counter_clockwise = frame.rotation
+    except Exception:  # a malformed display matrix must not reject decodable pixels
+        return 0
+    if not isinstance(counter_clockwise, (int, float)) or not math.isfinite(counter_clockwise):
+        return 0
+    return round(-counter_clockwise / 90.0) * 90 % 360
+
+
+def upright_rgb(frame: Any, rotation_deg: int, max_side_px: int) -> np.ndarray:
+    """The frame as upright RGB with its long side at most ``max_side_px`` (area-averaged)."""
+    width, height = frame.width, frame.height
+    scale = min(1.0, max_side_px / max(width, height))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1], interpolation="AREA")
+    if rotation_deg:
+        rgb = cv2.rotate(rgb, _CV2_ROTATIONS[rotation_deg])  # ~5x faster than a copy of np.rot90's view
+    return np.ascontiguousarray(rgb)
+
+
+def stream_duration_s(stream: Any) -> float | None:
+    if stream.duration is None or not stream.time_base:
+        return None
+    duration = float(stream.duration * stream.time_base)
+    return duration if duration > 0 and math.isfinite(duration) else None
+
+
+def nominal_fps(stream: Any) -> float:
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    fps = float(rate) if rate else 0.0
+    return fps if 1.0 <= fps <= 1000.0 else _FALLBACK_FPS
+
+
+def stream_info(stream: Any, rotation_deg: int, frames: int, duration_s: float) -> VideoInfo:
+    width, height = stream.codec_context.width, stream.codec_context.height
+    if rotation_deg in (90, 270):
+        width, height = height, width
+    fps = frames / duration_s if duration_s > 0 else nominal_fps(stream)
+    return VideoInfo(
+        fps=fps,
+        frames=frames,
+        duration_s=duration_s,
+        rotation_deg=rotation_deg,
+        width=width,
+        height=height,
+        codec=stream.codec_context.name,
+    )

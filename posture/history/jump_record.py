@@ -10,6 +10,7 @@ Kept out of ``posture.history``'s package exports: it reads the jump engine's ty
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from posture.history.record import Person
@@ -38,7 +39,17 @@ def finite_only(value: Any) -> Any:
 
 
 def save_jump_session(
-    store: HistoryStore, analysis: JumpAnalysis, *, label: str = "", person: Person | None = None, note: str = ""
+    store: HistoryStore,
+    analysis: JumpAnalysis,
+    *,
+    label: str = "",
+    person: Person | None = None,
+    note: str = "",
+    taken_at: datetime | None = None,
 ) -> int:
-    """Save ``analysis`` as a jump-rope session in ``store`` and return its id (HistoryError if the file fails)."""
-    return store.save(jump_record_of(analysis, person=person, note=note), label=label, kind=KIND_JUMP)
+    """Save ``analysis`` as a jump-rope session in ``store`` and return its id (HistoryError if the file fails).
+
+    ``taken_at`` defaults to now (a clip filmed earlier can be given its own date).
+    """
+    record = jump_record_of(analysis, person=person, note=note)
+    return store.save(record, label=label, taken_at=taken_at, kind=KIND_JUMP)

@@ -1,9 +1,9 @@
 """Jump-rope check: a video of one person skipping in; the drawn clip, a left/right summary, charts per
 measure over the jumps, measure cards and the JSON download out (docs/jump-rope.md).
 
-Hooks for the steps that follow (not done here): saving the session to the history, the PDF report
-section, and findings/plan from the jump measures would go after :func:`results`, reading the same
-:class:`~posture.jump.engine.JumpAnalysis`.
+"Save this session" (posture_app/jump_save.py) keeps it in the history. Hooks for the steps that follow
+(not done here): the PDF report section, and findings/plan from the jump measures would go after
+:func:`results`, reading the same :class:`~posture.jump.engine.JumpAnalysis`.
 """
 
 from __future__ import annotations

@@ -80,8 +80,13 @@ def _value_and_band(value: float | None, band: tuple[float, float] | None, unit:
     return f"{jump_value(value, unit, signed=True)} ({jump_band(band, unit).removeprefix('95 % band ')})"
 
 
-def _persistent_keys(persistent: Sequence[PersistentAsymmetry]) -> dict[str, str]:
-    return {p.key: persistent_sentence(p.key, p.side, p.session_ids) for p in persistent}
+def _persistent_in(persistent: Sequence[PersistentAsymmetry], *session_ids: int) -> dict[str, str]:
+    """Measure key -> the sentence of a persistent asymmetry that showed in one of ``session_ids``."""
+    return {
+        p.key: persistent_sentence(p.key, p.side, p.session_ids)
+        for p in persistent
+        if set(session_ids) & set(p.session_ids)
+    }
 
 
 def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord]) -> None:
@@ -102,13 +107,13 @@ def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord])
             st.markdown(f"**{topic}**: {sentence}")
             if sureness:
                 st.caption(sureness)
-    persistent = _persistent_keys(persistent_asymmetries(sessions))
+    persistent = _persistent_in(persistent_asymmetries(sessions), saved.id)
     rows = [
         {
             "Measure": jump_measure_name(key),
             "Value (95 % band)": _value_and_band(m.value, m.band, m.unit),
             "Verdict": jump_status_label(m.status),
-            "Persistent": persistent.get(key, "") if m.status == "asymmetric" else "",
+            "Persistent": persistent.get(key, ""),
         }
         for key, m in measurements.items()
         if key in left_right_measures(record)
@@ -121,7 +126,7 @@ def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord])
 
 def compare_sessions(before: SavedAssessment, after: SavedAssessment, sessions: Sequence[JumpSessionRecord]) -> None:
     """Two saved sessions: for each left-right measure, did its asymmetry clearly shrink or grow?"""
-    persistent = _persistent_keys(persistent_asymmetries(sessions))
+    persistent = _persistent_in(persistent_asymmetries(sessions), before.id, after.id)
     rows = [
         {
             "Measure": jump_measure_name(change.key),

@@ -127,6 +127,16 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     (jump_chart,) = [spec for spec in charts if "errorbar" in [layer["mark"]["type"] for layer in spec["layer"]]]
     assert [layer["mark"]["type"] for layer in jump_chart["layer"]] == ["rule", "errorbar", "point"]
     assert jump_chart["layer"][1]["encoding"]["y"]["title"] == f"{TIMING} (ms)"
+    # Deleting the page's save in the History: back on the jump page, it no longer says it is saved.
+    at.selectbox(key="history_open").set_value(1).run()
+    at.button(key="delete_ask").click().run()
+    at.button(key="delete_confirm").click().run()
+    assert_clean(at)
+    assert [s.id for s in HistoryStore().list()] == [2]
+    at.switch_page(JUMP_PAGE).run()
+    assert_clean(at)
+    assert "Save this session" in {h.value for h in at.header}
+    assert not saved_notices(at)
 
 
 def test_the_trend_chart_holds_each_session_with_its_band_oldest_first(tmp_path):
@@ -169,6 +179,12 @@ def test_an_old_history_file_opens_with_jump_sessions_beside_it_and_persistence_
     page = texts(at)
     assert "Right hand turns ahead: uneven in 2 saved sessions (#4 and #5)." in page
     assert "Right elbow flares out: uneven in 2 saved sessions (#4 and #5)." in page
+    # Opened, a session names the persistent asymmetries it is part of.
+    at.selectbox(key="history_open").set_value(4).run()
+    opened = table_with(at, "Value (95 % band)")
+    persistent = dict(zip(opened["Measure"], opened["Persistent"], strict=True))
+    assert persistent[TIMING] == "Right hand turns ahead: uneven in 2 saved sessions (#4 and #5)."
+    assert persistent[jump_measure_name("hand_circle_si_pct")] == ""
     # An old photo assessment still opens with its photos and measures.
     at.selectbox(key="history_open").set_value(3).run()
     assert_clean(at)

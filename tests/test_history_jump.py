@@ -169,8 +169,10 @@ def test_a_saved_record_is_strict_json_even_where_the_clip_showed_nothing():
         assert "NaN" not in text
     side = record("jump07_left")
     assert side["view"] == "left"
-    assert all(m["value"] is None for m in left_right_measures(side).values())
+    assert {side["measurements"][key]["status"] for key in LEFT_RIGHT_KEYS} == {"not_assessed"}
+    assert left_right_measures(side) == {}, "a side view gives no left-right verdict"
     assert headline_asymmetries(side) == ()
+    assert set(left_right_measures(record("jump01_front"))) == LEFT_RIGHT_KEYS
 
 
 def test_photo_rows_and_jump_rows_stay_apart(store):

@@ -40,6 +40,7 @@ from posture.wording import (
 )
 from posture_app import jump_history, present
 from posture_app.guards import guarded, guarded_callback, safe_download
+from posture_app.jump_save import JUMP_SAVED_KEY
 from posture_app.session import SAVED_KEY
 from posture_app.trend import trend_chart as trend_chart_of
 
@@ -133,8 +134,9 @@ def _delete(assessment_id: int) -> None:
     st.session_state[HISTORY_NOTICE_KEY] = (
         f"Deleted assessment #{assessment_id}." if deleted else f"Assessment #{assessment_id} was already gone."
     )
-    if (st.session_state.get(SAVED_KEY) or (None,))[0] == assessment_id:
-        st.session_state[SAVED_KEY] = None
+    for key in (SAVED_KEY, JUMP_SAVED_KEY):  # the check pages' "Saved as #n" no longer holds
+        if (st.session_state.get(key) or (None,))[0] == assessment_id:
+            st.session_state[key] = None
 
 
 @guarded_callback("deleting the history")
@@ -146,7 +148,7 @@ def _ask_delete_all() -> None:
 def _delete_all() -> None:
     count = HistoryStore().delete_all()
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
-    st.session_state[SAVED_KEY] = None
+    st.session_state[SAVED_KEY] = st.session_state[JUMP_SAVED_KEY] = None
     st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {present.count_text(count, 'saved assessment')}."
 
 

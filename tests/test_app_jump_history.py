@@ -130,6 +130,7 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     # Deleting the page's save in the History: back on the jump page, it no longer says it is saved.
     at.selectbox(key="history_open").set_value(1).run()
     at.button(key="delete_ask").click().run()
+    assert any("Delete jump-rope session #1 from this computer?" in w.value for w in at.warning)
     at.button(key="delete_confirm").click().run()
     assert_clean(at)
     assert [s.id for s in HistoryStore().list()] == [2]

@@ -215,7 +215,9 @@ def test_the_cli_save_reports_a_broken_history_and_saves_nothing_of_the_refused(
     (tmp_path / "history.sqlite3").unlink()
     assert save_sessions([public_analysis("jump01_front"), public_analysis("jump07_left")], None, quiet=False)
     assert "as #1, #2" in capsys.readouterr().out
-    assert [s.label for s in HistoryStore().list()] == ["jump07_left.mp4", "jump01_front.mp4"]
+    assert save_sessions([public_analysis("jump03_front")], "week 3", quiet=True), "as --json --save does"
+    assert capsys.readouterr().out == "", "--json prints the contract alone"
+    assert [s.label for s in HistoryStore().list()] == ["week 3", "jump07_left.mp4", "jump01_front.mp4"]
 
 
 # -- before / after -------------------------------------------------------------------------------------------

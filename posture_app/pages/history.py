@@ -196,7 +196,8 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     else:
         saved_assessment(saved)
     if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
-        st.warning(f"Delete assessment #{chosen} and its photos from this computer? This cannot be undone.")
+        what = f"jump-rope session #{chosen}" if saved.kind == KIND_JUMP else f"assessment #{chosen} and its photos"
+        st.warning(f"Delete {what} from this computer? This cannot be undone.")
         yes, no = st.columns(2)
         yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
         no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)

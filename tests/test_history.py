@@ -522,7 +522,8 @@ def test_migrates_a_v1_file_without_losing_rows(store, db):
     make_v1(db)
     assert dump(db)[0] == 1
     listed = store.list()
-    assert dump(db)[0] == LATEST_VERSION == 2
+    assert dump(db)[0] == LATEST_VERSION == 3
+    assert {s.kind for s in listed} == {"photos"}
     # Newest first, and the "Z" row now sorts by its time, not by its text.
     assert [s.id for s in listed] == [3, 1, 2]
     assert [s.label for s in listed] == ["", INJECTION, "Zoë 🏋️"]

@@ -31,9 +31,19 @@ Decisions
     * Nothing is created until the first save: reading a history that does not exist yet returns
       empty results and opens the file read-write-but-not-create.
 
+Two kinds of rows
+    A row is a photo assessment (``kind`` "photos", every row of a file older than format 3) or a
+    jump-rope session (``kind`` "jump": the clip's JSON contract, ``JumpAnalysis.to_dict()``, with the
+    ``person`` details, and no thumbnails). Format 3 added the ``kind`` column rather than a second
+    table: one id sequence names every saved thing, and delete, export and listing by time serve both
+    kinds unchanged. Photo trends and photo comparisons read photo rows only; jump rows are compared,
+    charted and checked for persistent asymmetries by :mod:`posture.history.jump_sessions`.
+
 Modules, each depending only on those above it: ``paths`` (where the file lives), ``schema``
-(errors, time format, transactions, migrations), ``compare`` (how two records differ), ``export``
-(the zip) and ``store`` (:class:`HistoryStore`).
+(errors, time format, transactions, migrations, kinds), ``compare`` (how two photo records differ),
+``jump_sessions`` (how jump sessions differ, persist and trend), ``listing`` (one list line per row),
+``export`` (the zip) and ``store`` (:class:`HistoryStore`). ``record`` and ``jump_record`` build what a
+save stores (kept out of the package exports: they need the imaging and jump engines).
 """
 
 from posture.history.compare import (
@@ -43,31 +53,56 @@ from posture.history.compare import (
     unchanged_tolerance,
 )
 from posture.history.export import ANNOTATED_SUFFIX
+from posture.history.jump_sessions import (
+    Asymmetry,
+    JumpMeasureChange,
+    JumpSessionRecord,
+    JumpTrendPoint,
+    PersistentAsymmetry,
+    asymmetry_change,
+    compare_jump_records,
+    jump_trend,
+    persistent_asymmetries,
+)
+from posture.history.listing import Summary
 from posture.history.paths import DB_FILENAME, default_database_path
 from posture.history.schema import (
+    KIND_JUMP,
+    KIND_PHOTOS,
     LATEST_VERSION,
     MIGRATIONS,
     AssessmentNotFoundError,
     HistoryError,
     HistoryVersionError,
 )
-from posture.history.store import HistoryStore, SavedAssessment, Summary, TrendPoint
+from posture.history.store import HistoryStore, SavedAssessment, TrendPoint
 
 __all__ = [
     "ANNOTATED_SUFFIX",
     "DB_FILENAME",
+    "KIND_JUMP",
+    "KIND_PHOTOS",
     "LATEST_VERSION",
     "MIGRATIONS",
     "UNCHANGED_TOLERANCE",
     "AssessmentNotFoundError",
+    "Asymmetry",
     "HistoryError",
     "HistoryStore",
     "HistoryVersionError",
+    "JumpMeasureChange",
+    "JumpSessionRecord",
+    "JumpTrendPoint",
     "MeasureDelta",
+    "PersistentAsymmetry",
     "SavedAssessment",
     "Summary",
     "TrendPoint",
+    "asymmetry_change",
+    "compare_jump_records",
     "compare_records",
     "default_database_path",
+    "jump_trend",
+    "persistent_asymmetries",
     "unchanged_tolerance",
 ]

@@ -54,9 +54,9 @@ def _write_assessments(archive: zipfile.ZipFile, conn: sqlite3.Connection) -> li
     """Write every assessment's thumbnails into ``archive``; returns the assessments' JSON entries."""
     entries = []
     rows = conn.execute(
-        "SELECT id, taken_at, label, engine_version, record_json FROM assessments ORDER BY taken_at, id"
+        "SELECT id, taken_at, label, engine_version, record_json, kind FROM assessments ORDER BY taken_at, id"
     )
-    for row_id, taken_at, label, engine_version, record_json in rows:
+    for row_id, taken_at, label, engine_version, record_json, kind in rows:
         names: list[str] = []
         annotated_names: list[str | None] = []
         thumbs = conn.execute(
@@ -76,6 +76,7 @@ def _write_assessments(archive: zipfile.ZipFile, conn: sqlite3.Connection) -> li
         entries.append(
             {
                 "id": row_id,
+                "kind": kind,
                 "taken_at": taken_at,
                 "label": label,
                 "engine_version": engine_version,

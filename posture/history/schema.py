@@ -7,6 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+KIND_PHOTOS = "photos"
+"""A saved row holding a photo assessment (the record of :mod:`posture.history.record`)."""
+KIND_JUMP = "jump"
+"""A saved row holding a jump-rope session (the record of :mod:`posture.history.jump_record`)."""
+KINDS = (KIND_PHOTOS, KIND_JUMP)
+
 
 class HistoryError(Exception):
     """The history file cannot be used (not a history database, unreadable, ...)."""
@@ -99,5 +105,16 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX assessments_by_time ON assessments (taken_at, id)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2)
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Add ``kind``: what a row holds, a photo assessment (every older row) or a jump-rope session.
+
+    A column rather than a table of its own: one id sequence, so "#7" names one saved thing whatever
+    its kind, and deleting, the cascade to thumbnails, listing by time and the zip export keep working
+    for both kinds unchanged. ``ADD COLUMN`` with a constant default rewrites no row: every older row
+    reads as a photo assessment, byte for byte as it was saved.
+    """
+    conn.execute(f"ALTER TABLE assessments ADD COLUMN kind TEXT NOT NULL DEFAULT '{KIND_PHOTOS}'")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 LATEST_VERSION = len(MIGRATIONS)

@@ -16,8 +16,13 @@ from typing import Any, NamedTuple
 from posture.hand_moves import moved_measures
 from posture.history.compare import MeasureDelta, compare_records, finite_number, record_photos
 from posture.history.export import write_atomically, write_zip
+from posture.history.jump_sessions import JumpSessionRecord
+from posture.history.listing import Summary, summary_of
 from posture.history.paths import default_database_path
 from posture.history.schema import (
+    KIND_JUMP,
+    KIND_PHOTOS,
+    KINDS,
     LATEST_VERSION,
     MIGRATIONS,
     AssessmentNotFoundError,
@@ -27,25 +32,10 @@ from posture.history.schema import (
     parse_time,
     transaction,
 )
-from posture.vocabulary import Likelihood
 
 # Long enough to ride out another thread's save (thumbnails are small), short enough that a
 # stuck lock surfaces as an error instead of a frozen page.
 BUSY_TIMEOUT_S = 10.0
-MAX_HEADLINE_FINDINGS = 3
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One line of the history list: enough to choose an assessment without loading it."""
-
-    id: int
-    taken_at: datetime
-    label: str
-    views: tuple[str, ...]
-    photo_count: int
-    headline_findings: tuple[str, ...]
-    engine_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +53,7 @@ class SavedAssessment:
     thumbnails: tuple[bytes, ...]
     annotated_thumbnails: tuple[bytes | None, ...] = ()
     engine_version: str = ""
+    kind: str = KIND_PHOTOS
 
 
 class TrendPoint(NamedTuple):
@@ -80,39 +71,6 @@ def _engine_version() -> str:
     import posture  # the package this module belongs to; imported here only to read its version
 
     return str(getattr(posture, "__version__", ""))
-
-
-def _headline(record: Mapping[str, Any]) -> tuple[str, ...]:
-    findings = record.get("findings")
-    if not isinstance(findings, list):
-        # docs/design.md also shows findings on each photo object: accept them there too.
-        findings = [f for p in record_photos(record) for f in (p.get("findings") or [])]
-    names: list[str] = []
-    for finding in findings:
-        # A headline names what the photos point to, so "unlikely" and "not assessed" stay out.
-        if isinstance(finding, Mapping) and finding.get("likelihood", Likelihood.LIKELY) not in (
-            Likelihood.POSSIBLE,
-            Likelihood.LIKELY,
-        ):
-            continue
-        name = finding.get("imbalance") if isinstance(finding, Mapping) else finding
-        if isinstance(name, str) and name not in names:
-            names.append(name)
-    return tuple(names[:MAX_HEADLINE_FINDINGS])
-
-
-def _summary(row_id: int, taken_at: str, label: str, engine_version: str, record_json: str) -> Summary:
-    record = json.loads(record_json)
-    photos = record_photos(record)
-    return Summary(
-        id=row_id,
-        taken_at=parse_time(taken_at),
-        label=label,
-        views=tuple(p["view"] for p in photos if isinstance(p.get("view"), str)),
-        photo_count=len(photos),
-        headline_findings=_headline(record),
-        engine_version=engine_version,
-    )
 
 
 def _blob(value: Any, what: str) -> bytes:
@@ -202,8 +160,9 @@ class HistoryStore:
         *,
         annotated_thumbnails: Sequence[bytes | None] = (),
         engine_version: str | None = None,
+        kind: str = KIND_PHOTOS,
     ) -> int:
-        """Save one assessment and return its id.
+        """Save one assessment (``kind`` "photos") or jump-rope session (``kind`` "jump") and return its id.
 
         ``record`` must be JSON-serialisable (strict JSON: no NaN). ``thumbnails`` are JPEG
         bytes kept byte-exact; ``annotated_thumbnails`` (optional) line up with them. ``label``
@@ -222,6 +181,8 @@ class HistoryStore:
             record_json.encode("utf-8")
         except (TypeError, ValueError) as error:
             raise ValueError(f"record is not JSON-serialisable: {error}") from error
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, not {type(label).__name__}")
         label.encode("utf-8")  # a lone surrogate cannot be stored as text; fail before writing
@@ -239,8 +200,8 @@ class HistoryStore:
         assert conn is not None
         with closing(conn), transaction(conn):
             row_id = conn.execute(
-                "INSERT INTO assessments (taken_at, label, record_json, engine_version) VALUES (?, ?, ?, ?)",
-                (when, label, record_json, version),
+                "INSERT INTO assessments (taken_at, label, record_json, engine_version, kind) VALUES (?, ?, ?, ?, ?)",
+                (when, label, record_json, version, kind),
             ).lastrowid
             conn.executemany(
                 "INSERT INTO thumbnails (assessment_id, position, jpeg, annotated_jpeg) VALUES (?, ?, ?, ?)",
@@ -281,10 +242,10 @@ class HistoryStore:
             if conn is None:
                 return []
             rows = conn.execute(
-                "SELECT id, taken_at, label, engine_version, record_json FROM assessments"
+                "SELECT id, taken_at, label, engine_version, record_json, kind FROM assessments"
                 " ORDER BY taken_at DESC, id DESC"
             ).fetchall()
-        return [_summary(*row) for row in rows]
+        return [summary_of(*row) for row in rows]
 
     def get(self, assessment_id: int) -> SavedAssessment:
         """One saved assessment with its record and thumbnails; AssessmentNotFoundError if none."""
@@ -293,7 +254,7 @@ class HistoryStore:
                 None
                 if conn is None
                 else conn.execute(
-                    "SELECT id, taken_at, label, engine_version, record_json FROM assessments WHERE id = ?",
+                    "SELECT id, taken_at, label, engine_version, record_json, kind FROM assessments WHERE id = ?",
                     (int(assessment_id),),
                 ).fetchone()
             )
@@ -311,7 +272,19 @@ class HistoryStore:
             thumbnails=tuple(t[0] for t in thumbs),
             annotated_thumbnails=tuple(t[1] for t in thumbs),
             engine_version=row[3],
+            kind=row[5],
         )
+
+    def jump_sessions(self) -> builtins.list[JumpSessionRecord]:
+        """Every saved jump-rope session (no thumbnails), oldest first: what the jump trends and checks read."""
+        with self._reading() as conn:
+            if conn is None:
+                return []
+            rows = conn.execute(
+                "SELECT id, taken_at, label, record_json FROM assessments WHERE kind = ? ORDER BY taken_at, id",
+                (KIND_JUMP,),
+            ).fetchall()
+        return [JumpSessionRecord(i, parse_time(when), label, json.loads(text)) for i, when, label, text in rows]
 
     def trend(self, measure_key: str, view: str | None = None) -> builtins.list[TrendPoint]:
         """Values of one measure over time, oldest first.
@@ -324,7 +297,9 @@ class HistoryStore:
         with self._reading() as conn:
             if conn is None:
                 return []
-            rows = conn.execute("SELECT taken_at, record_json FROM assessments ORDER BY taken_at, id").fetchall()
+            rows = conn.execute(
+                "SELECT taken_at, record_json FROM assessments WHERE kind = ? ORDER BY taken_at, id", (KIND_PHOTOS,)
+            ).fetchall()
         points = []
         for taken_at, record_json in rows:
             for photo in record_photos(json.loads(record_json)):

@@ -1,5 +1,5 @@
 """``posture jump VIDEO... [--view auto|front|back|left|right] [--height-cm CM] [--model M] [--json]
-[--annotate DIR] [--workers N]``: jump-rope clips measured from the shell.
+[--annotate DIR] [--workers N] [--save [--label TEXT]]``: jump-rope clips measured from the shell.
 
 Text by default (count, cadence, style, every measure with value, unit, band and verdict, then the
 sides in plain words and the findings of the clip alone); ``--json`` prints one array, one object
@@ -7,6 +7,11 @@ per video in input order, each the contract of docs/jump-rope.md. ``--annotate D
 ``<name>_annotated.mp4`` (skeleton, touchdowns, live left/right values) and ``<name>_series.png``
 (the per-jump series). Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some
 refused (the reason is in the output), 2 usage errors; a progress line only when stderr is a terminal.
+
+``--save`` keeps each measured clip as a jump-rope session in the local history the app shows (as
+``posture analyze --save`` does for photos), under ``--label`` or else the clip's file name; text mode
+ends with the saved ids, ``--json`` prints the contract alone. A refused clip is not saved. A history
+that cannot be written is reported on stderr with how many were saved before it failed (exit status 1).
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ def add_jump_command(commands: argparse._SubParsersAction) -> None:  # type: ign
         help="write an annotated MP4 and a PNG chart of the per-jump series per video to DIR",
     )
     jump.add_argument("--workers", type=int, default=1, help="videos analysed in parallel (threads)")
+    jump.add_argument(
+        "--save", action="store_true", help="keep each measured clip in the local history (the app's History page)"
+    )
+    jump.add_argument("--label", help="the history label of what --save keeps (default: the clip's file name)")
     jump.set_defaults(run=run_jump_command)
 
 
@@ -184,6 +193,8 @@ def run_jump_command(args: argparse.Namespace) -> int:
         check_height(args.height_cm)
         if args.workers < 1:
             raise ValueError("--workers must be at least 1")
+        if args.label is not None and not args.save:
+            raise ValueError("--label names what --save keeps: add --save")
         paths = existing_files(args.paths)
         if args.annotate is not None:
             args.annotate.mkdir(parents=True, exist_ok=True)
@@ -197,4 +208,26 @@ def run_jump_command(args: argparse.Namespace) -> int:
         print(json.dumps([result.to_dict() for result in results], indent=1, ensure_ascii=False))
     else:
         print("\n\n".join(format_clip(result) for result in results))
-    return EXIT_OK if all(result.ok for result in results) else EXIT_SOME_FAILED
+    all_ok = all(result.ok for result in results)
+    if args.save and not save_sessions(results, args.label, quiet=args.json):
+        all_ok = False
+    return EXIT_OK if all_ok else EXIT_SOME_FAILED
+
+
+def save_sessions(results: Sequence[JumpResult], label: str | None, *, quiet: bool) -> bool:
+    """Save every measured clip to the history; False (after saying so on stderr) when the history failed."""
+    from posture.history import HistoryError, HistoryStore  # only when asked to save
+    from posture.history.jump_record import save_jump_session
+
+    store = HistoryStore()
+    saved: list[int] = []
+    try:
+        for result in results:
+            if isinstance(result, JumpAnalysis):
+                saved.append(save_jump_session(store, result, label=result.file if label is None else label))
+    except HistoryError as error:
+        print(f"posture: error: saving to the history failed after {len(saved)} saved: {error}", file=sys.stderr)
+        return False
+    if saved and not quiet:
+        print(f"\nSaved to the history ({store.path}) as " + ", ".join(f"#{i}" for i in saved))
+    return True

@@ -1,4 +1,5 @@
-"""History: the saved assessments; open one, compare two, follow a measure over time, export or delete."""
+"""History: the saved photo assessments and jump-rope sessions; open one, compare two, follow a measure over
+time, see persistent jump-rope asymmetries, export or delete (the jump-rope parts are in jump_history.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from posture.assessment import join_words
 from posture.catalog import load_catalog, measure_unit
 from posture.hand_moves import moved_landmarks, moved_measures
 from posture.history import (
+    KIND_JUMP,
     UNCHANGED_TOLERANCE,
     HistoryError,
     HistoryStore,
@@ -36,8 +38,9 @@ from posture.wording import (
     view_name,
     views_text,
 )
-from posture_app import present
+from posture_app import jump_history, present
 from posture_app.guards import guarded, guarded_callback, safe_download
+from posture_app.jump_save import JUMP_SAVED_KEY
 from posture_app.session import SAVED_KEY
 from posture_app.trend import trend_chart as trend_chart_of
 
@@ -59,7 +62,8 @@ def when(moment: datetime) -> str:
 def summary_text(summary: Summary) -> str:
     """One line naming a saved assessment (plain text: used in selectboxes, never as Markdown)."""
     label = f" · {summary.label}" if summary.label else ""
-    return f"#{summary.id} · {when(summary.taken_at)}{label} · {views_text(summary.views) or 'no photo'}"
+    what = jump_history.summary_words(summary) or views_text(summary.views) or "no photo"
+    return f"#{summary.id} · {when(summary.taken_at)}{label} · {what}"
 
 
 def saved_photos(saved: SavedAssessment, annotated: bool = True) -> None:
@@ -130,8 +134,9 @@ def _delete(assessment_id: int) -> None:
     st.session_state[HISTORY_NOTICE_KEY] = (
         f"Deleted assessment #{assessment_id}." if deleted else f"Assessment #{assessment_id} was already gone."
     )
-    if (st.session_state.get(SAVED_KEY) or (None,))[0] == assessment_id:
-        st.session_state[SAVED_KEY] = None
+    for key in (SAVED_KEY, JUMP_SAVED_KEY):  # the check pages' "Saved as #n" no longer holds
+        if (st.session_state.get(key) or (None,))[0] == assessment_id:
+            st.session_state[key] = None
 
 
 @guarded_callback("deleting the history")
@@ -143,22 +148,12 @@ def _ask_delete_all() -> None:
 def _delete_all() -> None:
     count = HistoryStore().delete_all()
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
-    st.session_state[SAVED_KEY] = None
+    st.session_state[SAVED_KEY] = st.session_state[JUMP_SAVED_KEY] = None
     st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {present.count_text(count, 'saved assessment')}."
 
 
-def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
-    st.subheader("Open a saved assessment")
-    by_id = {summary.id: summary for summary in summaries}
-    ids = list(by_id)
-    new = just_saved(summaries)
-    # Through the session state before the widget exists (a default index as well would make Streamlit warn):
-    # a new save wins over the last choice once; otherwise the last save is the default when nothing is chosen.
-    if new is not None and (st.session_state.get(OPENED_SAVE_KEY) != new or OPEN_KEY not in st.session_state):
-        st.session_state[OPEN_KEY] = new
-        st.session_state[OPENED_SAVE_KEY] = new
-    chosen = st.selectbox("Assessment", ids, key=OPEN_KEY, format_func=lambda i: summary_text(by_id[i]))
-    saved = store.get(chosen)
+def saved_assessment(saved: SavedAssessment) -> None:
+    """One saved photo assessment: label, notes, photos, patterns, measures and what was moved by hand."""
     if saved.label:
         st.markdown(f"**{present.plain(saved.label)}**, {when(saved.taken_at)}")
     note = (saved.record.get("person") or {}).get("note")
@@ -182,8 +177,27 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
     for note in filter(None, map(hand_moves_note, saved.record.get("photos", []))):
         st.warning(note, icon=":material/pan_tool:")
+
+
+def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
+    st.subheader("Open a saved assessment or session")
+    by_id = {summary.id: summary for summary in summaries}
+    ids = list(by_id)
+    new = just_saved(summaries)
+    # Through the session state before the widget exists (a default index as well would make Streamlit warn):
+    # a new save wins over the last choice once; otherwise the last save is the default when nothing is chosen.
+    if new is not None and (st.session_state.get(OPENED_SAVE_KEY) != new or OPEN_KEY not in st.session_state):
+        st.session_state[OPEN_KEY] = new
+        st.session_state[OPENED_SAVE_KEY] = new
+    chosen = st.selectbox("Assessment", ids, key=OPEN_KEY, format_func=lambda i: summary_text(by_id[i]))
+    saved = store.get(chosen)
+    if saved.kind == KIND_JUMP:
+        jump_history.saved_session(saved, store.jump_sessions())
+    else:
+        saved_assessment(saved)
     if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
-        st.warning(f"Delete assessment #{chosen} and its photos from this computer? This cannot be undone.")
+        what = f"jump-rope session #{chosen}" if saved.kind == KIND_JUMP else f"assessment #{chosen} and its photos"
+        st.warning(f"Delete {what} from this computer? This cannot be undone.")
         yes, no = st.columns(2)
         yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
         no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)
@@ -209,6 +223,12 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
         st.caption("Choose two different assessments.")
         return
     saved_before, saved_after = store.get(before), store.get(after)
+    if saved_before.kind != saved_after.kind:
+        st.caption("A photo assessment and a jump-rope session measure different things: choose two of one kind.")
+        return
+    if saved_after.kind == KIND_JUMP:
+        jump_history.compare_sessions(saved_before, saved_after, store.jump_sessions())
+        return
     for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
             saved_photos(saved)
@@ -298,7 +318,10 @@ def history() -> None:
         return
     st.caption(f"Stored on this computer only: {present.plain(default_database_path())}")
     if not summaries:
-        st.info("Nothing saved yet. After a check, press 'Save to history' to keep it here.")
+        st.info(
+            "Nothing saved yet. After a photo check press 'Save to history', after a jump-rope check "
+            "'Save this session', to keep it here."
+        )
         return
     names = load_catalog().imbalance_names
     st.dataframe(
@@ -308,8 +331,11 @@ def history() -> None:
                     "#": s.id,
                     "When": when(s.taken_at),
                     "Label": s.label,
+                    "What": jump_history.kind_text(s),
                     "Views": views_text(s.views),
+                    "Jumps": s.jump_count,
                     "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings),
+                    "Uneven sides": jump_history.uneven_text(s) if s.kind == KIND_JUMP else "",
                 }
                 for s in summaries
             ]
@@ -323,6 +349,10 @@ def history() -> None:
         compare_saved(store, summaries)
     with guarded("the trend chart"):
         trend_chart(store)
+    with guarded("the jump-rope sessions over time"):
+        sessions = store.jump_sessions()
+        jump_history.persistence_section(sessions)
+        jump_history.trend_section(sessions)
     with guarded("exporting or deleting the history"):
         manage_history(store)
 

@@ -1,9 +1,9 @@
 """Jump-rope check: a video of one person skipping in; the drawn clip, a left/right summary, charts per
 measure over the jumps, measure cards and the JSON download out (docs/jump-rope.md).
 
-Hooks for the steps that follow (not done here): saving the session to the history, the PDF report
-section, and findings/plan from the jump measures would go after :func:`results`, reading the same
-:class:`~posture.jump.engine.JumpAnalysis`.
+"Save this session" (posture_app/jump_save.py) keeps it in the history. Hooks for the steps that follow
+(not done here): the PDF report section, and findings/plan from the jump measures would go after
+:func:`results`, reading the same :class:`~posture.jump.engine.JumpAnalysis`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
-from posture_app import jump_results, jump_session, present
+from posture_app import jump_results, jump_save, jump_session, present
 from posture_app.guards import guarded, guarded_callback, safe_download
 from posture_app.jump_session import ClipInput
 from posture_app.person import person_sidebar
@@ -122,6 +122,8 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
             icon=":material/download:",
         )
         st.caption("The measures in the project's JSON format (the same as `posture jump VIDEO --json`).")
+    with guarded("saving the session"):
+        jump_save.save_section(analysis)
 
 
 def check(height_cm: float | None) -> None:

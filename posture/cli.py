@@ -53,7 +53,7 @@ from posture.history.record import Person, build_record, thumbnail_sized
 from posture.imaging import FILE_SUFFIXES
 from posture.jump.cli import add_jump_command, format_clip
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
-from posture.jump.findings import assess_with_jump, findings_json
+from posture.jump.findings import assess_with_jump
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
@@ -368,10 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         assessments = assessments_of(results, args.one_person)
     if args.json and args.one_person:
-        person = one_person_json(assessments[0])
-        if jump is not None:
-            person["jump"] = jump.to_dict() | ({"findings": findings_json(assessments[0])} if jump.ok else {})
-        print(json.dumps(person, indent=1, ensure_ascii=False))
+        print(json.dumps(one_person_json(assessments[0], jump), indent=1, ensure_ascii=False))
     elif args.json:
         objects = [obj for assessment in assessments for obj in contract_json(assessment)]
         print(json.dumps(objects, indent=1, ensure_ascii=False))

@@ -40,6 +40,8 @@ __all__ = [
     "bound",
     "dose_line",
     "evidence_decimals",
+    "evidence_source",
+    "evidence_sources",
     "format_range",
     "format_value",
     "join_words",
@@ -276,6 +278,23 @@ def view_name(view: str | None) -> str:
 def views_text(views: Sequence[str]) -> str:
     """Several views in words: "front, left profile"."""
     return ", ".join(view_name(view) for view in views)
+
+
+def evidence_sources(photos: bool, clip: bool) -> str:
+    """What an assessment read, for "how strongly {sources} point to...": "the photos", "the jump-rope
+    clip" or "the photos and the jump-rope clip"."""
+    if not clip:
+        return "the photos"
+    return "the photos and the jump-rope clip" if photos else "the jump-rope clip"
+
+
+def evidence_source(measure: str, views: Sequence[str]) -> str:
+    """Where a sign was read: "front photo", "left profile and right profile photos" or, for a sign of
+    the jump-rope video (``jump.`` keys), "front jump-rope video"."""
+    names = join_words([view_name(view) for view in views])
+    if measure.startswith(JUMP_PREFIX):
+        return f"{names} jump-rope video"
+    return names + (" photos" if len(views) > 1 else " photo")
 
 
 def status_label(status: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from posture.assessment import CombinedMeasurement, SignEvidence, join_words
+from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
@@ -23,6 +23,7 @@ from posture.wording import (
     borderline_text,
     bound,
     evidence_decimals,
+    evidence_source,
     format_range,
     format_value,
     measure_name,
@@ -232,9 +233,9 @@ def evidence_line(item: SignEvidence) -> str:
     value = format_value(
         item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
     )
-    photos = join_words([view_name(view) for view in item.views]) + (" photos" if len(item.views) > 1 else " photo")
+    source = evidence_source(item.measure, item.views)
     return (
-        f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, confidence {percent(item.confidence)})"
+        f"{item.label}: {measure_name(item.measure)} {value} ({past}; {source}, confidence {percent(item.confidence)})"
     )
 
 

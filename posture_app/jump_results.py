@@ -1,4 +1,4 @@
-"""The jump-rope check's blocks: filming guide, refusal box, symmetry summary, measure cards, charts, JSON.
+"""The jump-rope check's blocks: filming guide, refusal box, symmetry summary, measure cards and charts.
 
 Every word comes from :mod:`posture.wording` (names, verdict words, meanings, the summary
 sentences) or :mod:`posture_app.present` (refusal titles and next steps).
@@ -6,8 +6,6 @@ sentences) or :mod:`posture_app.present` (refusal titles and next steps).
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Literal
 
 import streamlit as st
@@ -175,18 +173,3 @@ def clip_caption(analysis: JumpAnalysis) -> str:
         f"{video.duration_s:.1f} s · rings mark each foot's touchdown; the corner shows the latest jump's "
         "left (L) and right (R) values."
     )
-
-
-def json_text(analysis: JumpAnalysis | JumpRefusal) -> str:
-    """The JSON contract of docs/jump-rope.md, as the CLI's --json writes it (NaN never appears)."""
-
-    def finite(value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if isinstance(value, dict):
-            return {k: finite(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [finite(v) for v in value]
-        return value
-
-    return json.dumps(finite(analysis.to_dict()), indent=2, ensure_ascii=False)

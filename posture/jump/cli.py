@@ -1,12 +1,14 @@
 """``posture jump VIDEO... [--view auto|front|back|left|right] [--height-cm CM] [--model M] [--json]
-[--annotate DIR] [--workers N]``: jump-rope clips measured from the shell.
+[--annotate DIR] [--workers N] [--report FILE.pdf|FILE.md]``: jump-rope clips measured from the shell.
 
 Text by default (count, cadence, style, every measure with value, unit, band and verdict, then the
 sides in plain words and the findings of the clip alone); ``--json`` prints one array, one object
 per video in input order, each the contract of docs/jump-rope.md. ``--annotate DIR`` writes
 ``<name>_annotated.mp4`` (skeleton, touchdowns, live left/right values) and ``<name>_series.png``
-(the per-jump series). Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some
-refused (the reason is in the output), 2 usage errors; a progress line only when stderr is a terminal.
+(the per-jump series). ``--report FILE`` (one video) writes the report of the clip's assessment, PDF
+or Markdown by the file's suffix, with the jump-rope section and its charts; a refused clip writes none.
+Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some refused (the reason is in the
+output), 2 usage errors; a progress line only when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from posture.jump.findings import assess_with_jump
 from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement
 from posture.pose import MODEL_VARIANTS
+from posture.report import render_markdown, render_pdf
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.wording import format_value, view_name
 from posture.wording_jump import jump_measure_name, jump_side_sentences, jump_status_label
 
 VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
+REPORT_SUFFIXES = (".pdf", ".md")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 Report = Callable[[str, int, int], None]
 
@@ -53,7 +57,32 @@ def add_jump_command(commands: argparse._SubParsersAction) -> None:  # type: ign
         help="write an annotated MP4 and a PNG chart of the per-jump series per video to DIR",
     )
     jump.add_argument("--workers", type=int, default=1, help="videos analysed in parallel (threads)")
+    jump.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="with one video: write its report (findings, plan, jump-rope section and charts) to FILE.pdf or FILE.md",
+    )
     jump.set_defaults(run=run_jump_command)
+
+
+def check_report(target: Path | None, videos: int) -> None:
+    """A report goes to a .pdf or .md file, for one video; anything else is a usage error (ValueError)."""
+    if target is None:
+        return
+    if target.suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"--report {target}: the file must end in .pdf or .md")
+    if videos != 1:
+        raise ValueError("--report writes the report of one video: give one VIDEO")
+
+
+def write_report(analysis: JumpAnalysis, target: Path) -> None:
+    """The report of the clip's assessment (the clip alone) as PDF or Markdown, by ``target``'s suffix."""
+    assessment = assess_with_jump([], analysis)
+    if target.suffix.lower() == ".pdf":
+        target.write_bytes(render_pdf(assessment, jump=analysis))
+    else:
+        target.write_text(render_markdown(assessment, jump=analysis), encoding="utf-8")
 
 
 def check_height(height_cm: float | None) -> None:
@@ -185,6 +214,7 @@ def run_jump_command(args: argparse.Namespace) -> int:
         if args.workers < 1:
             raise ValueError("--workers must be at least 1")
         paths = existing_files(args.paths)
+        check_report(args.report, len(paths))
         if args.annotate is not None:
             args.annotate.mkdir(parents=True, exist_ok=True)
     except (ValueError, OSError) as error:
@@ -197,4 +227,13 @@ def run_jump_command(args: argparse.Namespace) -> int:
         print(json.dumps([result.to_dict() for result in results], indent=1, ensure_ascii=False))
     else:
         print("\n\n".join(format_clip(result) for result in results))
+    if args.report is not None:
+        if isinstance(results[0], JumpAnalysis):
+            try:
+                write_report(results[0], args.report)
+            except OSError as error:
+                print(f"posture: error: the report could not be written: {error}", file=sys.stderr)
+                return EXIT_SOME_FAILED
+        else:
+            print(f"posture: no report written to {args.report}: the clip was not measured", file=sys.stderr)
     return EXIT_OK if all(result.ok for result in results) else EXIT_SOME_FAILED

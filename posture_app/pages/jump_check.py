@@ -1,9 +1,6 @@
 """Jump-rope check: a video of one person skipping in; the drawn clip, a left/right summary, charts per
-measure over the jumps, measure cards and the JSON download out (docs/jump-rope.md).
-
-Hooks for the steps that follow (not done here): saving the session to the history, the PDF report
-section, and findings/plan from the jump measures would go after :func:`results`, reading the same
-:class:`~posture.jump.engine.JumpAnalysis`.
+measure over the jumps, measure cards, then the findings and plan (with the session's photos when the
+person says they show the same person) and the PDF, Markdown and JSON downloads out (docs/jump-rope.md).
 """
 
 from __future__ import annotations
@@ -13,10 +10,10 @@ import streamlit as st
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
-from posture_app import jump_results, jump_session, present
-from posture_app.guards import guarded, guarded_callback, safe_download
+from posture_app import jump_assessment, jump_results, jump_session, present
+from posture_app.guards import guarded, guarded_callback
 from posture_app.jump_session import ClipInput
-from posture_app.person import person_sidebar
+from posture_app.person import Profile, person_sidebar
 
 MODEL = VIDEO_DEFAULT_MODEL
 UPLOAD_KEY = "jump_upload"
@@ -93,7 +90,7 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
     return result
 
 
-def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float | None) -> None:
+def results(clip: ClipInput, analysis: JumpAnalysis, view: str, profile: Profile) -> None:
     st.header("Your jump-rope session")
     for warning in analysis.session.warnings:
         st.warning(warning.split(": ", 1)[-1].capitalize() + ".", icon=":material/info:")
@@ -101,7 +98,7 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
         jump_results.symmetry_summary(analysis)
     clip_column, chart_column = st.columns([2, 3])
     with clip_column, guarded("the drawn clip"):
-        key = jump_session.analysis_key(clip, view, height_cm, MODEL)
+        key = jump_session.analysis_key(clip, view, profile.person.height_cm, MODEL)
         with st.spinner("Drawing the skeleton on the clip..."):
             drawn = jump_session.annotated(st.session_state, clip, key, analysis)
         st.video(drawn, format="video/mp4")
@@ -111,20 +108,10 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
     st.header("Each measure")
     with guarded("the measure cards"):
         jump_results.measure_cards(analysis)
-    with guarded("the JSON download"):
-        st.download_button(
-            "Download JSON",
-            safe_download(lambda: jump_results.json_text(analysis), "JSON"),
-            file_name=f"{clip.name.rsplit('.', 1)[0]}-jump.json",
-            mime="application/json",
-            on_click="ignore",  # a rerun would redraw the whole results page before the browser saves the file
-            key="jump_json",
-            icon=":material/download:",
-        )
-        st.caption("The measures in the project's JSON format (the same as `posture jump VIDEO --json`).")
+    jump_assessment.section(clip.name, analysis, profile)
 
 
-def check(height_cm: float | None) -> None:
+def check(profile: Profile) -> None:
     clip = uploaded_clip()
     jump_results.filming_guide(expanded=clip is None)
     if clip is None:
@@ -144,11 +131,11 @@ def check(height_cm: float | None) -> None:
             "wrongly: the clip is analysed again with that view.",
         )
     )
-    result = analysed(clip, view, height_cm)
+    result = analysed(clip, view, profile.person.height_cm)
     if isinstance(result, JumpRefusal):
         jump_results.refusal_box(result)
         return
-    results(clip, result, view, height_cm)
+    results(clip, result, view, profile)
 
 
 def render() -> None:
@@ -157,7 +144,7 @@ def render() -> None:
         st.header("Privacy")
         st.caption("Clips are analysed on this computer, in memory, and are not uploaded anywhere.")
     with guarded("the jump-rope check"):
-        check(profile.person.height_cm)
+        check(profile)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ def test_the_clip_names_a_weaker_side_so_the_plan_starts_with_it(clip, clip_alon
     side-first checks below."""
     depth = clip.session.measurements["landing_depth_diff_cm"]
     assert depth.status == "asymmetric"
-    assert depth.value is not None and depth.value < 0
+    assert depth.value is not None
+    assert depth.value < 0
     assert clip_alone.plan is not None
     assert {item.first_side for item in clip_alone.plan.items if item.first_side} == {"right"}
 
@@ -127,7 +128,8 @@ def test_the_pdf_of_photos_and_clip_has_both(clip, with_photos):
     assert "Photos: 4 (4 measured)" in words
     assert "Jump-rope clip: jump04_front.mp4" in words
     assert "from the photos and the jump-rope clip" in words
-    assert "Photos and measures" in words and MEASURES_HEADING in words
+    assert "Photos and measures" in words
+    assert MEASURES_HEADING in words
     kinds = sorted(image.format for image in pdf_images(pdf))
     assert kinds == ["JPEG"] * 4 + ["PNG"] * len(CHART_MEASURES)
 
@@ -224,7 +226,8 @@ def test_the_jump_command_writes_the_report_with_the_real_model(tmp_path, capsys
     assert main(["jump", str(CLIP), "--height-cm", "170", "--report", str(pdf)]) == 0
     assert capsys.readouterr().err == ""
     words = pdf_words(pdf.read_bytes())
-    assert MEASURES_HEADING in words and CHARTS_HEADING in words
+    assert MEASURES_HEADING in words
+    assert CHARTS_HEADING in words
     assert len(pdf_images(pdf.read_bytes())) == len(CHART_MEASURES)
     assert main(["jump", str(CLIP), "--height-cm", "170", "--report", str(markdown)]) == 0
     assert TABLE_HEADER in markdown.read_text(encoding="utf-8")

@@ -70,14 +70,18 @@ def chosen_photos(available: Sequence[MeasuredPhoto]) -> list[MeasuredPhoto]:
         )
         return []
     count = present.count_text(len(available), "measured photo")
+    shows = "it shows" if len(available) == 1 else "they show"
     include = st.toggle(
-        f"Include the {count} from the photo check: they show the same person as this clip",
+        f"Include the {count} from the photo check: {shows} the same person as this clip",
         key=INCLUDE_PHOTOS_KEY,
         help="The app cannot tell this for you: it compares clothing colours between photos taken together, "
         "and a clip filmed on another day in other clothes would look like someone else. Turn this on only "
         "when the photos and the clip show the same person.",
     )
-    return list(available) if include else []
+    if not include:
+        st.caption(f"Measured on the photo check: {photos_text(available)}.")
+        return []
+    return list(available)
 
 
 def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:

@@ -42,13 +42,12 @@ from pathlib import Path
 
 from posture import __version__
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
-from posture.assessment import Assessment
-from posture.catalog import load_catalog, measure_unit
+from posture.findings_text import format_findings
 from posture.history import HistoryError, HistoryStore
 from posture.imaging import FILE_SUFFIXES
 from posture.jump.cli import add_jump_command, format_clip
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
-from posture.jump.findings import assess_with_jump, findings_json
+from posture.jump.findings import assess_with_jump
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.photo_batch import Progress, assessments_of, run_batch, save_assessments
@@ -56,20 +55,12 @@ from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, one_person_json, typical_error_text
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
-from posture.vocabulary import Likelihood
 from posture.wording import (
-    PLAN_ORDER,
-    PLAN_ORDER_REASON,
-    PROFILE_DIFFERENCE_PREFIX,
-    block_title,
     format_range,
     format_value,
-    likelihood_label,
     measure_name,
-    plan_summary,
     status_label,
 )
-from posture.wording_jump import weaker_side_first
 
 IMAGE_SUFFIXES = {f".{suffix}" for suffix in FILE_SUFFIXES}
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -95,42 +86,6 @@ def collect_photos(paths: list[str]) -> list[Path]:
         else:
             raise UsageError(f"no such file or folder: {path}")
     return photos
-
-
-def format_findings(assessment: Assessment) -> str:
-    """The findings, profile differences and plan of an assessment, for the text output."""
-    lines = [f"  ! {warning.message}" for warning in assessment.warnings]
-    for key, difference in assessment.profile_differences.items():
-        name = measure_name(PROFILE_DIFFERENCE_PREFIX + key)
-        lines.append(f"  {name}: {format_value(difference, measure_unit(key), signed=True)}")
-    shown = [
-        finding for finding in assessment.findings if finding.likelihood in (Likelihood.POSSIBLE, Likelihood.LIKELY)
-    ]
-    for finding in shown:
-        evidence = "; ".join(measure_name(item.measure) for item in finding.evidence)
-        lines.append(
-            f"  {likelihood_label(finding.likelihood).upper():<8} {finding.name} (score {finding.score}: {evidence})"
-        )
-        if finding.note:
-            lines.append(f"           {finding.note}")
-    if assessment.plan is not None and shown:
-        lines.append("  plan, in session order:")
-        for block in PLAN_ORDER:
-            items = assessment.plan.block(block)
-            if items:
-                lines.append(f"    {block_title(block)}: {', '.join(item.name for item in items)}")
-        rules = load_catalog().plan
-        lines.append(f"    {plan_summary(assessment.plan, rules.max_exercises, rules.max_minutes)}")
-        first = next((item for item in assessment.plan.items if item.first_side is not None), None)
-        if first is not None and first.first_side is not None:
-            names = ", ".join(item.name for item in assessment.plan.items if item.first_side is not None)
-            lines.append(f"    {names}: {weaker_side_first(first.first_side, first.first_side_measures)}")
-        lines.append(f"    {PLAN_ORDER_REASON}")
-    if lines:
-        return "\n".join(lines)
-    if all(f.likelihood == Likelihood.NOT_ASSESSED for f in assessment.findings):
-        return "  no imbalance could be judged: nothing on the photo was measurable"
-    return "  no imbalance signs beyond the normal ranges"
 
 
 def format_text(result: PhotoResult) -> str:
@@ -254,10 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         assessments = assessments_of(results, args.one_person)
     if args.json and args.one_person:
-        person = one_person_json(assessments[0])
-        if jump is not None:
-            person["jump"] = jump.to_dict() | ({"findings": findings_json(assessments[0])} if jump.ok else {})
-        print(json.dumps(person, indent=1, ensure_ascii=False))
+        print(json.dumps(one_person_json(assessments[0], jump), indent=1, ensure_ascii=False))
     elif args.json:
         objects = [obj for assessment in assessments for obj in contract_json(assessment)]
         print(json.dumps(objects, indent=1, ensure_ascii=False))

@@ -272,6 +272,23 @@ def views_text(views: Sequence[str]) -> str:
     return ", ".join(view_name(view) for view in views)
 
 
+def evidence_sources(photos: bool, clip: bool) -> str:
+    """What an assessment read, for "how strongly {sources} point to...": "the photos", "the jump-rope
+    clip" or "the photos and the jump-rope clip"."""
+    if not clip:
+        return "the photos"
+    return "the photos and the jump-rope clip" if photos else "the jump-rope clip"
+
+
+def evidence_source(measure: str, views: Sequence[str]) -> str:
+    """Where a sign was read: "front photo", "left profile and right profile photos" or, for a sign of
+    the jump-rope video (``jump.`` keys), "front jump-rope video"."""
+    names = join_words([view_name(view) for view in views])
+    if measure.startswith(JUMP_PREFIX):
+        return f"{names} jump-rope video"
+    return names + (" photos" if len(views) > 1 else " photo")
+
+
 def status_label(status: str) -> str:
     """The status word people read: normal, borderline or outside normal."""
     return STATUS_LABELS.get(status, status)

@@ -14,6 +14,7 @@ from typing import Protocol
 from posture.wording import join_words, jump_measure_name
 
 __all__ = [
+    "CHART_READING",
     "INCONCLUSIVE_REASON",
     "JUMP_CHANGE_EXPLANATION",
     "JUMP_CHANGE_LABELS",
@@ -22,15 +23,17 @@ __all__ = [
     "JUMP_UNIT_SYMBOLS",
     "NO_TYPICAL_ERROR",
     "PERSISTENT_RULE",
+    "SIGNED_KEYS",
+    "SIGNED_UNITS",
     "asymmetry_phrase",
     "jump_band",
     "jump_change_label",
-    "jump_measure_name",  # defined in posture.wording beside the photo names; posture.jump.cli imports it here
     "jump_side_sentences",
     "jump_status_label",
     "jump_symmetry_summary",
     "jump_value",
     "persistent_sentence",
+    "signed_measure",
     "symmetry_line",
     "tiring_line",
     "weaker_side_first",
@@ -105,6 +108,30 @@ class JumpMeasure(Protocol):
 
     @property
     def reason(self) -> str | None: ...
+
+
+# Measures whose sign says something (which side, which way): their values are written with + or -.
+SIGNED_UNITS = ("%", "%/min")
+SIGNED_KEYS = (
+    "landing_lead_ms",
+    "landing_depth_diff_cm",
+    "hand_phase_lead_ms",
+    "hand_height_diff_cm",
+    "hand_spread_diff_cm",
+    "lateral_shift_cm",
+    "trunk_lateral_lean_deg",
+)
+CHART_READING = (
+    "Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
+    "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
+    "overlap, the difference is bigger than the noise."
+)
+"""How to read the left-vs-right charts (the app's and the report's)."""
+
+
+def signed_measure(key: str, unit: str) -> bool:
+    """Whether a jump measure's value is written with its sign (+ names the left side or a rise)."""
+    return unit in SIGNED_UNITS or key in SIGNED_KEYS
 
 
 def jump_status_label(status: str) -> str:

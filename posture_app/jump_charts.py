@@ -12,15 +12,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from posture.jump.charts import CHART_MEASURES
 from posture.jump.records import SIDES, JumpRecord
 from posture.jump.summary import Measurement
 
-# (per-jump attribute / measurement key stem, chart title, what the y axis shows)
-CHART_MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("foot_clearance_cm", "Feet: clearance", "foot clearance (cm)"),
-    ("landing_depth_cm", "Landing: depth", "landing depth (cm)"),
-    ("hand_circle_cm", "Hands: circle", "hand circle (cm)"),
-)
+__all__ = ["CHART_MEASURES", "SIDE_COLOURS", "band_frame", "left_right_chart", "per_jump_frame"]
 SIDE_COLOURS = {"left": "#f58228", "right": "#2896f5"}
 
 

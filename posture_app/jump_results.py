@@ -1,4 +1,4 @@
-"""The jump-rope check's blocks: filming guide, refusal box, symmetry summary, measure cards, charts, JSON.
+"""The jump-rope check's blocks: filming guide, refusal box, symmetry summary, measure cards and charts.
 
 Every word comes from :mod:`posture.wording` (names, verdict words, meanings, the summary
 sentences) or :mod:`posture_app.present` (refusal titles and next steps).
@@ -6,8 +6,6 @@ sentences) or :mod:`posture_app.present` (refusal titles and next steps).
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Literal
 
 import streamlit as st
@@ -16,6 +14,7 @@ from posture.jump.engine import JumpAnalysis, JumpRefusal
 from posture.jump.summary import Measurement, typical_errors
 from posture.wording import percent
 from posture.wording_jump import (
+    CHART_READING,
     JUMP_MEASURE_MEANINGS,
     NO_TYPICAL_ERROR,
     jump_band,
@@ -23,6 +22,7 @@ from posture.wording_jump import (
     jump_status_label,
     jump_symmetry_summary,
     jump_value,
+    signed_measure,
 )
 from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
@@ -73,16 +73,6 @@ CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-SIGNED_UNITS = ("%", "%/min")
-SIGNED_KEYS = (
-    "landing_lead_ms",
-    "landing_depth_diff_cm",
-    "hand_phase_lead_ms",
-    "hand_height_diff_cm",
-    "hand_spread_diff_cm",
-    "lateral_shift_cm",
-    "trunk_lateral_lean_deg",
-)
 
 
 def filming_guide(expanded: bool) -> None:
@@ -110,10 +100,6 @@ def typical_error(key: str, unit: str) -> str:
     return NO_TYPICAL_ERROR if error is None else f"typical error ±{jump_value(float(error), unit)}"
 
 
-def _signed(key: str, unit: str) -> bool:
-    return unit in SIGNED_UNITS or key in SIGNED_KEYS
-
-
 def symmetry_summary(analysis: JumpAnalysis) -> None:
     """The one-glance answer: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
     with st.container(border=True):
@@ -136,7 +122,9 @@ def card(key: str, measurement: Measurement) -> None:
             st.caption(f"Why: {measurement.reason or 'not measured in this clip'}")
             return
         st.metric(
-            name, jump_value(measurement.value, measurement.unit, signed=_signed(key, measurement.unit)), help=meaning
+            name,
+            jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
+            help=meaning,
         )
         st.badge(jump_status_label(measurement.status), color=VERDICT_COLOURS.get(measurement.status, "gray"))
         parts = [
@@ -174,11 +162,7 @@ def charts(analysis: JumpAnalysis) -> None:
                 st.caption(f"{title}: no jump in this clip shows it (see the cards below for why).")
             else:
                 st.altair_chart(chart, width="stretch")
-    st.caption(
-        "Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
-        "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
-        "overlap, the difference is bigger than the noise."
-    )
+    st.caption(CHART_READING)
 
 
 def clip_caption(analysis: JumpAnalysis) -> str:
@@ -189,18 +173,3 @@ def clip_caption(analysis: JumpAnalysis) -> str:
         f"{video.duration_s:.1f} s · rings mark each foot's touchdown; the corner shows the latest jump's "
         "left (L) and right (R) values."
     )
-
-
-def json_text(analysis: JumpAnalysis | JumpRefusal) -> str:
-    """The JSON contract of docs/jump-rope.md, as the CLI's --json writes it (NaN never appears)."""
-
-    def finite(value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if isinstance(value, dict):
-            return {k: finite(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [finite(v) for v in value]
-        return value
-
-    return json.dumps(finite(analysis.to_dict()), indent=2, ensure_ascii=False)

@@ -14,8 +14,8 @@ import altair as alt
 import pandas as pd
 
 from posture.history import JumpTrendPoint
-from posture.wording import view_name
-from posture.wording_jump import JUMP_UNIT_SYMBOLS, jump_band, jump_measure_name, jump_status_label, jump_value
+from posture.wording import jump_measure_name, view_name
+from posture.wording_jump import JUMP_UNIT_SYMBOLS, jump_band, jump_status_label, jump_value
 
 TAKEN = "taken"
 VALUE = "value"

@@ -23,9 +23,9 @@ from posture.wording import (
     borderline_text,
     bound,
     evidence_decimals,
+    evidence_source,
     format_range,
     format_value,
-    join_words,
     measure_name,
     past_threshold,
     percent,
@@ -233,9 +233,9 @@ def evidence_line(item: SignEvidence) -> str:
     value = format_value(
         item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
     )
-    photos = join_words([view_name(view) for view in item.views]) + (" photos" if len(item.views) > 1 else " photo")
+    source = evidence_source(item.measure, item.views)
     return (
-        f"{item.label}: {measure_name(item.measure)} {value} ({past}; {photos}, confidence {percent(item.confidence)})"
+        f"{item.label}: {measure_name(item.measure)} {value} ({past}; {source}, confidence {percent(item.confidence)})"
     )
 
 

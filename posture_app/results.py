@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +16,7 @@ from posture.assessment import Assessment, Finding, Plan
 from posture.catalog import load_catalog
 from posture.history import HistoryError, HistoryStore, default_database_path
 from posture.history.record import build_record, fingerprint, record_of
+from posture.jump.engine import JumpAnalysis
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -30,6 +33,7 @@ from posture.wording import (
     plan_summary,
     session_line,
 )
+from posture.wording_jump import weaker_side_first
 from posture_app import present
 from posture_app.guards import guarded_callback, safe_download
 from posture_app.person import Profile
@@ -39,7 +43,34 @@ LOG = logging.getLogger("posture_app")
 YES_NO: dict[bool | None, str] = {None: "Not answered", True: "Yes", False: "No"}
 
 
-def finding_card(finding: Finding) -> None:
+@dataclass(frozen=True)
+class FindingWords:
+    """How the findings name what they were read from: the photos (the photo page) or a jump-rope clip,
+    with or without photos (the jump page)."""
+
+    title: str = "What the photos point to"
+    signs_in: str = "your photos"
+    """``Signs in {signs_in} commonly associated with this pattern``."""
+    score_part: str = "photos"
+    """``Score 60/100 ({score_part} 55, habits +5)``."""
+    coverage_of: str = "its photo signs"
+    read_from: str = "these photos"
+    """``None of its signs could be read from {read_from}``; ``stands out in {read_from}``."""
+
+
+PHOTO_WORDS = FindingWords()
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The names a page's report downloads go by: file names ``{stem}.pdf/.md/.json``, widget keys
+    ``{key_prefix}_pdf/_md/_json``."""
+
+    stem: str = "posture-report"
+    key_prefix: str = "dl"
+
+
+def finding_card(finding: Finding, words: FindingWords = PHOTO_WORDS) -> None:
     with st.container(border=True):
         title, badge = st.columns([5, 1])
         title.markdown(f"**{finding.name}**")
@@ -47,18 +78,18 @@ def finding_card(finding: Finding) -> None:
             st.badge(likelihood_label(finding.likelihood), color=present.LIKELIHOOD_COLOURS[finding.likelihood])
         habits = f", habits +{finding.score - finding.photo_score}" if finding.score != finding.photo_score else ""
         st.caption(
-            f"Score {finding.score}/100 (photos {finding.photo_score}{habits}) · "
-            f"{percent(finding.coverage)} of its photo signs could be read"
+            f"Score {finding.score}/100 ({words.score_part} {finding.photo_score}{habits}) · "
+            f"{percent(finding.coverage)} of {words.coverage_of} could be read"
         )
         if finding.evidence:
             st.markdown(
-                "Signs in your photos **commonly associated with** this pattern:\n"
+                f"Signs in {words.signs_in} **commonly associated with** this pattern:\n"
                 + "\n".join(f"- {present.evidence_line(item)}" for item in finding.evidence)
             )
         elif finding.likelihood == Likelihood.NOT_ASSESSED:
-            st.markdown("None of its signs could be read from these photos.")
+            st.markdown(f"None of its signs could be read from {words.read_from}.")
         else:
-            st.markdown("None of its photo signs passed their thresholds.")
+            st.markdown(f"None of {words.coverage_of} passed their thresholds.")
         if finding.checked:
             st.caption(
                 "Checked and within the usual range: "
@@ -80,10 +111,10 @@ def finding_card(finding: Finding) -> None:
             st.caption(finding.caveat)
 
 
-def findings_section(assessment: Assessment) -> None:
-    st.header("What the photos point to")
+def findings_section(assessment: Assessment, words: FindingWords = PHOTO_WORDS) -> None:
+    st.header(words.title)
     st.caption(
-        "Each pattern below is ranked by how strongly the posture signs in your photos (and your answers) "
+        f"Each pattern below is ranked by how strongly the posture signs in {words.signs_in} (and your answers) "
         "are commonly associated with it. These are associations to check, not diagnoses."
     )
     for warning in assessment.warnings:
@@ -93,15 +124,15 @@ def findings_section(assessment: Assessment) -> None:
     ]
     others = [finding for finding in assessment.findings if finding not in shown]
     if not shown:
-        st.success("None of the five patterns stands out in these photos.", icon=":material/check_circle:")
+        st.success(f"None of the five patterns stands out in {words.read_from}.", icon=":material/check_circle:")
     for finding in shown:
-        finding_card(finding)
+        finding_card(finding, words)
     if others:
         names = join_words([f"{f.name} ({likelihood_label(f.likelihood)})" for f in others])
         with st.expander(f"Other patterns checked: {len(others)}"):
             st.caption(names)
             for finding in others:
-                finding_card(finding)
+                finding_card(finding, words)
     for note in assessment.notes:
         st.caption(note)
 
@@ -198,6 +229,8 @@ def plan_section(plan: Plan) -> None:
                 st.markdown(item.how_to)
                 if item.serves:
                     st.caption("For: " + join_words([names.get(i, i) for i in item.serves]))
+                if item.first_side is not None:
+                    st.info(weaker_side_first(item.first_side, item.first_side_measures), icon=":material/swap_horiz:")
                 if item.phases:
                     st.dataframe(
                         pd.DataFrame(
@@ -228,40 +261,70 @@ def red_flag_section(assessment: Assessment) -> None:
     )
 
 
-def downloads(assessment: Assessment, profile: Profile) -> None:
+def downloads(
+    assessment: Assessment,
+    profile: Profile,
+    *,
+    jump: JumpAnalysis | None = None,
+    files: ReportFiles = ReportFiles(),
+) -> None:
+    """PDF, Markdown and JSON of the assessment; ``jump``: the jump-rope clip it includes, which adds the
+    report's jump-rope section and the clip's object to the JSON (:func:`report_json`)."""
     st.header("Report")
     label = profile.label or "Posture check"
     pdf, markdown, data = st.columns(3)
     with pdf:
         st.download_button(
             "Download PDF",
-            safe_download(lambda: report.render_pdf(assessment, person_label=label), "PDF report"),
-            file_name="posture-report.pdf",
+            safe_download(lambda: report.render_pdf(assessment, person_label=label, jump=jump), "PDF report"),
+            file_name=f"{files.stem}.pdf",
             mime="application/pdf",
             on_click="ignore",
-            key="dl_pdf",
+            key=f"{files.key_prefix}_pdf",
         )
     with markdown:
         st.download_button(
             "Download Markdown",
-            safe_download(lambda: report.render_markdown(assessment, person_label=label), "Markdown report"),
-            file_name="posture-report.md",
+            safe_download(lambda: report.render_markdown(assessment, person_label=label, jump=jump), "Markdown report"),
+            file_name=f"{files.stem}.md",
             mime="text/markdown",
             on_click="ignore",
-            key="dl_md",
+            key=f"{files.key_prefix}_md",
         )
     with data:
         st.download_button(
             "Download JSON",
-            safe_download(
-                lambda: json.dumps(report.contract_json(assessment), indent=2, ensure_ascii=False), "JSON data"
-            ),
-            file_name="posture-report.json",
+            safe_download(lambda: report_json(assessment, jump), "JSON data"),
+            file_name=f"{files.stem}.json",
             mime="application/json",
             on_click="ignore",
-            key="dl_json",
+            key=f"{files.key_prefix}_json",
         )
     st.caption(assessment.disclaimer)
+
+
+def report_json(assessment: Assessment, jump: JumpAnalysis | None = None) -> str:
+    """The JSON download: the photos' contract; with a clip, the clip's object of docs/jump-rope.md
+    alone, or with photos the ``--one-person --jump`` object (the photos, the combined result and the
+    clip). Non-finite numbers become null, as JSON has none."""
+    if jump is None:
+        data: object = report.contract_json(assessment)
+    elif assessment.photos:
+        data = report.one_person_json(assessment, jump)
+    else:
+        data = report.clip_json(assessment, jump)
+    return json.dumps(finite(data), indent=2, ensure_ascii=False)
+
+
+def finite(value: object) -> object:
+    """``value`` (JSON-like) with every NaN or infinity replaced by None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
 
 
 def save_section(assessment: Assessment, profile: Profile) -> None:

@@ -34,6 +34,7 @@ MOVES_KEY = "_posture_moves"
 UPLOADS_KEPT_KEY = "_posture_uploads"
 ANSWERS_KEY = "answers"  # the questionnaire answers in effect: question id -> answer
 SAVED_KEY = "_saved_id"  # (assessment id, fingerprint) of the last save, for "Saved as #n"
+MEASURED_KEY = "_posture_measured"  # the photos the photo page measured last, landmark corrections applied
 # Widgets whose values are kept while another page is open: the person's details and overlay choice
 # (photo page sidebar), the questionnaire (its answers stay in effect under ANSWERS_KEY), the views
 # chosen for the kept photos (UPLOADS_KEPT_KEY) and the note for the next save.
@@ -167,6 +168,16 @@ def keep_uploads(state: MutableMapping[Any, Any], photos: list[PhotoInput]) -> N
 
 def kept_uploads(state: MutableMapping[Any, Any]) -> list[PhotoInput]:
     return list(state.get(UPLOADS_KEPT_KEY, []))
+
+
+def keep_measured(state: MutableMapping[Any, Any], analyses: Iterable[PhotoResult]) -> None:
+    """Remember the photos the photo page shows as measured now, for the jump page to offer."""
+    state[MEASURED_KEY] = [analysis for analysis in analyses if isinstance(analysis, MeasuredPhoto)]
+
+
+def measured_photos(state: MutableMapping[Any, Any]) -> list[MeasuredPhoto]:
+    """The photos the photo page last showed as measured in this browser session (none before it ran)."""
+    return list(state.get(MEASURED_KEY, []))
 
 
 # --- landmark corrections ----------------------------------------------------------------------

@@ -11,8 +11,9 @@ from PIL import Image
 
 from posture.analysis import analyze_photo
 from posture.assessment import assess
-from posture.cli import format_findings, format_text
+from posture.cli import format_text
 from posture.errors import ERROR_CODES
+from posture.findings_text import format_findings
 from posture.gates import FOOT_POINTS, VISIBLE
 from posture.imaging import decode_image
 from posture.landmarks import detect_people

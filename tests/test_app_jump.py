@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from bench.video_clips import read_rgb, write_video
 from posture.errors import VIDEO_ERROR_CODES
 from posture.jump.engine import JumpAnalysis
+from posture.jump.findings import assess_with_jump
+from posture.wording import likelihood_label
 from posture.wording_jump import jump_status_label, jump_symmetry_summary, jump_value
 from posture_app import jump_results, jump_session, present
 from tests.app_harness import APP, HISTORY_PAGE, JUMP_PAGE, TIMEOUT_S, assert_clean, open_app, texts
@@ -112,7 +114,9 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     )
     badges = {str(m.value).split("-badge[", 1)[1].rstrip("]") for m in jump_app.markdown if "-badge[" in str(m.value)}
     shown = {jump_status_label(m.status) for m in measurements.values() if m.status != "not_assessed"}
-    assert badges == shown
+    # The findings below the cards carry their likelihood badges (tests/test_app_jump_findings.py).
+    likelihoods = {likelihood_label(finding.likelihood) for finding in assess_with_jump([], analysis).findings}
+    assert badges == shown | likelihoods
     assert "95 % band" in page
     assert jump_results.typical_error("cadence_jpm", "jumps/min") in page
     assert jump_results.typical_error("cadence_jpm", "jumps/min").startswith("typical error ±")

@@ -24,7 +24,8 @@ from posture.history import DB_FILENAME, KIND_JUMP, KIND_PHOTOS, HistoryStore, j
 from posture.history.jump_record import save_jump_session
 from posture.history.jump_sessions import GREW, SHRANK
 from posture.jump.engine import JumpAnalysis
-from posture.wording_jump import jump_change_label, jump_measure_name, jump_status_label
+from posture.wording import jump_measure_name
+from posture.wording_jump import jump_change_label, jump_status_label
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository

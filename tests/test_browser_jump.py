@@ -2,7 +2,8 @@
 
 Upload the public rendered clip (tests/data/video/jump04_front.mp4), wait for the analysis, see
 the summary, the chart and the verdicts, play the drawn clip (the <video> element's readyState,
-duration and clock, read through JavaScript) and download the JSON. With ``POSTURE_WRITE_DOCS=1``
+duration and clock, read through JavaScript), download the JSON, see the findings and plan and download
+the PDF report (its jump-rope section and chart images, read with pypdf). With ``POSTURE_WRITE_DOCS=1``
 the screens are saved to ``docs/screenshots/8-jump-*.png``. The server, browser and screenshot
 helpers are tests/test_browser.py's.
 """
@@ -14,9 +15,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
+from posture.jump.charts import CHART_MEASURES
+from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING
 from tests.test_browser import (  # noqa: F401 (fixtures are found by name)
     VIEWPORT,
     WAIT_MS,
@@ -112,3 +116,23 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     assert contract["video"]["frames"] == 240
     assert contract["measurements"]["jump_count"]["value"] == len(contract["jumps"])
     assert contract["measurements"]["hand_circle_si_pct"]["status"] in {"asymmetric", "symmetric", "inconclusive"}
+
+    # Findings and plan from the clip, then the PDF report with its jump-rope section and chart images.
+    page.get_by_role("heading", name="What the jump-rope clip points to").wait_for()
+    page.get_by_role("heading", name="Your corrective plan").wait_for()
+    scroll_to_top(page, page.get_by_role("heading", name="Findings and plan"))
+    screenshot(page, "8-jump-findings-and-plan")
+    button = page.get_by_role("button", name="Download PDF")
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=ANALYSIS_WAIT_MS) as download_info:
+        button.click()
+    pdf = tmp_path / "jump.pdf"
+    download_info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    reader = pypdf.PdfReader(pdf)
+    words = " ".join(" ".join(sheet.extract_text() for sheet in reader.pages).split())
+    for heading in (JUMP_HEADING, MEASURES_HEADING, CHARTS_HEADING):
+        assert heading in words
+    assert "Jump-rope clip: jump04_front.mp4" in words
+    assert sum(len(sheet.images) for sheet in reader.pages) == len(CHART_MEASURES), "a chart per measure"

@@ -11,7 +11,8 @@ import cv2
 import pytest
 
 from posture.assessment import assess
-from posture.cli import format_findings, main
+from posture.cli import main
+from posture.findings_text import format_findings
 from posture.measures import typical_error
 from tests.conftest import EVAL_IMAGES, SAMPLES
 from tests.test_assessment import front, held_photo, side

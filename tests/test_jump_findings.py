@@ -187,7 +187,7 @@ def test_a_side_view_reads_no_front_sign():
 
 
 def test_the_text_output_says_which_side_to_start_with(lopsided, even):
-    from posture.cli import format_findings
+    from posture.findings_text import format_findings
 
     text = format_findings(assess_with_jump([], analysis_of(lopsided)))
     assert "Start each set with your left side" in text

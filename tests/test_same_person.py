@@ -13,7 +13,8 @@ from posture.assessment import assess
 from posture.assessment.result import NOT_ONE_PERSON_REASON
 from posture.assessment.same_person import COLOUR_LIMITS, DIFFERENT_PEOPLE, find_mismatches, photo_mismatch
 from posture.catalog import PROFILE_DIFFERENCE_PREFIX
-from posture.cli import format_findings, main
+from posture.cli import main
+from posture.findings_text import format_findings
 from posture.photo_result import MeasuredPhoto
 from posture.report import contract_json
 from tests.conftest import EVAL_IMAGES, ROOT, SAMPLES, truth

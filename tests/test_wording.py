@@ -17,7 +17,8 @@ import pytest
 from posture.annotate import overlay_shapes
 from posture.assessment import assess
 from posture.catalog import KNEE_VALGUS_DIFFERENCE, PROFILE_DIFFERENCE_PREFIX, load_catalog
-from posture.cli import format_findings, format_text
+from posture.cli import format_text
+from posture.findings_text import format_findings
 from posture.measures import SPECS
 from posture.report import render_markdown, render_pdf
 from posture.vocabulary import Block, Likelihood, Status

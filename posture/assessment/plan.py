@@ -149,8 +149,7 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
         )
     else:
         note = (
-            "No imbalance stood out in the photos; the jump-rope progression stays in as a simple check "
-            "for left-right differences."
+            "No imbalance stood out; the jump-rope progression stays in as a simple check for left-right differences."
         )
     return Plan(
         blocks=tuple(PlanBlock(block, tuple(chosen[block])) for block in Block),

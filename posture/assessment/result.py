@@ -154,14 +154,18 @@ def assess(
         plan=plan,
         advice=catalog.red_flag_advice if flags else (stage.advice if stage else ""),
         disclaimer=catalog.disclaimer,
-        notes=_notes(usable, given_answers, catalog, not_one_person),
+        notes=_notes(usable, given_answers, catalog, not_one_person, jump is not None),
         warnings=() if not_one_person is None else (not_one_person,),
         measurements=MappingProxyType(person_measurements(by_view)),
     )
 
 
 def _notes(
-    usable: Sequence[MeasuredPhoto], answers: Answers, catalog: Catalog, not_one_person: Warning_ | None
+    usable: Sequence[MeasuredPhoto],
+    answers: Answers,
+    catalog: Catalog,
+    not_one_person: Warning_ | None,
+    with_jump: bool = False,
 ) -> tuple[str, ...]:
     """What the assessment could not check, in plain words."""
     notes: list[str] = []
@@ -169,7 +173,9 @@ def _notes(
         notes.append(
             "Left and right profiles were not compared with each other: the photos do not look like one person."
         )
-    if not usable:
+    if not usable and with_jump:
+        notes.append("No photo was measured: only the signs a jump-rope video shows were assessed.")
+    elif not usable:
         notes.append("No photo could be measured, so no posture sign was assessed.")
     if not len(answers):
         notes.append(

@@ -12,16 +12,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from posture.jump.annotate_video import LEFT_RGB, RIGHT_RGB, annotated_clip
+from posture.jump.annotate_video import annotated_clip
+from posture.jump.charts import CHART_MEASURES, draw_left_right
 from posture.jump.engine import JumpAnalysis
-from posture.jump.records import SIDES
 
-SIDE_RGB = {"left": LEFT_RGB, "right": RIGHT_RGB}
-SERIES = (
-    ("foot_clearance_cm", "Foot clearance (cm)"),
-    ("landing_depth_cm", "Landing depth (cm)"),
-    ("hand_circle_cm", "Hand circle (cm)"),
-)
 CLI_MAX_SIDE_PX = 1280
 """Long side of the annotated clip the command writes (px): sharper than the app's streamed copy."""
 
@@ -36,21 +30,15 @@ def write_annotations(analysis: JumpAnalysis, source: str | os.PathLike[str], ou
 
 
 def write_series_chart(analysis: JumpAnalysis, target: Path) -> None:
-    """Left vs right per jump (foot clearance, landing depth, hand circle) against touchdown time."""
-    records = analysis.session.jumps
-    times = [record.touchdown_s for record in records]
+    """Left vs right per jump (foot clearance, landing depth, hand circle), each side's median and 95 % band."""
+    session = analysis.session
     # A Figure of its own, not pyplot: no global state, so clips drawn in parallel threads do not mix.
-    figure = Figure(figsize=(8, 2.4 * len(SERIES)))
-    axes = figure.subplots(len(SERIES), 1, sharex=True)
-    for axis, (attribute, label) in zip(axes, SERIES, strict=True):
-        for side in SIDES:
-            values = [float(getattr(record, attribute)[side]) for record in records]
-            colour = tuple(channel / 255 for channel in SIDE_RGB[side])
-            axis.plot(times, values, "o-", color=colour, label=side, markersize=3)
-        axis.set_ylabel(label)
-        axis.grid(alpha=0.3)
+    figure = Figure(figsize=(8, 2.4 * len(CHART_MEASURES)))
+    axes = figure.subplots(len(CHART_MEASURES), 1, sharex=True)
+    for axis, (stem, _, label) in zip(axes, CHART_MEASURES, strict=True):
+        draw_left_right(axis, session.jumps, session.measurements, stem, label)
     axes[0].legend(loc="upper right")
-    axes[0].set_title(f"{analysis.file}: per jump, left vs right ({analysis.session.view} view)")
-    axes[-1].set_xlabel("touchdown time (s)")
+    axes[0].set_title(f"{analysis.file}: per jump, left vs right ({session.view} view)")
+    axes[-1].set_xlabel("jump")
     figure.tight_layout()
     figure.savefig(target, dpi=100)

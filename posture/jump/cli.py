@@ -1,12 +1,15 @@
 """``posture jump VIDEO... [--view auto|front|back|left|right] [--height-cm CM] [--model M] [--json]
-[--annotate DIR] [--workers N] [--save [--label TEXT]]``: jump-rope clips measured from the shell.
+[--annotate DIR] [--workers N] [--save [--label TEXT]] [--report FILE.pdf|FILE.md]``: jump-rope clips
+measured from the shell.
 
 Text by default (count, cadence, style, every measure with value, unit, band and verdict, then the
 sides in plain words and the findings of the clip alone); ``--json`` prints one array, one object
 per video in input order, each the contract of docs/jump-rope.md. ``--annotate DIR`` writes
 ``<name>_annotated.mp4`` (skeleton, touchdowns, live left/right values) and ``<name>_series.png``
-(the per-jump series). Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some
-refused (the reason is in the output), 2 usage errors; a progress line only when stderr is a terminal.
+(the per-jump series). ``--report FILE`` (one video) writes the report of the clip's assessment, PDF
+or Markdown by the file's suffix, with the jump-rope section and its charts; a refused clip writes none.
+Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some refused (the reason is in the
+output), 2 usage errors; a progress line only when stderr is a terminal.
 
 ``--save`` keeps each measured clip as a jump-rope session in the local history the app shows (as
 ``posture analyze --save`` does for photos), under ``--label`` or else the clip's file name; text mode
@@ -26,17 +29,22 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
+from posture.findings_text import format_findings
+from posture.history import HistoryError, HistoryStore
+from posture.history.jump_record import save_jump_session
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult, analyze_jump_video
 from posture.jump.findings import assess_with_jump
 from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement
 from posture.pose import MODEL_VARIANTS
+from posture.report import render_markdown, render_pdf
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
-from posture.wording import format_value, view_name
-from posture.wording_jump import jump_measure_name, jump_side_sentences, jump_status_label
+from posture.wording import format_value, jump_measure_name, view_name
+from posture.wording_jump import jump_side_sentences, jump_status_label
 
 VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
+REPORT_SUFFIXES = (".pdf", ".md")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 Report = Callable[[str, int, int], None]
 
@@ -62,7 +70,32 @@ def add_jump_command(commands: argparse._SubParsersAction) -> None:  # type: ign
         "--save", action="store_true", help="keep each measured clip in the local history (the app's History page)"
     )
     jump.add_argument("--label", help="the history label of what --save keeps (default: the clip's file name)")
+    jump.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="with one video: write its report (findings, plan, jump-rope section and charts) to FILE.pdf or FILE.md",
+    )
     jump.set_defaults(run=run_jump_command)
+
+
+def check_report(target: Path | None, videos: int) -> None:
+    """A report goes to a .pdf or .md file, for one video; anything else is a usage error (ValueError)."""
+    if target is None:
+        return
+    if target.suffix.lower() not in REPORT_SUFFIXES:
+        raise ValueError(f"--report {target}: the file must end in .pdf or .md")
+    if videos != 1:
+        raise ValueError("--report writes the report of one video: give one VIDEO")
+
+
+def write_report(analysis: JumpAnalysis, target: Path) -> None:
+    """The report of the clip's assessment (the clip alone) as PDF or Markdown, by ``target``'s suffix."""
+    assessment = assess_with_jump([], analysis)
+    if target.suffix.lower() == ".pdf":
+        target.write_bytes(render_pdf(assessment, jump=analysis))
+    else:
+        target.write_text(render_markdown(assessment, jump=analysis), encoding="utf-8")
 
 
 def check_height(height_cm: float | None) -> None:
@@ -165,7 +198,6 @@ def measurement_line(key: str, measurement: Measurement) -> str:
 
 def format_clip(result: JumpResult, with_findings: bool = True) -> str:
     """A person-readable summary of one clip, ending (``with_findings``) with the findings of the clip alone."""
-    from posture.cli import format_findings  # the analyze command's findings block, shared
 
     if isinstance(result, JumpRefusal):
         return f"{result.file}: NOT ANALYSED ({result.error.code}) {result.error.message}"
@@ -196,6 +228,7 @@ def run_jump_command(args: argparse.Namespace) -> int:
         if args.label is not None and not args.save:
             raise ValueError("--label names what --save keeps: add --save")
         paths = existing_files(args.paths)
+        check_report(args.report, len(paths))
         if args.annotate is not None:
             args.annotate.mkdir(parents=True, exist_ok=True)
     except (ValueError, OSError) as error:
@@ -211,14 +244,20 @@ def run_jump_command(args: argparse.Namespace) -> int:
     all_ok = all(result.ok for result in results)
     if args.save and not save_sessions(results, args.label, quiet=args.json):
         all_ok = False
+    if args.report is not None:
+        if isinstance(results[0], JumpAnalysis):
+            try:
+                write_report(results[0], args.report)
+            except OSError as error:
+                print(f"posture: error: the report could not be written: {error}", file=sys.stderr)
+                return EXIT_SOME_FAILED
+        else:
+            print(f"posture: no report written to {args.report}: the clip was not measured", file=sys.stderr)
     return EXIT_OK if all_ok else EXIT_SOME_FAILED
 
 
 def save_sessions(results: Sequence[JumpResult], label: str | None, *, quiet: bool) -> bool:
     """Save every measured clip to the history; False (after saying so on stderr) when the history failed."""
-    from posture.history import HistoryError, HistoryStore  # only when asked to save
-    from posture.history.jump_record import save_jump_session
-
     store = HistoryStore()
     saved: list[int] = []
     try:

@@ -20,7 +20,7 @@ from posture.catalog import Catalog
 from posture.jump.summary import Measurement
 from posture.photo_result import PhotoResult
 from posture.questionnaire import AnswersLike
-from posture.report import FINDING_KEYS
+from posture.report.contract import findings_json
 from posture.vocabulary import View
 from posture.wording_jump import INCONCLUSIVE_REASON
 
@@ -98,11 +98,6 @@ def weaker_side_first(plan: Plan, weaker: WeakerSide) -> Plan:
 
     blocks = tuple(PlanBlock(block.block, tuple(marked(item) for item in block.items)) for block in plan.blocks)
     return dataclasses.replace(plan, blocks=blocks, deferred=tuple(marked(item) for item in plan.deferred))
-
-
-def findings_json(assessment: Assessment) -> list[dict[str, Any]]:
-    """The contract's ``findings`` array (the same keys as a photo's)."""
-    return [{key: finding.to_dict()[key] for key in FINDING_KEYS} for finding in assessment.findings]
 
 
 def clip_findings(session: MeasuredSession) -> list[dict[str, Any]]:

@@ -6,8 +6,10 @@ list of plain blocks (headings, paragraphs, bullet lists, tables, figures) built
 the Markdown renderer escapes all of it, the PDF renderer never interprets markup, so user text
 (the person's label, photo file names) cannot inject formatting.
 
-Modules, each depending only on those above it: ``contract`` (the JSON), ``blocks`` (what the report
-says), ``markdown`` and ``pdf`` (how it looks). Every word and number format comes from
+Modules, each depending only on those above it: ``contract`` (the JSON); ``blocks`` (the block types);
+``photo_blocks``, ``jump_blocks`` (the jump-rope clip, its charts drawn by :mod:`posture.jump.charts`)
+and ``plan_blocks`` (findings, stage, plan), each one part of what the report says; ``document`` (the
+parts in order); ``markdown`` and ``pdf`` (how it looks). Every word and number format comes from
 :mod:`posture.wording`, shared with the CLI, the photo labels and the app.
 """
 
@@ -22,10 +24,10 @@ from posture.report.blocks import (
     Table,
     Text,
     one_line,
-    report_blocks,
     typical_error_text,
 )
-from posture.report.contract import FINDING_KEYS, contract_json, one_person_json
+from posture.report.contract import FINDING_KEYS, clip_json, contract_json, findings_json, one_person_json
+from posture.report.document import report_blocks
 from posture.report.markdown import md_escape, render_markdown
 from posture.report.pdf import pdf_text, render_pdf
 
@@ -56,8 +58,10 @@ __all__ = [
     "Heading",
     "Table",
     "Text",
+    "clip_json",
     "contract_json",
     "evidence_decimals",
+    "findings_json",
     "font_paths",
     "format_range",
     "format_value",

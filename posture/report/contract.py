@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from posture.assessment import Assessment
 from posture.catalog import BLOCKS
 from posture.photo_result import MeasuredPhoto
+
+if TYPE_CHECKING:
+    from posture.jump.engine import JumpResult
 
 # Design.md's per-photo "findings" entries: the first keys of Finding.to_dict().
 FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
@@ -48,22 +51,37 @@ def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[s
     return ordered
 
 
-def one_person_json(assessment: Assessment) -> dict[str, Any]:
+def findings_json(assessment: Assessment) -> list[dict[str, Any]]:
+    """The contract's ``findings`` array: the first keys of each finding's ``to_dict()``."""
+    return [{key: finding.to_dict()[key] for key in FINDING_KEYS} for finding in assessment.findings]
+
+
+def one_person_json(assessment: Assessment, jump: JumpResult | None = None) -> dict[str, Any]:
     """``--one-person --json`` (docs/design.md): the per-photo objects of :func:`contract_json` and one
-    ``combined`` object for the person, whose measurements combine every view that shows them."""
+    ``combined`` object for the person, whose measurements combine every view that shows them; with
+    ``jump`` (the clip the assessment includes, ``--jump``) also ``jump``: see :func:`clip_json`."""
     summary = assessment.to_dict()
     plan = summary["plan"]
-    return {
+    person: dict[str, Any] = {
         "photos": contract_json(assessment),
         "combined": {
             "measurements": {key: person.to_dict() for key, person in assessment.measurements.items()},
             "profile_differences": summary["profile_differences"],
-            "findings": [{key: finding[key] for key in FINDING_KEYS} for finding in summary["findings"]],
+            "findings": findings_json(assessment),
             "stage": summary["stage"],
             "plan": {block: list(plan[block]) for block in BLOCKS} if plan else None,
             "warnings": person_warnings(assessment),
         },
     }
+    if jump is not None:
+        person["jump"] = clip_json(assessment, jump)
+    return person
+
+
+def clip_json(assessment: Assessment, jump: JumpResult) -> dict[str, Any]:
+    """The clip's object of docs/jump-rope.md, its ``findings`` those of ``assessment`` (the clip with the
+    photos and answers it was assessed with); a refused clip's object as it is."""
+    return jump.to_dict() | ({"findings": findings_json(assessment)} if jump.ok else {})
 
 
 def person_warnings(assessment: Assessment) -> list[dict[str, str]]:

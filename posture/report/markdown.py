@@ -5,9 +5,14 @@ from __future__ import annotations
 import base64
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from posture.assessment import Assessment
-from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Heading, Table, Text, one_line, report_blocks
+from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Heading, Table, Text, one_line
+from posture.report.document import report_blocks
+
+if TYPE_CHECKING:
+    from posture.jump.engine import JumpAnalysis
 
 _MD_BACKSLASHED = re.compile(r"([\\`*_\[\]|~])")
 # A paragraph starting with these would open a heading, list or thematic break.
@@ -32,10 +37,12 @@ def render_markdown(
     person_label: str = "",
     generated_at: datetime | None = None,
     embed_images: bool = True,
+    jump: JumpAnalysis | None = None,
 ) -> str:
-    """The report as Markdown; annotated photos as base64 JPEG data URIs when ``embed_images``."""
+    """The report as Markdown; annotated photos (JPEG) and the jump-rope charts (PNG) as base64 data URIs
+    when ``embed_images``. ``jump``: the clip the assessment includes (its own section)."""
     blocks = report_blocks(
-        assessment, title=title, person_label=person_label, generated_at=generated_at, images=embed_images
+        assessment, title=title, person_label=person_label, generated_at=generated_at, images=embed_images, jump=jump
     )
     return "\n\n".join(_md_block(block) for block in blocks) + "\n"
 
@@ -61,5 +68,5 @@ def _md_block(block: Block) -> str:
         ]
         lines += ["| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in block.rows]
         return "\n".join(lines)
-    data = base64.b64encode(block.jpeg).decode("ascii")
-    return f"![{md_escape(block.caption)}](data:image/jpeg;base64,{data})"
+    data = base64.b64encode(block.data).decode("ascii")
+    return f"![{md_escape(block.caption)}](data:{block.mime};base64,{data})"

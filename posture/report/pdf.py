@@ -1,4 +1,4 @@
-"""The report as an A4 PDF with the annotated photos embedded as JPEG (fpdf2, DejaVu fonts)."""
+"""The report as an A4 PDF: the annotated photos (JPEG) and jump-rope charts (PNG) embedded (fpdf2, DejaVu)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 from posture.annotate import STATUS_RGB
 from posture.assessment import Assessment
 from posture.fonts import font_paths
-from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line, report_blocks
+from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line
+from posture.report.document import report_blocks
 from posture.wording import status_label
 
 if TYPE_CHECKING:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
+
+    from posture.jump.engine import JumpAnalysis
 
 # The status column shows the words people read; its colour is the status's colour on the photo.
 _STATUS_LABEL_RGB = {status_label(status): rgb for status, rgb in STATUS_RGB.items()}
@@ -73,14 +76,20 @@ def _invisible(char: str) -> bool:
 
 
 def render_pdf(
-    assessment: Assessment, *, title: str = DEFAULT_TITLE, person_label: str = "", generated_at: datetime | None = None
+    assessment: Assessment,
+    *,
+    title: str = DEFAULT_TITLE,
+    person_label: str = "",
+    generated_at: datetime | None = None,
+    jump: JumpAnalysis | None = None,
 ) -> bytes:
-    """The report as an A4 PDF with the annotated photos embedded as JPEG.
+    """The report as an A4 PDF with the annotated photos embedded as JPEG and, with ``jump`` (the clip the
+    assessment includes), the jump-rope section with its charts as PNG.
 
     The creation date is ``generated_at`` (default: now), so the same inputs give the same bytes.
     """
     generated_at = generated_at or datetime.now().astimezone()
-    blocks = report_blocks(assessment, title=title, person_label=person_label, generated_at=generated_at)
+    blocks = report_blocks(assessment, title=title, person_label=person_label, generated_at=generated_at, jump=jump)
     pdf = _new_pdf(one_line(title) or DEFAULT_TITLE, one_line(person_label), generated_at)
     renderers: dict[type, Callable[[Any, Any], None]] = {
         Heading: _pdf_heading,
@@ -147,7 +156,7 @@ def _heading_mm(block: Heading) -> float:
 def _start_mm(block: Block | None) -> float:
     """Room the start of a block needs on the heading's page: a whole figure, else a few lines."""
     if isinstance(block, Figure):
-        return FIGURE_MIN_HEIGHT_MM + AFTER_FIGURE_MM
+        return _least_height_mm(block) + AFTER_FIGURE_MM
     return 20 if isinstance(block, Table) else 12
 
 
@@ -240,15 +249,20 @@ def _figure_size(block: Figure, max_height_mm: float = FIGURE_MAX_HEIGHT_MM) -> 
     return block.width * scale, block.height * scale
 
 
+def _least_height_mm(block: Figure) -> float:
+    """The height (mm) a figure may shrink to: the minimum, or less when it is smaller at full size (a chart)."""
+    return min(FIGURE_MIN_HEIGHT_MM, _figure_size(block)[1])
+
+
 def _pdf_figure(pdf: FPDF, block: Figure) -> None:
-    """The photo centred with its caption, shrunk to keep the start of its table on the same page."""
+    """The image centred with its caption, shrunk to keep the start of what follows on the same page."""
     room = pdf.page_break_trigger - pdf.get_y() - AFTER_FIGURE_MM
-    if room < FIGURE_MIN_HEIGHT_MM:
+    if room < _least_height_mm(block):
         pdf.add_page()
         room = pdf.page_break_trigger - pdf.get_y() - AFTER_FIGURE_MM
     width, height = _figure_size(block, min(FIGURE_MAX_HEIGHT_MM, room))
     pdf.image(
-        io.BytesIO(block.jpeg),
+        io.BytesIO(block.data),
         x=(pdf.w - width) / 2,
         y=pdf.get_y(),
         w=width,

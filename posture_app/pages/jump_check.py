@@ -1,9 +1,7 @@
 """Jump-rope check: a video of one person skipping in; the drawn clip, a left/right summary, charts per
-measure over the jumps, measure cards and the JSON download out (docs/jump-rope.md).
-
-"Save this session" (posture_app/jump_save.py) keeps it in the history. Hooks for the steps that follow
-(not done here): the PDF report section, and findings/plan from the jump measures would go after
-:func:`results`, reading the same :class:`~posture.jump.engine.JumpAnalysis`.
+measure over the jumps, measure cards, then the findings and plan (with the session's photos when the
+person says they show the same person), the PDF, Markdown and JSON downloads, and "Save this session"
+(posture_app/jump_save.py: the history) out (docs/jump-rope.md).
 """
 
 from __future__ import annotations
@@ -13,10 +11,10 @@ import streamlit as st
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
-from posture_app import jump_results, jump_save, jump_session, present
-from posture_app.guards import guarded, guarded_callback, safe_download
+from posture_app import jump_assessment, jump_results, jump_save, jump_session, present
+from posture_app.guards import guarded, guarded_callback
 from posture_app.jump_session import ClipInput
-from posture_app.person import person_sidebar
+from posture_app.person import Profile, person_sidebar
 
 MODEL = VIDEO_DEFAULT_MODEL
 UPLOAD_KEY = "jump_upload"
@@ -93,7 +91,7 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
     return result
 
 
-def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float | None) -> None:
+def results(clip: ClipInput, analysis: JumpAnalysis, view: str, profile: Profile) -> None:
     st.header("Your jump-rope session")
     for warning in analysis.session.warnings:
         st.warning(warning.split(": ", 1)[-1].capitalize() + ".", icon=":material/info:")
@@ -101,7 +99,7 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
         jump_results.symmetry_summary(analysis)
     clip_column, chart_column = st.columns([2, 3])
     with clip_column, guarded("the drawn clip"):
-        key = jump_session.analysis_key(clip, view, height_cm, MODEL)
+        key = jump_session.analysis_key(clip, view, profile.person.height_cm, MODEL)
         with st.spinner("Drawing the skeleton on the clip..."):
             drawn = jump_session.annotated(st.session_state, clip, key, analysis)
         st.video(drawn, format="video/mp4")
@@ -111,22 +109,12 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, height_cm: float
     st.header("Each measure")
     with guarded("the measure cards"):
         jump_results.measure_cards(analysis)
-    with guarded("the JSON download"):
-        st.download_button(
-            "Download JSON",
-            safe_download(lambda: jump_results.json_text(analysis), "JSON"),
-            file_name=f"{clip.name.rsplit('.', 1)[0]}-jump.json",
-            mime="application/json",
-            on_click="ignore",  # a rerun would redraw the whole results page before the browser saves the file
-            key="jump_json",
-            icon=":material/download:",
-        )
-        st.caption("The measures in the project's JSON format (the same as `posture jump VIDEO --json`).")
+    jump_assessment.section(clip.name, analysis, profile)
     with guarded("saving the session"):
         jump_save.save_section(analysis)
 
 
-def check(height_cm: float | None) -> None:
+def check(profile: Profile) -> None:
     clip = uploaded_clip()
     jump_results.filming_guide(expanded=clip is None)
     if clip is None:
@@ -146,11 +134,11 @@ def check(height_cm: float | None) -> None:
             "wrongly: the clip is analysed again with that view.",
         )
     )
-    result = analysed(clip, view, height_cm)
+    result = analysed(clip, view, profile.person.height_cm)
     if isinstance(result, JumpRefusal):
         jump_results.refusal_box(result)
         return
-    results(clip, result, view, height_cm)
+    results(clip, result, view, profile)
 
 
 def render() -> None:
@@ -159,7 +147,7 @@ def render() -> None:
         st.header("Privacy")
         st.caption("Clips are analysed on this computer, in memory, and are not uploaded anywhere.")
     with guarded("the jump-rope check"):
-        check(profile.person.height_cm)
+        check(profile)
 
 
 if __name__ == "__main__":

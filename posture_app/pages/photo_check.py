@@ -356,6 +356,7 @@ def render() -> None:
     layers = overlay_sidebar()
     with guarded("the posture check"):
         analyses, together = check(layers, profile.person.height_cm)
+        session.keep_measured(st.session_state, analyses)
         if not analyses:
             return
         assessment = assess(analyses, st.session_state.get(ANSWERS_KEY) or None)

@@ -1,0 +1,121 @@
+"""The report's jump-rope part: the clip's facts, the left/right summary, every measure of the session
+(value with unit, 95 % band, verdict, typical error) and a left-vs-right chart per measure over the jumps.
+
+The charts are drawn with matplotlib (:mod:`posture.jump.charts`) as PNG; the words come from
+:mod:`posture.wording_jump`, the same the app's jump page shows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from posture.jump.charts import CHART_MEASURES, left_right_png
+from posture.jump.summary import Measurement, typical_errors
+from posture.report.blocks import PNG, Block, Bullets, Figure, Heading, Table, Text
+from posture.wording import jump_measure_name, percent, view_name
+from posture.wording_jump import (
+    CHART_READING,
+    jump_band,
+    jump_status_label,
+    jump_symmetry_summary,
+    jump_value,
+    signed_measure,
+)
+
+if TYPE_CHECKING:
+    from posture.jump.engine import JumpAnalysis
+
+JUMP_HEADING = "Jump-rope clip"
+MEASURES_HEADING = "Jump-rope measures"
+CHARTS_HEADING = "Left and right over the jumps"
+
+
+def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
+    """The clip's blocks; ``charts``: include the left-vs-right charts as PNG figures."""
+    session, video = analysis.session, analysis.video
+    count = session.measurements.get("jump_count")
+    jumps = f"{count.value:.0f} jumps counted" if count is not None and count.value is not None else "no jump counted"
+    blocks: list[Block] = [
+        Heading(2, JUMP_HEADING),
+        Text(
+            f"{analysis.file}: {view_name(analysis.view.view)} view ({percent(analysis.view.confidence)} sure), "
+            f"{video.duration_s:.1f} s at {video.fps:.0f} fps, {jumps}, the person seen in "
+            f"{session.frames_with_person} of {video.frames} frames.",
+            kind="note",
+        ),
+    ]
+    if session.warnings:
+        blocks.append(Bullets(tuple(("Warning:", _sentence(warning)) for warning in session.warnings)))
+    blocks += [
+        Heading(3, "Left and right at a glance"),
+        Bullets(
+            tuple(
+                (f"{topic}:", f"{sentence} {sureness}".strip())
+                for topic, sentence, sureness in jump_symmetry_summary(session.measurements)
+            )
+        ),
+        Heading(3, MEASURES_HEADING),
+        Text(
+            "Each value is the median over the jumps, with the 95 % band of that median. A left-right measure "
+            "reads 'uneven' when it is past its threshold and its band does not reach zero, 'even' when its whole "
+            "band lies within the threshold, and 'can't tell yet' otherwise. The typical error is how far the "
+            "tracker was off on average on rendered clips of known motion.",
+            kind="note",
+        ),
+        measures_table(session.measurements),
+    ]
+    if charts:
+        blocks += chart_blocks(analysis)
+    return blocks
+
+
+def _sentence(warning: str) -> str:
+    """An engine warning ("code: message") as the sentence people read."""
+    text = warning.split(": ", 1)[-1]
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def measures_table(measurements: dict[str, Measurement]) -> Table:
+    """Every measure of the session, in the engine's order; one it could not take says why."""
+    errors = typical_errors()
+    rows = []
+    for key, measurement in measurements.items():
+        name = jump_measure_name(key)
+        if measurement.value is None or measurement.status == "not_assessed":
+            why = measurement.reason or "not measured in this clip"
+            rows.append((name, "—", "—", f"{jump_status_label('not_assessed')}: {why}", "—"))
+            continue
+        verdict = jump_status_label(measurement.status)
+        if measurement.threshold is not None:
+            verdict += f" (threshold ±{jump_value(measurement.threshold, measurement.unit)})"
+        error = errors.get(key)
+        rows.append(
+            (
+                name,
+                jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
+                jump_band(measurement.band, measurement.unit),
+                verdict,
+                "—" if error is None else f"±{jump_value(float(error), measurement.unit)}",
+            )
+        )
+    return Table(("Measure", "Value", "Noise band", "Verdict", "Typical error"), tuple(rows), (30, 13, 24, 21, 12))
+
+
+def chart_blocks(analysis: JumpAnalysis) -> list[Block]:
+    """A left-vs-right chart (PNG) per measure that some jump shows, after how to read them."""
+    session = analysis.session
+    figures: list[Block] = []
+    for stem, title, axis in CHART_MEASURES:
+        png = left_right_png(session.jumps, session.measurements, stem, title, axis)
+        if png is not None:
+            width, height = png_size(png)
+            figures.append(Figure(png, width, height, f"{title}, left and right per jump", mime=PNG))
+    if not figures:
+        return [Heading(3, CHARTS_HEADING), Text("No jump of this clip shows the per-jump measures.", kind="note")]
+    # The reading note after the charts: the heading then keeps its first chart on its page.
+    return [Heading(3, CHARTS_HEADING), *figures, Text(CHART_READING, kind="note")]
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height (px) from a PNG's header chunk (IHDR: bytes 16-24, big-endian)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

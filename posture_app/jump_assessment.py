@@ -1,0 +1,109 @@
+"""The jump page's findings, stage, plan and report downloads: the clip's evidence, with the photos this
+browser session measured when the person says they show the same person, as ONE assessment.
+
+Whether the photos join is the person's call, not the colour check's
+(:mod:`posture.assessment.same_person`): that check compares photos taken together, in the same
+clothes and light, and a jump-rope clip is often filmed on another day in other clothes, so it
+would keep the same person apart. The photos still go through that check among themselves. The
+questionnaire answers in effect (given on the photo page) always count: they are about the person
+using the app, and a warning sign must stop the plan whichever evidence it is shown with.
+
+Everything shown reuses the photo page's presentation (:mod:`posture_app.results`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from posture.jump.engine import JumpAnalysis
+from posture.jump.findings import assess_with_jump
+from posture.photo_result import MeasuredPhoto
+from posture.wording import join_words, view_name
+from posture_app import present, results, session
+from posture_app.guards import guarded
+from posture_app.person import Profile
+from posture_app.session import ANSWERS_KEY
+
+INCLUDE_PHOTOS_KEY = "jump_include_photos"
+CLIP_WORDS = results.FindingWords(
+    title="What the jump-rope clip points to",
+    signs_in="your jump-rope clip",
+    score_part="signs",
+    coverage_of="its signs",
+    read_from="this clip",
+)
+CLIP_AND_PHOTO_WORDS = results.FindingWords(
+    title="What your photos and jump-rope clip point to",
+    signs_in="your photos and jump-rope clip",
+    score_part="signs",
+    coverage_of="its signs",
+    read_from="these photos and this clip",
+)
+
+
+def photos_text(photos: Sequence[MeasuredPhoto]) -> str:
+    """The photos by name and view: "front.jpg (front) and left.jpg (left profile)"."""
+    return join_words([f"{present.plain(photo.image)} ({view_name(photo.view)})" for photo in photos])
+
+
+def included_line(photos: Sequence[MeasuredPhoto], answers: Mapping[str, object]) -> str:
+    """Which evidence this assessment read: the clip, the photos named, the answers."""
+    if photos:
+        count = present.count_text(len(photos), "photo")
+        line = f"This assessment combines the jump-rope clip with {count} from the photo check: {photos_text(photos)}."
+    else:
+        line = "This assessment reads the jump-rope clip alone."
+    if answers:
+        line += " Your answers to the questions on the photo check count too."
+    return line
+
+
+def chosen_photos(available: Sequence[MeasuredPhoto]) -> list[MeasuredPhoto]:
+    """The session's measured photos when the person says they show the clip's skipper; none otherwise."""
+    if not available:
+        st.caption(
+            "Measured photos of the same person (on the Photo check page) would join this assessment: "
+            "the profiles add the signs a clip cannot show."
+        )
+        return []
+    count = present.count_text(len(available), "measured photo")
+    shows = "it shows" if len(available) == 1 else "they show"
+    include = st.toggle(
+        f"Include the {count} from the photo check: {shows} the same person as this clip",
+        key=INCLUDE_PHOTOS_KEY,
+        help="The app cannot tell this for you: it compares clothing colours between photos taken together, "
+        "and a clip filmed on another day in other clothes would look like someone else. Turn this on only "
+        "when the photos and the clip show the same person.",
+    )
+    if not include:
+        st.caption(f"Measured on the photo check: {photos_text(available)}.")
+        return []
+    return list(available)
+
+
+def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:
+    """Findings, stage and plan from the clip (and the chosen photos), then the report downloads."""
+    st.header("Findings and plan")
+    photos = chosen_photos(session.measured_photos(st.session_state))
+    answers = st.session_state.get(ANSWERS_KEY) or {}
+    assessment = assess_with_jump(photos, analysis, answers or None)
+    with guarded("the findings"):
+        st.info(included_line(photos, answers), icon=":material/fact_check:")
+        results.findings_section(assessment, CLIP_AND_PHOTO_WORDS if photos else CLIP_WORDS)
+    with guarded("the stage and plan"):
+        results.stage_section(assessment)
+        if assessment.red_flags:
+            results.red_flag_section(assessment)
+        elif assessment.plan is not None:
+            results.plan_section(assessment.plan)
+    with guarded("the report downloads"):
+        files = results.ReportFiles(stem=f"{Path(clip_name).stem}-jump", key_prefix="jump")
+        results.downloads(assessment, profile, jump=analysis, files=files)
+        st.caption(
+            "The JSON is the project's format: the clip's object as `posture jump VIDEO --json` writes it, or "
+            "with photos included the photos, the combined result and the clip, as `posture analyze --one-person "
+            "--jump` writes it."
+        )

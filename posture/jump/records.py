@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.jump import measures
-from posture.jump.events import Flight, FootPhases, Jumps
+from posture.jump.contacts import FootPhases
+from posture.jump.events import Flight, Jumps
 from posture.jump.signals import CleanTrack
 
 SIDES = ("left", "right")
@@ -33,7 +34,7 @@ class BodySignals:
     knee_bend_deg: dict[str, np.ndarray]
     hip_mid_x: np.ndarray
     twist_deg: np.ndarray
-    foot_lift_px: dict[str, np.ndarray]
+    foot_path: dict[str, np.ndarray]
     cm_per_px: float
     subframe: bool = True
 
@@ -67,7 +68,7 @@ def hand_rel_up_px(track: CleanTrack, shoulder_mid_y: np.ndarray) -> dict[str, n
 
 
 def body_signals(
-    track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float, subframe: bool = True
+    track: CleanTrack, foot_path: dict[str, np.ndarray], cm_per_px: float, subframe: bool = True
 ) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
     shoulder_mid_y = track.midpoint("shoulder")[:, 1]
@@ -86,7 +87,7 @@ def body_signals(
         },
         hip_mid_x=track.midpoint("hip")[:, 0],
         twist_deg=twist,
-        foot_lift_px=toe_lift_px,
+        foot_path=foot_path,
         cm_per_px=cm_per_px,
         subframe=subframe,
     )
@@ -166,7 +167,8 @@ def _takeoff(flight: Flight, side: str) -> float:
 
 
 def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float:
-    """Landing lead (ms) of one flight from the two feet's descents (:func:`measures.landing_lag_ms`).
+    """Landing lead (ms) of one flight: the lag between the two feet's paths from late in the
+    flight to early in the contact (:func:`measures.landing_lag_ms`).
 
     The naive baseline (``subframe`` off) takes the difference of the whole-frame touchdowns.
     """
@@ -174,10 +176,11 @@ def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float
         return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
     lag = measures.landing_lag_ms(
         body.times_s,
-        body.foot_lift_px["left"],
-        body.foot_lift_px["right"],
+        body.foot_path["left"],
+        body.foot_path["right"],
         flight.mid_s - 0.1 * period_s,
         flight.end_s + 0.25 * period_s,
+        max_lag_s=0.25 * period_s,
     )
     return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
 

@@ -16,7 +16,8 @@ import numpy as np
 from posture.anatomy import ASSUMED_STATURE_CM
 from posture.errors import PostureError
 from posture.jump import measures, summary
-from posture.jump.events import DetectionSettings, Jumps, detect_jumps, foot_lift_px, skipping_style
+from posture.jump.contacts import DetectionSettings, foot_path
+from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, clean_track
@@ -306,10 +307,10 @@ def analyze_clean(
         clean, scale, detection_settings(subframe), int(detection["min_jumps"]), float(detection["min_duration_s"])
     )
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
-    # Landing lead reads the toes' descents in every view: even where contacts are found from the
-    # heels (back view), the toes' paths are the ones that differ only by the lead.
-    toe_lift = {side: foot_lift_px(clean, side, detection_settings(subframe)) for side in SIDES}
-    body: BodySignals = body_signals(clean, toe_lift, scale, subframe)
+    # Landing lead reads each foot's whole path (toe, heel and ankle together) in every view,
+    # whichever point the contacts were found from.
+    paths = {side: foot_path(clean, side, detection_settings(subframe)) for side in SIDES}
+    body: BodySignals = body_signals(clean, paths, scale, subframe)
     records = jump_records(jumps, body)
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s

@@ -185,6 +185,21 @@ def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float
     return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
 
 
+def lead_landings_s(flight: Flight, lead_ms: float) -> dict[str, float]:
+    """Each foot's touchdown (s) in a two-foot landing: the first at the flight's end, the other
+    ``|lead_ms|`` later (+ lead = the left foot first).
+
+    One foot's threshold crossing can be off by 100 ms or more where the tracker holds its toes up
+    after landing, which would start that foot's landing sink after the hips' lowest point; the
+    flight's end (the first crossing of either foot) and the lead (the whole paths' lag) are far
+    steadier.
+    """
+    later = flight.end_s + abs(lead_ms) / 1000.0
+    if lead_ms >= 0:
+        return {"left": flight.end_s, "right": later}
+    return {"left": later, "right": flight.end_s}
+
+
 def jump_record(
     flight: Flight,
     previous: Flight | None,
@@ -192,12 +207,21 @@ def jump_record(
     jumps: Jumps,
     body: BodySignals,
     ankle_levels: dict[str, float],
+    lead_landings: bool = True,
 ) -> JumpRecord:
-    """Everything one counted flight, its landing contact and its rope turn measure."""
+    """Everything one counted flight, its landing contact and its rope turn measure.
+
+    ``lead_landings`` (two-foot bounce seen from the front or back): each foot's touchdown for the
+    landing depth is placed by the landing lead (:func:`lead_landings_s`) instead of its own
+    threshold crossing.
+    """
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
+    lead = landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body)
+    landings = lead_landings_s(flight, lead) if lead_landings and np.isfinite(lead) else None
     for side in SIDES:
         down, up = _touchdown(flight, side), _takeoff(flight, side)
+        landed = landings[side] if landings is not None else down
         clearance[side] = (
             measures.peak_height_above_cm(t, body.ankle_up[side], up, down, ankle_levels[side], scale)
             if np.isfinite(down) and np.isfinite(up)
@@ -205,8 +229,8 @@ def jump_record(
         )
         leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
         if np.isfinite(leave):
-            depth[side] = measures.sink_cm(t, body.hip_up[side], down, leave, scale)
-            inside = (t >= down) & (t <= leave)
+            depth[side] = measures.sink_cm(t, body.hip_up[side], landed, leave, scale)
+            inside = (t >= landed) & (t <= leave)
             knee[side] = float(np.nanmax(body.knee_bend_deg[side][inside])) if inside.any() else NAN
         else:
             depth[side] = knee[side] = NAN
@@ -230,7 +254,7 @@ def jump_record(
         takeoff_s=following.start_s if following is not None else NAN,
         flight_start_s=flight.start_s,
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
-        landing_lead_ms=landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body),
+        landing_lead_ms=lead,
         landing_foot=flight.landing_foot,
         contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
         contact_time_ms_left=contact["left"],
@@ -245,8 +269,8 @@ def jump_record(
     )
 
 
-def jump_records(jumps: Jumps, body: BodySignals) -> list[JumpRecord]:
-    """One record per counted flight, in time order."""
+def jump_records(jumps: Jumps, body: BodySignals, lead_landings: bool = True) -> list[JumpRecord]:
+    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`)."""
     ankle_levels = {side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side)) for side in SIDES}
     ordered = jumps.all_flights
     records = []
@@ -254,5 +278,5 @@ def jump_records(jumps: Jumps, body: BodySignals) -> list[JumpRecord]:
         k = ordered.index(flight)
         previous = ordered[k - 1] if k > 0 and np.isfinite(ordered[k - 1].end_s) else None
         following = ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) else None
-        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels))
+        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels, lead_landings))
     return records

@@ -311,7 +311,8 @@ def analyze_clean(
     # whichever point the contacts were found from.
     paths = {side: foot_path(clean, side, detection_settings(subframe)) for side in SIDES}
     body: BodySignals = body_signals(clean, paths, scale, subframe)
-    records = jump_records(jumps, body)
+    # Both feet's paths show only from the front or back; there the lead places each foot's landing.
+    records = jump_records(jumps, body, lead_landings=style == "two_foot" and view in ("front", "back"))
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
     measurements = _timing(records, jumps, frame_s, confidence)

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from posture.jump.signals import refined_extremum, value_at, window
+from posture.jump.signals import (
+    best_shift_s,
+    refined_extremum,
+    refined_peak,
+    value_at,
+    window,
+)
 
 
 def symmetry_index_pct(left: float, right: float) -> float:
@@ -75,22 +81,22 @@ def landing_lag_ms(
     if (ok & (times_s >= start_s) & (times_s <= end_s)).sum() < 4:
         return float("nan")
     grid = np.arange(start_s, end_s, step_s)
-    max_shift = round(max_lag_s / step_s)
-    lags = np.arange(-max_shift, max_shift + 1)
-    scores = np.empty(lags.size)
-    for k, lag in enumerate(lags):
-        # Each path moves by half the lag, so swapping the feet exactly negates the result.
-        left = np.interp(grid - 0.5 * lag * step_s, times_s[ok], lift_left[ok])
-        right = np.interp(grid + 0.5 * lag * step_s, times_s[ok], lift_right[ok])
-        left, right = left - left.mean(), right - right.mean()
-        scores[k] = float(np.dot(left, right) / (np.sqrt(np.dot(left, left) * np.dot(right, right)) or 1.0))
-    return float(refined_peak(lags, scores) * step_s * 1000.0)
+
+    def paths_at(shift_s: float) -> tuple[np.ndarray, np.ndarray]:
+        # Each path moves by half the shift, so swapping the feet exactly negates the result.
+        return (
+            np.interp(grid - 0.5 * shift_s, times_s[ok], lift_left[ok]),
+            np.interp(grid + 0.5 * shift_s, times_s[ok], lift_right[ok]),
+        )
+
+    return 1000.0 * best_shift_s(paths_at, max_lag_s, step_s)
 
 
 def correlation_scores(left: np.ndarray, right: np.ndarray, max_shift: int) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised cross-correlation of two equally sampled signals (means removed) at integer shifts
-    within +-``max_shift`` samples, each over the overlap; score k pairs ``right(t + lag)`` with
-    ``left(t)``, so a positive best lag means the right repeats the left's waveform later."""
+    """Normalised cross-correlation of two equally sampled signals at integer shifts within
+    +-``max_shift`` samples, over each shift's overlap (means removed once, over the whole signals);
+    score k pairs ``right(t + lag)`` with ``left(t)``, so a positive best lag means the right
+    repeats the left's waveform later."""
     a, b = left - left.mean(), right - right.mean()
     lags = np.arange(-max_shift, max_shift + 1)
     scores = np.empty(lags.size)
@@ -101,16 +107,6 @@ def correlation_scores(left: np.ndarray, right: np.ndarray, max_shift: int) -> t
             x, y = a[-lag:], b[: b.size + lag]
         scores[k] = float(np.dot(x, y) / (np.sqrt(np.dot(x, x) * np.dot(y, y)) or 1.0))
     return lags, scores
-
-
-def refined_peak(lags: np.ndarray, scores: np.ndarray) -> float:
-    """The best lag (in samples), refined by a parabola through the best score and its neighbours."""
-    best = int(np.argmax(scores))
-    if 0 < best < scores.size - 1:
-        curvature = scores[best - 1] - 2 * scores[best] + scores[best + 1]
-        if curvature < 0:
-            return float(lags[best] + 0.5 * (scores[best - 1] - scores[best + 1]) / curvature)
-    return float(lags[best])
 
 
 def peak_height_above_cm(

@@ -19,6 +19,7 @@ from posture.jump import measures, summary
 from posture.jump.contacts import DetectionSettings, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
+from posture.jump.rhythm import aligned_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -112,8 +113,10 @@ def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str,
     return {"per_jump": per_jump, "windows": windows}
 
 
-def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence: float) -> dict[str, Measurement]:
-    """Count, cadence, rhythm, flight and contact time, landing lead."""
+def _timing(
+    records: list[JumpRecord], jumps: Jumps, touchdowns: np.ndarray, frame_s: float, confidence: float
+) -> dict[str, Measurement]:
+    """Count, cadence and rhythm (from ``touchdowns``, s), flight and contact time, landing lead."""
     cfg = summary.settings()
     low_fps = 1.0 / frame_s < float(cfg["bands"]["timing_fps_limit"])
     half_frame_ms = 500.0 * frame_s
@@ -121,7 +124,6 @@ def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence:
     timing_reason = (
         f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
     )
-    touchdowns = jumps.touchdowns_s
     intervals = np.diff(touchdowns)
     out = {
         "jump_count": summary.plain(float(len(records)), "count", None, confidence),
@@ -315,7 +317,11 @@ def analyze_clean(
     records = jump_records(jumps, body, lead_landings=style == "two_foot" and view in ("front", "back"))
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
-    measurements = _timing(records, jumps, frame_s, confidence)
+    touchdowns = jumps.touchdowns_s
+    if subframe:
+        both_feet = np.mean([paths[side] for side in SIDES], axis=0)
+        touchdowns = aligned_touchdowns_s(clean.times_s, both_feet, touchdowns)
+    measurements = _timing(records, jumps, touchdowns, frame_s, confidence)
     if frame_s > 1.0 / float(cfg["bands"]["timing_fps_limit"]):
         warnings.append(f"low_frame_rate: {1.0 / frame_s:.0f} fps; timing bands include half a frame interval")
     if clean.gaps_filled or clean.gaps_left:
@@ -340,7 +346,7 @@ def analyze_clean(
         measurements=measurements,
         jumps=records,
         warnings=warnings,
-        cadence_over_time=_cadence_over_time(jumps.touchdowns_s, duration),
+        cadence_over_time=_cadence_over_time(touchdowns, duration),
         foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
         cm_per_px=scale,
     )

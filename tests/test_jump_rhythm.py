@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from posture.jump.measures import cadence_jpm, rhythm_variability_pct
-from posture.jump.rhythm import aligned_touchdowns_s
+from posture.jump.rhythm import aligned_touchdowns_s, turn_touchdowns_s
 from posture.jump.signals import best_shift_s
 
 
@@ -49,3 +49,21 @@ def test_best_shift_finds_a_sub_step_shift_of_a_smooth_pulse() -> None:
 
     shift = best_shift_s(lambda s: (pulse(grid - 0.0123), pulse(grid + s)), 0.05)
     assert shift == pytest.approx(-0.0123, abs=0.0003)
+
+
+def test_turn_touchdowns_keep_exact_landings_of_uneven_height_close() -> None:
+    # Exact touchdowns of hops that differ in height (and so in flight time) by 10 %: the landings'
+    # shapes differ, yet cadence and rhythm stay those of the exact touchdowns.
+    rng = np.random.default_rng(11)
+    intervals = 0.4 * (1 + 0.04 * rng.standard_normal(18))
+    truth = 0.5 + np.concatenate(([0.0], np.cumsum(intervals)))
+    times = np.arange(0.0, truth[-1] + 0.5, 1 / 60)
+    heights = 1 + 0.1 * rng.standard_normal(truth.size)
+    path = np.zeros(times.size)
+    for landing, height in zip(truth, heights, strict=True):
+        flight = 0.2 * np.sqrt(height)  # a higher hop is a longer flight
+        u = (times - (landing - flight)) / flight
+        path = np.maximum(path, np.where((u > 0) & (u < 1), height * 4 * u * (1 - u), 0.0))
+    steadied = turn_touchdowns_s(times, path, truth)
+    assert cadence_jpm(steadied) == pytest.approx(cadence_jpm(truth), abs=0.5)
+    assert rhythm_variability_pct(steadied) == pytest.approx(rhythm_variability_pct(truth), abs=0.5)

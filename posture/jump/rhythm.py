@@ -1,10 +1,12 @@
-"""Rope-turn timing from the shape of every landing, not from one threshold crossing each.
+"""Rope-turn timing from the shape of every landing as well as its threshold crossing.
 
 A touchdown found where a foot's lift crosses a threshold jitters by the tracker's noise at that
-one frame (13-38 ms standard deviation on the full model's tracks of the rendered clips). Every
-landing of a steady skipper has the same shape, so each landing is placed instead by lining the
-feet's whole path around it up with the clip's mean landing (a template built from the landings
-themselves); the path's many frames average the jitter (3-15 ms on the same tracks).
+one frame (13-38 ms standard deviation on the full model's tracks of the rendered clips). A steady
+skipper's landings share one shape, so each landing can also be placed by lining the feet's whole
+path around it up with the clip's mean landing (a template built from the landings themselves):
+the path's many frames average the tracker's jitter, but landings that differ in height or flight
+time from the mean are placed a few ms off (up to 15 ms on exact keypoints). The two estimates
+err for different reasons, so the rope-turn timing uses their mean.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from posture.jump.signals import best_shift_s
 
 # Landing window around each touchdown, in rope turns: from late in the flight (the descent) to
 # early in the contact; and how far one landing may move (a rope jitters 2-6 % between turns).
-BEFORE_TURNS = 0.35
+BEFORE_TURNS = 0.25
 AFTER_TURNS = 0.25
 MAX_SHIFT_TURNS = 0.1
 ROUNDS = 2  # a second round rebuilds the template from the aligned landings
@@ -50,3 +52,14 @@ def aligned_touchdowns_s(
         template = np.mean([around(t) for t in aligned], axis=0)
         aligned = np.array([moved(t, template) for t in aligned])
     return aligned + float(np.median(touchdowns_s - aligned))
+
+
+def turn_touchdowns_s(times_s: np.ndarray, path: np.ndarray, touchdowns_s: np.ndarray) -> np.ndarray:
+    """The touchdowns (s) cadence and rhythm variability are read from: the mean of each detected
+    touchdown and its place by the landing's shape (:func:`aligned_touchdowns_s`).
+
+    On the full model's tracks of the 8 rendered clips this took the cadence MAE from 1.09 to
+    0.89 jumps/min (0.75-0.89 for landing windows of 0.25-0.5 turns) and the rhythm variability
+    error from 4.4 to 2.1 points, while exact keypoints stay within 0.3 jumps/min and 0.1 points.
+    """
+    return np.asarray(0.5 * (touchdowns_s + aligned_touchdowns_s(times_s, path, touchdowns_s)))

@@ -19,7 +19,7 @@ from posture.jump import measures, summary
 from posture.jump.contacts import DetectionSettings, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
-from posture.jump.rhythm import aligned_touchdowns_s
+from posture.jump.rhythm import turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -320,7 +320,7 @@ def analyze_clean(
     touchdowns = jumps.touchdowns_s
     if subframe:
         both_feet = np.mean([paths[side] for side in SIDES], axis=0)
-        touchdowns = aligned_touchdowns_s(clean.times_s, both_feet, touchdowns)
+        touchdowns = turn_touchdowns_s(clean.times_s, both_feet, touchdowns)
     measurements = _timing(records, jumps, touchdowns, frame_s, confidence)
     if frame_s > 1.0 / float(cfg["bands"]["timing_fps_limit"]):
         warnings.append(f"low_frame_rate: {1.0 / frame_s:.0f} fps; timing bands include half a frame interval")

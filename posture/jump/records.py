@@ -25,6 +25,8 @@ class BodySignals:
     """The heights and positions the measures read, in levelled image pixels (up = +).
 
     ``left_sign`` is +1 when the person's left is image-right (front view), -1 (back view).
+    ``foot_path``: each foot's unitless vertical path (:func:`posture.jump.contacts.foot_path`),
+    read only for timing.
     """
 
     times_s: np.ndarray
@@ -221,13 +223,13 @@ def jump_record(
     landings = lead_landings_s(flight, lead) if lead_landings and np.isfinite(lead) else None
     for side in SIDES:
         down, up = _touchdown(flight, side), _takeoff(flight, side)
-        landed = landings[side] if landings is not None else down
         clearance[side] = (
             measures.peak_height_above_cm(t, body.ankle_up[side], up, down, ankle_levels[side], scale)
             if np.isfinite(down) and np.isfinite(up)
             else NAN
         )
         leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
+        landed = landings[side] if landings is not None and landings[side] < leave else down
         if np.isfinite(leave):
             depth[side] = measures.sink_cm(t, body.hip_up[side], landed, leave, scale)
             inside = (t >= landed) & (t <= leave)

@@ -35,7 +35,8 @@ def test_landing_lag_of_a_time_shifted_descent_is_sub_frame() -> None:
 
     left = descent(times, 0.500, 20.0)
     right = descent(times, 0.513, 14.0)  # lands 13 ms later and lower: the ratio of heights does not matter
-    assert measures.landing_lag_ms(times, left, right, 0.3, 0.7) == pytest.approx(13.0, abs=1.5)
+    assert measures.landing_lag_ms(times, left, right, 0.3, 0.7, max_lag_s=0.1) == pytest.approx(13.0, abs=1.5)
+    assert measures.landing_lag_ms(times, right, left, 0.3, 0.7, max_lag_s=0.1) == pytest.approx(-13.0, abs=1.5)
 
 
 def test_symmetry_index_sign_and_size() -> None:

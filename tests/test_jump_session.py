@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -228,3 +230,22 @@ def test_missing_wrists_leave_the_hand_measures_out_but_keep_the_jumps() -> None
     )
     assert session.value("jump_count") == 19
     assert session.measurements["hand_phase_lead_ms"].status == "not_assessed"
+
+
+def test_a_toe_held_up_after_landing_does_not_cut_that_sides_landing_depth() -> None:
+    # The tracker holds the left toe 9 px up for 70 ms after every landing: its own threshold
+    # crossing comes late, after much of the hips' sink. Each foot's landing is placed by the flight's
+    # end and the lead (whole paths) instead, so both sides keep their equal depth.
+    skipper = Skipper(steady_turns(150.0, 8.0), variation=0.04)
+    times = frame_times(60.0, 8.0)
+    track = skipper_track(skipper, times)
+    xy = track.xy_px.copy()
+    since = times[:, None] - skipper.turn_times_s[None, :]
+    held = ((since >= 0.0) & (since < 0.07)).any(axis=1)
+    xy[held, INDEX["left_foot_index"], 1] -= 9.0
+    session = analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    late = [1000.0 * (r.touchdown_left_s - r.touchdown_right_s) for r in session.jumps]
+    assert np.median(late) > 40.0  # the left toe's own crossing really is late
+    even = _session(skipper, 60.0)
+    assert session.value("landing_depth_diff_cm") == pytest.approx(even.value("landing_depth_diff_cm"), abs=0.3)
+    assert session.value("landing_depth_cm_left") == pytest.approx(even.value("landing_depth_cm_left"), abs=0.3)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.jump import measures
-from posture.jump.events import Flight, FootPhases, Jumps
+from posture.jump.contacts import FootPhases
+from posture.jump.events import Flight, Jumps
 from posture.jump.signals import CleanTrack
 
 SIDES = ("left", "right")
@@ -24,6 +25,8 @@ class BodySignals:
     """The heights and positions the measures read, in levelled image pixels (up = +).
 
     ``left_sign`` is +1 when the person's left is image-right (front view), -1 (back view).
+    ``foot_path``: each foot's unitless vertical path (:func:`posture.jump.contacts.foot_path`),
+    read only for timing.
     """
 
     times_s: np.ndarray
@@ -33,7 +36,7 @@ class BodySignals:
     knee_bend_deg: dict[str, np.ndarray]
     hip_mid_x: np.ndarray
     twist_deg: np.ndarray
-    foot_lift_px: dict[str, np.ndarray]
+    foot_path: dict[str, np.ndarray]
     cm_per_px: float
     subframe: bool = True
 
@@ -67,7 +70,7 @@ def hand_rel_up_px(track: CleanTrack, shoulder_mid_y: np.ndarray) -> dict[str, n
 
 
 def body_signals(
-    track: CleanTrack, toe_lift_px: dict[str, np.ndarray], cm_per_px: float, subframe: bool = True
+    track: CleanTrack, foot_path: dict[str, np.ndarray], cm_per_px: float, subframe: bool = True
 ) -> BodySignals:
     """Heights (px, up) relative to the image bottom, wrist heights relative to the shoulder midpoint."""
     shoulder_mid_y = track.midpoint("shoulder")[:, 1]
@@ -86,7 +89,7 @@ def body_signals(
         },
         hip_mid_x=track.midpoint("hip")[:, 0],
         twist_deg=twist,
-        foot_lift_px=toe_lift_px,
+        foot_path=foot_path,
         cm_per_px=cm_per_px,
         subframe=subframe,
     )
@@ -166,7 +169,8 @@ def _takeoff(flight: Flight, side: str) -> float:
 
 
 def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float:
-    """Landing lead (ms) of one flight from the two feet's descents (:func:`measures.landing_lag_ms`).
+    """Landing lead (ms) of one flight: the lag between the two feet's paths from late in the
+    flight to early in the contact (:func:`measures.landing_lag_ms`).
 
     The naive baseline (``subframe`` off) takes the difference of the whole-frame touchdowns.
     """
@@ -174,12 +178,28 @@ def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float
         return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
     lag = measures.landing_lag_ms(
         body.times_s,
-        body.foot_lift_px["left"],
-        body.foot_lift_px["right"],
+        body.foot_path["left"],
+        body.foot_path["right"],
         flight.mid_s - 0.1 * period_s,
         flight.end_s + 0.25 * period_s,
+        max_lag_s=0.25 * period_s,
     )
     return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+
+
+def lead_landings_s(flight: Flight, lead_ms: float) -> dict[str, float]:
+    """Each foot's touchdown (s) in a two-foot landing: the first at the flight's end, the other
+    ``|lead_ms|`` later (+ lead = the left foot first).
+
+    One foot's threshold crossing can be off by 100 ms or more where the tracker holds its toes up
+    after landing, which would start that foot's landing sink after the hips' lowest point; the
+    flight's end (the first crossing of either foot) and the lead (the whole paths' lag) are far
+    steadier.
+    """
+    later = flight.end_s + abs(lead_ms) / 1000.0
+    if lead_ms >= 0:
+        return {"left": flight.end_s, "right": later}
+    return {"left": later, "right": flight.end_s}
 
 
 def jump_record(
@@ -189,10 +209,18 @@ def jump_record(
     jumps: Jumps,
     body: BodySignals,
     ankle_levels: dict[str, float],
+    lead_landings: bool = True,
 ) -> JumpRecord:
-    """Everything one counted flight, its landing contact and its rope turn measure."""
+    """Everything one counted flight, its landing contact and its rope turn measure.
+
+    ``lead_landings`` (two-foot bounce seen from the front or back): each foot's touchdown for the
+    landing depth is placed by the landing lead (:func:`lead_landings_s`) instead of its own
+    threshold crossing.
+    """
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
+    lead = landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body)
+    landings = lead_landings_s(flight, lead) if lead_landings and np.isfinite(lead) else None
     for side in SIDES:
         down, up = _touchdown(flight, side), _takeoff(flight, side)
         clearance[side] = (
@@ -201,9 +229,10 @@ def jump_record(
             else NAN
         )
         leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
+        landed = landings[side] if landings is not None and landings[side] < leave else down
         if np.isfinite(leave):
-            depth[side] = measures.sink_cm(t, body.hip_up[side], down, leave, scale)
-            inside = (t >= down) & (t <= leave)
+            depth[side] = measures.sink_cm(t, body.hip_up[side], landed, leave, scale)
+            inside = (t >= landed) & (t <= leave)
             knee[side] = float(np.nanmax(body.knee_bend_deg[side][inside])) if inside.any() else NAN
         else:
             depth[side] = knee[side] = NAN
@@ -227,7 +256,7 @@ def jump_record(
         takeoff_s=following.start_s if following is not None else NAN,
         flight_start_s=flight.start_s,
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
-        landing_lead_ms=landing_lead_of(flight, float(np.median(np.diff(jumps.touchdowns_s))), body),
+        landing_lead_ms=lead,
         landing_foot=flight.landing_foot,
         contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
         contact_time_ms_left=contact["left"],
@@ -242,8 +271,8 @@ def jump_record(
     )
 
 
-def jump_records(jumps: Jumps, body: BodySignals) -> list[JumpRecord]:
-    """One record per counted flight, in time order."""
+def jump_records(jumps: Jumps, body: BodySignals, lead_landings: bool = True) -> list[JumpRecord]:
+    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`)."""
     ankle_levels = {side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side)) for side in SIDES}
     ordered = jumps.all_flights
     records = []
@@ -251,5 +280,5 @@ def jump_records(jumps: Jumps, body: BodySignals) -> list[JumpRecord]:
         k = ordered.index(flight)
         previous = ordered[k - 1] if k > 0 and np.isfinite(ordered[k - 1].end_s) else None
         following = ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) else None
-        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels))
+        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels, lead_landings))
     return records

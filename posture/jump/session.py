@@ -16,8 +16,10 @@ import numpy as np
 from posture.anatomy import ASSUMED_STATURE_CM
 from posture.errors import PostureError
 from posture.jump import measures, summary
-from posture.jump.events import DetectionSettings, Jumps, detect_jumps, foot_lift_px, skipping_style
+from posture.jump.contacts import DetectionSettings, foot_path
+from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
+from posture.jump.rhythm import turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -111,8 +113,10 @@ def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str,
     return {"per_jump": per_jump, "windows": windows}
 
 
-def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence: float) -> dict[str, Measurement]:
-    """Count, cadence, rhythm, flight and contact time, landing lead."""
+def _timing(
+    records: list[JumpRecord], jumps: Jumps, touchdowns: np.ndarray, frame_s: float, confidence: float
+) -> dict[str, Measurement]:
+    """Count, cadence and rhythm (from ``touchdowns``, s), flight and contact time, landing lead."""
     cfg = summary.settings()
     low_fps = 1.0 / frame_s < float(cfg["bands"]["timing_fps_limit"])
     half_frame_ms = 500.0 * frame_s
@@ -120,7 +124,6 @@ def _timing(records: list[JumpRecord], jumps: Jumps, frame_s: float, confidence:
     timing_reason = (
         f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
     )
-    touchdowns = jumps.touchdowns_s
     intervals = np.diff(touchdowns)
     out = {
         "jump_count": summary.plain(float(len(records)), "count", None, confidence),
@@ -306,14 +309,19 @@ def analyze_clean(
         clean, scale, detection_settings(subframe), int(detection["min_jumps"]), float(detection["min_duration_s"])
     )
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
-    # Landing lead reads the toes' descents in every view: even where contacts are found from the
-    # heels (back view), the toes' paths are the ones that differ only by the lead.
-    toe_lift = {side: foot_lift_px(clean, side, detection_settings(subframe)) for side in SIDES}
-    body: BodySignals = body_signals(clean, toe_lift, scale, subframe)
-    records = jump_records(jumps, body)
+    # Landing lead reads each foot's whole path (toe, heel and ankle together) in every view,
+    # whichever point the contacts were found from.
+    paths = {side: foot_path(clean, side, detection_settings(subframe)) for side in SIDES}
+    body: BodySignals = body_signals(clean, paths, scale, subframe)
+    # Both feet's paths show only from the front or back; there the lead places each foot's landing.
+    records = jump_records(jumps, body, lead_landings=style == "two_foot" and view in ("front", "back"))
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
-    measurements = _timing(records, jumps, frame_s, confidence)
+    touchdowns = jumps.touchdowns_s
+    if subframe:
+        both_feet = np.mean([paths[side] for side in SIDES], axis=0)
+        touchdowns = turn_touchdowns_s(clean.times_s, both_feet, touchdowns)
+    measurements = _timing(records, jumps, touchdowns, frame_s, confidence)
     if frame_s > 1.0 / float(cfg["bands"]["timing_fps_limit"]):
         warnings.append(f"low_frame_rate: {1.0 / frame_s:.0f} fps; timing bands include half a frame interval")
     if clean.gaps_filled or clean.gaps_left:
@@ -338,7 +346,7 @@ def analyze_clean(
         measurements=measurements,
         jumps=records,
         warnings=warnings,
-        cadence_over_time=_cadence_over_time(jumps.touchdowns_s, duration),
+        cadence_over_time=_cadence_over_time(touchdowns, duration),
         foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
         cm_per_px=scale,
     )

@@ -8,6 +8,7 @@ filter runs forwards and backwards (zero phase) on a uniform grid resampled from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,3 +216,29 @@ def refined_extremum(times_s: np.ndarray, signal: np.ndarray, start_s: float, en
             offset = float(np.clip(0.5 * (a - c) / curvature, -0.5, 0.5))
             peak = sign * (b - 0.25 * (a - c) * offset)
     return peak
+
+
+def normalised_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two equally long samples (means removed; 0 when either is flat)."""
+    a, b = a - a.mean(), b - b.mean()
+    return float(np.dot(a, b) / (np.sqrt(np.dot(a, a) * np.dot(b, b)) or 1.0))
+
+
+def refined_peak(lags: np.ndarray, scores: np.ndarray) -> float:
+    """The best lag (in samples), refined by a parabola through the best score and its neighbours."""
+    best = int(np.argmax(scores))
+    if 0 < best < scores.size - 1:
+        curvature = scores[best - 1] - 2 * scores[best] + scores[best + 1]
+        if curvature < 0:
+            return float(lags[best] + 0.5 * (scores[best - 1] - scores[best + 1]) / curvature)
+    return float(lags[best])
+
+
+def best_shift_s(
+    pair_at: Callable[[float], tuple[np.ndarray, np.ndarray]], max_shift_s: float, step_s: float = 0.001
+) -> float:
+    """The shift (s, within +-``max_shift_s`` on a ``step_s`` grid, refined between grid steps) at
+    which the two samples ``pair_at(shift)`` returns correlate best (:func:`normalised_correlation`)."""
+    shifts = np.arange(-round(max_shift_s / step_s), round(max_shift_s / step_s) + 1)
+    scores = np.array([normalised_correlation(*pair_at(float(k * step_s))) for k in shifts])
+    return refined_peak(shifts, scores) * step_s

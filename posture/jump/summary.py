@@ -177,25 +177,30 @@ def widened(band: tuple[float, float] | None, by: float) -> tuple[float, float] 
     return None if band is None else (band[0] - by, band[1] + by)
 
 
-def with_typical_error(measurement: Measurement, error: float) -> Measurement:
+def with_typical_error(measurement: Measurement, error: float, factor: float | None = None) -> Measurement:
     """``measurement`` carrying the tracker's typical error; a left/right verdict is made again on a widened band.
 
     The band of a left/right measure becomes the 95 % band of the median over jumps widened by the
     tracker's typical error measured on the rendered clips (times ``[bands] typical_error_factor``):
     the bootstrap holds only the spread from jump to jump, not the tracker's own left/right bias,
     which repeats on every jump. So a difference within the typical error is never ``asymmetric``.
+    ``factor``: None for the shipped one (the accuracy bench tries others on held-out clips).
     """
     if measurement.threshold is None or measurement.value is None:
         return replace(measurement, typical_error=error)
-    band = widened(measurement.band, float(settings()["bands"]["typical_error_factor"]) * error)
+    if factor is None:
+        factor = float(settings()["bands"]["typical_error_factor"])
+    band = widened(measurement.band, factor * error)
     return replace(
         measurement, band=band, status=verdict(measurement.value, band, measurement.threshold), typical_error=error
     )
 
 
-def with_typical_errors(measurements: Mapping[str, Measurement], errors: Mapping[str, float]) -> dict[str, Measurement]:
+def with_typical_errors(
+    measurements: Mapping[str, Measurement], errors: Mapping[str, float], factor: float | None = None
+) -> dict[str, Measurement]:
     """Every measurement with its typical error from ``errors`` (those without one unchanged)."""
     return {
-        key: with_typical_error(m, errors[key]) if key in errors and m.status != "not_assessed" else m
+        key: with_typical_error(m, errors[key], factor) if key in errors and m.status != "not_assessed" else m
         for key, m in measurements.items()
     }

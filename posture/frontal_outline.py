@@ -1,0 +1,149 @@
+"""Left-right cues of a front or back photo beyond the measured points: what the whole outline shows.
+
+MediaPipe places its ears, shoulders and hips as if the body were nearly symmetric: on 120 rendered
+people a 2 deg pelvic obliquity reads near 0 and the head tilt is read at about 0.45 of its true
+size. The person's segmentation mask is not pulled that way: the head's silhouette turns with the
+head, the top of the shoulders follows the shoulder girdle, and the hanging arm carries the elbow
+down with its shoulder. These cues are read on each front and back photo and, with both views, feed
+the joint estimate of :mod:`posture.assessment.joint_views` (fitted and checked held out by
+``bench/accuracy.py``).
+
+Every cue is a tilt in degrees with the sign of :func:`posture.measures.frontal_tilt_deg`: + when
+the subject's left side is higher. A cue the photo cannot show is left out (never guessed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posture.anatomy import left_sign_of
+from posture.measures import frontal_tilt_deg
+from posture.pose import Pose
+
+HEAD_OUTLINE = "head_outline_tilt_deg"
+SHOULDER_OUTLINE = "shoulder_outline_tilt_deg"
+ELBOW_LINE = "elbow_tilt_deg"
+KNEE_LINE = "knee_tilt_deg"
+CUES = (HEAD_OUTLINE, SHOULDER_OUTLINE, ELBOW_LINE, KNEE_LINE)
+
+# The head's silhouette is read above this fraction of the way from the ears down to the shoulders
+# (below it the neck and the trapezius widen the shape).
+NECK_FRACTION = 0.45
+# Columns where the top of the shoulders is read: fractions of the way from the shoulders' midpoint out
+# to each shoulder point (inside 0.6 the neck and trapezius dominate the outline).
+SHOULDER_COLUMNS = np.linspace(0.6, 1.0, 9)
+# An arm counts as hanging when its upper arm is within this angle (deg) of vertical; a hand on the
+# hip or a raised arm moves the elbow for reasons other than the shoulder's height.
+HANGING_ARM_MAX_DEG = 25.0
+MIN_HEAD_PIXELS = 50
+# The silhouette is not trusted when it disagrees with the ear line by more than this (deg): the mask
+# then lost part of the head (white hair against a white wall read 34 deg on a head tilted 9 deg). On the
+# 240 front and back renders the two disagree by more than this on 1 % of photos.
+HEAD_OUTLINE_MAX_DISAGREEMENT_DEG = 12.0
+
+
+def head_outline_tilt_deg(pose: Pose, left_sign: int) -> float | None:
+    """Roll (deg) of the head's silhouette: the long axis of the mask above the neck against vertical.
+
+    + when the subject's left side of the head is higher (the head leans toward the right
+    shoulder), as ``head_tilt_deg``. Read from the second moments of the mask pixels inside the
+    shoulders' width and above :data:`NECK_FRACTION` of the ear-to-shoulder height. Normal: within
+    +-3 deg like the ear line (the tilt a clinician notes; Ferreira 2011 for frontal alignment).
+    None without a mask or a head on it, or when it disagrees with the ear line by more than
+    :data:`HEAD_OUTLINE_MAX_DISAGREEMENT_DEG`. ``left_sign``: +1 front view, -1 back view.
+    """
+    if pose.mask is None:
+        return None
+    scale = pose.mask_scale
+    shoulders, ear_y = pose.midpoint("shoulder"), float(pose.midpoint("ear")[1])
+    half_width = abs(float(pose.point("left_shoulder")[0] - pose.point("right_shoulder")[0])) / 2.0
+    neck_y = ear_y + NECK_FRACTION * (float(shoulders[1]) - ear_y)
+    x0 = max(int((shoulders[0] - half_width) * scale), 0)
+    x1 = min(int((shoulders[0] + half_width) * scale), pose.mask.shape[1])
+    y1 = min(int(neck_y * scale), pose.mask.shape[0])
+    if y1 <= 0 or x1 <= x0:
+        return None
+    ys, xs = np.nonzero(pose.mask[:y1, x0:x1])
+    if len(xs) < MIN_HEAD_PIXELS:
+        return None
+    dx, dy = xs - xs.mean(), ys - ys.mean()
+    # Angle of the major axis from vertical; + when the top of the head lies toward image-left.
+    toward_image_left_deg = 0.5 * np.degrees(np.arctan2(2.0 * (dx * dy).mean(), (dy * dy).mean() - (dx * dx).mean()))
+    tilt = float(toward_image_left_deg * left_sign)
+    ear_line = frontal_tilt_deg(pose.point("left_ear"), pose.point("right_ear"), left_sign)
+    return tilt if abs(tilt - ear_line) <= HEAD_OUTLINE_MAX_DISAGREEMENT_DEG else None
+
+
+def shoulder_outline_tilt_deg(pose: Pose, left_sign: int) -> float | None:
+    """Tilt (deg) of the top of the shoulders on the mask: + when the subject's left is higher.
+
+    At each of :data:`SHOULDER_COLUMNS` the highest mask pixel below the ears is found on both
+    sides; the tilt is the median over the columns of the left-right height difference over the
+    distance between the two columns. Shoulders >= 2 deg notable, as ``shoulder_tilt_deg``.
+    None without a mask or when no column crosses the shoulders.
+    """
+    if pose.mask is None:
+        return None
+    scale, mask = pose.mask_scale, pose.mask
+    middle = pose.midpoint("shoulder")
+    left, right = pose.point("left_shoulder"), pose.point("right_shoulder")
+    across_px = abs(float(left[0] - right[0]))
+    top = int(max(float(pose.midpoint("ear")[1]), 0.0) * scale)
+    bottom = int(min((max(float(left[1]), float(right[1])) + across_px / 2.0) * scale, mask.shape[0]))
+    tilts = []
+    for fraction in SHOULDER_COLUMNS:
+        heights = []
+        for point in (left, right):
+            column = round(float(middle[0] + (point[0] - middle[0]) * fraction) * scale)
+            if not 0 <= column < mask.shape[1]:
+                break
+            filled = np.flatnonzero(mask[top:bottom, column])
+            if not len(filled):
+                break
+            heights.append((top + filled[0]) / scale)
+        if len(heights) == 2:
+            tilts.append(np.degrees(np.arctan2(heights[1] - heights[0], across_px * fraction)))
+    return float(np.median(tilts)) if tilts and across_px > 0 else None
+
+
+def _arm_hangs(pose: Pose, side: str) -> bool:
+    shoulder, elbow = pose.point(f"{side}_shoulder"), pose.point(f"{side}_elbow")
+    down = float(elbow[1] - shoulder[1])
+    return down > 0 and np.degrees(np.arctan2(abs(float(elbow[0] - shoulder[0])), down)) <= HANGING_ARM_MAX_DEG
+
+
+def elbow_tilt_deg(pose: Pose, left_sign: int) -> float | None:
+    """Tilt (deg) of the right -> left elbow line, + when the left elbow is higher.
+
+    With both arms hanging, each elbow hangs one upper arm below its shoulder, so the elbow line
+    repeats the shoulder tilt (shoulders >= 2 deg notable). None unless both arms hang within
+    :data:`HANGING_ARM_MAX_DEG` of vertical.
+    """
+    if not (_arm_hangs(pose, "left") and _arm_hangs(pose, "right")):
+        return None
+    return frontal_tilt_deg(pose.point("left_elbow"), pose.point("right_elbow"), left_sign)
+
+
+def knee_tilt_deg(pose: Pose, left_sign: int) -> float | None:
+    """Tilt (deg) of the right -> left knee line, + when the left knee is higher.
+
+    A leg-length difference, the usual cause of a pelvic obliquity while standing, lifts the
+    longer leg's knee too (on the renders' true points the knee height difference is 0.6 of the
+    hips', correlation 0.87). Pelvic obliquity > 1 deg notable (engineering default).
+    """
+    return frontal_tilt_deg(pose.point("left_knee"), pose.point("right_knee"), left_sign)
+
+
+def frontal_cues(pose: Pose, view: str) -> dict[str, float]:
+    """Every cue of :data:`CUES` that a front or back photo shows (deg); empty for a profile."""
+    if view not in ("front", "back"):
+        return {}
+    left_sign = left_sign_of(view)
+    readers = {
+        HEAD_OUTLINE: head_outline_tilt_deg,
+        SHOULDER_OUTLINE: shoulder_outline_tilt_deg,
+        ELBOW_LINE: elbow_tilt_deg,
+        KNEE_LINE: knee_tilt_deg,
+    }
+    cues = {name: read(pose, left_sign) for name, read in readers.items()}
+    return {name: value for name, value in cues.items() if value is not None and np.isfinite(value)}

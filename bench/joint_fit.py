@@ -17,7 +17,7 @@ import numpy as np
 from bench.calibration import Sample, ridge, standardisation
 from posture.assessment.evidence import measurements_by_view
 from posture.assessment.joint_views import JOINT_VIEWS, JointModel, cues_by_view, input_name, joint_readings
-from posture.frontal_outline import ELBOW_LINE, HEAD_OUTLINE, KNEE_LINE, SHOULDER_OUTLINE
+from posture.frontal_outline import CUE_VIEWS, ELBOW_LINE, GLUTEAL_FOLDS, HEAD_OUTLINE, KNEE_LINE, SHOULDER_OUTLINE
 from posture.photo_result import MeasuredPhoto
 
 TruthOf = Callable[[Sample, str], "float | None"]
@@ -31,14 +31,16 @@ MEASURE_CUES: dict[str, tuple[str, ...]] = {
     "shoulder_tilt_deg": (SHOULDER_OUTLINE, ELBOW_LINE),
     "shoulder_height_diff_cm": (SHOULDER_OUTLINE, ELBOW_LINE),
     "head_tilt_deg": (HEAD_OUTLINE,),
-    "pelvic_obliquity_deg": (KNEE_LINE,),
-    "hip_height_diff_cm": (KNEE_LINE,),
+    "pelvic_obliquity_deg": (KNEE_LINE, GLUTEAL_FOLDS),
+    "hip_height_diff_cm": (KNEE_LINE, GLUTEAL_FOLDS),
 }
 
 
 def model_inputs(key: str) -> tuple[str, ...]:
-    """The input names of ``key``'s model: the measure and its cues, front then back."""
-    return tuple(input_name(view, name) for name in (key, *MEASURE_CUES[key]) for view in JOINT_VIEWS)
+    """The input names of ``key``'s model: the measure in both views, then each cue in the views that show it."""
+    own = tuple(input_name(view, key) for view in JOINT_VIEWS)
+    cues = tuple(input_name(view, cue) for cue in MEASURE_CUES[key] for view in JOINT_VIEWS if view in CUE_VIEWS[cue])
+    return own + cues
 
 
 def person_rows(

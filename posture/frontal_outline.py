@@ -4,7 +4,9 @@ MediaPipe places its ears, shoulders and hips as if the body were nearly symmetr
 people a 2 deg pelvic obliquity reads near 0 and the head tilt is read at about 0.45 of its true
 size. The person's segmentation mask is not pulled that way: the head's silhouette turns with the
 head, the top of the shoulders follows the shoulder girdle, and the hanging arm carries the elbow
-down with its shoulder. These cues are read on each front and back photo and, with both views, feed
+down with its shoulder, and from behind the folds under the buttocks lie level only on a level pelvis
+(gluteal fold asymmetry is the clinical sign of a leg-length difference). These cues are read on each
+front and back photo and, with both views, feed
 the joint estimate of :mod:`posture.assessment.joint_views` (fitted and checked held out by
 ``bench/accuracy.py``).
 
@@ -15,8 +17,10 @@ the subject's left side is higher. A cue the photo cannot show is left out (neve
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
 from posture.anatomy import left_sign_of
+from posture.imaging import Photo
 from posture.measures import frontal_tilt_deg
 from posture.pose import Pose
 
@@ -24,7 +28,10 @@ HEAD_OUTLINE = "head_outline_tilt_deg"
 SHOULDER_OUTLINE = "shoulder_outline_tilt_deg"
 ELBOW_LINE = "elbow_tilt_deg"
 KNEE_LINE = "knee_tilt_deg"
-CUES = (HEAD_OUTLINE, SHOULDER_OUTLINE, ELBOW_LINE, KNEE_LINE)
+GLUTEAL_FOLDS = "gluteal_fold_tilt_deg"
+CUES = (HEAD_OUTLINE, SHOULDER_OUTLINE, ELBOW_LINE, KNEE_LINE, GLUTEAL_FOLDS)
+# The views that show each cue: the folds under the buttocks face the back.
+CUE_VIEWS: dict[str, tuple[str, ...]] = {name: ("front", "back") for name in CUES} | {GLUTEAL_FOLDS: ("back",)}
 
 # The head's silhouette is read above this fraction of the way from the ears down to the shoulders
 # (below it the neck and the trapezius widen the shape).
@@ -38,6 +45,17 @@ SHOULDER_COLUMNS = np.linspace(0.9, 1.2, 7)
 # hip or a raised arm moves the elbow for reasons other than the shoulder's height.
 HANGING_ARM_MAX_DEG = 25.0
 MIN_HEAD_PIXELS = 50
+# Where the fold under each buttock is looked for in a back photo: from the hip point's height down this
+# share of the way to the knee, in a band this share of half the hips' width either side of the hip
+# point. The held-out joint pelvic obliquity was 0.69-0.73 deg for windows ending at 0.35-0.45 and bands
+# of 0.2-0.4 (0.88 for a window ending at 0.3, which can miss a low fold).
+FOLD_WINDOW = (0.0, 0.4)
+FOLD_BAND = 0.3
+# A fold is a dark line between brighter skin or cloth above and below: its brightness must dip by this
+# many grey levels (0-255) under the brighter of its two sides, else the cue is left out (loose clothing
+# hides the folds). On the 120 back renders the dip is 23 grey levels or more.
+MIN_FOLD_DIP = 8.0
+FOLD_SMOOTHING_PX = 2.0
 # The silhouette is not trusted when it disagrees with the ear line by more than this (deg): the mask
 # then lost part of the head (white hair against a white wall read 34 deg on a head tilted 9 deg). On the
 # 240 front and back renders the two disagree by more than this on 1 % of photos.
@@ -137,8 +155,49 @@ def knee_tilt_deg(pose: Pose, left_sign: int) -> float | None:
     return frontal_tilt_deg(pose.point("left_knee"), pose.point("right_knee"), left_sign)
 
 
-def frontal_cues(pose: Pose, view: str) -> dict[str, float]:
-    """Every cue of :data:`CUES` that a front or back photo shows (deg); empty for a profile."""
+def _fold_height_px(grey: np.ndarray, scale: float, pose: Pose, side: str) -> float | None:
+    """Height (px, full resolution) of the deepest dark line under the ``side`` buttock, if it dips enough."""
+    hip, knee = pose.point(f"{side}_hip"), pose.point(f"{side}_knee")
+    half_hips = abs(float(pose.point("left_hip")[0] - pose.point("right_hip")[0])) / 2.0
+    top, bottom = (float(hip[1] + share * (knee[1] - hip[1])) for share in FOLD_WINDOW)
+    rows = slice(max(int(top * scale), 0), min(int(bottom * scale), grey.shape[0]))
+    columns = slice(
+        max(int((hip[0] - FOLD_BAND * half_hips) * scale), 0),
+        min(int((hip[0] + FOLD_BAND * half_hips) * scale) + 1, grey.shape[1]),
+    )
+    window = grey[rows, columns]
+    if window.shape[0] < 3 or window.shape[1] < 1:
+        return None
+    profile = gaussian_filter1d(window.mean(axis=1), max(FOLD_SMOOTHING_PX * scale, 0.5))
+    # Each row's dip under the brighter of the two sides (the brightest row above it, the brightest below);
+    # the fold is the deepest dip, not merely the darkest row, which can be a darker band at either end.
+    dips = np.minimum(np.maximum.accumulate(profile), np.maximum.accumulate(profile[::-1])[::-1]) - profile
+    fold = int(np.argmax(dips))
+    if dips[fold] < MIN_FOLD_DIP:
+        return None
+    return (rows.start + fold) / scale
+
+
+def gluteal_fold_tilt_deg(photo: Photo, pose: Pose) -> float | None:
+    """Tilt (deg) of the line through the folds under the buttocks in a back photo, + when the left is higher.
+
+    Each fold is the row of the deepest dip (at least :data:`MIN_FOLD_DIP` grey levels) in the
+    :data:`FOLD_WINDOW` below that side's hip point; uneven folds are the clinical sign of a pelvic
+    obliquity from a leg-length difference (Magee, Orthopedic Physical Assessment), > 1 deg notable as
+    ``pelvic_obliquity_deg``. None when either fold is not seen.
+    """
+    grey = photo.rgb.astype(float).mean(axis=2)
+    left_y, right_y = (_fold_height_px(grey, photo.scale, pose, side) for side in ("left", "right"))
+    if left_y is None or right_y is None:
+        return None
+    left, right = np.array([pose.point("left_hip")[0], left_y]), np.array([pose.point("right_hip")[0], right_y])
+    return frontal_tilt_deg(left, right, left_sign_of("back"))
+
+
+def frontal_cues(pose: Pose, view: str, photo: Photo | None = None) -> dict[str, float]:
+    """Every cue of :data:`CUES` that a front or back photo shows (deg); empty for a profile.
+
+    ``photo`` (the picture the pose was found on) gives the gluteal folds of a back view."""
     if view not in ("front", "back"):
         return {}
     left_sign = left_sign_of(view)
@@ -149,4 +208,6 @@ def frontal_cues(pose: Pose, view: str) -> dict[str, float]:
         KNEE_LINE: knee_tilt_deg,
     }
     cues = {name: read(pose, left_sign) for name, read in readers.items()}
+    if view == "back" and photo is not None:
+        cues[GLUTEAL_FOLDS] = gluteal_fold_tilt_deg(photo, pose)
     return {name: value for name, value in cues.items() if value is not None and np.isfinite(value)}

@@ -8,7 +8,18 @@ import cv2
 import numpy as np
 import pytest
 
-from posture.frontal_outline import CUES, ELBOW_LINE, HEAD_OUTLINE, SHOULDER_OUTLINE, frontal_cues
+from posture.assessment import assess
+from posture.assessment.view_weights import shipped_view_errors
+from posture.frontal_outline import (
+    CUE_VIEWS,
+    CUES,
+    ELBOW_LINE,
+    GLUTEAL_FOLDS,
+    HEAD_OUTLINE,
+    SHOULDER_OUTLINE,
+    frontal_cues,
+)
+from posture.imaging import Photo
 from posture.measures import frontal_tilt_deg
 from posture.photo_result import MeasuredPhoto
 from posture.pose import INDEX, Pose
@@ -17,23 +28,36 @@ from tests.pose_fixtures import measured_from_fixture
 pytestmark = pytest.mark.model_free
 
 
-def stored_pose(name: str) -> tuple[Pose, str]:
+def stored_photo(name: str) -> MeasuredPhoto:
     photo = measured_from_fixture(name)
     assert isinstance(photo, MeasuredPhoto), photo
+    assert photo.pose is not None
+    assert photo.photo is not None
+    return photo
+
+
+def stored_pose(name: str) -> tuple[Pose, str]:
+    photo = stored_photo(name)
     assert photo.pose is not None
     return photo.pose, photo.view
 
 
-def rolled(pose: Pose, degrees: float) -> Pose:
-    """The pose as a camera rolled by ``degrees`` about the picture's centre would see it: mask and points."""
+def rolled(pose: Pose, picture: Photo, degrees: float) -> tuple[Pose, Photo]:
+    """Pose and picture as a camera rolled by ``degrees`` about the picture's centre would see them."""
     assert pose.mask is not None
     width, height = pose.image_size
     turn = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), degrees, 1.0)
     xy = pose.xy_px @ turn[:, :2].T + turn[:, 2]
-    mask_turn = turn.copy()
-    mask_turn[:, 2] *= pose.mask_scale
-    mask = cv2.warpAffine(pose.mask.astype(np.uint8), mask_turn, pose.mask.shape[::-1], flags=cv2.INTER_NEAREST)
-    return dataclasses.replace(pose, xy_px=xy, mask=mask.astype(bool))
+
+    def warped(image: np.ndarray, scale: float, flags: int) -> np.ndarray:
+        scaled = turn.copy()
+        scaled[:, 2] *= scale
+        size = (image.shape[1], image.shape[0])
+        return cv2.warpAffine(image, scaled, size, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+
+    mask = warped(pose.mask.astype(np.uint8), pose.mask_scale, cv2.INTER_NEAREST).astype(bool)
+    rgb = np.ascontiguousarray(warped(picture.rgb, picture.scale, cv2.INTER_LINEAR))
+    return dataclasses.replace(pose, xy_px=xy, mask=mask), dataclasses.replace(picture, rgb=rgb)
 
 
 @pytest.mark.parametrize("name", ["s002_front", "s002_back"])
@@ -41,19 +65,46 @@ def rolled(pose: Pose, degrees: float) -> Pose:
 def test_every_cue_turns_with_the_picture_like_the_ear_line(name, roll_deg):
     """Rolling the picture tilts every left-right line by the same angle: each cue must follow the
     ear line's change in size and sign (the sign convention of frontal_tilt_deg, in both views)."""
-    pose, view = stored_pose(name)
+    photo = stored_photo(name)
+    assert photo.pose is not None
+    assert photo.photo is not None
+    pose, picture, view = photo.pose, photo.photo, photo.view
+    turned_pose, turned_picture = rolled(pose, picture, roll_deg)
+    before, after = frontal_cues(pose, view, picture), frontal_cues(turned_pose, view, turned_picture)
     left_sign = 1 if view == "front" else -1
-    before, after = frontal_cues(pose, view), frontal_cues(rolled(pose, roll_deg), view)
-    ears = [
-        frontal_tilt_deg(p.point("left_ear"), p.point("right_ear"), left_sign) for p in (pose, rolled(pose, roll_deg))
-    ]
-    assert set(before) == set(after) == set(CUES)
-    for cue in CUES:
+    ears = [frontal_tilt_deg(p.point("left_ear"), p.point("right_ear"), left_sign) for p in (pose, turned_pose)]
+    assert set(before) == set(after) == {cue for cue in CUES if view in CUE_VIEWS[cue]}
+    for cue in before:
         # The head's silhouette is cut at the neck along a picture row, so a rolled picture cuts it a
-        # little differently: it follows within 1.5 deg, the point and top-of-shoulder lines within 0.6.
-        tolerance = 1.5 if cue == HEAD_OUTLINE else 0.6
+        # little differently; the folds are found to the pixel row: both follow within 1.5 deg, the
+        # point and top-of-shoulder lines within 0.6.
+        tolerance = 1.5 if cue in (HEAD_OUTLINE, GLUTEAL_FOLDS) else 0.6
         assert after[cue] - before[cue] == pytest.approx(ears[1] - ears[0], abs=tolerance), cue
     assert abs(ears[1] - ears[0]) == pytest.approx(abs(roll_deg), abs=0.1)
+
+
+def test_hidden_gluteal_folds_leave_the_pelvis_to_the_weighted_mean():
+    """Loose clothing hides the folds under the buttocks: painted over with one flat colour, the back
+    photo gives no fold cue, and the person's pelvic obliquity is the two photos' weighted mean."""
+    front, back = stored_photo("s002_front"), stored_photo("s002_back")
+    assert back.pose is not None
+    assert back.photo is not None
+    assert GLUTEAL_FOLDS in frontal_cues(back.pose, "back", back.photo)
+    rgb = back.photo.rgb.copy()
+    hips, knees = back.pose.midpoint("hip"), back.pose.midpoint("knee")
+    half_width = abs(float(back.pose.point("left_hip")[0] - back.pose.point("right_hip")[0]))
+    rows = slice(int(hips[1] - 20), int(knees[1]))
+    columns = slice(int(hips[0] - 1.5 * half_width), int(hips[0] + 1.5 * half_width))
+    rgb[rows, columns] = rgb[rows, columns].reshape(-1, 3).mean(axis=0).astype(np.uint8)
+    covered = dataclasses.replace(back, photo=dataclasses.replace(back.photo, rgb=rgb))
+    assert GLUTEAL_FOLDS not in frontal_cues(back.pose, "back", covered.photo)
+    key = "pelvic_obliquity_deg"
+    person = assess([front, covered]).measurements[key]
+    sigmas = shipped_view_errors().per_view[key]
+    weights = {photo.view: sigmas[photo.view] ** -2 for photo in (front, back)}
+    expected = sum(weights[p.view] * p.measurements[key].value for p in (front, back)) / sum(weights.values())
+    assert person.measurement.value == pytest.approx(expected)
+    assert person.measurement.value != pytest.approx(assess([front, back]).measurements[key].measurement.value)
 
 
 def test_a_photo_without_its_mask_gives_only_the_point_cues():

@@ -5,7 +5,7 @@ What they share is MediaPipe's pull toward a symmetric body: both views read a h
 0.45 and a pelvic obliquity at about 0.4 of its true size. The joint estimate is a linear model
 (ridge on standardised inputs) of the true value on both views' values of the measure and the
 outline cues of :mod:`posture.frontal_outline` (the head's silhouette, the top of the shoulders,
-the hanging elbows, the knees). It is fitted on the rendered people of eval-public by
+the hanging elbows, the knees, the folds under the buttocks). It is fitted on the rendered people of eval-public by
 ``bench/fit_corrections.py`` into ``posture/joint_views.json``; ``bench/accuracy.py`` refits it per
 fold (grouped k-fold over subjects) and reports its held-out error, which becomes the combined
 value's typical error in ``posture/view_errors.json``.
@@ -101,7 +101,7 @@ def cues_by_view(photos: Sequence[MeasuredPhoto]) -> dict[View, dict[str, float]
     for photo in photos:
         if photo.pose is None or photo.view not in JOINT_VIEWS:
             continue
-        for name, value in frontal_cues(photo.pose, photo.view).items():
+        for name, value in frontal_cues(photo.pose, photo.view, photo.photo).items():
             collected.setdefault(View(photo.view), {}).setdefault(name, []).append(value)
     return {view: {name: float(np.mean(values)) for name, values in cues.items()} for view, cues in collected.items()}
 

@@ -4,7 +4,8 @@ Used by ``bench/accuracy.py`` on its held-out run (grouped k-fold over subjects)
 weights and the joint front + back models (``bench/joint_fit.py``) come from the other folds'
 subjects only, so no subject weighs its own views or is in its own fit.
 For each measure and combination of views it reports the held-out error of the combined value,
-the error 1 / sqrt(sum of 1 / sigma^2) predicts, and the error after undoing MediaPipe's shrinkage
+the error of the plain weighted mean (what a person gets when the joint front + back estimate lacks
+an input), the error 1 / sqrt(sum of 1 / sigma^2) predicts, and the error after undoing MediaPipe's shrinkage
 of the combined value (dividing by the slope of estimate on truth fitted on the other folds).
 """
 
@@ -51,6 +52,7 @@ class Combined:
     value: float
     truth: float
     predicted_error: float | None
+    weighted_mean: float
 
 
 def photo_errors(
@@ -109,6 +111,7 @@ def combine_held_out(
     for subject, photos in by_subject.items():
         fold = fold_of[subject]
         by_view, cues = measurements_by_view(photos), cues_by_view(photos)
+        weighted = person_measurements(by_view, weights[fold], joint={})
         for key, person in person_measurements(by_view, weights[fold], cues, joint[fold]).items():
             truths = [
                 t for s in own_samples[subject] if View(s.view) in person.views and (t := truth_of(s, key)) is not None
@@ -123,6 +126,7 @@ def combine_held_out(
                         person.measurement.value,
                         float(np.mean(truths)),
                         person.typical_error,
+                        weighted[key].measurement.value,
                     )
                 )
     return combined
@@ -150,6 +154,7 @@ class CombinationSummary:
     max: float
     predicted: float
     unshrunk_mae: float | None
+    weighted_mean_mae: float
 
 
 def summarise_combinations(combined: Sequence[Combined]) -> list[CombinationSummary]:
@@ -174,6 +179,7 @@ def summarise_combinations(combined: Sequence[Combined]) -> list[CombinationSumm
                 float(np.abs(errors).max()),
                 float(np.mean(predicted)) if predicted else float("nan"),
                 unshrunk,
+                float(np.mean([abs(r.weighted_mean - r.truth) for r in rows])),
             )
         )
     return summaries
@@ -187,14 +193,15 @@ def pays(summary: CombinationSummary) -> bool:
 def combined_report(summaries: Sequence[CombinationSummary]) -> str:
     """Markdown table of the person-level values, and which targets are met."""
     lines = [
-        "| measure | views | subjects | bias | MAE | max | predicted MAE | MAE with shrinkage undone | target MAE |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| measure | views | subjects | bias | MAE | max | weighted-mean MAE | predicted MAE "
+        "| MAE with shrinkage undone | target MAE |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summaries:
         target = COMBINED_TARGETS.get(s.key) if s.views == "back+front" else None
         unshrunk = "" if s.unshrunk_mae is None else f"{s.unshrunk_mae:.2f}" + (" (lower)" if pays(s) else "")
         lines.append(
-            f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} "
+            f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} | {s.weighted_mean_mae:.2f} "
             f"| {s.predicted:.2f} | {unshrunk} | {f'<= {target}' if target else ''} |"
         )
     lines.append("")

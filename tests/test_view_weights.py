@@ -72,7 +72,7 @@ def test_front_and_back_give_one_joint_value_with_its_measured_error(front_and_b
 
 @pytest.mark.parametrize("key", FRONTAL_TILTS)
 def test_without_the_photos_points_the_views_are_weighted_by_their_errors(front_and_back, key):
-    """A result read back without its pose (as the history stores it) has no outline cues: the
+    """A result without its pose (rebuilt from its JSON, say) has no outline cues: the
     combined value is then the inverse-variance weighted mean of the two photos."""
     front, back = (dataclasses.replace(photo, pose=None) for photo in front_and_back)
     person = assess([front, back]).measurements[key]
@@ -143,7 +143,7 @@ def test_view_errors_come_from_the_benchmark_in_docs_accuracy():
     combined: dict[tuple[str, str], float] = {}
     for line in _generated("combined").splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if len(cells) == 9 and cells[0] in SPECS and int(cells[2]) >= 20:
+        if len(cells) == 10 and cells[0] in SPECS and int(cells[2]) >= 20:
             combined[cells[0], cells[1]] = float(cells[4])
     assert {(key, views) for key, by_views in data["combined"].items() for views in by_views} == set(combined)
     for (key, views), mae in combined.items():

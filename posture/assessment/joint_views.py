@@ -10,8 +10,8 @@ the hanging elbows, the knees, the folds under the buttocks). It is fitted on th
 fold (grouped k-fold over subjects) and reports its held-out error, which becomes the combined
 value's typical error in ``posture/view_errors.json``.
 
-When any input is missing (a photo without its mask, an arm not hanging, a result read back from
-the history without its points) the weighted mean of :mod:`posture.assessment.view_weights` is used:
+When any input is missing (a photo without its mask, an arm not hanging, a result rebuilt
+without its points) the weighted mean of :mod:`posture.assessment.view_weights` is used:
 a model falling back on its mean for a missing input would pull the value toward the average person.
 """
 

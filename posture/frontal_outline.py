@@ -155,17 +155,17 @@ def knee_tilt_deg(pose: Pose, left_sign: int) -> float | None:
     return frontal_tilt_deg(pose.point("left_knee"), pose.point("right_knee"), left_sign)
 
 
-def _fold_height_px(grey: np.ndarray, scale: float, pose: Pose, side: str) -> float | None:
+def _fold_height_px(rgb: np.ndarray, scale: float, pose: Pose, side: str) -> float | None:
     """Height (px, full resolution) of the deepest dark line under the ``side`` buttock, if it dips enough."""
     hip, knee = pose.point(f"{side}_hip"), pose.point(f"{side}_knee")
     half_hips = abs(float(pose.point("left_hip")[0] - pose.point("right_hip")[0])) / 2.0
     top, bottom = (float(hip[1] + share * (knee[1] - hip[1])) for share in FOLD_WINDOW)
-    rows = slice(max(int(top * scale), 0), min(int(bottom * scale), grey.shape[0]))
+    rows = slice(max(int(top * scale), 0), min(int(bottom * scale), rgb.shape[0]))
     columns = slice(
         max(int((hip[0] - FOLD_BAND * half_hips) * scale), 0),
-        min(int((hip[0] + FOLD_BAND * half_hips) * scale) + 1, grey.shape[1]),
+        min(int((hip[0] + FOLD_BAND * half_hips) * scale) + 1, rgb.shape[1]),
     )
-    window = grey[rows, columns]
+    window = rgb[rows, columns].astype(float).mean(axis=2)
     if window.shape[0] < 3 or window.shape[1] < 1:
         return None
     profile = gaussian_filter1d(window.mean(axis=1), max(FOLD_SMOOTHING_PX * scale, 0.5))
@@ -186,8 +186,7 @@ def gluteal_fold_tilt_deg(photo: Photo, pose: Pose) -> float | None:
     obliquity from a leg-length difference (Magee, Orthopedic Physical Assessment), > 1 deg notable as
     ``pelvic_obliquity_deg``. None when either fold is not seen.
     """
-    grey = photo.rgb.astype(float).mean(axis=2)
-    left_y, right_y = (_fold_height_px(grey, photo.scale, pose, side) for side in ("left", "right"))
+    left_y, right_y = (_fold_height_px(photo.rgb, photo.scale, pose, side) for side in ("left", "right"))
     if left_y is None or right_y is None:
         return None
     left, right = np.array([pose.point("left_hip")[0], left_y]), np.array([pose.point("right_hip")[0], right_y])

@@ -41,6 +41,10 @@ NECK_FRACTION = 0.45
 # trapezius make the outline (its tilt there correlates negatively with the shoulders'). Held out on
 # 120 subjects the joint shoulder tilt was 0.51 deg with 0.9-1.2, 0.53 with 0.8-1.2, 0.62 with 0.6-1.0.
 SHOULDER_COLUMNS = np.linspace(0.9, 1.2, 7)
+# The outline is not trusted when it disagrees with MediaPipe's shoulder line by more than this (deg):
+# something other than the shoulders makes it (hair on a shoulder, a strap, a raised collar). On the 240
+# front and back renders the two differ by 4.2 deg at most; on a real front photo with long hair, by 13.
+SHOULDER_OUTLINE_MAX_DISAGREEMENT_DEG = 6.0
 # An arm counts as hanging when its upper arm is within this angle (deg) of vertical; a hand on the
 # hip or a raised arm moves the elbow for reasons other than the shoulder's height.
 HANGING_ARM_MAX_DEG = 25.0
@@ -100,8 +104,9 @@ def shoulder_outline_tilt_deg(pose: Pose, left_sign: int) -> float | None:
     At each of :data:`SHOULDER_COLUMNS` the highest mask pixel below the ears is found on both
     sides; the tilt is the median over the columns of the left-right height difference over the
     distance between the two columns. Shoulders >= 2 deg notable, as ``shoulder_tilt_deg``.
-    None without a mask, unless both arms hang (a raised arm lifts the deltoid's outline), or when no
-    column crosses the shoulders.
+    None without a mask, unless both arms hang (a raised arm lifts the deltoid's outline), when no
+    column crosses the shoulders, or when it disagrees with the shoulder points' line by more than
+    :data:`SHOULDER_OUTLINE_MAX_DISAGREEMENT_DEG`.
     """
     if pose.mask is None or not (_arm_hangs(pose, "left") and _arm_hangs(pose, "right")):
         return None
@@ -124,7 +129,11 @@ def shoulder_outline_tilt_deg(pose: Pose, left_sign: int) -> float | None:
             heights.append((top + filled[0]) / scale)
         if len(heights) == 2:
             tilts.append(np.degrees(np.arctan2(heights[1] - heights[0], across_px * fraction)))
-    return float(np.median(tilts)) if tilts and across_px > 0 else None
+    if not tilts or across_px <= 0:
+        return None
+    tilt = float(np.median(tilts))
+    shoulder_line = frontal_tilt_deg(left, right, left_sign)
+    return tilt if abs(tilt - shoulder_line) <= SHOULDER_OUTLINE_MAX_DISAGREEMENT_DEG else None
 
 
 def _arm_hangs(pose: Pose, side: str) -> bool:

@@ -128,3 +128,21 @@ def test_profiles_have_no_frontal_cues():
     pose, view = stored_pose("s001_left")
     assert view == "left"
     assert frontal_cues(pose, view) == {}
+
+
+def test_hair_on_one_shoulder_is_not_read_as_a_shoulder_tilt():
+    """Long hair lying on the left shoulder raises the outline there: the outline then disagrees with the
+    shoulder points by far more than the renders ever do, and is left out."""
+    pose, view = stored_pose("s002_front")
+    assert pose.mask is not None
+    assert SHOULDER_OUTLINE in frontal_cues(pose, view)
+    mask = pose.mask.copy()
+    shoulder, middle = pose.point("left_shoulder"), pose.midpoint("shoulder")
+    half_width = abs(float(shoulder[0] - middle[0]))
+    columns = slice(
+        *sorted((int(middle[0] * pose.mask_scale), int((shoulder[0] + 0.3 * half_width) * pose.mask_scale)))
+    )
+    # Hair from just below the ears down to the shoulder.
+    rows = slice(int((pose.midpoint("ear")[1] + 10) * pose.mask_scale), int(shoulder[1] * pose.mask_scale))
+    mask[rows, columns] = True
+    assert SHOULDER_OUTLINE not in frontal_cues(dataclasses.replace(pose, mask=mask), view)

@@ -60,6 +60,10 @@ FOLD_BAND = 0.3
 # hides the folds). On the 120 back renders the dip is 23 grey levels or more.
 MIN_FOLD_DIP = 8.0
 FOLD_SMOOTHING_PX = 2.0
+# The folds are not trusted when their line disagrees with MediaPipe's hip line by more than this (deg):
+# the dark lines found are then something else (a wrinkle, a pocket's edge). On the 108 back renders
+# with folds the two differ by 7.0 deg at most.
+FOLD_MAX_DISAGREEMENT_DEG = 10.0
 # The silhouette is not trusted when it disagrees with the ear line by more than this (deg): the mask
 # then lost part of the head (white hair against a white wall read 34 deg on a head tilted 9 deg). On the
 # 240 front and back renders the two disagree by more than this on 1 % of photos.
@@ -193,13 +197,16 @@ def gluteal_fold_tilt_deg(photo: Photo, pose: Pose) -> float | None:
     Each fold is the row of the deepest dip (at least :data:`MIN_FOLD_DIP` grey levels) in the
     :data:`FOLD_WINDOW` below that side's hip point; uneven folds are the clinical sign of a pelvic
     obliquity from a leg-length difference (Magee, Orthopedic Physical Assessment), > 1 deg notable as
-    ``pelvic_obliquity_deg``. None when either fold is not seen.
+    ``pelvic_obliquity_deg``. None when either fold is not seen, or when the folds' line disagrees with
+    the hip points' line by more than :data:`FOLD_MAX_DISAGREEMENT_DEG`.
     """
     left_y, right_y = (_fold_height_px(photo.rgb, photo.scale, pose, side) for side in ("left", "right"))
     if left_y is None or right_y is None:
         return None
     left, right = np.array([pose.point("left_hip")[0], left_y]), np.array([pose.point("right_hip")[0], right_y])
-    return frontal_tilt_deg(left, right, left_sign_of("back"))
+    tilt = frontal_tilt_deg(left, right, left_sign_of("back"))
+    hip_line = frontal_tilt_deg(pose.point("left_hip"), pose.point("right_hip"), left_sign_of("back"))
+    return tilt if abs(tilt - hip_line) <= FOLD_MAX_DISAGREEMENT_DEG else None
 
 
 def frontal_cues(pose: Pose, view: str, photo: Photo | None = None) -> dict[str, float]:

@@ -146,3 +146,20 @@ def test_hair_on_one_shoulder_is_not_read_as_a_shoulder_tilt():
     rows = slice(int((pose.midpoint("ear")[1] + 10) * pose.mask_scale), int(shoulder[1] * pose.mask_scale))
     mask[rows, columns] = True
     assert SHOULDER_OUTLINE not in frontal_cues(dataclasses.replace(pose, mask=mask), view)
+
+
+def test_dark_lines_far_out_of_line_are_not_read_as_gluteal_folds():
+    """Two dark creases (a pocket's edge, a wrinkle) high under one buttock and low under the other
+    would read as a pelvis tilted far beyond the hip points: the fold cue is left out."""
+    back = stored_photo("s002_back")
+    assert back.pose is not None
+    assert back.photo is not None
+    pose, rgb = back.pose, back.photo.rgb.copy()
+    for side, share in (("left", 0.3), ("right", 0.05)):
+        hip, knee = pose.point(f"{side}_hip"), pose.point(f"{side}_knee")
+        row = int((hip[1] + share * (knee[1] - hip[1])) * back.photo.scale)
+        columns = slice(int((hip[0] - 30) * back.photo.scale), int((hip[0] + 30) * back.photo.scale))
+        rgb[row : row + 3, columns] = 0
+    creased = dataclasses.replace(back.photo, rgb=rgb)
+    assert GLUTEAL_FOLDS in frontal_cues(pose, "back", back.photo)
+    assert GLUTEAL_FOLDS not in frontal_cues(pose, "back", creased)

@@ -1,6 +1,7 @@
 """Do the quality gates refuse standing people when the camera is higher, lower or pitched?
 
-Usage: ``python bench/camera_views.py [--eval-dir FOLDER] [--pitches -25 -15 0 10 20] [--every 1]``
+Usage: ``python bench/camera_views.py [--eval-dir FOLDER] [--pitches -25 -15 0 10 20] [--every 1]
+[--aside 0] [--markdown docs/accuracy.md]``
 
 Every photo of an eval-public-style folder is re-projected as if the camera had been pitched to an
 absolute pitch (degrees, + looking up, - looking down; the renders' own pitch is in
@@ -11,7 +12,8 @@ between head, trunk and feet changes); it is approximated by the pitch that poin
 that height at the body (e.g. 2.2 m high, 3 m away, aimed at the hips: about 23 deg down) plus a crop
 around the person, which is what such a photo mostly looks like. Every render shows a person
 standing, so every refusal is a false one. The landmarks come from the disk cache
-(``bench/landmark_cache.py``).
+(``bench/landmark_cache.py``). With ``--markdown`` the table replaces the generated section ``gates``
+of that file (``gates-aside-<deg>`` when the camera is also turned aside).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.accuracy import DEFAULT_FOLDER
+from bench.accuracy import DEFAULT_FOLDER, write_section
 from bench.calibration import ground_truths
 from bench.landmark_cache import cached_people
 from posture.analysis import analyze_people, find_people
@@ -102,6 +104,7 @@ def main() -> int:
         default=0.0,
         help="turn the camera this many degrees sideways too (person off the picture's centre)",
     )
+    parser.add_argument("--markdown", type=Path, help="also write the table into this Markdown file")
     args = parser.parse_args()
     outcomes: dict[str, Counter[str]] = {}
     for index, (path, meta) in enumerate(ground_truths(args.eval_dir)):
@@ -120,12 +123,17 @@ def main() -> int:
             outcomes.setdefault(case, Counter())[outcome] += 1
             if outcome != "ok":
                 print(f"  {meta['image']} {case}: {outcome}", file=sys.stderr, flush=True)
-    print("| camera | photos | refused | refusals by code |")
-    print("|---|---|---|---|")
+    aside = f", {args.aside:g} deg aside" if args.aside else ""
+    lines = ["| camera | photos | refused | refusals by code |", "|---|---|---|---|"]
     for case, counts in outcomes.items():
         refused = sum(n for code, n in counts.items() if code != "ok")
         codes = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()) if code != "ok") or "-"
-        print(f"| {case} | {sum(counts.values())} | {refused} | {codes} |")
+        label = case if case == "original" else f"{case}{aside}"
+        lines.append(f"| {label} | {sum(counts.values())} | {refused} | {codes} |")
+    table = "\n".join(lines)
+    print(table)
+    if args.markdown:
+        write_section(args.markdown, f"gates-aside-{args.aside:g}" if args.aside else "gates", table)
     return 0
 
 

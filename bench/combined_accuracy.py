@@ -1,9 +1,11 @@
 """Accuracy of the person-level value: each measure combined over every view of one person that shows it.
 
 Used by ``bench/accuracy.py`` on its held-out run (grouped k-fold over subjects). The views'
-weights come from the other folds' per-photo errors only, so no subject weighs its own views.
+weights and the joint front + back models (``bench/joint_fit.py``) come from the other folds'
+subjects only, so no subject weighs its own views or is in its own fit.
 For each measure and combination of views it reports the held-out error of the combined value,
-the error 1 / sqrt(sum of 1 / sigma^2) predicts, and the error after undoing MediaPipe's shrinkage
+the error of the plain weighted mean (what a person gets when the joint front + back estimate lacks
+an input), the error 1 / sqrt(sum of 1 / sigma^2) predicts, and the error after undoing MediaPipe's shrinkage
 of the combined value (dividing by the slope of estimate on truth fitted on the other folds).
 """
 
@@ -15,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bench.calibration import Sample
+from bench.joint_fit import fit_joint_models, person_rows
 from posture.assessment.evidence import measurements_by_view
+from posture.assessment.joint_views import cues_by_view
 from posture.assessment.view_weights import ViewErrors, person_measurements, views_label
 from posture.photo_result import MeasuredPhoto
 from posture.vocabulary import View
@@ -48,6 +52,7 @@ class Combined:
     value: float
     truth: float
     predicted_error: float | None
+    weighted_mean: float
 
 
 def photo_errors(
@@ -94,13 +99,20 @@ def combine_held_out(
     """Every subject's measures combined over their views, weighted by the other folds' per-view errors."""
     rows = photo_errors(by_subject, samples, truth_of)
     weights = {fold: ViewErrors(per_view_errors(rows, _other_folds(fold_of, fold))) for fold in set(fold_of.values())}
+    joint_rows = person_rows(by_subject, samples, truth_of)
+    joint = {
+        fold: fit_joint_models(joint_rows, {s for s in by_subject if fold_of[s] != fold})
+        for fold in set(fold_of.values())
+    }
     own_samples: dict[str, list[Sample]] = {}
     for sample in samples:
         own_samples.setdefault(sample.subject, []).append(sample)
     combined = []
     for subject, photos in by_subject.items():
         fold = fold_of[subject]
-        for key, person in person_measurements(measurements_by_view(photos), weights[fold]).items():
+        by_view, cues = measurements_by_view(photos), cues_by_view(photos)
+        weighted = person_measurements(by_view, weights[fold], joint={})
+        for key, person in person_measurements(by_view, weights[fold], cues, joint[fold]).items():
             truths = [
                 t for s in own_samples[subject] if View(s.view) in person.views and (t := truth_of(s, key)) is not None
             ]
@@ -114,6 +126,7 @@ def combine_held_out(
                         person.measurement.value,
                         float(np.mean(truths)),
                         person.typical_error,
+                        weighted[key].measurement.value,
                     )
                 )
     return combined
@@ -141,6 +154,7 @@ class CombinationSummary:
     max: float
     predicted: float
     unshrunk_mae: float | None
+    weighted_mean_mae: float
 
 
 def summarise_combinations(combined: Sequence[Combined]) -> list[CombinationSummary]:
@@ -165,6 +179,7 @@ def summarise_combinations(combined: Sequence[Combined]) -> list[CombinationSumm
                 float(np.abs(errors).max()),
                 float(np.mean(predicted)) if predicted else float("nan"),
                 unshrunk,
+                float(np.mean([abs(r.weighted_mean - r.truth) for r in rows])),
             )
         )
     return summaries
@@ -178,14 +193,15 @@ def pays(summary: CombinationSummary) -> bool:
 def combined_report(summaries: Sequence[CombinationSummary]) -> str:
     """Markdown table of the person-level values, and which targets are met."""
     lines = [
-        "| measure | views | subjects | bias | MAE | max | predicted MAE | MAE with shrinkage undone | target MAE |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| measure | views | subjects | bias | MAE | max | weighted-mean MAE | predicted MAE "
+        "| MAE with shrinkage undone | target MAE |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summaries:
         target = COMBINED_TARGETS.get(s.key) if s.views == "back+front" else None
         unshrunk = "" if s.unshrunk_mae is None else f"{s.unshrunk_mae:.2f}" + (" (lower)" if pays(s) else "")
         lines.append(
-            f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} "
+            f"| {s.key} | {s.views} | {s.n} | {s.bias:+.2f} | {s.mae:.2f} | {s.max:.2f} | {s.weighted_mean_mae:.2f} "
             f"| {s.predicted:.2f} | {unshrunk} | {f'<= {target}' if target else ''} |"
         )
     lines.append("")

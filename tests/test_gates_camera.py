@@ -55,6 +55,17 @@ def test_a_pitched_camera_changes_proportions_not_the_verdict(name: str, pitch_d
     assert result.view == meta["view"]
 
 
+def test_a_back_view_from_a_camera_near_the_floor_is_not_a_stride() -> None:
+    """A camera near the floor looking up 20 deg misleads MediaPipe's world landmarks into a right
+    profile (57 deg off); the feet, hip-width apart, then looked like a stride and the photo was
+    refused. Only the feet's spread beyond the hips' width counts as a stride now."""
+    folder = EVAL_IMAGES.parent.parent / "camera"
+    bgr = cv2.imread(str(folder / "s102_back.jpg"))
+    meta = json.loads((folder / "s102_back.json").read_text())
+    result = analyze_photo(jpeg(reprojected(bgr, meta, 20.0)))
+    assert result.ok, result.error
+
+
 def test_uprightness_does_not_move_with_the_camera_pitch() -> None:
     """The trunk's lean out of the camera's vertical plane is the same from a level, a high and a low
     camera (within MediaPipe's noise), while a person lying down reads far past the limit."""

@@ -114,13 +114,15 @@ def profile_differences(by_view: Mapping[View, Mapping[str, Measurement]]) -> di
     return {key: left[key].value - right[key].value for key in SIDE_MEASURES if key in left and key in right}
 
 
-def sign_readings(by_view: Mapping[View, Mapping[str, Measurement]]) -> dict[str, Reading]:
+def sign_readings(
+    by_view: Mapping[View, Mapping[str, Measurement]], cues: Mapping[View, Mapping[str, float]] | None = None
+) -> dict[str, Reading]:
     """Every value a sign can read: measures combined over views (weighted by each view's measured
-    reliability, :func:`~posture.assessment.view_weights.person_measurements`), knee-valgus and
-    profile differences."""
+    reliability or jointly from front and back with the outline ``cues``,
+    :func:`~posture.assessment.view_weights.person_measurements`), knee-valgus and profile differences."""
     readings = {
         key: Reading(person.measurement.value, person.measurement.confidence, person.views)
-        for key, person in person_measurements(by_view).items()
+        for key, person in person_measurements(by_view, cues=cues).items()
     }
     left_knee, right_knee = readings.get("knee_valgus_left_deg"), readings.get("knee_valgus_right_deg")
     if left_knee and right_knee:

@@ -17,6 +17,7 @@ from posture.assessment.evidence import (
     sign_readings,
     usable_view,
 )
+from posture.assessment.joint_views import cues_by_view
 from posture.assessment.plan import Plan, build_plan
 from posture.assessment.same_person import different_people_warning, find_mismatches
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
@@ -117,7 +118,8 @@ def assess(
     given_answers = as_answers(answers, catalog)
     usable = [photo for photo in photos if isinstance(photo, MeasuredPhoto) and usable_view(photo) is not None]
     by_view = measurements_by_view(usable)
-    readings = sign_readings(by_view)
+    cues = cues_by_view(usable)
+    readings = sign_readings(by_view, cues)
     reasons = not_assessed_reasons(usable, by_view)
     differences = profile_differences(by_view)
     not_one_person = different_people_warning(find_mismatches(usable))
@@ -156,7 +158,7 @@ def assess(
         disclaimer=catalog.disclaimer,
         notes=_notes(usable, given_answers, catalog, not_one_person, jump is not None),
         warnings=() if not_one_person is None else (not_one_person,),
-        measurements=MappingProxyType(person_measurements(by_view)),
+        measurements=MappingProxyType(person_measurements(by_view, cues=cues)),
     )
 
 

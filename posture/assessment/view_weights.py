@@ -8,8 +8,10 @@ is 1 / sigma^2, sigma being the view's held-out mean absolute error for the meas
 combinations of those views when the benchmark had them, else 1 / sqrt(sum of 1 / sigma^2)
 (what independent errors would give).
 
-MediaPipe pulls frontal tilts toward zero, but dividing the combined value by the fitted slope made
-the held-out error larger for every measure (docs/accuracy.md), so the combined value is not rescaled.
+MediaPipe pulls frontal tilts toward zero in both views alike, which no weighting removes: with a front
+and a back photo the frontal measures that have a joint model (:mod:`posture.assessment.joint_views`)
+take its estimate instead, which also reads the body's outline. Dividing the weighted mean by the
+fitted slope made the held-out error larger for every measure (docs/accuracy.md), so it is not rescaled.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from posture.assessment.joint_views import JointModels, joint_readings, shipped_joint_models
 from posture.catalog import measure_views
 from posture.measures import SPECS, Measurement, status_of, typical_error
 from posture.vocabulary import View
@@ -85,10 +88,13 @@ class CombinedMeasurement:
         return {**self.measurement.to_dict(), "views": [str(view) for view in self.views], "typical_error": error}
 
 
-def combine_views(readings: Mapping[View, Measurement], errors: ViewErrors | None = None) -> CombinedMeasurement:
+def combine_views(
+    readings: Mapping[View, Measurement], errors: ViewErrors | None = None, joint_value: float | None = None
+) -> CombinedMeasurement:
     """One measure read in several views (each already pooled over that view's photos), combined.
 
-    Weighted mean with weights 1 / sigma_view^2 (equal weights when a sigma is unknown); the
+    ``joint_value`` (the joint front + back estimate, when there is one) is taken as it is; else
+    the weighted mean with weights 1 / sigma_view^2 (equal weights when a sigma is unknown). The
     confidence is the best view's, since a view's confidence says how well its points were seen,
     not how the views' errors add up.
     """
@@ -99,7 +105,9 @@ def combine_views(readings: Mapping[View, Measurement], errors: ViewErrors | Non
         return CombinedMeasurement(first, views, errors.combined_error(first.key, views))
     sigmas = [errors.sigma(first.key, view) for view in views]
     weights = [1.0 / sigma**2 for sigma in sigmas if sigma] if all(sigmas) else [1.0] * len(views)
-    value = sum(w * readings[view].value for w, view in zip(weights, views, strict=True)) / sum(weights)
+    value = joint_value
+    if value is None:
+        value = sum(w * readings[view].value for w, view in zip(weights, views, strict=True)) / sum(weights)
     best = max((readings[view] for view in views), key=lambda m: m.confidence)
     status = status_of(value, SPECS[first.key]) if first.key in SPECS else best.status
     combined = replace(best, value=value, status=status, estimate=any(readings[v].estimate for v in views))
@@ -107,9 +115,19 @@ def combine_views(readings: Mapping[View, Measurement], errors: ViewErrors | Non
 
 
 def person_measurements(
-    by_view: Mapping[View, Mapping[str, Measurement]], errors: ViewErrors | None = None
+    by_view: Mapping[View, Mapping[str, Measurement]],
+    errors: ViewErrors | None = None,
+    cues: Mapping[View, Mapping[str, float]] | None = None,
+    joint: JointModels | None = None,
 ) -> dict[str, CombinedMeasurement]:
-    """Every measure of the person, combined over the views allowed to give it, in measure order."""
+    """Every measure of the person, combined over the views allowed to give it, in measure order.
+
+    ``cues`` are the front and back photos' outline cues (``joint_views.cues_by_view``; without
+    them every measure takes the weighted mean); ``joint`` the joint models (default: the shipped ones).
+    """
+    joint = shipped_joint_models() if joint is None else joint
+    values = {view: {key: m.value for key, m in measurements.items()} for view, measurements in by_view.items()}
+    inputs = joint_readings(values, cues or {})
     collected: dict[str, dict[View, Measurement]] = {}
     for view, measurements in by_view.items():
         for key, measurement in measurements.items():
@@ -118,6 +136,10 @@ def person_measurements(
                 collected.setdefault(key, {})[view] = measurement
     order = {key: index for index, key in enumerate(SPECS)}
     return {
-        key: combine_views(collected[key], errors)
+        key: combine_views(
+            collected[key],
+            errors,
+            joint[key].predict(inputs) if key in joint and set(collected[key]) == {View.FRONT, View.BACK} else None,
+        )
         for key in sorted(collected, key=lambda k: (order.get(k, len(order)), k))
     }

@@ -94,11 +94,7 @@ def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:
         st.info(included_line(photos, answers), icon=":material/fact_check:")
         results.findings_section(assessment, CLIP_AND_PHOTO_WORDS if photos else CLIP_WORDS)
     with guarded("the stage and plan"):
-        results.stage_section(assessment)
-        if assessment.red_flags:
-            results.red_flag_section(assessment)
-        elif assessment.plan is not None:
-            results.plan_section(assessment.plan)
+        results.stage_and_plan(assessment)
     with guarded("the report downloads"):
         files = results.ReportFiles(stem=f"{Path(clip_name).stem}-jump", key_prefix="jump")
         results.downloads(assessment, profile, jump=analysis, files=files)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,6 +194,15 @@ def questionnaire() -> None:
             st.form_submit_button("Clear answers", key="answers_clear", on_click=_on_clear_answers, args=(ids,))
 
 
+def stage_and_plan(assessment: Assessment) -> None:
+    """The stage, then the plan, or the advice to see a clinician first when a warning sign was answered."""
+    stage_section(assessment)
+    if assessment.red_flags:
+        red_flag_section(assessment)
+    elif assessment.plan is not None:
+        plan_section(assessment.plan)
+
+
 def stage_section(assessment: Assessment) -> None:
     st.header("Stage")
     stages = load_catalog().stages
@@ -313,18 +321,7 @@ def report_json(assessment: Assessment, jump: JumpAnalysis | None = None) -> str
         data = report.one_person_json(assessment, jump)
     else:
         data = report.clip_json(assessment, jump)
-    return json.dumps(finite(data), indent=2, ensure_ascii=False)
-
-
-def finite(value: object) -> object:
-    """``value`` (JSON-like) with every NaN or infinity replaced by None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [finite(item) for item in value]
-    return value
+    return json.dumps(report.finite_json(data), indent=2, ensure_ascii=False)
 
 
 def save_section(assessment: Assessment, profile: Profile) -> None:

@@ -50,6 +50,17 @@ def eventually(condition: Callable[[], bool], what: str, timeout_s: float = 60.0
         time.sleep(0.5)
 
 
+def downloaded(page, button_name: str, target: Path) -> Path:
+    """Click the download button named ``button_name`` once it is enabled; the file saved at ``target``."""
+    button = page.get_by_role("button", name=button_name)
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=ANALYSIS_WAIT_MS) as download_info:
+        button.click()
+    download_info.value.save_as(target)
+    return target
+
+
 @pytest.fixture
 def jump_page(browser, server):  # noqa: F811
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
@@ -103,13 +114,7 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     screenshot(page, "8-jump-measure-cards")
 
     # The JSON download is the contract of docs/jump-rope.md.
-    button = page.get_by_role("button", name="Download JSON")
-    button.scroll_into_view_if_needed()
-    expect(button).to_be_enabled()
-    with page.expect_download(timeout=ANALYSIS_WAIT_MS) as download_info:
-        button.click()
-    target = tmp_path / "jump.json"
-    download_info.value.save_as(target)
+    target = downloaded(page, "Download JSON", tmp_path / "jump.json")
     contract = json.loads(target.read_text(encoding="utf-8"))
     assert contract["ok"] is True
     assert contract["view"] == "front"
@@ -122,13 +127,7 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
     page.get_by_role("heading", name="Your corrective plan").wait_for()
     scroll_to_top(page, page.get_by_role("heading", name="Findings and plan"))
     screenshot(page, "8-jump-findings-and-plan")
-    button = page.get_by_role("button", name="Download PDF")
-    button.scroll_into_view_if_needed()
-    expect(button).to_be_enabled()
-    with page.expect_download(timeout=ANALYSIS_WAIT_MS) as download_info:
-        button.click()
-    pdf = tmp_path / "jump.pdf"
-    download_info.value.save_as(pdf)
+    pdf = downloaded(page, "Download PDF", tmp_path / "jump.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
     reader = pypdf.PdfReader(pdf)
     words = " ".join(" ".join(sheet.extract_text() for sheet in reader.pages).split())

@@ -20,19 +20,16 @@ import pytest
 from posture.assessment import assess
 from posture.catalog import load_catalog
 from posture.measures import SPECS, typical_error
-from posture.report import (
+from posture.report import contract_json, pdf_text, render_markdown, render_pdf
+from posture.wording import (
     MEASURE_NAMES,
-    contract_json,
     evidence_decimals,
     format_range,
     format_value,
     measure_name,
-    pdf_text,
-    render_markdown,
-    render_pdf,
+    status_label,
     verdict,
 )
-from posture.wording import status_label
 from tests.pose_fixtures import measured_from_fixture, refused
 
 pytestmark = pytest.mark.model_free

@@ -9,7 +9,6 @@ Kept out of ``posture.history``'s package exports: it reads the jump engine's ty
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -17,25 +16,15 @@ from posture.history.record import Person
 from posture.history.schema import KIND_JUMP
 from posture.history.store import HistoryStore
 from posture.jump.engine import JumpAnalysis
+from posture.report.contract import finite_json
 
 
 def jump_record_of(analysis: JumpAnalysis, *, person: Person | None = None, note: str = "") -> dict[str, Any]:
     """The JSON record a save stores for ``analysis`` (cheap: a dict, no drawing)."""
     person = person or Person(height_cm=analysis.height_cm)
-    record = {key: finite_only(value) for key, value in analysis.to_dict().items()}
+    record = {key: finite_json(value) for key, value in analysis.to_dict().items()}
     record["person"] = {"height_cm": person.height_cm, "sex": person.sex, "age": person.age, "note": note}
     return record
-
-
-def finite_only(value: Any) -> Any:
-    """``value`` with every NaN or infinity (a series point the clip did not show) as None: strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: finite_only(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite_only(item) for item in value]
-    return value
 
 
 def save_jump_session(

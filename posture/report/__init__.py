@@ -26,32 +26,15 @@ from posture.report.blocks import (
     one_line,
     typical_error_text,
 )
-from posture.report.contract import FINDING_KEYS, clip_json, contract_json, findings_json, one_person_json
+from posture.report.contract import FINDING_KEYS, clip_json, contract_json, findings_json, finite_json, one_person_json
 from posture.report.document import report_blocks
 from posture.report.markdown import md_escape, render_markdown
 from posture.report.pdf import pdf_text, render_pdf
-
-# The words and number formats the report uses live in posture.wording; these stay importable from here.
-from posture.wording import (
-    MEASURE_NAMES,
-    UNIT_SYMBOLS,
-    VIEW_NAMES,
-    evidence_decimals,
-    format_range,
-    format_value,
-    measure_name,
-    past_threshold,
-    unit_symbol,
-    verdict,
-)
 
 __all__ = [
     "DEFAULT_TITLE",
     "FINDING_KEYS",
     "IMAGE_MAX_SIDE_PX",
-    "MEASURE_NAMES",
-    "UNIT_SYMBOLS",
-    "VIEW_NAMES",
     "Block",
     "Bullets",
     "Figure",
@@ -60,21 +43,15 @@ __all__ = [
     "Text",
     "clip_json",
     "contract_json",
-    "evidence_decimals",
     "findings_json",
+    "finite_json",
     "font_paths",
-    "format_range",
-    "format_value",
     "md_escape",
-    "measure_name",
     "one_line",
     "one_person_json",
-    "past_threshold",
     "pdf_text",
     "render_markdown",
     "render_pdf",
     "report_blocks",
     "typical_error_text",
-    "unit_symbol",
-    "verdict",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from posture.assessment import Assessment
@@ -102,3 +103,15 @@ def person_warnings(assessment: Assessment) -> list[dict[str, str]]:
             )
     warnings += [{"code": "not_checked", "message": note} for note in assessment.notes]
     return warnings
+
+
+def finite_json(value: Any) -> Any:
+    """``value`` (JSON-like) with every NaN or infinity (a series point the clip did not show) as None:
+    strict JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item) for item in value]
+    return value

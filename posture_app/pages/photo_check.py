@@ -373,11 +373,7 @@ def render() -> None:
         with guarded("the questionnaire"):
             results.questionnaire()
         with guarded("the stage and plan"):
-            results.stage_section(assessment)
-            if assessment.red_flags:
-                results.red_flag_section(assessment)
-            elif assessment.plan is not None:
-                results.plan_section(assessment.plan)
+            results.stage_and_plan(assessment)
         with guarded("the report downloads"):
             results.downloads(assessment, profile)
         with guarded("saving"):

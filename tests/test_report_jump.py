@@ -18,12 +18,13 @@ import pytest
 from PIL import Image
 
 from bench.jump_truth import load_clip, track_from_clip
+from posture.assessment import findings_json
 from posture.cli import main
 from posture.jump import analyze_track
 from posture.jump.charts import CHART_MEASURES, left_right_png
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.findings import assess_with_jump
-from posture.report import clip_json, findings_json, one_person_json, render_markdown, render_pdf
+from posture.report import clip_json, one_person_json, render_markdown, render_pdf
 from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING, png_size
 from posture.video.decode import probe
 from posture.views import ViewEstimate

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from posture.assessment.evidence import JumpSession, combine_measurements, measurements_by_view
 from posture.assessment.plan import Plan, PlanBlock, PlanItem, build_plan
-from posture.assessment.result import Assessment, assess
+from posture.assessment.result import FINDING_KEYS, Assessment, assess, findings_json
 from posture.assessment.scoring import Finding, SignEvidence
 from posture.assessment.view_weights import CombinedMeasurement, ViewErrors
-from posture.wording import join_words  # for posture_app/pages/history.py; the words' home is posture.wording
 
 __all__ = [
+    "FINDING_KEYS",
     "Assessment",
     "CombinedMeasurement",
     "Finding",
@@ -38,6 +38,6 @@ __all__ = [
     "assess",
     "build_plan",
     "combine_measurements",
-    "join_words",
+    "findings_json",
     "measurements_by_view",
 ]

@@ -187,3 +187,12 @@ def _notes(
     elif not any(question.id in answers for question in catalog.questions_in("red_flag")):
         notes.append("The warning-sign questions were not answered: the plan assumes none of them applies.")
     return tuple(notes)
+
+
+FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
+"""The keys of a finding in the JSON contract (docs/design.md): the first ones of ``Finding.to_dict()``."""
+
+
+def findings_json(assessment: Assessment) -> list[dict[str, Any]]:
+    """The contract's ``findings`` array of ``assessment``."""
+    return [{key: finding.to_dict()[key] for key in FINDING_KEYS} for finding in assessment.findings]

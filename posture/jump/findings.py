@@ -12,21 +12,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from posture.assessment import Assessment, JumpSession, PlanItem, assess
+from posture.assessment import Assessment, JumpSession, PlanItem, assess, findings_json
 from posture.assessment.plan import Plan, PlanBlock
 from posture.catalog import Catalog
+from posture.jump.session import JumpSession as MeasuredSession
 from posture.jump.summary import Measurement
 from posture.photo_result import PhotoResult
 from posture.questionnaire import AnswersLike
-from posture.report.contract import findings_json
 from posture.vocabulary import View
 from posture.wording_jump import INCONCLUSIVE_REASON
-
-if TYPE_CHECKING:
-    from posture.jump.engine import JumpAnalysis
-    from posture.jump.session import JumpSession as MeasuredSession
 
 VERDICT_STATUSES = ("asymmetric", "symmetric")
 # The imbalance whose plan items are one-sided and can start with the weaker side.
@@ -35,6 +31,16 @@ UNILATERAL = "unilateral"
 # a deeper landing sink (+ = the left sinks more: it lands heavier) and a lower foot clearance
 # (+ = the left lifts higher, so the right is the weaker).
 WEAKER_WHEN_POSITIVE = {"landing_depth_diff_cm": "left", "foot_clearance_si_pct": "right"}
+
+
+class MeasuredClip(Protocol):
+    """What the assessment reads of a clip's analysis (a ``posture.jump.engine.JumpAnalysis``): its session.
+
+    A protocol rather than the engine's class, because the engine's JSON carries the clip's findings
+    from this module."""
+
+    @property
+    def session(self) -> MeasuredSession: ...
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def weaker_side(measurements: dict[str, Measurement]) -> WeakerSide | None:
 
 
 def assess_with_jump(
-    photos: Sequence[PhotoResult], analysis: JumpAnalysis, answers: AnswersLike = None, catalog: Catalog | None = None
+    photos: Sequence[PhotoResult], analysis: MeasuredClip, answers: AnswersLike = None, catalog: Catalog | None = None
 ) -> Assessment:
     """One assessment of one person from their photos (may be none) and their jump-rope clip."""
     session = analysis.session

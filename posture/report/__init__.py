@@ -26,14 +26,13 @@ from posture.report.blocks import (
     one_line,
     typical_error_text,
 )
-from posture.report.contract import FINDING_KEYS, clip_json, contract_json, findings_json, finite_json, one_person_json
+from posture.report.contract import clip_json, contract_json, finite_json, one_person_json
 from posture.report.document import report_blocks
 from posture.report.markdown import md_escape, render_markdown
 from posture.report.pdf import pdf_text, render_pdf
 
 __all__ = [
     "DEFAULT_TITLE",
-    "FINDING_KEYS",
     "IMAGE_MAX_SIDE_PX",
     "Block",
     "Bullets",
@@ -43,7 +42,6 @@ __all__ = [
     "Text",
     "clip_json",
     "contract_json",
-    "findings_json",
     "finite_json",
     "font_paths",
     "md_escape",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from posture.assessment import Assessment
+from posture.assessment import FINDING_KEYS, Assessment, findings_json
 from posture.catalog import BLOCKS
 from posture.photo_result import MeasuredPhoto
 
@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from posture.jump.engine import JumpResult
 
 # Design.md's per-photo "findings" entries: the first keys of Finding.to_dict().
-FINDING_KEYS = ("imbalance", "likelihood", "score", "evidence")
 
 
 def contract_json(assessment: Assessment) -> list[dict[str, Any]]:
@@ -50,11 +49,6 @@ def _with_person_level(photo: dict[str, Any], summary: dict[str, Any]) -> dict[s
         ordered[key] = value
     ordered.update({key: value for key, value in person_level.items() if key not in ordered})
     return ordered
-
-
-def findings_json(assessment: Assessment) -> list[dict[str, Any]]:
-    """The contract's ``findings`` array: the first keys of each finding's ``to_dict()``."""
-    return [{key: finding.to_dict()[key] for key in FINDING_KEYS} for finding in assessment.findings]
 
 
 def one_person_json(assessment: Assessment, jump: JumpResult | None = None) -> dict[str, Any]:

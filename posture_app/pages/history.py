@@ -11,7 +11,6 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from posture.assessment import join_words
 from posture.catalog import load_catalog, measure_unit
 from posture.hand_moves import moved_landmarks, moved_measures
 from posture.history import (
@@ -29,6 +28,7 @@ from posture.measures import SPECS, VIEWS
 from posture.vocabulary import Likelihood
 from posture.wording import (
     format_value,
+    join_words,
     likelihood_label,
     measure_name,
     moved_by_hand_text,

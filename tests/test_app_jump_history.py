@@ -103,11 +103,16 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     assert list(listing["#"]) == [1, 2]
     assert list(listing["What"]) == ["jump rope", "jump rope"]
     assert list(listing["Jumps"]) == [15, 21]
-    assert list(listing["Uneven sides"]) == ["no uneven side", "right hand turns ahead; right elbow flares out"]
+    assert list(listing["Uneven sides"]) == [
+        # jump04 (exact keypoints): its true trunk lean (-2.6 deg) and hand height (-3.0 cm) are both past threshold
+        "trunk leans to the right; right hand held higher",
+        "right hand turns ahead; right elbow flares out",
+    ]
     # Opened on the page's save: its left-right measures with bands and verdicts.
     opened = table_with(at, "Value (95 % band)")
-    assert TIMING in set(opened["Measure"])
-    assert jump_status_label("asymmetric") not in set(opened["Verdict"])
+    timing_verdict = opened.loc[opened["Measure"] == TIMING, "Verdict"].item()
+    assert timing_verdict != jump_status_label("asymmetric"), "jump04's hands turn together"
+    assert jump_status_label("asymmetric") in set(opened["Verdict"]), "its lean and hand height are uneven"
     at.selectbox(key="history_open").set_value(2).run()
     assert_clean(at)
     assert jump_status_label("asymmetric") in set(table_with(at, "Value (95 % band)")["Verdict"])

@@ -1,5 +1,5 @@
 """The ``posture`` command: analyse photos or folders of photos from the shell (and, with
-``posture jump``, jump-rope videos: :mod:`posture.jump.cli`).
+``posture jump``, jump-rope videos: :mod:`posture.jump_command`).
 
 ``posture analyze PHOTO_OR_FOLDER... [--view auto|front|back|left|right] [--height-cm CM]
 [--model lite|full|heavy] [--json] [--annotate DIR] [--workers N] [--one-person [--jump CLIP]]
@@ -45,9 +45,9 @@ from posture.analysis import MAX_HEIGHT_CM, MIN_HEIGHT_CM
 from posture.findings_text import format_findings
 from posture.history import HistoryError, HistoryStore
 from posture.imaging import FILE_SUFFIXES
-from posture.jump.cli import add_jump_command, format_clip
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.findings import assess_with_jump
+from posture.jump_command import add_jump_command, format_clip
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.photo_batch import Progress, assessments_of, run_batch, save_assessments

@@ -37,7 +37,7 @@ from posture.history.jump_sessions import (
     left_right_measures,
 )
 from posture.history.record import Person
-from posture.jump.cli import save_sessions
+from posture.jump_command import save_sessions
 from posture.wording_jump import asymmetry_phrase, persistent_sentence
 from tests.public_jumps import mirrored_analysis, public_analysis
 

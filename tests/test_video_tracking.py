@@ -19,7 +19,7 @@ from bench.video_clips import read_rgb, write_video
 from posture.errors import PostureError
 from posture.video.decode import iter_frames, probe
 from posture.video.framing import CAMERA_MAX_SHIFT, SECOND_PERSON_RATIO, camera_moved
-from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_frames, track_video
+from posture.video.tracking import CROWD_CHECK_MODEL, VIDEO_DEFAULT_MODEL, model_bytes, track_frames, track_video
 
 DATA = Path(__file__).resolve().parent / "data" / "video"
 ROTATED = DATA / "jump04_front.mp4"
@@ -225,8 +225,12 @@ def test_public_rotated_jump_clip_against_its_truth():
 
 @pytest.mark.slow
 def test_rotated_container_gives_the_same_landmarks_as_upright_pixels(made):
+    model_bytes.cache_clear()
     _, upright = track_video(made["upright"])
     _, rotated = track_video(made["rotated"])
+    # Two clips, two trackers, but each model file (the tracker's and the second-person look's) read once.
+    reads = model_bytes.cache_info()
+    assert (reads.misses, reads.hits) == (len({VIDEO_DEFAULT_MODEL, CROWD_CHECK_MODEL}), 2)
     assert upright.image_size == rotated.image_size == (360, 640)
     np.testing.assert_array_equal(upright.times_s, rotated.times_s)
     body = np.ptp(upright.xy_px[:, :, 1], axis=1).mean()

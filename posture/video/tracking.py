@@ -14,6 +14,7 @@ tracker (:mod:`posture.video.prefetch`) so decoding and tracking overlap.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,15 @@ from posture.video.framing import ClipEvidence, check_clip
 from posture.video.prefetch import prefetched
 from posture.video.track import PoseTrack, VideoInfo
 
-__all__ = ["VIDEO_DEFAULT_MODEL", "ClipEvidence", "landmarker_for", "track_frames", "track_video", "video_landmarker"]
+__all__ = [
+    "VIDEO_DEFAULT_MODEL",
+    "ClipEvidence",
+    "landmarker_for",
+    "model_bytes",
+    "track_frames",
+    "track_video",
+    "video_landmarker",
+]
 
 VIDEO_DEFAULT_MODEL = "full"
 """Landmarker for videos, chosen on five public jump clips (docs/video.md): full places ankles,
@@ -156,12 +165,21 @@ def _with_crowd_check(
         yield time_s, rgb, ratio
 
 
+@functools.cache
+def model_bytes(model: str) -> bytes:
+    """The model file of ``model``, read once per process. Each clip still gets its own landmarker built
+    from these bytes: in VIDEO mode a landmarker follows one stream (its timestamps must increase and
+    it tracks from the previous frame), so a landmarker shared by two clips would carry one clip's
+    person into the next."""
+    return model_path(model).read_bytes()
+
+
 class landmarker_for:
     """A fresh landmarker of ``model`` in ``mode`` looking for ``num_poses`` people, closed on exit."""
 
     def __init__(self, model: str, mode: RunningMode, num_poses: int) -> None:
         self._options = PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path(model))),
+            base_options=BaseOptions(model_asset_buffer=model_bytes(model)),
             running_mode=mode,
             num_poses=num_poses,
             output_segmentation_masks=False,

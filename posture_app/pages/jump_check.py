@@ -71,7 +71,8 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
         return found
     with st.status("Analysing the clip...", expanded=True) as status:
         st.caption(
-            "The pose model is loaded for this clip (one tracker per video), then follows the body frame by frame."
+            "A tracker is started for this clip from the pose model (read once by the app), then follows the "
+            "body frame by frame."
         )
         bar = st.progress(0.0, text="Opening the video")
         shown = [-1]

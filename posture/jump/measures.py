@@ -82,7 +82,7 @@ def landing_lag_ms(
         return float("nan")
     grid = np.arange(start_s, end_s, step_s)
 
-    def paths_at(shift_s: float) -> tuple[np.ndarray, np.ndarray]:
+    def paths_at(shift_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # Each path moves by half the shift, so swapping the feet exactly negates the result.
         return (
             np.interp(grid - 0.5 * shift_s, times_s[ok], lift_left[ok]),

@@ -40,7 +40,7 @@ def aligned_touchdowns_s(
     period = float(np.median(np.diff(touchdowns_s)))
     relative = np.arange(-BEFORE_TURNS * period, AFTER_TURNS * period, step_s)
 
-    def around(t: float) -> np.ndarray:
+    def around(t: float | np.ndarray) -> np.ndarray:
         return np.asarray(np.interp(t + relative, times_s[ok], path[ok]))
 
     def moved(t: float, template: np.ndarray) -> float:

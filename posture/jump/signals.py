@@ -218,12 +218,6 @@ def refined_extremum(times_s: np.ndarray, signal: np.ndarray, start_s: float, en
     return peak
 
 
-def normalised_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Pearson correlation of two equally long samples (means removed; 0 when either is flat)."""
-    a, b = a - a.mean(), b - b.mean()
-    return float(np.dot(a, b) / (np.sqrt(np.dot(a, a) * np.dot(b, b)) or 1.0))
-
-
 def refined_peak(lags: np.ndarray, scores: np.ndarray) -> float:
     """The best lag (in samples), refined by a parabola through the best score and its neighbours."""
     best = int(np.argmax(scores))
@@ -234,11 +228,22 @@ def refined_peak(lags: np.ndarray, scores: np.ndarray) -> float:
     return float(lags[best])
 
 
+def correlations_by_row(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pearson correlation of each row of ``a`` with the same row of ``b`` (means removed; 0 when
+    either row is flat)."""
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    spread = np.sqrt(np.einsum("...i,...i->...", a, a) * np.einsum("...i,...i->...", b, b))
+    return np.asarray(np.einsum("...i,...i->...", a, b) / np.where(spread > 0, spread, 1.0))
+
+
 def best_shift_s(
-    pair_at: Callable[[float], tuple[np.ndarray, np.ndarray]], max_shift_s: float, step_s: float = 0.001
+    pairs_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], max_shift_s: float, step_s: float = 0.001
 ) -> float:
     """The shift (s, within +-``max_shift_s`` on a ``step_s`` grid, refined between grid steps) at
-    which the two samples ``pair_at(shift)`` returns correlate best (:func:`normalised_correlation`)."""
+    which the two samples correlate best (:func:`correlations_by_row`). ``pairs_at`` gets every
+    candidate shift at once as a (k, 1) column (s) and returns the two samples for each, (k, n) or
+    broadcastable to it."""
     shifts = np.arange(-round(max_shift_s / step_s), round(max_shift_s / step_s) + 1)
-    scores = np.array([normalised_correlation(*pair_at(float(k * step_s))) for k in shifts])
-    return refined_peak(shifts, scores) * step_s
+    a, b = np.broadcast_arrays(*pairs_at(shifts[:, np.newaxis] * step_s))
+    return refined_peak(shifts, correlations_by_row(a, b)) * step_s

@@ -33,6 +33,7 @@ __all__ = [
     "jump_symmetry_summary",
     "jump_value",
     "persistent_sentence",
+    "person_side",
     "signed_measure",
     "symmetry_line",
     "tiring_line",
@@ -254,6 +255,12 @@ def weaker_side_first(side: str, measures: Sequence[str]) -> str:
     )
 
 
+def person_side(value: float) -> str:
+    """The person's side a signed left-right value points to: + = left for every signed left-right
+    measure of the contract, in front and back views alike (docs/jump-rope.md, "Conventions")."""
+    return "left" if value > 0 else "right"
+
+
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
@@ -266,28 +273,26 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
         value, status = verdicts.get(key, (None, "not_assessed"))
         return value if status == "asymmetric" else None
 
-    def side_of(value: float) -> str:  # + = left for every signed left-right measure of the contract
-        return "left" if value > 0 else "right"
-
     sentences = []
     templates: tuple[tuple[str, Callable[[float], str]], ...] = (
         (
             "landing_depth_diff_cm",
-            lambda v: f"The {side_of(v)} leg lands heavier: its hip sinks {abs(v):.1f} cm more at each landing.",
+            lambda v: f"The {person_side(v)} leg lands heavier: its hip sinks {abs(v):.1f} cm more at each landing.",
         ),
-        ("foot_clearance_si_pct", lambda v: f"The {side_of(v)} foot lifts higher, by {abs(v):.0f} %."),
-        ("landing_lead_ms", lambda v: f"The {side_of(v)} foot touches down first, {abs(v):.0f} ms ahead."),
-        ("hand_circle_si_pct", lambda v: f"The {side_of(v)} hand turns a wider circle, by {abs(v):.0f} %."),
-        ("hand_phase_lead_ms", lambda v: f"The {side_of(v)} hand leads the turn by {abs(v):.0f} ms."),
-        ("hand_height_diff_cm", lambda v: f"The {side_of(v)} hand is held {abs(v):.1f} cm higher."),
+        ("foot_clearance_si_pct", lambda v: f"The {person_side(v)} foot lifts higher, by {abs(v):.0f} %."),
+        ("landing_lead_ms", lambda v: f"The {person_side(v)} foot touches down first, {abs(v):.0f} ms ahead."),
+        ("hand_circle_si_pct", lambda v: f"The {person_side(v)} hand turns a wider circle, by {abs(v):.0f} %."),
+        ("hand_phase_lead_ms", lambda v: f"The {person_side(v)} hand leads the turn by {abs(v):.0f} ms."),
+        ("hand_height_diff_cm", lambda v: f"The {person_side(v)} hand is held {abs(v):.1f} cm higher."),
         (
             "hand_spread_diff_cm",
             lambda v: (
-                f"The {side_of(v)} elbow flares out: that wrist sits {abs(v):.1f} cm further from the body's midline."
+                f"The {person_side(v)} elbow flares out: that wrist sits {abs(v):.1f} cm further "
+                "from the body's midline."
             ),
         ),
-        ("lateral_shift_cm", lambda v: f"The hips sit {abs(v):.1f} cm toward the {side_of(v)} over the feet."),
-        ("trunk_lateral_lean_deg", lambda v: f"The trunk leans {abs(v):.1f}° toward the {side_of(v)}."),
+        ("lateral_shift_cm", lambda v: f"The hips sit {abs(v):.1f} cm toward the {person_side(v)} over the feet."),
+        ("trunk_lateral_lean_deg", lambda v: f"The trunk leans {abs(v):.1f}° toward the {person_side(v)}."),
         ("trunk_twist_deg", lambda v: f"The trunk twists {abs(v):.1f}° each jump."),
     )
     for key, sentence in templates:

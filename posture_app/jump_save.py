@@ -11,11 +11,12 @@ import logging
 import streamlit as st
 
 from posture.history import HistoryError, HistoryStore, default_database_path
-from posture.history.jump_record import jump_record_of, save_jump_session
+from posture.history.jump_record import jump_record_of
 from posture.history.record import fingerprint
+from posture.history.schema import KIND_JUMP
 from posture.jump.engine import JumpAnalysis
 from posture_app import present
-from posture_app.person import profile_of
+from posture_app.person import Profile
 from posture_app.session import SAVED_KEY
 
 LOG = logging.getLogger("posture_app")
@@ -24,10 +25,9 @@ JUMP_SAVED_KEY = "_jump_saved"
 LABEL_KEY = "jump_save_label"
 
 
-def save_section(analysis: JumpAnalysis) -> None:
+def save_section(analysis: JumpAnalysis, profile: Profile) -> None:
     """Save the session under the label typed here, else the sidebar's name (the photo history's person)."""
     st.header("Save this session")
-    profile = profile_of(st.session_state.to_dict())
     st.caption(
         f"Kept only on this computer, in {present.plain(default_database_path())}, beside your saved photo "
         "assessments: the measures and the per-jump values, not the video. Nothing is written unless you press Save."
@@ -43,7 +43,7 @@ def save_section(analysis: JumpAnalysis) -> None:
     record = jump_record_of(analysis, person=profile.person)
     if st.button("Save this session", type="primary", key="jump_save", icon=":material/save:"):
         try:
-            saved_id = save_jump_session(HistoryStore(), analysis, label=label, person=profile.person)
+            saved_id = HistoryStore().save(record, label=label, kind=KIND_JUMP)
         except (HistoryError, ValueError) as error:
             LOG.warning("saving a jump-rope session failed: %s", error)
             st.error(

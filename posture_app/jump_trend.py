@@ -14,26 +14,22 @@ import altair as alt
 import pandas as pd
 
 from posture.history import JumpTrendPoint
-from posture.wording import jump_measure_name, view_name
+from posture.wording import jump_measure_name
 from posture.wording_jump import JUMP_UNIT_SYMBOLS, jump_band, jump_status_label, jump_value
+from posture_app.trend import SERIES, TAKEN, VALUE, dated_values
 
-TAKEN = "taken"
-VALUE = "value"
 LOW = "low"
 HIGH = "high"
-SERIES = "view"
 
 
 def jump_trend_frame(points: Sequence[JumpTrendPoint]) -> pd.DataFrame:
-    """One row per session: local time (naive, as the person reads it), value, band ends, view and words."""
+    """One row per session: :func:`~posture_app.trend.dated_values`, band ends and words."""
     return pd.DataFrame(
         {
-            TAKEN: [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-            VALUE: [p.value for p in points],
+            **dated_values(points),
             # A session saved without a band keeps its point; its bar collapses onto the value.
             LOW: [p.value if p.low is None else p.low for p in points],
             HIGH: [p.value if p.high is None else p.high for p in points],
-            SERIES: [view_name(p.view) if p.view else "unknown view" for p in points],
             "session": [f"#{p.session_id}" for p in points],
             "shown": [jump_value(p.value, p.unit, signed=True) for p in points],
             "band": [jump_band(None if p.low is None or p.high is None else (p.low, p.high), p.unit) for p in points],

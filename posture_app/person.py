@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import streamlit as st
 
@@ -49,16 +47,5 @@ def person_sidebar() -> Profile:
             "Sex and age are kept with a saved assessment for your records; the normal ranges shown "
             "do not depend on them."
         )
-    return profile_of({"person_label": label, "height_cm": height, "sex": sex, "age": age})
-
-
-def profile_of(state: Mapping[str, Any]) -> Profile:
-    """The profile the sidebar's values describe (``st.session_state.to_dict()`` or the values themselves): pages that
-    save read it from the session state, where the sidebar keeps it across pages."""
-    sex, age = state.get("sex"), state.get("age")
-    person = Person(
-        height_cm=state.get("height_cm"),
-        sex=None if sex in (None, "not given") else str(sex),
-        age=None if age is None else int(age),
-    )
-    return Profile(label=str(state.get("person_label") or "").strip(), person=person)
+    person = Person(height_cm=height, sex=None if sex == "not given" else sex, age=None if age is None else int(age))
+    return Profile(label=label.strip(), person=person)

@@ -9,11 +9,12 @@ hand are drawn as hollow points and named so in the tooltip; the normal range is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from posture.history import TrendPoint
+from posture.history import JumpTrendPoint, TrendPoint
 from posture.measures import MeasureSpec
 from posture.wording import MOVED_BY_HAND, format_value, measure_name, unit_symbol, view_name
 
@@ -24,13 +25,20 @@ POINT = "point"
 MEASURED = "as measured"
 
 
+def dated_values(points: Sequence[TrendPoint | JumpTrendPoint]) -> dict[str, list[Any]]:
+    """The columns every history chart has: local time taken (naive, as the person reads it), value, view name."""
+    return {
+        TAKEN: [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
+        VALUE: [p.value for p in points],
+        SERIES: [view_name(p.view) if p.view else "unknown view" for p in points],
+    }
+
+
 def trend_frame(points: Sequence[TrendPoint]) -> pd.DataFrame:
-    """One row per saved value: local time taken (naive, as the person reads it), value, view name, how placed."""
+    """One row per saved value: :func:`dated_values` and how each point was placed."""
     return pd.DataFrame(
         {
-            TAKEN: [p.taken_at.astimezone().replace(tzinfo=None) for p in points],
-            VALUE: [p.value for p in points],
-            SERIES: [view_name(p.view) if p.view else "unknown view" for p in points],
+            **dated_values(points),
             POINT: [MOVED_BY_HAND if p.hand_moved else MEASURED for p in points],
             "shown": [format_value(p.value, p.unit) for p in points],
         }

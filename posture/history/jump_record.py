@@ -22,7 +22,7 @@ from posture.report.contract import finite_json
 def jump_record_of(analysis: JumpAnalysis, *, person: Person | None = None, note: str = "") -> dict[str, Any]:
     """The JSON record a save stores for ``analysis`` (cheap: a dict, no drawing)."""
     person = person or Person(height_cm=analysis.height_cm)
-    record = {key: finite_json(value) for key, value in analysis.to_dict().items()}
+    record: dict[str, Any] = finite_json(analysis.to_dict())
     record["person"] = {"height_cm": person.height_cm, "sex": person.sex, "age": person.age, "note": note}
     return record
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from posture.history.compare import DIFFERENT_VIEW, finite_number
+from posture.wording_jump import person_side
 
 ASYMMETRIC = "asymmetric"
 SIDELESS_KEYS = frozenset({"trunk_twist_deg"})
@@ -116,9 +117,7 @@ def left_right_measures(record: Mapping[str, Any]) -> dict[str, Mapping[str, Any
 
 def asymmetry_side(key: str, value: float) -> str:
     """The person's side a signed left-right value points to ("left" for +), "" for a size measure."""
-    if key in SIDELESS_KEYS:
-        return ""
-    return "left" if value > 0 else "right"
+    return "" if key in SIDELESS_KEYS else person_side(value)
 
 
 def asymmetries(record: Mapping[str, Any]) -> list[Asymmetry]:

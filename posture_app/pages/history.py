@@ -18,6 +18,7 @@ from posture.history import (
     UNCHANGED_TOLERANCE,
     HistoryError,
     HistoryStore,
+    JumpSessionRecord,
     SavedAssessment,
     Summary,
     TrendPoint,
@@ -179,7 +180,7 @@ def saved_assessment(saved: SavedAssessment) -> None:
         st.warning(note, icon=":material/pan_tool:")
 
 
-def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
+def open_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequence[JumpSessionRecord]) -> None:
     st.subheader("Open a saved assessment or session")
     by_id = {summary.id: summary for summary in summaries}
     ids = list(by_id)
@@ -192,7 +193,7 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
     chosen = st.selectbox("Assessment", ids, key=OPEN_KEY, format_func=lambda i: summary_text(by_id[i]))
     saved = store.get(chosen)
     if saved.kind == KIND_JUMP:
-        jump_history.saved_session(saved, store.jump_sessions())
+        jump_history.saved_session(saved, sessions)
     else:
         saved_assessment(saved)
     if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
@@ -205,7 +206,7 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
         st.button(f"Delete assessment #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))
 
 
-def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
+def compare_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequence[JumpSessionRecord]) -> None:
     st.subheader("Compare two assessments")
     if len(summaries) < 2:
         st.caption("Save at least two assessments to compare them.")
@@ -227,7 +228,7 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary]) -> None:
         st.caption("A photo assessment and a jump-rope session measure different things: choose two of one kind.")
         return
     if saved_after.kind == KIND_JUMP:
-        jump_history.compare_sessions(saved_before, saved_after, store.jump_sessions())
+        jump_history.compare_sessions(saved_before, saved_after, sessions)
         return
     for column, saved in ((before_column, saved_before), (after_column, saved_after)):
         with column:
@@ -309,6 +310,8 @@ def history() -> None:
     store = HistoryStore()
     try:
         summaries = store.list()
+        # Every saved jump session, read once: opening, comparing and the charts all use them.
+        sessions = store.jump_sessions() if any(s.kind == KIND_JUMP for s in summaries) else []
     except HistoryError as error:
         LOG.warning("history unavailable: %s", error)
         st.error(
@@ -344,13 +347,12 @@ def history() -> None:
         width="stretch",
     )
     with guarded("opening a saved assessment"):
-        open_saved(store, summaries)
+        open_saved(store, summaries, sessions)
     with guarded("comparing assessments"):
-        compare_saved(store, summaries)
+        compare_saved(store, summaries, sessions)
     with guarded("the trend chart"):
         trend_chart(store)
     with guarded("the jump-rope sessions over time"):
-        sessions = store.jump_sessions()
         jump_history.persistence_section(sessions)
         jump_history.trend_section(sessions)
     with guarded("exporting or deleting the history"):

@@ -33,6 +33,7 @@ VIDEO_ERROR_CODES: dict[str, str] = {
     "video_too_large": "The video file or its frames are too large to open safely. Export it at 1080p or lower.",
     "camera_moving": "The camera moved during the clip. Stand the phone on something still and film again.",
     "no_jumping_found": "No rope jumps were found. Film the whole body while skipping with both feet.",
+    "frame_rate_too_low": "The clip has too few frames per second to see each jump. Film at 30 or 60 fps.",
 }
 
 

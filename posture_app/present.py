@@ -255,6 +255,7 @@ JUMP_ERROR_TITLES: dict[str, str] = {
     "person_too_small": "The person is too small in this clip",
     "camera_moving": "The camera moved while filming",
     "no_jumping_found": "No rope jumps found in this clip",
+    "frame_rate_too_low": "Too few frames per second to see the jumps",
     "unsupported_view": "This view cannot be measured",
 }
 JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
@@ -271,6 +272,8 @@ JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
     "person_too_small": "Move the phone closer (about 3 m) so the body fills most of the picture's height.",
     "camera_moving": "Stand the phone on a shelf, chair or tripod and start recording before you pick up the rope.",
     "no_jumping_found": "Skip with both feet together (a basic bounce) for at least 20 seconds, whole body in view.",
+    "frame_rate_too_low": "Film in your phone's normal video mode at 30 or 60 fps (not time-lapse); "
+    "each jump is over in a fifth of a second.",
     "unsupported_view": "Film from straight in front (best), from behind, or from the side.",
 }
 

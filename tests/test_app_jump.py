@@ -273,8 +273,15 @@ def test_standing_still_is_no_jumping(jump_app):
     assert_refused(jump_app, "no_jumping_found")
 
 
+@pytest.mark.slow
+def test_a_time_lapse_clip_is_refused_for_its_frame_rate(jump_app, tmp_path):
+    every_third = list(read_rgb(JUMP_CLIP))[::3]  # the 30 fps clip as 10 frames per second
+    upload_clip(jump_app, "timelapse.mp4", _encoded(tmp_path, "timelapse.mp4", every_third, fps=10.0))
+    assert_refused(jump_app, "frame_rate_too_low")
+
+
 def test_every_video_code_has_a_title_a_next_step_and_a_test():
     codes = set(VIDEO_ERROR_CODES) | set(TRACKING_CASES)
     assert codes <= set(present.JUMP_ERROR_TITLES) == set(present.JUMP_ERROR_NEXT_STEPS)
-    tested = set(DECODE_CODES) | set(TRACKING_CASES) | {"no_jumping_found"}
+    tested = set(DECODE_CODES) | set(TRACKING_CASES) | {"no_jumping_found", "frame_rate_too_low"}
     assert tested == codes

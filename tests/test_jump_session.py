@@ -24,6 +24,7 @@ ASYMMETRIC = Skipper(
     lateral_shift_px=9.0,
     variation=0.04,
 )
+STEADY = Skipper(steady_turns(120.0, 8.0))  # 0.25 s flights: what a low frame rate can still see
 SIDED_SIGNED = (
     "landing_lead_ms",
     "foot_clearance_si_pct",
@@ -209,6 +210,17 @@ def test_a_track_without_a_person_is_refused_clearly() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(empty, "front", 170.0)
     assert refused.value.code == "video_too_short"
+
+
+def test_a_clip_filmed_at_too_few_frames_per_second_is_refused_with_its_rate() -> None:
+    with pytest.raises(PostureError) as refused:
+        _session(STEADY, 10.0)
+    assert refused.value.code == "frame_rate_too_low"
+    assert "10 frames per second" in refused.value.message
+
+
+def test_fifteen_frames_per_second_still_counts_every_jump() -> None:
+    assert _session(STEADY, 15.0).value("jump_count") == _session(STEADY, 30.0).value("jump_count") == 15
 
 
 def test_an_unknown_view_is_refused() -> None:

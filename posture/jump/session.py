@@ -280,12 +280,29 @@ def analyze_track(
             "frames; film at least a few seconds of skipping with the whole body in view.",
         )
     cfg = summary.settings()
+    check_frame_rate(track.times_s, float(cfg["video"]["min_fps"]))
     cutoff = float(cfg["cleaning"]["lowpass_hz"])
     clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)
     session = analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
     if typical_errors is None:
         return session
     return replace(session, measurements=summary.with_typical_errors(session.measurements, typical_errors))
+
+
+def check_frame_rate(times_s: np.ndarray, min_fps: float) -> None:
+    """Refuse a clip filmed at fewer than ``min_fps`` frames per second (median frame interval).
+
+    A rope jump's flight lasts 0.1-0.3 s and a turn 0.2-0.5 s: below about 15 frames/s a flight
+    spans one or two frames, whole jumps fall between frames and the feet's landings cannot be
+    timed. Stand-still clips have no such need and are not checked.
+    """
+    fps = 1.0 / float(np.median(np.diff(times_s)))
+    if fps < min_fps:
+        raise PostureError(
+            "frame_rate_too_low",
+            f"The clip has {fps:.0f} frames per second; a rope jump lasts about a fifth of a second, "
+            f"so at least {min_fps:.0f} are needed to see each one. Film at your phone's normal 30 or 60 fps.",
+        )
 
 
 def analyze_clean(

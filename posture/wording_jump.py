@@ -26,6 +26,7 @@ __all__ = [
     "SIGNED_KEYS",
     "SIGNED_UNITS",
     "asymmetry_phrase",
+    "count_accuracy_text",
     "jump_band",
     "jump_change_label",
     "jump_side_sentences",
@@ -154,6 +155,16 @@ def jump_band(band: tuple[float, float] | None, unit: str) -> str:
     if band is None:
         return "no noise band"
     return f"95 % band {band[0]:.1f} to {jump_value(band[1], unit)}"
+
+
+def count_accuracy_text(exact: int, clips: int, most_off: int) -> str:
+    """How well jumps were counted on the bench's rendered clips, for the count's typical error (a mean of
+    0.25 jumps would round to "±0"): "exact in 6 of 8 rendered test clips, one jump off in the other 2"."""
+    if exact >= clips:
+        return f"exact in all {clips} rendered test clips"
+    off = "one jump" if most_off <= 1 else f"up to {most_off} jumps"
+    others = "the other one" if clips - exact == 1 else f"the other {clips - exact}"
+    return f"exact in {exact} of {clips} rendered test clips, {off} off in {others}"
 
 
 def _side(value: float, bigger: str = "left") -> str:

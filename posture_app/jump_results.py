@@ -11,7 +11,8 @@ from typing import Literal
 import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
-from posture.jump.summary import Measurement, typical_errors
+from posture.jump.summary import Measurement
+from posture.report.jump_blocks import jump_typical_error_text
 from posture.wording import percent
 from posture.wording_jump import (
     CHART_READING,
@@ -95,9 +96,12 @@ def refusal_box(refusal: JumpRefusal) -> None:
 
 
 def typical_error(key: str, unit: str) -> str:
-    """The bench's typical error of a measure (e.g. "typical error ±0.4 cm"), or that it is not measured yet."""
-    error = typical_errors().get(key)
-    return NO_TYPICAL_ERROR if error is None else f"typical error ±{jump_value(float(error), unit)}"
+    """The bench's typical error of a measure ("typical error ±0.4 cm"; for the count how often it was exact),
+    or that it is not measured yet."""
+    text = jump_typical_error_text(key, unit)
+    if text is None:
+        return NO_TYPICAL_ERROR
+    return f"count {text}" if unit == "count" else f"typical error {text}"
 
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:

@@ -25,7 +25,13 @@ from posture.jump.charts import CHART_MEASURES, left_right_png
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.findings import assess_with_jump
 from posture.report import clip_json, one_person_json, render_markdown, render_pdf
-from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING, png_size
+from posture.report.jump_blocks import (
+    CHARTS_HEADING,
+    JUMP_HEADING,
+    MEASURES_HEADING,
+    jump_typical_error_text,
+    png_size,
+)
 from posture.video.decode import probe
 from posture.views import ViewEstimate
 from posture.wording import jump_measure_name
@@ -154,7 +160,11 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         assert cells[1] == jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
         assert cells[2].startswith("95 % band") or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status))
-        assert cells[4].startswith("±")
+        if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"
+            assert cells[4] == jump_typical_error_text(key, "count")
+            assert cells[4].startswith("exact in ")
+        else:
+            assert cells[4].startswith("±")
     uneven = [row for row in rows if "uneven (threshold ±" in row]
     assert uneven, "the clip's uneven measures say so, with their threshold"
 

@@ -1,5 +1,5 @@
 """Every word a person reads about a jump-rope session (docs/jump-rope.md), beside :mod:`posture.wording`:
-measure meanings, verdict words, value and band formats, and the one-glance left/right summary (the
+measure meanings, verdict words and colours, value and band formats, and the one-glance left/right summary (the
 measure names are in :mod:`posture.wording`, which names every key a finding can rest on).
 
 The JSON keeps the engine's codes (``asymmetric``, ``inconclusive``...); only what people read comes from
@@ -9,7 +9,7 @@ here. Like :mod:`posture.wording`, free of numpy and Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from posture.wording import join_words, jump_measure_name
 
@@ -21,10 +21,12 @@ __all__ = [
     "JUMP_MEASURE_MEANINGS",
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
+    "JUMP_VERDICT_COLOURS",
     "NO_TYPICAL_ERROR",
     "PERSISTENT_RULE",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
+    "VerdictColour",
     "asymmetry_phrase",
     "count_accuracy_text",
     "jump_band",
@@ -77,6 +79,16 @@ JUMP_STATUS_LABELS: Mapping[str, str] = {
     "inconclusive": "can't tell yet",
     "measured": "measured",
     "not_assessed": "not assessed",
+}
+VerdictColour = Literal["green", "orange", "gray", "blue"]
+# The colour each verdict is shown in: the app's badges and the report's verdict column (posture/report/pdf.py
+# draws the colours the photos' statuses have: even like normal, uneven like borderline).
+JUMP_VERDICT_COLOURS: Mapping[str, VerdictColour] = {
+    "asymmetric": "orange",
+    "symmetric": "green",
+    "inconclusive": "gray",
+    "measured": "blue",
+    "not_assessed": "gray",
 }
 JUMP_UNIT_SYMBOLS: Mapping[str, str] = {
     "count": "",

@@ -6,8 +6,6 @@ sentences) or :mod:`posture_app.present` (refusal titles and next steps).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
@@ -17,6 +15,7 @@ from posture.wording import percent
 from posture.wording_jump import (
     CHART_READING,
     JUMP_MEASURE_MEANINGS,
+    JUMP_VERDICT_COLOURS,
     NO_TYPICAL_ERROR,
     jump_band,
     jump_measure_name,
@@ -29,14 +28,6 @@ from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
 from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
 
-Colour = Literal["green", "orange", "red", "gray", "blue", "violet"]
-VERDICT_COLOURS: dict[str, Colour] = {
-    "asymmetric": "orange",
-    "symmetric": "green",
-    "inconclusive": "gray",
-    "measured": "blue",
-    "not_assessed": "gray",
-}
 # The cards in groups, each measure once, in the order a skipper asks about them.
 CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -130,7 +121,7 @@ def card(key: str, measurement: Measurement) -> None:
             jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
             help=meaning,
         )
-        st.badge(jump_status_label(measurement.status), color=VERDICT_COLOURS.get(measurement.status, "gray"))
+        st.badge(jump_status_label(measurement.status), color=JUMP_VERDICT_COLOURS.get(measurement.status, "gray"))
         parts = [
             jump_band(measurement.band, measurement.unit),
             f"confidence {percent(measurement.confidence)}",

@@ -109,7 +109,13 @@ def measures_table(measurements: dict[str, Measurement]) -> Table:
                 error or "—",
             )
         )
-    return Table(("Measure", "Value", "Noise band", "Verdict", "Typical error"), tuple(rows), (30, 13, 24, 21, 12))
+    return Table(
+        ("Measure", "Value", "Noise band", "Verdict", "Typical error"),
+        tuple(rows),
+        (30, 13, 24, 21, 12),
+        status_column=3,
+        statuses=tuple("not_assessed" if m.value is None else m.status for m in measurements.values()),
+    )
 
 
 def chart_blocks(analysis: JumpAnalysis) -> list[Block]:

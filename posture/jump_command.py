@@ -242,7 +242,7 @@ def run_jump_command(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(format_clip(result) for result in results))
     all_ok = all(result.ok for result in results)
-    if args.save and not save_sessions(results, args.label, quiet=args.json):
+    if args.save and not save_sessions(results, args.label, quiet=args.json, clips=paths):
         all_ok = False
     if args.report is not None:
         if isinstance(results[0], JumpAnalysis):
@@ -256,14 +256,19 @@ def run_jump_command(args: argparse.Namespace) -> int:
     return EXIT_OK if all_ok else EXIT_SOME_FAILED
 
 
-def save_sessions(results: Sequence[JumpResult], label: str | None, *, quiet: bool) -> bool:
-    """Save every measured clip to the history; False (after saying so on stderr) when the history failed."""
+def save_sessions(
+    results: Sequence[JumpResult], label: str | None, *, quiet: bool, clips: Sequence[Path] | None = None
+) -> bool:
+    """Save every measured clip to the history, each with its still when ``clips`` gives the files ``results``
+    were measured from (same order); False (after saying so on stderr) when the history failed."""
     store = HistoryStore()
     saved: list[int] = []
+    sources = list(clips) if clips is not None else [None] * len(results)
     try:
-        for result in results:
+        for source, result in zip(sources, results, strict=True):
             if isinstance(result, JumpAnalysis):
-                saved.append(save_jump_session(store, result, label=result.file if label is None else label))
+                name = result.file if label is None else label
+                saved.append(save_jump_session(store, result, source=source, label=name))
     except HistoryError as error:
         print(f"posture: error: saving to the history failed after {len(saved)} saved: {error}", file=sys.stderr)
         return False

@@ -22,8 +22,10 @@ __all__ = [
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
     "JUMP_VERDICT_COLOURS",
+    "NO_SESSION_STILL",
     "NO_TYPICAL_ERROR",
     "PERSISTENT_RULE",
+    "SESSION_STILL_CAPTION",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
     "VerdictColour",
@@ -370,6 +372,8 @@ PERSISTENT_RULE = (
     "An asymmetry is called persistent only when it is judged uneven on the same side in two or more saved "
     "sessions; one uneven session may be a bad day."
 )
+SESSION_STILL_CAPTION = "Mid-clip, with the skeleton the analysis followed"
+NO_SESSION_STILL = "No still of the clip was kept with this session (sessions saved before stills were kept have none)."
 
 
 def asymmetry_phrase(key: str, side: str) -> str:

@@ -87,16 +87,21 @@ class JumpRefusal:
 JumpResult = JumpAnalysis | JumpRefusal
 
 
+def middle_seen_frame(track: PoseTrack) -> int:
+    """The index of the middle one of the frames that show the person: the clip's typical frame."""
+    seen = np.flatnonzero(track.seen)
+    if seen.size == 0:
+        raise PostureError("no_person")
+    return int(seen[seen.size // 2])
+
+
 def middle_pose(track: PoseTrack) -> Pose:
-    """The person at the frame whose landmarks are the median of the clip's seen frames, as a :class:`Pose`.
+    """The person at :func:`middle_seen_frame`, as a :class:`Pose`.
 
     The view is judged on one typical frame rather than on every frame: the body's yaw barely moves
     while skipping, and :func:`posture.views.estimate_view` already reads it from the world landmarks.
     """
-    seen = np.flatnonzero(track.seen)
-    if seen.size == 0:
-        raise PostureError("no_person")
-    i = int(seen[seen.size // 2])
+    i = middle_seen_frame(track)
     return Pose(
         xy_px=track.xy_px[i],
         visibility=track.visibility[i],

@@ -12,9 +12,10 @@ Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some refuse
 output), 2 usage errors; a progress line only when stderr is a terminal.
 
 ``--save`` keeps each measured clip as a jump-rope session in the local history the app shows (as
-``posture analyze --save`` does for photos), under ``--label`` or else the clip's file name; text mode
-ends with the saved ids, ``--json`` prints the contract alone. A refused clip is not saved. A history
-that cannot be written is reported on stderr with how many were saved before it failed (exit status 1).
+``posture analyze --save`` does for photos) with a still of the clip, under ``--label`` or else the clip's
+file name; text mode ends with the saved ids, ``--json`` prints the contract alone. A refused clip is not
+saved. A history that cannot be written is reported on stderr with how many were saved before it failed
+(exit status 1).
 """
 
 from __future__ import annotations

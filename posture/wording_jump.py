@@ -173,12 +173,10 @@ def jump_band(band: tuple[float, float] | None, unit: str) -> str:
 
 def count_accuracy_text(exact: int, clips: int, most_off: int) -> str:
     """How well jumps were counted on the bench's rendered clips, for the count's typical error (a mean of
-    0.25 jumps would round to "±0"): "exact in 6 of 8 rendered test clips, one jump off in the other 2"."""
+    0.25 jumps would round to "±0"): "exact in 6 of 8 test clips, otherwise off by one"."""
     if exact >= clips:
-        return f"exact in all {clips} rendered test clips"
-    off = "one jump" if most_off <= 1 else f"up to {most_off} jumps"
-    others = "the other one" if clips - exact == 1 else f"the other {clips - exact}"
-    return f"exact in {exact} of {clips} rendered test clips, {off} off in {others}"
+        return f"exact in all {clips} test clips"
+    return f"exact in {exact} of {clips} test clips, otherwise off by {'one' if most_off <= 1 else f'up to {most_off}'}"
 
 
 def _side(value: float, bigger: str = "left") -> str:

@@ -110,9 +110,9 @@ def test_the_summary_covers_landing_touchdown_feet_hands_and_tiring():
 @pytest.mark.parametrize(
     ("exact", "clips", "most_off", "expected"),
     [
-        (6, 8, 1, "exact in 6 of 8 rendered test clips, one jump off in the other 2"),
-        (7, 8, 3, "exact in 7 of 8 rendered test clips, up to 3 jumps off in the other one"),
-        (8, 8, 0, "exact in all 8 rendered test clips"),
+        (6, 8, 1, "exact in 6 of 8 test clips, otherwise off by one"),
+        (7, 8, 3, "exact in 7 of 8 test clips, otherwise off by up to 3"),
+        (8, 8, 0, "exact in all 8 test clips"),
     ],
 )
 def test_the_counts_accuracy_is_said_in_clips_not_as_a_rounded_error(exact, clips, most_off, expected):

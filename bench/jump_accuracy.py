@@ -193,6 +193,13 @@ def typical_error_of(key: str, mae: float, mae_2d: float) -> float:
     return mae_2d if key in LEVEL_ALLOWED_KEYS and np.isfinite(mae_2d) else mae
 
 
+def count_accuracy(tally: Tally) -> dict[str, int]:
+    """How often the jump count was exact over the clips, and by how many jumps it was off at most."""
+    errors = tally.errors.get("jump_count", [])
+    most_off = max((abs(error) for error in errors), default=0.0)
+    return {"exact": tally.counts_exact, "clips": tally.clips, "most_off": round(most_off)}
+
+
 def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> None:
     """The engine's typical error per measure (measure's unit) and its n, as posture.jump.summary.typical_errors
     reads them."""
@@ -204,6 +211,8 @@ def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> N
         "model": model,
         "typical_error": {key: round(mae, 2) for key, _, mae in sorted(measured)},
         "n": {key: n for key, n, _ in sorted(measured)},
+        # A count is right or off by whole jumps: its mean error (0.25) reads as "±0" once rounded.
+        "jump_count_accuracy": count_accuracy(tally),
     }
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
 

@@ -12,9 +12,10 @@ Exit status and stderr follow ``posture analyze``: 0 all measured, 1 some refuse
 output), 2 usage errors; a progress line only when stderr is a terminal.
 
 ``--save`` keeps each measured clip as a jump-rope session in the local history the app shows (as
-``posture analyze --save`` does for photos), under ``--label`` or else the clip's file name; text mode
-ends with the saved ids, ``--json`` prints the contract alone. A refused clip is not saved. A history
-that cannot be written is reported on stderr with how many were saved before it failed (exit status 1).
+``posture analyze --save`` does for photos) with a still of the clip, under ``--label`` or else the clip's
+file name; text mode ends with the saved ids, ``--json`` prints the contract alone. A refused clip is not
+saved. A history that cannot be written is reported on stderr with how many were saved before it failed
+(exit status 1).
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ def run_jump_command(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(format_clip(result) for result in results))
     all_ok = all(result.ok for result in results)
-    if args.save and not save_sessions(results, args.label, quiet=args.json):
+    if args.save and not save_sessions(results, args.label, quiet=args.json, clips=paths):
         all_ok = False
     if args.report is not None:
         if isinstance(results[0], JumpAnalysis):
@@ -256,14 +257,19 @@ def run_jump_command(args: argparse.Namespace) -> int:
     return EXIT_OK if all_ok else EXIT_SOME_FAILED
 
 
-def save_sessions(results: Sequence[JumpResult], label: str | None, *, quiet: bool) -> bool:
-    """Save every measured clip to the history; False (after saying so on stderr) when the history failed."""
+def save_sessions(
+    results: Sequence[JumpResult], label: str | None, *, quiet: bool, clips: Sequence[Path] | None = None
+) -> bool:
+    """Save every measured clip to the history, each with its still when ``clips`` gives the files ``results``
+    were measured from (same order); False (after saying so on stderr) when the history failed."""
     store = HistoryStore()
     saved: list[int] = []
+    sources = list(clips) if clips is not None else [None] * len(results)
     try:
-        for result in results:
+        for source, result in zip(sources, results, strict=True):
             if isinstance(result, JumpAnalysis):
-                saved.append(save_jump_session(store, result, label=result.file if label is None else label))
+                name = result.file if label is None else label
+                saved.append(save_jump_session(store, result, source=source, label=name))
     except HistoryError as error:
         print(f"posture: error: saving to the history failed after {len(saved)} saved: {error}", file=sys.stderr)
         return False

@@ -1,5 +1,5 @@
 """Every word a person reads about a jump-rope session (docs/jump-rope.md), beside :mod:`posture.wording`:
-measure meanings, verdict words, value and band formats, and the one-glance left/right summary (the
+measure meanings, verdict words and colours, value and band formats, and the one-glance left/right summary (the
 measure names are in :mod:`posture.wording`, which names every key a finding can rest on).
 
 The JSON keeps the engine's codes (``asymmetric``, ``inconclusive``...); only what people read comes from
@@ -9,7 +9,7 @@ here. Like :mod:`posture.wording`, free of numpy and Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from posture.wording import join_words, jump_measure_name
 
@@ -21,11 +21,16 @@ __all__ = [
     "JUMP_MEASURE_MEANINGS",
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
+    "JUMP_VERDICT_COLOURS",
+    "NO_SESSION_STILL",
     "NO_TYPICAL_ERROR",
     "PERSISTENT_RULE",
+    "SESSION_STILL_CAPTION",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
+    "VerdictColour",
     "asymmetry_phrase",
+    "count_accuracy_text",
     "jump_band",
     "jump_change_label",
     "jump_side_sentences",
@@ -76,6 +81,16 @@ JUMP_STATUS_LABELS: Mapping[str, str] = {
     "inconclusive": "can't tell yet",
     "measured": "measured",
     "not_assessed": "not assessed",
+}
+VerdictColour = Literal["green", "orange", "gray", "blue"]
+# The colour each verdict is shown in: the app's badges and the report's verdict column (posture/report/pdf.py
+# draws the colours the photos' statuses have: even like normal, uneven like borderline).
+JUMP_VERDICT_COLOURS: Mapping[str, VerdictColour] = {
+    "asymmetric": "orange",
+    "symmetric": "green",
+    "inconclusive": "gray",
+    "measured": "blue",
+    "not_assessed": "gray",
 }
 JUMP_UNIT_SYMBOLS: Mapping[str, str] = {
     "count": "",
@@ -154,6 +169,14 @@ def jump_band(band: tuple[float, float] | None, unit: str) -> str:
     if band is None:
         return "no noise band"
     return f"95 % band {band[0]:.1f} to {jump_value(band[1], unit)}"
+
+
+def count_accuracy_text(exact: int, clips: int, most_off: int) -> str:
+    """How well jumps were counted on the bench's rendered clips, for the count's typical error (a mean of
+    0.25 jumps would round to "±0"): "exact in 6 of 8 test clips, otherwise off by one"."""
+    if exact >= clips:
+        return f"exact in all {clips} test clips"
+    return f"exact in {exact} of {clips} test clips, otherwise off by {'one' if most_off <= 1 else f'up to {most_off}'}"
 
 
 def _side(value: float, bigger: str = "left") -> str:
@@ -347,6 +370,8 @@ PERSISTENT_RULE = (
     "An asymmetry is called persistent only when it is judged uneven on the same side in two or more saved "
     "sessions; one uneven session may be a bad day."
 )
+SESSION_STILL_CAPTION = "Mid-clip, with the skeleton the analysis followed"
+NO_SESSION_STILL = "No still of the clip was kept with this session (sessions saved before stills were kept have none)."
 
 
 def asymmetry_phrase(key: str, side: str) -> str:

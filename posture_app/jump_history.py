@@ -24,7 +24,9 @@ from posture.jump.summary import Measurement
 from posture.wording import view_name
 from posture.wording_jump import (
     JUMP_CHANGE_EXPLANATION,
+    NO_SESSION_STILL,
     PERSISTENT_RULE,
+    SESSION_STILL_CAPTION,
     asymmetry_phrase,
     jump_band,
     jump_change_label,
@@ -38,6 +40,8 @@ from posture_app import present
 from posture_app.jump_trend import jump_trend_chart
 
 KIND_WORDS = {KIND_JUMP: "jump rope"}
+STILL_WIDTH_PX = 200
+"""Shown width of a session's still: a portrait clip's stays about as tall as the summary beside it."""
 
 
 def kind_text(summary: Summary) -> str:
@@ -89,20 +93,33 @@ def _persistent_in(persistent: Sequence[PersistentAsymmetry], *session_ids: int)
     }
 
 
+def session_still(saved: SavedAssessment) -> None:
+    """The still saved with a session (the drawn one where there is one), as photos show their thumbnails."""
+    if not saved.thumbnails:
+        st.caption(NO_SESSION_STILL)
+        return
+    drawn = saved.annotated_thumbnails[0] if saved.annotated_thumbnails else None
+    st.image(drawn or saved.thumbnails[0], caption=SESSION_STILL_CAPTION, width=STILL_WIDTH_PX)
+
+
 def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord]) -> None:
-    """One saved jump-rope session: what was filmed, the one-glance summary and every left-right measure."""
+    """One saved jump-rope session: its still, what was filmed, the one-glance summary and every left-right
+    measure."""
     record = saved.record
     video = record.get("video") or {}
     view = session_view(record)
     count = jump_count(record)
-    st.markdown(
+    still_column, summary_column = st.columns([1, 3])
+    with still_column:
+        session_still(saved)
+    summary_column.markdown(
         f"**{present.plain(saved.label or 'Jump-rope session')}**, {saved.taken_at.astimezone():%Y-%m-%d %H:%M} · "
         f"{view_name(view) if view else 'unknown'} view · "
         f"{present.count_text(count, 'jump') if count is not None else 'jumps not counted'} · "
         f"{float(video.get('duration_s') or 0):.1f} s clip"
     )
     measurements = {key: _measurement(raw) for key, raw in (record.get("measurements") or {}).items()}
-    with st.container(border=True):
+    with summary_column, st.container(border=True):
         for topic, sentence, sureness in jump_symmetry_summary(measurements):
             st.markdown(f"**{topic}**: {sentence}")
             if sureness:
@@ -125,7 +142,11 @@ def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord])
 
 
 def compare_sessions(before: SavedAssessment, after: SavedAssessment, sessions: Sequence[JumpSessionRecord]) -> None:
-    """Two saved sessions: for each left-right measure, did its asymmetry clearly shrink or grow?"""
+    """Two saved sessions, each by its still: for each left-right measure, did its asymmetry clearly shrink or
+    grow?"""
+    for column, saved in zip(st.columns(2), (before, after), strict=True):
+        with column:
+            session_still(saved)
     persistent = _persistent_in(persistent_asymmetries(sessions), before.id, after.id)
     rows = [
         {

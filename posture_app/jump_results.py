@@ -6,16 +6,16 @@ sentences) or :mod:`posture_app.present` (refusal titles and next steps).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
-from posture.jump.summary import Measurement, typical_errors
+from posture.jump.summary import Measurement
+from posture.report.jump_blocks import jump_typical_error_text
 from posture.wording import percent
 from posture.wording_jump import (
     CHART_READING,
     JUMP_MEASURE_MEANINGS,
+    JUMP_VERDICT_COLOURS,
     NO_TYPICAL_ERROR,
     jump_band,
     jump_measure_name,
@@ -28,14 +28,6 @@ from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
 from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
 
-Colour = Literal["green", "orange", "red", "gray", "blue", "violet"]
-VERDICT_COLOURS: dict[str, Colour] = {
-    "asymmetric": "orange",
-    "symmetric": "green",
-    "inconclusive": "gray",
-    "measured": "blue",
-    "not_assessed": "gray",
-}
 # The cards in groups, each measure once, in the order a skipper asks about them.
 CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -95,9 +87,12 @@ def refusal_box(refusal: JumpRefusal) -> None:
 
 
 def typical_error(key: str, unit: str) -> str:
-    """The bench's typical error of a measure (e.g. "typical error ±0.4 cm"), or that it is not measured yet."""
-    error = typical_errors().get(key)
-    return NO_TYPICAL_ERROR if error is None else f"typical error ±{jump_value(float(error), unit)}"
+    """The bench's typical error of a measure ("typical error ±0.4 cm"; for the count how often it was exact),
+    or that it is not measured yet."""
+    text = jump_typical_error_text(key, unit)
+    if text is None:
+        return NO_TYPICAL_ERROR
+    return f"count {text}" if unit == "count" else f"typical error {text}"
 
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:
@@ -126,7 +121,7 @@ def card(key: str, measurement: Measurement) -> None:
             jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
             help=meaning,
         )
-        st.badge(jump_status_label(measurement.status), color=VERDICT_COLOURS.get(measurement.status, "gray"))
+        st.badge(jump_status_label(measurement.status), color=JUMP_VERDICT_COLOURS.get(measurement.status, "gray"))
         parts = [
             jump_band(measurement.band, measurement.unit),
             f"confidence {percent(measurement.confidence)}",

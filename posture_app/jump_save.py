@@ -11,7 +11,7 @@ import logging
 import streamlit as st
 
 from posture.history import HistoryError, HistoryStore, default_database_path
-from posture.history.jump_record import jump_record_of
+from posture.history.jump_record import jump_record_of, jump_thumbnails
 from posture.history.record import fingerprint
 from posture.history.schema import KIND_JUMP
 from posture.jump.engine import JumpAnalysis
@@ -25,12 +25,14 @@ JUMP_SAVED_KEY = "_jump_saved"
 LABEL_KEY = "jump_save_label"
 
 
-def save_section(analysis: JumpAnalysis, profile: Profile) -> None:
-    """Save the session under the label typed here, else the sidebar's name (the photo history's person)."""
+def save_section(analysis: JumpAnalysis, profile: Profile, clip: bytes) -> None:
+    """Save the session under the label typed here, else the sidebar's name (the photo history's person), with
+    a still of ``clip`` (the video ``analysis`` measured) for the History to show it by."""
     st.header("Save this session")
     st.caption(
         f"Kept only on this computer, in {present.plain(default_database_path())}, beside your saved photo "
-        "assessments: the measures and the per-jump values, not the video. Nothing is written unless you press Save."
+        "assessments: the measures, the per-jump values and one still from the middle of the clip, not the video. "
+        "Nothing is written unless you press Save."
     )
     typed = st.text_input(
         "Label (optional)",
@@ -43,7 +45,8 @@ def save_section(analysis: JumpAnalysis, profile: Profile) -> None:
     record = jump_record_of(analysis, person=profile.person)
     if st.button("Save this session", type="primary", key="jump_save", icon=":material/save:"):
         try:
-            saved_id = HistoryStore().save(record, label=label, kind=KIND_JUMP)
+            plain, drawn = jump_thumbnails(clip, analysis)
+            saved_id = HistoryStore().save(record, [plain], label=label, annotated_thumbnails=[drawn], kind=KIND_JUMP)
         except (HistoryError, ValueError) as error:
             LOG.warning("saving a jump-rope session failed: %s", error)
             st.error(

@@ -9,6 +9,7 @@ tests/test_video_tracking.py make them. No mocks; a counting wrapper only watche
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,8 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     assert "95 % band" in page
     assert jump_results.typical_error("cadence_jpm", "jumps/min") in page
     assert jump_results.typical_error("cadence_jpm", "jumps/min").startswith("typical error ±")
+    assert jump_results.typical_error("jump_count", "count") in page, "the count's accuracy in clips"
+    assert not re.search(r"±0(?![.\d])", page), "no typical error rounded to nothing"
     # The chart (Altair -> Vega-Lite), three tabs, and the drawn clip.
     charts = jump_app.get("vega_lite_chart")
     assert len(charts) == 3, "a left-vs-right chart per measure"

@@ -21,11 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posture.history import DB_FILENAME, KIND_JUMP, KIND_PHOTOS, HistoryStore, jump_trend
-from posture.history.jump_record import save_jump_session
+from posture.history.jump_record import jump_thumbnails, save_jump_session
 from posture.history.jump_sessions import GREW, SHRANK
 from posture.jump.engine import JumpAnalysis
 from posture.wording import jump_measure_name
-from posture.wording_jump import jump_change_label, jump_status_label
+from posture.wording_jump import NO_SESSION_STILL, SESSION_STILL_CAPTION, jump_change_label, jump_status_label
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
@@ -75,6 +75,11 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(t.value for t in at.dataframe if column in t.value.columns)
 
 
+def still_captions(at: AppTest) -> list[str]:
+    """The captions of the images on the page, in page order."""
+    return [caption for image in at.image for caption in image.captions]
+
+
 def change_of(at: AppTest, measure: str) -> str:
     compared = table_with(at, "Change")
     return dict(zip(compared["Measure"], compared["Change"], strict=True))[measure]
@@ -91,6 +96,9 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     (summary,) = HistoryStore().list()
     assert (summary.kind, summary.label, summary.views, summary.jump_count) == (KIND_JUMP, "Sam", ("front",), 15)
     assert HistoryStore().get(1).record["person"]["height_cm"] == public_analysis("jump04_front").height_cm
+    saved = HistoryStore().get(1)
+    still = jump_thumbnails(JUMP_CLIP, public_analysis("jump04_front"))
+    assert (*saved.thumbnails, *saved.annotated_thumbnails) == still, "one still of the clip, plain and drawn"
     # A label typed on the page wins over the sidebar's name; a save under another label is still to be made.
     at.text_input(key="jump_save_label").set_value("Sam, week 6").run()
     assert not saved_notices(at)
@@ -99,6 +107,10 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
 
     at.switch_page(HISTORY_PAGE).run()
     assert_clean(at)
+    # Opened on the page's save (#1) and comparing #2 (saved without its clip, as before stills were kept)
+    # with it: #1's still in both places, #2 says it has none.
+    assert still_captions(at) == [SESSION_STILL_CAPTION, SESSION_STILL_CAPTION]
+    assert [c.value for c in at.caption].count(NO_SESSION_STILL) == 1
     listing = table_with(at, "Top patterns")
     assert list(listing["#"]) == [1, 2]
     assert list(listing["What"]) == ["jump rope", "jump rope"]
@@ -115,6 +127,8 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     assert jump_status_label("asymmetric") in set(opened["Verdict"]), "its lean and hand height are uneven"
     at.selectbox(key="history_open").set_value(2).run()
     assert_clean(at)
+    assert still_captions(at) == [SESSION_STILL_CAPTION], "only the compared #1 shows one"
+    assert [c.value for c in at.caption].count(NO_SESSION_STILL) == 2
     assert jump_status_label("asymmetric") in set(table_with(at, "Value (95 % band)")["Verdict"])
     assert any("Sam, week 0" in m.value for m in at.markdown)
     # Compared: before = week 0 (#2), after = the page's save (#1); the right hand's lead shrank past both bands.

@@ -3,9 +3,9 @@
 Upload the public rendered clip (tests/data/video/jump04_front.mp4), wait for the analysis, see
 the summary, the chart and the verdicts, play the drawn clip (the <video> element's readyState,
 duration and clock, read through JavaScript), download the JSON, see the findings and plan and download
-the PDF report (its jump-rope section and chart images, read with pypdf). With ``POSTURE_WRITE_DOCS=1``
-the screens are saved to ``docs/screenshots/8-jump-*.png``. The server, browser and screenshot
-helpers are tests/test_browser.py's.
+the PDF report (its jump-rope section and chart images, read with pypdf), then save the session and find it
+in the History by its still. With ``POSTURE_WRITE_DOCS=1`` the screens are saved to
+``docs/screenshots/8-jump-*.png``. The server, browser and screenshot helpers are tests/test_browser.py's.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from posture.jump.charts import CHART_MEASURES
 from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING
+from posture.wording_jump import SESSION_STILL_CAPTION
 from tests.test_browser import (  # noqa: F401 (fixtures are found by name)
     VIEWPORT,
     WAIT_MS,
@@ -135,3 +136,24 @@ def test_jump_clip_results_play_and_download(jump_page, tmp_path):
         assert heading in words
     assert "Jump-rope clip: jump04_front.mp4" in words
     assert sum(len(sheet.images) for sheet in reader.pages) == len(CHART_MEASURES), "a chart per measure"
+
+    # Saved, the session is found in the History by its still: the clip's middle frame with the skeleton.
+    save = page.get_by_role("button", name="Save this session")
+    save.scroll_into_view_if_needed()
+    save.click()
+    page.get_by_text("Saved as session #").wait_for()
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("heading", name="Open a saved assessment or session").wait_for()
+    still = page.locator('[data-testid="stImage"]').filter(has_text=SESSION_STILL_CAPTION).first
+    still.wait_for()
+    still.scroll_into_view_if_needed()
+    eventually(
+        lambda: still.locator("img").evaluate("img => img.complete && img.naturalWidth > 0"),
+        "the still arrived from the server",
+    )
+    # Portrait, as the clip: Streamlit may send it at the shown width, but never out of shape.
+    width, height = still.locator("img").evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert height / width == pytest.approx(480 / 270, rel=0.02)
+    scroll_to_top(page, page.get_by_role("heading", name="Open a saved assessment or session"))
+    screenshot(page, "8-jump-history-session")
+    assert page.locator('[data-testid="stException"]').count() == 0

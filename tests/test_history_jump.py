@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import shutil
@@ -11,7 +12,9 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from posture.history import (
     KIND_JUMP,
@@ -36,12 +39,16 @@ from posture.history.jump_sessions import (
     headline_asymmetries,
     left_right_measures,
 )
-from posture.history.record import Person
+from posture.history.record import THUMBNAIL_MAX_PX, Person
+from posture.jump.annotate_video import LEFT_RGB, RIGHT_RGB
+from posture.jump.engine import middle_seen_frame
 from posture.jump_command import save_sessions
+from posture.video.decode import still_frame
 from posture.wording_jump import asymmetry_phrase, persistent_sentence
 from tests.public_jumps import mirrored_analysis, public_analysis
 
 OLD_FILE = Path(__file__).resolve().parent / "data" / "history" / "history_v2.sqlite3"
+CLIP = Path(__file__).resolve().parent / "data" / "video" / "jump04_front.mp4"
 T0 = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
 LEFT_RIGHT_KEYS = {
     "landing_lead_ms",
@@ -295,3 +302,56 @@ def test_the_trend_of_a_measure_over_sessions_carries_each_band():
         assert (point.value, [point.low, point.high], point.unit) == (saved["value"], saved["band"], "ms")
         assert point.low <= point.value <= point.high
         assert not math.isnan(point.value)
+
+
+# -- the still a session is recognised by ---------------------------------------------------------------------
+
+
+def jpeg_rgb(data: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG"
+    return np.asarray(image.convert("RGB"))
+
+
+def near(rgb: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+    """How many pixels lie within ``tolerance`` of ``colour`` in every channel."""
+    return int((np.abs(rgb.astype(int) - colour) <= tolerance).all(axis=-1).sum())
+
+
+def test_a_session_saved_with_its_clip_keeps_its_middle_frame_and_exports_it(store, tmp_path):
+    """The public clip saved with its video: one photo-sized still of the middle frame that shows the person,
+    and the same frame with the skeleton in the side colours; a session saved without (as before stills were
+    kept) still lists and opens, and the export holds the still as it holds a photo's thumbnails."""
+    analysis = public_analysis("jump04_front")
+    older = save_jump_session(store, public_analysis("jump01_front"), label="saved before stills", taken_at=T0)
+    newer = save_jump_session(store, analysis, source=CLIP, label="with its still")
+    saved = store.get(newer)
+    (plain,), (drawn,) = saved.thumbnails, saved.annotated_thumbnails
+    plain_rgb, drawn_rgb = jpeg_rgb(plain), jpeg_rgb(drawn)
+    assert plain_rgb.shape == drawn_rgb.shape == (THUMBNAIL_MAX_PX, 270, 3), "portrait clip, photo thumbnail size"
+    index = middle_seen_frame(analysis.track)
+    assert index == 120, "the person is in every frame of the 240: the middle one"
+    frame = still_frame(CLIP, float(analysis.track.times_s[index]), max_side_px=THUMBNAIL_MAX_PX)
+    assert np.abs(plain_rgb.astype(int) - frame).mean() < 3.0, "that frame, as JPEG"
+    for side_colour in (LEFT_RGB, RIGHT_RGB):
+        assert near(drawn_rgb, side_colour) > near(plain_rgb, side_colour) + 150, side_colour
+    assert saved.record == json.loads(json.dumps(jump_record_of(analysis))), "the record as without a still"
+    # The older session: listed and opened as before, without a still.
+    assert [(s.id, s.kind) for s in store.list()] == [(newer, KIND_JUMP), (older, KIND_JUMP)]
+    assert store.get(older).thumbnails == store.get(older).annotated_thumbnails == ()
+    with zipfile.ZipFile(store.export(tmp_path)) as archive:
+        entries = {e["id"]: e for e in json.loads(archive.read("assessments.json"))["assessments"]}
+        assert entries[newer]["thumbnails"] == [f"thumbnails/{newer}_0.jpg"]
+        assert entries[newer]["annotated_thumbnails"] == [f"thumbnails/{newer}_0_annotated.jpg"]
+        assert archive.read(f"thumbnails/{newer}_0.jpg") == plain
+        assert archive.read(f"thumbnails/{newer}_0_annotated.jpg") == drawn
+        assert entries[older]["thumbnails"] == entries[older]["annotated_thumbnails"] == []
+
+
+def test_the_cli_save_keeps_each_clips_still(tmp_path, monkeypatch):
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
+    assert save_sessions([public_analysis("jump04_front")], None, quiet=True, clips=[CLIP])
+    (saved,) = [HistoryStore().get(s.id) for s in HistoryStore().list()]
+    assert len(saved.thumbnails) == len(saved.annotated_thumbnails) == 1
+    with pytest.raises(ValueError, match="zip"):
+        save_sessions([public_analysis("jump04_front")], None, quiet=True, clips=[CLIP, CLIP])

@@ -36,7 +36,9 @@ def test_save_keeps_the_session_under_its_label_and_says_where(tmp_path):
     store = HistoryStore(path)
     (summary,) = store.list()
     assert (summary.kind, summary.label, summary.views) == (KIND_JUMP, "Zoë, week 2", ("front",))
-    record = store.get(1).record
+    saved = store.get(1)
+    assert len(saved.thumbnails) == len(saved.annotated_thumbnails) == 1, "the clip's still, plain and drawn"
+    record = saved.record
     assert record["file"] == "jump04_front.mp4"
     assert summary.jump_count == record["measurements"]["jump_count"]["value"] == len(record["jumps"])
     json.dumps(record, allow_nan=False)

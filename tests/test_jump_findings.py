@@ -10,12 +10,13 @@ import pytest
 
 from posture.assessment import assess
 from posture.catalog import JUMP_PREFIX, load_catalog
-from posture.jump import analyze_track
+from posture.jump import analyze_track, engine
 from posture.jump.engine import JumpAnalysis
 from posture.jump.findings import (
     WeakerSide,
     assess_with_jump,
     assessment_input,
+    clip_assessment,
     clip_findings,
     weaker_side,
 )
@@ -25,6 +26,7 @@ from posture.views import ViewEstimate
 from posture.vocabulary import Likelihood
 from posture.wording_jump import INCONCLUSIVE_REASON, jump_side_sentences
 from tests.jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
+from tests.public_jumps import public_analysis
 from tests.test_assessment import front, neutral_photos, side
 
 DURATION_S = 12.0
@@ -193,3 +195,25 @@ def test_the_text_output_says_which_side_to_start_with(lopsided, even):
     assert "Start each set with your left side" in text
     assert "Landing depth, left minus right (jump rope)" in text
     assert "Start each set" not in format_findings(assess_with_jump([], analysis_of(even)))
+
+
+def test_the_clip_findings_are_assessed_once_and_every_dict_is_the_same(monkeypatch):
+    """to_dict() runs the catalog for the clip's findings once per analysis, and each call still gives the
+    same contract: equal to the findings assessed afresh, and a caller's change to one dict reaches no other."""
+    analysis = dataclasses.replace(public_analysis("jump04_front"))  # a new instance: nothing cached on it yet
+    assessed = []
+
+    def counted(session):
+        assessed.append(session)
+        return clip_assessment(session)
+
+    monkeypatch.setattr(engine, "clip_assessment", counted)
+    first = analysis.to_dict()
+    expected = json.loads(json.dumps(first))
+    first["findings"].clear()
+    first["measurements"].clear()
+    second, third = analysis.to_dict(), analysis.to_dict()
+    assert len(assessed) == 1
+    assert second == third == expected
+    assert second["findings"], "the clip's uneven landing gives a finding"
+    assert second["findings"] == clip_findings(analysis.session)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from bench.jump_accuracy import DEFAULT_CLIPS, Tally, rows
+from bench.jump_accuracy import DEFAULT_CLIPS, Tally, rows, write_typical_errors
+from bench.jump_accuracy import count_accuracy as count_accuracy_of
 from bench.jump_truth import load_clip, track_from_clip
 from posture.jump import analyze_track
-from posture.jump.summary import compared, settings, typical_errors, with_typical_error
-from posture.wording_jump import jump_value
+from posture.jump.summary import (
+    TYPICAL_ERRORS_FILE,
+    compared,
+    count_accuracy,
+    settings,
+    typical_errors,
+    with_typical_error,
+)
+from posture.report.jump_blocks import jump_typical_error_text
+from posture.wording_jump import count_accuracy_text, jump_value
 from posture_app.jump_results import typical_error
 
 
@@ -79,3 +90,42 @@ def test_the_shipped_typical_errors_cover_the_bench_and_reach_the_cards() -> Non
     assert {key for key, *_ in rows(engine)} <= set(errors)
     assert all(error >= 0 for error in errors.values())
     assert typical_error("hand_circle_si_pct", "%") == f"typical error ±{jump_value(errors['hand_circle_si_pct'], '%')}"
+
+
+def test_the_count_says_how_often_it_was_exact_not_a_rounded_plus_minus() -> None:
+    """The shipped count accuracy agrees with the count's mean absolute error over the same clips, and the
+    card and the report say it in words instead of "±0"."""
+    accuracy = count_accuracy()
+    assert accuracy is not None
+    shipped = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
+    assert shipped["n"]["jump_count"] == accuracy.clips
+    assert 0 <= accuracy.exact < accuracy.clips
+    missed = accuracy.clips - accuracy.exact
+    total_off = typical_errors()["jump_count"] * accuracy.clips
+    assert missed * 1 <= total_off + 0.05
+    assert total_off <= missed * accuracy.most_off + 0.05
+    words = count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
+    assert typical_error("jump_count", "count") == f"count {words}"
+    assert jump_typical_error_text("jump_count", "count") == words
+    assert "±" not in words
+    assert f"{accuracy.exact} of {accuracy.clips}" in words
+
+
+def test_the_bench_writes_the_count_accuracy(tmp_path) -> None:
+    """On exact keypoints every clip is counted right; one count off by two shows as the most off."""
+    engine = Tally()
+    for path in sorted(DEFAULT_CLIPS.glob("jump*.json")):
+        clip = load_clip(path)
+        engine.add(
+            path.stem, clip, analyze_track(track_from_clip(clip), clip["view"], float(clip["subject"]["stature_cm"]))
+        )
+    target = tmp_path / "typical_errors.json"
+    write_typical_errors(target, engine, "truth", DEFAULT_CLIPS)
+    assert json.loads(target.read_text())["jump_count_accuracy"] == {
+        "exact": engine.clips,
+        "clips": engine.clips,
+        "most_off": 0,
+    }
+    engine.errors["jump_count"].append(-2.0)
+    engine.clips += 1
+    assert count_accuracy_of(engine) == {"exact": engine.clips - 1, "clips": engine.clips, "most_off": 2}

@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from PIL import Image
 
 from bench.jump_truth import load_clip, track_from_clip
+from posture.annotate import STATUS_RGB
 from posture.assessment import findings_json
 from posture.cli import main
 from posture.jump import analyze_track
@@ -25,11 +27,21 @@ from posture.jump.charts import CHART_MEASURES, left_right_png
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.findings import assess_with_jump
 from posture.report import clip_json, one_person_json, render_markdown, render_pdf
-from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING, png_size
+from posture.report.jump_blocks import (
+    CHARTS_HEADING,
+    JUMP_HEADING,
+    MEASURES_HEADING,
+    jump_typical_error_text,
+    measures_table,
+    png_size,
+)
+from posture.report.pdf import NOTE_RGB, STATUS_CELL_RGB
 from posture.video.decode import probe
 from posture.views import ViewEstimate
+from posture.vocabulary import Status
 from posture.wording import jump_measure_name
-from posture.wording_jump import jump_status_label, jump_value, signed_measure
+from posture.wording_jump import JUMP_VERDICT_COLOURS, jump_status_label, jump_value, signed_measure
+from tests.public_jumps import public_analysis
 
 DATA = Path(__file__).resolve().parent / "data" / "video"
 CLIP = DATA / "jump04_front.mp4"
@@ -128,6 +140,58 @@ def test_the_pdf_has_the_jump_section_and_a_png_chart_per_measure(clip, clip_pdf
     assert "Start each set with your right side" in words
 
 
+def coloured_lines(pdf: bytes) -> list[tuple[str, tuple[int, ...] | None]]:
+    """Each line of text the PDF draws with the fill colour (0-255 RGB) it is drawn in, read from the
+    page's operators: the last ``rg`` before the text is shown."""
+    lines: list[tuple[str, tuple[int, ...] | None]] = []
+    for page in pdf_reader(pdf).pages:
+        colour: list[tuple[int, ...] | None] = [None]
+
+        def before(operator, operands, cm, tm, colour=colour):
+            if operator == b"rg":
+                colour[0] = tuple(round(float(value) * 255) for value in operands)
+
+        def text(shown, cm, tm, font, size, colour=colour):
+            if shown.strip():
+                lines.append((shown.strip(), colour[0]))
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return lines
+
+
+def test_the_pdf_colours_each_jump_verdict_like_the_photo_statuses(clip, clip_pdf):
+    """Uneven in the photos' borderline orange, even in their normal green, "can't tell yet" in the plain note
+    grey, and each measure without a verdict in the app's badge colour for it: one cell per measure."""
+    counts = Counter(m.status for m in clip.session.measurements.values())
+    assert all(counts[status] for status in ("asymmetric", "symmetric", "inconclusive", "measured"))
+    expected = {
+        "asymmetric": STATUS_RGB[Status.BORDERLINE],
+        "symmetric": STATUS_RGB[Status.NORMAL],
+        "inconclusive": NOTE_RGB,
+        "measured": STATUS_CELL_RGB["measured"],
+    }
+    assert len(set(expected.values())) == len(expected)
+    lines = coloured_lines(clip_pdf)
+    for status, rgb in expected.items():
+        label = jump_status_label(status)
+        cells = [colour for line, colour in lines if line == label or line.startswith(f"{label} (threshold")]
+        assert cells == [rgb] * counts[status], status
+
+
+def test_the_verdict_column_carries_each_rows_verdict(clip):
+    table = measures_table(clip.session.measurements)
+    assert table.status_column == table.header.index("Verdict")
+    assert len(table.statuses) == len(table.rows) == len(clip.session.measurements)
+    for row, status in zip(table.rows, table.statuses, strict=True):
+        assert row[table.status_column].startswith(jump_status_label(status))
+    side = measures_table(public_analysis("jump07_left").session.measurements)
+    missing = [status for row, status in zip(side.rows, side.statuses, strict=True) if row[1] == "—"]
+    assert missing, "a side view leaves the left-right measures unmeasured"
+    assert set(missing) == {"not_assessed"}
+    assert JUMP_VERDICT_COLOURS["not_assessed"] == "gray"
+    assert "not_assessed" not in STATUS_CELL_RGB, "drawn as a plain note, like a photo's unmeasured row"
+
+
 def test_the_pdf_of_photos_and_clip_has_both(clip, with_photos):
     pdf = render_pdf(with_photos, generated_at=GENERATED, jump=clip)
     words = pdf_words(pdf)
@@ -154,7 +218,11 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         assert cells[1] == jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
         assert cells[2].startswith("95 % band") or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status))
-        assert cells[4].startswith("±")
+        if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"
+            assert cells[4] == jump_typical_error_text(key, "count")
+            assert cells[4].startswith("exact in ")
+        else:
+            assert cells[4].startswith("±")
     uneven = [row for row in rows if "uneven (threshold ±" in row]
     assert uneven, "the clip's uneven measures say so, with their threshold"
 

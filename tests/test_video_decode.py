@@ -15,7 +15,7 @@ import pytest
 
 from bench.video_clips import read_rgb, write_audio, write_video
 from posture.errors import VIDEO_ERROR_CODES, PostureError
-from posture.video.decode import MAX_FRAME_PIXELS, iter_frames, probe
+from posture.video.decode import MAX_FRAME_PIXELS, iter_frames, probe, still_frame
 from posture.video.track import VideoInfo
 
 DATA = Path(__file__).resolve().parent / "data" / "video"
@@ -303,3 +303,41 @@ def test_no_byte_string_crashes(tiny_clip):
     assert outcomes.get("ok", 0) > 20
     assert outcomes.get("not_a_video", 0) >= 60
     assert outcomes.get("corrupt_video", 0) > 20
+
+
+# ---------------------------------------------------------------- one still
+
+
+def test_a_still_is_the_frame_the_clip_shows_at_that_time():
+    """The public rotated clip (one group of pictures): upright, and the very pixels iter_frames gives."""
+    frames = decode_all(ROTATED, max_side_px=480)
+    for index in (0, 1, 119, 120, 239):
+        time_s, rgb = frames[index]
+        still = still_frame(ROTATED, time_s, max_side_px=480)
+        assert still.shape == (480, 270, 3)
+        assert np.array_equal(still, rgb), index
+    assert np.array_equal(still_frame(ROTATED, 60.0, max_side_px=480), frames[-1][1]), "past the end: the last"
+
+
+def test_a_still_seeks_to_its_key_frame_in_a_variable_rate_clip(tmp_path, stand_small):
+    """A key frame every 10 frames and uneven frame times: the seek lands before the frame and decodes to it."""
+    times = np.cumsum([0.0] + [0.02 + 0.03 * (i % 3) for i in range(89)])
+    target = tmp_path / "vfr_keys.mp4"
+    write_video(target, stand_small, times_s=times, options={"g": "10", "keyint_min": "10"})
+    frames = decode_all(target.read_bytes())
+    assert len(frames) == 90
+    for index in (5, 37, 44, 89):
+        time_s, rgb = frames[index]
+        assert time_s == pytest.approx(times[index], abs=1e-4)
+        assert np.array_equal(still_frame(target.read_bytes(), time_s), rgb), index
+    # Between two frames: the one on screen then, the earlier.
+    between = (frames[44][0] + frames[45][0]) / 2
+    assert np.array_equal(still_frame(target, between), frames[44][1])
+
+
+def test_a_still_of_something_not_a_video_is_refused(tmp_path):
+    notes = tmp_path / "notes.mp4"
+    notes.write_bytes(b"not a video at all\n" * 200)
+    with pytest.raises(PostureError) as info:
+        still_frame(notes, 1.0)
+    assert info.value.code == "not_a_video"

@@ -10,6 +10,7 @@ from posture.jump.summary import Measurement, compared, not_assessed
 from posture.wording import JUMP_MEASURE_NAMES
 from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
+    count_accuracy_text,
     jump_band,
     jump_status_label,
     jump_symmetry_summary,
@@ -104,3 +105,15 @@ def test_the_summary_covers_landing_touchdown_feet_hands_and_tiring():
     lines = dict((topic, sentence) for topic, sentence, _ in jump_symmetry_summary(measures))
     assert lines["Hands"] == "The left hand turns a wider circle, by 10.9 %."
     assert lines["Landing"].startswith("Not assessed")
+
+
+@pytest.mark.parametrize(
+    ("exact", "clips", "most_off", "expected"),
+    [
+        (6, 8, 1, "exact in 6 of 8 test clips, otherwise off by one"),
+        (7, 8, 3, "exact in 7 of 8 test clips, otherwise off by up to 3"),
+        (8, 8, 0, "exact in all 8 test clips"),
+    ],
+)
+def test_the_counts_accuracy_is_said_in_clips_not_as_a_rounded_error(exact, clips, most_off, expected):
+    assert count_accuracy_text(exact, clips, most_off) == expected

@@ -34,7 +34,8 @@ Decisions
 Two kinds of rows
     A row is a photo assessment (``kind`` "photos", every row of a file older than format 3) or a
     jump-rope session (``kind`` "jump": the clip's JSON contract, ``JumpAnalysis.to_dict()``, with the
-    ``person`` details, and no thumbnails). Format 3 added the ``kind`` column rather than a second
+    ``person`` details; one still of the clip as its thumbnail, plain and drawn, or none for sessions
+    saved before stills were kept). Format 3 added the ``kind`` column rather than a second
     table: one id sequence names every saved thing, and delete, export and listing by time serve both
     kinds unchanged. Photo trends and photo comparisons read photo rows only; jump rows are compared,
     charted and checked for persistent asymmetries by :mod:`posture.history.jump_sessions`.

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from posture.assessment import Assessment, findings_json
 from posture.errors import PostureError
-from posture.jump.findings import clip_findings
+from posture.jump.findings import clip_assessment
 from posture.jump.session import VIEWS, JumpSession, analyze_track
 from posture.jump.summary import typical_errors
 from posture.pose import Pose
@@ -42,8 +44,16 @@ class JumpAnalysis:
     def ok(self) -> bool:
         return True
 
+    @cached_property
+    def clip_assessment(self) -> Assessment:
+        """The assessment of the clip alone, made once: the catalog run behind ``to_dict``'s ``findings``.
+
+        Cached on the instance (a frozen dataclass keeps no field for it; the session it reads never changes),
+        because the app, the report and a save each ask for the dict."""
+        return clip_assessment(self.session)
+
     def to_dict(self) -> dict[str, Any]:
-        """The object of the JSON contract (docs/jump-rope.md, docs/design.md)."""
+        """The object of the JSON contract (docs/jump-rope.md, docs/design.md); a fresh dict on every call."""
         session = self.session.to_dict()
         return {
             "file": self.file,
@@ -52,7 +62,7 @@ class JumpAnalysis:
             "view_confidence": self.view.confidence,
             "video": self.video.to_dict(),
             **{key: value for key, value in session.items() if key != "view"},
-            "findings": clip_findings(self.session),
+            "findings": findings_json(self.clip_assessment),
             "error": None,
         }
 
@@ -77,16 +87,21 @@ class JumpRefusal:
 JumpResult = JumpAnalysis | JumpRefusal
 
 
+def middle_seen_frame(track: PoseTrack) -> int:
+    """The index of the middle one of the frames that show the person: the clip's typical frame."""
+    seen = np.flatnonzero(track.seen)
+    if seen.size == 0:
+        raise PostureError("no_person")
+    return int(seen[seen.size // 2])
+
+
 def middle_pose(track: PoseTrack) -> Pose:
-    """The person at the frame whose landmarks are the median of the clip's seen frames, as a :class:`Pose`.
+    """The person at :func:`middle_seen_frame`, as a :class:`Pose`.
 
     The view is judged on one typical frame rather than on every frame: the body's yaw barely moves
     while skipping, and :func:`posture.views.estimate_view` already reads it from the world landmarks.
     """
-    seen = np.flatnonzero(track.seen)
-    if seen.size == 0:
-        raise PostureError("no_person")
-    i = int(seen[seen.size // 2])
+    i = middle_seen_frame(track)
     return Pose(
         xy_px=track.xy_px[i],
         visibility=track.visibility[i],

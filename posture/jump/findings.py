@@ -106,6 +106,11 @@ def weaker_side_first(plan: Plan, weaker: WeakerSide) -> Plan:
     return dataclasses.replace(plan, blocks=blocks, deferred=tuple(marked(item) for item in plan.deferred))
 
 
+def clip_assessment(session: MeasuredSession) -> Assessment:
+    """The assessment of the clip alone (no photos, no answers): what a jump result's ``findings`` show."""
+    return assess([], jump=assessment_input(session.view, session.measurements))
+
+
 def clip_findings(session: MeasuredSession) -> list[dict[str, Any]]:
     """The ``findings`` of a jump result: the assessment of the clip alone."""
-    return findings_json(assess([], jump=assessment_input(session.view, session.measurements)))
+    return findings_json(clip_assessment(session))

@@ -27,12 +27,37 @@ def settings() -> dict[str, Any]:
 
 
 @cache
-def typical_errors() -> dict[str, float]:
-    """The tracker's typical error per measure key (unit of the measure); empty before the bench wrote it."""
+def _bench_results() -> dict[str, Any]:
+    """typical_errors.json as the bench wrote it; empty before it did."""
     if not TYPICAL_ERRORS_FILE.exists():
         return {}
-    errors: dict[str, float] = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))["typical_error"]
+    results: dict[str, Any] = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
+    return results
+
+
+def typical_errors() -> dict[str, float]:
+    """The tracker's typical error per measure key (unit of the measure); empty before the bench wrote it."""
+    errors: dict[str, float] = _bench_results().get("typical_error", {})
     return errors
+
+
+@dataclass(frozen=True)
+class CountAccuracy:
+    """How the jump count did on the bench's rendered clips: exact in ``exact`` of ``clips``, at most
+    ``most_off`` jumps off in the others. A count is right or wrong by whole jumps, so this says more than
+    its mean absolute error (0.25 jumps, which rounds to a misleading "±0")."""
+
+    exact: int
+    clips: int
+    most_off: int
+
+
+def count_accuracy() -> CountAccuracy | None:
+    """The jump count's accuracy on the bench (``jump_count_accuracy``), None before the bench wrote it."""
+    raw = _bench_results().get("jump_count_accuracy")
+    if not isinstance(raw, dict):
+        return None
+    return CountAccuracy(int(raw["exact"]), int(raw["clips"]), int(raw["most_off"]))
 
 
 @dataclass(frozen=True)

@@ -54,13 +54,15 @@ class Bullets:
 class Table:
     """A table with a header row; ``widths`` are relative column widths for the PDF.
 
-    Cells of ``status_column`` are coloured by measure status in the PDF.
+    The PDF colours each row's ``status_column`` cell by that row's code in ``statuses`` (a photo measure's
+    status or a jump verdict; None, or no entry: the plain note colour). The words stay the cell's.
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]
     status_column: int | None = None
+    statuses: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from posture.jump.charts import CHART_MEASURES, left_right_png
-from posture.jump.summary import Measurement, typical_errors
+from posture.jump.summary import Measurement, count_accuracy, typical_errors
 from posture.report.blocks import PNG, Block, Bullets, Figure, Heading, Table, Text
 from posture.wording import jump_measure_name, percent, view_name
 from posture.wording_jump import (
     CHART_READING,
+    count_accuracy_text,
     jump_band,
     jump_status_label,
     jump_symmetry_summary,
@@ -75,9 +76,19 @@ def _sentence(warning: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
+def jump_typical_error_text(key: str, unit: str) -> str | None:
+    """How far the tracker was off for a measure on the bench's rendered clips: "±0.4 cm" (its mean absolute
+    error, in ``unit``); for the jump count how often it was exact (:func:`count_accuracy_text`). None where
+    the bench has not measured it."""
+    accuracy = count_accuracy() if unit == "count" else None
+    if accuracy is not None:
+        return count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
+    error = typical_errors().get(key)
+    return None if error is None else f"±{jump_value(float(error), unit)}"
+
+
 def measures_table(measurements: dict[str, Measurement]) -> Table:
     """Every measure of the session, in the engine's order; one it could not take says why."""
-    errors = typical_errors()
     rows = []
     for key, measurement in measurements.items():
         name = jump_measure_name(key)
@@ -88,17 +99,23 @@ def measures_table(measurements: dict[str, Measurement]) -> Table:
         verdict = jump_status_label(measurement.status)
         if measurement.threshold is not None:
             verdict += f" (threshold ±{jump_value(measurement.threshold, measurement.unit)})"
-        error = errors.get(key)
+        error = jump_typical_error_text(key, measurement.unit)
         rows.append(
             (
                 name,
                 jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
                 jump_band(measurement.band, measurement.unit),
                 verdict,
-                "—" if error is None else f"±{jump_value(float(error), measurement.unit)}",
+                error or "—",
             )
         )
-    return Table(("Measure", "Value", "Noise band", "Verdict", "Typical error"), tuple(rows), (30, 13, 24, 21, 12))
+    return Table(
+        ("Measure", "Value", "Noise band", "Verdict", "Typical error"),
+        tuple(rows),
+        (30, 13, 24, 21, 12),
+        status_column=3,
+        statuses=tuple("not_assessed" if m.value is None else m.status for m in measurements.values()),
+    )
 
 
 def chart_blocks(analysis: JumpAnalysis) -> list[Block]:

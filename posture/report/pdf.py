@@ -14,7 +14,8 @@ from posture.assessment import Assessment
 from posture.fonts import font_paths
 from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line
 from posture.report.document import report_blocks
-from posture.wording import status_label
+from posture.vocabulary import Status
+from posture.wording_jump import JUMP_VERDICT_COLOURS
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -22,8 +23,18 @@ if TYPE_CHECKING:
 
     from posture.jump.engine import JumpAnalysis
 
-# The status column shows the words people read; its colour is the status's colour on the photo.
-_STATUS_LABEL_RGB = {status_label(status): rgb for status, rgb in STATUS_RGB.items()}
+# A status cell's colour: a photo measure's status as drawn on the photo; a jump verdict in the app's badge
+# colour (JUMP_VERDICT_COLOURS), drawn as the photo status of that colour. Grey verdicts stay plain notes.
+_BADGE_RGB = {
+    "green": STATUS_RGB[Status.NORMAL],
+    "orange": STATUS_RGB[Status.BORDERLINE],
+    "red": STATUS_RGB[Status.DEVIATION],
+    "blue": (40, 110, 200),
+}
+STATUS_CELL_RGB: dict[str, tuple[int, int, int]] = {
+    **{str(status): rgb for status, rgb in STATUS_RGB.items()},
+    **{verdict: _BADGE_RGB[colour] for verdict, colour in JUMP_VERDICT_COLOURS.items() if colour in _BADGE_RGB},
+}
 # fpdf2 and fontTools are imported inside the PDF functions: the JSON and Markdown need neither.
 BODY_PT, NOTE_PT, TABLE_PT = 10, 8.5, 8
 HEADING_PT = {1: 18, 2: 14, 3: 11.5}
@@ -229,17 +240,18 @@ def _pdf_table(pdf: FPDF, block: Table) -> None:
         v_align="TOP",
     ) as table:
         table.row([pdf_text(cell) for cell in block.header])
-        for cells in block.rows:
+        for number, cells in enumerate(block.rows):
+            status = block.statuses[number] if number < len(block.statuses) else None
             row = table.row()
             for index, cell in enumerate(cells):
-                row.cell(pdf_text(cell), style=_status_style(cell) if index == block.status_column else None)
+                row.cell(pdf_text(cell), style=_status_style(status) if index == block.status_column else None)
     pdf.ln(3)
 
 
-def _status_style(cell: str) -> FontFace:
+def _status_style(status: str | None) -> FontFace:
     from fpdf.fonts import FontFace
 
-    rgb = _STATUS_LABEL_RGB.get(cell)
+    rgb = STATUS_CELL_RGB.get(status or "")
     return FontFace(color=rgb, emphasis="BOLD") if rgb else FontFace(color=NOTE_RGB)
 
 

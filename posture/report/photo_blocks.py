@@ -97,6 +97,7 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
         tuple(rows),
         (29, 11, 15, 17, 14, 14),
         status_column=3,
+        statuses=tuple(str(m.status) for m in photo.measurements.values()),
     )
 
 

@@ -49,6 +49,7 @@ from posture.video.frames import (
     decoded_frames,
     display_rotation_deg,
     first_frame,
+    frame_at,
     no_picture_decoded,
     nominal_fps,
     packet_times_s,
@@ -71,6 +72,7 @@ __all__ = [
     "VideoSource",
     "iter_frames",
     "probe",
+    "still_frame",
 ]
 
 VideoSource = bytes | bytearray | memoryview | str | os.PathLike[str]
@@ -204,6 +206,18 @@ def iter_frames(
     duration = last + fallback_step
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
+
+
+def still_frame(source: VideoSource, time_s: float, *, max_side_px: int = DEFAULT_MAX_SIDE_PX) -> np.ndarray:
+    """The upright RGB frame (long side at most ``max_side_px``) on screen ``time_s`` seconds after the first
+    frame, as :func:`iter_frames` yields it at that time; the last frame past the end. Raises as
+    :func:`probe` does for a file that is not a usable video."""
+    if isinstance(max_side_px, bool) or not isinstance(max_side_px, int) or max_side_px < 16:
+        raise ValueError(f"max_side_px must be an int >= 16, got {max_side_px!r}")
+    with _opened(source, _Limits(MAX_FILE_BYTES, MIN_DURATION_S, MAX_DURATION_S)) as container:
+        stream = container.streams.video[0]
+        first = first_frame(container, stream)
+        return upright_rgb(frame_at(container, stream, first, time_s), display_rotation_deg(first), max_side_px)
 
 
 def decoded_info(first: VideoInfo, times_s: np.ndarray) -> VideoInfo:

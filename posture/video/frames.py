@@ -46,6 +46,27 @@ def first_frame(container: Any, stream: Any) -> Any:
     raise no_picture_decoded()
 
 
+def frame_at(container: Any, stream: Any, first: Any, time_s: float) -> Any:
+    """The frame of ``stream`` on screen ``time_s`` seconds after ``first`` (its first decoded frame).
+
+    Seeks to the key frame at or before that time and decodes forward, so a still from the middle of a
+    long clip costs one group of pictures, not the whole clip. Past the end: the last frame.
+    """
+    if first.pts is None or not stream.time_base:
+        return first  # no timestamps to seek by: the opening frame stands for the clip
+    target = first.pts + round(time_s / float(stream.time_base))
+    container.seek(target, stream=stream, backward=True)
+    shown = None
+    for frame in decoded_frames(container, stream):
+        if frame.pts is None:
+            continue
+        if shown is None or frame.pts <= target:
+            shown = frame
+        if frame.pts >= target:
+            break
+    return first if shown is None else shown
+
+
 def packet_times_s(container: Any, stream: Any) -> list[float]:
     """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream``."""
     container.seek(0)

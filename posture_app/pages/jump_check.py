@@ -112,7 +112,7 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, profile: Profile
         jump_results.measure_cards(analysis)
     jump_assessment.section(clip.name, analysis, profile)
     with guarded("saving the session"):
-        jump_save.save_section(analysis, profile)
+        jump_save.save_section(analysis, profile, clip.data)
 
 
 def check(profile: Profile) -> None:

@@ -117,7 +117,7 @@ def head_outline_tilt_deg(pose: Pose, left_sign: int) -> float | None:
 
 
 def shoulder_outline_tilt_deg(pose: Pose, left_sign: int, rgb: np.ndarray | None = None) -> float | None:
-    """Tilt (deg) of the top of the shoulders on the mask: + when the subject's left is higher.
+    """Tilt (deg) of the top of the shoulders' outline: + when the subject's left is higher.
 
     At each of :data:`SHOULDER_COLUMNS` the top of the shoulder is found on both sides: the highest
     mask pixel below the ears, refined on the picture ``rgb`` (the decoded image the mask was found
@@ -130,7 +130,7 @@ def shoulder_outline_tilt_deg(pose: Pose, left_sign: int, rgb: np.ndarray | None
     if pose.mask is None or not (_arm_hangs(pose, "left") and _arm_hangs(pose, "right")):
         return None
     scale, mask = pose.mask_scale, pose.mask
-    picture = rgb if rgb is not None and rgb.shape[:2] == mask.shape else None
+    picture = rgb if rgb is not None and rgb.ndim == 3 and rgb.shape[:2] == mask.shape else None
     middle = pose.midpoint("shoulder")
     left, right = pose.point("left_shoulder"), pose.point("right_shoulder")
     across_px = abs(float(left[0] - right[0]))

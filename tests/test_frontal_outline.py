@@ -18,6 +18,8 @@ from posture.frontal_outline import (
     HEAD_OUTLINE,
     SHOULDER_OUTLINE,
     frontal_cues,
+    picture_top_edge_row,
+    shoulder_outline_tilt_deg,
 )
 from posture.geometry import frontal_tilt_deg
 from posture.imaging import Photo
@@ -163,3 +165,71 @@ def test_dark_lines_far_out_of_line_are_not_read_as_gluteal_folds():
     creased = dataclasses.replace(back.photo, rgb=rgb)
     assert GLUTEAL_FOLDS in frontal_cues(pose, "back", back.photo)
     assert GLUTEAL_FOLDS not in frontal_cues(pose, "back", creased)
+
+
+@pytest.mark.parametrize("mask_row", [97, 100, 103])
+def test_the_picture_edge_is_found_between_pixels(mask_row):
+    """A column fading from a pale wall to skin over six rows, halfway at row 100.3: the edge is read
+    there to a hundredth of a pixel, wherever near it the mask put its own edge."""
+    wall, skin = np.array([232.0, 230.0, 236.0]), np.array([196.0, 140.0, 110.0])
+    share = np.clip((np.arange(200.0) - 97.3) / 6.0, 0.0, 1.0)[:, None]
+    column = np.round((1.0 - share) * wall + share * skin).astype(np.uint8)
+    exact = (1.0 - share) * wall + share * skin
+    assert picture_top_edge_row(exact, mask_row, across_px=180.0) == pytest.approx(100.3, abs=0.01)
+    # Rounded to 8-bit colours, as in a photo.
+    assert picture_top_edge_row(column, mask_row, across_px=180.0) == pytest.approx(100.3, abs=0.1)
+
+
+def test_a_column_without_contrast_keeps_the_mask_edge():
+    """A white shirt against a white wall shows no edge in the picture: the mask's row is kept."""
+    column = np.full((200, 3), 235, dtype=np.uint8)
+    column[100:] = 228
+    assert picture_top_edge_row(column, 98, across_px=180.0) == 98.0
+
+
+@pytest.mark.parametrize("name", ["s002_front", "s002_back"])
+def test_the_top_of_the_shoulders_follows_the_picture_when_the_mask_slips(name):
+    """MediaPipe's low-resolution mask can sit a couple of pixels off the body on one side. Moved 2 px
+    down over the subject's left shoulder, the mask alone reads the left shoulder lower by about
+    0.55 deg; read on the picture, the top of the shoulders stays within 0.15 deg of where it was (a
+    few columns without contrast keep the mask's edge)."""
+    photo = stored_photo(name)
+    assert photo.pose is not None
+    assert photo.photo is not None
+    pose, rgb = photo.pose, photo.photo.rgb
+    assert pose.mask is not None
+    left_sign = 1 if photo.view == "front" else -1
+    shoulder, middle = pose.point("left_shoulder"), pose.midpoint("shoulder")
+    half_width = abs(float(shoulder[0] - middle[0]))
+    columns = slice(
+        *sorted(
+            (
+                int((middle[0] + 0.5 * (shoulder[0] - middle[0])) * pose.mask_scale),
+                int((shoulder[0] + 0.5 * half_width * np.sign(shoulder[0] - middle[0])) * pose.mask_scale),
+            )
+        )
+    )
+    mask = pose.mask.copy()
+    mask[2:, columns] = pose.mask[:-2, columns]
+    slipped = dataclasses.replace(pose, mask=mask)
+    mask_only = [shoulder_outline_tilt_deg(p, left_sign) for p in (pose, slipped)]
+    on_picture = [shoulder_outline_tilt_deg(p, left_sign, rgb) for p in (pose, slipped)]
+    assert None not in mask_only
+    assert None not in on_picture
+    assert mask_only[1] - mask_only[0] == pytest.approx(-0.55, abs=0.15)
+    assert on_picture[1] == pytest.approx(on_picture[0], abs=0.15)
+
+
+def test_a_picture_without_edges_gives_the_mask_outline():
+    """Where the picture shows no edge anywhere (one flat colour), every column keeps the mask's edge."""
+    photo = stored_photo("s002_front")
+    assert photo.pose is not None
+    assert photo.photo is not None
+    flat = np.full_like(photo.photo.rgb, 200)
+    on_mask = shoulder_outline_tilt_deg(photo.pose, 1)
+    assert on_mask is not None
+    assert shoulder_outline_tilt_deg(photo.pose, 1, flat) == on_mask
+    assert shoulder_outline_tilt_deg(photo.pose, 1, photo.photo.rgb) != on_mask
+    assert frontal_cues(photo.pose, "front", photo.photo)[SHOULDER_OUTLINE] == shoulder_outline_tilt_deg(
+        photo.pose, 1, photo.photo.rgb
+    )

@@ -23,6 +23,7 @@ from posture.pose import INDEX
 from posture.video.track import PoseTrack
 from tests.jump_motion import Skipper, frame_times, skipper_track
 
+DATA = Path(__file__).resolve().parent / "data" / "video"
 CM_PER_PX = 0.22
 PERIOD_S = 0.5  # 120 turns/min, half of each turn on the floor: flights of 0.25 s
 FLIGHT_S = 0.25
@@ -155,9 +156,6 @@ def test_a_still_low_start_rests_and_a_moving_or_high_one_does_not() -> None:
     unseen = lift.copy()
     unseen[1] = np.nan
     assert np.isnan(resting_start_px(times, unseen, threshold=2.0, amplitude=20.0, min_phase_s=0.04))
-
-
-DATA = Path(__file__).resolve().parent / "data" / "video"
 
 
 @pytest.mark.slow

@@ -35,13 +35,18 @@ class DetectionSettings:
 
 @dataclass(frozen=True)
 class FootPhases:
-    """One foot's airborne intervals: ``takeoffs_s[k]`` to ``touchdowns_s[k]`` (NaN = cut by the clip)."""
+    """One foot's airborne intervals: ``takeoffs_s[k]`` to ``touchdowns_s[k]`` (NaN = cut by the clip).
+
+    ``rests_at_start``: the point stays still and low from the first frame (:func:`resting_start_px`),
+    positive evidence that the foot stood on the floor when the clip began.
+    """
 
     side: str
     lift_px: np.ndarray
     threshold_px: float
     takeoffs_s: np.ndarray
     touchdowns_s: np.ndarray
+    rests_at_start: bool = False
 
     def on_floor(self, times_s: np.ndarray) -> np.ndarray:
         """(n,) True at the frames where this foot is on the floor."""
@@ -172,6 +177,28 @@ def _touchdown_after_last_frame(times_s: np.ndarray, lift: np.ndarray, threshold
     return float(crossing) if crossing < times_s[b] + frame else float("nan")
 
 
+def resting_start_px(
+    times_s: np.ndarray, lift: np.ndarray, threshold: float, amplitude: float, min_phase_s: float
+) -> float:
+    """Lift (px) at which a foot point rests from the first frame, possibly above its floor level;
+    NaN when it does not rest there.
+
+    Resting: the lift stays within ``threshold`` (px) over the first ``min_phase_s`` (s) and below
+    half the point's typical lift ``amplitude`` (px). A foot in flight below half its peak moves
+    fast: it has just left the floor or is about to land, and a parabolic path climbs from half
+    its peak to over 80 % of it within 15 % of the flight time. Near the peak a flying foot is as
+    still as a resting one, hence the height limit. (Project rule, checked on the rendered clips'
+    model tracks cut to start at every frame of their first second: docs/accuracy.md.)
+    """
+    span = int(np.searchsorted(times_s, times_s[0] + min_phase_s, side="left"))
+    start = lift[: span + 1]
+    if span >= lift.size or not np.isfinite(start).all():
+        return float("nan")
+    if np.ptp(start) > threshold or np.max(start) >= 0.5 * amplitude:
+        return float("nan")
+    return float(np.median(start))
+
+
 def foot_phases(
     track: CleanTrack, side: str, cm_per_px: float, settings: DetectionSettings, point: str = "foot_index"
 ) -> FootPhases:
@@ -189,21 +216,33 @@ def foot_phases(
     times = track.times_s
     takeoffs: list[float] = []
     touchdowns: list[float] = []
-    # The first frame has no history to hold the hysteresis: a foot above the take-off threshold
-    # left the floor before the clip started; one below it is resting, its lift within the
-    # tracker's jitter on the floor (the full model's toes start at 13-16 % of their lift on a
-    # rendered clip whose first take-off is 50 ms in; reading that as airborne lost the jump).
-    airborne = bool(np.isfinite(lift[0]) and lift[0] > threshold)
+    # The first frame has no history to hold the hysteresis: a foot below the take-off threshold
+    # is resting; one above it left the floor before the clip started, unless its toes stay still
+    # and low from there (the full model holds resting toes 13-17 % of their lift up over a clip's
+    # first frames; on a rendered clip whose first take-off is 51 ms in, reading that as airborne
+    # lost the jump). Only the ball of the foot stays put through a contact (the heel drops and
+    # rises, the ankle moves 1-2 cm with it), so only the toes' stillness shows a standing foot.
+    resting_px = (
+        resting_start_px(times, lift, threshold, amplitude, settings.min_phase_s)
+        if point == CONTACT_POINTS[0]
+        else float("nan")
+    )
+    airborne = bool(np.isfinite(lift[0]) and lift[0] > threshold and not np.isfinite(resting_px))
     if airborne:
         takeoffs.append(float("nan"))
+    # Until the first take-off the lift counts from the level the foot rests at (0 unless held up),
+    # followed down as the tracker lets go of it.
+    offset = resting_px if np.isfinite(resting_px) else 0.0
     previous = 0  # last frame with a finite lift
     last_high = 0  # last frame above the threshold
     for i in range(1, lift.size):
         if not np.isfinite(lift[i]):
             continue
-        if not airborne and lift[i] > threshold:
-            takeoffs.append(_crossing_s(times, lift, previous, i, threshold, settings.subframe))
+        offset = max(0.0, min(offset, lift[i]))
+        if not airborne and lift[i] - offset > threshold:
+            takeoffs.append(_crossing_s(times, lift - offset, previous, i, threshold, settings.subframe))
             airborne = True
+            offset = 0.0
         elif airborne and lift[i] < release:
             after = last_high + 1
             touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.subframe))
@@ -214,7 +253,7 @@ def foot_phases(
     if airborne:
         touchdowns.append(_touchdown_after_last_frame(times, lift, threshold))
     takeoffs, touchdowns = debounced(takeoffs, touchdowns, settings.min_phase_s)
-    return FootPhases(side, lift, threshold, np.array(takeoffs), np.array(touchdowns))
+    return FootPhases(side, lift, threshold, np.array(takeoffs), np.array(touchdowns), bool(np.isfinite(resting_px)))
 
 
 def debounced(takeoffs: list[float], touchdowns: list[float], min_phase_s: float) -> tuple[list[float], list[float]]:

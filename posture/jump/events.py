@@ -8,7 +8,7 @@ or standing has none. One foot's contacts come from :mod:`posture.jump.contacts`
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -87,6 +87,26 @@ def joined_split_flights(flights: list[Flight], tolerance: float) -> list[Flight
         if not flight.end_s - out[-1].end_s < shortest:
             out.append(flight)
     return out
+
+
+def started_by_the_toes(flight: Flight, toes_left: FootPhases, toes_right: FootPhases, min_flight_s: float) -> Flight:
+    """``flight`` (cut by the clip's start on the heels or ankles) with its take-off from the toes,
+    when they show a foot still on the floor at the first frame; else ``flight`` as it is.
+
+    The ball of the foot is the last part to leave the floor: in the push-off the heel rises
+    first, so a clip starting then shows both heels up while a foot still stands on its toes, and
+    the flight, which starts when the last foot leaves, lies inside the clip. A foot whose toes are
+    up at the first frame too keeps its take-off before the clip (NaN).
+    """
+    if np.isfinite(flight.start_s):
+        return flight
+    takeoffs = []
+    for toes in (toes_left, toes_right):
+        first = toes.takeoffs_s[0] if toes.rests_at_start and toes.takeoffs_s.size else np.nan
+        takeoffs.append(float(first) if flight.end_s - first >= min_flight_s else np.nan)
+    if np.isnan(takeoffs).all():
+        return flight
+    return replace(flight, start_s=float(np.nanmax(takeoffs)), takeoff_left_s=takeoffs[0], takeoff_right_s=takeoffs[1])
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,9 @@ def detect_jumps(
         if slips == 0 and candidates[-1][0][1] <= settings.max_rhythm_spread:
             break  # steady enough: the preferred point stands
     _, point, left, right, found = min(candidates, key=lambda candidate: candidate[0])
+    if found and point != CONTACT_POINTS[0]:
+        _, _, toes_left, toes_right, _ = candidates[0]
+        found = [started_by_the_toes(found[0], toes_left, toes_right, settings.min_flight_s), *found[1:]]
     everything = joined_split_flights(found, settings.rhythm_tolerance)
     counted = [f for f in everything if f.complete]
     if not counted:

@@ -10,10 +10,10 @@ whole frames).
     python -m bench.jump_accuracy --clips /work/shared/eval-public-video
     python -m bench.jump_accuracy --source model --model full --markdown
     python -m bench.jump_accuracy --source model --track-cache /tmp/tracks   # track once, then reuse
-    python -m bench.jump_accuracy --source model --typical-errors posture/jump/typical_errors.json
+    python -m bench.jump_accuracy --source model --model full --typical-errors posture/jump/typical_errors_full.json
 
 Model tracks are judged as the app judges them: left/right bands widened by the shipped typical
-errors (posture/jump/typical_errors.json, the engine's MAE per measure of the default model here).
+errors of the model tracked (posture/jump/typical_errors_MODEL.json, the engine's MAE per measure here).
 """
 
 from __future__ import annotations
@@ -233,13 +233,13 @@ def main() -> None:
         "--typical-errors",
         type=Path,
         default=None,
-        help="write the engine's MAE per measure here (posture/jump/typical_errors.json); model only",
+        help="write the engine's MAE per measure here (posture/jump/typical_errors_MODEL.json); model only",
     )
     args = parser.parse_args()
     if args.typical_errors is not None and args.source != "model":
         parser.error("--typical-errors measures the tracker: use it with --source model")
     # Exact keypoints carry no tracker error: their bands stay the jump-to-jump spread.
-    errors = typical_errors() if args.source == "model" else None
+    errors = typical_errors(args.model) if args.source == "model" else None
     engine, naive = Tally(), Tally()
     for path in sorted(args.clips.glob("jump*.json")):
         clip = load_clip(path)

@@ -86,10 +86,10 @@ def refusal_box(refusal: JumpRefusal) -> None:
     )
 
 
-def typical_error(key: str, unit: str) -> str:
-    """The bench's typical error of a measure ("typical error ±0.4 cm"; for the count how often it was exact),
-    or that it is not measured yet."""
-    text = jump_typical_error_text(key, unit)
+def typical_error(key: str, unit: str, model: str) -> str:
+    """The bench's typical error of a measure with landmarker ``model`` ("typical error ±0.4 cm"; for the count
+    how often it was exact), or that it is not measured yet."""
+    text = jump_typical_error_text(key, unit, model)
     if text is None:
         return NO_TYPICAL_ERROR
     return f"count {text}" if unit == "count" else f"typical error {text}"
@@ -107,7 +107,7 @@ def symmetry_summary(analysis: JumpAnalysis) -> None:
                 text_column.caption(sureness)
 
 
-def card(key: str, measurement: Measurement) -> None:
+def card(key: str, measurement: Measurement, model: str) -> None:
     """One measure: value with unit, verdict badge, noise band, confidence, typical error and meaning."""
     name = jump_measure_name(key)
     meaning = JUMP_MEASURE_MEANINGS.get(key, "")
@@ -125,7 +125,7 @@ def card(key: str, measurement: Measurement) -> None:
         parts = [
             jump_band(measurement.band, measurement.unit),
             f"confidence {percent(measurement.confidence)}",
-            typical_error(key, measurement.unit),
+            typical_error(key, measurement.unit, model),
         ]
         if measurement.threshold is not None:
             parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
@@ -144,7 +144,7 @@ def measure_cards(analysis: JumpAnalysis, columns: int = 3) -> None:
         for start in range(0, len(present_keys), columns):
             for column, key in zip(st.columns(columns), present_keys[start : start + columns], strict=False):
                 with column:
-                    card(key, measurements[key])
+                    card(key, measurements[key], analysis.track.model)
 
 
 def charts(analysis: JumpAnalysis) -> None:

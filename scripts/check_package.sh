@@ -38,6 +38,22 @@ assert stderr == "", f"the installed CLI wrote to stderr: {stderr!r}"
 print("installed wheel analysed a photo from another directory:", result[0]["view"],
       len(result[0]["measurements"]), "measures, empty stderr")
 PY
+  # The jump engine reads its settings and typical errors from the package too.
+  cp "$ROOT/tests/data/video/jump04_front.mp4" clip.mp4
+  status=0
+  "$WORK/installed/bin/posture" jump clip.mp4 --json --model lite > jump.json 2> jump_stderr.txt || status=$?
+  if [ "$status" != 0 ]; then
+    echo "the installed jump CLI failed (exit $status):" >&2
+    cat jump_stderr.txt jump.json >&2
+    exit 1
+  fi
+  "$WORK/installed/bin/python" - <<'PY'
+import json, pathlib
+result = json.loads(pathlib.Path("jump.json").read_text())[0]
+assert result["ok"] and result["measurements"]["jump_count"]["value"] >= 4, result
+assert result["measurements"]["hand_circle_si_pct"].get("typical_error") is not None, "no typical errors shipped"
+print("installed wheel analysed a jump-rope clip:", result["measurements"]["jump_count"]["value"], "jumps")
+PY
 )
 
 python -m venv "$WORK/no-mediapipe"

@@ -20,6 +20,9 @@ DATA = Path(__file__).resolve().parent / "data" / "video"
 
 
 def analysis_of_track(name: str, track: PoseTrack, clip: dict) -> JumpAnalysis:
+    # Judged as the app judges a clip tracked by its default model: that model's typical errors
+    # widen the bands, and the page and the report quote them.
+    track = dataclasses.replace(track, model="full")
     height_cm = float(clip["subject"]["stature_cm"])
     view = view_of(track, "auto")
     frames = len(track.times_s)
@@ -33,7 +36,7 @@ def analysis_of_track(name: str, track: PoseTrack, clip: dict) -> JumpAnalysis:
         height=track.image_size[1],
         codec="h264",
     )
-    session = analyze_track(track, view.view, height_cm, typical_errors())
+    session = analyze_track(track, view.view, height_cm, typical_errors(track.model))
     return JumpAnalysis(f"{name}.mp4", video, view, height_cm, session, track)
 
 

@@ -11,13 +11,14 @@ from bench.jump_accuracy import count_accuracy as count_accuracy_of
 from bench.jump_truth import load_clip, track_from_clip
 from posture.jump import analyze_track
 from posture.jump.summary import (
-    TYPICAL_ERRORS_FILE,
     compared,
     count_accuracy,
     settings,
     typical_errors,
+    typical_errors_file,
     with_typical_error,
 )
+from posture.pose import MODEL_VARIANTS
 from posture.report.jump_blocks import jump_typical_error_text
 from posture.wording_jump import count_accuracy_text, jump_value
 from posture_app.jump_results import typical_error
@@ -50,7 +51,7 @@ def test_a_difference_well_past_the_typical_error_stays_asymmetric() -> None:
 def test_tracked_sessions_widen_only_the_left_right_bands() -> None:
     """The same clips' keypoints run as truth (no tracker error) and as if tracked: values stay,
     left/right bands grow by the shipped typical error and no difference inside it is called uneven."""
-    errors = typical_errors()
+    errors = typical_errors("full")
     factor = float(settings()["bands"]["typical_error_factor"])
     checked = 0
     for path in sorted(DEFAULT_CLIPS.glob("jump*.json")):
@@ -86,27 +87,30 @@ def test_the_shipped_typical_errors_cover_the_bench_and_reach_the_cards() -> Non
         engine.add(
             path.stem, clip, analyze_track(track_from_clip(clip), clip["view"], float(clip["subject"]["stature_cm"]))
         )
-    errors = typical_errors()
+    errors = typical_errors("full")
     assert {key for key, *_ in rows(engine)} <= set(errors)
     assert all(error >= 0 for error in errors.values())
-    assert typical_error("hand_circle_si_pct", "%") == f"typical error ±{jump_value(errors['hand_circle_si_pct'], '%')}"
+    assert (
+        typical_error("hand_circle_si_pct", "%", "full")
+        == f"typical error ±{jump_value(errors['hand_circle_si_pct'], '%')}"
+    )
 
 
 def test_the_count_says_how_often_it_was_exact_not_a_rounded_plus_minus() -> None:
     """The shipped count accuracy agrees with the count's mean absolute error over the same clips, and the
     card and the report say it in words instead of "±0"."""
-    accuracy = count_accuracy()
+    accuracy = count_accuracy("full")
     assert accuracy is not None
-    shipped = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
+    shipped = json.loads(typical_errors_file("full").read_text(encoding="utf-8"))
     assert shipped["n"]["jump_count"] == accuracy.clips
     assert 0 <= accuracy.exact < accuracy.clips
     missed = accuracy.clips - accuracy.exact
-    total_off = typical_errors()["jump_count"] * accuracy.clips
+    total_off = typical_errors("full")["jump_count"] * accuracy.clips
     assert missed * 1 <= total_off + 0.05
     assert total_off <= missed * accuracy.most_off + 0.05
     words = count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
-    assert typical_error("jump_count", "count") == f"count {words}"
-    assert jump_typical_error_text("jump_count", "count") == words
+    assert typical_error("jump_count", "count", "full") == f"count {words}"
+    assert jump_typical_error_text("jump_count", "count", "full") == words
     assert "±" not in words
     assert f"{accuracy.exact} of {accuracy.clips}" in words
 
@@ -129,3 +133,26 @@ def test_the_bench_writes_the_count_accuracy(tmp_path) -> None:
     engine.errors["jump_count"].append(-2.0)
     engine.clips += 1
     assert count_accuracy_of(engine) == {"exact": engine.clips - 1, "clips": engine.clips, "most_off": 2}
+
+
+@pytest.mark.parametrize("model", MODEL_VARIANTS)
+def test_every_landmarker_has_its_own_typical_errors(model) -> None:
+    """`posture jump --model` offers every variant: each is judged on the errors the bench measured for it,
+    not on the default model's."""
+    shipped = json.loads(typical_errors_file(model).read_text(encoding="utf-8"))
+    assert shipped["model"] == model
+    assert set(typical_errors(model)) == set(typical_errors("full"))
+    accuracy = count_accuracy(model)
+    assert accuracy is not None
+    assert accuracy.clips == shipped["n"]["jump_count"]
+
+
+def test_a_heavy_track_widens_its_bands_by_the_heavy_models_errors() -> None:
+    heavy, full = typical_errors("heavy"), typical_errors("full")
+    key = "hand_circle_si_pct"
+    assert heavy[key] != full[key]
+    measured = compared(key, 12.0, "%", (11.0, 13.0), 0.9)
+    factor = float(settings()["bands"]["typical_error_factor"])
+    assert with_typical_error(measured, heavy[key]).band == pytest.approx(
+        (11.0 - factor * heavy[key], 13.0 + factor * heavy[key])
+    )

@@ -4,6 +4,7 @@ one version."""
 from __future__ import annotations
 
 import ast
+import fnmatch
 import hashlib
 import importlib.metadata
 import json
@@ -90,6 +91,23 @@ def test_every_subpackage_is_listed():
     assert set(SETUPTOOLS["packages"]) == on_disk | set(mapped)
     for folder in mapped.values():
         assert (ROOT / folder / "__init__.py").is_file()
+
+
+def test_every_data_file_of_the_library_is_package_data():
+    # A settings or typical-errors file left out of the wheel breaks the installed engine (the jump
+    # engine's thresholds.toml was missing from the wheel until this test).
+    shipped = SETUPTOOLS["package-data"]
+    data_files = [
+        path
+        for top in ("posture", "posture_app")
+        for path in (ROOT / top).rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    ]
+    assert data_files
+    for path in data_files:
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        patterns = shipped.get(package, [])
+        assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns), path.relative_to(ROOT)
 
 
 def test_the_models_are_package_resources_with_their_checksums():

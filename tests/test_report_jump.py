@@ -6,6 +6,7 @@ facts, alone and together with one person's real views, through the real catalog
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import re
@@ -67,9 +68,11 @@ def pdf_images(pdf: bytes) -> list[Image.Image]:
 
 
 def exact_clip() -> JumpAnalysis:
-    """The public clip's analysis: its session from the exact keypoints, its video facts from the MP4."""
+    """The public clip's analysis: its session from the exact keypoints (bands unwidened, so its uneven sides
+    show), labelled as the default model's track so the report quotes that model's typical errors, its video
+    facts from the MP4."""
     truth = load_clip(DATA / "jump04_front.json")
-    track = track_from_clip(truth)
+    track = dataclasses.replace(track_from_clip(truth), model="full")
     height = float(truth["subject"]["stature_cm"])
     return JumpAnalysis(
         file=CLIP.name,
@@ -179,12 +182,12 @@ def test_the_pdf_colours_each_jump_verdict_like_the_photo_statuses(clip, clip_pd
 
 
 def test_the_verdict_column_carries_each_rows_verdict(clip):
-    table = measures_table(clip.session.measurements)
+    table = measures_table(clip.session.measurements, clip.track.model)
     assert table.status_column == table.header.index("Verdict")
     assert len(table.statuses) == len(table.rows) == len(clip.session.measurements)
     for row, status in zip(table.rows, table.statuses, strict=True):
         assert row[table.status_column].startswith(jump_status_label(status))
-    side = measures_table(public_analysis("jump07_left").session.measurements)
+    side = measures_table(public_analysis("jump07_left").session.measurements, "full")
     missing = [status for row, status in zip(side.rows, side.statuses, strict=True) if row[1] == "—"]
     assert missing, "a side view leaves the left-right measures unmeasured"
     assert set(missing) == {"not_assessed"}
@@ -219,7 +222,7 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         assert cells[2].startswith("95 % band") or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status))
         if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"
-            assert cells[4] == jump_typical_error_text(key, "count")
+            assert cells[4] == jump_typical_error_text(key, "count", "full")
             assert cells[4].startswith("exact in ")
         else:
             assert cells[4].startswith("±")

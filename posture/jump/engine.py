@@ -137,7 +137,7 @@ def analyze_jump_video(
         info, track = track_video(source, model=model, progress=progress)
         estimate = view_of(track, view)
         # The bench measured these errors on MediaPipe tracks: they widen the left/right bands.
-        session = analyze_track(track, estimate.view, height_cm, typical_errors())
+        session = analyze_track(track, estimate.view, height_cm, typical_errors(track.model))
     except PostureError as error:
         return JumpRefusal(file=file, error=error, video=info, track=track)
     return JumpAnalysis(file=file, video=info, view=estimate, height_cm=height_cm, session=session, track=track)

@@ -14,9 +14,13 @@ from typing import Any
 import numpy as np
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
-# Each measure's mean absolute error of the default model on the rendered clips, in the measure's
-# unit (written by ``python -m bench.jump_accuracy --source model --typical-errors``).
-TYPICAL_ERRORS_FILE = Path(__file__).with_name("typical_errors.json")
+
+
+def typical_errors_file(model: str) -> Path:
+    """Each measure's mean absolute error of landmarker ``model`` on the rendered clips, in the measure's unit
+    (written by ``python -m bench.jump_accuracy --source model --model MODEL --typical-errors FILE``): one file
+    per model, so a clip tracked with heavy or lite is judged on that model's own errors."""
+    return Path(__file__).with_name(f"typical_errors_{model}.json")
 
 
 @cache
@@ -27,17 +31,18 @@ def settings() -> dict[str, Any]:
 
 
 @cache
-def _bench_results() -> dict[str, Any]:
-    """typical_errors.json as the bench wrote it; empty before it did."""
-    if not TYPICAL_ERRORS_FILE.exists():
+def _bench_results(model: str) -> dict[str, Any]:
+    """The model's typical-errors file as the bench wrote it; empty before it did."""
+    path = typical_errors_file(model)
+    if not path.exists():
         return {}
-    results: dict[str, Any] = json.loads(TYPICAL_ERRORS_FILE.read_text(encoding="utf-8"))
+    results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return results
 
 
-def typical_errors() -> dict[str, float]:
-    """The tracker's typical error per measure key (unit of the measure); empty before the bench wrote it."""
-    errors: dict[str, float] = _bench_results().get("typical_error", {})
+def typical_errors(model: str) -> dict[str, float]:
+    """Landmarker ``model``'s typical error per measure key (unit of the measure); empty before the bench wrote it."""
+    errors: dict[str, float] = _bench_results(model).get("typical_error", {})
     return errors
 
 
@@ -52,9 +57,10 @@ class CountAccuracy:
     most_off: int
 
 
-def count_accuracy() -> CountAccuracy | None:
-    """The jump count's accuracy on the bench (``jump_count_accuracy``), None before the bench wrote it."""
-    raw = _bench_results().get("jump_count_accuracy")
+def count_accuracy(model: str) -> CountAccuracy | None:
+    """The jump count's accuracy with landmarker ``model`` on the bench (``jump_count_accuracy``), None
+    before the bench wrote it."""
+    raw = _bench_results(model).get("jump_count_accuracy")
     if not isinstance(raw, dict):
         return None
     return CountAccuracy(int(raw["exact"]), int(raw["clips"]), int(raw["most_off"]))

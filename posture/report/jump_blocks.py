@@ -63,7 +63,7 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             "tracker was off on average on rendered clips of known motion.",
             kind="note",
         ),
-        measures_table(session.measurements),
+        measures_table(session.measurements, analysis.track.model),
     ]
     if charts:
         blocks += chart_blocks(analysis)
@@ -76,19 +76,20 @@ def _sentence(warning: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def jump_typical_error_text(key: str, unit: str) -> str | None:
-    """How far the tracker was off for a measure on the bench's rendered clips: "±0.4 cm" (its mean absolute
-    error, in ``unit``); for the jump count how often it was exact (:func:`count_accuracy_text`). None where
-    the bench has not measured it."""
-    accuracy = count_accuracy() if unit == "count" else None
+def jump_typical_error_text(key: str, unit: str, model: str) -> str | None:
+    """How far landmarker ``model`` was off for a measure on the bench's rendered clips: "±0.4 cm" (its mean
+    absolute error, in ``unit``); for the jump count how often it was exact (:func:`count_accuracy_text`).
+    None where the bench has not measured it."""
+    accuracy = count_accuracy(model) if unit == "count" else None
     if accuracy is not None:
         return count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
-    error = typical_errors().get(key)
+    error = typical_errors(model).get(key)
     return None if error is None else f"±{jump_value(float(error), unit)}"
 
 
-def measures_table(measurements: dict[str, Measurement]) -> Table:
-    """Every measure of the session, in the engine's order; one it could not take says why."""
+def measures_table(measurements: dict[str, Measurement], model: str) -> Table:
+    """Every measure of the session (tracked with landmarker ``model``), in the engine's order; one it could
+    not take says why."""
     rows = []
     for key, measurement in measurements.items():
         name = jump_measure_name(key)
@@ -99,7 +100,7 @@ def measures_table(measurements: dict[str, Measurement]) -> Table:
         verdict = jump_status_label(measurement.status)
         if measurement.threshold is not None:
             verdict += f" (threshold ±{jump_value(measurement.threshold, measurement.unit)})"
-        error = jump_typical_error_text(key, measurement.unit)
+        error = jump_typical_error_text(key, measurement.unit, model)
         rows.append(
             (
                 name,

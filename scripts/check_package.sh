@@ -20,15 +20,21 @@ python -m venv "$WORK/installed"
 "$WORK/installed/bin/python" -m pip install "${PIP[@]}" "$WHEEL"
 mkdir "$WORK/elsewhere"
 cp sample_images/front_s000.jpg "$WORK/elsewhere/photo.jpg"
-(
-  cd "$WORK/elsewhere"
-  status=0
-  "$WORK/installed/bin/posture" analyze photo.jpg --json --model lite > result.json 2> stderr.txt || status=$?
+# run_installed OUT ERR ARGS...: the installed CLI with ARGS, stdout to OUT and stderr to ERR; stops the
+# check with both shown when it fails.
+run_installed() {
+  local out="$1" err="$2" status=0
+  shift 2
+  "$WORK/installed/bin/posture" "$@" > "$out" 2> "$err" || status=$?
   if [ "$status" != 0 ]; then
-    echo "the installed CLI failed (exit $status):" >&2
-    cat stderr.txt result.json >&2
+    echo "the installed CLI failed (posture $*, exit $status):" >&2
+    cat "$err" "$out" >&2
     exit 1
   fi
+}
+(
+  cd "$WORK/elsewhere"
+  run_installed result.json stderr.txt analyze photo.jpg --json --model lite
   "$WORK/installed/bin/python" - <<'PY'
 import json, pathlib
 result = json.loads(pathlib.Path("result.json").read_text())
@@ -40,13 +46,7 @@ print("installed wheel analysed a photo from another directory:", result[0]["vie
 PY
   # The jump engine reads its settings and typical errors from the package too.
   cp "$ROOT/tests/data/video/jump04_front.mp4" clip.mp4
-  status=0
-  "$WORK/installed/bin/posture" jump clip.mp4 --json --model lite > jump.json 2> jump_stderr.txt || status=$?
-  if [ "$status" != 0 ]; then
-    echo "the installed jump CLI failed (exit $status):" >&2
-    cat jump_stderr.txt jump.json >&2
-    exit 1
-  fi
+  run_installed jump.json jump_stderr.txt jump clip.mp4 --json --model lite
   "$WORK/installed/bin/python" - <<'PY'
 import json, pathlib
 result = json.loads(pathlib.Path("jump.json").read_text())[0]

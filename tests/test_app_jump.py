@@ -119,9 +119,9 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     likelihoods = {likelihood_label(finding.likelihood) for finding in assess_with_jump([], analysis).findings}
     assert badges == shown | likelihoods
     assert "95 % band" in page
-    assert jump_results.typical_error("cadence_jpm", "jumps/min") in page
-    assert jump_results.typical_error("cadence_jpm", "jumps/min").startswith("typical error ±")
-    assert jump_results.typical_error("jump_count", "count") in page, "the count's accuracy in clips"
+    assert jump_results.typical_error("cadence_jpm", "jumps/min", "full") in page
+    assert jump_results.typical_error("cadence_jpm", "jumps/min", "full").startswith("typical error ±")
+    assert jump_results.typical_error("jump_count", "count", "full") in page, "the count's accuracy in clips"
     assert not re.search(r"±0(?![.\d])", page), "no typical error rounded to nothing"
     # The chart (Altair -> Vega-Lite), three tabs, and the drawn clip.
     charts = jump_app.get("vega_lite_chart")

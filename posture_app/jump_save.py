@@ -11,9 +11,8 @@ import logging
 import streamlit as st
 
 from posture.history import HistoryError, HistoryStore, default_database_path
-from posture.history.jump_record import jump_record_of, jump_thumbnails
+from posture.history.jump_record import jump_record_of, save_jump_session
 from posture.history.record import fingerprint
-from posture.history.schema import KIND_JUMP
 from posture.jump.engine import JumpAnalysis
 from posture_app import present
 from posture_app.person import Profile
@@ -45,8 +44,7 @@ def save_section(analysis: JumpAnalysis, profile: Profile, clip: bytes) -> None:
     record = jump_record_of(analysis, person=profile.person)
     if st.button("Save this session", type="primary", key="jump_save", icon=":material/save:"):
         try:
-            plain, drawn = jump_thumbnails(clip, analysis)
-            saved_id = HistoryStore().save(record, [plain], label=label, annotated_thumbnails=[drawn], kind=KIND_JUMP)
+            saved_id = save_jump_session(HistoryStore(), analysis, source=clip, label=label, person=profile.person)
         except (HistoryError, ValueError) as error:
             LOG.warning("saving a jump-rope session failed: %s", error)
             st.error(

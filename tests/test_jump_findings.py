@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from posture.assessment import assess
+from posture.assessment import assess, findings_json
 from posture.catalog import JUMP_PREFIX, load_catalog
 from posture.jump import analyze_track, engine
 from posture.jump.engine import JumpAnalysis
@@ -17,7 +17,6 @@ from posture.jump.findings import (
     assess_with_jump,
     assessment_input,
     clip_assessment,
-    clip_findings,
     weaker_side,
 )
 from posture.jump.summary import settings
@@ -83,7 +82,7 @@ def test_a_lopsided_skipper_is_evidence_for_both_imbalances(lopsided):
         for key in ("landing_depth_diff_cm", "foot_clearance_si_pct", "hand_circle_si_pct")
     }
     assert set(statuses.values()) == {"asymmetric"}, statuses
-    findings = {f["imbalance"]: f for f in clip_findings(lopsided)}
+    findings = {f["imbalance"]: f for f in findings_json(clip_assessment(lopsided))}
     assert set(findings["unilateral"]["evidence"]) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
     assert findings["unilateral"]["likelihood"] in ("possible", "likely")
     assert findings["upper_crossed"]["evidence"] == ["jump.hand_circle_si_pct"]
@@ -92,7 +91,7 @@ def test_a_lopsided_skipper_is_evidence_for_both_imbalances(lopsided):
 
 
 def test_an_even_skipper_reads_the_signs_as_inside_their_thresholds(even):
-    findings = {f["imbalance"]: f for f in clip_findings(even)}
+    findings = {f["imbalance"]: f for f in findings_json(clip_assessment(even))}
     assert findings["unilateral"]["likelihood"] == "unlikely"
     assert findings["unilateral"]["evidence"] == []
     assert findings["upper_crossed"]["likelihood"] == "unlikely"
@@ -216,4 +215,4 @@ def test_the_clip_findings_are_assessed_once_and_every_dict_is_the_same(monkeypa
     assert len(assessed) == 1
     assert second == third == expected
     assert second["findings"], "the clip's uneven landing gives a finding"
-    assert second["findings"] == clip_findings(analysis.session)
+    assert second["findings"] == findings_json(clip_assessment(analysis.session))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from posture.assessment import Assessment, JumpSession, PlanItem, assess, findings_json
+from posture.assessment import Assessment, JumpSession, PlanItem, assess
 from posture.assessment.plan import Plan, PlanBlock
 from posture.catalog import Catalog
 from posture.jump.session import JumpSession as MeasuredSession
@@ -109,8 +109,3 @@ def weaker_side_first(plan: Plan, weaker: WeakerSide) -> Plan:
 def clip_assessment(session: MeasuredSession) -> Assessment:
     """The assessment of the clip alone (no photos, no answers): what a jump result's ``findings`` show."""
     return assess([], jump=assessment_input(session.view, session.measurements))
-
-
-def clip_findings(session: MeasuredSession) -> list[dict[str, Any]]:
-    """The ``findings`` of a jump result: the assessment of the clip alone."""
-    return findings_json(clip_assessment(session))

@@ -175,8 +175,7 @@ def iter_frames(
     a frame passes the limit; one shorter than ``min_duration_s`` or cut short raises after its
     last frame.
     """
-    if isinstance(max_side_px, bool) or not isinstance(max_side_px, int) or max_side_px < 16:
-        raise ValueError(f"max_side_px must be an int >= 16, got {max_side_px!r}")
+    _check_max_side(max_side_px)
     limits = _Limits(max_file_bytes, min_duration_s, max_duration_s)
     with _opened(source, limits) as container:
         stream = container.streams.video[0]
@@ -212,12 +211,17 @@ def still_frame(source: VideoSource, time_s: float, *, max_side_px: int = DEFAUL
     """The upright RGB frame (long side at most ``max_side_px``) on screen ``time_s`` seconds after the first
     frame, as :func:`iter_frames` yields it at that time; the last frame past the end. Raises as
     :func:`probe` does for a file that is not a usable video."""
-    if isinstance(max_side_px, bool) or not isinstance(max_side_px, int) or max_side_px < 16:
-        raise ValueError(f"max_side_px must be an int >= 16, got {max_side_px!r}")
+    _check_max_side(max_side_px)
     with _opened(source, _Limits(MAX_FILE_BYTES, MIN_DURATION_S, MAX_DURATION_S)) as container:
         stream = container.streams.video[0]
         first = first_frame(container, stream)
         return upright_rgb(frame_at(container, stream, first, time_s), display_rotation_deg(first), max_side_px)
+
+
+def _check_max_side(max_side_px: int) -> None:
+    """A frame size limit must be a whole number of pixels (not a bool), at least 16."""
+    if isinstance(max_side_px, bool) or not isinstance(max_side_px, int) or max_side_px < 16:
+        raise ValueError(f"max_side_px must be an int >= 16, got {max_side_px!r}")
 
 
 def decoded_info(first: VideoInfo, times_s: np.ndarray) -> VideoInfo:

@@ -217,3 +217,13 @@ def frame_times(fps: float, duration_s: float, jitter: float = 0.0, seed: int = 
     if jitter:
         intervals *= 1.0 + np.random.default_rng(seed).uniform(-jitter, jitter, n)
     return np.concatenate(([0.0], np.cumsum(intervals[:-1])))
+
+
+def expected_touchdowns(skipper: Skipper, times: np.ndarray) -> np.ndarray:
+    """Touchdowns ending the flights whose middle (the rope's pass) and landing are inside the clip
+    (it lasts one frame past its last time)."""
+    turns = skipper.turn_times_s
+    takeoffs = turns[:-1] + skipper.contact_fraction * np.diff(turns)
+    ends = turns[1:]
+    clip_end = times[-1] + np.median(np.diff(times))
+    return np.asarray(ends[(0.5 * (takeoffs + ends) >= times[0]) & (ends < clip_end)])

@@ -16,28 +16,20 @@ from posture.wording import join_words, jump_measure_name
 __all__ = [
     "CHART_READING",
     "INCONCLUSIVE_REASON",
-    "JUMP_CHANGE_EXPLANATION",
-    "JUMP_CHANGE_LABELS",
     "JUMP_MEASURE_MEANINGS",
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
     "JUMP_VERDICT_COLOURS",
-    "NO_SESSION_STILL",
     "NO_TYPICAL_ERROR",
-    "PERSISTENT_RULE",
-    "SESSION_STILL_CAPTION",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
     "VerdictColour",
-    "asymmetry_phrase",
     "count_accuracy_text",
     "jump_band",
-    "jump_change_label",
     "jump_side_sentences",
     "jump_status_label",
     "jump_symmetry_summary",
     "jump_value",
-    "persistent_sentence",
     "person_side",
     "signed_measure",
     "symmetry_line",
@@ -336,58 +328,3 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
     if not any(uneven(key) is not None for key, _ in templates):
         sentences.insert(0, "No left-right difference passed its threshold with confidence.")
     return sentences
-
-
-# The history of saved jump-rope sessions: uneven sides in short, how an asymmetry changed, persistence.
-
-# What the person's side means for each left-right measure ("{side}" is left or right; + = left).
-_SIDE_PHRASES: Mapping[str, str] = {
-    "landing_depth_diff_cm": "{side} lands heavier",
-    "foot_clearance_si_pct": "{side} foot lifts higher",
-    "landing_lead_ms": "{side} foot lands first",
-    "hand_circle_si_pct": "{side} hand turns wider",
-    "hand_phase_lead_ms": "{side} hand turns ahead",
-    "hand_height_diff_cm": "{side} hand held higher",
-    "hand_spread_diff_cm": "{side} elbow flares out",
-    "lateral_shift_cm": "hips sit toward the {side}",
-    "trunk_lateral_lean_deg": "trunk leans to the {side}",
-    "trunk_twist_deg": "trunk twists with each jump",
-}
-JUMP_CHANGE_LABELS: Mapping[str, str] = {
-    "shrank": "↘ asymmetry shrank",
-    "grew": "↗ asymmetry grew",
-    "switched side": "⇄ switched side",
-    "no clear change": "= no clear change",
-    "different view": "different view (not compared)",
-    "n/a": "—",
-}
-JUMP_CHANGE_EXPLANATION = (
-    "An asymmetry shrank or grew only when the two sessions' 95 % bands do not overlap; where they overlap the "
-    "two values cannot be told apart, so it reads 'no clear change'. Sessions filmed from different views are "
-    "shown side by side but not compared, as for photos: each view sees the body with different errors."
-)
-PERSISTENT_RULE = (
-    "An asymmetry is called persistent only when it is judged uneven on the same side in two or more saved "
-    "sessions; one uneven session may be a bad day."
-)
-SESSION_STILL_CAPTION = "Mid-clip, with the skeleton the analysis followed"
-NO_SESSION_STILL = "No still of the clip was kept with this session (sessions saved before stills were kept have none)."
-
-
-def asymmetry_phrase(key: str, side: str) -> str:
-    """An uneven left-right measure in a few words: "right hand turns ahead"."""
-    phrase = _SIDE_PHRASES.get(key)
-    if phrase is None:
-        return f"{jump_measure_name(key)} ({side})" if side else jump_measure_name(key)
-    return phrase.format(side=side)
-
-
-def jump_change_label(direction: str) -> str:
-    return JUMP_CHANGE_LABELS.get(direction, direction)
-
-
-def persistent_sentence(key: str, side: str, session_ids: Sequence[int]) -> str:
-    """One persistent asymmetry: what it is and in which saved sessions it showed."""
-    where = join_words([f"#{session_id}" for session_id in session_ids])
-    phrase = asymmetry_phrase(key, side)
-    return f"{phrase[0].upper()}{phrase[1:]}: uneven in {len(session_ids)} saved sessions ({where})."

@@ -22,18 +22,14 @@ from posture.history import (
 from posture.history.jump_sessions import jump_count, left_right_measures, session_view
 from posture.jump.summary import Measurement
 from posture.wording import view_name
-from posture.wording_jump import (
+from posture.wording_jump import jump_band, jump_measure_name, jump_status_label, jump_symmetry_summary, jump_value
+from posture.wording_jump_history import (
     JUMP_CHANGE_EXPLANATION,
     NO_SESSION_STILL,
     PERSISTENT_RULE,
     SESSION_STILL_CAPTION,
     asymmetry_phrase,
-    jump_band,
     jump_change_label,
-    jump_measure_name,
-    jump_status_label,
-    jump_symmetry_summary,
-    jump_value,
     persistent_sentence,
 )
 from posture_app import present

@@ -8,9 +8,13 @@ go. Everything a person typed is passed through :func:`plain` before it reaches 
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from collections.abc import Sequence
 from typing import Literal
+
+from PIL import Image, UnidentifiedImageError
 
 from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES
@@ -284,3 +288,23 @@ def jump_error_heading(code: str) -> str:
 
 def jump_error_next_step(code: str) -> str:
     return JUMP_ERROR_NEXT_STEPS.get(code, "")
+
+
+LIST_PICTURE_HEIGHT_PX = 64
+"""Height of the small picture beside each line of the history list (its table rows are about this tall)."""
+
+
+def list_picture(jpeg: bytes | None) -> str | None:
+    """A saved thumbnail shrunk for the history list, as a ``data:`` URL a table's image column shows;
+    None without one (or if the stored bytes no longer read as a picture: the line stays, without it)."""
+    if not jpeg:
+        return None
+    try:
+        with Image.open(io.BytesIO(jpeg)) as picture:
+            small = picture.convert("RGB")
+            small.thumbnail((4 * LIST_PICTURE_HEIGHT_PX, LIST_PICTURE_HEIGHT_PX))
+            out = io.BytesIO()
+            small.save(out, format="JPEG", quality=80)
+    except (OSError, UnidentifiedImageError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")

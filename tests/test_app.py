@@ -6,6 +6,7 @@ asserts that no exception reached the page. Uploads go through AppTest's file_up
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import tomllib
@@ -671,3 +672,16 @@ def test_emptying_the_uploader_removes_the_photos(app):
     assert_clean(app)
     assert not app.metric
     assert "Still here from earlier" not in texts(app)
+
+
+def test_the_history_list_picture_is_a_small_jpeg_data_url_or_none():
+    jpeg = next(SAMPLES.glob("*.jpg")).read_bytes()
+    url = present.list_picture(jpeg)
+    assert url is not None
+    assert url.startswith("data:image/jpeg;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as small:
+        assert small.format == "JPEG"
+        assert small.height == present.LIST_PICTURE_HEIGHT_PX or small.width == 4 * present.LIST_PICTURE_HEIGHT_PX
+    assert present.list_picture(None) is None
+    assert present.list_picture(b"") is None
+    assert present.list_picture(b"not a picture at all") is None, "damaged bytes drop the picture, not the line"

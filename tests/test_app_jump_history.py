@@ -25,7 +25,8 @@ from posture.history.jump_record import jump_thumbnails, save_jump_session
 from posture.history.jump_sessions import GREW, SHRANK
 from posture.jump.engine import JumpAnalysis
 from posture.wording import jump_measure_name
-from posture.wording_jump import NO_SESSION_STILL, SESSION_STILL_CAPTION, jump_change_label, jump_status_label
+from posture.wording_jump import jump_status_label
+from posture.wording_jump_history import NO_SESSION_STILL, SESSION_STILL_CAPTION, jump_change_label
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
@@ -115,6 +116,9 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     assert list(listing["#"]) == [1, 2]
     assert list(listing["What"]) == ["jump rope", "jump rope"]
     assert list(listing["Jumps"]) == [15, 21]
+    # The list shows #1 by its still; #2 was saved without its clip, so its line has no picture.
+    assert listing["Picture"][0].startswith("data:image/jpeg;base64,")
+    assert pd.isna(listing["Picture"][1])
     assert list(listing["Uneven sides"]) == [
         # jump04 (exact keypoints): its true trunk lean (-2.6 deg) and hand height (-3.0 cm) are both past threshold
         "trunk leans to the right; right hand held higher",

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from posture.jump.charts import CHART_MEASURES
 from posture.report.jump_blocks import CHARTS_HEADING, JUMP_HEADING, MEASURES_HEADING
-from posture.wording_jump import SESSION_STILL_CAPTION
+from posture.wording_jump_history import SESSION_STILL_CAPTION
 from tests.test_browser import (  # noqa: F401 (fixtures are found by name)
     VIEWPORT,
     WAIT_MS,

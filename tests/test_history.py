@@ -133,6 +133,17 @@ def test_thumbnails_byte_exact_with_annotated(store):
     assert saved.annotated_thumbnails == (JPEG_B, None)
 
 
+def test_first_thumbnails_give_each_assessment_its_first_picture_or_none(store):
+    assert store.first_thumbnails() == {}, "no file yet: nothing to show"
+    both = store.save(record(), [JPEG_A, JPEG_B], annotated_thumbnails=[JPEG_B, JPEG_A])
+    none = store.save(record())
+    one = store.save(record(), [JPEG_B])
+    assert store.first_thumbnails() == {both: JPEG_A, one: JPEG_B}
+    assert none not in store.first_thumbnails()
+    store.delete(both)
+    assert store.first_thumbnails() == {one: JPEG_B}
+
+
 def test_list_newest_first_and_taken_at_normalised_to_utc(store):
     paris = timezone(timedelta(hours=1))
     old = store.save(record(), taken_at=datetime(2024, 1, 1, 12, 0, tzinfo=paris))

@@ -44,7 +44,7 @@ from posture.jump.annotate_video import LEFT_RGB, RIGHT_RGB
 from posture.jump.engine import middle_seen_frame
 from posture.jump_command import save_sessions
 from posture.video.decode import still_frame
-from posture.wording_jump import asymmetry_phrase, persistent_sentence
+from posture.wording_jump_history import asymmetry_phrase, persistent_sentence
 from tests.public_jumps import mirrored_analysis, public_analysis
 
 OLD_FILE = Path(__file__).resolve().parent / "data" / "history" / "history_v2.sqlite3"

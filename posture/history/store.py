@@ -275,6 +275,15 @@ class HistoryStore:
             kind=row[5],
         )
 
+    def first_thumbnails(self) -> dict[int, bytes]:
+        """Each saved assessment's first thumbnail (plain JPEG bytes), by id: what the history list
+        shows beside each line. Assessments saved without one are absent."""
+        with self._reading() as conn:
+            if conn is None:
+                return {}
+            rows = conn.execute("SELECT assessment_id, jpeg FROM thumbnails WHERE position = 0").fetchall()
+        return {int(assessment_id): bytes(jpeg) for assessment_id, jpeg in rows}
+
     def jump_sessions(self) -> builtins.list[JumpSessionRecord]:
         """Every saved jump-rope session (no thumbnails), oldest first: what the jump trends and checks read."""
         with self._reading() as conn:

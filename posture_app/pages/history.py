@@ -312,6 +312,7 @@ def history() -> None:
         summaries = store.list()
         # Every saved jump session, read once: opening, comparing and the charts all use them.
         sessions = store.jump_sessions() if any(s.kind == KIND_JUMP for s in summaries) else []
+        pictures = store.first_thumbnails()
     except HistoryError as error:
         LOG.warning("history unavailable: %s", error)
         st.error(
@@ -331,6 +332,7 @@ def history() -> None:
         pd.DataFrame(
             [
                 {
+                    "Picture": present.list_picture(pictures.get(s.id)),
                     "#": s.id,
                     "When": when(s.taken_at),
                     "Label": s.label,
@@ -345,6 +347,8 @@ def history() -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={"Picture": st.column_config.ImageColumn("Picture", width="small")},
+        row_height=present.LIST_PICTURE_HEIGHT_PX + 8,
     )
     with guarded("opening a saved assessment"):
         open_saved(store, summaries, sessions)

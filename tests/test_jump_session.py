@@ -263,3 +263,22 @@ def test_a_toe_held_up_after_landing_does_not_cut_that_sides_landing_depth() -> 
     even = _session(skipper, 60.0)
     assert session.value("landing_depth_diff_cm") == pytest.approx(even.value("landing_depth_diff_cm"), abs=0.3)
     assert session.value("landing_depth_cm_left") == pytest.approx(even.value("landing_depth_cm_left"), abs=0.3)
+
+
+def test_a_first_jump_whose_take_off_the_clip_missed_still_gets_its_landing_lead() -> None:
+    # 120 turns/min from a clip starting 65 ms into a flight: that flight counts (its middle is
+    # filmed) and its landing lead is read on the whole paths before the landing, like every other
+    # flight's, not from the toes' own crossings, which the tracker holds up after each landing
+    # (left toe 9 px for 70 ms: its crossing comes 70 ms late).
+    skipper = dataclasses.replace(STEADY, landing_lead_s=0.03)
+    times = frame_times(30.0, 8.0)
+    track = skipper_track(skipper, times)
+    xy = track.xy_px.copy()
+    since = times[:, None] - skipper.turn_times_s[None, :]
+    held = ((since >= 0.0) & (since < 0.07)).any(axis=1)
+    xy[held, INDEX["left_foot_index"], 1] -= 9.0
+    session = analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    first = session.jumps[0]
+    assert np.isnan(first.flight_start_s)
+    assert 1000.0 * (first.touchdown_right_s - first.touchdown_left_s) < 0.0, "the toes alone say the right lands first"
+    assert first.landing_lead_ms == pytest.approx(30.0, abs=10.0)

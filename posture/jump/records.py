@@ -176,13 +176,17 @@ def landing_lead_of(flight: Flight, period_s: float, body: BodySignals) -> float
     """
     if not body.subframe:
         return measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
+    max_lag_s = 0.25 * period_s
+    # A flight whose take-off the clip missed has no middle: a flight lasts about half a turn. The
+    # window stays far enough inside the clip for the shifted paths to be read on real frames.
+    mid_s = flight.mid_s if np.isfinite(flight.mid_s) else flight.end_s - 0.25 * period_s
     lag = measures.landing_lag_ms(
         body.times_s,
         body.foot_path["left"],
         body.foot_path["right"],
-        flight.mid_s - 0.1 * period_s,
+        max(mid_s - 0.1 * period_s, float(body.times_s[0]) + 0.5 * max_lag_s),
         flight.end_s + 0.25 * period_s,
-        max_lag_s=0.25 * period_s,
+        max_lag_s=max_lag_s,
     )
     return lag if np.isfinite(lag) else measures.landing_lead_ms(flight.touchdown_left_s, flight.touchdown_right_s)
 

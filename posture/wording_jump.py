@@ -39,7 +39,10 @@ __all__ = [
 
 # What each jump measure tells a skipper, in a sentence (the definitions are in docs/jump-rope.md).
 JUMP_MEASURE_MEANINGS: Mapping[str, str] = {
-    "jump_count": "Complete jumps in the clip; one cut by the start or the end is not counted.",
+    "jump_count": (
+        "One per rope turn, counted at the landing: a jump already in the air when the clip starts counts "
+        "if the rope's pass under the feet (mid-flight) is filmed; one still in the air at the end does not."
+    ),
     "cadence_jpm": "How many jumps a minute, from the time between landings.",
     "rhythm_variability_pct": "How uneven the time between landings is: small means a steady beat.",
     "flight_time_ms": "How long both feet are off the floor in a typical jump.",

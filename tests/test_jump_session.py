@@ -11,6 +11,7 @@ from posture.errors import PostureError
 from posture.jump import JumpSession, analyze_track
 from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
 from posture.pose import INDEX
+from posture.video.track import PoseTrack
 from tests.jump_motion import Skipper, expected_touchdowns, frame_times, mirrored, skipper_track, steady_turns
 
 ASYMMETRIC = Skipper(
@@ -246,18 +247,22 @@ def test_missing_wrists_leave_the_hand_measures_out_but_keep_the_jumps() -> None
     assert session.measurements["hand_phase_lead_ms"].status == "not_assessed"
 
 
-def test_a_toe_held_up_after_landing_does_not_cut_that_sides_landing_depth() -> None:
-    # The tracker holds the left toe 9 px up for 70 ms after every landing: its own threshold
-    # crossing comes late, after much of the hips' sink. Each foot's landing is placed by the flight's
-    # end and the lead (whole paths) instead, so both sides keep their equal depth.
-    skipper = Skipper(steady_turns(150.0, 8.0), variation=0.04)
-    times = frame_times(60.0, 8.0)
+def _left_toe_held_up_after_landings(skipper: Skipper, times: np.ndarray) -> PoseTrack:
+    """The tracker holding the left toe 9 px up for 70 ms after every landing."""
     track = skipper_track(skipper, times)
     xy = track.xy_px.copy()
     since = times[:, None] - skipper.turn_times_s[None, :]
     held = ((since >= 0.0) & (since < 0.07)).any(axis=1)
     xy[held, INDEX["left_foot_index"], 1] -= 9.0
-    session = analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    return dataclasses.replace(track, xy_px=xy)
+
+
+def test_a_toe_held_up_after_landing_does_not_cut_that_sides_landing_depth() -> None:
+    # The tracker holds the left toe 9 px up for 70 ms after every landing: its own threshold
+    # crossing comes late, after much of the hips' sink. Each foot's landing is placed by the flight's
+    # end and the lead (whole paths) instead, so both sides keep their equal depth.
+    skipper = Skipper(steady_turns(150.0, 8.0), variation=0.04)
+    session = analyze_track(_left_toe_held_up_after_landings(skipper, frame_times(60.0, 8.0)), "front", 170.0)
     late = [1000.0 * (r.touchdown_left_s - r.touchdown_right_s) for r in session.jumps]
     assert np.median(late) > 40.0  # the left toe's own crossing really is late
     even = _session(skipper, 60.0)
@@ -271,13 +276,7 @@ def test_a_first_jump_whose_take_off_the_clip_missed_still_gets_its_landing_lead
     # flight's, not from the toes' own crossings, which the tracker holds up after each landing
     # (left toe 9 px for 70 ms: its crossing comes 70 ms late).
     skipper = dataclasses.replace(STEADY, landing_lead_s=0.03)
-    times = frame_times(30.0, 8.0)
-    track = skipper_track(skipper, times)
-    xy = track.xy_px.copy()
-    since = times[:, None] - skipper.turn_times_s[None, :]
-    held = ((since >= 0.0) & (since < 0.07)).any(axis=1)
-    xy[held, INDEX["left_foot_index"], 1] -= 9.0
-    session = analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    session = analyze_track(_left_toe_held_up_after_landings(skipper, frame_times(30.0, 8.0)), "front", 170.0)
     first = session.jumps[0]
     assert np.isnan(first.flight_start_s)
     assert 1000.0 * (first.touchdown_right_s - first.touchdown_left_s) < 0.0, "the toes alone say the right lands first"

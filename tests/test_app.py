@@ -685,3 +685,6 @@ def test_the_history_list_picture_is_a_small_jpeg_data_url_or_none():
     assert present.list_picture(None) is None
     assert present.list_picture(b"") is None
     assert present.list_picture(b"not a picture at all") is None, "damaged bytes drop the picture, not the line"
+    with Image.open(io.BytesIO(base64.b64decode(present.NO_LIST_PICTURE.split(",", 1)[1]))) as blank:
+        assert blank.size == (1, 1)
+        assert blank.getpixel((0, 0))[3] == 0, "transparent: a line without a picture shows nothing"

@@ -118,7 +118,7 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     assert list(listing["Jumps"]) == [15, 21]
     # The list shows #1 by its still; #2 was saved without its clip, so its line has no picture.
     assert listing["Picture"][0].startswith("data:image/jpeg;base64,")
-    assert pd.isna(listing["Picture"][1])
+    assert listing["Picture"][1] == present.NO_LIST_PICTURE
     assert list(listing["Uneven sides"]) == [
         # jump04 (exact keypoints): its true trunk lean (-2.6 deg) and hand height (-3.0 cm) are both past threshold
         "trunk leans to the right; right hand held higher",

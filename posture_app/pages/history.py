@@ -332,7 +332,7 @@ def history() -> None:
         pd.DataFrame(
             [
                 {
-                    "Picture": present.list_picture(pictures.get(s.id)),
+                    "Picture": present.list_picture(pictures.get(s.id)) or present.NO_LIST_PICTURE,
                     "#": s.id,
                     "When": when(s.taken_at),
                     "Label": s.label,

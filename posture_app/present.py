@@ -292,7 +292,10 @@ def jump_error_next_step(code: str) -> str:
 
 LIST_PICTURE_HEIGHT_PX = 64
 """Height of the small picture beside each line of the history list (its table rows are about this tall)."""
-NO_LIST_PICTURE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
+NO_LIST_PICTURE = (
+    "data:image/png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
+)
 """A transparent pixel for a line without a picture (the table would print "None" in its place)."""
 
 

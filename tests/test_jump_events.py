@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -11,6 +12,7 @@ from posture.errors import PostureError
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.session import analyze_track, detection_settings
 from posture.jump.signals import clean_track
+from posture.pose import INDEX
 from tests.jump_motion import (
     Skipper,
     expected_touchdowns,
@@ -97,3 +99,25 @@ def test_a_clip_under_three_seconds_is_too_short() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(skipper_track(Skipper(steady_turns(200.0, 2.5)), frame_times(30.0, 2.5)), "front", 170.0)
     assert refused.value.code == "video_too_short"
+
+
+def test_both_feet_read_up_for_a_moment_late_in_a_contact_is_not_a_jump() -> None:
+    # 120 turns/min, one turn 10 % long (0.55 s), 60 % of each turn on the floor. In that long
+    # turn's contact the tracker lifts all six foot points by 10 px from 0.21 to 0.27 s: a "landing"
+    # 0.27 s after the real one and 0.28 s before the next, both past half a turn (so not a split
+    # flight) but under 3/4 of one, and together about one turn.
+    turns = steady_turns(120.0, 8.0)
+    long_turn = int(np.searchsorted(turns, 4.0))
+    turns[long_turn + 1 :] += 0.05
+    skipper = Skipper(turns, contact_fraction=0.6)
+    times = frame_times(60.0, 8.0)
+    track = skipper_track(skipper, times)
+    blip = (times >= turns[long_turn] + 0.21) & (times < turns[long_turn] + 0.27)
+    xy = track.xy_px.copy()
+    for side, point in itertools.product(("left", "right"), ("ankle", "heel", "foot_index")):
+        xy[blip, INDEX[f"{side}_{point}"], 1] -= 10.0
+    clean = clean_track(dataclasses.replace(track, xy_px=xy), max_gap_s=0.15, cutoff_hz=None)
+    jumps = detect_jumps(clean, CM_PER_PX, detection_settings(), min_jumps=4, min_duration_s=3.0)
+    expected = expected_touchdowns(skipper, times)
+    assert len(jumps.flights) == expected.size
+    np.testing.assert_allclose(jumps.touchdowns_s, expected, atol=0.02)

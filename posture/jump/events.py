@@ -96,11 +96,33 @@ def joined_split_flights(flights: list[Flight], tolerance: float) -> list[Flight
     complete = [f.end_s for f in flights if f.complete]
     if len(complete) < 3:
         return flights
-    shortest = (1.0 - tolerance) * float(np.median(np.diff(complete)))
+    period = float(np.median(np.diff(complete)))
+    shortest = (1.0 - tolerance) * period
     out = [flights[0]]
     for flight in flights[1:]:
         if not flight.end_s - out[-1].end_s < shortest:
             out.append(flight)
+    return without_blips_between_turns(out, period)
+
+
+def without_blips_between_turns(flights: list[Flight], period_s: float) -> list[Flight]:
+    """``flights`` without a spurious one in mid-contact: a touchdown whose intervals to the flights
+    before and after are both under 3/4 of a turn (``period_s``) while together they make one turn
+    (within a quarter) is the tracker reading both feet up for a moment between two real landings.
+
+    :func:`joined_split_flights` keeps such a blip when it lands past half a turn: a rendered 60 fps
+    clip re-encoded from its seventh frame had one landing 0.29 s after a real landing and 0.33 s
+    before the next, in a 0.53 s turn, and counted 16 jumps of 15.
+    """
+    out = list(flights)
+    k = 1
+    while k + 1 < len(out):
+        before, here, after = out[k - 1].end_s, out[k].end_s, out[k + 1].end_s
+        short = max(here - before, after - here) < 0.75 * period_s
+        if short and abs(after - before - period_s) < 0.25 * period_s:
+            del out[k]
+        else:
+            k += 1
     return out
 
 

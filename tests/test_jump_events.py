@@ -121,3 +121,25 @@ def test_both_feet_read_up_for_a_moment_late_in_a_contact_is_not_a_jump() -> Non
     expected = expected_touchdowns(skipper, times)
     assert len(jumps.flights) == expected.size
     np.testing.assert_allclose(jumps.touchdowns_s, expected, atol=0.02)
+
+
+def test_feet_read_low_in_the_last_frames_just_after_a_take_off_are_not_a_landing() -> None:
+    # The clip ends 130 ms into a 0.25 s flight, and the tracker puts all six foot points back on
+    # the floor for its last two frames: a 60-70 ms "flight" landing at the very end is that flight
+    # unfinished, not a jump.
+    skipper = Skipper(steady_turns(120.0, 9.0))
+    turns = skipper.turn_times_s
+    takeoffs = turns[:-1] + skipper.contact_fraction * np.diff(turns)
+    last_takeoff = float(takeoffs[takeoffs < 7.8][-1])
+    all_times = frame_times(30.0, 9.0)
+    times = all_times[all_times < last_takeoff + 0.13]
+    track = skipper_track(skipper, times)
+    xy = track.xy_px.copy()
+    for side, point in itertools.product(("left", "right"), ("ankle", "heel", "foot_index")):
+        column = INDEX[f"{side}_{point}"]
+        xy[-2:, column, 1] = np.max(track.xy_px[:, column, 1])
+    clean = clean_track(dataclasses.replace(track, xy_px=xy), max_gap_s=0.15, cutoff_hz=None)
+    jumps = detect_jumps(clean, CM_PER_PX, detection_settings(), min_jumps=4, min_duration_s=3.0)
+    expected = expected_touchdowns(skipper, times)
+    assert expected[-1] < last_takeoff
+    assert len(jumps.flights) == expected.size

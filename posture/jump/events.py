@@ -126,6 +126,20 @@ def without_blips_between_turns(flights: list[Flight], period_s: float) -> list[
     return out
 
 
+def without_unfinished_last_flight(flights: list[Flight], clip_end_s: float, typical_flight_s: float) -> list[Flight]:
+    """``flights`` with the last one's landing dropped (its end cut by the clip) when it lasts under
+    half a typical flight and lands within half a typical flight of the clip's end: a foot read
+    low in the last frames, not a landing (a re-encoded public side-view clip: a 62 ms "flight"
+    ending 23 ms before the end, for 250 ms flights)."""
+    if not flights or not flights[-1].complete:
+        return flights
+    last = flights[-1]
+    short = last.end_s - last.start_s < 0.5 * typical_flight_s
+    if short and clip_end_s - last.end_s < 0.5 * typical_flight_s:
+        return [*flights[:-1], replace(last, end_s=np.nan, touchdown_left_s=np.nan, touchdown_right_s=np.nan)]
+    return flights
+
+
 def started_by_the_toes(flight: Flight, toes_left: FootPhases, toes_right: FootPhases, min_flight_s: float) -> Flight:
     """``flight`` (cut by the clip's start on the heels or ankles) with its take-off from the toes,
     when they show a foot still on the floor at the first frame; else ``flight`` as it is.
@@ -240,6 +254,9 @@ def detect_jumps(
     everything = joined_split_flights(found, settings.rhythm_tolerance)
     durations = [f.end_s - f.start_s for f in everything if f.complete]
     typical_flight_s = float(np.median(durations)) if durations else np.inf
+    everything = without_unfinished_last_flight(
+        everything, float(track.times_s[-1]) + track.frame_interval_s, typical_flight_s
+    )
     counted = [f for f in everything if f.counts(float(track.times_s[0]), typical_flight_s)]
     if not counted:
         raise PostureError(

@@ -8,8 +8,8 @@ touchdown times of ``jumps``):
 * ``--cut``: each clip's model track (``--track-cache``, as bench/jump_accuracy.py writes it) cut to
   start at every frame of its first second, and to end at every frame of its last second;
 * ``--trim``: each clip re-encoded (H.264, CRF 20) from 100, 233, 367 and 500 ms in and tracked
-  anew, so the tracker starts on that frame as it would on a phone clip (jump04, stored with a
-  rotation flag, is left out: its re-encode would need its pixels turned first).
+  anew, so the tracker starts on that frame as it would on a phone clip (re-encoded upright: jump04's
+  rotation flag is applied to its pixels).
 
     python -m bench.jump_clip_edges --clips /work/shared/eval-public-video --track-cache /tmp/tracks --cut
     python -m bench.jump_clip_edges --clips /work/shared/eval-public-video --trim
@@ -32,6 +32,7 @@ from bench.jump_truth import load_clip
 from posture.errors import PostureError
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.session import analyze_track
+from posture.video.decode import iter_frames
 from posture.video.track import PoseTrack
 
 TRIM_MS = (100, 233, 367, 500)
@@ -80,15 +81,18 @@ def cut_checks(
 
 
 def trimmed_copy(source: Path, skip_frames: int, target: Path) -> None:
-    """``source`` re-encoded without its first ``skip_frames`` frames (H.264, CRF 20, upright pixels)."""
-    with av.open(str(source)) as given, av.open(str(target), "w") as out:
-        stream = out.add_stream("libx264", rate=given.streams.video[0].average_rate)
+    """``source`` re-encoded without its first ``skip_frames`` frames (H.264, CRF 20), upright as
+    displayed (a rotation flag is applied to the pixels, as the product's decoder does)."""
+    with av.open(str(source)) as given:
+        rate = given.streams.video[0].average_rate
+    with av.open(str(target), "w") as out:
+        stream = out.add_stream("libx264", rate=rate)
         stream.pix_fmt, stream.options = "yuv420p", {"crf": "20"}
-        for index, frame in enumerate(given.decode(video=0)):
+        for index, (_, rgb) in enumerate(iter_frames(source, max_side_px=4096)):
             if index == 0:
-                stream.width, stream.height = frame.width, frame.height
+                stream.height, stream.width = rgb.shape[:2]
             if index >= skip_frames:
-                out.mux(stream.encode(av.VideoFrame.from_ndarray(frame.to_ndarray(format="rgb24"), format="rgb24")))
+                out.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
         out.mux(stream.encode())
 
 
@@ -97,8 +101,6 @@ def trim_checks(clips: list[Path]) -> Iterator[tuple[str, str, int, int | str, i
     with tempfile.TemporaryDirectory() as folder:
         for path in clips:
             clip = load_clip(path)
-            if clip.get("video_storage", {}).get("rotation_deg"):
-                continue
             fps = float(clip["fps"])
             for ms in TRIM_MS:
                 skip = round(ms / 1000.0 * fps)

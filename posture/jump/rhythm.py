@@ -15,9 +15,9 @@ import numpy as np
 
 from posture.jump.signals import best_shift_s
 
-# Window around each touchdown, in rope turns: the whole turn, from mid-flight to mid-contact
-# (half a turn either side), so each landing is placed by all of the turn's frames; and how far one
-# landing may move (a rope jitters 2-6 % between turns). On the full model's tracks of the 8
+# Window around each touchdown, in rope turns: a whole turn, half a turn either side (about the
+# flight before it and the contact after it), so each landing is placed by all of a turn's frames;
+# and how far one landing may move (a rope jitters 2-6 % between turns). On the full model's tracks of the 8
 # rendered clips, windows of 0.25 / 0.4 / 0.5 turn either side gave a cadence MAE of 1.04 / 0.80 /
 # 0.72 jumps/min (0.5 better than 0.25 on 6 of the 8 clips) and a rhythm variability error of
 # 2.05 / 1.82 / 1.57 points; exact keypoints stay within 0.3 jumps/min and 0.25 points.

@@ -58,14 +58,6 @@ def baseline(track: PoseTrack, view: str, height_cm: float) -> JumpSession:
     return analyze_clean(raw_clean(track), view, height_cm, int(np.count_nonzero(track.seen)), subframe=False)
 
 
-def session_duration_s(clip: dict[str, Any]) -> float:
-    """The clip's duration (s): as stated, or from its frame times (the project's trimmed truth copies)."""
-    if "duration_s" in clip:
-        return float(clip["duration_s"])
-    times = clip["time_s"]
-    return float(times[-1] - times[0]) + 1.0 / float(clip["fps"])
-
-
 @dataclass
 class Tally:
     """Errors per measure and verdict checks over the clips of one pipeline."""
@@ -103,7 +95,7 @@ class Tally:
                     self.trend_right += right_sign
                 # The other reading of the target: the value itself changes by 15 % over the clip
                 # (an 8 s clip's 15 %/min is a 2 % change, within the jump-to-jump spread).
-                if abs(true_value) * session_duration_s(clip) / 60.0 >= TREND_CHANGE_PCT:
+                if abs(true_value) * len(clip["frames"]) / float(clip["fps"]) / 60.0 >= TREND_CHANGE_PCT:
                     self.clip_trend_total += 1
                     self.clip_trend_right += right_sign
             if measured.threshold is None:

@@ -24,11 +24,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 
 from bench.jump_accuracy import load_track
 from bench.jump_truth import load_clip
+from bench.video_clips import write_video
 from posture.errors import PostureError
 from posture.jump.engine import JumpAnalysis, analyze_jump_video
 from posture.jump.session import analyze_track
@@ -80,20 +80,11 @@ def cut_checks(
             yield path.stem, "end", k, counted(end, clip), truth_count(clip, -np.inf, end_s)
 
 
-def trimmed_copy(source: Path, skip_frames: int, target: Path) -> None:
+def trimmed_copy(source: Path, skip_frames: int, fps: float, target: Path) -> None:
     """``source`` re-encoded without its first ``skip_frames`` frames (H.264, CRF 20), upright as
     displayed (a rotation flag is applied to the pixels, as the product's decoder does)."""
-    with av.open(str(source)) as given:
-        rate = given.streams.video[0].average_rate
-    with av.open(str(target), "w") as out:
-        stream = out.add_stream("libx264", rate=rate)
-        stream.pix_fmt, stream.options = "yuv420p", {"crf": "20"}
-        for index, (_, rgb) in enumerate(iter_frames(source, max_side_px=4096)):
-            if index == 0:
-                stream.height, stream.width = rgb.shape[:2]
-            if index >= skip_frames:
-                out.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
-        out.mux(stream.encode())
+    frames = (rgb for index, (_, rgb) in enumerate(iter_frames(source, max_side_px=4096)) if index >= skip_frames)
+    write_video(target, frames, fps=fps, options={"crf": "20"})
 
 
 def trim_checks(clips: list[Path]) -> Iterator[tuple[str, str, int, int | str, int]]:
@@ -105,7 +96,7 @@ def trim_checks(clips: list[Path]) -> Iterator[tuple[str, str, int, int | str, i
             for ms in TRIM_MS:
                 skip = round(ms / 1000.0 * fps)
                 copy = Path(folder) / f"{path.stem}_{skip}.mp4"
-                trimmed_copy(path.with_suffix(".mp4"), skip, copy)
+                trimmed_copy(path.with_suffix(".mp4"), skip, fps, copy)
                 result = analyze_jump_video(copy, view=clip["view"], height_cm=float(clip["subject"]["stature_cm"]))
                 got = len(result.session.jumps) if isinstance(result, JumpAnalysis) else result.error.code
                 yield path.stem, "trim", skip, got, truth_count(clip, skip / fps, np.inf)

@@ -12,6 +12,7 @@ import base64
 import io
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from PIL import Image, UnidentifiedImageError
@@ -299,9 +300,13 @@ NO_LIST_PICTURE = (
 """A transparent pixel for a line without a picture (the table would print "None" in its place)."""
 
 
+@lru_cache(maxsize=512)
 def list_picture(jpeg: bytes | None) -> str | None:
     """A saved thumbnail shrunk for the history list, as a ``data:`` URL a table's image column shows;
-    None without one (or if the stored bytes no longer read as a picture: the line stays, without it)."""
+    None without one (or if the stored bytes no longer read as a picture: the line stays, without it).
+
+    Cached by the bytes: Streamlit reruns the History page on every click, and the saved pictures
+    do not change."""
     if not jpeg:
         return None
     try:

@@ -92,6 +92,7 @@ def joined_split_flights(flights: list[Flight], tolerance: float) -> list[Flight
     """One flight per rope turn: a flight landing less than ``1 - tolerance`` of the median
     touchdown interval after the one before is the tracker losing a foot for a moment on
     landing (in a side view the feet overlap and trade places), not a jump of its own; it goes.
+    Then a blip between two landings goes too (:func:`without_blips_between_turns`).
     """
     complete = [f.end_s for f in flights if f.complete]
     if len(complete) < 3:
@@ -254,10 +255,10 @@ def detect_jumps(
     everything = joined_split_flights(found, settings.rhythm_tolerance)
     durations = [f.end_s - f.start_s for f in everything if f.complete]
     typical_flight_s = float(np.median(durations)) if durations else np.inf
-    everything = without_unfinished_last_flight(
-        everything, float(track.times_s[-1]) + track.frame_interval_s, typical_flight_s
-    )
-    counted = [f for f in everything if f.counts(float(track.times_s[0]), typical_flight_s)]
+    first_s = float(track.times_s[0])
+    end_s = float(track.times_s[-1]) + track.frame_interval_s  # the last frame lasts one interval
+    everything = without_unfinished_last_flight(everything, end_s, typical_flight_s)
+    counted = [f for f in everything if f.counts(first_s, typical_flight_s)]
     if not counted:
         raise PostureError(
             "no_jumping_found",
@@ -277,7 +278,7 @@ def detect_jumps(
             "The feet leave the floor at random moments rather than in a rope's "
             "steady rhythm. Film the whole body while skipping, camera still.",
         )
-    duration = float(track.times_s[-1] - track.times_s[0]) + track.frame_interval_s
+    duration = end_s - first_s
     if duration < min_duration_s:
         raise PostureError(
             "video_too_short",

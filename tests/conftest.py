@@ -30,6 +30,7 @@ from tests.pose_fixtures import measured_from_fixture
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_images"
 EVAL_IMAGES = Path(__file__).resolve().parent / "data" / "eval" / "images"
+VIDEO_DATA = Path(__file__).resolve().parent / "data" / "video"
 if str(ROOT) not in sys.path:  # app.py, posture_app/ and bench/ live at the top of the repository
     sys.path.insert(0, str(ROOT))
 
@@ -111,6 +112,21 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 def sample_bytes() -> dict[str, bytes]:
     """The sample photos by view: front, back, left, right."""
     return {path.stem.split("_")[0]: path.read_bytes() for path in sorted(SAMPLES.glob("*.jpg"))}
+
+
+@pytest.fixture(scope="session")
+def full_model_track():
+    """The full model's track of a project clip (``tests/data/video/NAME.mp4``), tracked once per session."""
+    from posture.video.tracking import track_video
+
+    tracks = {}
+
+    def track_of(name: str):
+        if name not in tracks:
+            _, tracks[name] = track_video(VIDEO_DATA / f"{name}.mp4", model="full")
+        return tracks[name]
+
+    return track_of
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

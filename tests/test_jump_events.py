@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from posture.errors import PostureError
-from posture.jump.events import Jumps, detect_jumps, skipping_style
+from posture.jump.contacts import FootPhases
+from posture.jump.events import Flight, Jumps, detect_jumps, feet_lost, skipping_style
 from posture.jump.session import analyze_track, detection_settings
 from posture.jump.signals import clean_track
 from posture.pose import INDEX
@@ -143,3 +144,17 @@ def test_feet_read_low_in_the_last_frames_just_after_a_take_off_are_not_a_landin
     expected = expected_touchdowns(skipper, times)
     assert expected[-1] < last_takeoff
     assert len(jumps.flights) == expected.size
+
+
+def _phases(side: str, touchdowns: list[float]) -> FootPhases:
+    downs = np.array(touchdowns)
+    return FootPhases(side, np.zeros(3), 1.0, downs - 0.15, downs)
+
+
+def test_a_foot_that_hardly_ever_lands_is_lost_but_a_stepping_foot_is_not() -> None:
+    turns = [0.4 * k for k in range(1, 17)]
+    flights = [Flight(t - 0.15, t, t - 0.15, t - 0.15, t, t) for t in turns]
+    bounce = feet_lost(_phases("left", turns), _phases("right", turns), flights, 0.3)
+    step = feet_lost(_phases("left", turns[::2]), _phases("right", turns[1::2]), flights, 0.3)
+    one_lost = feet_lost(_phases("left", turns[:2]), _phases("right", turns), flights, 0.3)
+    assert (bounce, step, one_lost) == (0, 0, 1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+import dataclasses
 
-from posture.jump.signals import clean_track, fill_gaps, lowpass, refined_extremum, repair_swaps
+import numpy as np
+import pytest
+
+from posture.jump.signals import bounce_rate_hz, clean_track, fill_gaps, lowpass, refined_extremum, repair_swaps
 from posture.pose import INDEX
 from tests.jump_motion import Skipper, frame_times, skipper_track, steady_turns
 
@@ -56,6 +59,20 @@ def test_lowpass_removes_jitter_without_shifting_the_peak() -> None:
     lags = range(-5, 6)
     scores = [np.dot(np.roll(smooth, k), slow) for k in lags]
     assert list(lags)[int(np.argmax(scores))] == 0
+
+
+@pytest.mark.parametrize(("cadence", "fps"), [(110.0, 30.0), (180.0, 60.0), (300.0, 30.0)])
+def test_bounce_rate_is_the_turn_rate_even_with_frames_missing(cadence: float, fps: float) -> None:
+    track = skipper_track(Skipper(steady_turns(cadence, 6.0)), frame_times(fps, 6.0, jitter=0.25))
+    holed = track.xy_px.copy()
+    holed[20:26] = np.nan
+    rate_hz = bounce_rate_hz(dataclasses.replace(track, xy_px=holed))
+    assert rate_hz * 60.0 == pytest.approx(cadence, rel=0.02)
+
+
+def test_bounce_rate_needs_a_body_in_view() -> None:
+    track = skipper_track(Skipper(steady_turns(150.0, 4.0)), frame_times(30.0, 4.0))
+    assert np.isnan(bounce_rate_hz(dataclasses.replace(track, xy_px=np.full_like(track.xy_px, np.nan))))
 
 
 def test_refined_peak_recovers_the_top_between_frames() -> None:

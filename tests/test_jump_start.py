@@ -182,12 +182,10 @@ def test_a_still_low_start_rests_and_a_moving_or_high_one_does_not() -> None:
     ],
 )
 def test_the_full_model_counts_the_first_jump_of_a_clip_starting_in_the_push_off(
-    clip: str, jumps: int, take_off_seen: bool
+    clip: str, jumps: int, take_off_seen: bool, full_model_track
 ) -> None:
-    from posture.video.tracking import track_video
-
     truth = json.loads((DATA / f"{clip}.json").read_text())
-    _, track = track_video(DATA / f"{clip}.mp4", model="full")
+    track = full_model_track(clip)
     assert isinstance(track, PoseTrack)
     session = analyze_track(track, "front", float(truth["subject"]["stature_cm"]))
     assert session.value("jump_count") == truth["session"]["jump_count"] == jumps

@@ -30,6 +30,7 @@ class DetectionSettings:
     min_regular_fraction: float
     max_rhythm_spread: float
     rhythm_tolerance: float
+    min_landing_share: float
     subframe: bool
 
 

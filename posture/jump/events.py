@@ -74,6 +74,19 @@ def flights_of(left: FootPhases, right: FootPhases, min_flight_s: float) -> list
     return sorted(flights, key=lambda f: f.end_s if np.isfinite(f.end_s) else np.inf)
 
 
+def feet_lost(left: FootPhases, right: FootPhases, flights: list[Flight], min_share: float) -> int:
+    """How many feet land after fewer than ``min_share`` of the ``flights`` (0, 1 or 2).
+
+    Each foot lands after every flight of a two-foot bounce and after every other one of an
+    alternate-foot step. A foot that hardly ever lands is one whose point the tracker lost: it reads
+    as airborne throughout, and the other foot's lifts alone pass for flights.
+    """
+    if len(flights) < 4:
+        return 0
+    landings = [int(np.count_nonzero(np.isfinite(foot.touchdowns_s))) for foot in (left, right)]
+    return sum(int(count < min_share * len(flights)) for count in landings)
+
+
 def irregular_intervals(flights: list[Flight], tolerance: float) -> int:
     """How many touchdown intervals are off the median by more than ``tolerance`` of it.
 
@@ -236,7 +249,8 @@ def detect_jumps(
 
     Contacts are read from the toes; when their flights do not keep a rope's steady rhythm (a
     touchdown interval far off the median, or a wide spread: the tracker guessing hidden toes
-    makes flights come and go), from the heels, then the ankles, whichever keeps the steadiest.
+    makes flights come and go) or one foot hardly ever lands (:func:`feet_lost`), from the heels,
+    then the ankles, whichever keeps the steadiest.
     A flight landing within half a turn of the one before is then dropped (one flight per turn).
     """
     candidates = []
@@ -244,9 +258,10 @@ def detect_jumps(
         left = foot_phases(track, "left", cm_per_px, settings, point)
         right = foot_phases(track, "right", cm_per_px, settings, point)
         found = flights_of(left, right, settings.min_flight_s)
+        lost = feet_lost(left, right, found, settings.min_landing_share)
         slips = irregular_intervals(found, settings.rhythm_tolerance)
-        candidates.append(((slips, rhythm_spread(found)), point, left, right, found))
-        if slips == 0 and candidates[-1][0][1] <= settings.max_rhythm_spread:
+        candidates.append(((lost, slips, rhythm_spread(found)), point, left, right, found))
+        if lost == 0 and slips == 0 and candidates[-1][0][2] <= settings.max_rhythm_spread:
             break  # steady enough: the preferred point stands
     _, point, left, right, found = min(candidates, key=lambda candidate: candidate[0])
     if found and point != CONTACT_POINTS[0]:

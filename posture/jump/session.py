@@ -21,7 +21,7 @@ from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
 from posture.jump.rhythm import turn_touchdowns_s
 from posture.jump.scale import cm_per_px
-from posture.jump.signals import CleanTrack, clean_track
+from posture.jump.signals import CleanTrack, bounce_rate_hz, clean_track
 from posture.jump.summary import Measurement, not_assessed
 from posture.jump.views import frontal_measures, side_nulls
 from posture.video.track import PoseTrack
@@ -79,6 +79,7 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         min_regular_fraction=float(raw["min_regular_fraction"]),
         max_rhythm_spread=float(raw["max_rhythm_spread"]),
         rhythm_tolerance=float(raw["rhythm_tolerance"]),
+        min_landing_share=float(raw["min_landing_share"]),
         subframe=subframe,
     )
 
@@ -281,7 +282,7 @@ def analyze_track(
         )
     cfg = summary.settings()
     check_frame_rate(track.times_s, float(cfg["video"]["min_fps"]))
-    cutoff = float(cfg["cleaning"]["lowpass_hz"])
+    cutoff = float(cfg["cleaning"]["lowpass_turn_harmonics"]) * bounce_rate_hz(track)
     clean = clean_track(track, float(cfg["cleaning"]["max_gap_s"]), cutoff if cutoff > 0 else None)
     session = analyze_clean(clean, view, height_cm, frames_with_person=int(np.count_nonzero(track.seen)))
     if typical_errors is None:

@@ -68,6 +68,22 @@ def test_alternate_foot_skipping_is_recognised_and_every_turn_counted() -> None:
     assert all(a != b for a, b in itertools.pairwise(firsts))
 
 
+@pytest.mark.parametrize(
+    ("alternate", "fps", "cadence"),
+    [(False, 240.0, 150.0), (True, 240.0, 150.0), (False, 120.0, 280.0), (True, 60.0, 280.0), (True, 30.0, 250.0)],
+)
+def test_every_turn_is_counted_in_either_style_from_slow_motion_to_fast_skipping(
+    alternate: bool, fps: float, cadence: float
+) -> None:
+    # The whole path, low-pass included: at 240 fps its cutoff (15 turn harmonics, 37.5 Hz at 150
+    # turns/min) is well under the Nyquist frequency, so the filter runs.
+    skipper = Skipper(steady_turns(cadence, 6.0), alternate=alternate)
+    times = frame_times(fps, 6.0, jitter=0.2)
+    session = analyze_track(skipper_track(skipper, times), "front", 170.0)
+    assert session.value("jump_count") == expected_touchdowns(skipper, times).size
+    assert session.style == ("alternate_foot" if alternate else "two_foot")
+
+
 def test_two_foot_bounce_is_recognised_even_with_a_landing_lead() -> None:
     jumps = _jumps(Skipper(steady_turns(150.0, 8.0), landing_lead_s=0.03), frame_times(30.0, 8.0))
     assert skipping_style(jumps, 0.7, 0.3) == "two_foot"

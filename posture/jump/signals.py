@@ -168,8 +168,8 @@ def bounce_rate_hz(track: PoseTrack, low_hz: float = 1.0, high_hz: float = 6.0) 
     turn rate when skipping (60-360 turns/min), read before any jump is found.
 
     Periodogram of the mean height of the hips and ankles, resampled onto a uniform grid at the
-    median frame interval (missing frames interpolated), zero-padded to a 0.015 Hz grid. NaN when
-    fewer than 16 frames show the body.
+    median frame interval (missing frames interpolated), zero-padded to at least 4096 samples (a
+    0.007-0.015 Hz grid at 30-60 fps). NaN when fewer than 16 frames show the body.
     """
     names = [f"{side}_{name}" for side in ("left", "right") for name in ("hip", "ankle")]
     rows = np.stack([track.xy_px[:, INDEX[name], 1] for name in names])

@@ -39,6 +39,7 @@ from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement
 from posture.pose import MODEL_VARIANTS
 from posture.report import render_markdown, render_pdf
+from posture.report.jump_blocks import jump_typical_error_text
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.wording import format_value, jump_measure_name, view_name
@@ -179,8 +180,9 @@ def _band_text(measurement: Measurement) -> str:
     return f"95 % {format_value(low, '')} to {format_value(high, measurement.unit)}"
 
 
-def measurement_line(key: str, measurement: Measurement) -> str:
-    """One measure: name, value, 95 % band, verdict (and the reason when it could not be measured)."""
+def measurement_line(key: str, measurement: Measurement, model: str) -> str:
+    """One measure: name, value, 95 % band, verdict, and how far landmarker ``model`` was off for it on the
+    bench's rendered clips (the reason instead when it could not be measured)."""
     name = jump_measure_name(key)
     if measurement.value is None:
         return f"  {name:<42} not assessed: {measurement.reason}"
@@ -194,7 +196,9 @@ def measurement_line(key: str, measurement: Measurement) -> str:
         if measurement.threshold is not None
         else ""
     )
-    return f"  {name:<42} {value:>12}  {band:<27} {verdict:<8} {threshold}".rstrip()
+    error = jump_typical_error_text(key, measurement.unit, model)
+    accuracy = "" if error is None else (f"count {error}" if measurement.unit == "count" else f"typical error {error}")
+    return f"  {name:<42} {value:>12}  {band:<27} {verdict:<14} {threshold:<22} {accuracy}".rstrip()
 
 
 def format_clip(result: JumpResult, with_findings: bool = True) -> str:
@@ -209,7 +213,7 @@ def format_clip(result: JumpResult, with_findings: bool = True) -> str:
         f"{video.frames} frames, {session.style.replace('_', '-')} style"
     ]
     lines += [f"  ! {warning}" for warning in session.warnings]
-    lines += [measurement_line(key, m) for key, m in session.measurements.items()]
+    lines += [measurement_line(key, m, result.track.model) for key, m in session.measurements.items()]
     lines.append("  In plain words:")
     verdicts = {key: (m.value, m.status) for key, m in session.measurements.items()}
     lines += [f"    {sentence}" for sentence in jump_side_sentences(verdicts)]

@@ -17,6 +17,7 @@ from bench.video_clips import read_rgb, write_audio, write_video
 from posture.assessment import assess
 from posture.photo_result import MeasuredPhoto
 from posture.report import contract_json
+from posture.report.jump_blocks import jump_typical_error_text
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -176,6 +177,13 @@ def test_text_summary_in_plain_words():
     ):
         assert expected in out
     assert "height_assumed" not in out
+    # Each number says how far the model was off for it on the rendered clips, as in the app.
+    flight = next(line for line in out.splitlines() if line.strip().startswith("Time in the air"))
+    assert flight.endswith(f"typical error {jump_typical_error_text('flight_time_ms', 'ms', 'full')}")
+    assert "ms" in flight.rsplit("typical error", 1)[1]
+    count = next(line for line in out.splitlines() if line.strip().startswith("Jumps counted"))
+    assert count.endswith(f"count {jump_typical_error_text('jump_count', 'count', 'full')}")
+    assert "test clips" in count
 
 
 @pytest.fixture(scope="module")

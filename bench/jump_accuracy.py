@@ -221,6 +221,10 @@ def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> N
         f"{', '.join(LEVEL_ALLOWED_KEYS)} (their bands already allow for camera roll)",
         "model": model,
         "typical_error": {key: round(mae, 2) for key, _, mae in sorted(measured)},
+        # What a person meets, camera roll included: shown beside the band's error for those measures.
+        "error_vs_truth": {
+            key: round(mae, 2) for key, _, _, mae, _, _ in sorted(rows(tally)) if key in LEVEL_ALLOWED_KEYS
+        },
         "n": {key: n for key, n, _ in sorted(measured)},
         # A count is right or off by whole jumps: its mean error (0.25) reads as "±0" once rounded.
         "jump_count_accuracy": count_accuracy(tally),

@@ -13,6 +13,7 @@ from posture.jump import analyze_track
 from posture.jump.summary import (
     compared,
     count_accuracy,
+    errors_vs_truth,
     settings,
     typical_errors,
     typical_errors_file,
@@ -157,3 +158,13 @@ def test_a_heavy_track_widens_its_bands_by_the_heavy_models_errors() -> None:
     assert with_typical_error(measured, heavy[key]).band == pytest.approx(
         (11.0 - factor * heavy[key], 13.0 + factor * heavy[key])
     )
+
+
+def test_a_measure_read_against_the_image_vertical_shows_its_error_with_and_without_camera_roll() -> None:
+    # Hips off centre: the band carries the camera roll apart, so the tracker's own error (against the
+    # exact 2D keypoints) widens it; a person is told the error against the 3D truth too, roll included.
+    shift = jump_typical_error_text("lateral_shift_cm", "cm", "full")
+    with_roll, level = errors_vs_truth("full")["lateral_shift_cm"], typical_errors("full")["lateral_shift_cm"]
+    assert with_roll > level
+    assert shift == f"±{jump_value(with_roll, 'cm')} (±{jump_value(level, 'cm')} with a level camera)"
+    assert "level camera" not in (jump_typical_error_text("cadence_jpm", "jumps/min", "full") or "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from posture.jump.charts import CHART_MEASURES, left_right_png
-from posture.jump.summary import Measurement, count_accuracy, typical_errors
+from posture.jump.summary import Measurement, count_accuracy, errors_vs_truth, typical_errors
 from posture.report.blocks import PNG, Block, Bullets, Figure, Heading, Table, Text
 from posture.wording import jump_measure_name, percent, view_name
 from posture.wording_jump import (
@@ -79,12 +79,18 @@ def _sentence(warning: str) -> str:
 def jump_typical_error_text(key: str, unit: str, model: str) -> str | None:
     """How far landmarker ``model`` was off for a measure on the bench's rendered clips: "±0.4 cm" (its mean
     absolute error, in ``unit``); for the jump count how often it was exact (:func:`count_accuracy_text`).
-    None where the bench has not measured it."""
+    For the measures whose band carries the camera roll apart, the error against the 3D truth first and the
+    tracker's own after it: "±1.1 cm (±0.6 cm with a level camera)". None where the bench has not measured it."""
     accuracy = count_accuracy(model) if unit == "count" else None
     if accuracy is not None:
         return count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
     error = typical_errors(model).get(key)
-    return None if error is None else f"±{jump_value(float(error), unit)}"
+    if error is None:
+        return None
+    with_roll = errors_vs_truth(model).get(key)
+    if with_roll is None:
+        return f"±{jump_value(float(error), unit)}"
+    return f"±{jump_value(float(with_roll), unit)} (±{jump_value(float(error), unit)} with a level camera)"
 
 
 def measures_table(measurements: dict[str, Measurement], model: str) -> Table:

@@ -214,7 +214,8 @@ def count_accuracy(tally: Tally) -> dict[str, int]:
 def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> None:
     """The engine's typical error per measure (measure's unit) and its n, as posture.jump.summary.typical_errors
     reads them."""
-    measured = [(key, n, typical_error_of(key, mae, mae_2d)) for key, n, _, mae, _, mae_2d in rows(tally)]
+    table = rows(tally)
+    measured = [(key, n, typical_error_of(key, mae, mae_2d)) for key, n, _, mae, _, mae_2d in table]
     out = {
         "source": f"mean absolute error against the exact truth, bench/jump_accuracy.py on the {tally.clips} "
         f"rendered jump clips of {clips.name}, model tracks; against the exact 2D keypoints for "
@@ -222,9 +223,7 @@ def write_typical_errors(path: Path, tally: Tally, model: str, clips: Path) -> N
         "model": model,
         "typical_error": {key: round(mae, 2) for key, _, mae in sorted(measured)},
         # What a person meets, camera roll included: shown beside the band's error for those measures.
-        "error_vs_truth": {
-            key: round(mae, 2) for key, _, _, mae, _, _ in sorted(rows(tally)) if key in LEVEL_ALLOWED_KEYS
-        },
+        "error_vs_truth": {key: round(mae, 2) for key, _, _, mae, _, _ in sorted(table) if key in LEVEL_ALLOWED_KEYS},
         "n": {key: n for key, n, _ in sorted(measured)},
         # A count is right or off by whole jumps: its mean error (0.25) reads as "±0" once rounded.
         "jump_count_accuracy": count_accuracy(tally),

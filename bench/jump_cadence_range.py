@@ -35,7 +35,9 @@ SPEED_FACTORS = (0.67, 0.8, 1.25, 1.5, 2.0)
 
 def retimings() -> list[tuple[float, int]]:
     """(speed factor, frame step): every frame at each factor, and every ``factor``-th frame for a whole one."""
-    return [(factor, step) for factor in SPEED_FACTORS for step in sorted({1, max(int(factor), 1)})]
+    every_frame = [(factor, 1) for factor in SPEED_FACTORS]
+    filmed_rate = [(factor, int(factor)) for factor in SPEED_FACTORS if factor > 1 and factor.is_integer()]
+    return every_frame + filmed_rate
 
 
 def retimed(track: PoseTrack, factor: float, step: int) -> PoseTrack:

@@ -39,7 +39,7 @@ from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement
 from posture.pose import MODEL_VARIANTS
 from posture.report import render_markdown, render_pdf
-from posture.report.jump_blocks import jump_typical_error_text
+from posture.report.jump_blocks import jump_accuracy_label
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.wording import format_value, jump_measure_name, view_name
@@ -196,8 +196,7 @@ def measurement_line(key: str, measurement: Measurement, model: str) -> str:
         if measurement.threshold is not None
         else ""
     )
-    error = jump_typical_error_text(key, measurement.unit, model)
-    accuracy = "" if error is None else (f"count {error}" if measurement.unit == "count" else f"typical error {error}")
+    accuracy = jump_accuracy_label(key, measurement.unit, model) or ""
     return f"  {name:<42} {value:>12}  {band:<27} {verdict:<14} {threshold:<22} {accuracy}".rstrip()
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal
 from posture.jump.summary import Measurement
-from posture.report.jump_blocks import jump_typical_error_text
+from posture.report.jump_blocks import jump_accuracy_label
 from posture.wording import percent
 from posture.wording_jump import (
     CHART_READING,
@@ -89,10 +89,7 @@ def refusal_box(refusal: JumpRefusal) -> None:
 def typical_error(key: str, unit: str, model: str) -> str:
     """The bench's typical error of a measure with landmarker ``model`` ("typical error ±0.4 cm"; for the count
     how often it was exact), or that it is not measured yet."""
-    text = jump_typical_error_text(key, unit, model)
-    if text is None:
-        return NO_TYPICAL_ERROR
-    return f"count {text}" if unit == "count" else f"typical error {text}"
+    return jump_accuracy_label(key, unit, model) or NO_TYPICAL_ERROR
 
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:

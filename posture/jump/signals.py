@@ -171,8 +171,7 @@ def bounce_rate_hz(track: PoseTrack, low_hz: float = 1.0, high_hz: float = 6.0) 
     median frame interval (missing frames interpolated), zero-padded to at least 4096 samples (a
     0.007-0.015 Hz grid at 30-60 fps). NaN when fewer than 16 frames show the body.
     """
-    names = [f"{side}_{name}" for side in ("left", "right") for name in ("hip", "ankle")]
-    rows = np.stack([track.xy_px[:, INDEX[name], 1] for name in names])
+    rows = np.stack([track.point(f"{side}_{name}")[:, 1] for side in ("left", "right") for name in ("hip", "ankle")])
     seen = np.isfinite(rows).all(axis=0)
     if seen.sum() < 16:
         return float("nan")

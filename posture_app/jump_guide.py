@@ -17,6 +17,9 @@ from posture_app.guide import _arrow, _dashed, _font
 FILMING_STEPS: tuple[str, ...] = (
     "**Phone still, at hip height, in front of you**, about 3 m away: on a shelf, chair or tripod, "
     "recording before you pick up the rope. Front is best; from behind or the side works too.",
+    "**Phone upright and level**: turn on the camera's grid or level guide. A phone tilted by 1° "
+    "already moves your hips about 1.3 cm against your feet in the picture; the left/right bands allow for "
+    "that much and no more.",
     "**Whole body and rope in the picture** at every moment: a hand's width of space above your head "
     "at the top of a jump, below your feet, and beside the rope's widest swing.",
     "**20-60 s of basic bounce**: both feet together, your normal pace. Longer clips make the left/right "

@@ -61,6 +61,7 @@ def test_the_jump_page_opens_alone_with_its_filming_guide(jump_app, data_dir):
     assert "How to film a usable jump-rope clip" in page
     assert "60 fps" in page
     assert "hip height" in page
+    assert "upright and level" in page, "the guide asks for a level phone: the bands allow 1 deg of roll"
     assert jump_app.get("image"), "the filming diagram is drawn"
     uploader = jump_app.file_uploader(key="jump_upload")
     assert not uploader.accept_multiple_files

@@ -31,7 +31,7 @@ from bench.jump_truth import load_clip, track_from_clip
 from posture.errors import PostureError
 from posture.jump.session import JumpSession, analyze_clean, analyze_track
 from posture.jump.signals import CleanTrack
-from posture.jump.summary import settings, typical_errors
+from posture.jump.summary import SYMMETRY_INDEX_PARTS, settings, typical_errors
 from posture.jump.views import LEVEL_ALLOWED_KEYS
 from posture.video.track import PoseTrack
 
@@ -80,6 +80,10 @@ class Tally:
     def add(self, name: str, clip: dict[str, Any], session: JumpSession) -> None:
         self.clips += 1
         truth, truth_2d = clip["session"], clip.get("session_2d", {})
+        for key, error in difference_errors(session, truth).items():
+            self.errors.setdefault(key, []).append(error)
+        for key, error in difference_errors(session, truth_2d).items():
+            self.errors_2d.setdefault(key, []).append(error)
         self.counts_exact += int(session.value("jump_count") == truth["jump_count"])
         for key, true_value in truth.items():
             measured = session.measurements.get(key)
@@ -110,6 +114,20 @@ class Tally:
                     self.asymmetries_found += 1
                 else:
                     self.missed.append(f"{name}:{key} ({measured.status})")
+
+
+def difference_errors(session: JumpSession, truth: dict[str, Any]) -> dict[str, float]:
+    """The error (cm) of each symmetry index's left-right difference (``SYMMETRY_INDEX_PARTS``) where both
+    sides are measured and true: what the index's error over the clip's own size is made from."""
+    out = {}
+    for stem, difference in SYMMETRY_INDEX_PARTS.values():
+        sides = [session.measurements.get(f"{stem}_{side}") for side in ("left", "right")]
+        true_sides = [truth.get(f"{stem}_{side}") for side in ("left", "right")]
+        if any(m is None or m.value is None for m in sides) or None in true_sides:
+            continue
+        left, right = (float(m.value) for m in sides if m is not None and m.value is not None)
+        out[difference] = left - right - (float(true_sides[0]) - float(true_sides[1]))
+    return out
 
 
 def rows(tally: Tally) -> list[tuple[str, int, float, float, float, float]]:

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from bench.jump_accuracy import DEFAULT_CLIPS, load_track, typical_error_of
+from bench.jump_accuracy import DEFAULT_CLIPS, difference_errors, load_track, typical_error_of
 from bench.jump_truth import load_clip
 from posture.jump.session import JumpSession, analyze_track
-from posture.jump.summary import Measurement, with_typical_error
+from posture.jump.summary import Measurement, clip_typical_errors, with_typical_error
 from posture.jump.views import LEVEL_ALLOWED_KEYS
 
 FACTORS = (1.0, 1.5, 2.0, 2.45, 3.0)
@@ -58,6 +58,8 @@ def held_out_errors(results: list[ClipResult], name: str) -> dict[str, float]:
     errors_2d: dict[str, list[float]] = {}
     for other in results:
         if other.name != name:
+            for key, error in difference_errors(other.session, other.truth).items():
+                errors.setdefault(key, []).append(abs(error))
             for key, (m, true_value) in judged(other).items():
                 errors.setdefault(key, []).append(abs(float(m.value or 0.0) - true_value))
                 if other.truth_2d.get(key) is not None:
@@ -82,7 +84,7 @@ def study(
     """Per factor (factor, false on symmetric clips, within-threshold called asymmetric, found,
     past-threshold total); every held-out |error| / held-out typical error (same reference), pooled
     and per measure."""
-    typical = {r.name: held_out_errors(results, r.name) for r in results}
+    typical = {r.name: clip_typical_errors(r.session.measurements, held_out_errors(results, r.name)) for r in results}
     per_measure: dict[str, list[float]] = {}
     for r in results:
         for key, (m, true_value) in judged(r).items():

@@ -196,7 +196,7 @@ def measurement_line(key: str, measurement: Measurement, model: str) -> str:
         if measurement.threshold is not None
         else ""
     )
-    accuracy = jump_accuracy_label(key, measurement.unit, model) or ""
+    accuracy = jump_accuracy_label(key, measurement.unit, model, measurement.typical_error) or ""
     return f"  {name:<42} {value:>12}  {band:<27} {verdict:<14} {threshold:<22} {accuracy}".rstrip()
 
 

@@ -86,10 +86,10 @@ def refusal_box(refusal: JumpRefusal) -> None:
     )
 
 
-def typical_error(key: str, unit: str, model: str) -> str:
+def typical_error(key: str, measurement: Measurement, model: str) -> str:
     """The bench's typical error of a measure with landmarker ``model`` ("typical error ±0.4 cm"; for the count
-    how often it was exact), or that it is not measured yet."""
-    return jump_accuracy_label(key, unit, model) or NO_TYPICAL_ERROR
+    how often it was exact; a symmetry index's at this clip's size too), or that it is not measured yet."""
+    return jump_accuracy_label(key, measurement.unit, model, measurement.typical_error) or NO_TYPICAL_ERROR
 
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:
@@ -122,7 +122,7 @@ def card(key: str, measurement: Measurement, model: str) -> None:
         parts = [
             jump_band(measurement.band, measurement.unit),
             f"confidence {percent(measurement.confidence)}",
-            typical_error(key, measurement.unit, model),
+            typical_error(key, measurement, model),
         ]
         if measurement.threshold is not None:
             parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")

@@ -120,9 +120,12 @@ def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir,
     likelihoods = {likelihood_label(finding.likelihood) for finding in assess_with_jump([], analysis).findings}
     assert badges == shown | likelihoods
     assert "95 % band" in page
-    assert jump_results.typical_error("cadence_jpm", "jumps/min", "full") in page
-    assert jump_results.typical_error("cadence_jpm", "jumps/min", "full").startswith("typical error ±")
-    assert jump_results.typical_error("jump_count", "count", "full") in page, "the count's accuracy in clips"
+    cadence = jump_results.typical_error("cadence_jpm", measurements["cadence_jpm"], "full")
+    assert cadence in page
+    assert cadence.startswith("typical error ±")
+    assert jump_results.typical_error("jump_count", measurements["jump_count"], "full") in page, "the count in clips"
+    for index in ("foot_clearance_si_pct", "hand_circle_si_pct"):
+        assert jump_results.typical_error(index, measurements[index], "full") in page, "at this clip's size"
     assert not re.search(r"±0(?![.\d])", page), "no typical error rounded to nothing"
     # The chart (Altair -> Vega-Lite), three tabs, and the drawn clip.
     charts = jump_app.get("vega_lite_chart")

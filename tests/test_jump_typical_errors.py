@@ -11,13 +11,19 @@ from bench.jump_accuracy import count_accuracy as count_accuracy_of
 from bench.jump_truth import load_clip, track_from_clip
 from posture.jump import analyze_track
 from posture.jump.summary import (
+    SYMMETRY_INDEX_PARTS,
+    Measurement,
+    clip_typical_errors,
     compared,
     count_accuracy,
     errors_vs_truth,
+    not_assessed,
+    plain,
     settings,
     typical_errors,
     typical_errors_file,
     with_typical_error,
+    with_typical_errors,
 )
 from posture.pose import MODEL_VARIANTS
 from posture.report.jump_blocks import jump_typical_error_text
@@ -61,22 +67,24 @@ def test_tracked_sessions_widen_only_the_left_right_bands() -> None:
         height = float(clip["subject"]["stature_cm"])
         exact = analyze_track(track, clip["view"], height)
         tracked = analyze_track(track, clip["view"], height, errors)
+        here = clip_typical_errors(exact.measurements, errors)
         for key, m in tracked.measurements.items():
             before = exact.measurements[key]
             assert m.value == before.value
             assert before.typical_error is None
             if m.status == "not_assessed" or key not in errors:
                 continue
-            assert m.to_dict()["typical_error"] == errors[key]
+            assert m.to_dict()["typical_error"] == here[key]
+            assert here[key] >= errors[key]
             if m.threshold is None:
                 assert m.band == before.band
                 continue
             checked += 1
             if before.band is not None and m.band is not None:
                 assert m.band == pytest.approx(
-                    (before.band[0] - factor * errors[key], before.band[1] + factor * errors[key])
+                    (before.band[0] - factor * here[key], before.band[1] + factor * here[key])
                 )
-            if m.value is not None and abs(m.value) <= errors[key]:
+            if m.value is not None and abs(m.value) <= here[key]:
                 assert m.status != "asymmetric", f"{path.stem}:{key}"
     assert checked >= 20
 
@@ -91,9 +99,12 @@ def test_the_shipped_typical_errors_cover_the_bench_and_reach_the_cards() -> Non
     errors = typical_errors("full")
     assert {key for key, *_ in rows(engine)} <= set(errors)
     assert all(error >= 0 for error in errors.values())
+    spread = with_typical_error(
+        compared("hand_spread_diff_cm", 1.0, "cm", (0.5, 1.5), 0.9), errors["hand_spread_diff_cm"]
+    )
     assert (
-        typical_error("hand_circle_si_pct", "%", "full")
-        == f"typical error ±{jump_value(errors['hand_circle_si_pct'], '%')}"
+        typical_error("hand_spread_diff_cm", spread, "full")
+        == f"typical error ±{jump_value(errors['hand_spread_diff_cm'], 'cm')}"
     )
 
 
@@ -110,7 +121,8 @@ def test_the_count_says_how_often_it_was_exact_not_a_rounded_plus_minus() -> Non
     assert missed * 1 <= total_off + 0.05
     assert total_off <= missed * accuracy.most_off + 0.05
     words = count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
-    assert typical_error("jump_count", "count", "full") == f"count {words}"
+    counted = plain(15.0, "count", None, 0.9)
+    assert typical_error("jump_count", counted, "full") == f"count {words}"
     assert jump_typical_error_text("jump_count", "count", "full") == words
     assert "±" not in words
     exact = f"all {accuracy.clips}" if missed == 0 else f"{accuracy.exact} of {accuracy.clips}"
@@ -168,3 +180,51 @@ def test_a_measure_read_against_the_image_vertical_shows_its_error_with_and_with
     assert with_roll > level
     assert shift == f"±{jump_value(with_roll, 'cm')} (±{jump_value(level, 'cm')} with a level camera)"
     assert "level camera" not in (jump_typical_error_text("cadence_jpm", "jumps/min", "full") or "")
+
+
+def _sides(stem: str, left: float, right: float) -> dict[str, Measurement]:
+    return {f"{stem}_left": plain(left, "cm", None, 0.9), f"{stem}_right": plain(right, "cm", None, 0.9)}
+
+
+def test_a_symmetry_index_of_small_lifts_takes_the_difference_s_error_over_their_size() -> None:
+    # The foot clearance SI divides the left-right difference by the mean lift: 0.5 cm of tracker error is
+    # 20 points of a 2.5 cm lift but only 5 of a 10 cm one; the larger of that and the bench's own SI error.
+    errors = {"foot_clearance_si_pct": 12.0, "foot_clearance_diff_cm": 0.5, "cadence_jpm": 0.6}
+    small = clip_typical_errors(_sides("foot_clearance_cm", 2.0, 3.0), errors)
+    assert small["foot_clearance_si_pct"] == pytest.approx(100.0 * 0.5 / 2.5)
+    assert small["cadence_jpm"] == 0.6
+    large = clip_typical_errors(_sides("foot_clearance_cm", 10.0, 10.0), errors)
+    assert large["foot_clearance_si_pct"] == 12.0
+    # One side not measured (a side view): the bench's SI error stands.
+    one_side = _sides("foot_clearance_cm", 2.0, 3.0) | {"foot_clearance_cm_right": not_assessed("cm", "far side")}
+    assert clip_typical_errors(one_side, errors)["foot_clearance_si_pct"] == 12.0
+
+
+def test_an_uneven_foot_clearance_of_small_lifts_is_not_called_uneven_within_the_tracker_s_centimetres() -> None:
+    # jump03 filmed with motion blur: the model reads 1.9 and 3.3 cm lifts (true 3.1 and 3.1), an SI of -52
+    # points; past the bench's SI error x3 (38) but within 3 x 0.48 cm over a 2.6 cm lift (55 points).
+    errors = typical_errors("full")
+    measurements = _sides("foot_clearance_cm", 1.92, 3.28) | {
+        "foot_clearance_si_pct": compared("foot_clearance_si_pct", -52.1, "%", (-60.0, -44.0), 0.9)
+    }
+    assert with_typical_error(measurements["foot_clearance_si_pct"], errors["foot_clearance_si_pct"]).status == (
+        "asymmetric"
+    )
+    judged = with_typical_errors(measurements, errors)["foot_clearance_si_pct"]
+    assert judged.status == "inconclusive"
+    assert judged.typical_error == pytest.approx(100.0 * errors["foot_clearance_diff_cm"] / 2.6)
+    text = jump_typical_error_text("foot_clearance_si_pct", "%", "full", judged.typical_error)
+    assert text == (
+        f"±{jump_value(judged.typical_error, '%')} at this clip's size "
+        f"(±{jump_value(errors['foot_clearance_si_pct'], '%')} on the test clips)"
+    )
+    assert jump_typical_error_text("foot_clearance_si_pct", "%", "full", errors["foot_clearance_si_pct"]) == (
+        f"±{jump_value(errors['foot_clearance_si_pct'], '%')}"
+    )
+
+
+def test_the_bench_measures_each_symmetry_index_s_difference_in_centimetres() -> None:
+    errors = typical_errors("full")
+    for stem, difference in SYMMETRY_INDEX_PARTS.values():
+        assert 0 < errors[difference] < 3.0, difference
+        assert f"{stem}_left" in errors

@@ -235,10 +235,38 @@ def with_typical_error(measurement: Measurement, error: float, factor: float | N
     )
 
 
+# A symmetry index divides the left-right difference by the two sides' mean size. If the tracker errs in
+# centimetres of that difference whatever the size, the index errs more as the movement shrinks (0.5 cm is
+# 5 points of a 10 cm lift and 20 of a 2.5 cm one); the rendered clips are too few to tell whether it
+# does. {index: (per-side key stem, its difference's key in the typical-errors file)}
+SYMMETRY_INDEX_PARTS = {
+    "foot_clearance_si_pct": ("foot_clearance_cm", "foot_clearance_diff_cm"),
+    "hand_circle_si_pct": ("hand_circle_cm", "hand_circle_diff_cm"),
+}
+
+
+def clip_typical_errors(measurements: Mapping[str, Measurement], errors: Mapping[str, float]) -> dict[str, float]:
+    """``errors`` as they apply to this clip. A symmetry index takes the larger of its own typical error
+    (points) and its difference's (cm) over this clip's mean of the two sides (cm): its verdict must hold
+    whether the tracker's error follows the size or not."""
+    out = dict(errors)
+    for index, (stem, difference) in SYMMETRY_INDEX_PARTS.items():
+        left, right = measurements.get(f"{stem}_left"), measurements.get(f"{stem}_right")
+        if index not in errors or difference not in errors or left is None or right is None:
+            continue
+        if left.value is None or right.value is None or left.value + right.value <= 0:
+            continue
+        over_size = 100.0 * float(errors[difference]) / ((left.value + right.value) / 2.0)
+        out[index] = max(float(errors[index]), over_size)
+    return out
+
+
 def with_typical_errors(
     measurements: Mapping[str, Measurement], errors: Mapping[str, float], factor: float | None = None
 ) -> dict[str, Measurement]:
-    """Every measurement with its typical error from ``errors`` (those without one unchanged)."""
+    """Every measurement with its typical error for this clip (:func:`clip_typical_errors` of the bench's
+    ``errors``; those without one unchanged)."""
+    errors = clip_typical_errors(measurements, errors)
     return {
         key: with_typical_error(m, errors[key], factor) if key in errors and m.status != "not_assessed" else m
         for key, m in measurements.items()

@@ -103,13 +103,33 @@ def test_walking_is_refused_as_no_jumping() -> None:
 
 
 def test_three_jumps_are_too_few() -> None:
-    times = frame_times(30.0, 4.0)
-    skipper = Skipper(steady_turns(50.0, 4.0))
+    times = frame_times(30.0, 3.1)
+    skipper = Skipper(steady_turns(62.0, 3.1))
     assert expected_touchdowns(skipper, times).size == 3
     with pytest.raises(PostureError) as refused:
         analyze_track(skipper_track(skipper, times), "front", 170.0)
     assert refused.value.code == "video_too_short"
     assert "3 complete jumps" in refused.value.message
+
+
+@pytest.mark.parametrize("hops_per_min", [40.0, 50.0, 58.0])
+def test_hops_slower_than_a_rope_turns_are_not_rope_jumps(hops_per_min) -> None:
+    # A dance clip's hops 1.1-1.3 s apart: feet off the floor together, steadily, but no rope turns that slowly.
+    times = frame_times(30.0, 8.0)
+    skipper = Skipper(steady_turns(hops_per_min, 8.0))
+    assert expected_touchdowns(skipper, times).size >= 4
+    with pytest.raises(PostureError) as refused:
+        analyze_track(skipper_track(skipper, times), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+    assert "slower than a rope can be turned" in refused.value.message
+
+
+def test_slow_skipping_at_70_turns_a_minute_is_measured() -> None:
+    times = frame_times(30.0, 8.0)
+    skipper = Skipper(steady_turns(70.0, 8.0))
+    session = analyze_track(skipper_track(skipper, times), "front", 170.0)
+    assert len(session.jumps) == expected_touchdowns(skipper, times).size
+    assert session.value("cadence_jpm") == pytest.approx(70.0, abs=0.5)
 
 
 def test_a_clip_under_three_seconds_is_too_short() -> None:

@@ -28,6 +28,7 @@ class DetectionSettings:
     min_phase_s: float
     min_bounce_cm: float
     min_regular_fraction: float
+    min_cadence_jpm: float
     max_rhythm_spread: float
     rhythm_tolerance: float
     min_landing_share: float

@@ -293,6 +293,14 @@ def detect_jumps(
             "The feet leave the floor at random moments rather than in a rope's "
             "steady rhythm. Film the whole body while skipping, camera still.",
         )
+    if len(counted) >= 2:
+        interval_s = float(np.median(np.diff([f.end_s for f in counted])))
+        if 60.0 / interval_s < settings.min_cadence_jpm:
+            raise PostureError(
+                "no_jumping_found",
+                f"Both feet left the floor only about every {interval_s:.1f} s, slower than a rope can be "
+                "turned: these are hops, not rope jumps. Film the whole body while skipping.",
+            )
     duration = end_s - first_s
     if duration < min_duration_s:
         raise PostureError(

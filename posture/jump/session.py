@@ -77,6 +77,7 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         min_phase_s=float(raw["min_phase_s"]),
         min_bounce_cm=float(raw["min_bounce_cm"]),
         min_regular_fraction=float(raw["min_regular_fraction"]),
+        min_cadence_jpm=float(raw["min_cadence_jpm"]),
         max_rhythm_spread=float(raw["max_rhythm_spread"]),
         rhythm_tolerance=float(raw["rhythm_tolerance"]),
         min_landing_share=float(raw["min_landing_share"]),

@@ -281,3 +281,24 @@ def test_a_first_jump_whose_take_off_the_clip_missed_still_gets_its_landing_lead
     assert np.isnan(first.flight_start_s)
     assert 1000.0 * (first.touchdown_right_s - first.touchdown_left_s) < 0.0, "the toes alone say the right lands first"
     assert first.landing_lead_ms == pytest.approx(30.0, abs=10.0)
+
+
+def _tilted(track: PoseTrack, degrees: float) -> PoseTrack:
+    """The track as a phone rolled by ``degrees`` (counter-clockwise in the picture) would film it."""
+    centre = np.array(track.image_size, float) / 2.0
+    angle = np.radians(degrees)
+    turn = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    return dataclasses.replace(track, xy_px=(track.xy_px - centre) @ turn.T + centre)
+
+
+def test_a_tilted_phone_reads_as_lean_and_shift_and_the_band_says_how_much_tilt_it_allows() -> None:
+    # Lean, hips off centre and hand height are read against the picture's vertical: nothing in a pose track
+    # tells a tilted phone from a leaning person, so the band allows a stated tilt and the note says so.
+    level = analyze_track(skipper_track(STEADY, frame_times(30.0, 8.0)), "front", 170.0)
+    tilted = analyze_track(_tilted(skipper_track(STEADY, frame_times(30.0, 8.0)), 2.0), "front", 170.0)
+    lean, tilted_lean = level.measurements["trunk_lateral_lean_deg"], tilted.measurements["trunk_lateral_lean_deg"]
+    assert abs((tilted_lean.value or 0.0) - (lean.value or 0.0)) == pytest.approx(2.0, abs=0.2)
+    assert abs(tilted.value("lateral_shift_cm") or 0.0) > abs(level.value("lateral_shift_cm") or 0.0) + 1.0
+    for key in ("trunk_lateral_lean_deg", "lateral_shift_cm", "hand_height_diff_cm"):
+        assert "for a phone tilted by up to 1 deg" in (level.measurements[key].reason or ""), key
+        assert "a phone tilted more reads as this difference itself" in (level.measurements[key].reason or "")

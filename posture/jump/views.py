@@ -80,8 +80,12 @@ def _mean_measure(
         # Centre the band on the clip mean: it spans the turns' spread, the mean covers the whole clip.
         shift = value - _finite_mean(turns)
         band = (band[0] + shift - level_error, band[1] + shift + level_error)
+    roll_deg = float(summary.settings()["level"]["camera_roll_uncertainty_deg"])
     reason = (
-        f"band includes +-{level_error:.2g} {unit} for a camera roll within the assumed limit" if level_error else None
+        f"band includes +-{level_error:.2g} {unit} for a phone tilted by up to {roll_deg:g} deg; "
+        "a phone tilted more reads as this difference itself"
+        if level_error
+        else None
     )
     return summary.compared(key, value, unit, band, confidence, n=int(np.isfinite(turns).sum()), reason=reason)
 

@@ -7,6 +7,9 @@ judged against the clip's exact truth like bench/jump_accuracy.py:
 
 * ``as_filmed``: the clip re-encoded upright at CRF 20 (the reference for the rows below);
 * ``low_res``: long side 640 px, CRF 28 (a clip sent through a messaging app);
+* ``far_camera``: the picture shrunk to 0.6 of its size in the middle of the frame, the scene's edges
+  carried outward (the camera twice as far back with a wider view: the person fills about 40 % of the
+  height instead of 65 %), CRF 23;
 * ``heavy_compression``: CRF 40 (blocky feet and hands);
 * ``low_light``: a dim gym (brightness x0.4, gamma 1.3) with sensor noise (sigma 8 of 255), CRF 26;
 * ``variable_rate``: one frame in five dropped at random, each kept frame at its own true time
@@ -26,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from bench.jump_accuracy import Tally, load_track, rows
@@ -64,9 +68,20 @@ def low_res(frames: Frames) -> Frames:
 
 
 def _resize(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    import cv2
-
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+
+def far_camera(frames: Frames) -> Frames:
+    for time_s, rgb in frames:
+        height, width = rgb.shape[:2]
+        small = _resize(rgb, (round(width * 0.6), round(height * 0.6)))
+        top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+        yield time_s, _padded(small, top, height - small.shape[0] - top, left, width - small.shape[1] - left)
+
+
+def _padded(rgb: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    # The scene's own edges carried outward: a wider view of the same room, no frame drawn around it.
+    return cv2.copyMakeBorder(rgb, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
 
 def low_light(frames: Frames) -> Frames:
@@ -102,6 +117,7 @@ def unchanged(frames: Frames) -> Frames:
 CONDITIONS: tuple[tuple[str, Callable[[Frames], Frames], int, tuple[int, ...]], ...] = (
     ("as_filmed", unchanged, 20, (30, 60)),
     ("low_res", low_res, 28, (30, 60)),
+    ("far_camera", far_camera, 23, (30, 60)),
     ("heavy_compression", unchanged, 40, (30, 60)),
     ("low_light", low_light, 26, (30, 60)),
     ("variable_rate", variable_rate, 20, (30, 60)),

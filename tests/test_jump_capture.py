@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from bench.jump_accuracy import DEFAULT_CLIPS
-from bench.jump_capture import captured_copy, judged, low_light, low_res, motion_blur, unchanged, variable_rate
+from bench.jump_capture import (
+    captured_copy,
+    far_camera,
+    judged,
+    low_light,
+    low_res,
+    motion_blur,
+    unchanged,
+    variable_rate,
+)
 from bench.video_clips import write_video
 from posture.video.decode import iter_frames
 
@@ -22,6 +31,16 @@ def _frames(count: int = 60, fps: float = 60.0) -> list[tuple[float, np.ndarray]
 def test_low_res_keeps_the_shape_with_a_640_pixel_long_side() -> None:
     frames = list(low_res(iter([(0.0, np.zeros((1280, 720, 3), np.uint8))])))
     assert frames[0][1].shape == (640, 360, 3)
+
+
+def test_far_camera_shrinks_the_scene_into_the_same_frame() -> None:
+    frame = np.zeros((1280, 720, 3), np.uint8)
+    frame[240:1040, 260:460] = 255  # a person 800 px tall
+    ((_, far),) = far_camera(iter([(0.0, frame)]))
+    assert far.shape == frame.shape
+    rows = np.flatnonzero(far[:, 360, 0] > 127)
+    assert rows.size == pytest.approx(480, abs=2)
+    assert rows.mean() == pytest.approx(640, abs=2), "still in the middle"
 
 
 def test_low_light_darkens_and_adds_noise() -> None:

@@ -121,12 +121,12 @@ def difference_errors(session: JumpSession, truth: dict[str, Any]) -> dict[str, 
     sides are measured and true: what the index's error over the clip's own size is made from."""
     out = {}
     for stem, difference in SYMMETRY_INDEX_PARTS.values():
-        sides = [session.measurements.get(f"{stem}_{side}") for side in ("left", "right")]
-        true_sides = [truth.get(f"{stem}_{side}") for side in ("left", "right")]
-        if any(m is None or m.value is None for m in sides) or None in true_sides:
+        left, right = session.measurements.get(f"{stem}_left"), session.measurements.get(f"{stem}_right")
+        true_left, true_right = truth.get(f"{stem}_left"), truth.get(f"{stem}_right")
+        if left is None or right is None or left.value is None or right.value is None:
             continue
-        left, right = (float(m.value) for m in sides if m is not None and m.value is not None)
-        out[difference] = left - right - (float(true_sides[0]) - float(true_sides[1]))
+        if true_left is not None and true_right is not None:
+            out[difference] = left.value - right.value - (float(true_left) - float(true_right))
     return out
 
 

@@ -95,8 +95,8 @@ def jump_typical_error_text(key: str, unit: str, model: str, clip_error: float |
         return f"±{jump_value(clip_error, unit)} at this clip's size (±{bench_text} on the test clips)"
     with_roll = errors_vs_truth(model).get(key)
     if with_roll is None:
-        return f"±{jump_value(float(error), unit)}"
-    return f"±{jump_value(float(with_roll), unit)} (±{jump_value(float(error), unit)} with a level camera)"
+        return f"±{bench_text}"
+    return f"±{jump_value(float(with_roll), unit)} (±{bench_text} with a level camera)"
 
 
 def jump_accuracy_label(key: str, unit: str, model: str, clip_error: float | None = None) -> str | None:

@@ -209,18 +209,32 @@ def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: st
 def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None, part: str) -> tuple[str, str, str]:
     """Which ``part`` ("hand circle", "foot clearance") shrinks faster over the clip: the side that tires first.
 
-    The trends have no noise band yet, so the line is always a hint, never a verdict.
+    Trends have a 95 % band (the jump-to-jump spread) but no threshold, so the line is never a verdict: it
+    says "likely" when the two sides' bands do not overlap, and is a hint otherwise.
     """
     if left is None or right is None or left.value is None or right.value is None:
         return topic, "Not assessed: both sides must be seen over the whole clip.", ""
-    hint = "A hint only: trends have no noise band yet, and clips under 30 s say little about tiring."
     trends = (
         f"left {jump_value(left.value, '%/min', signed=True)}, right {jump_value(right.value, '%/min', signed=True)}"
     )
     if min(left.value, right.value) >= 0:
-        return topic, f"Neither side's {part} shrank over the clip ({trends}).", hint
+        return topic, f"Neither side's {part} shrank over the clip ({trends}).", _tiring_sureness(left, right)
     side = "left" if left.value < right.value else "right"
-    return topic, f"The {side} {part} shrank faster ({trends}): that side may tire first.", hint
+    faster, other = (left, right) if side == "left" else (right, left)
+    sentence = f"The {side} {part} shrank faster ({trends}): that side may tire first."
+    if faster.band is not None and other.band is not None and faster.band[1] < other.band[0]:
+        return (
+            topic,
+            sentence,
+            "Likely: the two sides' 95 % bands do not overlap. Still a hint, not a finding: trends have no "
+            "threshold yet.",
+        )
+    return topic, sentence, _tiring_sureness(left, right)
+
+
+def _tiring_sureness(left: JumpMeasure, right: JumpMeasure) -> str:
+    bands = "the two sides' 95 % bands overlap" if left.band and right.band else "trends have no noise band here"
+    return f"A hint only: {bands}, and clips under 30 s say little about tiring."
 
 
 def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str, str, str]]:
@@ -326,7 +340,7 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
             f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
             f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
             f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
-            "(a trend has no noise band: a hint, not a verdict)."
+            "(a trend has no threshold: a hint, not a verdict)."
         )
     if not any(uneven(key) is not None for key, _ in templates):
         sentences.insert(0, "No left-right difference passed its threshold with confidence.")

@@ -100,3 +100,18 @@ def test_twist_amplitude_of_a_noisy_swing_is_not_pulled_up_by_jitter() -> None:
     raw_half_range = 0.5 * np.ptp(noisy)
     fitted = measures.twist_half_range_deg(times, noisy, 0.0, 0.4)
     assert abs(fitted - 3.0) < abs(raw_half_range - 3.0)
+
+
+def test_the_trend_of_resampled_rows_matches_the_plain_fit() -> None:
+    rng = np.random.default_rng(3)
+    times = np.sort(rng.uniform(0.0, 30.0, 25))
+    values = 20.0 * (1.0 - 0.5 * times / 60.0) + rng.normal(0.0, 0.3, times.size)  # -50 %/min and noise
+    assert measures.trend_pct_per_min(times, values) == pytest.approx(-50.0, abs=6.0)
+    picks = rng.integers(0, times.size, size=(4, times.size))
+    rows = measures.trend_rows_pct_per_min(times[picks], values[picks])
+    for row, pick in zip(rows, picks, strict=True):
+        slope, start = np.polyfit(times[pick], values[pick], 1)
+        assert row == pytest.approx(100.0 * 60.0 * slope / start)
+    # A resample of one repeated jump has no slope: NaN, never an error.
+    same = np.full((1, 5), 3.0)
+    assert np.isnan(measures.trend_rows_pct_per_min(same, same + 1.0)[0])

@@ -302,3 +302,16 @@ def test_a_tilted_phone_reads_as_lean_and_shift_and_the_band_says_how_much_tilt_
     for key in ("trunk_lateral_lean_deg", "lateral_shift_cm", "hand_height_diff_cm"):
         assert "for a phone tilted by up to 1 deg" in (level.measurements[key].reason or ""), key
         assert "a phone tilted more reads as this difference itself" in (level.measurements[key].reason or "")
+
+
+def test_each_side_s_trend_has_a_band_from_the_jump_to_jump_spread() -> None:
+    session = analyze_track(skipper_track(ASYMMETRIC, frame_times(60.0, 8.0)), "front", 170.0)
+    for key in ("hand_circle_trend_pct_per_min", "foot_clearance_trend_pct_per_min"):
+        for side in ("left", "right"):
+            trend = session.measurements[f"{key}_{side}"]
+            assert trend.band is not None
+            assert trend.value is not None
+            assert trend.band[0] < trend.value < trend.band[1]
+            assert trend.status == "measured", "a trend has no threshold, so no verdict"
+            # Nothing tires in this clip: its 4 % jump-to-jump variation alone must not exclude a zero trend.
+            assert trend.band[0] < 0.0 < trend.band[1], (key, side, trend.band)

@@ -88,7 +88,19 @@ def test_a_measure_the_view_cannot_show_says_why():
 def test_the_side_whose_circle_shrinks_faster_may_tire_first_but_only_as_a_hint():
     _, sentence, sureness = tiring_line("Tiring", Trend(-24.0), Trend(21.3), "hand circle")
     assert sentence.startswith("The left hand circle shrank faster")
-    assert sureness.startswith("A hint only")
+    assert sureness.startswith("A hint only: trends have no noise band here")
+    # jump01 (its right hand tires): the two sides' bands apart -> likely, still not a finding.
+    _, sentence, sureness = tiring_line(
+        "Tiring", Trend(-29.0, band=(-61.0, 7.0)), Trend(-206.0, band=(-230.0, -182.0)), "hand circle"
+    )
+    assert sentence.startswith("The right hand circle shrank faster")
+    assert sureness.startswith("Likely: the two sides' 95 % bands do not overlap")
+    assert "not a finding" in sureness
+    # jump05 (neither tires; the tracker shrinks both): overlapping bands -> a hint.
+    _, _, sureness = tiring_line(
+        "Tiring", Trend(-37.0, band=(-65.0, -15.0)), Trend(-42.0, band=(-63.0, -26.0)), "hand circle"
+    )
+    assert sureness.startswith("A hint only: the two sides' 95 % bands overlap")
     _, sentence, _ = tiring_line("Tiring", Trend(3.0), Trend(-12.0), "hand circle")
     assert sentence.startswith("The right hand circle shrank faster")
     _, sentence, _ = tiring_line("Tiring", Trend(3.0), Trend(1.0), "hand circle")

@@ -243,8 +243,18 @@ def trend_pct_per_min(times_s: np.ndarray, values: np.ndarray) -> float:
     ok = np.isfinite(values)
     if ok.sum() < 3:
         return float("nan")
-    slope, intercept = np.polyfit(times_s[ok], values[ok], 1)
-    return float(100.0 * 60.0 * slope / intercept) if intercept else float("nan")
+    return float(trend_rows_pct_per_min(times_s[ok][None, :], values[ok][None, :])[0])
+
+
+def trend_rows_pct_per_min(times_s: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """:func:`trend_pct_per_min` of each row of (B, n) ``times_s`` and ``values`` (finite; NaN where a row's
+    times do not vary or its fitted start value is 0), for resampled jumps."""
+    t_mean, v_mean = times_s.mean(axis=1, keepdims=True), values.mean(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = ((times_s - t_mean) * (values - v_mean)).sum(axis=1) / ((times_s - t_mean) ** 2).sum(axis=1)
+        start = v_mean[:, 0] - slope * t_mean[:, 0]
+        trend = 100.0 * 60.0 * slope / start
+    return np.asarray(np.where(np.isfinite(trend), trend, np.nan))
 
 
 def bend_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

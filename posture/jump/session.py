@@ -210,12 +210,16 @@ def _sided(records: list[JumpRecord], sides: tuple[str, ...], confidence: float)
                 _median(values), unit, summary.median_band(values), confidence, n=int(np.isfinite(values).sum())
             )
     for side in sides:
-        out[f"hand_circle_trend_pct_per_min_{side}"] = summary.plain(
-            measures.trend_pct_per_min(turn_mid, arrays["hand_circle_cm", side]), "%/min", None, confidence
-        )
-        out[f"foot_clearance_trend_pct_per_min_{side}"] = summary.plain(
-            measures.trend_pct_per_min(flight_mid, arrays["foot_clearance_cm", side]), "%/min", None, confidence
-        )
+        for key, times in (("hand_circle", turn_mid), ("foot_clearance", flight_mid)):
+            values = arrays[f"{key}_cm", side]
+            # Pairs bootstrap: each resampled jump keeps its time, so the band holds the jump-to-jump spread.
+            out[f"{key}_trend_pct_per_min_{side}"] = summary.plain(
+                measures.trend_pct_per_min(times, values),
+                "%/min",
+                summary.bootstrap_band([times, values], measures.trend_rows_pct_per_min),
+                confidence,
+                n=int((np.isfinite(times) & np.isfinite(values)).sum()),
+            )
     if len(sides) == 2:
         for key, si_key in (("foot_clearance_cm", "foot_clearance_si_pct"), ("hand_circle_cm", "hand_circle_si_pct")):
             left, right = arrays[key, "left"], arrays[key, "right"]

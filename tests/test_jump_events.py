@@ -96,6 +96,21 @@ def test_standing_still_is_refused_as_no_jumping() -> None:
     assert "feet never left the floor" in refused.value.message
 
 
+def test_standing_before_and_after_the_skipping_adds_no_jump() -> None:
+    # A phone clip as filmed: 3 s standing (pressing record, picking up the rope), 18 turns at 140/min, then 2 s
+    # standing again; the feet rest on the same floor throughout.
+    period = 60.0 / 140.0
+    times = frame_times(30.0, 13.0)
+    start, end = 3.0, 3.0 + 18 * period
+    skipping = (times >= start) & (times < end)
+    skip = skipper_track(Skipper(start + period * np.arange(-3, 25)), times)
+    xy = np.where(skipping[:, None, None], skip.xy_px, standing_track(times).xy_px)
+    session = analyze_track(dataclasses.replace(skip, xy_px=xy), "front", 170.0)
+    assert len(session.jumps) == 18
+    assert session.value("cadence_jpm") == pytest.approx(140.0, abs=1.0)
+    assert all(start < jump.touchdown_s <= end + 1e-6 for jump in session.jumps)
+
+
 def test_walking_is_refused_as_no_jumping() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(walking_track(frame_times(30.0, 6.0)), "front", 170.0)

@@ -214,8 +214,7 @@ def format_clip(result: JumpResult, with_findings: bool = True) -> str:
     lines += [f"  ! {warning}" for warning in session.warnings]
     lines += [measurement_line(key, m, result.track.model) for key, m in session.measurements.items()]
     lines.append("  In plain words:")
-    verdicts = {key: (m.value, m.status) for key, m in session.measurements.items()}
-    lines += [f"    {sentence}" for sentence in jump_side_sentences(verdicts)]
+    lines += [f"    {sentence}" for sentence in jump_side_sentences(session.measurements)]
     if not with_findings:
         return "\n".join(lines)
     lines.append("  From this clip alone (commonly associated imbalances, not a diagnosis):")

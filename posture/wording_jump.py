@@ -33,6 +33,7 @@ __all__ = [
     "person_side",
     "signed_measure",
     "symmetry_line",
+    "tires_first",
     "tiring_line",
     "weaker_side_first",
 ]
@@ -217,12 +218,12 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
     trends = (
         f"left {jump_value(left.value, '%/min', signed=True)}, right {jump_value(right.value, '%/min', signed=True)}"
     )
-    if min(left.value, right.value) >= 0:
+    tiring = tires_first(left, right)
+    if tiring is None:
         return topic, f"Neither side's {part} shrank over the clip ({trends}).", _tiring_sureness(left, right)
-    side = "left" if left.value < right.value else "right"
-    faster, other = (left, right) if side == "left" else (right, left)
+    side, bands_apart = tiring
     sentence = f"The {side} {part} shrank faster ({trends}): that side may tire first."
-    if faster.band is not None and other.band is not None and faster.band[1] < other.band[0]:
+    if bands_apart:
         return (
             topic,
             sentence,
@@ -230,6 +231,16 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
             "threshold yet.",
         )
     return topic, sentence, _tiring_sureness(left, right)
+
+
+def tires_first(left: JumpMeasure, right: JumpMeasure) -> tuple[str, bool] | None:
+    """The side whose trend shrinks faster and whether the two sides' 95 % bands lie apart; None when
+    neither shrinks (or a trend is missing)."""
+    if left.value is None or right.value is None or min(left.value, right.value) >= 0:
+        return None
+    side = "left" if left.value < right.value else "right"
+    faster, other = (left, right) if side == "left" else (right, left)
+    return side, faster.band is not None and other.band is not None and faster.band[1] < other.band[0]
 
 
 def _tiring_sureness(left: JumpMeasure, right: JumpMeasure) -> str:
@@ -297,13 +308,13 @@ def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> list[str]:
+def jump_side_sentences(measures: Mapping[str, JumpMeasure]) -> list[str]:
     """Plain-word sentences for the uneven (asymmetric) left-right measures of a jump-rope clip and
-    the sides that tire first. ``verdicts`` maps a measure key to (value, status)."""
+    the sides that tire first."""
 
     def uneven(key: str) -> float | None:
-        value, status = verdicts.get(key, (None, "not_assessed"))
-        return value if status == "asymmetric" else None
+        measure = measures.get(key)
+        return measure.value if measure is not None and measure.status == "asymmetric" else None
 
     sentences = []
     templates: tuple[tuple[str, Callable[[float], str]], ...] = (
@@ -332,15 +343,21 @@ def jump_side_sentences(verdicts: Mapping[str, tuple[float | None, str]]) -> lis
         if value is not None:
             sentences.append(sentence(value))
     for limb, key in (("hand", "hand_circle_trend_pct_per_min"), ("foot", "foot_clearance_trend_pct_per_min")):
-        left, right = verdicts.get(f"{key}_left", (None, ""))[0], verdicts.get(f"{key}_right", (None, ""))[0]
-        if left is None or right is None or min(left, right) >= 0:
+        left, right = measures.get(f"{key}_left"), measures.get(f"{key}_right")
+        tiring = tires_first(left, right) if left is not None and right is not None else None
+        if left is None or right is None or left.value is None or right.value is None or tiring is None:
             continue
-        side = "left" if left < right else "right"
+        side, bands_apart = tiring
+        low, high = sorted((left.value, right.value))
+        how_sure = (
+            "the two sides' 95 % bands do not overlap, though a trend has no threshold"
+            if bands_apart
+            else "a trend has no threshold: a hint, not a verdict"
+        )
         sentences.append(
             f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
-            f"{abs(min(left, right)):.0f} %/min, the {_other(side)} "
-            f"{'shrank' if max(left, right) < 0 else 'changed'} {abs(max(left, right)):.0f} %/min "
-            "(a trend has no threshold: a hint, not a verdict)."
+            f"{abs(low):.0f} %/min, the {_other(side)} {'shrank' if high < 0 else 'changed'} {abs(high):.0f} %/min "
+            f"({how_sure})."
         )
     if not any(uneven(key) is not None for key, _ in templates):
         sentences.insert(0, "No left-right difference passed its threshold with confidence.")

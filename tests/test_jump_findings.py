@@ -19,7 +19,7 @@ from posture.jump.findings import (
     clip_assessment,
     weaker_side,
 )
-from posture.jump.summary import settings
+from posture.jump.summary import Measurement, plain, settings
 from posture.video.track import VideoInfo
 from posture.views import ViewEstimate
 from posture.vocabulary import Likelihood
@@ -155,28 +155,28 @@ def test_photos_and_a_clip_give_one_assessment(lopsided):
 
 
 def test_plain_words_name_the_sides(lopsided, even):
-    sentences = jump_side_sentences({k: (m.value, m.status) for k, m in lopsided.measurements.items()})
+    sentences = jump_side_sentences(lopsided.measurements)
     text = " ".join(sentences)
     assert "The left leg lands heavier" in text
     assert "The right foot lifts higher" in text
     assert "The left hand turns a wider circle" in text
-    quiet = jump_side_sentences({k: (m.value, m.status) for k, m in even.measurements.items()})
+    quiet = jump_side_sentences(even.measurements)
     assert quiet[0] == "No left-right difference passed its threshold with confidence."
 
 
 def test_a_side_hand_that_shrinks_faster_tires_first():
-    measured = {
-        "hand_circle_trend_pct_per_min_left": (-12.0, "measured"),
-        "hand_circle_trend_pct_per_min_right": (-3.0, "measured"),
-    }
-    sentences = jump_side_sentences(measured)
-    assert any(s.startswith("The left hand may tire first") for s in sentences)
-    growing = {
-        **measured,
-        "hand_circle_trend_pct_per_min_left": (2.0, "measured"),
-        "hand_circle_trend_pct_per_min_right": (1.0, "measured"),
-    }
-    assert not any("tire" in s for s in jump_side_sentences(growing))
+    def trends(left: float, right: float, bands=(None, None)) -> dict[str, Measurement]:
+        return {
+            "hand_circle_trend_pct_per_min_left": plain(left, "%/min", bands[0], 0.9),
+            "hand_circle_trend_pct_per_min_right": plain(right, "%/min", bands[1], 0.9),
+        }
+
+    sentences = jump_side_sentences(trends(-12.0, -3.0))
+    assert any(s.startswith("The left hand may tire first") and "a hint, not a verdict" in s for s in sentences)
+    assert not any("tire" in s for s in jump_side_sentences(trends(2.0, 1.0)))
+    # jump01's hands: the bands lie apart, so the sentence says so (still no threshold, no finding).
+    apart = jump_side_sentences(trends(-29.0, -206.0, ((-61.0, 7.0), (-230.0, -182.0))))
+    assert any(s.startswith("The right hand may tire first") and "bands do not overlap" in s for s in apart)
 
 
 def test_a_side_view_reads_no_front_sign():

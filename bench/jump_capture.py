@@ -24,6 +24,7 @@ judged against the clip's exact truth like bench/jump_accuracy.py:
 from __future__ import annotations
 
 import argparse
+import itertools
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,16 +56,12 @@ MEASURES = (
 SEED = 20261202
 
 
-def _upright(path: Path) -> Frames:
-    return iter_frames(path, max_side_px=4096)
-
-
 def low_res(frames: Frames) -> Frames:
     for time_s, rgb in frames:
         height, width = rgb.shape[:2]
         scale = 640 / max(height, width)
         size = (round(width * scale / 2) * 2, round(height * scale / 2) * 2)
-        yield time_s, np.asarray(_resize(rgb, size))
+        yield time_s, _resize(rgb, size)
 
 
 def _resize(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -113,27 +110,30 @@ def unchanged(frames: Frames) -> Frames:
     return frames
 
 
-# (condition, frame transform, H.264 CRF, frame rates it applies to)
-CONDITIONS: tuple[tuple[str, Callable[[Frames], Frames], int, tuple[int, ...]], ...] = (
-    ("as_filmed", unchanged, 20, (30, 60)),
-    ("low_res", low_res, 28, (30, 60)),
-    ("far_camera", far_camera, 23, (30, 60)),
-    ("heavy_compression", unchanged, 40, (30, 60)),
-    ("low_light", low_light, 26, (30, 60)),
-    ("variable_rate", variable_rate, 20, (30, 60)),
-    ("motion_blur", motion_blur, 20, (60,)),
-)
+# condition: (frame transform, H.264 CRF, frame rates it applies to)
+CONDITIONS: dict[str, tuple[Callable[[Frames], Frames], int, tuple[int, ...]]] = {
+    "as_filmed": (unchanged, 20, (30, 60)),
+    "low_res": (low_res, 28, (30, 60)),
+    "far_camera": (far_camera, 23, (30, 60)),
+    "heavy_compression": (unchanged, 40, (30, 60)),
+    "low_light": (low_light, 26, (30, 60)),
+    "variable_rate": (variable_rate, 20, (30, 60)),
+    "motion_blur": (motion_blur, 20, (60,)),
+}
 
 
 def captured_copy(source: Path, transform: Callable[[Frames], Frames], crf: int, target: Path) -> None:
-    """``source`` upright, passed through ``transform``, written as H.264 with each frame's own time."""
-    kept = list(transform(_upright(source)))
-    write_video(target, (rgb for _, rgb in kept), times_s=[t for t, _ in kept], options={"crf": str(crf)})
+    """``source`` upright, passed through ``transform``, written as H.264 with each frame's own time.
+
+    Streamed: the encoder takes each frame and then its time, so the two views of one stream never hold
+    more than a frame between them."""
+    for_frames, for_times = itertools.tee(transform(iter_frames(source, max_side_px=4096)))
+    write_video(target, (rgb for _, rgb in for_frames), times_s=(t for t, _ in for_times), options={"crf": str(crf)})
 
 
 def judged(condition: str, clips: list[Path], cache: Path | None, folder: Path) -> tuple[Tally, list[str]]:
     """The condition's tally over the clips it applies to, and the views it read wrong."""
-    _, transform, crf, rates = next(c for c in CONDITIONS if c[0] == condition)
+    transform, crf, rates = CONDITIONS[condition]
     tally, wrong_views = Tally(), []
     for path in clips:
         clip: dict[str, Any] = load_clip(path)
@@ -146,13 +146,13 @@ def judged(condition: str, clips: list[Path], cache: Path | None, folder: Path) 
         try:
             track = load_track("model", copy, clip, "full", cache)
             view = view_of(track, "auto").view
-            if view != clip["view"]:
-                wrong_views.append(f"{path.stem} as {view}")
             session = analyze_track(track, view, float(clip["subject"]["stature_cm"]), typical_errors("full"))
         except PostureError as error:
             tally.clips += 1
             tally.failures.append(f"{path.stem}: {error.code}")
             continue
+        if view != clip["view"]:
+            wrong_views.append(f"{path.stem} as {view}")
         tally.add(path.stem, clip, session)
     return tally, wrong_views
 
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="conditions to run (default: all)")
     args = parser.parse_args()
     clips = sorted(args.clips.glob("jump*.json"))
-    names = args.only or [name for name, *_ in CONDITIONS]
+    names = args.only or list(CONDITIONS)
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for name in names:

@@ -9,7 +9,7 @@ here. Like :mod:`posture.wording`, free of numpy and Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from posture.wording import join_words, jump_measure_name
 
@@ -23,6 +23,7 @@ __all__ = [
     "NO_TYPICAL_ERROR",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
+    "Tiring",
     "VerdictColour",
     "count_accuracy_text",
     "jump_band",
@@ -221,9 +222,8 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
     tiring = tires_first(left, right)
     if tiring is None:
         return topic, f"Neither side's {part} shrank over the clip ({trends}).", _tiring_sureness(left, right)
-    side, bands_apart = tiring
-    sentence = f"The {side} {part} shrank faster ({trends}): that side may tire first."
-    if bands_apart:
+    sentence = f"The {tiring.side} {part} shrank faster ({trends}): that side may tire first."
+    if tiring.bands_apart:
         return (
             topic,
             sentence,
@@ -233,14 +233,25 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
     return topic, sentence, _tiring_sureness(left, right)
 
 
-def tires_first(left: JumpMeasure, right: JumpMeasure) -> tuple[str, bool] | None:
-    """The side whose trend shrinks faster and whether the two sides' 95 % bands lie apart; None when
-    neither shrinks (or a trend is missing)."""
-    if left.value is None or right.value is None or min(left.value, right.value) >= 0:
+class Tiring(NamedTuple):
+    """The side whose trend (%/min) shrinks faster, both sides' trends, and whether their 95 % bands lie apart."""
+
+    side: str
+    faster_pct_per_min: float
+    other_pct_per_min: float
+    bands_apart: bool
+
+
+def tires_first(left: JumpMeasure | None, right: JumpMeasure | None) -> Tiring | None:
+    """Which side's trend shrinks faster; None when neither shrinks or a trend is missing."""
+    if left is None or right is None or left.value is None or right.value is None:
+        return None
+    if min(left.value, right.value) >= 0:
         return None
     side = "left" if left.value < right.value else "right"
     faster, other = (left, right) if side == "left" else (right, left)
-    return side, faster.band is not None and other.band is not None and faster.band[1] < other.band[0]
+    apart = faster.band is not None and other.band is not None and faster.band[1] < other.band[0]
+    return Tiring(side, min(left.value, right.value), max(left.value, right.value), apart)
 
 
 def _tiring_sureness(left: JumpMeasure, right: JumpMeasure) -> str:
@@ -343,21 +354,19 @@ def jump_side_sentences(measures: Mapping[str, JumpMeasure]) -> list[str]:
         if value is not None:
             sentences.append(sentence(value))
     for limb, key in (("hand", "hand_circle_trend_pct_per_min"), ("foot", "foot_clearance_trend_pct_per_min")):
-        left, right = measures.get(f"{key}_left"), measures.get(f"{key}_right")
-        tiring = tires_first(left, right) if left is not None and right is not None else None
-        if left is None or right is None or left.value is None or right.value is None or tiring is None:
+        tiring = tires_first(measures.get(f"{key}_left"), measures.get(f"{key}_right"))
+        if tiring is None:
             continue
-        side, bands_apart = tiring
-        low, high = sorted((left.value, right.value))
+        other = tiring.other_pct_per_min
         how_sure = (
             "the two sides' 95 % bands do not overlap, though a trend has no threshold"
-            if bands_apart
+            if tiring.bands_apart
             else "a trend has no threshold: a hint, not a verdict"
         )
         sentences.append(
-            f"The {side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
-            f"{abs(low):.0f} %/min, the {_other(side)} {'shrank' if high < 0 else 'changed'} {abs(high):.0f} %/min "
-            f"({how_sure})."
+            f"The {tiring.side} {limb} may tire first: its {'circle' if limb == 'hand' else 'lift'} shrank "
+            f"{abs(tiring.faster_pct_per_min):.0f} %/min, the {_other(tiring.side)} "
+            f"{'shrank' if other < 0 else 'changed'} {abs(other):.0f} %/min ({how_sure})."
         )
     if not any(uneven(key) is not None for key, _ in templates):
         sentences.insert(0, "No left-right difference passed its threshold with confidence.")

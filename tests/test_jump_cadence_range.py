@@ -8,6 +8,7 @@ from bench.jump_accuracy import DEFAULT_CLIPS, load_track
 from bench.jump_cadence_range import retimed, retimed_counts, retimings
 from bench.jump_clip_edges import counted
 from bench.jump_truth import load_clip
+from posture.jump.session import detection_settings
 
 
 def test_retiming_speeds_the_clock_and_drops_frames() -> None:
@@ -49,3 +50,19 @@ def test_a_toe_the_model_lost_does_not_stand_in_for_the_flights() -> None:
     results = {case: (got, want) for case, got, want in retimed_counts(track, clip)}
     assert results["1.5x at 45 fps"] == (17, 17)
     assert counted(track, clip) == 17
+
+
+def test_a_back_view_at_260_turns_a_minute_filmed_at_30_fps_keeps_its_short_heel_contacts() -> None:
+    # The same stored track played 2x faster keeping every other frame: 30 fps, 7 frames a turn. The
+    # toes are hidden from behind, so the heels carry the rhythm, and their down phase lasts one or two
+    # frames; a fixed 40 ms shortest contact joined most turns into long flights (6 of 17 counted).
+    path = DEFAULT_CLIPS / "jump06_back.json"
+    clip = load_clip(path)
+    track = load_track("model", path, clip, "full", cache=DEFAULT_CLIPS)
+    results = {case: (got, want) for case, got, want in retimed_counts(track, clip)}
+    assert results["2x at 30 fps"] == (17, 17)
+
+
+@pytest.mark.parametrize(("turn_rate_hz", "shortest_s"), [(float("nan"), 0.04), (2.2, 0.04), (3.0, 0.04), (4.0, 0.03)])
+def test_the_shortest_contact_kept_shrinks_with_fast_turns_only(turn_rate_hz: float, shortest_s: float) -> None:
+    assert detection_settings(turn_rate_hz=turn_rate_hz).min_phase_s == pytest.approx(shortest_s)

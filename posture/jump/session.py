@@ -65,8 +65,14 @@ class JumpSession:
         return out
 
 
-def detection_settings(subframe: bool = True) -> DetectionSettings:
+def detection_settings(subframe: bool = True, turn_rate_hz: float = float("nan")) -> DetectionSettings:
+    """Jump detection's settings from thresholds.toml. ``turn_rate_hz`` (the body's bounce rate, NaN when
+    unknown): past about 200 turns/min the shortest contact or flight kept shrinks with the turn
+    (``min_phase_turn_fraction``), so a fast skipper's one- or two-frame contacts are not taken for jitter."""
     raw = summary.settings()["detection"]
+    min_phase_s = float(raw["min_phase_s"])
+    if np.isfinite(turn_rate_hz) and turn_rate_hz > 0:
+        min_phase_s = min(min_phase_s, float(raw["min_phase_turn_fraction"]) / turn_rate_hz)
     return DetectionSettings(
         floor_window_s=float(raw["floor_window_s"]),
         floor_percentile=float(raw["floor_percentile"]),
@@ -74,7 +80,7 @@ def detection_settings(subframe: bool = True) -> DetectionSettings:
         threshold_noise_factor=float(raw["threshold_noise_factor"]),
         min_lift_cm=float(raw["min_lift_cm"]),
         min_flight_s=float(raw["min_flight_s"]),
-        min_phase_s=float(raw["min_phase_s"]),
+        min_phase_s=min_phase_s,
         min_bounce_cm=float(raw["min_bounce_cm"]),
         min_regular_fraction=float(raw["min_regular_fraction"]),
         min_cadence_jpm=float(raw["min_cadence_jpm"]),
@@ -328,13 +334,12 @@ def analyze_clean(
         )
     scale = cm_per_px(clean, height_cm or ASSUMED_STATURE_CM, float(cfg["scale"]["segment_correction"]))
     detection = cfg["detection"]
-    jumps = detect_jumps(
-        clean, scale, detection_settings(subframe), int(detection["min_jumps"]), float(detection["min_duration_s"])
-    )
+    settings = detection_settings(subframe, bounce_rate_hz(clean))
+    jumps = detect_jumps(clean, scale, settings, int(detection["min_jumps"]), float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
     # Landing lead reads each foot's whole path (toe, heel and ankle together) in every view,
     # whichever point the contacts were found from.
-    paths = {side: foot_path(clean, side, detection_settings(subframe)) for side in SIDES}
+    paths = {side: foot_path(clean, side, settings) for side in SIDES}
     body: BodySignals = body_signals(clean, paths, scale, subframe)
     # Both feet's paths show only from the front or back; there the lead places each foot's landing.
     records = jump_records(jumps, body, lead_landings=style == "two_foot" and view in ("front", "back"))

@@ -163,7 +163,7 @@ def lowpass(times_s: np.ndarray, signal: np.ndarray, cutoff_hz: float) -> np.nda
     return out
 
 
-def bounce_rate_hz(track: PoseTrack, low_hz: float = 1.0, high_hz: float = 6.0) -> float:
+def bounce_rate_hz(track: PoseTrack | CleanTrack, low_hz: float = 1.0, high_hz: float = 6.0) -> float:
     """The body's strongest up-and-down rhythm (Hz) between ``low_hz`` and ``high_hz``: the rope's
     turn rate when skipping (60-360 turns/min), read before any jump is found.
 

@@ -75,15 +75,19 @@ class Warning_:
 
 def body_yaw_deg(pose: Pose) -> float:
     """Yaw of the body in degrees: 0 front, 90 left profile, +-180 back, -90 right profile."""
-    world = pose.world_m
+    return float(world_yaw_deg(pose.world_m))
+
+
+def world_yaw_deg(world_m: np.ndarray) -> np.ndarray:
+    """:func:`body_yaw_deg` of world landmarks shaped (..., 33, 3): one yaw (deg) per pose."""
     across = (
-        world[INDEX["left_shoulder"]]
-        - world[INDEX["right_shoulder"]]
-        + world[INDEX["left_hip"]]
-        - world[INDEX["right_hip"]]
+        world_m[..., INDEX["left_shoulder"], :]
+        - world_m[..., INDEX["right_shoulder"], :]
+        + world_m[..., INDEX["left_hip"], :]
+        - world_m[..., INDEX["right_hip"], :]
     )
     # World x grows to image right, z grows away from the camera: a near left side has z < 0.
-    return float(np.degrees(np.arctan2(-across[2], across[0])))
+    return np.asarray(np.degrees(np.arctan2(-across[..., 2], across[..., 0])))
 
 
 def _angle_between(a: float, b: float) -> float:
@@ -92,7 +96,12 @@ def _angle_between(a: float, b: float) -> float:
 
 def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
     """Classify the view from the body yaw; ``forced`` overrides it unless it contradicts the photo."""
-    yaw = body_yaw_deg(pose)
+    return view_from_yaw(body_yaw_deg(pose), forced)
+
+
+def view_from_yaw(yaw: float, forced: str | None = None, medium: str = "photo") -> ViewEstimate:
+    """Classify the view from a body yaw (deg); ``forced`` overrides it unless it contradicts the
+    ``medium`` ("photo", "clip") the yaw was read from."""
     distances = {view: _angle_between(yaw, angle) for view, angle in CANONICAL_YAW_DEG.items()}
     nearest = min(distances, key=lambda view: distances[view])
     # Near 1 up to ~20 deg off a straight view (camera and stance jitter), 0.5 at 32 deg, near 0 at the
@@ -105,8 +114,8 @@ def estimate_view(pose: Pose, forced: str | None = None) -> ViewEstimate:
     if distances[forced] > FORCED_VIEW_TOLERANCE_DEG:
         raise PostureError(
             "unsupported_view",
-            f"This photo looks like a {describe_view(nearest)}, not a {describe_view(forced)}. "
-            "Choose the view that matches the photo, or leave it on automatic.",
+            f"This {medium} looks like a {describe_view(nearest)}, not a {describe_view(forced)}. "
+            f"Choose the view that matches the {medium}, or leave it on automatic.",
         )
     return ViewEstimate(forced, 1.0, round(yaw, 1), forced=True)
 

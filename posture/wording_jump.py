@@ -168,6 +168,12 @@ def jump_band(band: tuple[float, float] | None, unit: str) -> str:
     return f"95 % band {band[0]:.1f} to {jump_value(band[1], unit)}"
 
 
+def warning_sentence(warning: str) -> str:
+    """An engine warning ("code: message") as the sentence people read: its first letter up, a full stop."""
+    text = warning.split(": ", 1)[-1]
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def count_accuracy_text(exact: int, clips: int, most_off: int) -> str:
     """How well jumps were counted on the bench's rendered clips, for the count's typical error (a mean of
     0.25 jumps would round to "±0"): "exact in 6 of 8 test clips, otherwise off by one"."""

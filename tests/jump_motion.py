@@ -7,6 +7,7 @@ pixels; :func:`skipper_track` samples the motion at any frame times (even uneven
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -208,6 +209,17 @@ def mirrored(track: PoseTrack) -> PoseTrack:
     return PoseTrack(
         track.times_s, xy, track.visibility[:, MIRRORED_INDEX], world, track.image_size, track.model, track.interpolated
     )
+
+
+def turned(track: PoseTrack, degrees: float) -> PoseTrack:
+    """The same clip with the body's 3D landmarks turned ``degrees`` about the vertical, as the view reads
+    them (the picture is left as it is: the turn's rule depends on the view alone)."""
+    angle = np.radians(degrees)
+    world = track.world_m.copy()
+    x, z = track.world_m[..., 0], track.world_m[..., 2]
+    world[..., 0] = x * np.cos(angle) - z * np.sin(angle)
+    world[..., 2] = x * np.sin(angle) + z * np.cos(angle)
+    return dataclasses.replace(track, world_m=world)
 
 
 def frame_times(fps: float, duration_s: float, jitter: float = 0.0, seed: int = 5) -> np.ndarray:

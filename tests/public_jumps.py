@@ -10,9 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from bench.jump_truth import load_clip, track_from_clip
-from posture.jump.engine import JumpAnalysis, view_of
-from posture.jump.session import analyze_track
-from posture.jump.summary import typical_errors
+from posture.jump.engine import JumpAnalysis, measured_session, view_of
 from posture.video.track import PoseTrack, VideoInfo
 from tests.jump_motion import mirrored
 
@@ -36,7 +34,7 @@ def analysis_of_track(name: str, track: PoseTrack, clip: dict) -> JumpAnalysis:
         height=track.image_size[1],
         codec="h264",
     )
-    session = analyze_track(track, view.view, height_cm, typical_errors(track.model))
+    session = measured_session(track, view, height_cm)
     return JumpAnalysis(f"{name}.mp4", video, view, height_cm, session, track)
 
 

@@ -20,10 +20,10 @@ from posture.errors import PostureError
 from posture.jump.findings import clip_assessment
 from posture.jump.session import VIEWS, JumpSession, analyze_track
 from posture.jump.summary import typical_errors
-from posture.pose import Pose
+from posture.jump.turn import for_turned_body
 from posture.video.track import PoseTrack, VideoInfo
 from posture.video.tracking import VIDEO_DEFAULT_MODEL, track_video
-from posture.views import ViewEstimate, estimate_view
+from posture.views import ViewEstimate, view_from_yaw, world_yaw_deg
 
 VideoSource = bytes | str | os.PathLike[str]
 Progress = Callable[[int, int], None]
@@ -95,29 +95,35 @@ def middle_seen_frame(track: PoseTrack) -> int:
     return int(seen[seen.size // 2])
 
 
-def middle_pose(track: PoseTrack) -> Pose:
-    """The person at :func:`middle_seen_frame`, as a :class:`Pose`.
+def clip_yaw_deg(track: PoseTrack) -> float:
+    """The body's yaw over the clip (deg, as :func:`posture.views.body_yaw_deg`): the median of every
+    seen frame's yaw, taken around their circular mean so a back view's +-180 deg does not split.
 
-    The view is judged on one typical frame rather than on every frame: the body's yaw barely moves
-    while skipping, and :func:`posture.views.estimate_view` already reads it from the world landmarks.
+    One frame's yaw from MediaPipe's world landmarks wobbles by a few degrees (on the public clips'
+    model tracks the 5-95 % spread within a clip is 2-7 deg); the view and the body's turn from it
+    are read on the whole clip rather than on any one frame.
     """
-    i = middle_seen_frame(track)
-    return Pose(
-        xy_px=track.xy_px[i],
-        visibility=track.visibility[i],
-        world_m=track.world_m[i],
-        mask=None,
-        mask_scale=1.0,
-        image_size=track.image_size,
-        model=track.model,
-    )
+    yaws = np.radians(world_yaw_deg(track.world_m[track.seen]))
+    yaws = yaws[np.isfinite(yaws)]
+    if yaws.size == 0:
+        raise PostureError("no_person")
+    centre = np.arctan2(np.sin(yaws).mean(), np.cos(yaws).mean())
+    offset = np.median(np.angle(np.exp(1j * (yaws - centre))))
+    return float(np.degrees(np.angle(np.exp(1j * (centre + offset)))))
 
 
 def view_of(track: PoseTrack, view: str) -> ViewEstimate:
-    """The clip's view: detected from the body's yaw, or ``view`` when given and not contradicted."""
+    """The clip's view: detected from the body's yaw over the clip, or ``view`` when given and not contradicted."""
     if view != "auto" and view not in VIEWS:
         raise ValueError(f"unknown view {view!r}: choose one of auto, {', '.join(VIEWS)}")
-    return estimate_view(middle_pose(track), None if view == "auto" else view)
+    return view_from_yaw(clip_yaw_deg(track), None if view == "auto" else view, medium="clip")
+
+
+def measured_session(track: PoseTrack, view: ViewEstimate, height_cm: float | None) -> JumpSession:
+    """The session of a MediaPipe ``track`` seen from ``view``, as far as the body's turn lets it show
+    (:func:`posture.jump.turn.for_turned_body`). The bench measured the tracker's typical errors on
+    MediaPipe tracks: they widen the left/right bands."""
+    return for_turned_body(analyze_track(track, view.view, height_cm, typical_errors(track.model)), view)
 
 
 def analyze_jump_video(
@@ -136,8 +142,7 @@ def analyze_jump_video(
     try:
         info, track = track_video(source, model=model, progress=progress)
         estimate = view_of(track, view)
-        # The bench measured these errors on MediaPipe tracks: they widen the left/right bands.
-        session = analyze_track(track, estimate.view, height_cm, typical_errors(track.model))
+        session = measured_session(track, estimate, height_cm)
     except PostureError as error:
         return JumpRefusal(file=file, error=error, video=info, track=track)
     return JumpAnalysis(file=file, video=info, view=estimate, height_cm=height_cm, session=session, track=track)

@@ -21,6 +21,7 @@ from posture.wording_jump import (
     jump_symmetry_summary,
     jump_value,
     signed_measure,
+    warning_sentence,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
         ),
     ]
     if session.warnings:
-        blocks.append(Bullets(tuple(("Warning:", _sentence(warning)) for warning in session.warnings)))
+        blocks.append(Bullets(tuple(("Warning:", warning_sentence(warning)) for warning in session.warnings)))
     blocks += [
         Heading(3, "Left and right at a glance"),
         Bullets(
@@ -68,12 +69,6 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
     if charts:
         blocks += chart_blocks(analysis)
     return blocks
-
-
-def _sentence(warning: str) -> str:
-    """An engine warning ("code: message") as the sentence people read."""
-    text = warning.split(": ", 1)[-1]
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def jump_typical_error_text(key: str, unit: str, model: str, clip_error: float | None = None) -> str | None:

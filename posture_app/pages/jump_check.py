@@ -11,6 +11,7 @@ import streamlit as st
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
+from posture.wording_jump import warning_sentence
 from posture_app import jump_assessment, jump_results, jump_save, jump_session, present
 from posture_app.guards import guarded, guarded_callback
 from posture_app.jump_session import ClipInput
@@ -95,7 +96,7 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
 def results(clip: ClipInput, analysis: JumpAnalysis, view: str, profile: Profile) -> None:
     st.header("Your jump-rope session")
     for warning in analysis.session.warnings:
-        st.warning(warning.split(": ", 1)[-1].capitalize() + ".", icon=":material/info:")
+        st.warning(warning_sentence(warning), icon=":material/info:")
     with guarded("the summary"):
         jump_results.symmetry_summary(analysis)
     clip_column, chart_column = st.columns([2, 3])

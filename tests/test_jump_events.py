@@ -111,6 +111,33 @@ def test_standing_before_and_after_the_skipping_adds_no_jump() -> None:
     assert all(start < jump.touchdown_s <= end + 1.0 / 30.0 for jump in session.jumps)
 
 
+def test_a_stop_in_the_middle_is_left_out_of_the_rhythm_and_the_turn_across_it() -> None:
+    # 18 turns at 140/min, the rope catches the feet and the skipper stands for 2 s, then skips on to
+    # the clip's end. Every jump is counted; the 2.4 s between the two bouts is no rope turn.
+    period = 60.0 / 140.0
+    times = frame_times(30.0, 16.0)
+    first, second = 1.0, 1.0 + 18 * period + 2.0
+    turns = np.concatenate([first + period * np.arange(-3, 19), second + period * np.arange(0, 22)])
+    skip = skipper_track(Skipper(turns), times)
+    skipping = ((times >= first) & (times < first + 18 * period)) | (times >= second)
+    xy = np.where(skipping[:, None, None], skip.xy_px, standing_track(times).xy_px)
+    session = analyze_track(dataclasses.replace(skip, xy_px=xy), "front", 170.0)
+    touchdowns = np.array([jump.touchdown_s for jump in session.jumps])
+    assert len(session.jumps) == 18 + int((times[-1] - second) // period)
+    (stop,) = np.flatnonzero(np.diff(touchdowns) > 2.0)
+    assert session.value("rhythm_variability_pct") < 2.0  # was 75 % with the stop read as a turn
+    assert session.value("cadence_jpm") == pytest.approx(140.0, abs=1.0)
+    assert all(point["cadence_jpm"] > 120.0 for point in session.cadence_over_time["per_jump"])
+    before, after = session.jumps[stop], session.jumps[stop + 1]
+    assert np.isnan(before.contact_time_ms)  # the contact runs into the 2 s of standing
+    assert all(np.isnan(v) for v in [*before.landing_depth_cm.values(), *after.hand_circle_cm.values()])
+    assert all(np.isfinite(v) for v in session.jumps[stop + 2].hand_circle_cm.values())
+    hand_trend = session.value("hand_circle_trend_pct_per_min_left")
+    assert hand_trend is not None
+    assert abs(hand_trend) < 5.0  # the same circle all along (26 %/min with the turn across the stop)
+    assert any(warning.startswith("stops: the skipping stopped 1 time ") for warning in session.warnings)
+
+
 def test_walking_is_refused_as_no_jumping() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(walking_track(frame_times(30.0, 6.0)), "front", 170.0)

@@ -214,12 +214,15 @@ def jump_record(
     body: BodySignals,
     ankle_levels: dict[str, float],
     lead_landings: bool = True,
+    stops_after: bool = False,
 ) -> JumpRecord:
     """Everything one counted flight, its landing contact and its rope turn measure.
 
     ``lead_landings`` (two-foot bounce seen from the front or back): each foot's touchdown for the
     landing depth is placed by the landing lead (:func:`lead_landings_s`) instead of its own
-    threshold crossing.
+    threshold crossing. ``previous`` None: the turn before the landing is not measured (the first
+    flight, or the skipping stopped before it); ``stops_after``: the skipping stopped after this
+    landing, so its contact (time, depth, knee bend) runs into the stop and is not measured.
     """
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
@@ -232,7 +235,7 @@ def jump_record(
             if np.isfinite(down) and np.isfinite(up)
             else NAN
         )
-        leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) else NAN
+        leave = _next_takeoff(jumps.foot(side), down) if np.isfinite(down) and not stops_after else NAN
         landed = landings[side] if landings is not None and landings[side] < leave else down
         if np.isfinite(leave):
             depth[side] = measures.sink_cm(t, body.hip_up[side], landed, leave, scale)
@@ -275,14 +278,26 @@ def jump_record(
     )
 
 
-def jump_records(jumps: Jumps, body: BodySignals, lead_landings: bool = True) -> list[JumpRecord]:
-    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`)."""
+def jump_records(
+    jumps: Jumps, body: BodySignals, lead_landings: bool = True, stopped: np.ndarray | None = None
+) -> list[JumpRecord]:
+    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`).
+
+    ``stopped`` (one per interval between counted touchdowns, :func:`posture.jump.rhythm.stops`): the
+    skipping stopped there, so neither the contact before the stop nor the turn across it is measured.
+    """
     ankle_levels = {side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side)) for side in SIDES}
     ordered = jumps.all_flights
+    if stopped is None:
+        stopped = np.zeros(max(len(jumps.flights) - 1, 0), dtype=bool)
     records = []
-    for flight in jumps.flights:
+    for i, flight in enumerate(jumps.flights):
         k = ordered.index(flight)
-        previous = ordered[k - 1] if k > 0 and np.isfinite(ordered[k - 1].end_s) else None
-        following = ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) else None
-        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels, lead_landings))
+        stops_before = i > 0 and bool(stopped[i - 1])
+        stops_after = i < stopped.size and bool(stopped[i])
+        previous = ordered[k - 1] if k > 0 and np.isfinite(ordered[k - 1].end_s) and not stops_before else None
+        following = (
+            ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) and not stops_after else None
+        )
+        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels, lead_landings, stops_after))
     return records

@@ -19,7 +19,7 @@ from posture.jump import measures, summary
 from posture.jump.contacts import DetectionSettings, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
-from posture.jump.rhythm import turn_touchdowns_s
+from posture.jump.rhythm import stops, turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, bounce_rate_hz, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -101,10 +101,13 @@ def _median(values: np.ndarray) -> float:
     return float(np.median(finite)) if finite.size else float("nan")
 
 
-def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str, list[dict[str, float]]]:
+def _cadence_over_time(
+    touchdowns_s: np.ndarray, stopped: np.ndarray, duration_s: float
+) -> dict[str, list[dict[str, float]]]:
     per_jump = [
         {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
-        for t, c in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), strict=True)
+        for t, c, stop in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
+        if not stop
     ]
     windows = []
     edges = np.linspace(0.0, duration_s, 4)
@@ -122,9 +125,15 @@ def _cadence_over_time(touchdowns_s: np.ndarray, duration_s: float) -> dict[str,
 
 
 def _timing(
-    records: list[JumpRecord], jumps: Jumps, touchdowns: np.ndarray, frame_s: float, confidence: float
+    records: list[JumpRecord],
+    jumps: Jumps,
+    touchdowns: np.ndarray,
+    stopped: np.ndarray,
+    frame_s: float,
+    confidence: float,
 ) -> dict[str, Measurement]:
-    """Count, cadence and rhythm (from ``touchdowns``, s), flight and contact time, landing lead."""
+    """Count, cadence and rhythm (from ``touchdowns``, s, leaving out the intervals across a stop),
+    flight and contact time, landing lead."""
     cfg = summary.settings()
     low_fps = 1.0 / frame_s < float(cfg["bands"]["timing_fps_limit"])
     half_frame_ms = 500.0 * frame_s
@@ -132,18 +141,18 @@ def _timing(
     timing_reason = (
         f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
     )
-    intervals = np.diff(touchdowns)
+    intervals = np.diff(touchdowns)[~stopped]
     out = {
         "jump_count": summary.plain(float(len(records)), "count", None, confidence),
         "cadence_jpm": summary.plain(
-            measures.cadence_jpm(touchdowns),
+            float(60.0 / np.median(intervals)),
             "jumps/min",
             _map_band(summary.median_band(intervals), lambda v: 60.0 / v),
             confidence,
             n=intervals.size,
         ),
         "rhythm_variability_pct": summary.plain(
-            measures.rhythm_variability_pct(touchdowns),
+            measures.rhythm_variability_pct(intervals),
             "%",
             summary.bootstrap_band([intervals], lambda v: 100.0 * np.std(v, axis=1, ddof=1) / np.mean(v, axis=1)),
             confidence,
@@ -342,18 +351,25 @@ def analyze_clean(
     paths = {side: foot_path(clean, side, settings) for side in SIDES}
     body: BodySignals = body_signals(clean, paths, scale, subframe)
     # Both feet's paths show only from the front or back; there the lead places each foot's landing.
-    records = jump_records(jumps, body, lead_landings=style == "two_foot" and view in ("front", "back"))
+    stopped = stops(jumps.touchdowns_s, float(detection["stop_factor"]))
+    records = jump_records(jumps, body, style == "two_foot" and view in ("front", "back"), stopped)
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
     touchdowns = jumps.touchdowns_s
     if subframe:
         both_feet = np.mean([paths[side] for side in SIDES], axis=0)
         touchdowns = turn_touchdowns_s(clean.times_s, both_feet, touchdowns)
-    measurements = _timing(records, jumps, touchdowns, frame_s, confidence)
+    measurements = _timing(records, jumps, touchdowns, stopped, frame_s, confidence)
     if frame_s > 1.0 / float(cfg["bands"]["timing_fps_limit"]):
         warnings.append(f"low_frame_rate: {1.0 / frame_s:.0f} fps; timing bands include half a frame interval")
     if clean.gaps_filled or clean.gaps_left:
         warnings.append(f"gaps: {clean.gaps_filled} short gaps filled, {clean.gaps_left} left out")
+    if stopped.any():
+        count = int(stopped.sum())
+        warnings.append(
+            f"stops: the skipping stopped {count} time{'s' if count > 1 else ''} (the rope caught the feet, or a "
+            "pause); the turn across each stop is left out of the rhythm, hand circle and contact measures"
+        )
     if clean.swaps_repaired:
         warnings.append(f"label_swaps: left/right labels repaired in {clean.swaps_repaired} frames")
     if view in ("front", "back"):
@@ -374,7 +390,7 @@ def analyze_clean(
         measurements=measurements,
         jumps=records,
         warnings=warnings,
-        cadence_over_time=_cadence_over_time(touchdowns, duration),
+        cadence_over_time=_cadence_over_time(touchdowns, stopped, duration),
         foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
         cm_per_px=scale,
     )

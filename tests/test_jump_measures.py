@@ -44,14 +44,14 @@ def test_symmetry_index_sign_and_size() -> None:
     assert measures.symmetry_index_pct(9.0, 11.0) == pytest.approx(-20.0)
 
 
-def test_cadence_and_rhythm_from_touchdowns() -> None:
+def test_cadence_and_rhythm_from_touchdown_intervals() -> None:
     touchdowns = np.array([0.0, 0.4, 0.8, 1.2, 1.6])
-    assert measures.cadence_jpm(touchdowns) == pytest.approx(150.0)
-    assert measures.rhythm_variability_pct(touchdowns) == pytest.approx(0.0, abs=1e-9)
+    assert measures.cadence_jpm(np.diff(touchdowns)) == pytest.approx(150.0)
+    assert measures.rhythm_variability_pct(np.diff(touchdowns)) == pytest.approx(0.0, abs=1e-9)
     uneven = np.array([0.0, 0.4, 0.9, 1.3])
     intervals = np.diff(uneven)
     expected = 100 * np.std(intervals, ddof=1) / np.mean(intervals)
-    assert measures.rhythm_variability_pct(uneven) == pytest.approx(expected)
+    assert measures.rhythm_variability_pct(intervals) == pytest.approx(expected)
 
 
 def test_trend_is_the_slope_in_percent_of_the_start_value_per_minute() -> None:

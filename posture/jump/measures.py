@@ -28,13 +28,13 @@ def symmetry_index_pct(left: float, right: float) -> float:
     return float("nan") if mean == 0 else float(100.0 * (left - right) / mean)
 
 
-def cadence_jpm(touchdowns_s: np.ndarray) -> float:
-    """Cadence (jumps/min) = 60 / median interval between consecutive first-foot touchdowns.
+def cadence_jpm(intervals_s: np.ndarray) -> float:
+    """Cadence (jumps/min) = 60 / median interval (s) between consecutive first-foot touchdowns.
 
     Basic bounce: 100-160 jumps/min for recreational skippers, up to ~300 in speed skipping
     (Miyaguchi et al. 2014, J Phys Ther Sci 26:1367 for the bounce; IJRU speed records).
     """
-    return float(60.0 / np.median(np.diff(touchdowns_s)))
+    return float(60.0 / np.median(intervals_s))
 
 
 def instantaneous_cadence_jpm(touchdowns_s: np.ndarray) -> np.ndarray:

@@ -104,21 +104,25 @@ def _median(values: np.ndarray) -> float:
 def _cadence_over_time(
     touchdowns_s: np.ndarray, stopped: np.ndarray, duration_s: float
 ) -> dict[str, list[dict[str, float]]]:
+    """Cadence after each rope turn, and over thirds of the clip (intervals with both touchdowns inside),
+    leaving out the intervals across a stop."""
+    starts, ends = touchdowns_s[:-1], touchdowns_s[1:]
+    intervals = ends - starts
     per_jump = [
         {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
-        for t, c, stop in zip(touchdowns_s[1:], measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
+        for t, c, stop in zip(ends, measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
         if not stop
     ]
     windows = []
     edges = np.linspace(0.0, duration_s, 4)
     for start, end in itertools.pairwise(edges):
-        inside = touchdowns_s[(touchdowns_s >= start) & (touchdowns_s <= end)]
-        if inside.size >= 3:
+        inside = (starts >= start) & (ends <= end) & ~stopped
+        if inside.sum() >= 2:
             windows.append(
                 {
                     "start_s": round(float(start), 2),
                     "end_s": round(float(end), 2),
-                    "cadence_jpm": round(measures.cadence_jpm(inside), 1),
+                    "cadence_jpm": round(measures.cadence_jpm(intervals[inside]), 1),
                 }
             )
     return {"per_jump": per_jump, "windows": windows}
@@ -145,7 +149,7 @@ def _timing(
     out = {
         "jump_count": summary.plain(float(len(records)), "count", None, confidence),
         "cadence_jpm": summary.plain(
-            float(60.0 / np.median(intervals)),
+            measures.cadence_jpm(intervals),
             "jumps/min",
             _map_band(summary.median_band(intervals), lambda v: 60.0 / v),
             confidence,

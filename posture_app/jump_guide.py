@@ -17,7 +17,9 @@ from posture_app.guide import _arrow, _dashed, _font
 FILMING_STEPS: tuple[str, ...] = (
     "**Phone still, at hip height, in front of you**, about 3 m away: on a shelf, chair or tripod, "
     "recording before you pick up the rope. Front is best; from behind or exactly side-on works too, "
-    "but not at a slant: turned more than 25° from the camera, only the count and timing are measured.",
+    "but not at a slant: turned more than 25° from the camera, only the count and timing are measured. "
+    "A selfie camera set to save mirrored clips swaps your left and right: use the back camera or turn "
+    "mirroring off.",
     "**Phone upright and level**: turn on the camera's grid or level guide. A phone tilted by 1° "
     "already moves your hips about 1.3 cm against your feet in the picture; the left/right bands allow for "
     "that much and no more.",

@@ -180,6 +180,18 @@ def test_a_measure_read_against_the_image_vertical_shows_its_error_with_and_with
     assert with_roll > level
     assert shift == f"±{jump_value(with_roll, 'cm')} (±{jump_value(level, 'cm')} with a level camera)"
     assert "level camera" not in (jump_typical_error_text("cadence_jpm", "jumps/min", "full") or "")
+    # Two errors that read the same once rounded (the trunk lean's 0.70 and 0.66 deg) are said once.
+    said_once = 0
+    for key, unit in (("hand_height_diff_cm", "cm"), ("lateral_shift_cm", "cm"), ("trunk_lateral_lean_deg", "deg")):
+        roll_text = jump_value(errors_vs_truth("full")[key], unit)
+        level_text = jump_value(typical_errors("full")[key], unit)
+        text = jump_typical_error_text(key, unit, "full")
+        if roll_text == level_text:
+            said_once += 1
+            assert text == f"±{level_text}", key
+        else:
+            assert text == f"±{roll_text} (±{level_text} with a level camera)", key
+    assert said_once == 1
 
 
 def _sides(stem: str, left: float, right: float) -> dict[str, Measurement]:

@@ -75,10 +75,10 @@ def jump_typical_error_text(key: str, unit: str, model: str, clip_error: float |
     """How far landmarker ``model`` was off for a measure on the bench's rendered clips: "±0.4 cm" (its mean
     absolute error, in ``unit``); for the jump count how often it was exact (:func:`count_accuracy_text`).
     For the measures whose band carries the camera roll apart, the error against the 3D truth first and the
-    tracker's own after it: "±1.1 cm (±0.6 cm with a level camera)". ``clip_error``: the measurement's own
-    typical error (``Measurement.typical_error``); a symmetry index of small movements has a larger one than
-    the bench's, and then both are given: "±21 % at this clip's size (±12.6 % on the test clips)". None where
-    the bench has not measured it."""
+    tracker's own after it: "±1.1 cm (±0.6 cm with a level camera)", once when they read the same.
+    ``clip_error``: the measurement's own typical error (``Measurement.typical_error``); a symmetry index of
+    small movements has a larger one than the bench's, and then both are given: "±21 % at this clip's size
+    (±12.6 % on the test clips)". None where the bench has not measured it."""
     accuracy = count_accuracy(model) if unit == "count" else None
     if accuracy is not None:
         return count_accuracy_text(accuracy.exact, accuracy.clips, accuracy.most_off)
@@ -89,7 +89,7 @@ def jump_typical_error_text(key: str, unit: str, model: str, clip_error: float |
     if key in SYMMETRY_INDEX_PARTS and clip_error is not None and jump_value(clip_error, unit) != bench_text:
         return f"±{jump_value(clip_error, unit)} at this clip's size (±{bench_text} on the test clips)"
     with_roll = errors_vs_truth(model).get(key)
-    if with_roll is None:
+    if with_roll is None or jump_value(float(with_roll), unit) == bench_text:
         return f"±{bench_text}"
     return f"±{jump_value(float(with_roll), unit)} (±{bench_text} with a level camera)"
 

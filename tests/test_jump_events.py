@@ -138,6 +138,22 @@ def test_a_stop_in_the_middle_is_left_out_of_the_rhythm_and_the_turn_across_it()
     assert any(warning.startswith("stops: the skipping stopped 1 time ") for warning in session.warnings)
 
 
+@pytest.mark.parametrize("held_up", ["right", "left"])
+def test_hops_on_one_leg_are_refused_naming_the_hopping_foot(held_up: str) -> None:
+    # Skipping on the other leg at 140 turns/min with this foot held 10 cm up, still.
+    times = frame_times(30.0, 10.0)
+    track = skipper_track(Skipper(steady_turns(140.0, 10.0)), times)
+    xy = track.xy_px.copy()
+    for point in ("ankle", "heel", "foot_index"):
+        column = INDEX[f"{held_up}_{point}"]
+        xy[:, column, 1] = np.nanmax(xy[:, column, 1]) - 10.0 / CM_PER_PX
+    with pytest.raises(PostureError) as refused:
+        analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+    hopping = "left" if held_up == "right" else "right"
+    assert f"Only the {hopping} foot leaves the floor" in refused.value.message
+
+
 def test_walking_is_refused_as_no_jumping() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(walking_track(frame_times(30.0, 6.0)), "front", 170.0)

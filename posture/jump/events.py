@@ -242,6 +242,17 @@ def rhythm_spread(flights: list[Flight]) -> float:
     return float(np.median(np.abs(intervals - np.median(intervals))) / np.median(intervals))
 
 
+def one_foot_in_rhythm(left: FootPhases, right: FootPhases, min_regular_fraction: float) -> str | None:
+    """The side whose foot alone leaves the floor, in a steady rhythm (at least 4 landings, most
+    intervals within +-35 % of their median), while the other never does: a one-leg hop or a tapping
+    foot. None otherwise."""
+    for moving, still in ((left, right), (right, left)):
+        landings = moving.touchdowns_s[np.isfinite(moving.touchdowns_s)]
+        if still.takeoffs_s.size == 0 and landings.size >= 4 and regular_fraction(landings) >= min_regular_fraction:
+            return moving.side
+    return None
+
+
 def detect_jumps(
     track: CleanTrack, cm_per_px: float, settings: DetectionSettings, min_jumps: int, min_duration_s: float
 ) -> Jumps:
@@ -275,6 +286,13 @@ def detect_jumps(
     everything = without_unfinished_last_flight(everything, end_s, typical_flight_s)
     counted = [f for f in everything if f.counts(first_s, typical_flight_s)]
     if not counted:
+        hopping = one_foot_in_rhythm(candidates[0][2], candidates[0][3], settings.min_regular_fraction)
+        if hopping is not None:
+            raise PostureError(
+                "no_jumping_found",
+                f"Only the {hopping} foot leaves the floor, in a steady rhythm: hops on one leg (or one foot "
+                "tapping) are not measured. Skip with both feet together, or step from foot to foot.",
+            )
         raise PostureError(
             "no_jumping_found",
             "Both feet never left the floor together in this clip, so it shows "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posture.jump.contacts import rolling_percentile
+from posture.jump.contacts import rolling_line, rolling_percentile
 
 
 def percentile_of_each_window(times_s: np.ndarray, signal: np.ndarray, half_s: float, percentile: float) -> np.ndarray:
@@ -41,3 +41,18 @@ def test_a_window_without_any_seen_frame_has_no_floor_level() -> None:
     floor = rolling_percentile(times_s, signal, 0.05, 10.0)
     assert np.isnan(floor[:3]).all()
     assert np.isfinite(floor[4:]).all()
+
+
+def test_rolling_line_follows_a_line_to_the_clip_edges() -> None:
+    times = np.arange(0.0, 12.0, 1 / 30)
+    line = 600.0 + 2.5 * times  # a floor drifting 2.5 px/s down the picture
+    level = rolling_line(times, line, times, half_window_s=4.0)
+    assert np.max(np.abs(level - line)) < 1e-6  # no lag, even where the window is cut by the clip
+    noisy = line + np.random.default_rng(3).normal(0.0, 1.0, times.size)
+    assert np.max(np.abs(rolling_line(times, noisy, times, 4.0) - line)) < 1.0
+
+
+def test_rolling_line_of_one_sample_or_none() -> None:
+    level = rolling_line(np.array([1.0]), np.array([5.0]), np.array([1.0, 9.0]), half_window_s=2.0)
+    assert level[0] == pytest.approx(5.0)
+    assert np.isnan(level[1])

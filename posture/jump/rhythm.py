@@ -1,4 +1,5 @@
-"""Rope-turn timing from the shape of every landing as well as its threshold crossing.
+"""Rope-turn timing: each landing placed by its shape as well as its threshold crossing, the stops
+between bouts of skipping, and the cadence over time.
 
 A touchdown found where a foot's lift crosses a threshold jitters by the tracker's noise at that
 one frame (13-38 ms standard deviation on the full model's tracks of the rendered clips). A steady
@@ -11,8 +12,11 @@ err for different reasons, so the rope-turn timing uses their mean.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
+from posture.jump import measures
 from posture.jump.signals import best_shift_s
 
 # Window around each touchdown, in rope turns: a whole turn, half a turn either side (about the
@@ -86,3 +90,30 @@ def stops(touchdowns_s: np.ndarray, factor: float, neighbours: int = 4) -> np.nd
         around = np.concatenate([intervals[max(0, k - neighbours) : k], intervals[k + 1 : k + 1 + neighbours]])
         stopped[k] = intervals[k] > factor * float(np.median(around))
     return stopped
+
+
+def cadence_over_time(
+    touchdowns_s: np.ndarray, stopped: np.ndarray, duration_s: float
+) -> dict[str, list[dict[str, float]]]:
+    """Cadence after each rope turn, and over thirds of the clip (intervals with both touchdowns inside),
+    leaving out the intervals across a stop."""
+    starts, ends = touchdowns_s[:-1], touchdowns_s[1:]
+    intervals = ends - starts
+    per_jump = [
+        {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
+        for t, c, stop in zip(ends, measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
+        if not stop
+    ]
+    windows = []
+    edges = np.linspace(0.0, duration_s, 4)
+    for start, end in itertools.pairwise(edges):
+        inside = (starts >= start) & (ends <= end) & ~stopped
+        if inside.sum() >= 2:
+            windows.append(
+                {
+                    "start_s": round(float(start), 2),
+                    "end_s": round(float(end), 2),
+                    "cadence_jpm": round(measures.cadence_jpm(intervals[inside]), 1),
+                }
+            )
+    return {"per_jump": per_jump, "windows": windows}

@@ -19,7 +19,7 @@ from posture.jump import measures, summary
 from posture.jump.contacts import DetectionSettings, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
-from posture.jump.rhythm import stops, turn_touchdowns_s
+from posture.jump.rhythm import cadence_over_time, stops, turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, bounce_rate_hz, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -99,33 +99,6 @@ def _array(records: list[JumpRecord], attribute: str, side: str | None = None) -
 def _median(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.median(finite)) if finite.size else float("nan")
-
-
-def _cadence_over_time(
-    touchdowns_s: np.ndarray, stopped: np.ndarray, duration_s: float
-) -> dict[str, list[dict[str, float]]]:
-    """Cadence after each rope turn, and over thirds of the clip (intervals with both touchdowns inside),
-    leaving out the intervals across a stop."""
-    starts, ends = touchdowns_s[:-1], touchdowns_s[1:]
-    intervals = ends - starts
-    per_jump = [
-        {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
-        for t, c, stop in zip(ends, measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
-        if not stop
-    ]
-    windows = []
-    edges = np.linspace(0.0, duration_s, 4)
-    for start, end in itertools.pairwise(edges):
-        inside = (starts >= start) & (ends <= end) & ~stopped
-        if inside.sum() >= 2:
-            windows.append(
-                {
-                    "start_s": round(float(start), 2),
-                    "end_s": round(float(end), 2),
-                    "cadence_jpm": round(measures.cadence_jpm(intervals[inside]), 1),
-                }
-            )
-    return {"per_jump": per_jump, "windows": windows}
 
 
 def _timing(
@@ -394,7 +367,7 @@ def analyze_clean(
         measurements=measurements,
         jumps=records,
         warnings=warnings,
-        cadence_over_time=_cadence_over_time(touchdowns, stopped, duration),
+        cadence_over_time=cadence_over_time(touchdowns, stopped, duration),
         foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
         cm_per_px=scale,
     )

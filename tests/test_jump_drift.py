@@ -10,8 +10,11 @@ import pytest
 
 from bench.jump_accuracy import DEFAULT_CLIPS, load_track
 from bench.jump_truth import load_clip
-from posture.jump.session import analyze_track
+from posture.jump.contacts import MIN_DRIFT_PX_PER_S, floor_drift_px_per_s
+from posture.jump.session import analyze_track, detection_settings
+from posture.jump.signals import clean_track
 from posture.jump.summary import typical_errors
+from posture.pose import INDEX
 from posture.video.track import PoseTrack
 from tests.jump_motion import Skipper, frame_times, skipper_track, steady_turns
 
@@ -63,3 +66,19 @@ def test_the_full_model_s_track_moved_down_the_picture_keeps_its_count_and_trend
         assert before is not None
         assert after is not None
         assert abs(after - before) < 100.0
+
+
+def test_the_floor_drifts_when_the_feet_move_together_not_when_one_point_wanders() -> None:
+    # A toe the tracker loses slopes on its own (up to 0.84 px/s on re-encoded public clips): the median
+    # over both feet's toe, heel and ankle stays put, so the clip's floor is not followed.
+    track = skipper_track(Skipper(steady_turns(140.0, 12.0)), frame_times(30.0, 12.0))
+    clean = clean_track(track, max_gap_s=0.15, cutoff_hz=None)
+    settings = detection_settings()
+    assert abs(floor_drift_px_per_s(clean, settings)) < 0.05
+    toe = INDEX["left_foot_index"]
+    xy = track.xy_px.copy()
+    xy[:, toe, 1] += 30.0 * track.times_s / track.times_s[-1]
+    wandering = clean_track(dataclasses.replace(track, xy_px=xy), max_gap_s=0.15, cutoff_hz=None)
+    assert abs(floor_drift_px_per_s(wandering, settings)) < MIN_DRIFT_PX_PER_S
+    moving = clean_track(drifted(track, 30.0), max_gap_s=0.15, cutoff_hz=None)
+    assert floor_drift_px_per_s(moving, settings) == pytest.approx(30.0 / 12.0, rel=0.1)  # the ends lag a little

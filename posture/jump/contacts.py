@@ -33,6 +33,9 @@ class DetectionSettings:
     rhythm_tolerance: float
     min_landing_share: float
     subframe: bool
+    # The clip's feet drift in the picture (:func:`floor_drift_px_per_s` past MIN_DRIFT_PX_PER_S): each
+    # floor level follows the drift (:func:`floor_level_px`).
+    follow_floor_drift: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,18 +100,41 @@ CONTACT_POINTS = ("foot_index", "heel", "ankle")
 # short clip, a slow change of course over a long one.
 DRIFT_HALF_WINDOW_S = 4.0
 # A floor level moving slower than this over the clip is still: the full model's floor levels on the
-# public clips (a phone on a stand, the skipper in place) slope by 0.00-0.40 px/s, the exact keypoints'
-# by 0.00-0.05; following that noise moved their cadence (MAE 0.65 -> 1.26 /min) and clearance trends.
-# A skipper travelling 2 cm/s toward a camera 3 m away moves the floor by ~0.8 px/s at 1280 px.
+# public clips (a phone on a stand, the skipper in place) slope by up to 0.84 px/s one by one (a toe the
+# model loses, re-encoded clips) but their median over the six foot points by at most 0.40, the exact
+# keypoints' by 0.05; following that noise moved the public clips' cadence (MAE 0.65 -> 1.26 /min) and
+# clearance trends. A travelling skipper moves all six together: 2 cm/s toward a camera 3 m away is
+# ~0.8 px/s at 1280 px.
 MIN_DRIFT_PX_PER_S = 0.5
 
 
-def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings, point: str = "foot_index") -> np.ndarray:
-    """(n,) height (px, up) of a foot ``point`` above its running floor level (the ankle fills gaps)."""
+def _lowest_px(track: CleanTrack, side: str, point: str) -> np.ndarray:
     lowest = track.point(f"{side}_{point}")[:, 1].copy()
     for stand_in in (*CONTACT_POINTS, "ankle"):
         missing = np.isnan(lowest)
         lowest[missing] = track.point(f"{side}_{stand_in}")[missing, 1]
+    return lowest
+
+
+def floor_drift_px_per_s(track: CleanTrack, settings: DetectionSettings) -> float:
+    """How fast the floor moves in the picture (px/s, down +): the median over both feet's toe, heel and
+    ankle of the slope of each one's floor percentile over the clip. A travelling skipper moves all six
+    alike; the tracker's noise on one point (a toe it loses) does not move the median."""
+    slopes = []
+    for side in ("left", "right"):
+        for point in CONTACT_POINTS:
+            floor = rolling_percentile(
+                track.times_s, _lowest_px(track, side, point), settings.floor_window_s / 2, settings.floor_percentile
+            )
+            known = np.isfinite(floor)
+            if known.sum() >= 3:
+                slopes.append(float(np.polyfit(track.times_s[known], floor[known], 1)[0]))
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings, point: str = "foot_index") -> np.ndarray:
+    """(n,) height (px, up) of a foot ``point`` above its running floor level (the ankle fills gaps)."""
+    lowest = _lowest_px(track, side, point)
     return np.asarray(floor_level_px(track.times_s, lowest, settings) - lowest)
 
 
@@ -121,15 +147,13 @@ def floor_level_px(times_s: np.ndarray, lowest_px: np.ndarray, settings: Detecti
     moving ~2 cm/s toward a camera 3 m away) a foot at rest read up to 1.6 px above its floor, near a
     clean track's take-off threshold, and a 12 s clip lost 3 of its 28 jumps (20 px of drift over the
     clip: all but 3). The drift is the running line (+-:data:`DRIFT_HALF_WINDOW_S`) through that first
-    floor level, which has the drift's slope even where it lags. Below :data:`MIN_DRIFT_PX_PER_S` over
-    the clip the floor counts as still and the percentile stands as it is.
+    floor level, which has the drift's slope even where it lags. Unless ``settings.follow_floor_drift``
+    (the clip's floor moves by :data:`MIN_DRIFT_PX_PER_S` or more) the percentile stands as it is.
     """
     half = settings.floor_window_s / 2
     first = rolling_percentile(times_s, lowest_px, half, settings.floor_percentile)
     known = np.isfinite(first)
-    if known.sum() < 3:
-        return first
-    if abs(float(np.polyfit(times_s[known], first[known], 1)[0])) < MIN_DRIFT_PX_PER_S:
+    if not settings.follow_floor_drift or known.sum() < 3:
         return first
     drift = rolling_line(times_s[known], first[known], times_s, DRIFT_HALF_WINDOW_S)
     drift -= float(np.mean(drift))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.jump import measures
-from posture.jump.contacts import DRIFT_HALF_WINDOW_S, MIN_DRIFT_PX_PER_S, FootPhases, rolling_line
+from posture.jump.contacts import DRIFT_HALF_WINDOW_S, FootPhases, rolling_line
 from posture.jump.events import Flight, Jumps
 from posture.jump.signals import CleanTrack
 
@@ -149,11 +149,13 @@ class JumpRecord:
         }
 
 
-def on_floor_level_px(times_s: np.ndarray, height_px: np.ndarray, foot: FootPhases, half_window_s: float) -> np.ndarray:
+def on_floor_level_px(
+    times_s: np.ndarray, height_px: np.ndarray, foot: FootPhases, half_window_s: float, follow_drift: bool
+) -> np.ndarray:
     """(n,) a point's on-floor level frame by frame: the median of its heights over the frames its foot is
-    on the floor (the definition's level), following a drift in the picture (a skipper travelling toward
-    or away from the camera) by a running line through those heights (+-``half_window_s``) when they
-    slope by :data:`~posture.jump.contacts.MIN_DRIFT_PX_PER_S` or more over the clip.
+    on the floor (the definition's level); with ``follow_drift`` (the clip's floor moves in the picture:
+    a skipper travelling toward or away from the camera) plus a running line through those heights
+    (+-``half_window_s``).
 
     With one level for the whole clip, a drift of 10 px over a 12 s clip (~2 cm in the picture) made the
     first jump's clearance read 5.3 cm and the last 3.3 cm for a steady 4.3, a trend of -200 %/min.
@@ -161,7 +163,7 @@ def on_floor_level_px(times_s: np.ndarray, height_px: np.ndarray, foot: FootPhas
     resting = foot.on_floor(times_s) & np.isfinite(height_px)
     if not resting.any():
         return np.full(times_s.size, NAN)
-    if resting.sum() < 3 or abs(float(np.polyfit(times_s[resting], height_px[resting], 1)[0])) < MIN_DRIFT_PX_PER_S:
+    if not follow_drift or resting.sum() < 3:
         return np.full(times_s.size, float(np.median(height_px[resting])))
     line = rolling_line(times_s[resting], height_px[resting], times_s, half_window_s)
     return np.asarray(line + float(np.median((height_px - line)[resting])))
@@ -293,15 +295,20 @@ def jump_record(
 
 
 def jump_records(
-    jumps: Jumps, body: BodySignals, lead_landings: bool = True, stopped: np.ndarray | None = None
+    jumps: Jumps,
+    body: BodySignals,
+    lead_landings: bool = True,
+    stopped: np.ndarray | None = None,
+    follow_drift: bool = False,
 ) -> list[JumpRecord]:
-    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`).
+    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`;
+    ``follow_drift``: see :func:`on_floor_level_px`).
 
     ``stopped`` (one per interval between counted touchdowns, :func:`posture.jump.rhythm.stops`): the
     skipping stopped there, so neither the contact before the stop nor the turn across it is measured.
     """
     ankle_levels = {
-        side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side), DRIFT_HALF_WINDOW_S)
+        side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side), DRIFT_HALF_WINDOW_S, follow_drift)
         for side in SIDES
     }
     ordered = jumps.all_flights

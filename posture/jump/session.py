@@ -16,7 +16,7 @@ import numpy as np
 from posture.anatomy import ASSUMED_STATURE_CM
 from posture.errors import PostureError
 from posture.jump import measures, summary
-from posture.jump.contacts import DetectionSettings, foot_path
+from posture.jump.contacts import MIN_DRIFT_PX_PER_S, DetectionSettings, floor_drift_px_per_s, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
 from posture.jump.rhythm import cadence_over_time, stops, turn_touchdowns_s
@@ -321,6 +321,8 @@ def analyze_clean(
     scale = cm_per_px(clean, height_cm or ASSUMED_STATURE_CM, float(cfg["scale"]["segment_correction"]))
     detection = cfg["detection"]
     settings = detection_settings(subframe, bounce_rate_hz(clean))
+    drifting = abs(floor_drift_px_per_s(clean, settings)) >= MIN_DRIFT_PX_PER_S
+    settings = replace(settings, follow_floor_drift=drifting)
     jumps = detect_jumps(clean, scale, settings, int(detection["min_jumps"]), float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))
     # Landing lead reads each foot's whole path (toe, heel and ankle together) in every view,
@@ -329,7 +331,7 @@ def analyze_clean(
     body: BodySignals = body_signals(clean, paths, scale, subframe)
     # Both feet's paths show only from the front or back; there the lead places each foot's landing.
     stopped = stops(jumps.touchdowns_s, float(detection["stop_factor"]))
-    records = jump_records(jumps, body, style == "two_foot" and view in ("front", "back"), stopped)
+    records = jump_records(jumps, body, style == "two_foot" and view in ("front", "back"), stopped, drifting)
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
     touchdowns = jumps.touchdowns_s

@@ -36,6 +36,7 @@ __all__ = [
     "symmetry_line",
     "tires_first",
     "tiring_line",
+    "warning_sentence",
     "weaker_side_first",
 ]
 

@@ -275,8 +275,8 @@ def detect_jumps(
         if lost == 0 and slips == 0 and candidates[-1][0][2] <= settings.max_rhythm_spread:
             break  # steady enough: the preferred point stands
     _, point, left, right, found = min(candidates, key=lambda candidate: candidate[0])
+    _, _, toes_left, toes_right, _ = candidates[0]
     if found and point != CONTACT_POINTS[0]:
-        _, _, toes_left, toes_right, _ = candidates[0]
         found = [started_by_the_toes(found[0], toes_left, toes_right, settings.min_flight_s), *found[1:]]
     everything = joined_split_flights(found, settings.rhythm_tolerance)
     durations = [f.end_s - f.start_s for f in everything if f.complete]
@@ -286,7 +286,7 @@ def detect_jumps(
     everything = without_unfinished_last_flight(everything, end_s, typical_flight_s)
     counted = [f for f in everything if f.counts(first_s, typical_flight_s)]
     if not counted:
-        hopping = one_foot_in_rhythm(candidates[0][2], candidates[0][3], settings.min_regular_fraction)
+        hopping = one_foot_in_rhythm(toes_left, toes_right, settings.min_regular_fraction)
         if hopping is not None:
             raise PostureError(
                 "no_jumping_found",

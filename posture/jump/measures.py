@@ -37,9 +37,9 @@ def cadence_jpm(intervals_s: np.ndarray) -> float:
     return float(60.0 / np.median(intervals_s))
 
 
-def instantaneous_cadence_jpm(touchdowns_s: np.ndarray) -> np.ndarray:
-    """Per-interval cadence (jumps/min): 60 / each interval between consecutive touchdowns."""
-    return 60.0 / np.diff(touchdowns_s)
+def instantaneous_cadence_jpm(intervals_s: np.ndarray) -> np.ndarray:
+    """Per-interval cadence (jumps/min): 60 / each interval (s) between consecutive touchdowns."""
+    return 60.0 / np.asarray(intervals_s)
 
 
 def rhythm_variability_pct(intervals_s: np.ndarray) -> float:

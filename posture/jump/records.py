@@ -149,13 +149,11 @@ class JumpRecord:
         }
 
 
-def on_floor_level_px(
-    times_s: np.ndarray, height_px: np.ndarray, foot: FootPhases, half_window_s: float, follow_drift: bool
-) -> np.ndarray:
+def on_floor_level_px(times_s: np.ndarray, height_px: np.ndarray, foot: FootPhases, follow_drift: bool) -> np.ndarray:
     """(n,) a point's on-floor level frame by frame: the median of its heights over the frames its foot is
     on the floor (the definition's level); with ``follow_drift`` (the clip's floor moves in the picture:
     a skipper travelling toward or away from the camera) plus a running line through those heights
-    (+-``half_window_s``).
+    (+-:data:`~posture.jump.contacts.DRIFT_HALF_WINDOW_S`).
 
     With one level for the whole clip, a drift of 10 px over a 12 s clip (~2 cm in the picture) made the
     first jump's clearance read 5.3 cm and the last 3.3 cm for a steady 4.3, a trend of -200 %/min.
@@ -165,7 +163,7 @@ def on_floor_level_px(
         return np.full(times_s.size, NAN)
     if not follow_drift or resting.sum() < 3:
         return np.full(times_s.size, float(np.median(height_px[resting])))
-    line = rolling_line(times_s[resting], height_px[resting], times_s, half_window_s)
+    line = rolling_line(times_s[resting], height_px[resting], times_s, DRIFT_HALF_WINDOW_S)
     return np.asarray(line + float(np.median((height_px - line)[resting])))
 
 
@@ -308,8 +306,7 @@ def jump_records(
     skipping stopped there, so neither the contact before the stop nor the turn across it is measured.
     """
     ankle_levels = {
-        side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side), DRIFT_HALF_WINDOW_S, follow_drift)
-        for side in SIDES
+        side: on_floor_level_px(body.times_s, body.ankle_up[side], jumps.foot(side), follow_drift) for side in SIDES
     }
     ordered = jumps.all_flights
     if stopped is None:

@@ -101,7 +101,7 @@ def cadence_over_time(
     intervals = ends - starts
     per_jump = [
         {"time_s": round(float(t), 3), "cadence_jpm": round(float(c), 1)}
-        for t, c, stop in zip(ends, measures.instantaneous_cadence_jpm(touchdowns_s), stopped, strict=True)
+        for t, c, stop in zip(ends, measures.instantaneous_cadence_jpm(intervals), stopped, strict=True)
         if not stop
     ]
     windows = []

@@ -61,6 +61,8 @@ def clips(tmp_path_factory, stand_small) -> dict[str, Path]:
         "h264.mp4": {"codec": "libx264"},
         "hevc.mp4": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
         "hevc.mov": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
+        # iPhones film 10-bit HEVC (HDR) by default since the iPhone 12.
+        "hevc10.mov": {"codec": "libx265", "options": {"x265-params": "log-level=none"}, "pixel_format": "yuv420p10le"},
         "vp9.webm": {"codec": "libvpx-vp9"},
         "mpeg4.avi": {"codec": "mpeg4"},
         "mjpeg.avi": {"codec": "mjpeg", "pixel_format": "yuvj420p"},
@@ -80,6 +82,7 @@ CODECS = {
     "h264.mp4": "h264",
     "hevc.mp4": "hevc",
     "hevc.mov": "hevc",
+    "hevc10.mov": "hevc",
     "vp9.webm": "vp9",
     "mpeg4.avi": "mpeg4",
     "mjpeg.avi": "mjpeg",

@@ -35,12 +35,14 @@ def write_video(
     options: dict[str, str] | None = None,
     container_options: dict[str, str] | None = None,
     pixel_format: str = "yuv420p",
+    with_sound: bool = False,
 ) -> None:
     """Encode RGB ``frames`` (all one size) into ``target``.
 
     ``times_s``: each frame's presentation time (variable frame rate); default ``i / fps``.
     ``rotation_ccw_deg``: display matrix written into the container (as phones do; -90 = "turn
     90 deg clockwise to display"). ``container_format`` is needed for a BytesIO target (e.g. "mp4").
+    ``with_sound``: a silent AAC track interleaved with the picture, as every phone clip has.
     """
     rate = Fraction(fps).limit_denominator(1001)
     # A fine clock for uneven frame times; one tick per frame otherwise (MPEG-2/MPEG-4 Part 2 accept
@@ -60,6 +62,8 @@ def write_video(
             stream.codec_context.options = options
         if rotation_ccw_deg:
             stream.set_display_rotation(rotation_ccw_deg)
+        sound = container.add_stream("aac", rate=SOUND_RATE) if with_sound else None
+        samples = 0
         times = iter(times_s) if times_s is not None else None
         for i, rgb in enumerate(frames):
             if i == 0:
@@ -68,7 +72,17 @@ def write_video(
             frame.pts = round(next(times) / time_base) if times is not None else i
             frame.time_base = time_base
             container.mux(stream.encode(frame))
+            while isinstance(sound, av.AudioStream) and samples < float(frame.pts * time_base) * SOUND_RATE:
+                silence = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+                silence.sample_rate, silence.pts = SOUND_RATE, samples
+                container.mux(sound.encode(silence))
+                samples += 1024
         container.mux(stream.encode(None))
+        if isinstance(sound, av.AudioStream):
+            container.mux(sound.encode(None))
+
+
+SOUND_RATE = 48_000
 
 
 def write_audio(target: str | Path, seconds: float = 4.0, *, codec: str = "aac", rate: int = 48_000) -> None:

@@ -59,6 +59,7 @@ def clips(tmp_path_factory, stand_small) -> dict[str, Path]:
     made = {}
     for name, kwargs in {
         "h264.mp4": {"codec": "libx264"},
+        "h264_sound.mp4": {"codec": "libx264", "with_sound": True},
         "hevc.mp4": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
         "hevc.mov": {"codec": "libx265", "options": {"x265-params": "log-level=none"}},
         # iPhones film 10-bit HEVC (HDR) by default since the iPhone 12.
@@ -80,6 +81,7 @@ def clips(tmp_path_factory, stand_small) -> dict[str, Path]:
 
 CODECS = {
     "h264.mp4": "h264",
+    "h264_sound.mp4": "h264",
     "hevc.mp4": "hevc",
     "hevc.mov": "hevc",
     "hevc10.mov": "hevc",

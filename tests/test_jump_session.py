@@ -149,6 +149,20 @@ def test_side_view_leaves_the_far_side_and_frontal_measures_out_with_reasons() -
     assert m["trunk_twist_deg"].reason == TWIST_REASON
 
 
+def test_a_side_views_jumps_hold_no_value_for_the_far_side_or_frontal_measures() -> None:
+    """The per-jump list (charts, JSON) shows what the summary shows: the near side only."""
+    for view, near, far in (("left", "left", "right"), ("right", "right", "left")):
+        jumps = [jump.to_dict() for jump in _session(ASYMMETRIC, 30.0, view=view).jumps]
+        for stem in ("foot_clearance_cm", "landing_depth_cm", "hand_circle_cm"):
+            assert all(jump[f"{stem}_{far}"] is None for jump in jumps), (view, stem)
+            assert sum(jump[f"{stem}_{near}"] is not None for jump in jumps) >= len(jumps) - 2, (view, stem)
+        for key in ("landing_lead_ms", "trunk_twist_deg", "lateral_sway_cm"):
+            assert all(jump[key] is None for jump in jumps), (view, key)
+        assert sum(jump["flight_time_ms"] is not None for jump in jumps) >= len(jumps) - 1  # timing stays
+    front = [jump.to_dict() for jump in _session(ASYMMETRIC, 30.0).jumps]
+    assert all(jump["foot_clearance_cm_right"] is not None for jump in front[1:])
+
+
 def test_alternate_foot_session_compares_the_two_feet() -> None:
     session = _session(Skipper(steady_turns(160.0, 8.0), alternate=True), 30.0)
     assert session.style == "alternate_foot"

@@ -23,7 +23,7 @@ from posture.jump.rhythm import cadence_over_time, stops, turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, bounce_rate_hz, clean_track
 from posture.jump.summary import Measurement, not_assessed
-from posture.jump.views import frontal_measures, side_nulls
+from posture.jump.views import frontal_measures, seen_from_the_side, side_nulls
 from posture.video.track import PoseTrack
 
 VIEWS = ("front", "back", "left", "right")
@@ -332,6 +332,8 @@ def analyze_clean(
     # Both feet's paths show only from the front or back; there the lead places each foot's landing.
     stopped = stops(jumps.touchdowns_s, float(detection["stop_factor"]))
     records = jump_records(jumps, body, style == "two_foot" and view in ("front", "back"), stopped, drifting)
+    if view not in ("front", "back"):
+        records = [seen_from_the_side(record, view) for record in records]
     confidence = _confidence(height_cm is not None, len(records))
     frame_s = clean.frame_interval_s
     touchdowns = jumps.touchdowns_s

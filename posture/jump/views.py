@@ -6,6 +6,8 @@ resampling the rope turns (per-turn values bootstrapped), so they widen when tur
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from posture.jump import measures, summary
@@ -48,6 +50,23 @@ def side_nulls(view: str) -> dict[str, Measurement]:
     out |= {f"{key}_{far}": not_assessed(unit, FAR_SIDE_REASON) for key, unit in SIDED_KEYS.items()}
     out["trunk_twist_deg"] = not_assessed("deg", TWIST_REASON)
     return out
+
+
+# Per-jump sizes with a left and a right value (JumpRecord attributes): a side view shows the near side's.
+SIDED_RECORD_SIZES = ("foot_clearance_cm", "landing_depth_cm", "knee_bend_deg", "hand_circle_cm")
+
+
+def seen_from_the_side(record: JumpRecord, view: str) -> JumpRecord:
+    """``record`` as a ``view`` (left or right) shows it: the far side's sizes and the per-jump values of
+    frontal measures (landing lead, twist, sway) NaN, like the session's summary (:func:`side_nulls`).
+
+    The tracker still places the hidden side's points (it guesses them from the near side), so the
+    values exist, but charts and the JSON drew them as if measured (a 26 cm clearance for a hidden foot
+    lifting 5 cm on a rendered side view).
+    """
+    far = "right" if view == "left" else "left"
+    hidden = {name: {**getattr(record, name), far: float("nan")} for name in SIDED_RECORD_SIZES}
+    return replace(record, **hidden, landing_lead_ms=np.nan, trunk_twist_deg=np.nan, lateral_sway_cm=np.nan)
 
 
 def _per_turn(times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord]) -> np.ndarray:

@@ -52,10 +52,6 @@ def side_nulls(view: str) -> dict[str, Measurement]:
     return out
 
 
-# Per-jump sizes with a left and a right value (JumpRecord attributes): a side view shows the near side's.
-SIDED_RECORD_SIZES = ("foot_clearance_cm", "landing_depth_cm", "knee_bend_deg", "hand_circle_cm")
-
-
 def seen_from_the_side(record: JumpRecord, view: str) -> JumpRecord:
     """``record`` as a ``view`` (left or right) shows it: the far side's sizes and the per-jump values of
     frontal measures (landing lead, twist, sway) NaN, like the session's summary (:func:`side_nulls`).
@@ -65,8 +61,16 @@ def seen_from_the_side(record: JumpRecord, view: str) -> JumpRecord:
     lifting 5 cm on a rendered side view).
     """
     far = "right" if view == "left" else "left"
-    hidden = {name: {**getattr(record, name), far: float("nan")} for name in SIDED_RECORD_SIZES}
-    return replace(record, **hidden, landing_lead_ms=np.nan, trunk_twist_deg=np.nan, lateral_sway_cm=np.nan)
+    return replace(
+        record,
+        foot_clearance_cm={**record.foot_clearance_cm, far: np.nan},
+        landing_depth_cm={**record.landing_depth_cm, far: np.nan},
+        knee_bend_deg={**record.knee_bend_deg, far: np.nan},
+        hand_circle_cm={**record.hand_circle_cm, far: np.nan},
+        landing_lead_ms=np.nan,
+        trunk_twist_deg=np.nan,
+        lateral_sway_cm=np.nan,
+    )
 
 
 def _per_turn(times_s: np.ndarray, signal: np.ndarray, records: list[JumpRecord]) -> np.ndarray:

@@ -297,7 +297,25 @@ def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str
             get("hand_circle_trend_pct_per_min_right"),
             "hand circle",
         ),
+        *(
+            symmetry_line(topic, measure, uneven, "")
+            for key, topic, uneven in UNEVEN_ONLY_LINES
+            if (measure := get(key)) is not None and measure.status == "asymmetric"
+        ),
     ]
+
+
+# The other left-right measures join the summary when they read uneven: a summary that said "the hands are
+# even" beside an uneven hand timing of 56 ms hid the clip's one clear finding. (key, topic, sentence with
+# {side} and {size}; the signs as in docs/jump-rope.md, + toward the person's left.)
+UNEVEN_ONLY_LINES = (
+    ("hand_phase_lead_ms", "Hand timing", "The {side} hand runs ahead in the turn, by {size}."),
+    ("hand_height_diff_cm", "Hand height", "The {side} hand is held higher, by {size}."),
+    ("hand_spread_diff_cm", "Hand spread", "The {side} hand is held further out from the body, by {size}."),
+    ("lateral_shift_cm", "Hips", "The hips sit toward the {side} of the feet, by {size}."),
+    ("trunk_lateral_lean_deg", "Trunk lean", "The trunk leans toward the {side}, by {size}."),
+    ("trunk_twist_deg", "Trunk twist", "The shoulders twist {size} each way against the hips with every jump."),
+)
 
 
 # Findings and plan: what a clip's uneven measures say in words (posture jump, the plan's side-first note).

@@ -119,6 +119,22 @@ def test_the_summary_covers_landing_touchdown_feet_hands_and_tiring():
     assert lines["Landing"].startswith("Not assessed")
 
 
+def test_the_other_left_right_measures_join_the_summary_only_when_uneven():
+    measures: dict[str, Measurement] = {
+        "hand_phase_lead_ms": compared("hand_phase_lead_ms", -55.8, "ms", (-63.0, -49.2), 0.7),
+        "hand_spread_diff_cm": compared("hand_spread_diff_cm", -5.0, "cm", (-7.7, -2.6), 0.7),
+        "hand_height_diff_cm": compared("hand_height_diff_cm", 1.8, "cm", (-1.1, 4.6), 0.7),
+        "trunk_twist_deg": compared("trunk_twist_deg", 4.0, "deg", (3.1, 4.9), 0.7),
+    }
+    assert measures["hand_height_diff_cm"].status == "inconclusive"
+    lines = {topic: (sentence, sureness) for topic, sentence, sureness in jump_symmetry_summary(measures)}
+    assert lines["Hand timing"][0] == "The right hand runs ahead in the turn, by 55.8 ms."
+    assert lines["Hand spread"][0] == "The right hand is held further out from the body, by 5.0 cm."
+    assert lines["Trunk twist"][0] == "The shoulders twist 4.0° each way against the hips with every jump."
+    assert lines["Hand timing"][1].startswith("Sure: the value is past the threshold")
+    assert "Hand height" not in lines  # not uneven: its card says why
+
+
 @pytest.mark.parametrize(
     ("exact", "clips", "most_off", "expected"),
     [

@@ -77,11 +77,11 @@ def filming_guide(expanded: bool) -> None:
 
 
 def refusal_box(refusal: JumpRefusal) -> None:
-    """Why the clip could not be measured and what to film differently."""
+    """Why the clip could not be measured and what to do next."""
     code = refusal.error.code
     st.error(
         f"**{present.jump_error_heading(code)}**\n\n{refusal.error.message}\n\n"
-        f"*What to film differently:* {present.jump_error_next_step(code)}",
+        f"*What to do next:* {present.jump_error_next_step(code)}",
         icon=":material/error:",
     )
 

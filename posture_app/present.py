@@ -18,7 +18,7 @@ from typing import Literal
 from PIL import Image, UnidentifiedImageError
 
 from posture.assessment import CombinedMeasurement, SignEvidence
-from posture.errors import ERROR_CODES
+from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement
 from posture.report import typical_error_text
@@ -81,6 +81,14 @@ ERROR_TITLES: dict[str, str] = {
     "person_too_small": "The person is too small in this photo",
     "not_standing": "The person does not seem to be standing upright",
     "unsupported_view": "This view cannot be measured",
+    # A stand-still clip given in place of a photo.
+    "not_a_video": "This file is not a video",
+    "corrupt_video": "This video is damaged or incomplete",
+    "unsupported_codec": "This video's compression cannot be read here",
+    "video_too_short": "This clip is too short",
+    "video_too_long": "This clip is too long",
+    "video_too_large": "This video is too large to open safely",
+    "camera_moving": "The camera moved while filming",
 }
 # One extra hint per code, pointing at the part of the app that helps.
 ERROR_NEXT_STEPS: dict[str, str] = {
@@ -94,6 +102,14 @@ ERROR_NEXT_STEPS: dict[str, str] = {
     "not_standing": "Stand relaxed on both feet, knees straight, arms hanging by your sides, and retake it.",
     "unsupported_view": "Set 'View' back to 'detect automatically', or retake the photo straight from the "
     "front, back or side.",
+    "not_a_video": "Upload the photo itself (JPEG, PNG, WebP or HEIC) or a 3-10 s clip of standing still "
+    "(MP4, MOV, WebM or AVI) as your phone saved it.",
+    "corrupt_video": "Copy or share the clip again from your phone (the whole file), then upload the new copy.",
+    "unsupported_codec": "Export or share the clip as H.264 MP4 (phones call it 'most compatible'), or upload a photo.",
+    "video_too_short": "Film 3-10 s of standing still, or upload a photo.",
+    "video_too_long": "Trim the clip to 3-10 s of standing still (any phone's editor can), or upload a photo.",
+    "video_too_large": "Film or export the 3-10 s clip at 1080p, or upload a photo.",
+    "camera_moving": "Stand the phone on a shelf, chair or tripod, or take a photo with the self-timer.",
 }
 UNEXPECTED_TITLE = "Sorry, something went wrong"
 UNEXPECTED_MESSAGE = (
@@ -109,7 +125,7 @@ DIRECTION_ARROWS = {
     "n/a": NO_VALUE,
 }
 
-assert set(ERROR_TITLES) == set(ERROR_CODES) == set(ERROR_NEXT_STEPS)
+assert set(ERROR_CODES) <= set(ERROR_TITLES) == set(ERROR_NEXT_STEPS) <= set(ERROR_CODES) | set(VIDEO_ERROR_CODES)
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
-from posture.errors import ERROR_CODES
+from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history import DB_FILENAME
 from posture.report import typical_error_text
 from posture_app import present
@@ -288,6 +288,19 @@ def test_each_error_code_shows_a_friendly_message(app, code):
     assert "None of the photos could be measured yet" in texts(app)
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [("photo.mp4", encode(np.full((64, 48, 3), 128, np.uint8)), "not_a_video"), ("empty.mov", b"", "not_a_video")],
+)
+def test_a_bad_clip_given_as_a_photo_is_named_a_clip_with_a_next_step(app, name, data, code):
+    upload(app, (name, data))
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1, errors
+    assert present.ERROR_TITLES[code] in errors[0]
+    assert f"What to do next:* {present.ERROR_NEXT_STEPS[code]}" in errors[0]
+    assert "_pipe" not in errors[0]
+
+
 @pytest.mark.parametrize("code", ["body_cut_off", "multiple_people"])
 def test_a_refused_photo_shows_who_was_found_and_offers_no_false_rescue(app, code):
     upload(app, (f"{code}.jpg", CASES[code]))
@@ -346,7 +359,9 @@ def test_counts_read_as_words():
 
 
 def test_every_error_code_has_a_title_and_a_test():
-    assert set(present.ERROR_TITLES) == set(ERROR_CODES)
+    # The photo page also takes a stand-still clip: the video codes it can meet have a heading of their own.
+    assert set(ERROR_CODES) <= set(present.ERROR_TITLES) <= set(ERROR_CODES) | set(VIDEO_ERROR_CODES)
+    assert set(present.ERROR_TITLES) == set(present.ERROR_NEXT_STEPS)
     # unsupported_view comes from forcing a view: test_changing_the_view_reanalyses_...
     assert set(CASES) | {"unsupported_view"} == set(ERROR_CODES)
 

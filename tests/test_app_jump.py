@@ -253,7 +253,7 @@ def assert_refused(at: AppTest, code: str) -> None:
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
     assert present.JUMP_ERROR_TITLES[code] in errors[0]
-    assert "What to film differently" in errors[0]
+    assert "What to do next" in errors[0]
     assert present.JUMP_ERROR_NEXT_STEPS[code] in errors[0]
     assert not at.metric
     assert "Your jump-rope session" not in {h.value for h in at.header}

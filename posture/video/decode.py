@@ -288,9 +288,11 @@ def _file_for(source: VideoSource, limits: _Limits) -> Any:
 
 def _check_container(container: Any) -> None:
     if container.format.name not in ACCEPTED_CONTAINERS:
+        # FFmpeg reads a still picture as a one-frame "video" of an image format (jpeg_pipe, png_pipe, image2).
+        still = container.format.name.endswith("_pipe") or container.format.name == "image2"
         raise PostureError(
             "not_a_video",
-            f"This file is not a video (it reads as {container.format.name!r}). Upload an MP4, MOV, WebM or AVI clip.",
+            f"This file is {'a still picture' if still else 'not a video'}. Upload an MP4, MOV, WebM or AVI clip.",
         )
     if not container.streams.video:
         if not container.streams.audio:  # a video container without any track: its index is damaged

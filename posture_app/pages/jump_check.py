@@ -88,7 +88,9 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
         result = jump_session.analyse(st.session_state, clip, view, height_cm, MODEL, progress)
         bar.progress(1.0, text="Done")
         status.update(
-            label="Clip analysed" if result.ok else "The clip could not be measured", state="complete", expanded=False
+            label="Clip analysed" if result.ok else "The clip could not be measured",
+            state="complete" if result.ok else "error",
+            expanded=False,
         )
     return result
 

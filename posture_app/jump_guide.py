@@ -16,8 +16,10 @@ from posture_app.guide import _arrow, _dashed, _font
 
 FILMING_STEPS: tuple[str, ...] = (
     "**Phone still, at hip height, in front of you**, about 3 m away: on a shelf, chair or tripod, "
-    "recording before you pick up the rope. Front is best; from behind or exactly side-on works too, "
-    "but not at a slant: turned more than 25° from the camera, only the count and timing are measured. "
+    "recording before you pick up the rope. Film from the front (best) or from behind: only these views "
+    "compare your left and right. Exactly side-on gives the count, the timing and the near side's sizes, "
+    "none of the left-right comparisons. Not at a slant: turned more than 25° from the camera, only the "
+    "count, the timing and each side's sizes are measured. "
     "A selfie camera set to save mirrored clips swaps your left and right: use the back camera or turn "
     "mirroring off.",
     "**Phone upright and level**: turn on the camera's grid or level guide. A phone tilted by 1° "

@@ -279,7 +279,7 @@ def downloads(
     """PDF, Markdown and JSON of the assessment; ``jump``: the jump-rope clip it includes, which adds the
     report's jump-rope section and the clip's object to the JSON (:func:`report_json`)."""
     st.header("Report")
-    label = profile.label or "Posture check"
+    label = profile.label or ""  # none given: the report names no one
     pdf, markdown, data = st.columns(3)
     with pdf:
         st.download_button(

@@ -629,6 +629,15 @@ def test_each_page_opens_alone(data_dir, page, heading, text):
     assert not data_dir.exists()
 
 
+def test_the_guide_covers_the_jump_rope_check_and_its_filming(data_dir):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.switch_page(ABOUT_PAGE).run()
+    assert_clean(at)
+    assert "Filming a jump-rope clip" in {h.value for h in at.subheader}
+    assert "How to film a usable jump-rope clip" in [e.label for e in at.expander]
+    assert "**Jump-rope check**" in texts(at)
+
+
 def test_only_the_open_page_reads_the_history(app, data_dir, monkeypatch):
     import sqlite3
 

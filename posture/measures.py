@@ -65,6 +65,11 @@ class MeasureSpec:
     points: tuple[str, ...]
     signed: bool = True
 
+    @property
+    def limits(self) -> tuple[float | None, ...]:
+        """Where the status changes: the ends of the normal and the borderline range."""
+        return (*self.normal, *self.borderline)
+
 
 # The four views a photo can be (the one place they are spelled out; posture.views classifies them).
 VIEWS = ("front", "back", "left", "right")

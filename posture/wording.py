@@ -15,7 +15,7 @@ Kept free of numpy and Streamlit (it needs only :mod:`posture.vocabulary`), so a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from posture.vocabulary import Block, Likelihood, Status, View
@@ -178,6 +178,12 @@ def evidence_decimals(value: float, threshold: float) -> int:
     """Decimals that keep a value apart from the threshold it passed: 1, or 2 where one decimal would
     print both alike ("5.0 cm, above 5.0 cm" reads as a contradiction; "5.04 cm" does not)."""
     return 2 if round(abs(value), 1) == round(abs(threshold), 1) else 1
+
+
+def range_decimals(value: float, limits: Iterable[float | None]) -> int:
+    """Decimals that keep a value apart from its range's limits: 1, or 2 where one decimal would print it on
+    one ("+2.0°, borderline, normal -2 to 2°" reads as a contradiction; "+2.04°" does not)."""
+    return 2 if any(end is not None and value != end and round(value, 1) == round(end, 1) for end in limits) else 1
 
 
 def past_threshold(direction: str, threshold: str) -> str:

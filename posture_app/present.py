@@ -35,6 +35,7 @@ from posture.wording import (
     past_threshold,
     percent,
     plus_minus,
+    range_decimals,
     view_name,
     views_text,
 )
@@ -157,9 +158,13 @@ def signed(key: str) -> bool:
     return SPECS[key].signed if key in SPECS else True
 
 
-def value_text(value: float | None, unit: str, signed: bool = False) -> str:
-    """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none."""
-    return NO_VALUE if value is None else format_value(value, unit, signed=signed)
+def value_text(value: float | None, unit: str, signed: bool = False, key: str | None = None) -> str:
+    """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none;
+    with the measure's ``key``, a second decimal where one would print it on a limit of its ranges."""
+    if value is None:
+        return NO_VALUE
+    decimals = range_decimals(value, SPECS[key].limits) if key in SPECS else 1
+    return format_value(value, unit, decimals, signed=signed)
 
 
 def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:

@@ -358,6 +358,15 @@ def test_counts_read_as_words():
     assert present.count_text(0, "landmark") == "0 landmarks"
 
 
+def test_a_value_by_a_range_limit_shows_the_decimal_that_sets_it_apart():
+    # +2.04 deg is borderline (normal -2 to 2 deg): "+2.0°" beside "borderline" read as a contradiction.
+    assert present.value_text(2.04, "deg", True, "shoulder_tilt_deg") == "+2.04°"
+    assert present.value_text(2.4, "deg", True, "shoulder_tilt_deg") == "+2.4°"
+    assert present.value_text(45.46, "deg", False, "craniovertebral_angle_deg") == "45.46°"
+    assert present.value_text(2.0, "deg", True, "shoulder_tilt_deg") == "+2.0°"  # on the limit: one decimal
+    assert present.value_text(2.04, "deg", True) == "+2.0°"
+
+
 def test_every_error_code_has_a_title_and_a_test():
     # The photo page also takes a stand-still clip: the video codes it can meet have a heading of their own.
     assert set(ERROR_CODES) <= set(present.ERROR_TITLES) <= set(ERROR_CODES) | set(VIDEO_ERROR_CODES)

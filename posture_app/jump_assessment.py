@@ -5,8 +5,8 @@ Whether the photos join is the person's call, not the colour check's
 (:mod:`posture.assessment.same_person`): that check compares photos taken together, in the same
 clothes and light, and a jump-rope clip is often filmed on another day in other clothes, so it
 would keep the same person apart. The photos still go through that check among themselves. The
-questionnaire answers in effect (given on the photo page) always count: they are about the person
-using the app, and a warning sign must stop the plan whichever evidence it is shown with.
+questionnaire answers in effect (given on either page, which both ask them) always count: they are about
+the person using the app, and a warning sign must stop the plan whichever evidence it is shown with.
 
 Everything shown reuses the photo page's presentation (:mod:`posture_app.results`).
 """
@@ -57,7 +57,7 @@ def included_line(photos: Sequence[MeasuredPhoto], answers: Mapping[str, object]
     else:
         line = "This assessment reads the jump-rope clip alone."
     if answers:
-        line += " Your answers to the questions on the photo check count too."
+        line += " Your answers to the questions below count too."
     return line
 
 
@@ -93,6 +93,10 @@ def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:
     with guarded("the findings"):
         st.info(included_line(photos, answers), icon=":material/fact_check:")
         results.findings_section(assessment, CLIP_AND_PHOTO_WORDS if photos else CLIP_WORDS)
+    # The same questions as on the photo page, answered once for both: without them here the page asked for
+    # answers it did not offer and showed a plan no warning sign had been checked against.
+    with guarded("the questionnaire"):
+        results.questionnaire()
     with guarded("the stage and plan"):
         results.stage_and_plan(assessment)
     with guarded("the report downloads"):

@@ -104,7 +104,16 @@ def test_the_clip_gives_findings_and_a_plan_and_joins_the_photos_when_told(data_
     open_page(at, JUMP_PAGE)
     assert "See a clinician first" in [h.value for h in at.header]
     assert "Your corrective plan" not in [h.value for h in at.header]
-    assert any("Your answers to the questions on the photo check count too." in i.value for i in at.info)
+    assert any("Your answers to the questions below count too." in i.value for i in at.info)
+    # The jump page asks the same questions, with the answers given on the photo page: cleared here, the
+    # plan comes back on both pages.
+    assert "A few questions" in [h.value for h in at.header]
+    assert all(at.selectbox(key=f"q_{question}").value == value for question, value in RED_FLAGS.items())
+    at.button(key="answers_clear").click().run()
+    assert_clean(at)
+    assert "Your corrective plan" in [h.value for h in at.header]
+    assert "See a clinician first" not in [h.value for h in at.header]
+    assert "Your corrective plan" in [h.value for h in open_page(at, PHOTO_PAGE).header]
     assert not data_dir.exists(), "nothing is written to disk"
 
 

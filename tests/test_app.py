@@ -155,8 +155,10 @@ def test_upload_shows_measures_findings_plan_and_downloads(app, data_dir):
     assert "you have " not in texts(app, widgets=False).lower()  # results never say "you have"
     assert "detected left profile" in page
     assert "detected front" in page
-    # The two sample photos show two different people: the findings say so.
-    assert any("do not look like one person" in str(warning.value) for warning in app.warning)
+    # The two sample photos show two different people: the findings say so, and so do the combined values.
+    different = [str(warning.value) for warning in app.warning if "do not look like one person" in str(warning.value)]
+    assert len(different) == 2
+    assert any("The values below still combine all the photos" in warning for warning in different)
     labels = {button.label for button in app.get("download_button")}
     assert {"Download PDF", "Download Markdown", "Download JSON"} <= labels
     assert not data_dir.exists(), "nothing is written before Save"

@@ -363,6 +363,14 @@ def render() -> None:
         if sum(analysis.ok for analysis in analyses) > 1:
             with guarded("the measures of all photos together"), together:
                 st.header("Your measures, all photos together")
+                # Said here, above the combined values, not only among the findings further down: a value
+                # combined over two people describes neither.
+                for warning in assessment.warnings:
+                    st.warning(
+                        f"{warning.message} The values below still combine all the photos: read each photo's "
+                        "own value under them instead.",
+                        icon=":material/group:",
+                    )
                 st.caption(
                     "Each value combines every photo that shows it, the more reliable view counting more; "
                     "each photo's own value is under it."

@@ -188,11 +188,19 @@ def check_size(pose: Pose) -> None:
     """Refuse a photo whose subject is too small to measure."""
     height = pose.image_size[1]
     tall = person_height_px(pose)
-    if tall < MIN_PERSON_HEIGHT_PX or tall < MIN_PERSON_FRACTION * height:
+    if tall < MIN_PERSON_FRACTION * height:
         raise PostureError(
             "person_too_small",
             f"The person is only {tall:.0f} px tall ({tall / height:.0%} of "
             "the picture). Move the camera closer so the body fills most of the height.",
+        )
+    if tall < MIN_PERSON_HEIGHT_PX:
+        # The person fills the picture; the picture itself has too few pixels (a thumbnail, a shrunk copy).
+        raise PostureError(
+            "person_too_small",
+            f"The person is only {tall:.0f} px tall although they fill {tall / height:.0%} of the picture: "
+            f"the photo has too few pixels ({pose.image_size[0]} x {height}). Upload the original photo "
+            f"(the body at least {MIN_PERSON_HEIGHT_PX} px tall), not a thumbnail or a shrunk copy.",
         )
 
 

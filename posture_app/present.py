@@ -99,7 +99,8 @@ ERROR_NEXT_STEPS: dict[str, str] = {
     "no_person": "See 'How to take a usable photo' above: whole body in frame, good light, plain background.",
     "multiple_people": "Retake the photo with only the person to assess in frame, or crop the others out.",
     "body_cut_off": "Step back or lower the camera to hip height so head and feet are both in the picture.",
-    "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height.",
+    "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height, "
+    "and upload the original photo, not a thumbnail.",
     "not_standing": "Stand relaxed on both feet, knees straight, arms hanging by your sides, and retake it.",
     "unsupported_view": "Set 'View' back to 'detect automatically', or retake the photo straight from the "
     "front, back or side.",

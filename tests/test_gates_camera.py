@@ -134,3 +134,15 @@ def test_a_figure_far_away_is_told_to_come_closer() -> None:
     assert result.error is not None
     assert result.error.code == "person_too_small", result.error
     assert "closer" in result.error.message
+
+
+def test_a_shrunk_photo_of_a_person_filling_it_is_told_to_upload_the_original() -> None:
+    """The person fills the picture but the picture has too few pixels: coming closer would not help."""
+    bgr, _ = render("s000_front")
+    thumbnail = cv2.resize(bgr, None, fx=0.12, fy=0.12, interpolation=cv2.INTER_AREA)
+    result = analyze_photo(jpeg(thumbnail))
+    assert result.error is not None
+    assert result.error.code == "person_too_small", result.error
+    assert "too few pixels" in result.error.message
+    assert "original photo" in result.error.message
+    assert "closer" not in result.error.message

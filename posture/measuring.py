@@ -117,8 +117,10 @@ def measure_subject(
         warnings.append(
             Warning_(
                 "height_assumed",
-                f"No height was given: centimetres assume a stature of "
-                f"{body.height_cm:.0f} cm. Enter your height for exact distances.",
+                f"No height was given: centimetres assume a stature of {body.height_cm:.0f} cm, and so do "
+                "the side view's pelvic tilt and trunk forward lean, estimated from the body's outline in "
+                "centimetres (10 cm of height moves them by about 1-1.5° and 0.25°). Enter your height for "
+                "exact values.",
             )
         )
     landmarks = {

@@ -162,11 +162,18 @@ def jump_value(value: float | None, unit: str, *, signed: bool = False) -> str:
     return f"{value:{'+' if signed else ''}.{decimals}f}{JUMP_UNIT_SYMBOLS.get(unit, f' {unit}')}"
 
 
-def jump_band(band: tuple[float, float] | None, unit: str) -> str:
-    """A noise band in words: "95 % band 5.5 to 6.0 cm", or that there is none."""
+def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = False) -> str:
+    """A noise band in words: "95 % band 5.5 to 6.0 cm", or that there is none.
+
+    ``spread_only``: the band holds only the jump-to-jump spread of the median (a measure without a left-right
+    verdict, whose band the tracker's typical error does not widen): "spread over the jumps (95 %) 5.5 to
+    6.0 cm", so that it is not read as where the true value lies (a 115.9 ms flight time with a band of
+    104.6-126.7 ms and a typical error of 71 ms).
+    """
     if band is None:
         return "no noise band"
-    return f"95 % band {band[0]:.1f} to {jump_value(band[1], unit)}"
+    lead = "spread over the jumps (95 %)" if spread_only else "95 % band"
+    return f"{lead} {band[0]:.1f} to {jump_value(band[1], unit)}"
 
 
 def warning_sentence(warning: str) -> str:

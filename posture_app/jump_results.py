@@ -120,7 +120,7 @@ def card(key: str, measurement: Measurement, model: str) -> None:
         )
         st.badge(jump_status_label(measurement.status), color=JUMP_VERDICT_COLOURS.get(measurement.status, "gray"))
         parts = [
-            jump_band(measurement.band, measurement.unit),
+            jump_band(measurement.band, measurement.unit, spread_only=measurement.threshold is None),
             f"confidence {percent(measurement.confidence)}",
             typical_error(key, measurement, model),
         ]

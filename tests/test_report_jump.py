@@ -219,7 +219,9 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
             assert cells[1] == "—"
             continue
         assert cells[1] == jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
-        assert cells[2].startswith("95 % band") or cells[2] == "no noise band"
+        # A left-right measure's band holds the tracker's error; another's is only the spread over the jumps.
+        lead = "95 % band" if measurement.threshold is not None else "spread over the jumps (95 %)"
+        assert cells[2].startswith(lead) or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status))
         if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"
             assert cells[4] == jump_typical_error_text(key, "count", "full")

@@ -37,6 +37,7 @@ def test_values_read_with_their_units():
     assert jump_value(-0.04, "cm", signed=True) == "0.0 cm"  # no side for a value that rounds to zero
     assert jump_value(None, "ms") == "—"
     assert jump_band((5.47, 6.01), "cm") == "95 % band 5.5 to 6.0 cm"
+    assert jump_band((104.6, 126.7), "ms", spread_only=True) == "spread over the jumps (95 %) 104.6 to 126.7 ms"
     assert jump_band(None, "cm") == "no noise band"
 
 

@@ -58,10 +58,12 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
         ),
         Heading(3, MEASURES_HEADING),
         Text(
-            "Each value is the median over the jumps, with the 95 % band of that median. A left-right measure "
-            "reads 'uneven' when it is past its threshold and its band does not reach zero, 'even' when its whole "
-            "band lies within the threshold, and 'can't tell yet' otherwise. The typical error is how far the "
-            "tracker was off on average on rendered clips of known motion.",
+            "Each value is the median over the jumps, with the 95 % band of that median. A left-right measure's "
+            "band also holds three times the tracker's typical error; it reads 'uneven' when it is past its "
+            "threshold and its band does not reach zero, 'even' when its whole band lies within the threshold, "
+            "and 'can't tell yet' otherwise. The other measures' band is the spread over the jumps only: the "
+            "tracker's typical error comes on top. The typical error is how far the tracker was off on average "
+            "on rendered clips of known motion.",
             kind="note",
         ),
         measures_table(session.measurements, analysis.track.model),
@@ -121,7 +123,7 @@ def measures_table(measurements: dict[str, Measurement], model: str) -> Table:
             (
                 name,
                 jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
-                jump_band(measurement.band, measurement.unit),
+                jump_band(measurement.band, measurement.unit, spread_only=measurement.threshold is None),
                 verdict,
                 error or "—",
             )

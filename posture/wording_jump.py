@@ -25,6 +25,7 @@ __all__ = [
     "SIGNED_UNITS",
     "Tiring",
     "VerdictColour",
+    "change_over_clip",
     "count_accuracy_text",
     "jump_band",
     "jump_side_sentences",
@@ -174,6 +175,12 @@ def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = F
         return "no noise band"
     lead = "spread over the jumps (95 %)" if spread_only else "95 % band"
     return f"{lead} {band[0]:.1f} to {jump_value(band[1], unit)}"
+
+
+def change_over_clip(pct_per_min: float, duration_s: float) -> str:
+    """A trend (%/min) as the change it makes over the clip: "-27.5 % over this 8 s clip". A short clip's
+    rate scaled to a minute reads larger than any change it saw (-206 %/min from an 8 s clip)."""
+    return f"{jump_value(pct_per_min * duration_s / 60.0, '%', signed=True)} over this {duration_s:.0f} s clip"
 
 
 def warning_sentence(warning: str) -> str:

@@ -17,6 +17,7 @@ from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
     JUMP_VERDICT_COLOURS,
     NO_TYPICAL_ERROR,
+    change_over_clip,
     jump_band,
     jump_measure_name,
     jump_status_label,
@@ -104,8 +105,9 @@ def symmetry_summary(analysis: JumpAnalysis) -> None:
                 text_column.caption(sureness)
 
 
-def card(key: str, measurement: Measurement, model: str) -> None:
-    """One measure: value with unit, verdict badge, noise band, confidence, typical error and meaning."""
+def card(key: str, measurement: Measurement, model: str, duration_s: float) -> None:
+    """One measure: value with unit, verdict badge, noise band, confidence, typical error and meaning; a trend
+    also as its change over the clip (``duration_s``)."""
     name = jump_measure_name(key)
     meaning = JUMP_MEASURE_MEANINGS.get(key, "")
     with st.container(border=True):
@@ -126,6 +128,8 @@ def card(key: str, measurement: Measurement, model: str) -> None:
         ]
         if measurement.threshold is not None:
             parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
+        if measurement.unit == "%/min":
+            parts.insert(0, change_over_clip(measurement.value, duration_s))
         st.caption(" · ".join(parts))
         st.caption(meaning + (f" Note: {measurement.reason}." if measurement.reason else ""))
 
@@ -141,7 +145,7 @@ def measure_cards(analysis: JumpAnalysis, columns: int = 3) -> None:
         for start in range(0, len(present_keys), columns):
             for column, key in zip(st.columns(columns), present_keys[start : start + columns], strict=False):
                 with column:
-                    card(key, measurements[key], analysis.track.model)
+                    card(key, measurements[key], analysis.track.model, analysis.video.duration_s)
 
 
 def charts(analysis: JumpAnalysis) -> None:

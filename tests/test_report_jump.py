@@ -41,7 +41,13 @@ from posture.video.decode import probe
 from posture.views import ViewEstimate
 from posture.vocabulary import Status
 from posture.wording import jump_measure_name
-from posture.wording_jump import JUMP_VERDICT_COLOURS, jump_status_label, jump_value, signed_measure
+from posture.wording_jump import (
+    JUMP_VERDICT_COLOURS,
+    change_over_clip,
+    jump_status_label,
+    jump_value,
+    signed_measure,
+)
 from tests.public_jumps import public_analysis
 
 DATA = Path(__file__).resolve().parent / "data" / "video"
@@ -218,7 +224,10 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         if measurement.value is None:
             assert cells[1] == "—"
             continue
-        assert cells[1] == jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
+        value = jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
+        if measurement.unit == "%/min":  # a short clip's rate per minute, and the change the clip saw
+            value += f" ({change_over_clip(measurement.value, clip.video.duration_s)})"
+        assert cells[1] == value
         # A left-right measure's band holds the tracker's error; another's is only the spread over the jumps.
         lead = "95 % band" if measurement.threshold is not None else "spread over the jumps (95 %)"
         assert cells[2].startswith(lead) or cells[2] == "no noise band"

@@ -10,6 +10,7 @@ from posture.jump.summary import Measurement, compared, not_assessed
 from posture.wording import JUMP_MEASURE_NAMES
 from posture.wording_jump import (
     JUMP_MEASURE_MEANINGS,
+    change_over_clip,
     count_accuracy_text,
     jump_band,
     jump_status_label,
@@ -38,6 +39,7 @@ def test_values_read_with_their_units():
     assert jump_value(None, "ms") == "—"
     assert jump_band((5.47, 6.01), "cm") == "95 % band 5.5 to 6.0 cm"
     assert jump_band((104.6, 126.7), "ms", spread_only=True) == "spread over the jumps (95 %) 104.6 to 126.7 ms"
+    assert change_over_clip(-206.2, 8.0) == "-27.5 % over this 8 s clip"
     assert jump_band(None, "cm") == "no noise band"
 
 

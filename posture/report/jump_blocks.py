@@ -15,6 +15,7 @@ from posture.report.blocks import PNG, Block, Bullets, Figure, Heading, Table, T
 from posture.wording import jump_measure_name, percent, view_name
 from posture.wording_jump import (
     CHART_READING,
+    change_over_clip,
     count_accuracy_text,
     jump_band,
     jump_status_label,
@@ -66,7 +67,7 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             "on rendered clips of known motion.",
             kind="note",
         ),
-        measures_table(session.measurements, analysis.track.model),
+        measures_table(session.measurements, analysis.track.model, video.duration_s),
     ]
     if charts:
         blocks += chart_blocks(analysis)
@@ -105,9 +106,9 @@ def jump_accuracy_label(key: str, unit: str, model: str, clip_error: float | Non
     return f"count {text}" if unit == "count" else f"typical error {text}"
 
 
-def measures_table(measurements: dict[str, Measurement], model: str) -> Table:
+def measures_table(measurements: dict[str, Measurement], model: str, duration_s: float | None = None) -> Table:
     """Every measure of the session (tracked with landmarker ``model``), in the engine's order; one it could
-    not take says why."""
+    not take says why. With the clip's ``duration_s``, a trend also gives its change over the clip."""
     rows = []
     for key, measurement in measurements.items():
         name = jump_measure_name(key)
@@ -119,10 +120,13 @@ def measures_table(measurements: dict[str, Measurement], model: str) -> Table:
         if measurement.threshold is not None:
             verdict += f" (threshold ±{jump_value(measurement.threshold, measurement.unit)})"
         error = jump_typical_error_text(key, measurement.unit, model, measurement.typical_error)
+        value = jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
+        if measurement.unit == "%/min" and duration_s:
+            value += f" ({change_over_clip(measurement.value, duration_s)})"
         rows.append(
             (
                 name,
-                jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
+                value,
                 jump_band(measurement.band, measurement.unit, spread_only=measurement.threshold is None),
                 verdict,
                 error or "—",

@@ -196,11 +196,12 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
 
 
 def combined_caption(person: CombinedMeasurement) -> str:
-    """The line under a person-level value: normal range, the views it combines and their typical error."""
+    """The line under a person-level value: normal range, the views it combines, confidence and typical error."""
     measurement = person.measurement
     parts = [
         f"normal {range_text(measurement.normal_range, measurement.unit)}",
         f"from {views_text([str(view) for view in person.views])}",
+        f"confidence {percent(measurement.confidence)}",
     ]
     if person.typical_error is not None:
         together = " together" if len(person.views) > 1 else ""

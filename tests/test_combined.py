@@ -13,6 +13,7 @@ import pytest
 from posture.assessment import assess
 from posture.assessment.view_weights import shipped_view_errors
 from posture.cli import main
+from posture.wording import percent
 from posture_app import present
 from tests.app_harness import open_app
 from tests.pose_fixtures import FIXTURE_IMAGES
@@ -48,7 +49,7 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(data_di
     person = assess([front, back]).measurements["shoulder_tilt_deg"]
 
     def shown(value: float) -> str:
-        return present.value_text(value, "deg", signed=present.signed("shoulder_tilt_deg"))
+        return present.value_text(value, "deg", present.signed("shoulder_tilt_deg"), "shoulder_tilt_deg")
 
     tilts = [m.value for m in at.metric if m.label == "Shoulder tilt"]
     assert tilts[0] == shown(person.measurement.value)  # the combined value comes first
@@ -59,4 +60,6 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(data_di
         f"{present.plain('s002_back.jpg')} (back): {shown(back.measurements['shoulder_tilt_deg'].value)}"
     )
     assert per_photo in [str(c.value) for c in at.caption]
-    assert f"typical error together ±{person.typical_error:.1f}°" in "\n".join(str(c.value) for c in at.caption)
+    captions = "\n".join(str(c.value) for c in at.caption)
+    assert f"typical error together ±{person.typical_error:.1f}°" in captions
+    assert f"confidence {percent(person.measurement.confidence)}" in captions

@@ -373,7 +373,9 @@ def render() -> None:
                     )
                 st.caption(
                     "Each value combines every photo that shows it, the more reliable view counting more; "
-                    "each photo's own value is under it."
+                    "each photo's own value is under it. A front and a back photo together go through a model "
+                    "fitted on rendered people of known posture: the landmarks read a frontal tilt at about half "
+                    "its size in either view, so the value of both can lie beyond each photo's own."
                 )
                 person_cards(assessment)
         with guarded("the findings"):

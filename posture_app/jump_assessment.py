@@ -103,7 +103,6 @@ def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:
         files = results.ReportFiles(stem=f"{Path(clip_name).stem}-jump", key_prefix="jump")
         results.downloads(assessment, profile, jump=analysis, files=files)
         st.caption(
-            "The JSON is the project's format: the clip's object as `posture jump VIDEO --json` writes it, or "
-            "with photos included the photos, the combined result and the clip, as `posture analyze --one-person "
-            "--jump` writes it."
+            "The JSON file holds every number of this page for a coach's or a program's own use (the same as "
+            "the command line's `posture jump --json`)."
         )

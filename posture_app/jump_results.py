@@ -87,6 +87,11 @@ def refusal_box(refusal: JumpRefusal) -> None:
     )
 
 
+# Counts, timing, each side's sizes and trends have no agreed normal values for rope skipping: they follow the
+# skipper's pace, style and rope. Said on the card, so that a missing range does not read as an oversight.
+NO_NORMAL_RANGE = "no normal range (it depends on pace, style and rope: compare your own sessions)"
+
+
 def typical_error(key: str, measurement: Measurement, model: str) -> str:
     """The bench's typical error of a measure with landmarker ``model`` ("typical error ±0.4 cm"; for the count
     how often it was exact; a symmetry index's at this clip's size too), or that it is not measured yet."""
@@ -128,6 +133,8 @@ def card(key: str, measurement: Measurement, model: str, duration_s: float) -> N
         ]
         if measurement.threshold is not None:
             parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
+        elif measurement.unit != "count":
+            parts.append(NO_NORMAL_RANGE)
         if measurement.unit == "%/min":
             parts.insert(0, change_over_clip(measurement.value, duration_s))
         st.caption(" · ".join(parts))

@@ -63,8 +63,9 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             "band also holds three times the tracker's typical error; it reads 'uneven' when it is past its "
             "threshold and its band does not reach zero, 'even' when its whole band lies within the threshold, "
             "and 'can't tell yet' otherwise. The other measures' band is the spread over the jumps only: the "
-            "tracker's typical error comes on top. The typical error is how far the tracker was off on average "
-            "on rendered clips of known motion.",
+            "tracker's typical error comes on top. They have no normal range: they follow the skipper's pace, "
+            "style and rope, so compare your own sessions. The typical error is how far the tracker was off on "
+            "average on rendered clips of known motion.",
             kind="note",
         ),
         measures_table(session.measurements, analysis.track.model, video.duration_s),

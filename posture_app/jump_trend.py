@@ -16,7 +16,7 @@ import pandas as pd
 from posture.history import JumpTrendPoint
 from posture.wording import jump_measure_name
 from posture.wording_jump import JUMP_UNIT_SYMBOLS, jump_band, jump_status_label, jump_value
-from posture_app.trend import SERIES, TAKEN, VALUE, dated_values
+from posture_app.trend import SERIES, TAKEN, TAKEN_AXIS, VALUE, dated_values
 
 LOW = "low"
 HIGH = "high"
@@ -44,7 +44,7 @@ def jump_trend_chart(points: Sequence[JumpTrendPoint], key: str, threshold: floa
     symbol = JUMP_UNIT_SYMBOLS.get(unit, f" {unit}").strip()
     title = f"{jump_measure_name(key)} ({symbol})" if symbol else jump_measure_name(key)
     frame = jump_trend_frame(points)
-    x = alt.X(f"{TAKEN}:T", title="session")
+    x = alt.X(f"{TAKEN}:T", title="session", axis=TAKEN_AXIS)
     colour = alt.Color(f"{SERIES}:N", title="view")
     base = alt.Chart(frame)
     bars = base.mark_errorbar(ticks=True).encode(

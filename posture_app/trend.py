@@ -19,6 +19,9 @@ from posture.measures import MeasureSpec
 from posture.wording import MOVED_BY_HAND, format_value, measure_name, unit_symbol, view_name
 
 TAKEN = "taken"
+# Saved checks are minutes to months apart: whole dates and times, tilted so they do not crowd, never the
+# fractions of a second Vega-Lite picks for sessions saved a few seconds apart (".001").
+TAKEN_AXIS = alt.Axis(format="%d %b %H:%M", labelAngle=-30, labelOverlap="greedy", tickMinStep=60_000)
 VALUE = "value"
 SERIES = "view"
 POINT = "point"
@@ -49,7 +52,7 @@ def trend_chart(points: Sequence[TrendPoint], spec: MeasureSpec) -> alt.LayerCha
     """Values of ``spec``'s measure over time, one coloured line per view, over the normal range band."""
     title = f"{measure_name(spec.key)} ({unit_symbol(spec.unit).strip()})"
     frame = trend_frame(points)
-    x = alt.X(f"{TAKEN}:T", title="taken")
+    x = alt.X(f"{TAKEN}:T", title="taken", axis=TAKEN_AXIS)
     y = alt.Y(f"{VALUE}:Q", title=title, scale=alt.Scale(zero=False))
     colour = alt.Color(f"{SERIES}:N", title="view")
     base = alt.Chart(frame)
@@ -76,10 +79,13 @@ def _normal_band(frame: pd.DataFrame, spec: MeasureSpec) -> list[alt.Chart]:
     if low is None and high is None:
         return []
     values = frame[VALUE]
+    # An open end reaches past the data and the limit both, so the band shows even when every value lies on
+    # the other side of the limit (a craniovertebral angle of 37° under "normal >= 50°").
+    spread = max(float(values.max() - values.min()), 1.0)
     band = pd.DataFrame(
         {
-            "low": [low if low is not None else min(values.min(), high)],
-            "high": [high if high is not None else max(values.max(), low)],
+            "low": [low if low is not None else min(values.min(), high) - 0.2 * spread],
+            "high": [high if high is not None else max(values.max(), low) + 0.2 * spread],
         }
     )
     return [alt.Chart(band).mark_rect(opacity=0.12, color="green").encode(y="low:Q", y2="high:Q")]

@@ -56,11 +56,17 @@ def test_the_chart_puts_time_on_x_and_one_series_per_view(store):
     spec = trend_chart(points, SPECS[CVA]).to_dict()
     band, line, dots = spec["layer"]
     for layer in (line, dots):
-        assert layer["encoding"]["x"] == {"field": "taken", "title": "taken", "type": "temporal"}
+        x = dict(layer["encoding"]["x"])
+        assert x.pop("axis")["format"] == "%d %b %H:%M"  # dates and times, never fractions of a second
+        assert x == {"field": "taken", "title": "taken", "type": "temporal"}
         assert layer["encoding"]["color"]["field"] == "view"
     assert line["mark"]["type"] == "line"
     assert dots["encoding"]["shape"]["field"] == "point"
     assert band["mark"]["type"] == "rect"
+    # "normal >= 50°" is open above: its band reaches past the data and the limit, so it shows whatever the values.
+    shaded = trend_chart(points, SPECS[CVA]).layer[0].data
+    assert shaded["low"].iloc[0] == 50.0
+    assert shaded["high"].iloc[0] > max(50.0, frame["value"].max())
 
 
 def test_one_view_gives_one_series(store):

@@ -203,7 +203,8 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequ
         yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
         no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)
     else:
-        st.button(f"Delete assessment #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))
+        what = "jump-rope session" if saved.kind == KIND_JUMP else "assessment"
+        st.button(f"Delete {what} #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))
 
 
 def compare_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequence[JumpSessionRecord]) -> None:
@@ -338,7 +339,7 @@ def history() -> None:
                     "Label": s.label,
                     "What": jump_history.kind_text(s),
                     "Views": views_text(s.views),
-                    "Jumps": s.jump_count,
+                    "Jumps": "" if s.jump_count is None else str(s.jump_count),
                     "Top patterns": "; ".join(names.get(i, i) for i in s.headline_findings),
                     "Uneven sides": jump_history.uneven_text(s) if s.kind == KIND_JUMP else "",
                 }

@@ -356,6 +356,15 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
     return f"{dose}, {per_week}\u00d7 per week, about {minutes} min."
 
 
+def unread_by_reason(not_assessed: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A finding's unread signs grouped by why: (measure names joined, reason), in order of first mention.
+    A photo-only check lists five jump-rope signs per pattern with one reason; said once per reason."""
+    groups: dict[str, list[str]] = {}
+    for key, reason in not_assessed.items():
+        groups.setdefault(reason, []).append(measure_name(key))
+    return [(join_words(names), reason) for reason, names in groups.items()]
+
+
 def join_words(parts: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c"; "" for no words."""
     if len(parts) <= 1:

@@ -31,6 +31,7 @@ from posture.wording import (
     percent,
     plan_summary,
     session_line,
+    unread_by_reason,
 )
 from posture.wording_jump import weaker_side_first
 from posture_app import present
@@ -95,8 +96,8 @@ def finding_card(finding: Finding, words: FindingWords = PHOTO_WORDS) -> None:
                 + join_words([measure_name(key) for key in finding.checked])
                 + "."
             )
-        for key, reason in finding.not_assessed.items():
-            st.caption(f"Not assessed: {measure_name(key)}: {reason}.")
+        for names, reason in unread_by_reason(finding.not_assessed):
+            st.caption(f"Not assessed: {names}: {reason}.")
         if finding.missing_views_note:
             st.caption(finding.missing_views_note)
         if finding.note:

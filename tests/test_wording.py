@@ -325,3 +325,23 @@ def test_the_app_shows_the_reports_plan_blocks_in_order_and_its_sentences(app_pe
         assert sentence in page
     assert "\u00d7 per week" in page
     assert "x a week" not in page
+
+
+def test_unread_signs_are_said_once_per_reason():
+    """A photo-only check misses every jump-rope sign for one reason: one line, not one per sign."""
+    from posture.wording import JUMP_PREFIX, measure_name, unread_by_reason
+
+    no_clip = "no jump-rope video filmed from the front or back was given"
+    unread = {
+        f"{JUMP_PREFIX}hand_circle_si_pct": no_clip,
+        "pelvic_tilt_deg": "not measured on the photos given",
+        f"{JUMP_PREFIX}landing_depth_diff_cm": no_clip,
+    }
+    assert unread_by_reason(unread) == [
+        (
+            f"{measure_name(f'{JUMP_PREFIX}hand_circle_si_pct')} and "
+            f"{measure_name(f'{JUMP_PREFIX}landing_depth_diff_cm')}",
+            no_clip,
+        ),
+        (measure_name("pelvic_tilt_deg"), "not measured on the photos given"),
+    ]

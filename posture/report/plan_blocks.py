@@ -26,6 +26,7 @@ from posture.wording import (
     percent,
     plan_summary,
     session_line,
+    unread_by_reason,
     verdict,
 )
 from posture.wording_jump import weaker_side_first
@@ -84,7 +85,7 @@ def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block
     if finding.not_assessed:
         blocks.append(
             Bullets(
-                tuple((f"Not assessed, {measure_name(key)}:", reason) for key, reason in finding.not_assessed.items())
+                tuple((f"Not assessed, {names}:", reason) for names, reason in unread_by_reason(finding.not_assessed))
             )
         )
     if finding.missing_views_note:

@@ -356,13 +356,21 @@ def dose_line(dose: str, per_week: int, minutes: int) -> str:
     return f"{dose}, {per_week}\u00d7 per week, about {minutes} min."
 
 
-def unread_by_reason(not_assessed: Mapping[str, str]) -> list[tuple[str, str]]:
-    """A finding's unread signs grouped by why: (measure names joined, reason), in order of first mention.
-    A photo-only check lists five jump-rope signs per pattern with one reason; said once per reason."""
+# Why a jump-rope sign measured in the clip still counts for nothing: its verdict is undecided.
+INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
+
+
+def unread_by_reason(not_assessed: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """A finding's unread signs grouped by why: (lead, measure names joined, reason), in order of first
+    mention. A photo-only check lists five jump-rope signs per pattern with one reason; said once per reason.
+    The lead is "Can't tell yet" for signs measured with an undecided verdict, "Not assessed" otherwise."""
     groups: dict[str, list[str]] = {}
     for key, reason in not_assessed.items():
         groups.setdefault(reason, []).append(measure_name(key))
-    return [(join_words(names), reason) for reason, names in groups.items()]
+    return [
+        ("Can't tell yet" if reason.startswith(INCONCLUSIVE_REASON) else "Not assessed", join_words(names), reason)
+        for reason, names in groups.items()
+    ]
 
 
 def join_words(parts: Sequence[str]) -> str:

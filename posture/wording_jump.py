@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from posture.wording import join_words, jump_measure_name
+from posture.wording import INCONCLUSIVE_REASON, join_words, jump_measure_name
 
 __all__ = [
     "CHART_READING",
@@ -334,7 +334,6 @@ UNEVEN_ONLY_LINES = (
 
 # Findings and plan: what a clip's uneven measures say in words (posture jump, the plan's side-first note).
 
-INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
 # Why a one-sided exercise starts with the weaker side, per measure that named it.
 _WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier", "foot_clearance_si_pct": "lifts lower"}
 

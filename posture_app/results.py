@@ -96,8 +96,8 @@ def finding_card(finding: Finding, words: FindingWords = PHOTO_WORDS) -> None:
                 + join_words([measure_name(key) for key in finding.checked])
                 + "."
             )
-        for names, reason in unread_by_reason(finding.not_assessed):
-            st.caption(f"Not assessed: {names}: {reason}.")
+        for lead, names, reason in unread_by_reason(finding.not_assessed):
+            st.caption(f"{lead}: {names}: {reason}.")
         if finding.missing_views_note:
             st.caption(finding.missing_views_note)
         if finding.note:

@@ -329,7 +329,7 @@ def test_the_app_shows_the_reports_plan_blocks_in_order_and_its_sentences(app_pe
 
 def test_unread_signs_are_said_once_per_reason():
     """A photo-only check misses every jump-rope sign for one reason: one line, not one per sign."""
-    from posture.wording import JUMP_PREFIX, measure_name, unread_by_reason
+    from posture.wording import INCONCLUSIVE_REASON, JUMP_PREFIX, measure_name, unread_by_reason
 
     no_clip = "no jump-rope video filmed from the front or back was given"
     unread = {
@@ -337,11 +337,15 @@ def test_unread_signs_are_said_once_per_reason():
         "pelvic_tilt_deg": "not measured on the photos given",
         f"{JUMP_PREFIX}landing_depth_diff_cm": no_clip,
     }
+    unread[f"{JUMP_PREFIX}hand_phase_lead_ms"] = f"{INCONCLUSIVE_REASON} (front video)"
     assert unread_by_reason(unread) == [
         (
+            "Not assessed",
             f"{measure_name(f'{JUMP_PREFIX}hand_circle_si_pct')} and "
             f"{measure_name(f'{JUMP_PREFIX}landing_depth_diff_cm')}",
             no_clip,
         ),
-        (measure_name("pelvic_tilt_deg"), "not measured on the photos given"),
+        ("Not assessed", measure_name("pelvic_tilt_deg"), "not measured on the photos given"),
+        # measured, but its band straddles the threshold: undecided, not missing
+        ("Can't tell yet", measure_name(f"{JUMP_PREFIX}hand_phase_lead_ms"), f"{INCONCLUSIVE_REASON} (front video)"),
     ]

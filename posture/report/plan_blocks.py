@@ -85,7 +85,7 @@ def _finding_blocks(finding: Finding, moved: set[tuple[str, str]]) -> list[Block
     if finding.not_assessed:
         blocks.append(
             Bullets(
-                tuple((f"Not assessed, {names}:", reason) for names, reason in unread_by_reason(finding.not_assessed))
+                tuple((f"{lead}, {names}:", reason) for lead, names, reason in unread_by_reason(finding.not_assessed))
             )
         )
     if finding.missing_views_note:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -41,6 +43,22 @@ def test_downscaled_drawing_and_jpeg(measured):
     assert max(small.shape[:2]) == 400
     decoded = cv2.imdecode(np.frombuffer(encode_jpeg(small), np.uint8), cv2.IMREAD_COLOR)
     assert decoded.shape == small.shape
+
+
+def test_a_small_photo_is_enlarged_so_its_labels_can_be_read(measured):
+    """A 512 px photo drawn at its own size had 6-10 px labels; it is drawn at 800 px (never above max_side_px)."""
+    result = measured["left"]
+    shrink = 512 / max(result.photo.rgb.shape[:2])
+    small_rgb = cv2.resize(result.photo.rgb, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    small = dataclasses.replace(
+        result, photo=dataclasses.replace(result.photo, rgb=small_rgb, scale=result.photo.scale * shrink)
+    )
+    drawn = draw(small)
+    assert max(drawn.shape[:2]) == 800
+    assert max(draw(small, max_side_px=600).shape[:2]) == 600
+    # the drawing lines up with the full-size one: the same overlay, only resampled
+    full = cv2.resize(draw(result, max_side_px=800), (drawn.shape[1], drawn.shape[0]), interpolation=cv2.INTER_AREA)
+    assert float(np.mean(np.abs(full.astype(int) - drawn.astype(int)))) < 12.0
 
 
 def test_failed_analysis_has_nothing_to_draw():

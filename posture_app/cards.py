@@ -93,14 +93,15 @@ def measure_table() -> None:
             "Measure": measure_name(key),
             "Unit": unit_symbol(spec.unit).strip(),
             "Normal": present.range_text(spec.normal, spec.unit),
-            "Borderline": present.range_text(spec.borderline, spec.unit),
+            "Borderline": present.borderline_zone_text(spec),
             "Views": views_text(spec.views),
             "Definition": spec.definition,
             "Source": spec.source,
         }
         for key, spec in SPECS.items()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # A static table: its text wraps, where a data grid cut the definitions and sources off.
+    st.table(pd.DataFrame(rows).set_index("Measure"))
     st.caption(
         present.CONFIDENCE_MEANING + " 'Estimate' marks a value inferred rather than landmarked, "
         "or a distance resting on an assumed height."

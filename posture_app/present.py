@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
-from posture.measures import SPECS, Measurement
+from posture.measures import SPECS, Measurement, MeasureSpec
 from posture.report import typical_error_text
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
@@ -173,6 +173,19 @@ def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:
     if not normal_range or (normal_range[0] is None and normal_range[1] is None):
         return "no range"
     return format_range(normal_range, unit)
+
+
+def borderline_zone_text(spec: MeasureSpec) -> str:
+    """Where a measure reads borderline: between the normal range's ends and the borderline range's, on each
+    side that has one ("45.5 to 50°"; "-3.5 to -2° or 2 to 3.5°"); the borderline range itself contains the
+    normal one, so "≥ 45.5°" beside "normal ≥ 50°" read as an overlap."""
+    (low, high), (outer_low, outer_high) = spec.normal, spec.borderline
+    zones = []
+    if low is not None and outer_low is not None and outer_low < low:
+        zones.append(f"{outer_low:g} to {bound(low, spec.unit)}")
+    if high is not None and outer_high is not None and outer_high > high:
+        zones.append(f"{high:g} to {bound(outer_high, spec.unit)}")
+    return " or ".join(zones) or "none"
 
 
 def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:

@@ -22,7 +22,9 @@ from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history import DB_FILENAME
+from posture.measures import SPECS
 from posture.report import typical_error_text
+from posture.wording import measure_name
 from posture_app import present
 from posture_app.session import PhotoInput
 from tests.app_harness import (
@@ -638,6 +640,18 @@ def test_each_page_opens_alone(data_dir, page, heading, text):
     others = {PHOTO_PAGE: "History", HISTORY_PAGE: "About you (optional)", ABOUT_PAGE: "About you (optional)"}
     assert others[page] not in {h.value for h in at.header}, "no other page was drawn"
     assert not data_dir.exists()
+
+
+def test_the_measure_table_wraps_its_text_and_names_each_borderline_zone(data_dir):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    at.switch_page(ABOUT_PAGE).run()
+    assert_clean(at)
+    table = at.table[0].value
+    assert len(table) == len(SPECS)
+    cva = table.loc[measure_name("craniovertebral_angle_deg")]
+    assert (cva["Normal"], cva["Borderline"]) == ("≥ 50°", "45.5 to 50°")  # not "≥ 45.5°" beside "≥ 50°"
+    assert table.loc[measure_name("shoulder_tilt_deg")]["Borderline"] == "-3.5 to -2° or 2 to 3.5°"
+    assert all(table["Definition"].str.len() > 20)
 
 
 def test_the_guide_covers_the_jump_rope_check_and_its_filming(data_dir):

@@ -71,6 +71,16 @@ TYPICAL_ERROR_MEANING = (
 )
 NO_VALUE = "\N{EN DASH}"
 
+# Headings of a clip's refusals that do not depend on what the clip was for (a stand-still or a jump-rope clip).
+VIDEO_FILE_TITLES: dict[str, str] = {
+    "not_a_video": "This file is not a video",
+    "corrupt_video": "This video is damaged or incomplete",
+    "unsupported_codec": "This video's compression cannot be read here",
+    "video_too_short": "This clip is too short",
+    "video_too_long": "This clip is too long",
+    "video_too_large": "This video is too large to open safely",
+    "camera_moving": "The camera moved while filming",
+}
 # A heading for every engine error code; the engine's own message says what to do next.
 ERROR_TITLES: dict[str, str] = {
     "not_an_image": "This file is not a photo",
@@ -82,14 +92,7 @@ ERROR_TITLES: dict[str, str] = {
     "person_too_small": "The person is too small in this photo",
     "not_standing": "The person does not seem to be standing upright",
     "unsupported_view": "This view cannot be measured",
-    # A stand-still clip given in place of a photo.
-    "not_a_video": "This file is not a video",
-    "corrupt_video": "This video is damaged or incomplete",
-    "unsupported_codec": "This video's compression cannot be read here",
-    "video_too_short": "This clip is too short",
-    "video_too_long": "This clip is too long",
-    "video_too_large": "This video is too large to open safely",
-    "camera_moving": "The camera moved while filming",
+    **VIDEO_FILE_TITLES,  # a stand-still clip given in place of a photo
 }
 # One extra hint per code, pointing at the part of the app that helps.
 ERROR_NEXT_STEPS: dict[str, str] = {
@@ -284,17 +287,11 @@ def evidence_line(item: SignEvidence) -> str:
 
 # A heading and what to film differently, for every code a jump-rope clip can be refused with.
 JUMP_ERROR_TITLES: dict[str, str] = {
-    "not_a_video": "This file is not a video",
-    "corrupt_video": "This video is damaged or incomplete",
-    "unsupported_codec": "This video's compression cannot be read here",
-    "video_too_short": "This clip is too short",
-    "video_too_long": "This clip is too long",
-    "video_too_large": "This video is too large to open safely",
+    **VIDEO_FILE_TITLES,
     "no_person": "No person found in this clip",
     "multiple_people": "More than one person in this clip",
     "body_cut_off": "Part of the body leaves the picture",
     "person_too_small": "The person is too small in this clip",
-    "camera_moving": "The camera moved while filming",
     "no_jumping_found": "No rope jumps found in this clip",
     "frame_rate_too_low": "Too few frames per second to see the jumps",
     "unsupported_view": "This view cannot be measured",

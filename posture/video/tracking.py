@@ -9,8 +9,7 @@ It tracks ONE pose: asked for two, MediaPipe runs its person detector on every f
 the second one (~1.7x the time per frame, docs/video.md). A second, equally prominent person is
 looked for separately by an IMAGE-mode landmarker with two poses on one frame every
 :data:`CROWD_CHECK_INTERVAL_S`, in the decoding thread, which runs a few frames ahead of the
-tracker (:mod:`posture.video.prefetch`) so decoding and tracking overlap; the camera-motion samples
-(:mod:`posture.video.camera`) are taken there too.
+tracker (:mod:`posture.video.prefetch`) so decoding and tracking overlap.
 """
 
 from __future__ import annotations
@@ -132,9 +131,10 @@ def track_frames(
         video_landmarker(model) as landmarker,
         landmarker_for(CROWD_CHECK_MODEL, RunningMode.IMAGE, MAX_PEOPLE) as crowd,
     ):
-        for time_s, rgb, second_person_ratio in prefetched(_with_background_looks(frames, crowd, motion)):
+        for time_s, rgb, second_person_ratio in prefetched(_with_crowd_check(frames, crowd)):
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             poses = _subject(landmarker.detect_for_video(image, len(times) * UNSMOOTHED_FRAME_STEP_MS))
+            motion.add(time_s, rgb, person_box(poses.xy_norm))
             times.append(time_s)
             subjects.append(poses)
             crowding.append(second_person_ratio)
@@ -148,27 +148,20 @@ def track_frames(
     return track, evidence
 
 
-def _with_background_looks(
-    frames: Iterable[tuple[float, np.ndarray]], crowd: Any, motion: BackgroundMotion
+def _with_crowd_check(
+    frames: Iterable[tuple[float, np.ndarray]], crowd: Any
 ) -> Iterator[tuple[float, np.ndarray, float]]:
     """``(time_s, rgb, second_person_ratio)``: the ratio on one frame every :data:`CROWD_CHECK_INTERVAL_S`
-    (the first frame included), NaN on the frames in between; each frame is also offered to ``motion``.
-
-    Both looks run here, in the decoding thread, off the tracker's path: the camera-motion samples
-    took ~2.4 ms of every frame's ~25 ms in the tracking loop (docs/performance.md). The background's
-    reference frame (the first) is masked around the largest person the crowd check found there.
-    """
+    (the first frame included), NaN on the frames in between."""
     next_check_s = -np.inf
-    largest: np.ndarray | None = None
     for time_s, rgb in frames:
         ratio = float("nan")
         if time_s >= next_check_s:
             next_check_s = time_s + CROWD_CHECK_INTERVAL_S
             # Full-size frame: MediaPipe scales to 224/256 px inside, so a smaller copy would not save time.
-            result = crowd.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
-            ratio = _second_person_ratio(result)
-            largest = _largest_person(result)
-        motion.add(time_s, rgb, person_box(largest))
+            ratio = _second_person_ratio(
+                crowd.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+            )
         yield time_s, rgb, ratio
 
 
@@ -215,12 +208,6 @@ def _subject(result: Any) -> _FramePoses:
     visibility = np.array([lm.visibility or 0.0 for lm in landmarks], dtype=np.float64)
     world = np.array([[lm.x, lm.y, lm.z] for lm in result.pose_world_landmarks[0]], dtype=np.float64)
     return _FramePoses(xy, visibility, world)
-
-
-def _largest_person(result: Any) -> np.ndarray | None:
-    """(33, 2) normalised landmarks of the person with the largest landmark box, None when nobody."""
-    people = [np.array([[lm.x, lm.y] for lm in landmarks]) for landmarks in result.pose_landmarks]
-    return max(people, key=lambda xy: float(np.prod(np.ptp(xy, axis=0))), default=None)
 
 
 def _second_person_ratio(result: Any) -> float:

@@ -177,7 +177,7 @@ def percent(fraction: float) -> str:
 def evidence_decimals(value: float, threshold: float) -> int:
     """Decimals that keep a value apart from the threshold it passed: 1, or 2 where one decimal would
     print both alike ("5.0 cm, above 5.0 cm" reads as a contradiction; "5.04 cm" does not)."""
-    return 2 if round(abs(value), 1) == round(abs(threshold), 1) else 1
+    return range_decimals(abs(value), (abs(threshold),))
 
 
 def range_decimals(value: float, limits: Iterable[float | None]) -> int:
@@ -354,23 +354,6 @@ def block_title(block: str) -> str:
 def dose_line(dose: str, per_week: int, minutes: int) -> str:
     """How much of one exercise: "3 x 12, 3\u00d7 per week, about 5 min." (a multiplication sign)."""
     return f"{dose}, {per_week}\u00d7 per week, about {minutes} min."
-
-
-# Why a jump-rope sign measured in the clip still counts for nothing: its verdict is undecided.
-INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
-
-
-def unread_by_reason(not_assessed: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """A finding's unread signs grouped by why: (lead, measure names joined, reason), in order of first
-    mention. A photo-only check lists five jump-rope signs per pattern with one reason; said once per reason.
-    The lead is "Can't tell yet" for signs measured with an undecided verdict, "Not assessed" otherwise."""
-    groups: dict[str, list[str]] = {}
-    for key, reason in not_assessed.items():
-        groups.setdefault(reason, []).append(measure_name(key))
-    return [
-        ("Can't tell yet" if reason.startswith(INCONCLUSIVE_REASON) else "Not assessed", join_words(names), reason)
-        for reason, names in groups.items()
-    ]
 
 
 def join_words(parts: Sequence[str]) -> str:

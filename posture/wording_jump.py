@@ -1,6 +1,7 @@
 """Every word a person reads about a jump-rope session (docs/jump-rope.md), beside :mod:`posture.wording`:
-measure meanings, verdict words and colours, value and band formats, and the one-glance left/right summary (the
-measure names are in :mod:`posture.wording`, which names every key a finding can rest on).
+measure meanings, verdict words and colours, value and band formats, and the findings' sentences (the measure
+names are in :mod:`posture.wording`, which names every key a finding can rest on; the one-glance left/right
+summary is :mod:`posture.wording_jump_summary`).
 
 The JSON keeps the engine's codes (``asymmetric``, ``inconclusive``...); only what people read comes from
 here. Like :mod:`posture.wording`, free of numpy and Streamlit.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from posture.wording import INCONCLUSIVE_REASON, join_words, jump_measure_name
+from posture.wording import join_words, jump_measure_name, measure_name
 
 __all__ = [
     "CHART_READING",
@@ -20,6 +21,7 @@ __all__ = [
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
     "JUMP_VERDICT_COLOURS",
+    "NO_NORMAL_RANGE",
     "NO_TYPICAL_ERROR",
     "SIGNED_KEYS",
     "SIGNED_UNITS",
@@ -30,13 +32,11 @@ __all__ = [
     "jump_band",
     "jump_side_sentences",
     "jump_status_label",
-    "jump_symmetry_summary",
     "jump_value",
     "person_side",
     "signed_measure",
-    "symmetry_line",
     "tires_first",
-    "tiring_line",
+    "unread_by_reason",
     "warning_sentence",
     "weaker_side_first",
 ]
@@ -101,6 +101,9 @@ JUMP_UNIT_SYMBOLS: Mapping[str, str] = {
     "deg": "°",
 }
 NO_TYPICAL_ERROR = "typical error not yet measured"
+# Counts, timing, each side's sizes and trends have no agreed normal values for rope skipping: they follow the
+# skipper's pace, style and rope. Said on the cards and in the report, so a missing range is not an oversight.
+NO_NORMAL_RANGE = "no normal range (it depends on pace, style and rope: compare your own sessions)"
 
 
 class JumpMeasure(Protocol):
@@ -197,63 +200,6 @@ def count_accuracy_text(exact: int, clips: int, most_off: int) -> str:
     return f"exact in {exact} of {clips} test clips, otherwise off by {'one' if most_off <= 1 else f'up to {most_off}'}"
 
 
-def _side(value: float, bigger: str = "left") -> str:
-    return bigger if value > 0 else ("right" if bigger == "left" else "left")
-
-
-def _sureness(measure: JumpMeasure) -> str:
-    """How sure the verdict is, from where the 95 % band lies against the threshold."""
-    limit = "" if measure.threshold is None else f" ({jump_value(measure.threshold, measure.unit)})"
-    if measure.status == "asymmetric":
-        return f"Sure: the value is past the threshold{limit} and its 95 % band does not reach zero."
-    if measure.status == "symmetric":
-        return f"Sure: the whole 95 % band lies within the threshold{limit}."
-    return f"Not sure: the 95 % band is too wide to say against the threshold{limit}; a longer clip narrows it."
-
-
-def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: str) -> tuple[str, str, str]:
-    """One line of the summary: (topic, verdict sentence, how sure).
-
-    ``uneven`` names the side with ``{side}`` and the size with ``{size}``; ``even`` says both match.
-    """
-    if measure is None or measure.value is None or measure.status == "not_assessed":
-        reason = measure.reason if measure is not None and measure.reason else "not measured in this clip"
-        return topic, f"Not assessed: {reason}.", ""
-    size = jump_value(abs(measure.value), measure.unit)
-    if measure.status == "symmetric":
-        return topic, even, _sureness(measure)
-    sentence = uneven.format(side=_side(measure.value), size=size)
-    if measure.status == "inconclusive":
-        small = measure.threshold is not None and abs(measure.value) <= measure.threshold
-        sentence = f"{'Within the noise' if small else 'Perhaps'}: {sentence[0].lower()}{sentence[1:]}"
-    return topic, sentence, _sureness(measure)
-
-
-def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None, part: str) -> tuple[str, str, str]:
-    """Which ``part`` ("hand circle", "foot clearance") shrinks faster over the clip: the side that tires first.
-
-    Trends have a 95 % band (the jump-to-jump spread) but no threshold, so the line is never a verdict: it
-    says "likely" when the two sides' bands do not overlap, and is a hint otherwise.
-    """
-    if left is None or right is None or left.value is None or right.value is None:
-        return topic, "Not assessed: both sides must be seen over the whole clip.", ""
-    trends = (
-        f"left {jump_value(left.value, '%/min', signed=True)}, right {jump_value(right.value, '%/min', signed=True)}"
-    )
-    tiring = tires_first(left, right)
-    if tiring is None:
-        return topic, f"Neither side's {part} shrank over the clip ({trends}).", _tiring_sureness(left, right)
-    sentence = f"The {tiring.side} {part} shrank faster ({trends}): that side may tire first."
-    if tiring.bands_apart:
-        return (
-            topic,
-            sentence,
-            "Likely: the two sides' 95 % bands do not overlap. Still a hint, not a finding: trends have no "
-            "threshold yet.",
-        )
-    return topic, sentence, _tiring_sureness(left, right)
-
-
 class Tiring(NamedTuple):
     """The side whose trend (%/min) shrinks faster, both sides' trends, and whether their 95 % bands lie apart."""
 
@@ -275,64 +221,24 @@ def tires_first(left: JumpMeasure | None, right: JumpMeasure | None) -> Tiring |
     return Tiring(side, min(left.value, right.value), max(left.value, right.value), apart)
 
 
-def _tiring_sureness(left: JumpMeasure, right: JumpMeasure) -> str:
-    bands = "the two sides' 95 % bands overlap" if left.band and right.band else "trends have no noise band here"
-    return f"A hint only: {bands}, and clips under 30 s say little about tiring."
+# Findings and plan: what a clip's uneven measures say in words (posture jump, the plan's side-first note).
+
+# Why a jump-rope sign measured in the clip still counts for nothing: its verdict is undecided.
+INCONCLUSIVE_REASON = "inconclusive in the jump-rope video: its 95 % band reaches across the threshold"
 
 
-def jump_symmetry_summary(measures: Mapping[str, JumpMeasure]) -> list[tuple[str, str, str]]:
-    """The one-glance summary: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
-    get = measures.get
+def unread_by_reason(not_assessed: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """A finding's unread signs grouped by why: (lead, measure names joined, reason), in order of first
+    mention. A photo-only check lists five jump-rope signs per pattern with one reason; said once per reason.
+    The lead is "Can't tell yet" for signs measured with an undecided verdict, "Not assessed" otherwise."""
+    groups: dict[str, list[str]] = {}
+    for key, reason in not_assessed.items():
+        groups.setdefault(reason, []).append(measure_name(key))
     return [
-        symmetry_line(
-            "Landing",
-            get("landing_depth_diff_cm"),
-            "The {side} side lands heavier, its hip sinking {size} more per landing.",
-            "Both sides land about equally hard.",
-        ),
-        symmetry_line(
-            "Touchdown", get("landing_lead_ms"), "The {side} foot lands first, by {size}.", "Both feet land together."
-        ),
-        symmetry_line(
-            "Feet",
-            get("foot_clearance_si_pct"),
-            "The {side} foot lifts higher, by {size}.",
-            "Both feet lift about as high.",
-        ),
-        symmetry_line(
-            "Hands",
-            get("hand_circle_si_pct"),
-            "The {side} hand turns a wider circle, by {size}.",
-            "Both hands turn circles of about the same size.",
-        ),
-        tiring_line(
-            "Tiring (hands)",
-            get("hand_circle_trend_pct_per_min_left"),
-            get("hand_circle_trend_pct_per_min_right"),
-            "hand circle",
-        ),
-        *(
-            symmetry_line(topic, measure, uneven, "")
-            for key, topic, uneven in UNEVEN_ONLY_LINES
-            if (measure := get(key)) is not None and measure.status == "asymmetric"
-        ),
+        ("Can't tell yet" if reason.startswith(INCONCLUSIVE_REASON) else "Not assessed", join_words(names), reason)
+        for reason, names in groups.items()
     ]
 
-
-# The other left-right measures join the summary when they read uneven: a summary that said "the hands are
-# even" beside an uneven hand timing of 56 ms hid the clip's one clear finding. (key, topic, sentence with
-# {side} and {size}; the signs as in docs/jump-rope.md, + toward the person's left.)
-UNEVEN_ONLY_LINES = (
-    ("hand_phase_lead_ms", "Hand timing", "The {side} hand runs ahead in the turn, by {size}."),
-    ("hand_height_diff_cm", "Hand height", "The {side} hand is held higher, by {size}."),
-    ("hand_spread_diff_cm", "Hand spread", "The {side} hand is held further out from the body, by {size}."),
-    ("lateral_shift_cm", "Hips", "The hips sit toward the {side} of the feet, by {size}."),
-    ("trunk_lateral_lean_deg", "Trunk lean", "The trunk leans toward the {side}, by {size}."),
-    ("trunk_twist_deg", "Trunk twist", "The shoulders twist {size} each way against the hips with every jump."),
-)
-
-
-# Findings and plan: what a clip's uneven measures say in words (posture jump, the plan's side-first note).
 
 # Why a one-sided exercise starts with the weaker side, per measure that named it.
 _WEAKER_BECAUSE: Mapping[str, str] = {"landing_depth_diff_cm": "lands heavier", "foot_clearance_si_pct": "lifts lower"}

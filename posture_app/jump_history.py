@@ -22,7 +22,7 @@ from posture.history import (
 from posture.history.jump_sessions import jump_count, left_right_measures, session_view
 from posture.jump.summary import Measurement
 from posture.wording import view_name
-from posture.wording_jump import jump_band, jump_measure_name, jump_status_label, jump_symmetry_summary, jump_value
+from posture.wording_jump import jump_band, jump_measure_name, jump_status_label, jump_value
 from posture.wording_jump_history import (
     JUMP_CHANGE_EXPLANATION,
     NO_SESSION_STILL,
@@ -32,6 +32,7 @@ from posture.wording_jump_history import (
     jump_change_label,
     persistent_sentence,
 )
+from posture.wording_jump_summary import jump_symmetry_summary
 from posture_app import present
 from posture_app.jump_trend import jump_trend_chart
 

@@ -16,15 +16,16 @@ from posture.wording_jump import (
     CHART_READING,
     JUMP_MEASURE_MEANINGS,
     JUMP_VERDICT_COLOURS,
+    NO_NORMAL_RANGE,
     NO_TYPICAL_ERROR,
     change_over_clip,
     jump_band,
     jump_measure_name,
     jump_status_label,
-    jump_symmetry_summary,
     jump_value,
     signed_measure,
 )
+from posture.wording_jump_summary import jump_symmetry_summary
 from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
 from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
@@ -85,11 +86,6 @@ def refusal_box(refusal: JumpRefusal) -> None:
         f"*What to do next:* {present.jump_error_next_step(code)}",
         icon=":material/error:",
     )
-
-
-# Counts, timing, each side's sizes and trends have no agreed normal values for rope skipping: they follow the
-# skipper's pace, style and rope. Said on the card, so that a missing range does not read as an oversight.
-NO_NORMAL_RANGE = "no normal range (it depends on pace, style and rope: compare your own sessions)"
 
 
 def typical_error(key: str, measurement: Measurement, model: str) -> str:

@@ -31,9 +31,8 @@ from posture.wording import (
     percent,
     plan_summary,
     session_line,
-    unread_by_reason,
 )
-from posture.wording_jump import weaker_side_first
+from posture.wording_jump import unread_by_reason, weaker_side_first
 from posture_app import present
 from posture_app.guards import guarded_callback, safe_download
 from posture_app.person import Profile

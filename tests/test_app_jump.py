@@ -21,7 +21,8 @@ from posture.errors import VIDEO_ERROR_CODES
 from posture.jump.engine import JumpAnalysis
 from posture.jump.findings import assess_with_jump
 from posture.wording import likelihood_label
-from posture.wording_jump import jump_status_label, jump_symmetry_summary, jump_value
+from posture.wording_jump import jump_status_label, jump_value
+from posture.wording_jump_summary import jump_symmetry_summary
 from posture_app import jump_results, jump_session, present
 from tests.app_harness import APP, HISTORY_PAGE, JUMP_PAGE, TIMEOUT_S, assert_clean, open_app, texts
 from tests.conftest import ROOT

@@ -329,7 +329,8 @@ def test_the_app_shows_the_reports_plan_blocks_in_order_and_its_sentences(app_pe
 
 def test_unread_signs_are_said_once_per_reason():
     """A photo-only check misses every jump-rope sign for one reason: one line, not one per sign."""
-    from posture.wording import INCONCLUSIVE_REASON, JUMP_PREFIX, measure_name, unread_by_reason
+    from posture.wording import JUMP_PREFIX, measure_name
+    from posture.wording_jump import INCONCLUSIVE_REASON, unread_by_reason
 
     no_clip = "no jump-rope video filmed from the front or back was given"
     unread = {

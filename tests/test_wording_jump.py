@@ -14,11 +14,9 @@ from posture.wording_jump import (
     count_accuracy_text,
     jump_band,
     jump_status_label,
-    jump_symmetry_summary,
     jump_value,
-    symmetry_line,
-    tiring_line,
 )
+from posture.wording_jump_summary import jump_symmetry_summary, symmetry_line, tiring_line
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ MIN_DRIFT_PX_PER_S = 0.5
 
 def _lowest_px(track: CleanTrack, side: str, point: str) -> np.ndarray:
     lowest = track.point(f"{side}_{point}")[:, 1].copy()
-    for stand_in in (*CONTACT_POINTS, "ankle"):
+    for stand_in in CONTACT_POINTS:  # the ankle last
         missing = np.isnan(lowest)
         lowest[missing] = track.point(f"{side}_{stand_in}")[missing, 1]
     return lowest

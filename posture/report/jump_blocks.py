@@ -15,15 +15,16 @@ from posture.report.blocks import PNG, Block, Bullets, Figure, Heading, Table, T
 from posture.wording import jump_measure_name, percent, view_name
 from posture.wording_jump import (
     CHART_READING,
+    NO_NORMAL_RANGE,
     change_over_clip,
     count_accuracy_text,
     jump_band,
     jump_status_label,
-    jump_symmetry_summary,
     jump_value,
     signed_measure,
     warning_sentence,
 )
+from posture.wording_jump_summary import jump_symmetry_summary
 
 if TYPE_CHECKING:
     from posture.jump.engine import JumpAnalysis
@@ -63,9 +64,8 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             "band also holds three times the tracker's typical error; it reads 'uneven' when it is past its "
             "threshold and its band does not reach zero, 'even' when its whole band lies within the threshold, "
             "and 'can't tell yet' otherwise. The other measures' band is the spread over the jumps only: the "
-            "tracker's typical error comes on top. They have no normal range: they follow the skipper's pace, "
-            "style and rope, so compare your own sessions. The typical error is how far the tracker was off on "
-            "average on rendered clips of known motion.",
+            f"tracker's typical error comes on top; {NO_NORMAL_RANGE}. The typical error is how far the tracker "
+            "was off on average on rendered clips of known motion.",
             kind="note",
         ),
         measures_table(session.measurements, analysis.track.model, video.duration_s),

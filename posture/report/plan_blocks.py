@@ -26,10 +26,9 @@ from posture.wording import (
     percent,
     plan_summary,
     session_line,
-    unread_by_reason,
     verdict,
 )
-from posture.wording_jump import weaker_side_first
+from posture.wording_jump import unread_by_reason, weaker_side_first
 
 
 def red_flag_blocks(assessment: Assessment, heading: str) -> list[Block]:

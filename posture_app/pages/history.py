@@ -196,14 +196,14 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequ
         jump_history.saved_session(saved, sessions)
     else:
         saved_assessment(saved)
+    what = "jump-rope session" if saved.kind == KIND_JUMP else "assessment"
     if st.session_state.get(CONFIRM_DELETE_KEY) == chosen:
-        what = f"jump-rope session #{chosen}" if saved.kind == KIND_JUMP else f"assessment #{chosen} and its photos"
-        st.warning(f"Delete {what} from this computer? This cannot be undone.")
+        photos = "" if saved.kind == KIND_JUMP else " and its photos"
+        st.warning(f"Delete {what} #{chosen}{photos} from this computer? This cannot be undone.")
         yes, no = st.columns(2)
         yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
         no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)
     else:
-        what = "jump-rope session" if saved.kind == KIND_JUMP else "assessment"
         st.button(f"Delete {what} #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))
 
 

@@ -164,6 +164,30 @@ def test_variable_frame_rate_keeps_each_frames_own_time(tmp_path, stand_small):
     assert info.duration_s == pytest.approx(times[-1] + np.median(steps), abs=1e-3)
 
 
+def _numbered_frame(number: int) -> np.ndarray:
+    """A 64 x 96 frame showing ``number`` as 8 black or white bands (bit 0 at the top)."""
+    bits = (number >> np.arange(8)) & 1
+    return np.repeat(np.repeat(255 * bits.astype(np.uint8), 12)[:, None, None], 64, axis=1).repeat(3, axis=2)
+
+
+def _frame_number(rgb: np.ndarray) -> int:
+    bands = rgb[:, :, 0].reshape(8, -1).mean(axis=1) > 128
+    return int(np.sum(bands << np.arange(8)))
+
+
+def test_h264_with_b_frames_in_avi_keeps_every_frame_at_its_time(tmp_path):
+    """AVI stores no presentation times: FFmpeg numbers its frames in decoding order (1, 3, 2, 5, ...)."""
+    path = tmp_path / "b_frames.avi"
+    write_video(path, [_numbered_frame(i) for i in range(120)], fps=30.0, codec="libx264")
+    with av.open(str(path)) as container:
+        numbers = [frame.pts for frame in container.decode(video=0)]
+    assert numbers != sorted(numbers)  # the case at hand: B-frames numbered out of order
+
+    decoded = decode_all(path)
+    assert [_frame_number(rgb) for _, rgb in decoded] == list(range(120))
+    assert [t for t, _ in decoded] == pytest.approx([i / 30 for i in range(120)], abs=1e-6)
+
+
 def test_duplicate_timestamps_are_dropped(tmp_path, stand_small):
     """A Matroska file (whose muxer allows equal timestamps) where frame 11 repeats frame 10's time."""
     path = tmp_path / "duplicate.mkv"

@@ -56,6 +56,7 @@ from posture.video.frames import (
     span_s,
     stream_duration_s,
     stream_info,
+    timed_frames,
     upright_rgb,
 )
 from posture.video.track import VideoInfo
@@ -186,9 +187,8 @@ def iter_frames(
         last = -math.inf
         rotation = 0
         count = 0
-        for frame in decoded_frames(container, stream):
+        for raw_time, frame in timed_frames(container, decoded_frames(container, stream)):
             _check_frame_size(frame.width, frame.height)
-            raw_time = float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else None
             if first_time is None:
                 rotation = display_rotation_deg(frame)
                 first_time = raw_time if raw_time is not None else 0.0

@@ -7,8 +7,10 @@ which opens and checks the file and calls these.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import av
@@ -31,6 +33,41 @@ def decoded_frames(container: Any, stream: Any) -> Iterator[Any]:
         except av.error.InvalidDataError:
             continue  # one broken packet (bit error); a truly broken file ends up too short
         yield from frames
+
+
+AVI_REORDER_FRAMES = 16
+"""Frames held back in an AVI to put its timestamps in order: H.264 shows a frame at most 16 frames
+after it was decoded (its largest reorder depth)."""
+
+
+def timed_frames(container: Any, frames: Iterable[Any]) -> Iterator[tuple[float | None, Any]]:
+    """``(time_s, frame)`` for decoded ``frames``: each frame's presentation time (s), None when it has none.
+
+    AVI stores no presentation times: FFmpeg hands out an AVI's frames in display order but numbers
+    them in decoding order (H.264 with B-frames: 1, 2, 4, 5, 3, 6, ...), which would read as frames
+    going backwards and be dropped. The numbers are right, only given to the wrong frames, so an
+    AVI's frames get them sorted, each one once :data:`AVI_REORDER_FRAMES` later frames have shown
+    no smaller number.
+    """
+    if "avi" not in container.format.name.split(","):
+        for frame in frames:
+            yield _pts_s(frame), frame
+        return
+    times: list[float] = []
+    held: deque[Any] = deque()
+    for frame in frames:
+        time_s = _pts_s(frame)
+        if time_s is not None:
+            heapq.heappush(times, time_s)
+        held.append(frame)
+        if len(held) > AVI_REORDER_FRAMES:
+            yield (heapq.heappop(times) if times else None), held.popleft()
+    while held:
+        yield (heapq.heappop(times) if times else None), held.popleft()
+
+
+def _pts_s(frame: Any) -> float | None:
+    return float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else None
 
 
 def no_picture_decoded() -> PostureError:

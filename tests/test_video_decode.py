@@ -262,6 +262,10 @@ def test_video_too_short(tmp_path, stand_small):
     with pytest.raises(PostureError) as info:
         decode_all(tmp_path / "short.mp4")  # decoding alone refuses it too, after the last frame
     assert info.value.code == "video_too_short"
+    write_video(tmp_path / "one_frame.mp4", stand_small[:1])  # a single frame is short, not damaged
+    with pytest.raises(PostureError) as info:
+        probe(tmp_path / "one_frame.mp4")
+    assert info.value.code == "video_too_short"
 
 
 def test_video_too_long(tmp_path, stand_small):

@@ -154,7 +154,7 @@ def probe(
         rotation = display_rotation_deg(first)
         times = packet_times_s(container, stream)
         promised_s = stream_duration_s(stream)
-    duration = span_s(times) if times else 0.0
+    duration = span_s(times) if len(times) > 1 else len(times) / nominal_fps(stream)  # one frame shows for one step
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
     return stream_info(stream, rotation, len(times), duration)

@@ -137,6 +137,34 @@ def test_rotated_container_gives_the_upright_pixels(clips, stand_small):
         assert mad(a, original[::-1, ::-1]) > 3 * mad(a, original)  # a turn the wrong way would not pass
 
 
+@pytest.mark.parametrize("turn_ccw_deg", [0, 90, 180, 270])
+def test_a_mirroring_display_matrix_gives_upright_unmirrored_pixels(tmp_path, turn_ccw_deg):
+    """Display = the stored picture turned counter-clockwise, then flipped left-right. The turn is applied,
+    the flip is not (PyAV reads a plain flip as a 180 deg turn: upside down)."""
+    shown = np.full((96, 64, 3), 40, np.uint8)
+    shown[4:30, 4:24] = (255, 0, 0)  # a red block at the top left of the displayed picture
+    stored = np.ascontiguousarray(np.rot90(shown[:, ::-1], k=-turn_ccw_deg // 90))
+    path = tmp_path / f"mirror_{turn_ccw_deg}.mp4"
+    angle = np.radians(turn_ccw_deg)
+    cos, sin = round(np.cos(angle)) << 16, round(np.sin(angle)) << 16
+    # FFmpeg's layout: rows [a b u], [c d v], [x y w]; turn [[cos, -sin], [sin, cos]] times flip diag(-1, 1)
+    matrix = [-cos, -sin, 0, -sin, cos, 0, 0, 0, 1 << 30]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = stored.shape[1], stored.shape[0], "yuv420p"
+        stream.set_display_matrix(matrix)
+        for i in range(100):
+            frame = av.VideoFrame.from_ndarray(stored, format="rgb24")
+            frame.pts = i
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+
+    _, rgb = next(iter(decode_all(path)))
+    assert rgb.shape == shown.shape
+    assert mad(rgb, shown[:, ::-1]) < 8.0  # upright, with the camera's own left and right
+    assert probe(path).rotation_deg == (-turn_ccw_deg) % 360
+
+
 def test_frames_are_scaled_down_to_max_side_never_up(clips):
     _, small = next(iter_frames(ROTATED, max_side_px=640))
     assert small.shape == (640, 360, 3)

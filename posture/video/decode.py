@@ -14,7 +14,8 @@ Decisions (and why):
 * **Rotation**: phones store portrait video as landscape pixels plus a display matrix. FFmpeg
   attaches that matrix to every decoded frame; PyAV 18 reads it as ``VideoFrame.rotation`` (degrees
   counter-clockwise, -180..180). The first frame's value is applied to the whole clip, so every
-  frame has the same displayed size. Mirroring flags (front cameras rarely set them) are ignored.
+  frame has the same displayed size. A mirroring flag (front cameras rarely set one) is ignored: the
+  analysis sees the camera's own left and right, upright.
 * **Size**: frames are scaled down (never up) so that the long side is at most ``max_side_px``,
   in the same swscale call that converts YUV to RGB (area averaging, no aliasing), so a full-size
   RGB copy of a 4K frame is never made. Landmarks are normalised by MediaPipe, so callers map them

@@ -126,14 +126,36 @@ def span_s(times: list[float]) -> float:
 
 
 def display_rotation_deg(frame: Any) -> int:
-    """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright."""
+    """Clockwise turn (0, 90, 180, 270 deg) that displays the frame upright.
+
+    A display matrix that also mirrors (negative determinant: a front camera's or an editor's flip)
+    is read as a turn followed by a left-right flip of the displayed picture; only the turn is
+    applied (PyAV reads a plain flip as a 180 deg turn, which showed the person upside down), so the
+    analysis sees the camera's own left and right.
+    """
     try:
         counter_clockwise = frame.rotation
+        matrix = _display_matrix(frame)
     except Exception:  # a malformed display matrix must not reject decodable pixels
         return 0
+    if matrix is not None:
+        a, b, c, d = matrix
+        if a * d - b * c < 0:  # turn R, then flip: M = R diag(-1, 1), so R = M diag(-1, 1)
+            counter_clockwise = -math.degrees(math.atan2(b, -a))
     if not isinstance(counter_clockwise, (int, float)) or not math.isfinite(counter_clockwise):
         return 0
     return round(-counter_clockwise / 90.0) * 90 % 360
+
+
+def _display_matrix(frame: Any) -> tuple[float, float, float, float] | None:
+    """The 2 x 2 part (a, b, c, d) of FFmpeg's display matrix on ``frame`` (rows [a b u], [c d v], [x y w]
+    map a stored point (p, q, 1) to the displayed one), None when the frame has none."""
+    for side_data in frame.side_data:
+        if side_data.type.name == "DISPLAYMATRIX":
+            values = np.frombuffer(bytes(side_data), dtype=np.int32)
+            if values.size == 9:
+                return float(values[0]), float(values[1]), float(values[3]), float(values[4])
+    return None
 
 
 def upright_rgb(frame: Any, rotation_deg: int, max_side_px: int) -> np.ndarray:

@@ -200,6 +200,22 @@ def walking_track(times: np.ndarray, steps_per_min: float = 110.0) -> PoseTrack:
     )
 
 
+def walking_toward_camera_track(times: np.ndarray, steps_per_min: float, px_per_s: float) -> PoseTrack:
+    """:func:`walking_track` with the person coming ``px_per_s`` down the picture (- = walking away): the body
+    drifts smoothly, but a planted foot stays where it landed and each step lands further down."""
+    track = walking_track(times, steps_per_min)
+    xy = track.xy_px.copy()
+    xy[..., 1] += px_per_s * times[:, None]
+    stride, swing = 120.0 / steps_per_min, 0.4
+    for side, offset in (("left", 0.0), ("right", 0.5)):
+        stance_start_s = (np.floor(times / stride + offset) - offset) * stride
+        through_swing = np.clip((((times / stride) + offset) % 1.0 - (1.0 - swing)) / swing, 0.0, 1.0)
+        foot_s = stance_start_s + stride * through_swing  # the planted foot's time stands still
+        for point in ("ankle", "heel", "foot_index"):
+            xy[:, INDEX[f"{side}_{point}"], 1] += px_per_s * (foot_s - times)
+    return dataclasses.replace(track, xy_px=xy)
+
+
 def mirrored(track: PoseTrack) -> PoseTrack:
     """The same clip filmed in a mirror: left/right labels traded and x -> width - x."""
     xy = track.xy_px[:, MIRRORED_INDEX].copy()

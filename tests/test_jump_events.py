@@ -22,6 +22,7 @@ from tests.jump_motion import (
     skipper_track,
     standing_track,
     steady_turns,
+    walking_toward_camera_track,
     walking_track,
 )
 
@@ -157,6 +158,17 @@ def test_hops_on_one_leg_are_refused_naming_the_hopping_foot(held_up: str) -> No
 def test_walking_is_refused_as_no_jumping() -> None:
     with pytest.raises(PostureError) as refused:
         analyze_track(walking_track(frame_times(30.0, 6.0)), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+
+
+@pytest.mark.parametrize("px_per_s", [-60.0, -20.0, 20.0, 60.0])
+@pytest.mark.parametrize("steps_per_min", [100.0, 120.0])
+def test_walking_toward_or_away_from_the_camera_is_refused_as_no_jumping(steps_per_min, px_per_s) -> None:
+    # Each step lands further down (or up) the picture while the planted foot stays put: a floor line
+    # followed through that took each planted foot for airborne and counted 13-17 "jumps" in 10 s.
+    track = walking_toward_camera_track(frame_times(30.0, 10.0), steps_per_min, px_per_s)
+    with pytest.raises(PostureError) as refused:
+        analyze_track(track, "front", 170.0)
     assert refused.value.code == "no_jumping_found"
 
 

@@ -106,6 +106,12 @@ DRIFT_HALF_WINDOW_S = 4.0
 # clearance trends. A travelling skipper moves all six together: 2 cm/s toward a camera 3 m away is
 # ~0.8 px/s at 1280 px.
 MIN_DRIFT_PX_PER_S = 0.5
+# ... and one moving faster than this (in body heights per second) is a person walking, not a skipper
+# drifting: at 2.5 m from a phone 1.3 m high the floor under the feet moves by about a third of the body
+# height per metre of travel, so this is ~5 cm/s, four times the fastest drift the tests follow (30 px
+# over 8 s), a tenth of a slow walk. Following a walker's floor took each planted foot for airborne
+# (each step lands higher or lower than the line through them) and counted every step as a jump.
+MAX_DRIFT_HEIGHTS_PER_S = 0.015
 
 
 def _lowest_px(track: CleanTrack, side: str, point: str) -> np.ndarray:

@@ -141,8 +141,9 @@ SIGNED_KEYS = (
 )
 CHART_READING = (
     "Each point is one jump (orange: the person's left, blue: their right). The dashed line is each "
-    "side's median over the jumps and the shaded strip its 95 % band: where the strips do not "
-    "overlap, the difference is bigger than the noise."
+    "side's median over the jumps and the shaded strip the 95 % band of that median. The strips leave out "
+    "the tracker's typical error, which the left-right verdict also allows for: strips apart are not yet "
+    "an uneven verdict."
 )
 """How to read the left-vs-right charts (the app's and the report's)."""
 
@@ -170,13 +171,13 @@ def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = F
     """A noise band in words: "95 % band 5.5 to 6.0 cm", or that there is none.
 
     ``spread_only``: the band holds only the jump-to-jump spread of the median (a measure without a left-right
-    verdict, whose band the tracker's typical error does not widen): "spread over the jumps (95 %) 5.5 to
+    verdict, whose band the tracker's typical error does not widen): "95 % band of the jumps' median 5.5 to
     6.0 cm", so that it is not read as where the true value lies (a 115.9 ms flight time with a band of
     104.6-126.7 ms and a typical error of 71 ms).
     """
     if band is None:
         return "no noise band"
-    lead = "spread over the jumps (95 %)" if spread_only else "95 % band"
+    lead = "95 % band of the jumps' median" if spread_only else "95 % band"
     return f"{lead} {band[0]:.1f} to {jump_value(band[1], unit)}"
 
 

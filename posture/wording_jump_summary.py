@@ -23,6 +23,17 @@ def _sureness(measure: JumpMeasure) -> str:
         return f"Sure: the value is past the threshold{limit} and its 95 % band does not reach zero."
     if measure.status == "symmetric":
         return f"Sure: the whole 95 % band lies within the threshold{limit}."
+    if (
+        measure.band is not None
+        and measure.threshold is not None
+        and measure.band[1] - measure.band[0] > 2 * measure.threshold
+    ):
+        # Often the tracker's typical error alone is wider than the even zone: a longer clip would not do.
+        zone = jump_value(measure.threshold, measure.unit)
+        return (
+            f"Not sure: the 95 % band is wider than the whole even zone (±{zone}), so the sides cannot be shown "
+            "even at this width; the tracker's typical error in it does not shrink with a longer clip."
+        )
     return f"Not sure: the 95 % band is too wide to say against the threshold{limit}; a longer clip narrows it."
 
 

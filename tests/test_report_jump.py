@@ -228,8 +228,8 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         if measurement.unit == "%/min":  # a short clip's rate per minute, and the change the clip saw
             value += f" ({change_over_clip(measurement.value, clip.video.duration_s)})"
         assert cells[1] == value
-        # A left-right measure's band holds the tracker's error; another's is only the spread over the jumps.
-        lead = "95 % band" if measurement.threshold is not None else "spread over the jumps (95 %)"
+        # A left-right measure's band holds the tracker's error; another's only that of the jumps' median.
+        lead = "95 % band" if measurement.threshold is not None else "95 % band of the jumps' median"
         assert cells[2].startswith(lead) or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status))
         if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"

@@ -36,7 +36,7 @@ def test_values_read_with_their_units():
     assert jump_value(-0.04, "cm", signed=True) == "0.0 cm"  # no side for a value that rounds to zero
     assert jump_value(None, "ms") == "—"
     assert jump_band((5.47, 6.01), "cm") == "95 % band 5.5 to 6.0 cm"
-    assert jump_band((104.6, 126.7), "ms", spread_only=True) == "spread over the jumps (95 %) 104.6 to 126.7 ms"
+    assert jump_band((104.6, 126.7), "ms", spread_only=True) == "95 % band of the jumps' median 104.6 to 126.7 ms"
     assert change_over_clip(-206.2, 8.0) == "-27.5 % over this 8 s clip"
     assert jump_band(None, "cm") == "no noise band"
 
@@ -78,6 +78,18 @@ def test_the_landing_line_follows_the_engines_verdict(value, band, expected, sur
     assert topic == "Landing"
     assert sentence == expected
     assert sureness.startswith(sure)
+
+
+def test_a_band_wider_than_the_even_zone_does_not_promise_that_a_longer_clip_helps():
+    # Landing depth: threshold 1 cm; a 2.4 cm wide band (mostly the tracker's typical error) cannot fit in +-1.
+    wide = compared("landing_depth_diff_cm", 0.2, "cm", (-1.0, 1.4), 0.7)
+    narrow = compared("landing_depth_diff_cm", 0.7, "cm", (-0.2, 1.6), 0.7)
+    assert wide.status == narrow.status == "inconclusive"
+    _, _, wide_sureness = symmetry_line("Landing", wide, "{side} {size}", "even")
+    _, _, narrow_sureness = symmetry_line("Landing", narrow, "{side} {size}", "even")
+    assert "wider than the whole even zone (±1.0 cm)" in wide_sureness
+    assert "longer clip narrows" not in wide_sureness
+    assert narrow_sureness.endswith("a longer clip narrows it.")
 
 
 def test_a_measure_the_view_cannot_show_says_why():

@@ -63,7 +63,7 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             "Each value is the median over the jumps, with the 95 % band of that median. A left-right measure's "
             "band also holds three times the tracker's typical error; it reads 'uneven' when it is past its "
             "threshold and its band does not reach zero, 'even' when its whole band lies within the threshold, "
-            "and 'can't tell yet' otherwise. The other measures' band is the spread over the jumps only: the "
+            "and 'can't tell yet' otherwise. The other measures' band is that of the jumps' median only: the "
             f"tracker's typical error comes on top; {NO_NORMAL_RANGE}. The typical error is how far the tracker "
             "was off on average on rendered clips of known motion.",
             kind="note",

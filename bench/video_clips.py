@@ -23,6 +23,10 @@ def read_rgb(path: str | Path) -> Iterator[np.ndarray]:
             yield frame.to_ndarray(format="rgb24")
 
 
+SOUND_RATE = 48_000
+"""Sample rate (Hz) of the sound written with a clip or alone."""
+
+
 def write_video(
     target: str | Path | io.BytesIO,
     frames: Iterable[np.ndarray],
@@ -82,10 +86,7 @@ def write_video(
             container.mux(sound.encode(None))
 
 
-SOUND_RATE = 48_000
-
-
-def write_audio(target: str | Path, seconds: float = 4.0, *, codec: str = "aac", rate: int = 48_000) -> None:
+def write_audio(target: str | Path, seconds: float = 4.0, *, codec: str = "aac", rate: int = SOUND_RATE) -> None:
     """An audio-only file: a 440 Hz tone (the container follows the suffix: .mp4, .webm, .wav)."""
     with av.open(str(target), mode="w") as container:
         stream = container.add_stream(codec, rate=rate)

@@ -57,7 +57,7 @@ def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
                     st.metric(measure_name(key), "not assessed", help=present.measure_help(key))
                     st.caption(f"Why: {analysis.not_assessed[key]}")
                     continue
-                value = present.value_text(measurement.value, measurement.unit, present.signed(key), key)
+                value = present.measure_value_text(key, measurement.value, measurement.unit)
                 st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.measure_caption(measurement, hand_moved=key in moved))
@@ -73,13 +73,13 @@ def person_cards(assessment: Assessment, columns: int = 2) -> None:
             with column, st.container(border=True):
                 person = assessment.measurements[key]
                 measurement = person.measurement
-                value = present.value_text(measurement.value, measurement.unit, present.signed(key), key)
+                value = present.measure_value_text(key, measurement.value, measurement.unit)
                 st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.combined_caption(person))
                 per_photo = [
                     f"{present.plain(photo.image)} ({present.view_text(photo.view)}): "
-                    + present.value_text(photo.measurements[key].value, measurement.unit, present.signed(key), key)
+                    + present.measure_value_text(key, photo.measurements[key].value, measurement.unit)
                     for photo in measured
                     if key in photo.measurements
                 ]

@@ -21,7 +21,7 @@ from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement, MeasureSpec
-from posture.report import typical_error_text
+from posture.report import measure_decimals, typical_error_text
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
     MOVED_BY_HAND,
@@ -35,7 +35,6 @@ from posture.wording import (
     past_threshold,
     percent,
     plus_minus,
-    range_decimals,
     view_name,
     views_text,
 )
@@ -162,13 +161,17 @@ def signed(key: str) -> bool:
     return SPECS[key].signed if key in SPECS else True
 
 
-def value_text(value: float | None, unit: str, signed: bool = False, key: str | None = None) -> str:
-    """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none;
-    with the measure's ``key``, a second decimal where one would print it on a limit of its ranges."""
+def value_text(value: float | None, unit: str, signed: bool = False) -> str:
+    """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none."""
+    return NO_VALUE if value is None else format_value(value, unit, signed=signed)
+
+
+def measure_value_text(key: str, value: float | None, unit: str) -> str:
+    """Measure ``key``'s value as the cards, the report and the history print it: signed where its sign names a
+    side, with a second decimal where one would print it on a limit of its ranges; a dash for none."""
     if value is None:
         return NO_VALUE
-    decimals = range_decimals(value, SPECS[key].limits) if key in SPECS else 1
-    return format_value(value, unit, decimals, signed=signed)
+    return format_value(value, unit, measure_decimals(key, value), signed=signed(key))
 
 
 def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:

@@ -364,10 +364,10 @@ def test_counts_read_as_words():
 
 def test_a_value_by_a_range_limit_shows_the_decimal_that_sets_it_apart():
     # +2.04 deg is borderline (normal -2 to 2 deg): "+2.0°" beside "borderline" read as a contradiction.
-    assert present.value_text(2.04, "deg", True, "shoulder_tilt_deg") == "+2.04°"
-    assert present.value_text(2.4, "deg", True, "shoulder_tilt_deg") == "+2.4°"
-    assert present.value_text(45.46, "deg", False, "craniovertebral_angle_deg") == "45.46°"
-    assert present.value_text(2.0, "deg", True, "shoulder_tilt_deg") == "+2.0°"  # on the limit: one decimal
+    assert present.measure_value_text("shoulder_tilt_deg", 2.04, "deg") == "+2.04°"
+    assert present.measure_value_text("shoulder_tilt_deg", 2.4, "deg") == "+2.4°"
+    assert present.measure_value_text("craniovertebral_angle_deg", 45.46, "deg") == "45.46°"
+    assert present.measure_value_text("shoulder_tilt_deg", 2.0, "deg") == "+2.0°"  # on the limit: one decimal
     assert present.value_text(2.04, "deg", True) == "+2.0°"
 
 

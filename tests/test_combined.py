@@ -49,7 +49,7 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(data_di
     person = assess([front, back]).measurements["shoulder_tilt_deg"]
 
     def shown(value: float) -> str:
-        return present.value_text(value, "deg", present.signed("shoulder_tilt_deg"), "shoulder_tilt_deg")
+        return present.measure_value_text("shoulder_tilt_deg", value, "deg")
 
     tilts = [m.value for m in at.metric if m.label == "Shoulder tilt"]
     assert tilts[0] == shown(person.measurement.value)  # the combined value comes first

@@ -138,6 +138,14 @@ def floor_drift_px_per_s(track: CleanTrack, settings: DetectionSettings) -> floa
     return float(np.median(slopes)) if slopes else 0.0
 
 
+def follows_floor_drift(track: CleanTrack, settings: DetectionSettings, body_height_px: float) -> bool:
+    """Whether the clip's floor level is followed as it drifts (``settings.follow_floor_drift``): it moves by
+    :data:`MIN_DRIFT_PX_PER_S` or more (:func:`floor_drift_px_per_s`), but no faster than a skipper travels
+    (:data:`MAX_DRIFT_HEIGHTS_PER_S` of ``body_height_px`` a second; faster is a person walking)."""
+    drift = abs(floor_drift_px_per_s(track, settings))
+    return MIN_DRIFT_PX_PER_S <= drift <= MAX_DRIFT_HEIGHTS_PER_S * body_height_px
+
+
 def foot_lift_px(track: CleanTrack, side: str, settings: DetectionSettings, point: str = "foot_index") -> np.ndarray:
     """(n,) height (px, up) of a foot ``point`` above its running floor level (the ankle fills gaps)."""
     lowest = _lowest_px(track, side, point)

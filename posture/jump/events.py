@@ -326,14 +326,15 @@ def detect_jumps(
             f"The clip lasts {duration:.1f} s; at least {min_duration_s:.0f} s "
             "of skipping are needed to measure anything.",
         )
-    if len(counted) < min_jumps and duration * settings.min_cadence_jpm / 60.0 >= 2 * min_jumps:
-        raise PostureError(
-            "no_jumping_found",
-            f"Only {len(counted)} rope jump{'' if len(counted) == 1 else 's'} in {duration:.0f} s of video, where "
-            f"even slow skipping makes {duration * settings.min_cadence_jpm / 60.0:.0f}: this does not look like "
-            "skipping (walking or stepping is not). Film the whole body while skipping on the spot, camera still.",
-        )
     if len(counted) < min_jumps:
+        slowest = duration * settings.min_cadence_jpm / 60.0  # jumps that even slow skipping makes
+        if slowest >= 2 * min_jumps:
+            raise PostureError(
+                "no_jumping_found",
+                f"Only {len(counted)} rope jump{'' if len(counted) == 1 else 's'} in {duration:.0f} s of video, "
+                f"where even slow skipping makes {slowest:.0f}: this does not look like skipping (walking or "
+                "stepping is not). Film the whole body while skipping on the spot, camera still.",
+            )
         raise PostureError(
             "video_too_short",
             f"Only {len(counted)} complete jumps were found; at least {min_jumps} "

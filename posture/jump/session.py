@@ -16,13 +16,7 @@ import numpy as np
 from posture.anatomy import ASSUMED_STATURE_CM
 from posture.errors import PostureError
 from posture.jump import measures, summary
-from posture.jump.contacts import (
-    MAX_DRIFT_HEIGHTS_PER_S,
-    MIN_DRIFT_PX_PER_S,
-    DetectionSettings,
-    floor_drift_px_per_s,
-    foot_path,
-)
+from posture.jump.contacts import DetectionSettings, follows_floor_drift, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
 from posture.jump.rhythm import cadence_over_time, stops, turn_touchdowns_s
@@ -324,12 +318,11 @@ def analyze_clean(
             f"height_assumed: no height was given, so {ASSUMED_STATURE_CM:.0f} cm was assumed; "
             "centimetre values are less certain"
         )
-    scale = cm_per_px(clean, height_cm or ASSUMED_STATURE_CM, float(cfg["scale"]["segment_correction"]))
+    stature_cm = height_cm or ASSUMED_STATURE_CM
+    scale = cm_per_px(clean, stature_cm, float(cfg["scale"]["segment_correction"]))
     detection = cfg["detection"]
     settings = detection_settings(subframe, bounce_rate_hz(clean))
-    drift_px_per_s = abs(floor_drift_px_per_s(clean, settings))
-    stature_cm = height_cm or ASSUMED_STATURE_CM
-    drifting = MIN_DRIFT_PX_PER_S <= drift_px_per_s <= MAX_DRIFT_HEIGHTS_PER_S * stature_cm / scale
+    drifting = follows_floor_drift(clean, settings, stature_cm / scale)
     settings = replace(settings, follow_floor_drift=drifting)
     jumps = detect_jumps(clean, scale, settings, int(detection["min_jumps"]), float(detection["min_duration_s"]))
     style = skipping_style(jumps, float(detection["style_min_alternation"]), float(detection["style_min_lag_fraction"]))

@@ -23,6 +23,7 @@ from posture.report.blocks import (
     Heading,
     Table,
     Text,
+    measure_decimals,
     one_line,
     typical_error_text,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "finite_json",
     "font_paths",
     "md_escape",
+    "measure_decimals",
     "one_line",
     "one_person_json",
     "pdf_text",

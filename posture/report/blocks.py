@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from posture.measures import typical_error
-from posture.wording import plus_minus
+from posture.measures import SPECS, typical_error
+from posture.wording import plus_minus, range_decimals
 
 DEFAULT_TITLE = "Posture assessment"
 IMAGE_MAX_SIDE_PX = 900
@@ -26,6 +26,11 @@ def typical_error_text(key: str, unit: str) -> str | None:
     """``±0.9°``: the benchmarked typical error of a measure, None when it was not measured."""
     error = typical_error(key)
     return None if error is None else plus_minus(error, unit)
+
+
+def measure_decimals(key: str, value: float) -> int:
+    """Decimals for a photo measure's ``value``: 1, or 2 where one would print it on a limit of its ranges."""
+    return range_decimals(value, SPECS[key].limits) if key in SPECS else 1
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from posture.report.blocks import (
     Heading,
     Table,
     Text,
+    measure_decimals,
     one_line,
     typical_error_text,
 )
@@ -28,7 +29,6 @@ from posture.wording import (
     moved_by_hand_text,
     moved_landmark_text,
     percent,
-    range_decimals,
     status_label,
     view_name,
 )
@@ -102,17 +102,12 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
     )
 
 
-def _decimals(measurement: Measurement) -> int:
-    spec = SPECS.get(measurement.key)
-    return range_decimals(measurement.value, spec.limits) if spec is not None else 1
-
-
 def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[str, ...]:
     marks = [mark for mark, shown in (("estimate", measurement.estimate), (MOVED_BY_HAND, hand_moved)) if shown]
     name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
     return (
         name,
-        format_value(measurement.value, measurement.unit, _decimals(measurement)),
+        format_value(measurement.value, measurement.unit, measure_decimals(measurement.key, measurement.value)),
         format_range(measurement.normal_range, measurement.unit),
         status_label(measurement.status),
         percent(measurement.confidence),

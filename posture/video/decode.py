@@ -155,7 +155,7 @@ def probe(
         rotation = display_rotation_deg(first)
         times = packet_times_s(container, stream)
         promised_s = stream_duration_s(stream)
-    duration = span_s(times) if len(times) > 1 else len(times) / nominal_fps(stream)  # one frame shows for one step
+    duration = span_s(times, 1.0 / nominal_fps(stream))
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
     return stream_info(stream, rotation, len(times), duration)

@@ -117,10 +117,11 @@ def packet_times_s(container: Any, stream: Any) -> list[float]:
     return [t - times[0] for t in times] if times else []
 
 
-def span_s(times: list[float]) -> float:
-    """Duration (s) covered by frames at ``times``: last minus first plus one median frame interval."""
+def span_s(times: list[float], lone_frame_s: float = 0.0) -> float:
+    """Duration (s) covered by frames at ``times``: last minus first plus one median frame interval; a single
+    frame shows for ``lone_frame_s`` (the stream's nominal frame interval where it is known)."""
     if len(times) < 2:
-        return 0.0
+        return lone_frame_s if times else 0.0
     step = float(np.median(np.diff(times)))
     return float(times[-1] - times[0]) + step
 

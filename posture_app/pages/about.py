@@ -31,8 +31,7 @@ def about() -> None:
     st.subheader("Your privacy")
     st.markdown(
         "Photos and clips are analysed in memory on this computer and sent nowhere. Nothing is written to disk "
-        "until you "
-        "press *Save to history*; the history is one file in your data folder (or in `POSTURE_DATA_DIR`) and "
+        "until you press *Save to history*; the history is one file in your data folder (or in `POSTURE_DATA_DIR`) and "
         "the History page deletes any or all of it."
     )
     st.subheader("Taking the photos")

@@ -90,7 +90,7 @@ def saved_measures_table(saved: SavedAssessment) -> pd.DataFrame:
                 {
                     "View": view_name(photo.get("view")),
                     "Measure": measure_name(key),
-                    "Value": present.value_text(measurement.get("value"), unit, present.signed(key), key),
+                    "Value": present.measure_value_text(key, measurement.get("value"), unit),
                     "Normal": present.range_text(measurement.get("normal_range"), unit),
                     "Status": status_label(status) if status else present.NO_VALUE,
                     "Confidence": percent(measurement.get("confidence") or 0),

@@ -42,7 +42,10 @@ def save_section(analysis: JumpAnalysis, profile: Profile, clip: bytes) -> None:
     )
     label = typed.strip() or profile.label
     record = jump_record_of(analysis, person=profile.person)
-    if st.button("Save this session", type="primary", key="jump_save", icon=":material/save:"):
+    last_save = st.session_state.get(JUMP_SAVED_KEY)
+    # Saving the very same session again would only add a second, identical row to the history.
+    already_saved = bool(last_save) and last_save[1] == fingerprint(record, label)
+    if st.button("Save this session", type="primary", key="jump_save", icon=":material/save:", disabled=already_saved):
         try:
             saved_id = save_jump_session(HistoryStore(), analysis, source=clip, label=label, person=profile.person)
         except (HistoryError, ValueError) as error:
@@ -55,6 +58,6 @@ def save_section(analysis: JumpAnalysis, profile: Profile, clip: bytes) -> None:
             return
         st.session_state[JUMP_SAVED_KEY] = (saved_id, fingerprint(record, label))
         st.session_state[SAVED_KEY] = (saved_id, None)  # the History page opens on the newest save
-    last_save = st.session_state.get(JUMP_SAVED_KEY)
-    if last_save and last_save[1] == fingerprint(record, label):
+        st.rerun()  # drawn again with the button off and the notice on
+    if already_saved and last_save:
         st.success(f"Saved as session #{last_save[0]}. Open the History page to compare it with earlier sessions.")

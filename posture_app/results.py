@@ -337,8 +337,11 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
     )
     note = st.text_area("Notes (optional)", key="save_note", max_chars=2000).strip()
     answers = st.session_state.get(ANSWERS_KEY) or {}
-    current = None
-    if st.button("Save to history", type="primary", key="save"):
+    last_save = st.session_state.get(SAVED_KEY)
+    current = fingerprint(record_of(assessment, person=profile.person, note=note, answers=answers), profile.label)
+    # Saving the very same assessment again would only add a second, identical row to the history.
+    already_saved = bool(last_save) and last_save[1] == current
+    if st.button("Save to history", type="primary", key="save", disabled=already_saved):
         record, thumbnails, annotated = build_record(assessment, person=profile.person, note=note, answers=answers)
         try:
             saved_id = HistoryStore().save(record, thumbnails, label=profile.label, annotated_thumbnails=annotated)
@@ -349,10 +352,7 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
                 "history file; move it away or set POSTURE_DATA_DIR to another folder and try again."
             )
             return
-        current = fingerprint(record, profile.label)
-        st.session_state[SAVED_KEY] = (saved_id, current)
-    last_save = st.session_state.get(SAVED_KEY)
-    if last_save and last_save[1] == (
-        current or fingerprint(record_of(assessment, person=profile.person, note=note, answers=answers), profile.label)
-    ):
+        st.session_state[SAVED_KEY] = (saved_id, fingerprint(record, profile.label))
+        st.rerun()  # drawn again with the button off and the notice on
+    if already_saved and last_save:
         st.success(f"Saved as assessment #{last_save[0]}. Open the History page to compare it with earlier ones.")

@@ -511,8 +511,8 @@ def test_moving_a_landmark_changes_the_measures_and_reset_restores_them(app):
 
 
 def save(at: AppTest, note: str = "") -> None:
-    if note:
-        at.text_area(key="save_note").set_value(note)
+    if note:  # the note is in before Save is pressed, as a browser sends it when the text area loses focus
+        at.text_area(key="save_note").set_value(note).run()
     at.button(key="save").click().run()
     assert_clean(at)
     assert any("Saved as assessment #" in s.value for s in at.success)
@@ -572,8 +572,10 @@ def test_saved_as_is_shown_only_while_a_save_would_store_the_same(app, data_dir)
     upload(app, ("side.jpg", sample("left")))
     save(app, note="first visit")
     assert saved_notice(app) == ["Saved as assessment #1. Open the History page to compare it with earlier ones."]
+    assert app.button(key="save").disabled, "the same assessment again would be a second, identical row"
     app.text_area(key="save_note").set_value("first visit, left knee sore").run()
     assert not saved_notice(app), "the edited note is not in the saved copy"
+    assert not app.button(key="save").disabled
     app.text_area(key="save_note").set_value("first visit").run()
     assert saved_notice(app), "the same note, photos and details again: the saved copy matches"
     app.number_input(key="height_cm").set_value(182.0).run()

@@ -94,6 +94,7 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     at.button(key="jump_save").click().run()
     assert_clean(at)
     assert saved_notices(at) == ["Saved as session #1. Open the History page to compare it with earlier sessions."]
+    assert at.button(key="jump_save").disabled, "the same session again would be a second, identical row"
     (summary,) = HistoryStore().list()
     assert (summary.kind, summary.label, summary.views, summary.jump_count) == (KIND_JUMP, "Sam", ("front",), 15)
     assert HistoryStore().get(1).record["person"]["height_cm"] == public_analysis("jump04_front").height_cm

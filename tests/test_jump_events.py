@@ -172,6 +172,21 @@ def test_walking_toward_or_away_from_the_camera_is_refused_as_no_jumping(steps_p
     assert refused.value.code == "no_jumping_found"
 
 
+@pytest.mark.parametrize("toe_jitter_px", [0.3, 1.5])
+def test_heel_raises_with_the_toes_on_the_floor_are_not_jumps(toe_jitter_px) -> None:
+    # Bouncing on the balls of the feet to music: heels, ankles and trunk rise twice a second, the toes never
+    # leave the floor, so there is no flight. Read from the heels, every raise was a "jump" (16 in 8 s).
+    times = frame_times(30.0, 8.0)
+    track = skipper_track(Skipper(steady_turns(120.0, 8.0)), times)
+    xy = track.xy_px.copy()
+    noise = np.random.default_rng(0)
+    for side in ("left", "right"):
+        xy[:, INDEX[f"{side}_foot_index"], 1] = 1000.0 + noise.normal(0.0, toe_jitter_px, times.size)
+    with pytest.raises(PostureError) as refused:
+        analyze_track(dataclasses.replace(track, xy_px=xy), "front", 170.0)
+    assert refused.value.code == "no_jumping_found"
+
+
 def test_three_jumps_are_too_few() -> None:
     times = frame_times(30.0, 3.1)
     skipper = Skipper(steady_turns(62.0, 3.1))

@@ -43,7 +43,8 @@ class FootPhases:
     """One foot's airborne intervals: ``takeoffs_s[k]`` to ``touchdowns_s[k]`` (NaN = cut by the clip).
 
     ``rests_at_start``: the point stays still and low from the first frame (:func:`resting_start_px`),
-    positive evidence that the foot stood on the floor when the clip began.
+    positive evidence that the foot stood on the floor when the clip began. ``stays_down``: the point never
+    rises ``min_lift_cm`` above its floor in the whole clip.
     """
 
     side: str
@@ -52,6 +53,7 @@ class FootPhases:
     takeoffs_s: np.ndarray
     touchdowns_s: np.ndarray
     rests_at_start: bool = False
+    stays_down: bool = False
 
     def on_floor(self, times_s: np.ndarray) -> np.ndarray:
         """(n,) True at the frames where this foot is on the floor."""
@@ -300,7 +302,7 @@ def foot_phases(
     )
     if amplitude < settings.min_lift_cm / cm_per_px:
         # The foot never clearly leaves the floor (standing, swaying): no airborne phase at all.
-        return FootPhases(side, lift, threshold, np.array([]), np.array([]))
+        return FootPhases(side, lift, threshold, np.array([]), np.array([]), stays_down=True)
     release = 0.5 * threshold
     times = track.times_s
     takeoffs: list[float] = []

@@ -261,7 +261,8 @@ def detect_jumps(
     Contacts are read from the toes; when their flights do not keep a rope's steady rhythm (a
     touchdown interval far off the median, or a wide spread: the tracker guessing hidden toes
     makes flights come and go) or one foot hardly ever lands (:func:`feet_lost`), from the heels,
-    then the ankles, whichever keeps the steadiest.
+    then the ankles, whichever keeps the steadiest. Not when both toes stay on the floor the whole
+    clip: heels rising then are heel raises (a contact lasts while any part of the foot is down).
     A flight landing within half a turn of the one before is then dropped (one flight per turn).
     """
     candidates = []
@@ -274,6 +275,8 @@ def detect_jumps(
         candidates.append(((lost, slips, rhythm_spread(found)), point, left, right, found))
         if lost == 0 and slips == 0 and candidates[-1][0][2] <= settings.max_rhythm_spread:
             break  # steady enough: the preferred point stands
+        if left.stays_down and right.stays_down:
+            break  # both feet's toes (or heels) never leave the floor: what rises behind them is a heel raise
     _, point, left, right, found = min(candidates, key=lambda candidate: candidate[0])
     _, _, toes_left, toes_right, _ = candidates[0]
     if found and point != CONTACT_POINTS[0]:

@@ -4,6 +4,7 @@ track."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bench.jump_accuracy import load_track
@@ -84,6 +85,12 @@ def test_an_oblique_body_is_counted_and_timed_but_not_compared(degrees: float) -
         assert after.status == before.status, key
         assert after.confidence == pytest.approx(before.confidence * 0.5), key
     assert len(oblique.session.jumps) == len(straight.session.jumps)
+    # Each jump's twist and sway go too, as the summary's did (the JSON and charts drew them as measured).
+    assert any(np.isfinite(jump.trunk_twist_deg) for jump in straight.session.jumps)
+    assert all(np.isnan(jump.trunk_twist_deg) and np.isnan(jump.lateral_sway_cm) for jump in oblique.session.jumps)
+    assert [jump.landing_lead_ms for jump in oblique.session.jumps] == [
+        jump.landing_lead_ms for jump in straight.session.jumps
+    ]
     (warning,) = [w for w in oblique.session.warnings if w.startswith("oblique_view")]
     assert "counted and timed" in warning
     # jump04's true trunk lean is evidence of a one-sided imbalance on the straight clip's exact

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
+from posture.jump.records import JumpRecord
 from posture.jump.session import JumpSession
 from posture.jump.summary import Measurement, not_assessed
 from posture.views import ViewEstimate, describe_view
@@ -41,7 +44,9 @@ def for_turned_body(session: JumpSession, view: ViewEstimate) -> JumpSession:
     Turned (``TURNED_FROM_DEG`` to ``OBLIQUE_FROM_DEG``): every measure stays, its confidence times
     ``view.turn_confidence``, with a ``turned_view`` warning. Oblique: the distorted comparisons
     (:data:`TURN_DISTORTED_KEYS`) are not assessed, the rest keep half their confidence, with an
-    ``oblique_view`` warning. A straighter view is returned as it is.
+    ``oblique_view`` warning, and each jump's values of those measures are blanked as well (the JSON and
+    the charts showed a per-jump twist under a summary saying it was not assessed). A straighter view is
+    returned as it is.
     """
     factor = view.turn_confidence
     if factor >= 1.0:
@@ -60,7 +65,13 @@ def for_turned_body(session: JumpSession, view: ViewEstimate) -> JumpSession:
             "(its confidence is lowered). Film square to the body, from the front, the back or exactly side-on"
         )
     measurements = {key: _turned(key, measurement, view, factor) for key, measurement in session.measurements.items()}
-    return replace(session, measurements=measurements, warnings=[*session.warnings, warning])
+    jumps = [_distorted_blanked(jump) for jump in session.jumps] if view.oblique else session.jumps
+    return replace(session, measurements=measurements, jumps=jumps, warnings=[*session.warnings, warning])
+
+
+def _distorted_blanked(jump: JumpRecord) -> JumpRecord:
+    """``jump`` without its values of the measures in :data:`TURN_DISTORTED_KEYS` (its only per-jump ones)."""
+    return replace(jump, trunk_twist_deg=np.nan, lateral_sway_cm=np.nan)
 
 
 def _turned(key: str, measurement: Measurement, view: ViewEstimate, factor: float) -> Measurement:

@@ -312,11 +312,13 @@ def downloads(
 
 
 def report_json(assessment: Assessment, jump: JumpAnalysis | None = None) -> str:
-    """The JSON download: the photos' contract; with a clip, the clip's object of docs/jump-rope.md
-    alone, or with photos the ``--one-person --jump`` object (the photos, the combined result and the
-    clip). Non-finite numbers become null, as JSON has none."""
+    """The JSON download: the photos' contract, or with more than one photo measured the ``--one-person``
+    object (the photos and the combined values the findings rest on); with a clip, the clip's object of
+    docs/jump-rope.md alone, or with photos the ``--one-person --jump`` object (the photos, the combined result
+    and the clip). Non-finite numbers become null, as JSON has none."""
     if jump is None:
-        data: object = report.contract_json(assessment)
+        several = sum(photo.ok for photo in assessment.photos) > 1
+        data: object = report.one_person_json(assessment) if several else report.contract_json(assessment)
     elif assessment.photos:
         data = report.one_person_json(assessment, jump)
     else:

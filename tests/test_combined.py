@@ -14,7 +14,7 @@ from posture.assessment import assess
 from posture.assessment.view_weights import shipped_view_errors
 from posture.cli import main
 from posture.wording import percent
-from posture_app import present
+from posture_app import present, results
 from tests.app_harness import open_app
 from tests.pose_fixtures import FIXTURE_IMAGES
 from tests.test_view_weights import HEIGHT_CM, measured
@@ -63,3 +63,17 @@ def test_the_app_shows_the_combined_value_first_and_each_photos_under_it(data_di
     captions = "\n".join(str(c.value) for c in at.caption)
     assert f"typical error together ±{person.typical_error:.1f}°" in captions
     assert f"confidence {percent(person.measurement.confidence)}" in captions
+
+
+def test_the_json_download_of_several_photos_holds_their_combined_values():
+    # The findings rest on the combined values; the download held only each photo's own.
+    front, back = measured("s002_front", None), measured("s002_back", None)
+    assessment = assess([front, back])
+    data = json.loads(results.report_json(assessment))
+    assert [photo["image"] for photo in data["photos"]] == [front.image, back.image]
+    combined = data["combined"]["measurements"]
+    assert set(combined) == set(assessment.measurements)
+    for key, person in assessment.measurements.items():
+        assert combined[key]["value"] == pytest.approx(person.measurement.value, abs=0.01)  # JSON keeps 2 decimals
+    (single,) = json.loads(results.report_json(assess([front])))
+    assert single["ok"], "one photo keeps the photo contract: a list of photo objects"

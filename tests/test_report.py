@@ -20,7 +20,15 @@ import pytest
 from posture.assessment import assess
 from posture.catalog import load_catalog
 from posture.measures import SPECS, typical_error
-from posture.report import contract_json, pdf_text, render_markdown, render_pdf
+from posture.report import (
+    COMBINED_HEADING,
+    COMBINED_NOTE,
+    contract_json,
+    measure_decimals,
+    pdf_text,
+    render_markdown,
+    render_pdf,
+)
 from posture.wording import (
     MEASURE_NAMES,
     evidence_decimals,
@@ -206,6 +214,22 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
                 f"±{format_value(typical_error(m.key), m.unit)} |"
             )
             assert row in plain
+
+
+def test_markdown_and_pdf_show_the_values_of_all_photos_together(assessment, markdown, pdf_text_content):
+    # The findings rest on these person-level values; without them a 1.4 cm finding stood beside per-photo
+    # tables saying 0.8 and 0.2 cm.
+    plain = md_plain(markdown)
+    assert COMBINED_HEADING in plain
+    together = plain[plain.index(COMBINED_HEADING) :]
+    assert assessment.measurements
+    for key, person in assessment.measurements.items():
+        m = person.measurement
+        value = format_value(m.value, m.unit, measure_decimals(key, m.value))
+        name = measure_name(key) + (" (estimate)" if m.estimate else "")
+        assert f"| {name} | {value} | {format_range(m.normal_range, m.unit)} |" in together, key
+        assert measure_name(key) in pdf_text_content
+    assert flat(COMBINED_NOTE) in flat(pdf_text_content)
 
 
 def test_a_value_just_past_its_threshold_keeps_a_second_decimal(assessment):

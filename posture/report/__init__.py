@@ -31,8 +31,12 @@ from posture.report.contract import clip_json, contract_json, finite_json, one_p
 from posture.report.document import report_blocks
 from posture.report.markdown import md_escape, render_markdown
 from posture.report.pdf import pdf_text, render_pdf
+from posture.report.photo_blocks import COMBINED_DESPITE_WARNING, COMBINED_HEADING, COMBINED_NOTE
 
 __all__ = [
+    "COMBINED_DESPITE_WARNING",
+    "COMBINED_HEADING",
+    "COMBINED_NOTE",
     "DEFAULT_TITLE",
     "IMAGE_MAX_SIDE_PX",
     "Block",

@@ -29,15 +29,30 @@ from posture.wording import (
     moved_by_hand_text,
     moved_landmark_text,
     percent,
+    plus_minus,
     status_label,
     view_name,
+    views_text,
 )
+
+COMBINED_HEADING = "Your measures, all photos together"
+COMBINED_NOTE = (
+    "Each value combines every photo that shows it, the more reliable view counting more; each photo's own value "
+    "is listed with that photo. A front and a back photo together go through a model fitted on rendered people of "
+    "known posture: the landmarks read a frontal tilt at about half its size in either view, so the value of both "
+    "can lie beyond each photo's own."
+)
+"""What a combined value is (the app's cards and the report's table); the findings rest on these values."""
+COMBINED_DESPITE_WARNING = "The values below still combine all the photos: read each photo's own value instead."
+"""Said after a person-level warning (photos that do not look like one person) above the combined values."""
 
 
 def photo_section(assessment: Assessment, images: bool) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Photos and measures")]
     for number, photo in enumerate(assessment.photos, start=1):
         blocks += _photo_blocks(number, photo, images)
+    if sum(photo.ok for photo in assessment.photos) > 1 and assessment.measurements:
+        blocks += _combined_blocks(assessment)
     shown = {
         key
         for photo in assessment.photos
@@ -47,6 +62,29 @@ def photo_section(assessment: Assessment, images: bool) -> list[Block]:
     if shown:
         blocks += _glossary(shown)
     return blocks
+
+
+def _combined_blocks(assessment: Assessment) -> list[Block]:
+    """The person-level values the findings rest on, as the app shows them above the findings."""
+    blocks: list[Block] = [Heading(3, COMBINED_HEADING)]
+    blocks += [Text(f"{warning.message} {COMBINED_DESPITE_WARNING}", kind="alert") for warning in assessment.warnings]
+    blocks.append(Text(COMBINED_NOTE, kind="note"))
+    rows = []
+    for person in assessment.measurements.values():
+        measurement = person.measurement
+        name, value, normal, status, confidence, _ = _measure_row(measurement)
+        error = "—" if person.typical_error is None else plus_minus(person.typical_error, measurement.unit)
+        rows.append((name, value, normal, status, confidence, error, views_text([str(v) for v in person.views])))
+    return [
+        *blocks,
+        Table(
+            ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error", "From"),
+            tuple(rows),
+            (25, 10, 14, 14, 11, 11, 15),
+            status_column=3,
+            statuses=tuple(str(person.measurement.status) for person in assessment.measurements.values()),
+        ),
+    ]
 
 
 def _photo_blocks(number: int, photo: PhotoResult, images: bool) -> list[Block]:

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit_image_coordinates import streamlit_image_coordinates
 
+from posture import report
 from posture.annotate import LAYERS, draw, draw_refusal, encode_jpeg
 from posture.assessment import assess
 from posture.imaging import FILE_SUFFIXES
@@ -362,21 +363,12 @@ def render() -> None:
         assessment = assess(analyses, st.session_state.get(ANSWERS_KEY) or None)
         if sum(analysis.ok for analysis in analyses) > 1:
             with guarded("the measures of all photos together"), together:
-                st.header("Your measures, all photos together")
+                st.header(report.COMBINED_HEADING)
                 # Said here, above the combined values, not only among the findings further down: a value
                 # combined over two people describes neither.
                 for warning in assessment.warnings:
-                    st.warning(
-                        f"{warning.message} The values below still combine all the photos: read each photo's "
-                        "own value under them instead.",
-                        icon=":material/group:",
-                    )
-                st.caption(
-                    "Each value combines every photo that shows it, the more reliable view counting more; "
-                    "each photo's own value is under it. A front and a back photo together go through a model "
-                    "fitted on rendered people of known posture: the landmarks read a frontal tilt at about half "
-                    "its size in either view, so the value of both can lie beyond each photo's own."
-                )
+                    st.warning(f"{warning.message} {report.COMBINED_DESPITE_WARNING}", icon=":material/group:")
+                st.caption(report.COMBINED_NOTE)
                 person_cards(assessment)
         with guarded("the findings"):
             results.findings_section(assessment)

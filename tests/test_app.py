@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
-from posture.history import DB_FILENAME
+from posture.history import DB_FILENAME, HistoryStore
 from posture.measures import SPECS
 from posture.report import typical_error_text
 from posture.wording import measure_name
@@ -566,6 +566,20 @@ def test_history_save_list_compare_trend_export_delete(app, data_dir):
 
 def saved_notice(at: AppTest) -> list[str]:
     return [s.value for s in at.success if "Saved as assessment #" in s.value]
+
+
+def test_compared_values_are_printed_as_on_the_cards(app, data_dir):
+    # +2.04 deg is borderline (normal -2 to 2 deg): the card prints "+2.04°", the comparison printed "+2.0°".
+    def record(tilt: float) -> dict:
+        item = {"value": tilt, "unit": "deg", "normal_range": [-2.0, 2.0], "status": "borderline", "confidence": 0.9}
+        return {"photos": [{"image": "front.jpg", "view": "front", "measurements": {"shoulder_tilt_deg": item}}]}
+
+    HistoryStore().save(record(2.04))
+    HistoryStore().save(record(2.6))
+    open_page(app, HISTORY_PAGE)
+    assert_clean(app)
+    compare = next(t.value for t in app.dataframe if "Direction" in t.value.columns).set_index("Measure")
+    assert {compare.loc["Shoulder tilt", "Before"], compare.loc["Shoulder tilt", "After"]} == {"+2.04°", "+2.6°"}
 
 
 def test_saved_as_is_shown_only_while_a_save_would_store_the_same(app, data_dir):

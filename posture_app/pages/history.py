@@ -238,8 +238,8 @@ def compare_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: S
         {
             "Measure": measure_name(delta.key),
             "View": view_name(delta.view),
-            "Before": present.value_text(delta.before, delta.unit, signed=present.signed(delta.key)),
-            "After": present.value_text(delta.after, delta.unit, signed=present.signed(delta.key)),
+            "Before": present.measure_value_text(delta.key, delta.before, delta.unit),
+            "After": present.measure_value_text(delta.key, delta.after, delta.unit),
             "Change": present.value_text(delta.delta, delta.unit, signed=True),
             "Direction": present.direction_text(delta.direction),
             "Normal": present.range_text(delta.normal_range, delta.unit),

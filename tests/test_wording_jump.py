@@ -56,7 +56,7 @@ def test_every_engine_key_has_a_name_and_a_meaning():
         (
             0.7,
             (-0.7, 1.7),
-            "Within the noise: the left side lands heavier, its hip sinking 0.7 cm more per landing.",
+            "No clear difference: 0.7 cm between the two sides, within the noise.",
             "Not sure:",
         ),
         (

@@ -9,7 +9,10 @@ from collections.abc import Mapping
 
 from posture.wording_jump import JumpMeasure, jump_value, tires_first
 
-__all__ = ["UNEVEN_ONLY_LINES", "jump_symmetry_summary", "symmetry_line", "tiring_line"]
+__all__ = ["NOT_ASSESSED_LEAD", "UNEVEN_ONLY_LINES", "jump_symmetry_summary", "symmetry_line", "tiring_line"]
+
+NOT_ASSESSED_LEAD = "Not assessed: "
+"""How a summary line starts when the clip cannot show its measure (the rest is the reason)."""
 
 
 def _side(value: float, bigger: str = "left") -> str:
@@ -44,7 +47,7 @@ def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: st
     """
     if measure is None or measure.value is None or measure.status == "not_assessed":
         reason = measure.reason if measure is not None and measure.reason else "not measured in this clip"
-        return topic, f"Not assessed: {reason}.", ""
+        return topic, f"{NOT_ASSESSED_LEAD}{reason}.", ""
     size = jump_value(abs(measure.value), measure.unit)
     if measure.status == "symmetric":
         return topic, even, _sureness(measure)
@@ -65,7 +68,7 @@ def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None,
     says "likely" when the two sides' bands do not overlap, and is a hint otherwise.
     """
     if left is None or right is None or left.value is None or right.value is None:
-        return topic, "Not assessed: both sides must be seen over the whole clip.", ""
+        return topic, f"{NOT_ASSESSED_LEAD}both sides must be seen over the whole clip.", ""
     trends = (
         f"left {jump_value(left.value, '%/min', signed=True)}, right {jump_value(right.value, '%/min', signed=True)}"
     )

@@ -11,7 +11,7 @@ import streamlit as st
 from posture.jump.engine import JumpAnalysis, JumpRefusal
 from posture.jump.summary import Measurement
 from posture.report.jump_blocks import jump_accuracy_label
-from posture.wording import percent
+from posture.wording import join_words, percent
 from posture.wording_jump import (
     CHART_READING,
     JUMP_MEASURE_MEANINGS,
@@ -25,7 +25,7 @@ from posture.wording_jump import (
     jump_value,
     signed_measure,
 )
-from posture.wording_jump_summary import jump_symmetry_summary
+from posture.wording_jump_summary import NOT_ASSESSED_LEAD, jump_symmetry_summary
 from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
 from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
@@ -96,26 +96,29 @@ def typical_error(key: str, measurement: Measurement, model: str) -> str:
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:
     """The one-glance answer: which side lands heavier, lands first, lifts higher, turns wider, tires first."""
+    unread: dict[str, list[str]] = {}
     with st.container(border=True):
         st.subheader("Left and right at a glance")
         for topic, sentence, sureness in jump_symmetry_summary(analysis.session.measurements):
+            if sentence.startswith(NOT_ASSESSED_LEAD):  # said once per reason below (a side view: four times)
+                unread.setdefault(sentence.removeprefix(NOT_ASSESSED_LEAD), []).append(topic.lower())
+                continue
             topic_column, text_column = st.columns([1, 5])
             topic_column.markdown(f"**{topic}**")
             text_column.markdown(sentence)
             if sureness:
                 text_column.caption(sureness)
+        for reason, topics in unread.items():
+            st.caption(f"Not assessed ({join_words(topics)}): {reason}")
 
 
 def card(key: str, measurement: Measurement, model: str, duration_s: float) -> None:
-    """One measure: value with unit, verdict badge, noise band, confidence, typical error and meaning; a trend
-    also as its change over the clip (``duration_s``)."""
+    """One measured quantity (not a ``not_assessed`` one): value with unit, verdict badge, noise band, confidence,
+    typical error and meaning; a trend also as its change over the clip (``duration_s``)."""
     name = jump_measure_name(key)
     meaning = JUMP_MEASURE_MEANINGS.get(key, "")
+    assert measurement.value is not None, f"{key} has no value to show"
     with st.container(border=True):
-        if measurement.value is None or measurement.status == "not_assessed":
-            st.metric(name, jump_status_label("not_assessed"), help=meaning)
-            st.caption(f"Why: {measurement.reason or 'not measured in this clip'}")
-            return
         st.metric(
             name,
             jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
@@ -138,17 +141,27 @@ def card(key: str, measurement: Measurement, model: str, duration_s: float) -> N
 
 
 def measure_cards(analysis: JumpAnalysis, columns: int = 3) -> None:
-    """Every measure of the session as a card, grouped; measures the engine did not return are left out."""
+    """Every measured quantity of the session as a card, grouped; those not assessed are named once per reason
+    under their group (a side view left eleven cards saying the same thing); measures the engine did not return
+    are left out."""
     measurements = analysis.session.measurements
     for group, keys in CARD_GROUPS:
         present_keys = [key for key in keys if key in measurements]
         if not present_keys:
             continue
         st.markdown(f"**{group}**")
-        for start in range(0, len(present_keys), columns):
-            for column, key in zip(st.columns(columns), present_keys[start : start + columns], strict=False):
+        shown = [key for key in present_keys if measurements[key].status != "not_assessed"]
+        for start in range(0, len(shown), columns):
+            for column, key in zip(st.columns(columns), shown[start : start + columns], strict=False):
                 with column:
                     card(key, measurements[key], analysis.track.model, analysis.video.duration_s)
+        unread: dict[str, list[str]] = {}
+        for key in present_keys:
+            if key not in shown:
+                reason = measurements[key].reason or "not measured in this clip"
+                unread.setdefault(reason, []).append(jump_measure_name(key))
+        for reason, names in unread.items():
+            st.caption(f"Not assessed ({join_words(names)}): {reason}.")
 
 
 def charts(analysis: JumpAnalysis) -> None:

@@ -263,3 +263,21 @@ def test_a_clip_tracked_for_real_is_saved_and_listed(data_dir):
     at.switch_page(HISTORY_PAGE).run()
     assert_clean(at)
     assert list(table_with(at, "Top patterns")["Jumps"]) == [str(len(analysis.session.jumps))]
+
+
+def test_a_side_view_names_what_it_cannot_show_once_not_card_by_card(data_dir):
+    # jump07 is filmed from the left: the left-right comparisons need a front or back view. The page showed
+    # four "Not assessed" lines at a glance and eleven "not assessed" cards, each with the same reason.
+    analysis = public_analysis("jump07_left")
+    at = jump_page_with(analysis)
+    assert_clean(at)
+    unread = [k for k, m in analysis.session.measurements.items() if m.status == "not_assessed"]
+    assert len(unread) >= 8
+    assert "not assessed" not in [m.value for m in at.metric]
+    captions = [str(c.value) for c in at.caption]
+    for key in unread:
+        name = jump_measure_name(key)
+        assert any(c.startswith("Not assessed (") and name in c for c in captions), name
+    glance = [c for c in captions if c.startswith("Not assessed (landing")]
+    assert len(glance) == 1, "the summary's four unread lines share one reason"
+    assert not [m for m in at.markdown if str(m.value).startswith("Not assessed:")]

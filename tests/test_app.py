@@ -384,6 +384,9 @@ def test_one_bad_photo_does_not_hide_the_good_ones(app):
     assert len(app.error) == 1
     assert metric(app, "Craniovertebral angle")
     assert "Your corrective plan" in {h.value for h in app.header}
+    # The status names the file it could not measure (it said "Analysed 2 photos", as if all were fine).
+    (status,) = app.get("status")
+    assert status.label == "Analysed 2 files, 1 not measured"
 
 
 def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(app, monkeypatch, caplog):

@@ -149,7 +149,12 @@ def analyse_all(photos: Sequence[PhotoInput], height_cm: float | None) -> dict[s
                 bar.progress((done - 0.5) / len(todo), text=f"{name}: finding the body landmarks")
                 session.analyse(state, photo, view_choice(photo), height_cm, MODEL)
                 bar.progress(done / len(todo), text=f"{name}: done")
-            status.update(label=f"Analysed {present.count_text(len(todo), 'photo')}", state="complete", expanded=False)
+            refused = sum(not getattr(session.cached_analysis(state, keys[p.id]), "ok", False) for p in todo)
+            # A file that could not be measured is said in the label (and turns it red when none could be).
+            label = f"Analysed {present.count_text(len(todo), 'file')}" + (
+                f", {refused} not measured" if refused else ""
+            )
+            status.update(label=label, state="error" if refused == len(todo) else "complete", expanded=False)
     session.prune(state, keys.values())
     analyses = {photo.id: session.cached_analysis(state, keys[photo.id]) for photo in photos}
     return {photo_id: analysis for photo_id, analysis in analyses.items() if analysis is not None}

@@ -14,6 +14,9 @@ from PIL import Image, ImageDraw
 
 from posture_app.guide import _arrow, _dashed, _font
 
+ADVISED_CLIP_S = (20, 60)
+"""The clip length the filming guide asks for (s): enough jumps for the bands and for a side to tire."""
+
 FILMING_STEPS: tuple[str, ...] = (
     "**Phone still, at hip height, in front of you**, about 3 m away: on a shelf, chair or tripod, "
     "recording before you pick up the rope. Film from the front (best) or from behind: only these views "
@@ -27,7 +30,8 @@ FILMING_STEPS: tuple[str, ...] = (
     "that much and no more.",
     "**Whole body and rope in the picture** at every moment: a hand's width of space above your head "
     "at the top of a jump, below your feet, and beside the rope's widest swing.",
-    "**20-60 s of basic bounce**: both feet together, your normal pace. Longer clips make the left/right "
+    f"**{ADVISED_CLIP_S[0]}-{ADVISED_CLIP_S[1]} s of basic bounce**: both feet together, your normal pace. "
+    "Longer clips make the left/right "
     "verdicts surer; the first and last jumps are not counted.",
     "**Good light, nobody else in the picture**, fitted clothing so knees and hips show.",
     "**60 fps if your phone offers it** (camera settings, 'video format' or '1080p at 60'): the timing "

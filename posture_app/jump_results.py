@@ -28,7 +28,7 @@ from posture.wording_jump import (
 from posture.wording_jump_summary import NOT_ASSESSED_LEAD, jump_symmetry_summary
 from posture_app import present
 from posture_app.jump_charts import CHART_MEASURES, left_right_chart
-from posture_app.jump_guide import FILMING_STEPS, filming_guide_png
+from posture_app.jump_guide import ADVISED_CLIP_S, FILMING_STEPS, filming_guide_png
 
 # The cards in groups, each measure once, in the order a skipper asks about them.
 CARD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -92,6 +92,20 @@ def typical_error(key: str, measurement: Measurement, model: str) -> str:
     """The bench's typical error of a measure with landmarker ``model`` ("typical error ±0.4 cm"; for the count
     how often it was exact; a symmetry index's at this clip's size too), or that it is not measured yet."""
     return jump_accuracy_label(key, measurement.unit, model, measurement.typical_error) or NO_TYPICAL_ERROR
+
+
+def short_clip_note(analysis: JumpAnalysis) -> None:
+    """A clip shorter than the guide asks for is measured, but says so: few jumps widen every band and a side
+    has little time to tire."""
+    duration_s, (shortest_s, longest_s) = analysis.video.duration_s, ADVISED_CLIP_S
+    if duration_s < shortest_s:
+        jumps = present.count_text(len(analysis.session.jumps), "jump")
+        st.info(
+            f"This clip lasts {duration_s:.0f} s ({jumps}); the guide asks for {shortest_s}-{longest_s} s. Fewer "
+            "jumps give wider bands, so more measures read 'can't tell yet', and which side tires first barely "
+            "shows in a short clip.",
+            icon=":material/timer:",
+        )
 
 
 def symmetry_summary(analysis: JumpAnalysis) -> None:

@@ -10,6 +10,7 @@ tracks the clip for real. Real SQLite files in tmp_path (POSTURE_DATA_DIR), no m
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sys
@@ -281,3 +282,14 @@ def test_a_side_view_names_what_it_cannot_show_once_not_card_by_card(data_dir):
     glance = [c for c in captions if c.startswith("Not assessed (landing")]
     assert len(glance) == 1, "the summary's four unread lines share one reason"
     assert not [m for m in at.markdown if str(m.value).startswith("Not assessed:")]
+
+
+def test_a_clip_shorter_than_the_guide_asks_for_says_so(data_dir):
+    # The public clips last 8 s; the filming guide asks for 20-60 s. The page measured them without a word.
+    analysis = public_analysis("jump04_front")
+    assert analysis.video.duration_s < 20
+    at = jump_page_with(analysis)
+    (note,) = [i.value for i in at.info if "the guide asks for 20-60 s" in i.value]
+    assert note.startswith(f"This clip lasts 8 s ({len(analysis.session.jumps)} jumps)")
+    longer = dataclasses.replace(analysis, video=dataclasses.replace(analysis.video, duration_s=24.0))
+    assert not [i for i in jump_page_with(longer).info if "the guide asks for" in i.value]

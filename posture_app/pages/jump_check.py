@@ -99,6 +99,7 @@ def results(clip: ClipInput, analysis: JumpAnalysis, view: str, profile: Profile
     st.header("Your jump-rope session")
     for warning in analysis.session.warnings:
         st.warning(warning_sentence(warning), icon=":material/info:")
+    jump_results.short_clip_note(analysis)
     with guarded("the summary"):
         jump_results.symmetry_summary(analysis)
     clip_column, chart_column = st.columns([2, 3])

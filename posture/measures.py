@@ -53,6 +53,7 @@ class MeasureSpec:
     ``normal`` and ``borderline`` are (low, high) ranges in ``unit`` with ``None`` for an open
     end; a value outside ``borderline`` is a deviation. ``points`` are the clinical points it needs.
     ``signed``: whether the value is shown with its sign (a side or direction), or is a plain size.
+    ``sides``: what the sign says, in words (when +, when -), for the measures whose sign names a side.
     """
 
     key: str
@@ -64,6 +65,14 @@ class MeasureSpec:
     definition: str
     points: tuple[str, ...]
     signed: bool = True
+    sides: tuple[str, str] | None = None
+
+    def side_text(self, value: float, decimals: int = 1) -> str | None:
+        """Which side ``value`` points to ("left shoulder higher"); None without ``sides`` or for a value that
+        prints as zero."""
+        if self.sides is None or round(value, decimals) == 0:
+            return None
+        return self.sides[0] if value > 0 else self.sides[1]
 
     @property
     def limits(self) -> tuple[float | None, ...]:
@@ -153,6 +162,7 @@ SPECS: dict[str, MeasureSpec] = {
             "engineering default (>= 2 deg)",
             "Right-to-left shoulder joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
             ("left_shoulder", "right_shoulder"),
+            sides=("left shoulder higher", "right shoulder higher"),
         ),
         MeasureSpec(
             "shoulder_height_diff_cm",
@@ -163,6 +173,7 @@ SPECS: dict[str, MeasureSpec] = {
             "engineering default (>= 1.5 cm)",
             "Height of the left shoulder joint minus the right.",
             ("left_shoulder", "right_shoulder"),
+            sides=("left shoulder higher", "right shoulder higher"),
         ),
         # Wider than the shoulders': MediaPipe's hip points are the noisiest (~1.4 deg error, bench/accuracy.py).
         MeasureSpec(
@@ -174,6 +185,7 @@ SPECS: dict[str, MeasureSpec] = {
             "engineering default",
             "Right-to-left hip joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
             ("left_hip", "right_hip"),
+            sides=("left hip higher", "right hip higher"),
         ),
         MeasureSpec(
             "hip_height_diff_cm",
@@ -184,6 +196,7 @@ SPECS: dict[str, MeasureSpec] = {
             "clinical iliac-crest difference > 1 cm; leg-length difference >= 2 cm (Gross 1978)",
             "Height of the left hip joint minus the right.",
             ("left_hip", "right_hip"),
+            sides=("left hip higher", "right hip higher"),
         ),
         MeasureSpec(
             "head_tilt_deg",
@@ -194,6 +207,7 @@ SPECS: dict[str, MeasureSpec] = {
             "engineering default (Ferreira 2011: 88 % tilt)",
             "Right-to-left ear line against horizontal, + when the left ear is higher." + CAMERA_LEVEL_NOTE,
             ("left_ear", "right_ear"),
+            sides=("left ear higher", "right ear higher"),
         ),
         MeasureSpec(
             "trunk_lateral_lean_deg",
@@ -205,6 +219,7 @@ SPECS: dict[str, MeasureSpec] = {
             "Line from the hip midpoint to the shoulder midpoint against vertical, + toward the left."
             + CAMERA_LEVEL_NOTE,
             ("left_hip", "right_hip", "left_shoulder", "right_shoulder"),
+            sides=("trunk leans to the left", "trunk leans to the right"),
         ),
         MeasureSpec(
             "trunk_lateral_shift_cm",
@@ -215,6 +230,7 @@ SPECS: dict[str, MeasureSpec] = {
             "coronal imbalance > 2 cm (C7-CSVL analogue)",
             "Sideways offset of the shoulder midpoint from the hip midpoint, + toward the left.",
             ("left_hip", "right_hip", "left_shoulder", "right_shoulder"),
+            sides=("shoulders shifted to the left", "shoulders shifted to the right"),
         ),
         MeasureSpec(
             "knee_valgus_left_deg",
@@ -225,6 +241,7 @@ SPECS: dict[str, MeasureSpec] = {
             "Munro 2012 (SEM ~3 deg)",
             "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
             ("left_hip", "left_knee", "left_ankle"),
+            sides=("knee inward", "knee outward"),
         ),
         MeasureSpec(
             "knee_valgus_right_deg",
@@ -235,6 +252,7 @@ SPECS: dict[str, MeasureSpec] = {
             "Munro 2012 (SEM ~3 deg)",
             "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
             ("right_hip", "right_knee", "right_ankle"),
+            sides=("knee inward", "knee outward"),
         ),
     )
 }

@@ -195,11 +195,13 @@ def borderline_zone_text(spec: MeasureSpec) -> str:
 
 
 def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
-    """The line under a measure's value and status badge: the borderline limit it passed, normal range,
-    confidence, typical error, estimate flag, and whether it rests on a landmark moved by hand."""
+    """The line under a measure's value and status badge: the side its sign names, the borderline limit it
+    passed, normal range, confidence, typical error, estimate flag, and whether it rests on a landmark moved by
+    hand."""
     spec = SPECS.get(measurement.key)
     passed = borderline_text(measurement.value, measurement.unit, spec.normal, spec.borderline) if spec else None
     parts = [
+        *_side_words(measurement),
         *([passed] if passed else []),
         f"normal {range_text(measurement.normal_range, measurement.unit)}",
         f"confidence {percent(measurement.confidence)}",
@@ -214,10 +216,18 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
     return " · ".join(parts)
 
 
+def _side_words(measurement: Measurement) -> list[str]:
+    """The side a measure's sign names, as printed ("left shoulder higher"), or nothing."""
+    spec = SPECS.get(measurement.key)
+    side = spec.side_text(measurement.value, measure_decimals(measurement.key, measurement.value)) if spec else None
+    return [side] if side else []
+
+
 def combined_caption(person: CombinedMeasurement) -> str:
     """The line under a person-level value: normal range, the views it combines, confidence and typical error."""
     measurement = person.measurement
     parts = [
+        *_side_words(measurement),
         f"normal {range_text(measurement.normal_range, measurement.unit)}",
         f"from {views_text([str(view) for view in person.views])}",
         f"confidence {percent(measurement.confidence)}",

@@ -379,6 +379,19 @@ def test_every_error_code_has_a_title_and_a_test():
     assert set(CASES) | {"unsupported_view"} == set(ERROR_CODES)
 
 
+def test_a_signed_card_says_which_side_its_sign_names(app):
+    # "Shoulder tilt +5.6°" said which side only in its definition ("+ when the left is higher").
+    upload(app, ("front.jpg", sample("front")))
+    captions = [str(c.value) for c in app.caption]
+    for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_shift_cm"):
+        shown = metric(app, measure_name(key))
+        assert shown[0] in "+-", shown
+        side = SPECS[key].sides[0 if shown[0] == "+" else 1]
+        assert any(caption.startswith(f"{side} · ") for caption in captions), (key, shown)
+    assert SPECS["shoulder_tilt_deg"].side_text(0.04) is None, "a value printed as 0.0 names no side"
+    assert SPECS["craniovertebral_angle_deg"].side_text(48.0) is None
+
+
 def test_one_bad_photo_does_not_hide_the_good_ones(app):
     upload(app, ("side.jpg", sample("left")), ("noise.jpg", CASES["no_person"]))
     assert len(app.error) == 1

@@ -165,6 +165,23 @@ def test_a_mirroring_display_matrix_gives_upright_unmirrored_pixels(tmp_path, tu
     assert probe(path).rotation_deg == (-turn_ccw_deg) % 360
 
 
+def test_non_square_pixels_are_shown_square(tmp_path):
+    # A camcorder's 1440 x 1080 stored for 1920 x 1080 (sample aspect ratio 4:3): distances across the
+    # picture read 3/4 of their size against those up and down until the pixels were made square.
+    stored = np.full((108, 144, 3), 60, np.uint8)
+    stored[30:78, 48:96] = 255  # 48 x 48 stored pixels: 64 wide and 48 high on screen
+    path = tmp_path / "anamorphic.mp4"
+    write_video(path, [stored] * 100, fps=30.0, options={"x264-params": "sar=4/3"})
+    info = probe(path)
+    assert (info.width, info.height) == (192, 108)
+    _, rgb = next(iter(decode_all(path)))
+    assert rgb.shape == (108, 192, 3)
+    rows, columns = np.nonzero(rgb[..., 0] > 200)
+    assert np.ptp(columns) + 1 == pytest.approx(64, abs=2)
+    assert np.ptp(rows) + 1 == pytest.approx(48, abs=2)
+    assert still_frame(path, 1.0).shape == rgb.shape
+
+
 def test_frames_are_scaled_down_to_max_side_never_up(clips):
     _, small = next(iter_frames(ROTATED, max_side_px=640))
     assert small.shape == (640, 360, 3)

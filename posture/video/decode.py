@@ -16,12 +16,14 @@ Decisions (and why):
   counter-clockwise, -180..180). The first frame's value is applied to the whole clip, so every
   frame has the same displayed size. A mirroring flag (front cameras rarely set one) is ignored: the
   analysis sees the camera's own left and right, upright.
-* **Size**: frames are scaled down (never up) so that the long side is at most ``max_side_px``,
+* **Size**: non-square pixels (a sample aspect ratio other than 1) are made square, as a player
+  shows them, and frames are scaled down (never up) so that the long side is at most ``max_side_px``,
   in the same swscale call that converts YUV to RGB (area averaging, no aliasing), so a full-size
   RGB copy of a 4K frame is never made. Landmarks are normalised by MediaPipe, so callers map them
   back to the displayed full resolution with :class:`~posture.video.track.VideoInfo`'s size.
 * **Timestamps**: each frame's time is its own ``pts * time_base`` relative to the first frame
-  (phones record variable frame rate). A frame whose time is not later than the previous one's
+  (phones record variable frame rate); an AVI's, numbered in decoding order, are put in order first
+  (:func:`~posture.video.frames.timed_frames`). A frame whose time is not later than the previous one's
   (duplicate or backwards pts in a damaged or odd file) is dropped; a frame without pts gets the
   previous time plus one nominal frame interval.
 * **Streaming**: :func:`iter_frames` is a generator that holds one decoded frame at a time.
@@ -54,6 +56,7 @@ from posture.video.frames import (
     no_picture_decoded,
     nominal_fps,
     packet_times_s,
+    pixel_aspect,
     span_s,
     stream_duration_s,
     stream_info,
@@ -184,6 +187,7 @@ def iter_frames(
         stream.thread_type = "AUTO"  # frame + slice threads: decoding keeps pace with the landmarker
         promised_s = stream_duration_s(stream)
         fallback_step = 1.0 / nominal_fps(stream)
+        aspect = pixel_aspect(stream)
         first_time: float | None = None
         last = -math.inf
         rotation = 0
@@ -200,7 +204,7 @@ def iter_frames(
                 raise _too_long(time_s, limits)
             last = time_s
             count += 1
-            yield time_s, upright_rgb(frame, rotation, max_side_px)
+            yield time_s, upright_rgb(frame, rotation, max_side_px, aspect)
     if count == 0:
         raise no_picture_decoded()
     duration = last + fallback_step
@@ -216,7 +220,8 @@ def still_frame(source: VideoSource, time_s: float, *, max_side_px: int = DEFAUL
     with _opened(source, _Limits(MAX_FILE_BYTES, MIN_DURATION_S, MAX_DURATION_S)) as container:
         stream = container.streams.video[0]
         first = first_frame(container, stream)
-        return upright_rgb(frame_at(container, stream, first, time_s), display_rotation_deg(first), max_side_px)
+        shown = frame_at(container, stream, first, time_s)
+        return upright_rgb(shown, display_rotation_deg(first), max_side_px, pixel_aspect(stream))
 
 
 def _check_max_side(max_side_px: int) -> None:

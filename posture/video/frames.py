@@ -159,9 +159,18 @@ def _display_matrix(frame: Any) -> tuple[float, float, float, float] | None:
     return None
 
 
-def upright_rgb(frame: Any, rotation_deg: int, max_side_px: int) -> np.ndarray:
-    """The frame as upright RGB with its long side at most ``max_side_px`` (area-averaged)."""
-    width, height = frame.width, frame.height
+def pixel_aspect(stream: Any) -> float:
+    """Width over height of one stored pixel (the sample aspect ratio: 4/3 for a 1440 x 1080 camcorder clip
+    shown at 1920 x 1080); 1 where the stream does not say or says something absurd."""
+    ratio = stream.codec_context.sample_aspect_ratio or stream.sample_aspect_ratio
+    value = float(ratio) if ratio else 1.0
+    return value if 0.25 <= value <= 4.0 else 1.0
+
+
+def upright_rgb(frame: Any, rotation_deg: int, max_side_px: int, aspect: float = 1.0) -> np.ndarray:
+    """The frame as upright RGB with its long side at most ``max_side_px`` (area-averaged), its pixels made
+    square (``aspect``: :func:`pixel_aspect`), as a player shows it."""
+    width, height = frame.width * aspect, frame.height
     scale = min(1.0, max_side_px / max(width, height))
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1], interpolation="AREA")
@@ -184,7 +193,7 @@ def nominal_fps(stream: Any) -> float:
 
 
 def stream_info(stream: Any, rotation_deg: int, frames: int, duration_s: float) -> VideoInfo:
-    width, height = stream.codec_context.width, stream.codec_context.height
+    width, height = round(stream.codec_context.width * pixel_aspect(stream)), stream.codec_context.height
     if rotation_deg in (90, 270):
         width, height = height, width
     fps = frames / duration_s if duration_s > 0 else nominal_fps(stream)

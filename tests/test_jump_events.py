@@ -279,3 +279,15 @@ def test_a_foot_that_hardly_ever_lands_is_lost_but_a_stepping_foot_is_not() -> N
     step = feet_lost(_phases("left", turns[::2]), _phases("right", turns[1::2]), flights, 0.3)
     one_lost = feet_lost(_phases("left", turns[:2]), _phases("right", turns), flights, 0.3)
     assert (bounce, step, one_lost) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("touchdown_left_s", "touchdown_right_s", "first"),
+    [(1.00, 1.02, "left"), (1.02, 1.00, "right"), (1.00, np.nan, "left"), (np.nan, 1.00, "right")],
+)
+def test_the_landing_foot_is_the_first_down_and_never_one_whose_touchdown_is_after_the_clip(
+    touchdown_left_s: float, touchdown_right_s: float, first: str
+) -> None:
+    # NaN: that foot's touchdown falls after the clip's last frame, so the other foot landed first.
+    flight = Flight(0.8, min(touchdown_left_s, touchdown_right_s), 0.8, 0.8, touchdown_left_s, touchdown_right_s)
+    assert flight.landing_foot == first

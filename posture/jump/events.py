@@ -55,7 +55,8 @@ class Flight:
     @property
     def landing_foot(self) -> str:
         """The foot that touches down first at the end of this flight."""
-        return "left" if self.touchdown_left_s <= self.touchdown_right_s else "right"
+        # A foot whose touchdown falls after the clip's end (NaN) did not land first.
+        return "right" if np.isnan(self.touchdown_left_s) or self.touchdown_left_s > self.touchdown_right_s else "left"
 
 
 def flights_of(left: FootPhases, right: FootPhases, min_flight_s: float) -> list[Flight]:

@@ -45,7 +45,7 @@ class BackgroundMotion:
     """Feed frames in order with :meth:`add`; :attr:`shifts` holds the sampled background shifts.
 
     ``shifts``: list of (time_s, shift) where shift is the background's displacement from the
-    first sampled frame, as a fraction of the frame's height (NaN when the corners were lost,
+    first sampled frame with the person found, as a fraction of the frame's height (NaN when the corners were lost,
     which a large pan causes). Empty when the reference frame had too few corners to tell.
     """
 
@@ -62,10 +62,13 @@ class BackgroundMotion:
         if self._untrackable or time_s < self._next_time:
             return
         self._next_time = time_s + SAMPLE_INTERVAL_S
-        gray = _small_gray(rgb)
         if self._reference is None:
-            self._start(gray, box)
+            # The reference waits for a frame where the person is found: corners picked with
+            # nobody masked out may sit on the person, whose jumping would read as a camera move.
+            if box is not None:
+                self._start(_small_gray(rgb), box)
             return
+        gray = _small_gray(rgb)
         self.shifts.append((time_s, self._shift(gray)))
 
     def _start(self, gray: np.ndarray, box: tuple[float, float, float, float] | None) -> None:

@@ -219,6 +219,16 @@ def trunk_lean_out_of_camera_plane_deg(pose: Pose) -> float:
     return float(np.degrees(np.arcsin(min(abs(float(trunk[0])) / length, 1.0)))) if length > 0 else 90.0
 
 
+_FOOT_LIFTED = "One foot is lifted or a step is being taken. Stand still with both feet flat on the floor."
+
+
+def _on_one_straight_leg(pose: Pose) -> bool:
+    """The lower foot's leg is straight in the picture while the other knee is bent past the limit."""
+    lower = "left" if pose.point("left_ankle")[1] > pose.point("right_ankle")[1] else "right"
+    lifted = "right" if lower == "left" else "left"
+    return _knee_flexion_deg(pose, lower) <= MAX_KNEE_FLEXION_DEG < _knee_flexion_deg(pose, lifted)
+
+
 def check_standing(pose: Pose, view: str) -> None:
     """Refuse a photo whose subject is sitting, lying, crouching, mid-stride or on one foot."""
     hips, shoulders, ankles = pose.midpoint("hip"), pose.midpoint("shoulder"), pose.midpoint("ankle")
@@ -228,6 +238,14 @@ def check_standing(pose: Pose, view: str) -> None:
             "not_standing",
             "The body is not upright (sitting, lying or bending). Stand tall on both feet, arms relaxed by the sides.",
         )
+    leg_px = np.linalg.norm(hips - ankles)
+    apart_x, apart_y = np.abs(pose.point("left_ankle") - pose.point("right_ankle"))
+    raise_limit = MAX_FOOT_RAISE_OVER_LEG_PROFILE if view in SIDE_VIEWS else MAX_FOOT_RAISE_OVER_LEG
+    foot_lifted = apart_y > raise_limit * leg_px
+    if foot_lifted and _on_one_straight_leg(pose):
+        # A balance or yoga pose (the tree pose): the bent knee belongs to the lifted leg, so
+        # "knees bent (crouching, sitting)" would tell the person the wrong thing.
+        raise PostureError("not_standing", _FOOT_LIFTED)
     knees_2d = max(_knee_flexion_deg(pose, side) for side in ("left", "right"))
     knees_3d = min(_knee_flexion_deg(pose, side, world=True) for side in ("left", "right"))
     crouch_3d = knees_3d + min(_hip_flexion_deg(pose, side) for side in ("left", "right"))
@@ -239,12 +257,8 @@ def check_standing(pose: Pose, view: str) -> None:
             "The knees are bent (crouching, sitting or walking). "
             "Stand relaxed with straight knees, feet hip-width apart.",
         )
-    leg_px = np.linalg.norm(hips - ankles)
-    apart_x, apart_y = np.abs(pose.point("left_ankle") - pose.point("right_ankle"))
-    if apart_y > (MAX_FOOT_RAISE_OVER_LEG_PROFILE if view in SIDE_VIEWS else MAX_FOOT_RAISE_OVER_LEG) * leg_px:
-        raise PostureError(
-            "not_standing", "One foot is lifted or a step is being taken. Stand still with both feet flat on the floor."
-        )
+    if foot_lifted:
+        raise PostureError("not_standing", _FOOT_LIFTED)
     if view in SIDE_VIEWS:
         # Feet hip-width apart lie as far apart in the picture as the hips do, however the body is
         # turned: only the rest is a stride. A back view read as a profile (a camera near the floor

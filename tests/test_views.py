@@ -116,6 +116,27 @@ def test_a_lifted_foot_is_not_standing(analysed):
         check_standing(moved(pose, left_ankle=(0, -150), left_heel=(0, -150)), "front")
 
 
+def test_standing_on_one_straight_leg_is_a_lifted_foot_not_bent_knees(analysed):
+    # The tree pose: the lifted leg's knee bends out to the side, its foot rests on the other knee.
+    pose = analysed["front"].pose
+    knee, other_knee, ankle = (pose.point(name) for name in ("left_knee", "right_knee", "left_ankle"))
+    foot_up = other_knee - ankle
+    outward = np.sign(knee[0] - other_knee[0]) * 0.6 * np.linalg.norm(foot_up)
+    tree = moved(
+        pose,
+        left_knee=(outward, -0.3 * abs(foot_up[1])),
+        left_ankle=tuple(foot_up),
+        left_heel=tuple(foot_up),
+        left_foot_index=tuple(foot_up),
+    )
+    with pytest.raises(PostureError, match="One foot is lifted"):
+        check_standing(tree, "front")
+    # With the standing leg bent as well it is a crouch or a seat, whatever the feet do.
+    crouch = moved(tree, right_knee=(outward, 0.0))
+    with pytest.raises(PostureError, match="knees are bent"):
+        check_standing(crouch, "front")
+
+
 def test_a_stride_in_profile_is_not_standing(analysed):
     pose = analysed["left"].pose
     check_standing(pose, "left")

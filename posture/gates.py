@@ -317,7 +317,7 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
         warnings.append(
             Warning_(
                 "oblique_view",
-                f"The body is turned about {view.turn_deg:.0f} deg from a straight "
+                f"The body is turned about {view.turn_deg:.0f}° from a straight "
                 f"{describe_view(view.view)}, too far for any measure to be trusted: "
                 "distances shrink and the nearer side looks higher or lower. "
                 "Face the camera squarely or stand exactly side-on.",
@@ -327,7 +327,7 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
         warnings.append(
             Warning_(
                 "turned_view",
-                f"The body is turned about {view.turn_deg:.0f} deg from a straight "
+                f"The body is turned about {view.turn_deg:.0f}° from a straight "
                 f"{describe_view(view.view)}: the turn and perspective shift the points by a few "
                 "centimetres, so every measure is less certain (its confidence is lowered). "
                 "Face the camera squarely or stand exactly side-on.",
@@ -338,7 +338,7 @@ def framing_warnings(pose: Pose, view: ViewEstimate) -> list[Warning_]:
         warnings.append(
             Warning_(
                 "camera_tilted",
-                f"The body axis is {axis_tilt:.0f} deg off the picture's "
+                f"The body axis is {axis_tilt:.0f}° off the picture's "
                 "vertical: the camera is tilted or the body leans. Hold the camera level.",
             )
         )
@@ -369,8 +369,8 @@ def camera_level_warnings(camera_roll_deg: float | None) -> list[Warning_]:
     return [
         Warning_(
             "camera_off_level",
-            f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f} "
-            "deg off level, which shifts every tilt and lean in this photo by about as much. Retake it "
+            f"The phone's motion sensor recorded the camera held {camera_roll_deg:.1f}° "
+            "off level, which shifts every tilt and lean in this photo by about as much. Retake it "
             "with the phone level (most camera apps can show a level or a grid); if the photo was "
             "straightened afterwards, this no longer applies.",
         )

@@ -86,7 +86,7 @@ SIDE_VIEWS = ("left", "right")
 FRONTAL_VIEWS = ("front", "back")
 # Angles taken against the picture's horizontal or vertical take on any roll of the camera one to
 # one (measured: 0.88-1.07 deg per degree, tests/test_analysis.py); the person should know.
-CAMERA_LEVEL_NOTE = " Read against the picture's level: a camera held 1 deg off level changes it by about 1 deg."
+CAMERA_LEVEL_NOTE = " Read against the picture's level: a camera held 1° off level changes it by about 1°."
 SPECS: dict[str, MeasureSpec] = {
     spec.key: spec
     for spec in (
@@ -138,7 +138,7 @@ SPECS: dict[str, MeasureSpec] = {
             SIDE_VIEWS,
             (8, 18),
             (3, 23),
-            "Preece 2008 (13 +- 5 deg)",
+            "Preece 2008 (13 ± 5°)",
             "Sagittal ASIS-PSIS angle against horizontal, + anterior; inferred from the body outline, "
             "not landmarked (an estimate).",
             ("hip", "knee", "shoulder"),
@@ -159,7 +159,7 @@ SPECS: dict[str, MeasureSpec] = {
             FRONTAL_VIEWS,
             (-2, 2),
             (-3.5, 3.5),
-            "engineering default (>= 2 deg)",
+            "engineering default (>= 2°)",
             "Right-to-left shoulder joint line against horizontal, + when the left is higher." + CAMERA_LEVEL_NOTE,
             ("left_shoulder", "right_shoulder"),
             sides=("left shoulder higher", "right shoulder higher"),
@@ -238,7 +238,7 @@ SPECS: dict[str, MeasureSpec] = {
             FRONTAL_VIEWS,
             (-5, 5),
             (-8, 8),
-            "Munro 2012 (SEM ~3 deg)",
+            "Munro 2012 (SEM ~3°)",
             "Frontal angle between left thigh and shank, + when the knee sits inside the hip-ankle line.",
             ("left_hip", "left_knee", "left_ankle"),
             sides=("knee inward", "knee outward"),
@@ -249,7 +249,7 @@ SPECS: dict[str, MeasureSpec] = {
             FRONTAL_VIEWS,
             (-5, 5),
             (-8, 8),
-            "Munro 2012 (SEM ~3 deg)",
+            "Munro 2012 (SEM ~3°)",
             "Frontal angle between right thigh and shank, + when the knee sits inside the hip-ankle line.",
             ("right_hip", "right_knee", "right_ankle"),
             sides=("knee inward", "knee outward"),

@@ -155,7 +155,7 @@ def measure_subject(
 # the camera at hip height, and the hip difference gained 1.3-2.6 cm with the camera at chest height
 # (1.3 m). Both are more than these measures' thresholds (1.5 and 1 cm).
 OBLIQUE_REASON = (
-    "the body is turned about {turn:.0f} deg: distances shrink, angles mix and perspective makes "
+    "the body is turned about {turn:.0f}°: distances shrink, angles mix and perspective makes "
     "the nearer side look higher or lower; this measure needs a straight view"
 )
 MIN_VISIBILITY = 0.5

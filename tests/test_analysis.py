@@ -263,7 +263,7 @@ def test_an_oblique_photo_is_analysed_for_its_view_but_measures_nothing(analysed
     assert "no imbalance could be judged" in format_findings(assessment)
     assert "no imbalance signs" in format_findings(assess([front]))
     text = format_text(result)
-    assert "no measure assessed: the body is turned about 40 deg" in text
+    assert "no measure assessed: the body is turned about 40°" in text
     assert "not assessed" not in text
 
 
@@ -378,7 +378,7 @@ def test_a_phone_its_sensor_recorded_off_level_is_flagged(sample_bytes):
     assert rolled.ok
     assert nearly_level.ok
     warning = next(w for w in rolled.warnings if w.code == "camera_off_level")
-    assert "held 3.2 deg off level" in warning.message
+    assert "held 3.2° off level" in warning.message
     assert not any(w.code == "camera_off_level" for w in [*plain.warnings, *nearly_level.warnings])
     assert {key: m.value for key, m in rolled.measurements.items()} == {
         key: m.value for key, m in plain.measurements.items()

@@ -255,7 +255,7 @@ def test_the_phone_sensors_level_reading_is_shown(app):
     captions = [str(c.value) for c in app.caption if "Camera level checked" in str(c.value)]
     assert captions == [present.level_text(0.6)]
     assert "0.6° off level" in captions[0]
-    assert [w.value for w in app.warning if "held 2.8 deg off level" in w.value]
+    assert [w.value for w in app.warning if "held 2.8° off level" in w.value]
 
 
 # --- errors ----------------------------------------------------------------------------------------

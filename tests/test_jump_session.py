@@ -314,7 +314,7 @@ def test_a_tilted_phone_reads_as_lean_and_shift_and_the_band_says_how_much_tilt_
     assert abs((tilted_lean.value or 0.0) - (lean.value or 0.0)) == pytest.approx(2.0, abs=0.2)
     assert abs(tilted.value("lateral_shift_cm") or 0.0) > abs(level.value("lateral_shift_cm") or 0.0) + 1.0
     for key in ("trunk_lateral_lean_deg", "lateral_shift_cm", "hand_height_diff_cm"):
-        assert "for a phone tilted by up to 1 deg" in (level.measurements[key].reason or ""), key
+        assert "for a phone tilted by up to 1°" in (level.measurements[key].reason or ""), key
         assert "a phone tilted more reads as this difference itself" in (level.measurements[key].reason or "")
 
 

@@ -178,7 +178,7 @@ def test_oblique_photo_measures_nothing_and_says_why():
     measured, skipped = measure_body(frontal_body(LEVEL_BODY), oblique_turn_deg=40)
     assert measured == {}
     assert set(skipped) == set(straight)
-    assert all("turned about 40 deg" in reason and "perspective" in reason for reason in skipped.values())
+    assert all("turned about 40°" in reason and "perspective" in reason for reason in skipped.values())
 
 
 def test_turn_confidence_scales_every_confidence_and_no_value():

@@ -79,7 +79,7 @@ def test_a_turned_body_warns_and_lowers_confidence_before_it_is_oblique(analysed
     warnings = [w for w in framing_warnings(pose, estimate) if w.code == "turned_view"]
     assert bool(warnings) == warned
     if warned:
-        assert f"turned about {abs(yaw)} deg" in warnings[0].message
+        assert f"turned about {abs(yaw)}°" in warnings[0].message
 
 
 def test_reading_the_yaw_again_updates_turn_and_obliqueness_but_not_the_view(analysed):

@@ -116,7 +116,7 @@ def _timing(
     half_frame_ms = 500.0 * frame_s
     timing_conf = confidence * (float(cfg["confidence"]["low_fps_timing_factor"]) if low_fps else 1.0)
     timing_reason = (
-        f"below 50 fps: the band includes +-{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
+        f"below 50 fps: the band includes ±{half_frame_ms:.0f} ms (half a frame interval)" if low_fps else None
     )
     intervals = np.diff(touchdowns)[~stopped]
     out = {

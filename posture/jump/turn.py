@@ -33,7 +33,7 @@ TURN_DISTORTED_KEYS = (
     "trunk_twist_deg",
 )
 OBLIQUE_REASON = (
-    "the body is turned about {turn:.0f} deg from the camera: sideways distances shrink and the nearer "
+    "the body is turned about {turn:.0f}° from the camera: sideways distances shrink and the nearer "
     "side looks bigger; this comparison needs a straight view"
 )
 
@@ -54,13 +54,13 @@ def for_turned_body(session: JumpSession, view: ViewEstimate) -> JumpSession:
     straight = describe_view(view.view)
     if view.oblique:
         warning = (
-            f"oblique_view: the body is turned about {view.turn_deg:.0f} deg from a straight {straight}; "
+            f"oblique_view: the body is turned about {view.turn_deg:.0f}° from a straight {straight}; "
             "the jumps are counted and timed, but left-right comparisons of size and position are not "
             "assessed. Film square to the body, from the front, the back or exactly side-on"
         )
     else:
         warning = (
-            f"turned_view: the body is turned about {view.turn_deg:.0f} deg from a straight {straight}; "
+            f"turned_view: the body is turned about {view.turn_deg:.0f}° from a straight {straight}; "
             "the turn and perspective make one side look nearer, so every measure is less certain "
             "(its confidence is lowered). Film square to the body, from the front, the back or exactly side-on"
         )

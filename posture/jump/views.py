@@ -14,6 +14,7 @@ from posture.jump import measures, summary
 from posture.jump.records import SIDES, BodySignals, JumpRecord
 from posture.jump.signals import CleanTrack
 from posture.jump.summary import Measurement, not_assessed
+from posture.wording import unit_symbol
 
 FRONTAL_REASON = "left-right comparison / frontal-plane measure needs a front or back view"
 FAR_SIDE_REASON = "far side is occluded in a side view"
@@ -105,7 +106,7 @@ def _mean_measure(
         band = (band[0] + shift - level_error, band[1] + shift + level_error)
     roll_deg = float(summary.settings()["level"]["camera_roll_uncertainty_deg"])
     reason = (
-        f"band includes +-{level_error:.2g} {unit} for a phone tilted by up to {roll_deg:g} deg; "
+        f"band includes ±{level_error:.2g}{unit_symbol(unit)} for a phone tilted by up to {roll_deg:g}°; "
         "a phone tilted more reads as this difference itself"
         if level_error
         else None

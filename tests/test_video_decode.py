@@ -233,6 +233,31 @@ def test_h264_with_b_frames_in_avi_keeps_every_frame_at_its_time(tmp_path):
     assert [t for t, _ in decoded] == pytest.approx([i / 30 for i in range(120)], abs=1e-6)
 
 
+def test_a_trimmed_mp4_with_an_edit_list_starts_at_the_cut(tmp_path):
+    """A phone's "trim" keeps the key frame before the cut and an edit list that hides the frames
+    up to it: remuxed here with the 15 pre-roll frames at negative times. Probing it once read the
+    stream after the file was closed and crashed the process."""
+    source, trimmed = tmp_path / "whole.mp4", tmp_path / "trimmed.mp4"
+    write_video(source, [_numbered_frame(i) for i in range(150)], fps=30.0, options={"g": "30", "bf": "0"})
+    with av.open(str(source)) as whole, av.open(str(trimmed), "w") as cut:
+        stream = whole.streams.video[0]
+        out = cut.add_stream_from_template(stream)
+        frame_ticks = round(1 / (30 * stream.time_base))
+        for packet in whole.demux(stream):
+            if packet.size and packet.pts >= 30 * frame_ticks:  # from the key frame at frame 30
+                packet.pts -= 45 * frame_ticks  # the cut: frame 45 shows at time 0
+                packet.dts -= 45 * frame_ticks
+                packet.stream = out
+                cut.mux(packet)
+
+    info = probe(trimmed)
+    decoded = decode_all(trimmed)
+    assert [_frame_number(rgb) for _, rgb in decoded] == list(range(45, 150))
+    assert [t for t, _ in decoded] == pytest.approx([i / 30 for i in range(105)], abs=1e-6)
+    assert (info.width, info.height, info.codec, info.frames) == (64, 96, "h264", 105)
+    assert info.duration_s == pytest.approx(3.5, abs=1e-6)
+
+
 def test_duplicate_timestamps_are_dropped(tmp_path, stand_small):
     """A Matroska file (whose muxer allows equal timestamps) where frame 11 repeats frame 10's time."""
     path = tmp_path / "duplicate.mkv"

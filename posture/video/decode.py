@@ -157,11 +157,14 @@ def probe(
         first = first_frame(container, stream)
         rotation = display_rotation_deg(first)
         times = packet_times_s(container, stream)
+        duration = span_s(times, 1.0 / nominal_fps(stream))
+        # Read from the stream while the container is open: its codec context is freed on closing
+        # (reading it afterwards crashed the process on a trimmed MP4 with an edit list).
+        info = stream_info(stream, rotation, len(times), duration)
         promised_s = stream_duration_s(stream)
-    duration = span_s(times, 1.0 / nominal_fps(stream))
     _check_complete(duration, promised_s)
     _check_duration(duration, limits)
-    return stream_info(stream, rotation, len(times), duration)
+    return info
 
 
 def iter_frames(

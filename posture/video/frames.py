@@ -105,13 +105,14 @@ def frame_at(container: Any, stream: Any, first: Any, time_s: float) -> Any:
 
 
 def packet_times_s(container: Any, stream: Any) -> list[float]:
-    """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream``."""
+    """Sorted, de-duplicated presentation times (s, from the first) of every packet of ``stream`` that is
+    shown: the pre-roll an edit list hides (a trimmed clip's frames before the cut) is not."""
     container.seek(0)
     times = sorted(
         {
             float(packet.pts * packet.time_base)
             for packet in container.demux(stream)
-            if packet.pts is not None and packet.time_base and packet.size
+            if packet.pts is not None and packet.time_base and packet.size and not packet.is_discard
         }
     )
     return [t - times[0] for t in times] if times else []

@@ -22,6 +22,7 @@ from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement, MeasureSpec
 from posture.report import measure_decimals, typical_error_text
+from posture.report import measure_value_text as report_value_text
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
     MOVED_BY_HAND,
@@ -156,22 +157,14 @@ def level_text(camera_roll_deg: float) -> str:
     )
 
 
-def signed(key: str) -> bool:
-    """Whether a measure's value is shown with its sign (+/-): as its spec says; derived keys (differences) are."""
-    return SPECS[key].signed if key in SPECS else True
-
-
 def value_text(value: float | None, unit: str, signed: bool = False) -> str:
     """A value as :func:`posture.wording.format_value` writes it, or a dash where a saved record has none."""
     return NO_VALUE if value is None else format_value(value, unit, signed=signed)
 
 
 def measure_value_text(key: str, value: float | None, unit: str) -> str:
-    """Measure ``key``'s value as the cards, the report and the history print it: signed where its sign names a
-    side, with a second decimal where one would print it on a limit of its ranges; a dash for none."""
-    if value is None:
-        return NO_VALUE
-    return format_value(value, unit, measure_decimals(key, value), signed=signed(key))
+    """:func:`posture.report.measure_value_text`, or a dash where a saved record has no value."""
+    return NO_VALUE if value is None else report_value_text(key, value, unit)
 
 
 def range_text(normal_range: Sequence[float | None] | None, unit: str) -> str:

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 from posture.errors import PostureError
-from posture.jump import JumpSession, analyze_track
+from posture.jump import JumpSession, analyze_track, summary
+from posture.jump.records import JumpRecord
+from posture.jump.rhythm import stops
+from posture.jump.session import _foot_comparison
 from posture.jump.views import FAR_SIDE_REASON, FRONTAL_REASON, TWIST_REASON
 from posture.pose import INDEX
 from posture.video.track import PoseTrack
@@ -329,3 +332,23 @@ def test_each_side_s_trend_has_a_band_from_the_jump_to_jump_spread() -> None:
             assert trend.status == "measured", "a trend has no threshold, so no verdict"
             # Nothing tires in this clip: its 4 % jump-to-jump variation alone must not exclude a zero trend.
             assert trend.band[0] < 0.0 < trend.band[1], (key, side, trend.band)
+
+
+def test_a_stop_between_alternate_foot_landings_is_no_step() -> None:
+    # Left, right, left 400 ms apart, the rope catches the feet for 2 s, then right, left: the 2.4 s
+    # from the third landing to the fourth is a stop (left out of the rhythm), not a left-to-right step.
+    def landing(time_s: float, foot: str) -> JumpRecord:
+        both = {"left": 3.0, "right": 3.0}
+        contact = {"left": np.nan, "right": np.nan} | {foot: 200.0}
+        return JumpRecord(
+            time_s, np.nan, np.nan, np.nan, time_s - 0.15, 150.0, np.nan, foot, 200.0,
+            contact["left"], contact["right"], both, both, both, both, time_s - 0.4, 1.0, 1.0,
+        )  # fmt: skip
+
+    times = np.array([0.4, 0.8, 1.2, 3.6, 4.0, 4.4])
+    records = [landing(t, foot) for t, foot in zip(times, ["left", "right"] * 3, strict=True)]
+    stopped = stops(times, float(summary.settings()["detection"]["stop_factor"]))
+    assert stopped.tolist() == [False, False, True, False, False]
+    comparison = _foot_comparison(records, stopped)
+    assert comparison["left_to_right_ms"] == pytest.approx(400.0)  # was 1400: (400 + 2400) / 2
+    assert comparison["right_to_left_ms"] == pytest.approx(400.0)

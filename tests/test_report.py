@@ -24,7 +24,7 @@ from posture.report import (
     COMBINED_HEADING,
     COMBINED_NOTE,
     contract_json,
-    measure_decimals,
+    measure_value_text,
     pdf_text,
     render_markdown,
     render_pdf,
@@ -209,7 +209,7 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
         for m in photo.measurements.values():
             name = measure_name(m.key) + (" (estimate)" if m.estimate else "")
             row = (
-                f"| {name} | {format_value(m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
+                f"| {name} | {measure_value_text(m.key, m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
                 f"{status_label(m.status)} | {round(100 * m.confidence)} % | "
                 f"±{format_value(typical_error(m.key), m.unit)} |"
             )
@@ -225,7 +225,7 @@ def test_markdown_and_pdf_show_the_values_of_all_photos_together(assessment, mar
     assert assessment.measurements
     for key, person in assessment.measurements.items():
         m = person.measurement
-        value = format_value(m.value, m.unit, measure_decimals(key, m.value))
+        value = measure_value_text(key, m.value, m.unit)
         name = measure_name(key) + (" (estimate)" if m.estimate else "")
         assert f"| {name} | {value} | {format_range(m.normal_range, m.unit)} |" in together, key
         assert measure_name(key) in pdf_text_content
@@ -372,7 +372,7 @@ def test_pdf_text_has_measures_findings_plan_and_disclaimer(assessment, pdf_text
     for photo in ok_photos(assessment):
         for m in photo.measurements.values():
             assert measure_name(m.key) in text
-            assert format_value(m.value, m.unit) in text
+            assert measure_value_text(m.key, m.value, m.unit) in text
     for finding in assessment.findings:
         assert finding.name in text
     for item in assessment.plan.items:

@@ -234,8 +234,9 @@ def _confidence(height_given: bool, n_jumps: int) -> float:
     return value
 
 
-def _foot_comparison(records: list[JumpRecord]) -> dict[str, Any]:
-    """Alternate-foot style: left-foot vs right-foot landings and the L->R vs R->L step intervals."""
+def _foot_comparison(records: list[JumpRecord], stopped: np.ndarray) -> dict[str, Any]:
+    """Alternate-foot style: left-foot vs right-foot landings and the L->R vs R->L step intervals
+    (``stopped[k]``: the skipping stopped between landings k and k + 1, which is no step)."""
     out: dict[str, Any] = {}
     for side in SIDES:
         mine = [r for r in records if r.landing_foot == side]
@@ -247,8 +248,8 @@ def _foot_comparison(records: list[JumpRecord]) -> dict[str, Any]:
             "knee_bend_deg": _rounded(_median(knee)),
         }
     steps: dict[str, list[float]] = {"left_to_right_ms": [], "right_to_left_ms": []}
-    for before, after in itertools.pairwise(records):
-        if before.landing_foot != after.landing_foot:
+    for (before, after), stop in zip(itertools.pairwise(records), stopped, strict=True):
+        if before.landing_foot != after.landing_foot and not stop:
             key = "left_to_right_ms" if before.landing_foot == "left" else "right_to_left_ms"
             steps[key].append(1000.0 * (after.touchdown_s - before.touchdown_s))
     for key, values in steps.items():
@@ -373,6 +374,6 @@ def analyze_clean(
         jumps=records,
         warnings=warnings,
         cadence_over_time=cadence_over_time(touchdowns, stopped, duration),
-        foot_comparison=_foot_comparison(records) if style == "alternate_foot" else None,
+        foot_comparison=_foot_comparison(records, stopped) if style == "alternate_foot" else None,
         cm_per_px=scale,
     )

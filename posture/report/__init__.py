@@ -24,6 +24,7 @@ from posture.report.blocks import (
     Table,
     Text,
     measure_decimals,
+    measure_value_text,
     one_line,
     typical_error_text,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "font_paths",
     "md_escape",
     "measure_decimals",
+    "measure_value_text",
     "one_line",
     "one_person_json",
     "pdf_text",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from posture.measures import SPECS, typical_error
-from posture.wording import plus_minus, range_decimals
+from posture.wording import format_value, plus_minus, range_decimals
 
 DEFAULT_TITLE = "Posture assessment"
 IMAGE_MAX_SIDE_PX = 900
@@ -31,6 +31,14 @@ def typical_error_text(key: str, unit: str) -> str | None:
 def measure_decimals(key: str, value: float) -> int:
     """Decimals for a photo measure's ``value``: 1, or 2 where one would print it on a limit of its ranges."""
     return range_decimals(value, SPECS[key].limits) if key in SPECS else 1
+
+
+def measure_value_text(key: str, value: float, unit: str) -> str:
+    """Measure ``key``'s value as the cards, the report and the history print it: signed where its sign
+    names a side (its spec says; differences always do), with a second decimal where one would print it
+    on a limit of its ranges."""
+    signed = SPECS[key].signed if key in SPECS else True
+    return format_value(value, unit, measure_decimals(key, value), signed=signed)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from posture.report.blocks import (
     Heading,
     Table,
     Text,
-    measure_decimals,
+    measure_value_text,
     one_line,
     typical_error_text,
 )
@@ -145,7 +145,7 @@ def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[st
     name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
     return (
         name,
-        format_value(measurement.value, measurement.unit, measure_decimals(measurement.key, measurement.value)),
+        measure_value_text(measurement.key, measurement.value, measurement.unit),
         format_range(measurement.normal_range, measurement.unit),
         status_label(measurement.status),
         percent(measurement.confidence),
@@ -174,9 +174,9 @@ def profile_section(assessment: Assessment) -> list[Block]:
         rows.append(
             (
                 measure_name(key),
-                format_value(left[key].value, unit),
-                format_value(right[key].value, unit),
-                format_value(difference, unit),
+                measure_value_text(key, left[key].value, unit),
+                measure_value_text(key, right[key].value, unit),
+                format_value(difference, unit, signed=True),
             )
         )
     return [

@@ -146,9 +146,18 @@ def measure_stand_track(
         return result
     single = analyze_people(name, photo, (frame_pose(track, combined.middle),), view=result.view, height_cm=height_cm)
     if isinstance(single, MeasuredPhoto):
-        measurements = {key: m for key, m in single.measurements.items() if key not in combined_measures}
-        measurements |= {key: m for key, m in result.measurements.items() if key in combined_measures}
-        result = dataclasses.replace(result, measurements=measurements)
+        # The middle frame's value where it has one; where a moment's occlusion left it without, the
+        # combined landmarks' (a measure is never dropped, and never both measured and not assessed).
+        measurements = {
+            key: result.measurements[key]
+            if key in combined_measures or key not in single.measurements
+            else single.measurements[key]
+            for key in dict.fromkeys([*result.measurements, *single.measurements])
+            if key in result.measurements or key not in combined_measures
+        }
+        reasons = {**single.not_assessed, **result.not_assessed}
+        not_assessed = {key: reason for key, reason in reasons.items() if key not in measurements}
+        result = dataclasses.replace(result, measurements=measurements, not_assessed=not_assessed)
     return dataclasses.replace(result, frames_used=combined.frames_used)
 
 

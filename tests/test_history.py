@@ -337,6 +337,19 @@ def test_export_into_a_directory_and_as_bytes(store, tmp_path):
         assert sorted(a.namelist()) == sorted(b.namelist())
 
 
+def test_exports_into_one_directory_never_replace_each_other(store, tmp_path):
+    # Within one second the dated names are equal: an export made after a delete replaced the one before.
+    first_id = store.save(record(), [JPEG_A])
+    store.save(record(cva=40.0), [JPEG_A])
+    exports = [store.export(tmp_path) for _ in range(3)]
+    store.delete(first_id)
+    exports.append(store.export(tmp_path))
+    assert len(set(exports)) == 4
+    assert all(path.exists() for path in exports)
+    with zipfile.ZipFile(exports[0]) as before_delete:
+        assert len(json.loads(before_delete.read("assessments.json"))["assessments"]) == 2
+
+
 # -- trend ---------------------------------------------------------------------------------------
 
 

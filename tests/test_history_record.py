@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import cv2
@@ -151,3 +152,17 @@ def test_a_history_that_cannot_be_written_is_a_clean_error(capsys, data_dir):
 
 def test_record_of_matches_build_record_without_images(profiles_assessment):
     assert record_of(profiles_assessment) == build_record(profiles_assessment)[0]
+
+
+def test_a_value_that_is_not_a_number_is_saved_as_null(data_dir, profiles_assessment):
+    # The store takes strict JSON only; a NaN anywhere in the record made the save fail.
+    photo = profiles_assessment.photos[0]
+    key = next(iter(photo.measurements))
+    broken = dataclasses.replace(
+        photo, measurements={**photo.measurements, key: dataclasses.replace(photo.measurements[key], confidence=np.nan)}
+    )
+    record, thumbnails, annotated = build_record(assess([broken]))
+    (saved,) = [entry for entry in record["photos"] if entry["image"] == photo.image]
+    assert saved["measurements"][key]["confidence"] is None
+    saved_id = HistoryStore().save(record, thumbnails, annotated_thumbnails=annotated)
+    assert HistoryStore().get(saved_id).record == record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -25,7 +26,13 @@ def write_atomically(dest: Path, write: Callable[[Any], None]) -> Path:
     """
     dest = Path(dest)
     if dest.is_dir():
-        dest = dest / f"posture-history-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.zip"
+        stem = f"posture-history-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+        # Two exports within one second (a delete between them) must not replace each other.
+        dest = next(
+            candidate
+            for candidate in (dest / f"{stem}{f'-{n}' if n else ''}.zip" for n in itertools.count())
+            if not candidate.exists()
+        )
     handle, partial = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     try:
         with os.fdopen(handle, "wb") as out:

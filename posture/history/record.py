@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 from posture.annotate import LAYERS, downscaled, draw, encode_jpeg
 from posture.assessment import Assessment
 from posture.photo_result import MeasuredPhoto, PhotoResult
-from posture.report.contract import contract_json
+from posture.report.contract import contract_json, finite_json
 
 # Long side of a stored thumbnail: enough to recognise the photo and read the overlay in the history.
 THUMBNAIL_MAX_PX = 480
@@ -48,7 +48,8 @@ def record_of(
     ]
     record["answers"] = dict(answers or {})
     record["person"] = {"height_cm": person.height_cm, "sex": person.sex, "age": person.age, "note": note}
-    return record
+    # The store takes strict JSON only: a value a photo could not give (NaN) is saved as null.
+    return dict(finite_json(record))
 
 
 def thumbnails_of(assessment: Assessment) -> tuple[list[bytes], list[bytes]]:

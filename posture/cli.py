@@ -100,7 +100,7 @@ def format_text(result: PhotoResult) -> str:
     for warning in result.warnings:
         lines.append(f"  ! {warning.message}")
     for key, m in result.measurements.items():
-        typical = typical_error_text(key, m.unit) or ""
+        typical = typical_error_text(key, m.unit, result.view) or ""
         lines.append(
             f"  {measure_name(key):<30} {format_value(m.value, m.unit):>9} {typical:<8} "
             f"normal {format_range(m.normal_range, m.unit):<16} {status_label(m.status):<14} "

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 STATUSES = ("normal", "borderline", "deviation")
+# What a sided measure says instead of a side when its value is within its typical error of zero.
+NO_CLEAR_SIDE = "about level: no clear side (within the typical error)"
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,14 @@ class MeasureSpec:
     signed: bool = True
     sides: tuple[str, str] | None = None
 
-    def side_text(self, value: float, decimals: int = 1) -> str | None:
+    def side_text(self, value: float, decimals: int = 1, error: float | None = None) -> str | None:
         """Which side ``value`` points to ("left shoulder higher"); None without ``sides`` or for a value that
-        prints as zero."""
+        prints as zero. Within ``error`` (the value's typical error) of zero it is :data:`NO_CLEAR_SIDE`: a side
+        named there would be as likely the measurement's error as the body's."""
         if self.sides is None or round(value, decimals) == 0:
             return None
+        if error is not None and abs(value) <= error:
+            return NO_CLEAR_SIDE
         return self.sides[0] if value > 0 else self.sides[1]
 
     @property
@@ -257,8 +262,12 @@ SPECS: dict[str, MeasureSpec] = {
     )
 }
 # Each measure's typical error in its own unit, as the accuracy benchmark measured it on photos of
-# people the corrections were not fitted on (written by bench/accuracy.py --typical-errors).
+# people the corrections were not fitted on (written by bench/accuracy.py --typical-errors): the largest
+# over the views, for when the view is not known.
 TYPICAL_ERRORS_PATH = Path(__file__).resolve().parent / "typical_errors.json"
+# The same benchmark per view (bench/accuracy.py --view-errors), and per combination of views; the
+# person-level values (posture.assessment.view_weights) weigh the views with it.
+VIEW_ERRORS_PATH = Path(__file__).resolve().parent / "view_errors.json"
 
 
 @cache
@@ -267,12 +276,21 @@ def _typical_errors() -> dict[str, float]:
     return errors
 
 
-def typical_error(key: str) -> float | None:
+@cache
+def _per_view_errors() -> dict[str, dict[str, float]]:
+    errors: dict[str, dict[str, float]] = json.loads(VIEW_ERRORS_PATH.read_text())["per_view"]
+    return errors
+
+
+def typical_error(key: str, view: str | None = None) -> float | None:
     """The typical error (mean absolute error, in the measure's unit) measured for ``key``, None if unmeasured.
 
+    With ``view`` it is the error of one photo in that view, so a photo's card and the person-level value
+    of that one photo say the same; without it (or for a view not benchmarked) the largest over the views.
     It comes from rendered people with known posture (docs/accuracy.md): a guide to how far one value
     can be off, not a guarantee for a real photo."""
-    return _typical_errors().get(key)
+    per_view = _per_view_errors().get(key, {}).get(str(view)) if view is not None else None
+    return per_view or _typical_errors().get(key)
 
 
 def status_of(value: float, spec: MeasureSpec) -> str:

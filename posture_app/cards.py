@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from posture.assessment import Assessment
-from posture.measures import SPECS
+from posture.measures import SPECS, typical_error
 from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from posture.wording import measure_name, status_label, unit_symbol, views_text
 from posture_app import present
@@ -58,9 +58,10 @@ def measure_cards(analysis: MeasuredPhoto, columns: int = 2) -> None:
                     st.caption(f"Why: {analysis.not_assessed[key]}")
                     continue
                 value = present.measure_value_text(key, measurement.value, measurement.unit)
-                st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
+                error = typical_error(key, analysis.view)
+                st.metric(measure_name(key), value, help=present.measure_help(key, measurement, error))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
-                st.caption(present.measure_caption(measurement, hand_moved=key in moved))
+                st.caption(present.measure_caption(measurement, hand_moved=key in moved, view=analysis.view))
 
 
 def person_cards(assessment: Assessment, columns: int = 2) -> None:
@@ -74,7 +75,7 @@ def person_cards(assessment: Assessment, columns: int = 2) -> None:
                 person = assessment.measurements[key]
                 measurement = person.measurement
                 value = present.measure_value_text(key, measurement.value, measurement.unit)
-                st.metric(measure_name(key), value, help=present.measure_help(key, measurement))
+                st.metric(measure_name(key), value, help=present.measure_help(key, measurement, person.typical_error))
                 st.badge(status_label(measurement.status), color=present.STATUS_COLOURS[measurement.status])
                 st.caption(present.combined_caption(person))
                 per_photo = [

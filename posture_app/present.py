@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
-from posture.measures import SPECS, Measurement, MeasureSpec
+from posture.measures import SPECS, Measurement, MeasureSpec, typical_error
 from posture.report import measure_decimals, typical_error_text
 from posture.report import measure_value_text as report_value_text
 from posture.vocabulary import Likelihood, Status, View
@@ -187,19 +187,19 @@ def borderline_zone_text(spec: MeasureSpec) -> str:
     return " or ".join(zones) or "none"
 
 
-def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
+def measure_caption(measurement: Measurement, hand_moved: bool = False, view: str | None = None) -> str:
     """The line under a measure's value and status badge: the side its sign names, the borderline limit it
-    passed, normal range, confidence, typical error, estimate flag, and whether it rests on a landmark moved by
-    hand."""
+    passed, normal range, confidence, typical error (of one photo in ``view``, the photo's), estimate flag,
+    and whether it rests on a landmark moved by hand."""
     spec = SPECS.get(measurement.key)
     passed = borderline_text(measurement.value, measurement.unit, spec.normal, spec.borderline) if spec else None
     parts = [
-        *_side_words(measurement),
+        *_side_words(measurement, typical_error(measurement.key, view)),
         *([passed] if passed else []),
         f"normal {range_text(measurement.normal_range, measurement.unit)}",
         f"confidence {percent(measurement.confidence)}",
     ]
-    error = typical_error_text(measurement.key, measurement.unit)
+    error = typical_error_text(measurement.key, measurement.unit, view)
     if error:
         parts.append(f"typical error {error}")
     if measurement.estimate:
@@ -209,20 +209,28 @@ def measure_caption(measurement: Measurement, hand_moved: bool = False) -> str:
     return " · ".join(parts)
 
 
-def _side_words(measurement: Measurement) -> list[str]:
-    """The side a measure's sign names, as printed ("left shoulder higher"), or nothing."""
+def _side_words(measurement: Measurement, error: float | None) -> list[str]:
+    """The side a measure's sign names, as printed ("left shoulder higher"), "no clear side" within ``error``
+    (the typical error shown beside it) of zero, or nothing."""
     spec = SPECS.get(measurement.key)
-    side = spec.side_text(measurement.value, measure_decimals(measurement.key, measurement.value)) if spec else None
+    if spec is None:
+        return []
+    side = spec.side_text(measurement.value, measure_decimals(measurement.key, measurement.value), error)
     return [side] if side else []
+
+
+# Why a front + back value can lie outside both photos' values (posture.assessment.joint_views).
+JOINT_CAPTION = "read from both photos and the body's outline, not their average"
 
 
 def combined_caption(person: CombinedMeasurement) -> str:
     """The line under a person-level value: normal range, the views it combines, confidence and typical error."""
     measurement = person.measurement
     parts = [
-        *_side_words(measurement),
+        *_side_words(measurement, person.typical_error),
         f"normal {range_text(measurement.normal_range, measurement.unit)}",
         f"from {views_text([str(view) for view in person.views])}",
+        *([JOINT_CAPTION] if person.joint else []),
         f"confidence {percent(measurement.confidence)}",
     ]
     if person.typical_error is not None:
@@ -233,8 +241,9 @@ def combined_caption(person: CombinedMeasurement) -> str:
     return " · ".join(parts)
 
 
-def measure_help(key: str, measurement: Measurement | None = None) -> str:
-    """The tooltip: definition, normal range with its source, and what 'estimate' means here."""
+def measure_help(key: str, measurement: Measurement | None = None, error: float | None = None) -> str:
+    """The tooltip: definition, normal range with its source, what 'estimate' means here, and the typical
+    error: ``error`` (the one the card shows) when given, else the largest over the views."""
     spec = SPECS.get(key)
     lines = [spec.definition if spec else measure_name(key)]
     if spec:
@@ -247,9 +256,11 @@ def measure_help(key: str, measurement: Measurement | None = None) -> str:
             lines.append("Estimate: inferred from the body outline, not from a landmark.")
         else:
             lines.append("Estimate: centimetres rest on an assumed stature; enter your height for exact values.")
-    error = typical_error_text(key, spec.unit) if spec else None
-    if error:
-        lines.append(TYPICAL_ERROR_MEANING.format(error=error))
+    error_text = None
+    if spec:
+        error_text = typical_error_text(key, spec.unit) if error is None else plus_minus(error, spec.unit)
+    if error_text:
+        lines.append(TYPICAL_ERROR_MEANING.format(error=error_text))
     lines.append(CONFIDENCE_MEANING)
     return "\n\n".join(lines)
 

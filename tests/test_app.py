@@ -22,7 +22,7 @@ from posture.assessment import SignEvidence
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
 from posture.history import DB_FILENAME, HistoryStore
-from posture.measures import SPECS
+from posture.measures import NO_CLEAR_SIDE, SPECS
 from posture.report import typical_error_text
 from posture.wording import measure_name
 from posture_app import present
@@ -233,7 +233,7 @@ def test_changing_the_view_reanalyses_and_a_wrong_view_is_explained(app):
 def test_measure_cards_give_the_typical_error(app):
     upload(app, ("front.jpg", sample("front")))
     captions = [str(c.value) for c in app.caption]
-    expected = f"typical error {typical_error_text('shoulder_tilt_deg', 'deg')}"
+    expected = f"typical error {typical_error_text('shoulder_tilt_deg', 'deg', 'front')}"
     assert expected.startswith("typical error ±")
     assert any(expected in c for c in captions), captions
 
@@ -383,11 +383,15 @@ def test_a_signed_card_says_which_side_its_sign_names(app):
     # "Shoulder tilt +5.6°" said which side only in its definition ("+ when the left is higher").
     upload(app, ("front.jpg", sample("front")))
     captions = [str(c.value) for c in app.caption]
-    for key in ("shoulder_tilt_deg", "pelvic_obliquity_deg", "trunk_lateral_shift_cm"):
+    for key in ("shoulder_tilt_deg", "head_tilt_deg", "trunk_lateral_shift_cm"):
         shown = metric(app, measure_name(key))
         assert shown[0] in "+-", shown
         side = SPECS[key].sides[0 if shown[0] == "+" else 1]
         assert any(caption.startswith(f"{side} · ") for caption in captions), (key, shown)
+    # -0.7° of pelvic obliquity is within its typical error (±1.4°) of level: no side is named for it.
+    assert metric(app, measure_name("pelvic_obliquity_deg")).startswith("-0.7")
+    assert not any(caption.startswith("right hip higher") for caption in captions)
+    assert any(caption.startswith(f"{NO_CLEAR_SIDE} · ") for caption in captions)
     assert SPECS["shoulder_tilt_deg"].side_text(0.04) is None, "a value printed as 0.0 names no side"
     assert SPECS["craniovertebral_angle_deg"].side_text(48.0) is None
 

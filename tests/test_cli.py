@@ -42,7 +42,8 @@ def test_text_output_names_measures_ranges_and_statuses(capsys):
     assert "confidence" in out
     assert "No height was given" in out
     cva_line = next(line for line in out.splitlines() if "Craniovertebral angle" in line)
-    assert f"±{typical_error('craniovertebral_angle_deg'):.1f}°" in cva_line  # its typical error
+    # its typical error, of one right-profile photo (±1.8°; the left profile's is ±2.1°)
+    assert f"±{typical_error('craniovertebral_angle_deg', 'right'):.1f}°" in cva_line
 
 
 def test_a_failed_photo_gives_exit_1_and_a_clean_error(capsys, tmp_path):

@@ -211,7 +211,7 @@ def test_markdown_has_a_measures_row_per_measure(assessment, markdown):
             row = (
                 f"| {name} | {measure_value_text(m.key, m.value, m.unit)} | {format_range(m.normal_range, m.unit)} | "
                 f"{status_label(m.status)} | {round(100 * m.confidence)} % | "
-                f"±{format_value(typical_error(m.key), m.unit)} |"
+                f"±{format_value(typical_error(m.key, photo.view), m.unit)} |"
             )
             assert row in plain
 

@@ -20,15 +20,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 
 from posture.assessment.joint_views import JointModels, joint_readings, shipped_joint_models
 from posture.catalog import measure_views
 from posture.measures import SPECS, Measurement, status_of, typical_error
+from posture.measures import VIEW_ERRORS_PATH as VIEW_ERRORS_PATH  # re-exported: where the file is read
 from posture.vocabulary import View
-
-VIEW_ERRORS_PATH = Path(__file__).resolve().parent.parent / "view_errors.json"
 
 
 def views_label(views: tuple[View, ...]) -> str:
@@ -76,11 +74,13 @@ def shipped_view_errors() -> ViewErrors:
 class CombinedMeasurement:
     """One measure for the whole person: the combined value (as a :class:`Measurement`, status judged
     on the combined value), the views it came from and its typical error (unit of the measure; None
-    when unmeasured)."""
+    when unmeasured). ``joint``: the value is the joint front + back model's, not a weighted mean, so it
+    can lie outside both photos' values."""
 
     measurement: Measurement
     views: tuple[View, ...]
     typical_error: float | None
+    joint: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """A photo measurement's JSON item plus ``views`` and ``typical_error``."""
@@ -111,7 +111,7 @@ def combine_views(
     best = max((readings[view] for view in views), key=lambda m: m.confidence)
     status = status_of(value, SPECS[first.key]) if first.key in SPECS else best.status
     combined = replace(best, value=value, status=status, estimate=any(readings[v].estimate for v in views))
-    return CombinedMeasurement(combined, views, errors.combined_error(first.key, views))
+    return CombinedMeasurement(combined, views, errors.combined_error(first.key, views), joint=joint_value is not None)
 
 
 def person_measurements(

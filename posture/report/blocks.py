@@ -22,9 +22,10 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def typical_error_text(key: str, unit: str) -> str | None:
-    """``±0.9°``: the benchmarked typical error of a measure, None when it was not measured."""
-    error = typical_error(key)
+def typical_error_text(key: str, unit: str, view: str | None = None) -> str | None:
+    """``±0.9°``: the benchmarked typical error of a measure, of one photo in ``view`` when given (the largest
+    over the views otherwise); None when it was not measured."""
+    error = typical_error(key, view)
     return None if error is None else plus_minus(error, unit)
 
 

@@ -39,8 +39,10 @@ COMBINED_HEADING = "Your measures, all photos together"
 COMBINED_NOTE = (
     "Each value combines every photo that shows it, the more reliable view counting more; each photo's own value "
     "is listed with that photo. A front and a back photo together go through a model fitted on rendered people of "
-    "known posture: the landmarks read a frontal tilt at about half its size in either view, so the value of both "
-    "can lie beyond each photo's own."
+    "known posture: the landmarks read a frontal tilt at about half its size in either view, and the model also "
+    "reads the body's outline (head, shoulders, knees, the folds under the buttocks), so the value of both can lie "
+    "beyond each photo's own, even on the other side of zero. Its typical error is that of the photos together: "
+    "smaller than one photo's when two views show the measure."
 )
 """What a combined value is (the app's cards and the report's table); the findings rest on these values."""
 COMBINED_DESPITE_WARNING = "The values below still combine all the photos: read each photo's own value instead."
@@ -78,7 +80,7 @@ def _combined_blocks(assessment: Assessment) -> list[Block]:
     return [
         *blocks,
         Table(
-            ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error", "From"),
+            ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error (photos together)", "From"),
             tuple(rows),
             (25, 10, 14, 14, 11, 11, 15),
             status_column=3,
@@ -126,13 +128,15 @@ def _figure(photo: MeasuredPhoto) -> Figure | None:
 
 def _measures_table(photo: MeasuredPhoto) -> Table:
     moved = set(photo.hand_moves.measures) if photo.hand_moves else set()
-    rows = [_measure_row(measurement, measurement.key in moved) for measurement in photo.measurements.values()]
+    rows = [
+        _measure_row(measurement, measurement.key in moved, photo.view) for measurement in photo.measurements.values()
+    ]
     for key, reason in photo.not_assessed.items():
         spec = SPECS.get(key)
         normal = format_range(spec.normal, spec.unit) if spec else "—"
         rows.append((measure_name(key), "—", normal, f"not assessed: {one_line(reason)}", "—", "—"))
     return Table(
-        ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error"),
+        ("Measure", "Value", "Normal range", "Status", "Confidence", "Typical error (this photo)"),
         tuple(rows),
         (29, 11, 15, 17, 14, 14),
         status_column=3,
@@ -140,7 +144,8 @@ def _measures_table(photo: MeasuredPhoto) -> Table:
     )
 
 
-def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[str, ...]:
+def _measure_row(measurement: Measurement, hand_moved: bool = False, view: str | None = None) -> tuple[str, ...]:
+    """One measure's row; ``view``: the photo's, whose own typical error the row shows (the app's card does too)."""
     marks = [mark for mark, shown in (("estimate", measurement.estimate), (MOVED_BY_HAND, hand_moved)) if shown]
     name = measure_name(measurement.key) + (f" ({', '.join(marks)})" if marks else "")
     return (
@@ -149,7 +154,7 @@ def _measure_row(measurement: Measurement, hand_moved: bool = False) -> tuple[st
         format_range(measurement.normal_range, measurement.unit),
         status_label(measurement.status),
         percent(measurement.confidence),
-        typical_error_text(measurement.key, measurement.unit) or "—",
+        typical_error_text(measurement.key, measurement.unit, view) or "—",
     )
 
 

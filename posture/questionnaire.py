@@ -172,3 +172,23 @@ def red_flags(answers: AnswersLike, catalog: Catalog | None = None) -> list[str]
     catalog = catalog or load_catalog()
     answers = as_answers(answers, catalog)
     return [q.flag for q in catalog.questions_in("red_flag") if q.flag and answers.get(q.id) is True]
+
+
+# The stage whose "yes" means pain now. Pain is when the warning signs matter: a plan for someone in pain
+# must wait until every warning-sign question is answered, since a missing answer is not a "no".
+PAIN_STAGE = "pain"
+PLAN_WAITS_ADVICE = (
+    "You said you have back pain, so the warning-sign questions must be answered before any exercise is "
+    "suggested: a missing answer is not a 'no'. Answer them and update the assessment; the findings above "
+    "stand meanwhile. If one of them applies, see a doctor or physiotherapist first."
+)
+"""What replaces the plan while :func:`plan_waits_for` is not empty (app, report and JSON alike)."""
+
+
+def plan_waits_for(answers: AnswersLike, catalog: Catalog | None = None) -> list[Question]:
+    """The warning-sign questions still unanswered when a symptom question of :data:`PAIN_STAGE` was
+    answered "yes"; empty without pain or once all are answered."""
+    catalog = catalog or load_catalog()
+    answers = as_answers(answers, catalog)
+    pain = any(q.stage == PAIN_STAGE and answers.get(q.id) is True for q in catalog.questions_in("symptom"))
+    return [q for q in catalog.questions_in("red_flag") if q.id not in answers] if pain else []

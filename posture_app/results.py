@@ -16,6 +16,7 @@ from posture.catalog import load_catalog
 from posture.history import HistoryError, HistoryStore, default_database_path
 from posture.history.record import build_record, fingerprint, record_of
 from posture.jump.engine import JumpAnalysis
+from posture.questionnaire import PLAN_WAITS_ADVICE
 from posture.vocabulary import Likelihood
 from posture.wording import (
     PLAN_ORDER,
@@ -195,12 +196,22 @@ def questionnaire() -> None:
 
 
 def stage_and_plan(assessment: Assessment) -> None:
-    """The stage, then the plan, or the advice to see a clinician first when a warning sign was answered."""
+    """The stage, then the plan, or the advice to see a clinician first when a warning sign was answered,
+    or the warning-sign questions still to answer when pain was reported."""
     stage_section(assessment)
     if assessment.red_flags:
         red_flag_section(assessment)
+    elif assessment.plan_waits_for:
+        plan_waits_section(assessment)
     elif assessment.plan is not None:
         plan_section(assessment.plan)
+
+
+def plan_waits_section(assessment: Assessment) -> None:
+    st.header("Your corrective plan: answer the warning-sign questions first")
+    texts = {question.id: question.text for question in load_catalog().questions}
+    still = "\n".join(f"- {texts.get(qid, qid)}" for qid in assessment.plan_waits_for)
+    st.warning(f"{PLAN_WAITS_ADVICE}\n\nStill to answer:\n{still}", icon=":material/quiz:")
 
 
 def stage_section(assessment: Assessment) -> None:

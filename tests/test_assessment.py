@@ -353,7 +353,9 @@ def test_red_flags_replace_the_plan(catalog):
 
 
 def test_stage_and_its_advice(catalog):
-    result = assess(neutral_photos(), {"back_pain": True})
+    # Pain holds the plan until every warning-sign question is answered (tests/test_plan_waits.py).
+    no_warning_signs = {question.id: False for question in catalog.questions_in("red_flag")}
+    result = assess(neutral_photos(), {"back_pain": True, **no_warning_signs})
     assert result.stage.id == "pain"
     assert result.advice == catalog.stage("pain").advice
     assert result.plan is not None
@@ -449,7 +451,8 @@ def test_findings_are_sorted_by_score():
 
 
 def test_to_dict_matches_the_design_contract():
-    result = assess(everything_off(), {"back_pain": True, "sitting_hours": 9})
+    no_warning_signs = {question.id: False for question in load_catalog().questions_in("red_flag")}
+    result = assess(everything_off(), {"back_pain": True, "sitting_hours": 9, **no_warning_signs})
     data = json.loads(json.dumps(result.to_dict()))
     finding = data["findings"][0]
     assert {"imbalance", "likelihood", "score", "evidence"} <= set(finding)

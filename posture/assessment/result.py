@@ -31,6 +31,7 @@ from posture.questionnaire import (
     answered_habits,
     as_answers,
     habit_weights,
+    plan_waits_for,
     red_flags,
     stage_from_answers,
 )
@@ -45,7 +46,9 @@ NOT_ONE_PERSON_REASON = "the photos do not look like one person, so they are not
 class Assessment:
     """Everything concluded from one person's photos and answers.
 
-    ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first.
+    ``plan`` is None when a red flag was raised: ``advice`` then asks for a clinician first. It is None too
+    while ``plan_waits_for`` (the ids of the warning-sign questions left unanswered by someone reporting
+    pain) is not empty: :data:`~posture.questionnaire.PLAN_WAITS_ADVICE` says so.
     ``profile_differences`` is left minus right profile for side measures present in both.
     ``warnings`` are person-level remarks with stable codes: ``different_people`` when the photos do
     not look like one person (the profile differences are then left out and ``notes`` says so). They
@@ -65,6 +68,7 @@ class Assessment:
     notes: tuple[str, ...] = ()
     warnings: tuple[Warning_, ...] = ()
     measurements: Mapping[str, CombinedMeasurement] = field(default_factory=lambda: MappingProxyType({}))
+    plan_waits_for: tuple[str, ...] = ()
 
     def finding(self, imbalance_id: str) -> Finding:
         """The finding for one imbalance id (KeyError if none)."""
@@ -88,6 +92,7 @@ class Assessment:
             "stage": stage,
             "red_flags": list(self.red_flags),
             "plan": self.plan.to_dict() if self.plan else None,
+            "plan_waits_for": list(self.plan_waits_for),
             "advice": self.advice,
             "disclaimer": self.disclaimer,
             "notes": list(self.notes),
@@ -145,7 +150,8 @@ def assess(
     findings.sort(key=lambda finding: -finding.score)  # stable: ties keep catalog order
     flags = tuple(red_flags(given_answers, catalog))
     stage = stage_from_answers(given_answers, catalog)
-    plan = None if flags else build_plan(findings, catalog)
+    waits_for = () if flags else tuple(question.id for question in plan_waits_for(given_answers, catalog))
+    plan = None if flags or waits_for else build_plan(findings, catalog)
     return Assessment(
         photos=tuple(photos),
         measurements_by_view=MappingProxyType({view: MappingProxyType(ms) for view, ms in by_view.items()}),
@@ -159,6 +165,7 @@ def assess(
         notes=_notes(usable, given_answers, catalog, not_one_person, jump is not None),
         warnings=() if not_one_person is None else (not_one_person,),
         measurements=MappingProxyType(person_measurements(by_view, cues=cues)),
+        plan_waits_for=waits_for,
     )
 
 
@@ -183,6 +190,11 @@ def _notes(
         notes.append(
             "The questionnaire was not answered: warning signs and the progression stage were not "
             "checked, and imbalances that look alike in photos could not be ranked."
+        )
+    elif plan_waits_for(answers, catalog):
+        notes.append(
+            "You reported back pain but not every warning-sign question was answered: no plan is suggested "
+            "until they are."
         )
     elif not any(question.id in answers for question in catalog.questions_in("red_flag")):
         notes.append("The warning-sign questions were not answered: the plan assumes none of them applies.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from posture.assessment import Assessment, Finding, Plan, PlanItem, SignEvidence
 from posture.catalog import load_catalog
 from posture.photo_result import MeasuredPhoto
+from posture.questionnaire import PLAN_WAITS_ADVICE
 from posture.report.blocks import Block, Bullets, Heading, Table, Text
 from posture.vocabulary import Likelihood
 from posture.wording import (
@@ -130,7 +131,15 @@ def stage_section(assessment: Assessment) -> list[Block]:
 
 
 def plan_section(assessment: Assessment) -> list[Block]:
-    """The plan block by block, or the clinician advice instead when a red flag was raised."""
+    """The plan block by block, the clinician advice instead when a red flag was raised, or the warning-sign
+    questions still to answer when pain was reported."""
+    if assessment.plan_waits_for:
+        texts = {question.id: question.text for question in load_catalog().questions}
+        return [
+            Heading(2, "Corrective plan: answer the warning-sign questions first"),
+            Text(PLAN_WAITS_ADVICE, kind="alert"),
+            Bullets(tuple(("", texts.get(qid, qid)) for qid in assessment.plan_waits_for)),
+        ]
     if assessment.plan is None:
         return red_flag_blocks(assessment, "Corrective plan: not suggested")
     plan = assessment.plan

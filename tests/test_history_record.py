@@ -24,6 +24,7 @@ RECORD_KEYS = {
     "red_flags",
     "plan",
     "advice",
+    "plan_waits_for",
     "disclaimer",
     "notes",
     "profile_differences",

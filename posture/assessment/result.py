@@ -22,7 +22,7 @@ from posture.assessment.plan import Plan, build_plan
 from posture.assessment.same_person import different_people_warning, find_mismatches
 from posture.assessment.scoring import Finding, add_lookalike_notes, held_views, score_imbalance
 from posture.assessment.view_weights import CombinedMeasurement, person_measurements
-from posture.catalog import PROFILE_DIFFERENCE_PREFIX, Catalog, SignInput, Stage, load_catalog
+from posture.catalog import PROFILE_DIFFERENCE_PREFIX, Catalog, SignInput, Stage, load_catalog, measure_input
 from posture.measures import Measurement
 from posture.photo_result import MeasuredPhoto, PhotoResult
 from posture.questionnaire import (
@@ -38,6 +38,11 @@ from posture.questionnaire import (
 from posture.views import Warning_
 from posture.vocabulary import View
 
+# Said once when no jump-rope clip is part of the check, instead of each jump-rope sign under every pattern.
+NO_CLIP_NOTE = (
+    "No jump-rope clip was part of this check: a clip of you skipping, filmed from the front or back, would add "
+    "the left-right checks that only skipping shows."
+)
 # Why cross-photo comparisons are missing when the photos do not look like one person.
 NOT_ONE_PERSON_REASON = "the photos do not look like one person, so they are not compared with each other"
 
@@ -182,6 +187,10 @@ def _notes(
         notes.append(
             "Left and right profiles were not compared with each other: the photos do not look like one person."
         )
+    if not with_jump and any(
+        measure_input(sign.measure) == SignInput.JUMP for imbalance in catalog.imbalances for sign in imbalance.signs
+    ):
+        notes.append(NO_CLIP_NOTE)
     if not usable and with_jump:
         notes.append("No photo was measured: only the signs a jump-rope video shows were assessed.")
     elif not usable:

@@ -213,12 +213,16 @@ def score_imbalance(
 def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str], present: Present) -> dict[str, str]:
     """Why each unread sign's measure is missing, when the recordings it needs were there.
 
-    A missing photo view is asked for in ``Finding.missing_views`` instead; a missing jump-rope
-    video is said here, since no photo can stand in for it.
+    A missing photo view is asked for in ``Finding.missing_views`` instead. A jump-rope video filmed
+    from the wrong view is said here; with no video at all the jump-rope signs are left out, since
+    listing each one under every pattern of a photo check buried the photo reasons (the assessment's
+    notes say once what a clip would add).
     """
     explained: dict[str, str] = {}
     for sign in unread:
         reads_from = measure_input(sign.measure)
+        if reads_from == SignInput.JUMP and not present.get(SignInput.JUMP):
+            continue
         missing = _views_missing_for(sign, present)
         if sign.measure in reasons:
             explained[sign.measure] = reasons[sign.measure]

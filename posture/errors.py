@@ -37,14 +37,27 @@ VIDEO_ERROR_CODES: dict[str, str] = {
 }
 
 
-class PostureError(Exception):
-    """An input the engine cannot assess, with a stable ``code`` and a message for the person."""
+# Causes that need another next step than their code's usual one: a person who fills a picture with too
+# few pixels (a thumbnail) is person_too_small as well, but moving the camera closer would not help.
+TOO_FEW_PIXELS = "too_few_pixels"
 
-    def __init__(self, code: str, message: str | None = None):
+
+class PostureError(Exception):
+    """An input the engine cannot assess, with a stable ``code`` and a message for the person.
+
+    ``cause`` (optional, not part of the JSON contract) tells apart refusals of one code that call for
+    different next steps, e.g. :data:`TOO_FEW_PIXELS`.
+    """
+
+    # A class default as well: an error kept (cached, pickled) from before causes existed still reads as None.
+    cause: str | None = None
+
+    def __init__(self, code: str, message: str | None = None, cause: str | None = None):
         if code not in ERROR_CODES and code not in VIDEO_ERROR_CODES:
             raise ValueError(f"unknown error code {code!r}")
         self.code = code
         self.message = message or ERROR_CODES.get(code) or VIDEO_ERROR_CODES[code]
+        self.cause = cause
         super().__init__(f"{code}: {self.message}")
 
     def to_dict(self) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from posture.errors import PostureError
+from posture.errors import TOO_FEW_PIXELS, PostureError
 from posture.geometry import bend_deg, lean_from_vertical_deg
 from posture.measures import SIDE_VIEWS
 from posture.pose import INDEX, Pose
@@ -201,6 +201,7 @@ def check_size(pose: Pose) -> None:
             f"The person is only {tall:.0f} px tall although they fill {tall / height:.0%} of the picture: "
             f"the photo has too few pixels ({pose.image_size[0]} x {height}). Upload the original photo "
             f"(the body at least {MIN_PERSON_HEIGHT_PX} px tall), not a thumbnail or a shrunk copy.",
+            cause=TOO_FEW_PIXELS,
         )
 
 

@@ -36,11 +36,11 @@ def analysis_error(analysis: RefusedPhoto | Unexpected, movable: bool = False) -
     if isinstance(analysis, Unexpected):
         apologise(f"analysing {analysis.image}")
         return
-    code = analysis.error.code
+    code, cause = analysis.error.code, analysis.error.cause
     rescue = f"\n\n{MOVE_A_POINT}" if movable else ""
     st.error(
-        f"**{present.error_heading(code)}**\n\n{analysis.error.message}\n\n"
-        f"*What to do next:* {present.error_next_step(code)}{rescue}",
+        f"**{present.error_heading(code, cause)}**\n\n{analysis.error.message}\n\n"
+        f"*What to do next:* {present.error_next_step(code, cause)}{rescue}",
         icon=":material/error:",
     )
 

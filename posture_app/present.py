@@ -18,7 +18,7 @@ from typing import Literal
 from PIL import Image, UnidentifiedImageError
 
 from posture.assessment import CombinedMeasurement, SignEvidence
-from posture.errors import ERROR_CODES, VIDEO_ERROR_CODES
+from posture.errors import ERROR_CODES, TOO_FEW_PIXELS, VIDEO_ERROR_CODES
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement, MeasureSpec, typical_error
 from posture.report import measure_decimals, typical_error_text
@@ -102,8 +102,7 @@ ERROR_NEXT_STEPS: dict[str, str] = {
     "no_person": "See 'How to take a usable photo' above: whole body in frame, good light, plain background.",
     "multiple_people": "Retake the photo with only the person to assess in frame, or crop the others out.",
     "body_cut_off": "Step back or lower the camera to hip height so head and feet are both in the picture.",
-    "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height, "
-    "and upload the original photo, not a thumbnail.",
+    "person_too_small": "Move the camera closer (about 2.5-4 m) so the body fills most of the picture's height.",
     "not_standing": "Stand relaxed on both feet, knees straight, arms hanging by your sides, and retake it.",
     "unsupported_view": "Set 'View' back to 'detect automatically', or retake the photo straight from the "
     "front, back or side.",
@@ -265,12 +264,20 @@ def measure_help(key: str, measurement: Measurement | None = None, error: float 
     return "\n\n".join(lines)
 
 
-def error_heading(code: str) -> str:
-    return ERROR_TITLES.get(code, "This photo could not be measured")
+# A refusal whose cause needs other words than its code's (posture.errors: PostureError.cause).
+CAUSE_TITLES: dict[str, str] = {TOO_FEW_PIXELS: "This photo has too few pixels"}
+CAUSE_NEXT_STEPS: dict[str, str] = {
+    TOO_FEW_PIXELS: "Upload the photo as your phone or camera saved it, not a thumbnail, a screenshot or a copy "
+    "a messaging app made smaller. If it is the original, take it again at the camera's full size.",
+}
 
 
-def error_next_step(code: str) -> str:
-    return ERROR_NEXT_STEPS.get(code, "")
+def error_heading(code: str, cause: str | None = None) -> str:
+    return CAUSE_TITLES.get(cause or "") or ERROR_TITLES.get(code, "This photo could not be measured")
+
+
+def error_next_step(code: str, cause: str | None = None) -> str:
+    return CAUSE_NEXT_STEPS.get(cause or "") or ERROR_NEXT_STEPS.get(code, "")
 
 
 def view_text(view: str | None, confidence: float | None = None) -> str:

@@ -43,7 +43,7 @@ from posture.report.jump_blocks import jump_accuracy_label
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.wording import format_value, jump_measure_name, view_name
-from posture.wording_jump import jump_side_sentences, jump_status_label
+from posture.wording_jump import jump_side_sentences, jump_status_label, threshold_text
 
 VIDEO_SUFFIXES = {f".{suffix}" for suffix in VIDEO_FILE_SUFFIXES}
 REPORT_SUFFIXES = (".pdf", ".md")
@@ -190,9 +190,9 @@ def measurement_line(key: str, measurement: Measurement, model: str) -> str:
         f"{measurement.value:.0f}" if measurement.unit == "count" else format_value(measurement.value, measurement.unit)
     )
     band = _band_text(measurement)
-    verdict = jump_status_label(measurement.status)
+    verdict = jump_status_label(measurement.status, key)
     threshold = (
-        f"(threshold ±{format_value(measurement.threshold, measurement.unit)})"
+        f"(threshold {threshold_text(key, measurement.threshold, measurement.unit)})"
         if measurement.threshold is not None
         else ""
     )

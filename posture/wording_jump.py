@@ -21,6 +21,7 @@ __all__ = [
     "JUMP_STATUS_LABELS",
     "JUMP_UNIT_SYMBOLS",
     "JUMP_VERDICT_COLOURS",
+    "MAGNITUDE_STATUS_LABELS",
     "NO_NORMAL_RANGE",
     "NO_TYPICAL_ERROR",
     "SIGNED_KEYS",
@@ -35,6 +36,7 @@ __all__ = [
     "jump_value",
     "person_side",
     "signed_measure",
+    "threshold_text",
     "tires_first",
     "unread_by_reason",
     "warning_sentence",
@@ -80,6 +82,11 @@ JUMP_STATUS_LABELS: Mapping[str, str] = {
     "inconclusive": "can't tell yet",
     "measured": "measured",
     "not_assessed": "not assessed",
+}
+# A size rather than a left-right difference (the trunk's twist each way per jump): its verdicts say how much,
+# and its threshold has no sign.
+MAGNITUDE_STATUS_LABELS: Mapping[str, Mapping[str, str]] = {
+    "trunk_twist_deg": {"asymmetric": "more twist than usual", "symmetric": "usual twist"},
 }
 VerdictColour = Literal["green", "orange", "gray", "blue"]
 # The colour each verdict is shown in: the app's badges and the report's verdict column (posture/report/pdf.py
@@ -130,6 +137,8 @@ class JumpMeasure(Protocol):
 
 # Measures whose sign says something (which side, which way): their values are written with + or -.
 SIGNED_UNITS = ("%", "%/min")
+# Percentages that are sizes, not a side or a rise: no sign in front of them.
+UNSIGNED_KEYS = ("rhythm_variability_pct",)
 SIGNED_KEYS = (
     "landing_lead_ms",
     "landing_depth_diff_cm",
@@ -150,11 +159,18 @@ CHART_READING = (
 
 def signed_measure(key: str, unit: str) -> bool:
     """Whether a jump measure's value is written with its sign (+ names the left side or a rise)."""
-    return unit in SIGNED_UNITS or key in SIGNED_KEYS
+    return (unit in SIGNED_UNITS or key in SIGNED_KEYS) and key not in UNSIGNED_KEYS
 
 
-def jump_status_label(status: str) -> str:
-    return JUMP_STATUS_LABELS.get(status, status)
+def jump_status_label(status: str, key: str | None = None) -> str:
+    """A verdict as people read it; ``key`` names the measure where its verdicts read otherwise (a size)."""
+    special = MAGNITUDE_STATUS_LABELS.get(key or "", {})
+    return special.get(status) or JUMP_STATUS_LABELS.get(status, status)
+
+
+def threshold_text(key: str, threshold: float, unit: str) -> str:
+    """A verdict's threshold: "±1.0 cm" for a left-right difference, "2.0°" for a size (the trunk's twist)."""
+    return f"{'' if key in MAGNITUDE_STATUS_LABELS else '±'}{jump_value(threshold, unit)}"
 
 
 def jump_value(value: float | None, unit: str, *, signed: bool = False) -> str:
@@ -177,7 +193,12 @@ def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = F
     """
     if band is None:
         return "no noise band"
-    lead = "95 % band of the jumps' median" if spread_only else "95 % band"
+    if not spread_only:
+        lead = "95 % band"
+    elif unit == "%/min":
+        lead = "95 % band of the trend over the jumps"  # a slope: no median is taken
+    else:
+        lead = "95 % band of the jumps' median"
     return f"{lead} {band[0]:.1f} to {jump_value(band[1], unit)}"
 
 

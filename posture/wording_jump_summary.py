@@ -34,10 +34,10 @@ def _sureness(measure: JumpMeasure) -> str:
         # Often the tracker's typical error alone is wider than the even zone: a longer clip would not do.
         zone = jump_value(measure.threshold, measure.unit)
         return (
-            f"Not sure: the 95 % band is wider than the whole even zone (±{zone}), so the sides cannot be shown "
-            "even at this width; the tracker's typical error in it does not shrink with a longer clip."
+            f"Not sure: the 95 % band is wider than the whole even zone (±{zone}). Most of that width is the "
+            "tracker's own error, so a longer clip would not settle it."
         )
-    return f"Not sure: the 95 % band is too wide to say against the threshold{limit}; a longer clip narrows it."
+    return f"Not sure: the 95 % band is too wide to decide against the threshold{limit}; a longer clip narrows it."
 
 
 def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: str) -> tuple[str, str, str]:
@@ -55,10 +55,16 @@ def symmetry_line(topic: str, measure: JumpMeasure | None, uneven: str, even: st
         # A difference inside the even zone, with a band too wide to call it even: naming a side would read as a
         # finding ("the left foot lands first, by 0.1 ms").
         return topic, f"No clear difference: {size} between the two sides, within the noise.", _sureness(measure)
-    sentence = uneven.format(side=_side(measure.value), size=size)
     if measure.status == "inconclusive":
-        sentence = f"Perhaps: {sentence[0].lower()}{sentence[1:]}"
-    return topic, sentence, _sureness(measure)
+        # Past the threshold with a band reaching both sides: naming the side the value leans to would read as a
+        # finding in the headline while the band says it could be either (a truly even 0.2 % read as "27.6 %").
+        return (
+            topic,
+            f"Can't tell which side: {size} between the two sides, past the threshold, but the 95 % band "
+            "reaches both sides.",
+            _sureness(measure),
+        )
+    return topic, uneven.format(side=_side(measure.value), size=size), _sureness(measure)
 
 
 def tiring_line(topic: str, left: JumpMeasure | None, right: JumpMeasure | None, part: str) -> tuple[str, str, str]:

@@ -21,8 +21,9 @@ from posture.history import (
 )
 from posture.history.jump_sessions import jump_count, left_right_measures, session_view
 from posture.jump.summary import Measurement
-from posture.wording import view_name
-from posture.wording_jump import jump_band, jump_measure_name, jump_status_label, jump_value
+from posture.measures import SIDE_VIEWS
+from posture.wording import percent, view_name
+from posture.wording_jump import jump_band, jump_measure_name, jump_status_label, jump_value, signed_measure
 from posture.wording_jump_history import (
     JUMP_CHANGE_EXPLANATION,
     NO_SESSION_STILL,
@@ -37,6 +38,7 @@ from posture_app import present
 from posture_app.jump_trend import jump_trend_chart
 
 KIND_WORDS = {KIND_JUMP: "jump rope"}
+COMPARE_COLUMN_WIDTHS_PX = {"Measure": 240, "Verdicts": 230, "Change": 210, "Persistent": 240}
 STILL_WIDTH_PX = 200
 """Shown width of a session's still: a portrait clip's stays about as tall as the summary beside it."""
 
@@ -56,8 +58,11 @@ def summary_words(summary: Summary) -> str:
 
 def uneven_text(summary: Summary) -> str:
     """The list's headline for a jump session: its clearest uneven sides, or that none passed."""
+    if not summary.asymmetries and summary.views and summary.views[0] in SIDE_VIEWS:
+        # A profile shows one side of the body: "no uneven side" would read as an even athlete.
+        return "not assessed (a side view shows no left-right difference)"
     if not summary.asymmetries:
-        return "no uneven side"
+        return "no clearly uneven side"
     return "; ".join(asymmetry_phrase(a.key, a.side) for a in summary.asymmetries)
 
 
@@ -75,10 +80,11 @@ def _measurement(raw: Mapping[str, Any]) -> Measurement:
     )
 
 
-def _value_and_band(value: float | None, band: tuple[float, float] | None, unit: str) -> str:
+def _value_and_band(key: str, value: float | None, band: tuple[float, float] | None, unit: str) -> str:
     if value is None:
         return present.NO_VALUE
-    return f"{jump_value(value, unit, signed=True)} ({jump_band(band, unit).removeprefix('95 % band ')})"
+    shown = jump_value(value, unit, signed=signed_measure(key, unit))
+    return f"{shown} ({jump_band(band, unit).removeprefix('95 % band ')})"
 
 
 def _persistent_in(persistent: Sequence[PersistentAsymmetry], *session_ids: int) -> dict[str, str]:
@@ -125,8 +131,8 @@ def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord])
     rows = [
         {
             "Measure": jump_measure_name(key),
-            "Value (95 % band)": _value_and_band(m.value, m.band, m.unit),
-            "Verdict": jump_status_label(m.status),
+            "Value (95 % band)": _value_and_band(key, m.value, m.band, m.unit),
+            "Verdict": jump_status_label(m.status, key),
             "Persistent": persistent.get(key, ""),
         }
         for key, m in measurements.items()
@@ -136,6 +142,25 @@ def saved_session(saved: SavedAssessment, sessions: Sequence[JumpSessionRecord])
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     else:
         st.caption("This view gives no left-right verdicts (film from the front or the back for them).")
+    others = {key: m for key, m in measurements.items() if key not in left_right_measures(record)}
+    # A coach re-reads the per-side sizes, the timing and the tiring trends of a saved session, not only its
+    # left-right verdicts.
+    with st.expander(f"Every other measure of this session ({len(others)})"):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Measure": jump_measure_name(key),
+                        "Value (95 % band)": _value_and_band(key, m.value, m.band, m.unit),
+                        "Confidence": percent(m.confidence) if m.value is not None else present.NO_VALUE,
+                        "Note": m.reason or "",
+                    }
+                    for key, m in others.items()
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def compare_sessions(before: SavedAssessment, after: SavedAssessment, sessions: Sequence[JumpSessionRecord]) -> None:
@@ -149,9 +174,10 @@ def compare_sessions(before: SavedAssessment, after: SavedAssessment, sessions: 
         {
             "Measure": jump_measure_name(change.key),
             "View": "→".join(view_name(view) for view in change.view.split("→")),
-            "Before (95 % band)": _value_and_band(change.before, change.before_band, change.unit),
-            "After (95 % band)": _value_and_band(change.after, change.after_band, change.unit),
-            "Verdicts": f"{jump_status_label(change.before_status)} → {jump_status_label(change.after_status)}",
+            "Before (95 % band)": _value_and_band(change.key, change.before, change.before_band, change.unit),
+            "After (95 % band)": _value_and_band(change.key, change.after, change.after_band, change.unit),
+            "Verdicts": f"{jump_status_label(change.before_status, change.key)} → "
+            f"{jump_status_label(change.after_status, change.key)}",
             "Change": jump_change_label(change.direction),
             "Persistent": persistent.get(change.key, ""),
         }
@@ -160,7 +186,13 @@ def compare_sessions(before: SavedAssessment, after: SavedAssessment, sessions: 
     if not rows:
         st.caption("These two sessions have no left-right measure in common.")
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # Wide enough for the longest words (a 1400 px page cut "= no clear change" to "= no clear chang"); a
+    # narrow page scrolls the table sideways instead.
+    wide = {
+        column: st.column_config.TextColumn(column, width=COMPARE_COLUMN_WIDTHS_PX[column])
+        for column in COMPARE_COLUMN_WIDTHS_PX
+    }
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=wide)
     st.caption(f"{JUMP_CHANGE_EXPLANATION} {PERSISTENT_RULE}")
 
 

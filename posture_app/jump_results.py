@@ -24,6 +24,7 @@ from posture.wording_jump import (
     jump_status_label,
     jump_value,
     signed_measure,
+    threshold_text,
 )
 from posture.wording_jump_summary import NOT_ASSESSED_LEAD, jump_symmetry_summary
 from posture_app import present
@@ -138,14 +139,15 @@ def card(key: str, measurement: Measurement, model: str, duration_s: float) -> N
             jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit)),
             help=meaning,
         )
-        st.badge(jump_status_label(measurement.status), color=JUMP_VERDICT_COLOURS.get(measurement.status, "gray"))
+        st.badge(jump_status_label(measurement.status, key), color=JUMP_VERDICT_COLOURS.get(measurement.status, "gray"))
         parts = [
             jump_band(measurement.band, measurement.unit, spread_only=measurement.threshold is None),
             f"confidence {percent(measurement.confidence)}",
             typical_error(key, measurement, model),
         ]
         if measurement.threshold is not None:
-            parts.append(f"uneven past ±{jump_value(measurement.threshold, measurement.unit)}")
+            limit = threshold_text(key, measurement.threshold, measurement.unit)
+            parts.append(f"{jump_status_label('asymmetric', key)} past {limit}")
         elif measurement.unit != "count":
             parts.append(NO_NORMAL_RANGE)
         if measurement.unit == "%/min":

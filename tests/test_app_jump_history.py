@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # app.py and posture_app/ live at the top of the repository
     sys.path.insert(0, str(ROOT))
 
-from posture_app import jump_session, present  # noqa: E402
+from posture_app import jump_history, jump_session, present  # noqa: E402
 from posture_app.jump_trend import jump_trend_chart  # noqa: E402
 from posture_app.pages.jump_check import MODEL  # noqa: E402
 from tests.public_jumps import public_analysis  # noqa: E402
@@ -128,6 +128,14 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     ]
     # Opened on the page's save: its left-right measures with bands and verdicts.
     opened = table_with(at, "Value (95 % band)")
+    # ...and every other measure a coach re-reads: per-side sizes, timing, tiring trends.
+    others = table_with(at, "Confidence")
+    assert {jump_measure_name(k) for k in ("cadence_jpm", "flight_time_ms", "hand_circle_cm_left")} <= set(
+        others["Measure"]
+    )
+    assert not set(others["Measure"]) & set(opened["Measure"])
+    cadence = others.loc[others["Measure"] == jump_measure_name("cadence_jpm"), "Value (95 % band)"].item()
+    assert not cadence.startswith("+"), cadence  # a rate has no side
     timing_verdict = opened.loc[opened["Measure"] == TIMING, "Verdict"].item()
     assert timing_verdict != jump_status_label("asymmetric"), "jump04's hands turn together"
     assert jump_status_label("asymmetric") in set(opened["Verdict"]), "its lean and hand height are uneven"
@@ -159,6 +167,7 @@ def test_save_on_the_jump_page_then_list_open_compare_and_chart(data_dir):
     assert any("Delete jump-rope session #1 from this computer?" in w.value for w in at.warning)
     at.button(key="delete_confirm").click().run()
     assert_clean(at)
+    assert any("Deleted jump-rope session #1." in s.value for s in at.success)  # said "Deleted assessment #1"
     assert [s.id for s in HistoryStore().list()] == [2]
     at.switch_page(JUMP_PAGE).run()
     assert_clean(at)
@@ -293,3 +302,14 @@ def test_a_clip_shorter_than_the_guide_asks_for_says_so(data_dir):
     assert note.startswith(f"This clip lasts 8 s ({len(analysis.session.jumps)} jumps)")
     longer = dataclasses.replace(analysis, video=dataclasses.replace(analysis.video, duration_s=24.0))
     assert not [i for i in jump_page_with(longer).info if "the guide asks for" in i.value]
+
+
+def test_a_side_view_session_is_listed_as_not_assessed_for_sides_not_as_even():
+    # A profile shows one side of the body: "no uneven side" read as an even athlete in the list.
+    from posture.history import Summary
+
+    def listed(view: str) -> str:
+        return jump_history.uneven_text(Summary(1, WEEK_0, "", (view,), 0, (), kind=KIND_JUMP, jump_count=20))
+
+    assert listed("left") == listed("right") == "not assessed (a side view shows no left-right difference)"
+    assert listed("front") == listed("back") == "no clearly uneven side"

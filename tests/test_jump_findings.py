@@ -83,7 +83,13 @@ def test_a_lopsided_skipper_is_evidence_for_both_imbalances(lopsided):
     }
     assert set(statuses.values()) == {"asymmetric"}, statuses
     findings = {f["imbalance"]: f for f in findings_json(clip_assessment(lopsided))}
-    assert set(findings["unilateral"]["evidence"]) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
+    # Every uneven side counts for the left-right pattern, the hands as well (the seed article's "one hand
+    # turns faster or wider"); the hand's circle also counts for the chest and upper-back pattern.
+    assert set(findings["unilateral"]["evidence"]) == {
+        "jump.landing_depth_diff_cm",
+        "jump.foot_clearance_si_pct",
+        "jump.hand_circle_si_pct",
+    }
     assert findings["unilateral"]["likelihood"] in ("possible", "likely")
     assert findings["upper_crossed"]["evidence"] == ["jump.hand_circle_si_pct"]
     assert findings["quads_over_hamstrings"]["likelihood"] == "not_assessed", "a clip has no sign of it"
@@ -96,6 +102,16 @@ def test_an_even_skipper_reads_the_signs_as_inside_their_thresholds(even):
     assert findings["unilateral"]["evidence"] == []
     assert findings["upper_crossed"]["likelihood"] == "unlikely"
     assert weaker_side(even.measurements) is None
+
+
+def test_one_sure_uneven_landing_alone_makes_the_left_right_pattern_possible(even):
+    # A clear landing lead (past 15 ms, under the 30 ms that counts in full) with no other sign: the seed
+    # article's honest test of left-right balance read "Sure" on the page while the pattern stayed unlikely.
+    lead = dataclasses.replace(even.measurements["landing_lead_ms"], value=26.8, band=(20.0, 33.0), status="asymmetric")
+    read = assessment_input("front", {**even.measurements, "landing_lead_ms": lead})
+    finding = assess([], jump=read).finding("unilateral")
+    assert finding.evidence_keys == ("jump.landing_lead_ms",)
+    assert finding.likelihood == Likelihood.POSSIBLE
 
 
 def test_an_inconclusive_verdict_is_not_evidence(lopsided):
@@ -151,7 +167,11 @@ def test_photos_and_a_clip_give_one_assessment(lopsided):
     assert finding.likelihood == Likelihood.LIKELY
     assert len(together.photos) == 2
     neutral = assess_with_jump(neutral_photos(), analysis_of(lopsided)).finding("unilateral")
-    assert set(neutral.evidence_keys) == {"jump.landing_depth_diff_cm", "jump.foot_clearance_si_pct"}
+    assert set(neutral.evidence_keys) == {
+        "jump.landing_depth_diff_cm",
+        "jump.foot_clearance_si_pct",
+        "jump.hand_circle_si_pct",
+    }
 
 
 def test_plain_words_name_the_sides(lopsided, even):
@@ -184,7 +204,7 @@ def test_a_side_view_reads_no_front_sign():
     session = analyze_track(skipper_track(skipper, frame_times(60.0, DURATION_S)), "left", 170.0)
     finding = assess([], jump=assessment_input(session.view, session.measurements)).finding("unilateral")
     assert finding.likelihood == Likelihood.NOT_ASSESSED
-    assert "front or back" in finding.not_assessed["jump.landing_depth_diff_cm"]
+    assert "from the front or the back" in finding.not_assessed["jump.landing_depth_diff_cm"]
 
 
 def test_the_text_output_says_which_side_to_start_with(lopsided, even):

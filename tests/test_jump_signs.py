@@ -170,7 +170,7 @@ def test_a_lopsided_landing_in_the_video_is_evidence(with_jump_sign):
     video = JumpSession(view=View.BACK, values={"landing_depth_diff_cm": (-2.5, 0.8)})
     without = assess(neutral_photos(), catalog=with_jump_sign).finding("unilateral")
     finding = assess(neutral_photos(), catalog=with_jump_sign, jump=video).finding("unilateral")
-    item = next(e for e in finding.evidence if e.measure == JUMP_KEY)
+    item = next(e for e in finding.evidence if e.measure == JUMP_KEY and e.label == "one leg landing deeper")
     assert (item.value, item.unit, item.views, item.strength) == (-2.5, "cm", (View.BACK,), 1.0)
     assert item.contribution == pytest.approx(0.6 * 0.8)
     assert finding.score > without.score

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from bench.jump_accuracy import count_accuracy as count_accuracy_of
 from bench.jump_truth import load_clip, track_from_clip
 from posture.jump import analyze_track
 from posture.jump.summary import (
+    MAGNITUDE_KEYS,
     SYMMETRY_INDEX_PARTS,
     Measurement,
     clip_typical_errors,
@@ -55,6 +57,19 @@ def test_a_difference_well_past_the_typical_error_stays_asymmetric() -> None:
     assert measured.status == "asymmetric"
 
 
+def test_a_measure_whose_typical_error_is_a_large_share_of_it_is_rough_and_says_so() -> None:
+    # Flight time on the rendered clips: 116 ms read for a true 164 ms, with a typical error of 71 ms.
+    flight = with_typical_error(plain(116.0, "ms", (104.6, 126.7), 0.9, n=20), 71.0)
+    assert flight.confidence == pytest.approx(0.9 * (1 - 71.0 / 116.0))
+    assert flight.reason == "rough: the tracker's typical error (±71 ms) is 61 % of the value"
+    assert flight.band == (104.6, 126.7)  # the band stays the jumps' spread; the card shows the error beside it
+    trend = with_typical_error(plain(-2.0, "%/min", (-30.0, 20.0), 0.9, 20, "a short clip"), 22.0)
+    assert trend.confidence == pytest.approx(0.9 * 0.2)
+    assert trend.reason == "a short clip; rough: the tracker's typical error (±22 %/min) is larger than the value"
+    cadence = plain(155.5, "jumps/min", (150.0, 160.0), 0.9, n=20)
+    assert with_typical_error(cadence, 0.65) == dataclasses.replace(cadence, typical_error=0.65)
+
+
 def test_tracked_sessions_widen_only_the_left_right_bands() -> None:
     """The same clips' keypoints run as truth (no tracker error) and as if tracked: values stay,
     left/right bands grow by the shipped typical error and no difference inside it is called uneven."""
@@ -81,9 +96,10 @@ def test_tracked_sessions_widen_only_the_left_right_bands() -> None:
                 continue
             checked += 1
             if before.band is not None and m.band is not None:
-                assert m.band == pytest.approx(
-                    (before.band[0] - factor * here[key], before.band[1] + factor * here[key])
-                )
+                low = before.band[0] - factor * here[key]
+                if key in MAGNITUDE_KEYS:  # a size's band ends at zero
+                    low = max(low, 0.0)
+                assert m.band == pytest.approx((low, before.band[1] + factor * here[key]))
             if m.value is not None and abs(m.value) <= here[key]:
                 assert m.status != "asymmetric", f"{path.stem}:{key}"
     assert checked >= 20
@@ -240,3 +256,16 @@ def test_the_bench_measures_each_symmetry_index_s_difference_in_centimetres() ->
     for stem, difference in SYMMETRY_INDEX_PARTS.values():
         assert 0 < errors[difference] < 3.0, difference
         assert f"{stem}_left" in errors
+
+
+def test_the_trunk_twist_is_a_size_whose_band_ends_at_zero() -> None:
+    # Half the twist's range each jump cannot be negative: widened by the tracker's error it read "-1.5 to 5.9°".
+    twist = compared("trunk_twist_deg", 2.1, "deg", (1.6, 2.3), 0.9)
+    shift = compared("lateral_shift_cm", 0.5, "cm", (0.2, 0.8), 0.9)
+    tracked = with_typical_errors(
+        {"trunk_twist_deg": twist, "lateral_shift_cm": shift}, {"trunk_twist_deg": 1.19, "lateral_shift_cm": 0.6}
+    )
+    factor = float(settings()["bands"]["typical_error_factor"])
+    assert tracked["trunk_twist_deg"].band == pytest.approx((0.0, 2.3 + factor * 1.19))
+    assert tracked["trunk_twist_deg"].status == with_typical_error(twist, 1.19).status
+    assert tracked["lateral_shift_cm"].band[0] < 0  # a left-right difference keeps both signs

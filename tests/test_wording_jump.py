@@ -15,6 +15,8 @@ from posture.wording_jump import (
     jump_band,
     jump_status_label,
     jump_value,
+    signed_measure,
+    threshold_text,
 )
 from posture.wording_jump_summary import jump_symmetry_summary, symmetry_line, tiring_line
 
@@ -37,6 +39,11 @@ def test_values_read_with_their_units():
     assert jump_value(None, "ms") == "—"
     assert jump_band((5.47, 6.01), "cm") == "95 % band 5.5 to 6.0 cm"
     assert jump_band((104.6, 126.7), "ms", spread_only=True) == "95 % band of the jumps' median 104.6 to 126.7 ms"
+    assert (
+        jump_band((-61.2, 6.8), "%/min", spread_only=True) == "95 % band of the trend over the jumps -61.2 to 6.8 %/min"
+    )
+    assert not signed_measure("rhythm_variability_pct", "%")  # a size, not a side: "6.1 %", never "+6.1 %"
+    assert signed_measure("foot_clearance_si_pct", "%")
     assert change_over_clip(-206.2, 8.0) == "-27.5 % over this 8 s clip"
     assert jump_band(None, "cm") == "no noise band"
 
@@ -62,7 +69,8 @@ def test_every_engine_key_has_a_name_and_a_meaning():
         (
             1.4,
             (-0.2, 2.9),
-            "Perhaps: the left side lands heavier, its hip sinking 1.4 cm more per landing.",
+            "Can't tell which side: 1.4 cm between the two sides, past the threshold, but the 95 % band reaches both "
+            "sides.",
             "Not sure:",
         ),
     ],
@@ -89,6 +97,7 @@ def test_a_band_wider_than_the_even_zone_does_not_promise_that_a_longer_clip_hel
     _, _, narrow_sureness = symmetry_line("Landing", narrow, "{side} {size}", "even")
     assert "wider than the whole even zone (±1.0 cm)" in wide_sureness
     assert "longer clip narrows" not in wide_sureness
+    assert "would not settle it" in wide_sureness
     assert narrow_sureness.endswith("a longer clip narrows it.")
 
 
@@ -158,3 +167,11 @@ def test_the_other_left_right_measures_join_the_summary_only_when_uneven():
 )
 def test_the_counts_accuracy_is_said_in_clips_not_as_a_rounded_error(exact, clips, most_off, expected):
     assert count_accuracy_text(exact, clips, most_off) == expected
+
+
+def test_the_trunk_twist_reads_as_a_size_not_as_a_side():
+    assert jump_status_label("asymmetric", "trunk_twist_deg") == "more twist than usual"
+    assert jump_status_label("symmetric", "trunk_twist_deg") == "usual twist"
+    assert jump_status_label("asymmetric", "lateral_shift_cm") == "uneven"
+    assert threshold_text("trunk_twist_deg", 2.0, "deg") == "2.0°"
+    assert threshold_text("lateral_shift_cm", 1.5, "cm") == "±1.5 cm"

@@ -16,9 +16,9 @@ from posture.jump.signals import CleanTrack
 from posture.jump.summary import Measurement, not_assessed
 from posture.wording import unit_symbol
 
-FRONTAL_REASON = "left-right comparison / frontal-plane measure needs a front or back view"
-FAR_SIDE_REASON = "far side is occluded in a side view"
-TWIST_REASON = "axial rotation needs a front or back view"
+FRONTAL_REASON = "comparing the two sides needs a clip filmed from the front or the back"
+FAR_SIDE_REASON = "the far side of the body is hidden in a side view"
+TWIST_REASON = "the trunk's twist shows only in a clip filmed from the front or the back"
 FRONTAL_KEYS = {
     "landing_lead_ms": "ms",
     "foot_clearance_si_pct": "%",

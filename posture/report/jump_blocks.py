@@ -22,6 +22,7 @@ from posture.wording_jump import (
     jump_status_label,
     jump_value,
     signed_measure,
+    threshold_text,
     warning_sentence,
 )
 from posture.wording_jump_summary import jump_symmetry_summary
@@ -117,9 +118,9 @@ def measures_table(measurements: dict[str, Measurement], model: str, duration_s:
             why = measurement.reason or "not measured in this clip"
             rows.append((name, "—", "—", f"{jump_status_label('not_assessed')}: {why}", "—"))
             continue
-        verdict = jump_status_label(measurement.status)
+        verdict = jump_status_label(measurement.status, key)
         if measurement.threshold is not None:
-            verdict += f" (threshold ±{jump_value(measurement.threshold, measurement.unit)})"
+            verdict += f" (threshold {threshold_text(key, measurement.threshold, measurement.unit)})"
         error = jump_typical_error_text(key, measurement.unit, model, measurement.typical_error)
         value = jump_value(measurement.value, measurement.unit, signed=signed_measure(key, measurement.unit))
         if measurement.unit == "%/min" and duration_s:

@@ -129,11 +129,11 @@ def _cancel_delete() -> None:
 
 
 @guarded_callback("deleting an assessment")
-def _delete(assessment_id: int) -> None:
+def _delete(assessment_id: int, what: str = "assessment") -> None:
     deleted = HistoryStore().delete(assessment_id)
     st.session_state[CONFIRM_DELETE_KEY] = None
     st.session_state[HISTORY_NOTICE_KEY] = (
-        f"Deleted assessment #{assessment_id}." if deleted else f"Assessment #{assessment_id} was already gone."
+        f"Deleted {what} #{assessment_id}." if deleted else f"{what.capitalize()} #{assessment_id} was already gone."
     )
     for key in (SAVED_KEY, JUMP_SAVED_KEY):  # the check pages' "Saved as #n" no longer holds
         if (st.session_state.get(key) or (None,))[0] == assessment_id:
@@ -150,7 +150,7 @@ def _delete_all() -> None:
     count = HistoryStore().delete_all()
     st.session_state[CONFIRM_DELETE_ALL_KEY] = False
     st.session_state[SAVED_KEY] = st.session_state[JUMP_SAVED_KEY] = None
-    st.session_state[HISTORY_NOTICE_KEY] = f"Deleted all {present.count_text(count, 'saved assessment')}."
+    st.session_state[HISTORY_NOTICE_KEY] = f"Deleted everything saved ({present.count_text(count, 'record')})."
 
 
 def saved_assessment(saved: SavedAssessment) -> None:
@@ -201,7 +201,7 @@ def open_saved(store: HistoryStore, summaries: Sequence[Summary], sessions: Sequ
         photos = "" if saved.kind == KIND_JUMP else " and its photos"
         st.warning(f"Delete {what} #{chosen}{photos} from this computer? This cannot be undone.")
         yes, no = st.columns(2)
-        yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen,))
+        yes.button("Yes, delete it", type="primary", key="delete_confirm", on_click=_delete, args=(chosen, what))
         no.button("Cancel", key="delete_cancel", on_click=_cancel_delete)
     else:
         st.button(f"Delete {what} #{chosen}...", key="delete_ask", on_click=_ask_delete, args=(chosen,))

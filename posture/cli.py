@@ -50,6 +50,7 @@ from posture.jump.findings import assess_with_jump
 from posture.jump_command import add_jump_command, format_clip
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
+from posture.output_files import writable_folder
 from posture.photo_batch import Progress, assessments_of, run_batch, save_assessments
 from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"no such file: {args.jump}")
         photos = collect_photos(args.paths)
         if args.annotate is not None:
-            args.annotate.mkdir(parents=True, exist_ok=True)
+            writable_folder(args.annotate)
     except (UsageError, OSError) as error:
         print(f"posture: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -37,6 +37,7 @@ from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult, analyze_j
 from posture.jump.findings import assess_with_jump
 from posture.jump.session import VIEWS
 from posture.jump.summary import Measurement
+from posture.output_files import output_stems, writable_folder
 from posture.pose import MODEL_VARIANTS
 from posture.report import render_markdown, render_pdf
 from posture.report.jump_blocks import jump_accuracy_label
@@ -107,9 +108,11 @@ def check_height(height_cm: float | None) -> None:
 
 def existing_files(paths: Sequence[str]) -> list[Path]:
     """The videos named, in order; a missing one is a usage error (ValueError)."""
-    missing = [raw for raw in paths if not Path(raw).is_file()]
-    if missing:
-        raise ValueError(f"no such file: {missing[0]}")
+    for raw in paths:
+        if Path(raw).is_dir():
+            raise ValueError(f"{raw} is a folder: name the video files in it (e.g. {Path(raw) / '*.mp4'})")
+        if not Path(raw).is_file():
+            raise ValueError(f"no such file: {raw}")
     return [Path(raw) for raw in paths]
 
 
@@ -152,7 +155,9 @@ def analyze_clips(
 ) -> list[JumpResult]:
     """Each clip measured (and drawn when ``annotate_dir`` is given), in input order, ``workers`` at a time."""
 
-    def one(path: Path) -> JumpResult:
+    stems = output_stems(paths)
+
+    def one(path: Path, stem: str) -> JumpResult:
         result = analyze_jump_video(
             path,
             view=view,
@@ -163,14 +168,14 @@ def analyze_clips(
         if annotate_dir is not None and isinstance(result, JumpAnalysis):
             from posture.jump.annotation_files import write_annotations  # matplotlib and the encoder only when asked
 
-            write_annotations(result, path, annotate_dir)
+            write_annotations(result, path, annotate_dir, stem)
         progress.video_done()
         return result
 
     if workers <= 1 or len(paths) == 1:
-        return [one(path) for path in paths]
+        return [one(path, stem) for path, stem in zip(paths, stems, strict=True)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, paths))
+        return list(pool.map(one, paths, stems))
 
 
 def _band_text(measurement: Measurement) -> str:
@@ -233,7 +238,7 @@ def run_jump_command(args: argparse.Namespace) -> int:
         paths = existing_files(args.paths)
         check_report(args.report, len(paths))
         if args.annotate is not None:
-            args.annotate.mkdir(parents=True, exist_ok=True)
+            writable_folder(args.annotate)
     except (ValueError, OSError) as error:
         print(f"posture: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -16,6 +16,7 @@ from posture.annotate import draw, draw_refusal, encode_jpeg
 from posture.assessment import Assessment, assess
 from posture.history import HistoryStore
 from posture.history.record import Person, build_record, thumbnail_sized
+from posture.output_files import output_stems
 from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL
 from posture.video.decode import FILE_SUFFIXES as VIDEO_FILE_SUFFIXES
@@ -30,7 +31,7 @@ def analyze_one(
     view: str,
     height_cm: float | None,
     model: str | None,
-    annotate_dir: Path | None,
+    annotate_to: Path | None,
     keep_thumbnail: bool = False,
 ) -> PhotoResult:
     """Analyse one photo and write its overlay if asked.
@@ -44,9 +45,9 @@ def analyze_one(
         result = analyze_stand_video(path, view=view, height_cm=height_cm, model=model or VIDEO_DEFAULT_MODEL)
     else:
         result = analyze_photo(path, view=view, height_cm=height_cm, model=model or DEFAULT_MODEL)
-    if annotate_dir is not None and result.photo is not None:
+    if annotate_to is not None and result.photo is not None:
         image = draw(result) if isinstance(result, MeasuredPhoto) else draw_refusal(result)
-        (annotate_dir / f"{path.stem}_annotated.jpg").write_bytes(encode_jpeg(image))
+        annotate_to.write_bytes(encode_jpeg(image))
     if keep_thumbnail:
         return thumbnail_sized(result)
     if isinstance(result, RefusedPhoto):
@@ -93,15 +94,21 @@ def run_batch(
     building a graph per process) and without forking a process that runs MediaPipe threads.
     """
 
-    def one(path: Path) -> PhotoResult:
-        result = analyze_one(path, view, height_cm, model, annotate_dir, keep_thumbnails)
+    targets: list[Path | None] = (
+        [annotate_dir / f"{stem}_annotated.jpg" for stem in output_stems(photos)]
+        if annotate_dir is not None
+        else [None] * len(photos)
+    )
+
+    def one(path: Path, target: Path | None) -> PhotoResult:
+        result = analyze_one(path, view, height_cm, model, target, keep_thumbnails)
         progress.step(path.name)
         return result
 
     if workers <= 1 or len(photos) == 1:
-        return [one(path) for path in photos]
+        return [one(path, target) for path, target in zip(photos, targets, strict=True)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, photos))
+        return list(pool.map(one, photos, targets))
 
 
 def assessments_of(results: list[PhotoResult], one_person: bool) -> list[Assessment]:

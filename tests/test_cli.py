@@ -101,6 +101,24 @@ def test_empty_folder_is_a_usage_error(capsys, tmp_path):
     assert "no photos" in err
 
 
+def test_two_photos_of_one_name_get_two_drawings_and_an_unwritable_folder_stops_before_any_work(capsys, tmp_path):
+    first, second = tmp_path / "monday", tmp_path / "tuesday"
+    for folder, sample in ((first, "front_s000.jpg"), (second, "back_s003.jpg")):
+        folder.mkdir()
+        shutil.copy(SAMPLES / sample, folder / "me.jpg")
+    annotated = tmp_path / "annotated"
+    code, out, err = run_cli(
+        capsys, "analyze", str(first / "me.jpg"), str(second / "me.jpg"), "--json", "--annotate", str(annotated)
+    )
+    assert (code, err) == (0, "")
+    assert [d["view"] for d in json.loads(out)] == ["front", "back"]
+    # The second drawing replaced the first under one name before.
+    assert sorted(p.name for p in annotated.iterdir()) == ["me-2_annotated.jpg", "me_annotated.jpg"]
+    code, out, err = run_cli(capsys, "analyze", str(first / "me.jpg"), "--json", "--annotate", "/proc")
+    assert (code, out) == (2, "")  # it failed after the analysis, with a traceback and no results
+    assert err.startswith("posture: error: cannot write into /proc")
+
+
 def test_folder_batch_with_workers_and_annotation(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the progress bar is drawn on terminals only
     folder = tmp_path / "photos"

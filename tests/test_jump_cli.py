@@ -4,6 +4,7 @@ model: the JSON contract (keys and signs), the annotated MP4 and chart, text, ex
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -184,6 +185,25 @@ def test_text_summary_in_plain_words():
     count = next(line for line in out.splitlines() if line.strip().startswith("Jumps counted"))
     assert count.endswith(f"count {jump_typical_error_text('jump_count', 'count', 'full')}")
     assert "test clips" in count
+
+
+def test_a_folder_or_an_unwritable_annotate_folder_is_a_usage_error_before_any_work(tmp_path):
+    folder = posture("jump", CLIP.parent)
+    assert folder.returncode == 2
+    assert "is a folder: name the video files in it" in folder.stderr  # it said "no such file"
+    unwritable = posture("jump", CLIP, "--annotate", "/proc")
+    assert (unwritable.returncode, unwritable.stdout) == (2, "")
+    assert unwritable.stderr.startswith("posture: error: cannot write into /proc")
+
+
+def test_a_file_name_the_charts_font_cannot_draw_leaves_stderr_empty(tmp_path):
+    # matplotlib warned once per missing glyph on stderr, which is kept for the progress bar alone.
+    named = tmp_path / "跳绳 Montag.mp4"
+    shutil.copy(CLIP, named)
+    result = posture("jump", named, "--json", "--annotate", tmp_path / "out")
+    assert (result.returncode, result.stderr) == (0, "")
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["跳绳 Montag_annotated.mp4", "跳绳 Montag_series.png"]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ itself is drawn by :func:`posture.jump.annotate_video.annotated_clip`, the same 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -16,13 +17,20 @@ from posture.jump.annotate_video import annotated_clip
 from posture.jump.charts import CHART_MEASURES, draw_left_right
 from posture.jump.engine import JumpAnalysis
 
+# A file name in a script the chart's font lacks (CJK, say) draws as boxes in the title, and matplotlib warns
+# about each glyph on stderr, which the command keeps for its progress bar alone. Set once, at import.
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+
 CLI_MAX_SIDE_PX = 1280
 """Long side of the annotated clip the command writes (px): sharper than the app's streamed copy."""
 
 
-def write_annotations(analysis: JumpAnalysis, source: str | os.PathLike[str], out_dir: Path) -> tuple[Path, Path]:
-    """``<stem>_annotated.mp4`` and ``<stem>_series.png`` in ``out_dir``; returns both paths."""
-    stem = Path(analysis.file).stem
+def write_annotations(
+    analysis: JumpAnalysis, source: str | os.PathLike[str], out_dir: Path, stem: str | None = None
+) -> tuple[Path, Path]:
+    """``<stem>_annotated.mp4`` and ``<stem>_series.png`` in ``out_dir`` (``stem``: the clip's own file name's
+    unless given); returns both paths."""
+    stem = stem or Path(analysis.file).stem
     video_path, chart_path = out_dir / f"{stem}_annotated.mp4", out_dir / f"{stem}_series.png"
     video_path.write_bytes(annotated_clip(source, analysis, max_side_px=CLI_MAX_SIDE_PX))
     write_series_chart(analysis, chart_path)

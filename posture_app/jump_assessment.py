@@ -61,6 +61,21 @@ def included_line(photos: Sequence[MeasuredPhoto], answers: Mapping[str, object]
     return line
 
 
+def stale_photos_line(kept: session.Measured, height_cm: float | None) -> str:
+    """Why photos measured for another height are left out, and how to bring them in."""
+    one = len(kept.photos) == 1
+    subject = "The measured photo" if one else f"The {present.count_text(len(kept.photos), 'measured photo')}"
+    it, its, are = ("it", "its", "is") if one else ("they", "their", "are")
+    then = "without a height" if kept.height_cm is None else f"for a height of {kept.height_cm:g} cm"
+    now = "no height is given now" if height_cm is None else f"the height is now {session.height_key(height_cm):g} cm"
+    again = "it" if one else "them"
+    return (
+        f"{subject} from the photo check {are} left out: {it} {'was' if one else 'were'} measured {then} and "
+        f"{now}, so {its} sizes in cm would not match. Open the Photo check page once: it measures {again} again "
+        f"{'without a height' if height_cm is None else 'with this height'}, and {it} can then join this assessment."
+    )
+
+
 def chosen_photos(available: Sequence[MeasuredPhoto]) -> list[MeasuredPhoto]:
     """The session's measured photos when the person says they show the clip's skipper; none otherwise."""
     if not available:
@@ -87,7 +102,13 @@ def chosen_photos(available: Sequence[MeasuredPhoto]) -> list[MeasuredPhoto]:
 def section(clip_name: str, analysis: JumpAnalysis, profile: Profile) -> None:
     """Findings, stage and plan from the clip (and the chosen photos), then the report downloads."""
     st.header("Findings and plan")
-    photos = chosen_photos(session.measured_photos(st.session_state))
+    kept = session.measured(st.session_state)
+    photos: list[MeasuredPhoto] = []
+    if kept is not None and kept.photos and kept.height_cm != session.height_key(profile.person.height_cm):
+        # Combined, photos measured for another height would mix two scales in one set of cm values.
+        st.caption(stale_photos_line(kept, profile.person.height_cm))
+    else:
+        photos = chosen_photos([] if kept is None else kept.photos)
     answers = st.session_state.get(ANSWERS_KEY) or {}
     assessment = assess_with_jump(photos, analysis, answers or None)
     with guarded("the findings"):

@@ -10,6 +10,7 @@ that clip's timeline, see :mod:`posture.video.tracking`); that costs ~0.1 s next
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -56,9 +57,21 @@ def _remember(state: State, store: str, key: AnalysisKey, value: object) -> None
     state[store] = dict(list(kept.items())[-KEEP:])
 
 
-def cached_analysis(state: State, key: AnalysisKey) -> JumpResult | None:
-    found = (state.get(ANALYSES_KEY) or {}).get(key)
-    return found if isinstance(found, (engine.JumpAnalysis, engine.JumpRefusal)) else None
+def cached_analysis(state: State, key: AnalysisKey, name: str | None = None) -> JumpResult | None:
+    """The cached analysis for ``key``, under the file name ``name`` when given.
+
+    The key holds the bytes' hash, not the name: the same clip uploaded again under another name is not
+    analysed again, but its report, JSON and save must carry the name it has now.
+    """
+    kept = state.get(ANALYSES_KEY) or {}
+    found = kept.get(key)
+    if not isinstance(found, (engine.JumpAnalysis, engine.JumpRefusal)):
+        return None
+    if name is not None and found.file != name:
+        found = dataclasses.replace(found, file=name)
+        # Stored renamed, so the next rerun finds this very object (its clip assessment already made).
+        state[ANALYSES_KEY] = {**kept, key: found}
+    return found
 
 
 def analyse(
@@ -66,7 +79,7 @@ def analyse(
 ) -> JumpResult:
     """The clip's analysis: from the session when known, else measured now (``progress``: frames done, total)."""
     key = analysis_key(clip, view, height_cm, model)
-    found = cached_analysis(state, key)
+    found = cached_analysis(state, key, clip.name)
     if found is not None:
         return found
     result = engine.analyze_jump_video(

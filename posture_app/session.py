@@ -6,7 +6,8 @@ Everything lives in memory, in the mapping Streamlit gives each browser session
 so they can be tested with a plain dict.
 
 Analyses are cached by ``(sha256 of the bytes, view, height, model)``: a rerun that does not change
-these does not run the landmarker again, and going back to a previous view is instant.
+these does not run the landmarker again, and going back to a previous view is instant. The name is not
+in the key; a cache hit is handed out under the name the photo is uploaded with now.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ ANALYSES_KEY = "_posture_analyses"
 CORRECTED_KEY = "_posture_corrected"
 MOVES_KEY = "_posture_moves"
 UPLOADS_KEPT_KEY = "_posture_uploads"
+SNAPSHOT_KEPT_KEY = "_posture_snapshot"
 ANSWERS_KEY = "answers"  # the questionnaire answers in effect: question id -> answer
 SAVED_KEY = "_saved_id"  # (assessment id, fingerprint) of the last save, for "Saved as #n"
 MEASURED_KEY = "_posture_measured"  # the photos the photo page measured last, landmark corrections applied
 # Widgets whose values are kept while another page is open: the person's details and overlay choice
 # (photo page sidebar), the questionnaire (its answers stay in effect under ANSWERS_KEY), the views
-# chosen for the kept photos (UPLOADS_KEPT_KEY) and the note for the next save.
-KEPT_WIDGETS = ("person_label", "height_cm", "sex", "age", "save_note")
+# chosen for the kept photos (UPLOADS_KEPT_KEY), whether the webcam is on (its snapshot: SNAPSHOT_KEPT_KEY)
+# and the note for the next save.
+KEPT_WIDGETS = ("person_label", "height_cm", "sex", "age", "use_webcam", "save_note")
 KEPT_WIDGET_PREFIXES = ("layer_", "q_", "view_")
 # Analyses kept beyond the ones on screen (earlier views or heights), newest first. Each holds the
 # decoded photo (<= 1280 px long side, a few MB), so the cache stays small.
@@ -93,7 +96,7 @@ def unique_photos(photos: Iterable[PhotoInput]) -> tuple[list[PhotoInput], list[
 
 
 def analysis_key(photo: PhotoInput, view: str, height_cm: float | None, model: str) -> AnalysisKey:
-    return (photo.id, view, None if height_cm is None else round(float(height_cm), 1), model)
+    return (photo.id, view, height_key(height_cm), model)
 
 
 def _cache(state: MutableMapping, key: str) -> OrderedDict:
@@ -102,12 +105,29 @@ def _cache(state: MutableMapping, key: str) -> OrderedDict:
     return state[key]
 
 
-def cached_analysis(state: MutableMapping, key: AnalysisKey) -> PhotoResult | Unexpected | None:
+def cached_analysis(
+    state: MutableMapping, key: AnalysisKey, name: str | None = None
+) -> PhotoResult | Unexpected | None:
+    """The cached analysis for ``key``, under the file name ``name`` when given.
+
+    The key holds the bytes' hash, not the name: the same photo uploaded again under another name is
+    not analysed again, but its report, JSON and save must carry the name it has now.
+    """
     cache = _cache(state, ANALYSES_KEY)
-    if key in cache:
-        cache.move_to_end(key)
-        return cache[key]
-    return None
+    if key not in cache:
+        return None
+    cache.move_to_end(key)
+    found = cache[key]
+    if name is not None and found.image != name:
+        found = cache[key] = renamed(found, name)
+    return found
+
+
+def renamed(result: PhotoResult | Unexpected, name: str) -> PhotoResult | Unexpected:
+    """``result`` under the file name ``name``; every measured value unchanged."""
+    if isinstance(result, Unexpected):
+        return Unexpected(name)
+    return dataclasses.replace(result, image=name)
 
 
 def analyse(
@@ -115,7 +135,7 @@ def analyse(
 ) -> PhotoResult | Unexpected:
     """The analysis of ``photo`` (cached). An unexpected exception is logged and becomes :class:`Unexpected`."""
     key = analysis_key(photo, view, height_cm, model)
-    found = cached_analysis(state, key)
+    found = cached_analysis(state, key, photo.name)
     if found is not None:
         return found
     result: PhotoResult | Unexpected
@@ -170,14 +190,47 @@ def kept_uploads(state: MutableMapping[Any, Any]) -> list[PhotoInput]:
     return list(state.get(UPLOADS_KEPT_KEY, []))
 
 
-def keep_measured(state: MutableMapping[Any, Any], analyses: Iterable[PhotoResult]) -> None:
-    """Remember the photos the photo page shows as measured now, for the jump page to offer."""
-    state[MEASURED_KEY] = [analysis for analysis in analyses if isinstance(analysis, MeasuredPhoto)]
+def keep_snapshot(state: MutableMapping[Any, Any], photo: PhotoInput | None) -> None:
+    """Remember the webcam snapshot taken (None: cleared): like the uploader, the camera cannot be refilled
+    through the session state."""
+    state[SNAPSHOT_KEPT_KEY] = photo
+
+
+def kept_snapshot(state: MutableMapping[Any, Any]) -> PhotoInput | None:
+    found = state.get(SNAPSHOT_KEPT_KEY)
+    return found if isinstance(found, PhotoInput) else None
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The photos the photo page showed as measured, and the height (cm, None: not given) they were measured for."""
+
+    height_cm: float | None
+    photos: tuple[MeasuredPhoto, ...]
+
+
+def height_key(height_cm: float | None) -> float | None:
+    """The height as analyses are keyed by it: to a tenth of a centimetre."""
+    return None if height_cm is None else round(float(height_cm), 1)
+
+
+def keep_measured(state: MutableMapping[Any, Any], analyses: Iterable[PhotoResult], height_cm: float | None) -> None:
+    """Remember the photos the photo page shows as measured now, and the height they were measured for, for
+    the jump page to offer."""
+    photos = tuple(analysis for analysis in analyses if isinstance(analysis, MeasuredPhoto))
+    state[MEASURED_KEY] = Measured(height_key(height_cm), photos)
+
+
+def measured(state: MutableMapping[Any, Any]) -> Measured | None:
+    """What the photo page last showed as measured in this browser session (None before it ran)."""
+    found = state.get(MEASURED_KEY)
+    return found if isinstance(found, Measured) else None
 
 
 def measured_photos(state: MutableMapping[Any, Any]) -> list[MeasuredPhoto]:
     """The photos the photo page last showed as measured in this browser session (none before it ran)."""
-    return list(state.get(MEASURED_KEY, []))
+    found = measured(state)
+    return [] if found is None else list(found.photos)
 
 
 # --- landmark corrections ----------------------------------------------------------------------
@@ -241,6 +294,8 @@ def corrected(
     memo_key = (key, tuple(sorted(moves.items())))
     cache = _cache(state, CORRECTED_KEY)
     if memo_key in cache:
+        if cache[memo_key].image != base.image:  # the photo was uploaded again under another name
+            cache[memo_key] = renamed(cache[memo_key], base.image)
         return cache[memo_key]
     result: PhotoResult | Unexpected
     try:

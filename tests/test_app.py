@@ -18,14 +18,15 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from posture.assessment import SignEvidence
+from posture import report
+from posture.assessment import SignEvidence, assess
 from posture.catalog import load_catalog
 from posture.errors import ERROR_CODES, TOO_FEW_PIXELS, VIDEO_ERROR_CODES
 from posture.history import DB_FILENAME, HistoryStore
 from posture.measures import NO_CLEAR_SIDE, SPECS
 from posture.report import typical_error_text
 from posture.wording import measure_name
-from posture_app import present
+from posture_app import present, session
 from posture_app.session import PhotoInput
 from tests.app_harness import (
     ABOUT_PAGE,
@@ -194,6 +195,42 @@ def test_webcam_snapshot_is_analysed(app):
     assert_clean(app)
     assert "webcam snapshot.jpg" in texts(app).replace("\\", "")
     assert metric(app, "Craniovertebral angle")
+
+
+def test_the_webcam_snapshot_survives_another_page_until_cleared_or_removed(app):
+    upload(app, ("front.jpg", sample("front")))
+    app.toggle(key="use_webcam").set_value(True).run()
+    app.camera_input(key="webcam").upload("image.jpg", sample("left")).run()
+    assert_clean(app)
+    photos = [s.value for s in app.subheader]
+    assert "webcam snapshot\\.jpg" in photos
+    profile = metric(app, "Craniovertebral angle")
+    open_page(app, ABOUT_PAGE)
+    open_page(app, PHOTO_PAGE)
+    assert app.toggle(key="use_webcam").value
+    assert [s.value for s in app.subheader] == photos, "the same photos, so the same assessment"
+    assert metric(app, "Craniovertebral angle") == profile
+    note = "Still here from earlier in this session: front\\.jpg and webcam snapshot\\.jpg."
+    assert any(c.value.startswith(note) for c in app.caption)
+    # Cleared in the camera, the snapshot is gone for good; the upload stays.
+    app.camera_input(key="webcam").upload("image.jpg", sample("left")).run()
+    app.camera_input(key="webcam").clear().run()
+    assert_clean(app)
+    open_page(app, ABOUT_PAGE)
+    open_page(app, PHOTO_PAGE)
+    assert "webcam snapshot\\.jpg" not in [s.value for s in app.subheader]
+    assert "front\\.jpg" in [s.value for s in app.subheader]
+    app.button(key="forget_uploads").click().run()
+    assert not app.metric
+    # A snapshot alone, kept from earlier, is removed with the button beside its note.
+    app.camera_input(key="webcam").upload("image.jpg", sample("left")).run()
+    open_page(app, ABOUT_PAGE)
+    open_page(app, PHOTO_PAGE)
+    assert app.subheader[0].value == "webcam snapshot\\.jpg"
+    assert any(c.value.startswith("Still here from earlier in this session: webcam snapshot") for c in app.caption)
+    app.button(key="forget_uploads").click().run()
+    assert_clean(app)
+    assert not app.metric
 
 
 def test_a_rerun_that_changes_nothing_does_not_analyse_again(app, monkeypatch):
@@ -527,6 +564,34 @@ def test_moving_a_landmark_changes_the_measures_and_reset_restores_them(app):
     app.button(key=f"reset_{photo}").click().run()
     assert_clean(app)
     assert metric(app, "Craniovertebral angle") == before
+
+
+def test_a_photo_uploaded_again_under_another_name_is_reported_under_the_new_name(app):
+    data = sample("left")
+    photo = sid(data)
+    upload(app, ("monday.jpg", data))
+    app.toggle(key=f"correct_{photo}").set_value(True).run()
+    app.selectbox(key=f"landmark_{photo}").set_value("left_ear").run()
+    x = app.number_input(key=f"move_x_{photo}_left_ear")
+    x.set_value(x.value - 40)
+    app.button(key=f"move_{photo}").click().run()
+    assert_clean(app)
+    moved = metric(app, "Craniovertebral angle")
+
+    upload(app, ("anna_side.jpg", data))
+    assert metric(app, "Craniovertebral angle") == moved, "the same photo, its moved landmark kept"
+    [measured] = session.measured_photos(app.session_state)
+    assert measured.image == "anna_side.jpg"
+    assert measured.hand_moves is not None
+    # What the downloads and a save are made from names the photo as it is uploaded now.
+    assessment = assess([measured])
+    assert [photo["image"] for photo in report.contract_json(assessment)] == ["anna_side.jpg"]
+    assert "monday" not in report.render_markdown(assessment)
+    assert "monday" not in texts(app)
+    # Put back without the landmark, the untouched analysis carries the new name too.
+    app.button(key=f"reset_{photo}").click().run()
+    assert_clean(app)
+    assert [p.image for p in session.measured_photos(app.session_state)] == ["anna_side.jpg"]
 
 
 # --- history -------------------------------------------------------------------------------------------

@@ -164,6 +164,30 @@ def test_the_session_cache_keys_on_content_and_settings():
     assert jump_session.cached_analysis(state, jump_session.analysis_key(clip, "auto", None, "full")) is None
 
 
+@pytest.mark.parametrize("clip", [STAND, JUMP_CLIP], ids=["refused", "measured"])
+def test_a_clip_uploaded_again_under_another_name_is_reported_under_the_new_name(clip, monkeypatch):
+    import posture.jump.engine
+
+    calls = []
+    real = posture.jump.engine.analyze_jump_video
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(posture.jump.engine, "analyze_jump_video", counting)
+    state: dict = {}
+    data = clip.read_bytes()
+    first = jump_session.analyse(state, jump_session.ClipInput.of("monday.mp4", data), "auto", None, "full")
+    again = jump_session.ClipInput.of("tuesday.mp4", data)
+    second = jump_session.analyse(state, again, "auto", None, "full")
+    assert calls == ["monday.mp4"], "the same bytes are not analysed again"
+    assert (first.file, second.file, second.to_dict()["file"]) == ("monday.mp4", "tuesday.mp4", "tuesday.mp4")
+    assert second.to_dict() == {**first.to_dict(), "file": "tuesday.mp4"}
+    key = jump_session.analysis_key(again, "auto", None, "full")
+    assert jump_session.cached_analysis(state, key, "tuesday.mp4") is second, "kept renamed for the next rerun"
+
+
 def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(jump_app, monkeypatch, caplog):
     import posture.jump.engine
 
@@ -192,6 +216,33 @@ def test_the_clip_survives_a_visit_to_another_page_until_removed(jump_app):
     assert_clean(jump_app)
     assert not jump_app.error
     assert "How to film a usable jump-rope clip" in texts(jump_app)
+
+
+def test_a_new_clip_starts_at_the_detected_view_and_each_clip_keeps_its_own(jump_app):
+    from posture_app.pages.jump_check import view_key
+
+    first = jump_session.ClipInput.of(JUMP_CLIP.name, JUMP_CLIP.read_bytes())
+    upload_clip(jump_app, first.name, first.data)
+    jump_app.selectbox(key=view_key(first)).set_value("back").run(timeout=ANALYSIS_TIMEOUT_S)
+    assert_clean(jump_app)
+    assert jump_app.error, "a front clip read as seen from the back is refused"
+
+    # The next clip, filmed from the front too, is read with the view it shows, not the one left from before.
+    second = jump_session.ClipInput.of("jump03_front.mp4", (DATA / "jump03_front.mp4").read_bytes())
+    upload_clip(jump_app, second.name, second.data)
+    assert jump_app.selectbox(key=view_key(second)).value == "auto"
+    assert not jump_app.error
+    assert "Your jump-rope session" in [h.value for h in jump_app.header]
+    views = [(key[0], key[1]) for key in jump_app.session_state[jump_session.ANALYSES_KEY]]
+    assert views[-1] == (second.sha256, "auto")
+
+    # A choice made for this clip stays while another page is open.
+    jump_app.selectbox(key=view_key(second)).set_value("front").run(timeout=ANALYSIS_TIMEOUT_S)
+    jump_app.switch_page(HISTORY_PAGE).run()
+    jump_app.switch_page(JUMP_PAGE).run(timeout=ANALYSIS_TIMEOUT_S)
+    assert_clean(jump_app)
+    assert jump_app.selectbox(key=view_key(second)).value == "front"
+    assert "Your jump-rope session" in [h.value for h in jump_app.header]
 
 
 # --- every refusal, on a real file --------------------------------------------------------------------------

@@ -117,6 +117,46 @@ def test_the_clip_gives_findings_and_a_plan_and_joins_the_photos_when_told(data_
     assert not data_dir.exists(), "nothing is written to disk"
 
 
+def test_photos_measured_for_another_height_are_left_out_until_measured_again(data_dir):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    open_page(at, PHOTO_PAGE)
+    at.number_input(key="height_cm").set_value(160.0)
+    at.file_uploader(key="uploads").set_value([(SAMPLE.name, SAMPLE.read_bytes(), "image/jpeg")])
+    at.run()
+    assert_clean(at)
+    assert [photo.height_cm for photo in session.measured_photos(at.session_state)] == [160.0]
+
+    # The height corrected in the sidebar (shared by both pages) on the jump page.
+    open_page(at, JUMP_PAGE)
+    at.number_input(key="height_cm").set_value(190.0)
+    at.file_uploader(key="jump_upload").set_value((JUMP_CLIP.name, JUMP_CLIP.read_bytes(), "video/mp4"))
+    at.run(timeout=ANALYSIS_TIMEOUT_S)
+    assert_clean(at)
+    analysis = next(iter(at.session_state[jump_session.ANALYSES_KEY].values()))
+    assert isinstance(analysis, JumpAnalysis)
+    assert analysis.height_cm == 190.0
+    assert not [t for t in at.toggle if t.key == jump_assessment.INCLUDE_PHOTOS_KEY], "nothing stale is offered"
+    assert jump_assessment.included_line([], {}) in [i.value for i in at.info]
+    said = [c.value for c in at.caption if c.value.startswith("The measured photo from the photo check is left out")]
+    assert said == [
+        "The measured photo from the photo check is left out: it was measured for a height of 160 cm and the "
+        "height is now 190 cm, so its sizes in cm would not match. Open the Photo check page once: it measures "
+        "it again with this height, and it can then join this assessment."
+    ]
+    assert_shows(at, assess_with_jump([], analysis))
+
+    # Measured again on the photo page, the photo joins with the new height.
+    open_page(at, PHOTO_PAGE)
+    [photo] = session.measured_photos(at.session_state)
+    assert photo.height_cm == 190.0
+    open_page(at, JUMP_PAGE)
+    at.toggle(key=jump_assessment.INCLUDE_PHOTOS_KEY).set_value(True).run()
+    assert_clean(at)
+    assert not [c for c in at.caption if "left out" in c.value]
+    assert_shows(at, assess_with_jump([photo], analysis))
+    assert len(at.session_state[jump_session.ANALYSES_KEY]) == 1, "the clip was not analysed again"
+
+
 def weaker_side_plan() -> None:
     """The plan of the public clip's exact-keypoint session, whose skipper lands heavier on the right
     (AppTest runs this function's source alone: it imports what it uses)."""

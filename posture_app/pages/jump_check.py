@@ -20,11 +20,16 @@ from posture_app.person import Profile, person_sidebar
 MODEL = VIDEO_DEFAULT_MODEL
 UPLOAD_KEY = "jump_upload"
 KEPT_CLIP_KEY = "jump_kept_clip"
-VIEW_KEY = "view_jump_clip"  # the "view_" prefix keeps it while another page is open
 VIDEO_TYPES = ["mp4", "mov", "webm", "avi", "m4v"]
 VIEW_CHOICES = [present.AUTO_VIEW, *VIEWS]
 PROGRESS_STEPS = 100
 """Progress-bar updates per clip at most: each is a message to the browser."""
+
+
+def view_key(clip: ClipInput) -> str:
+    """The view selector's key for this clip: the "view_" prefix keeps the choice while another page is open,
+    and the clip's hash starts a new clip at "auto" (a view chosen for a back clip would refuse a front one)."""
+    return f"view_jump_{clip.sha256[:16]}"
 
 
 @guarded_callback("reading the clip")
@@ -67,7 +72,7 @@ def uploaded_clip() -> ClipInput | None:
 def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
     """The clip's analysis, from the session cache or measured now with a frame-by-frame progress bar."""
     key = jump_session.analysis_key(clip, view, height_cm, MODEL)
-    found = jump_session.cached_analysis(st.session_state, key)
+    found = jump_session.cached_analysis(st.session_state, key, clip.name)
     if found is not None:
         return found
     with st.status("Analysing the clip...", expanded=True) as status:
@@ -133,7 +138,7 @@ def check(profile: Profile) -> None:
         st.selectbox(
             "View",
             VIEW_CHOICES,
-            key=VIEW_KEY,
+            key=view_key(clip),
             format_func=lambda choice: present.VIEW_CHOICE_LABELS[choice],
             help="The side of the body facing the camera. Change it only if it was detected "
             "wrongly: the clip is analysed again with that view.",

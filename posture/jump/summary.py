@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from posture.wording import unit_symbol
+
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 
 
@@ -248,9 +250,8 @@ def _rough_where_error_is_large(measurement: Measurement, error: float) -> Measu
     if error <= 0 or size == 0 or error <= ROUGH_ERROR_SHARE * size:
         return measurement
     share = error / size
-    symbol = "°" if measurement.unit == "deg" else f" {measurement.unit}"
     part = "larger than the value" if share >= 1 else f"{100 * share:.0f} % of the value"
-    note = f"rough: the tracker's typical error (±{error:.3g}{symbol}) is {part}"
+    note = f"rough: the tracker's typical error (±{error:.3g}{unit_symbol(measurement.unit)}) is {part}"
     return replace(
         measurement,
         confidence=measurement.confidence * max(MIN_ROUGH_CONFIDENCE_FACTOR, 1.0 - share),

@@ -60,5 +60,10 @@ class PostureError(Exception):
         self.cause = cause
         super().__init__(f"{code}: {self.message}")
 
+    def __reduce__(self) -> tuple[type[PostureError], tuple[str, str, str | None]]:
+        # Exception pickles its formatted text as the one argument, which is not a code: a refusal made in
+        # a child process (posture.video.isolated) must arrive whole.
+        return type(self), (self.code, self.message, self.cause)
+
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

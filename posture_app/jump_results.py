@@ -81,10 +81,10 @@ def filming_guide(expanded: bool) -> None:
 
 def refusal_box(refusal: JumpRefusal) -> None:
     """Why the clip could not be measured and what to do next."""
-    code = refusal.error.code
+    code, cause = refusal.error.code, refusal.error.cause
     st.error(
-        f"**{present.jump_error_heading(code)}**\n\n{refusal.error.message}\n\n"
-        f"*What to do next:* {present.jump_error_next_step(code)}",
+        f"**{present.jump_error_heading(code, cause)}**\n\n{refusal.error.message}\n\n"
+        f"*What to do next:* {present.jump_error_next_step(code, cause)}",
         icon=":material/error:",
     )
 

@@ -5,7 +5,9 @@ it (view, height in cm, landmarker variant), so a rerun of the page (any widget 
 analyses the same clip again. Only the last few analyses are kept: each holds the whole pose track.
 
 Every VIDEO-mode analysis loads the landmarker afresh (one per clip: the tracker's state belongs to
-that clip's timeline, see :mod:`posture.video.tracking`); that costs ~0.1 s next to the tracking.
+that clip's timeline, see :mod:`posture.video.tracking`); that costs ~0.1 s next to the tracking. It
+runs in a child process (:mod:`posture.video.isolated`), so a decoder or landmarker crash on one
+person's file refuses that clip instead of stopping the server every browser session shares.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from posture.errors import PostureError
 from posture.jump import annotate_video, engine
 from posture.jump.engine import JumpResult
+from posture.video import isolated
 
 ANALYSES_KEY = "jump_analyses"
 CLIPS_KEY = "jump_annotated"
@@ -82,9 +86,19 @@ def analyse(
     found = cached_analysis(state, key, clip.name)
     if found is not None:
         return found
-    result = engine.analyze_jump_video(
-        clip.data, name=clip.name, view=view, height_cm=key[2], model=model, progress=progress
-    )
+    result: JumpResult
+    try:
+        result = isolated.run_in_child(
+            engine.analyze_jump_video,
+            clip.data,
+            name=clip.name,
+            view=view,
+            height_cm=key[2],
+            model=model,
+            progress=progress,
+        )
+    except PostureError as crash:  # the child died; kept, so a rerun of the page does not crash it again
+        result = engine.JumpRefusal(file=clip.name, error=crash)
     _remember(state, ANALYSES_KEY, key, result)
     return result
 

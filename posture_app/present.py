@@ -23,6 +23,7 @@ from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement, MeasureSpec, typical_error
 from posture.report import measure_decimals, typical_error_text
 from posture.report import measure_value_text as report_value_text
+from posture.video.isolated import CRASHED
 from posture.vocabulary import Likelihood, Status, View
 from posture.wording import (
     MOVED_BY_HAND,
@@ -265,10 +266,15 @@ def measure_help(key: str, measurement: Measurement | None = None, error: float 
 
 
 # A refusal whose cause needs other words than its code's (posture.errors: PostureError.cause).
-CAUSE_TITLES: dict[str, str] = {TOO_FEW_PIXELS: "This photo has too few pixels"}
+CAUSE_TITLES: dict[str, str] = {
+    TOO_FEW_PIXELS: "This photo has too few pixels",
+    CRASHED: "The analysis stopped on this clip",
+}
 CAUSE_NEXT_STEPS: dict[str, str] = {
     TOO_FEW_PIXELS: "Upload the photo as your phone or camera saved it, not a thumbnail, a screenshot or a copy "
     "a messaging app made smaller. If it is the original, take it again at the camera's full size.",
+    CRASHED: "Export the clip again as an H.264 MP4 at 1080p or lower, or trim it to the part you need, and "
+    "upload the new file. Everything else in the app is as you left it.",
 }
 
 
@@ -340,12 +346,12 @@ JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
 }
 
 
-def jump_error_heading(code: str) -> str:
-    return JUMP_ERROR_TITLES.get(code, "This clip could not be measured")
+def jump_error_heading(code: str, cause: str | None = None) -> str:
+    return CAUSE_TITLES.get(cause or "") or JUMP_ERROR_TITLES.get(code, "This clip could not be measured")
 
 
-def jump_error_next_step(code: str) -> str:
-    return JUMP_ERROR_NEXT_STEPS.get(code, "")
+def jump_error_next_step(code: str, cause: str | None = None) -> str:
+    return CAUSE_NEXT_STEPS.get(cause or "") or JUMP_ERROR_NEXT_STEPS.get(code, "")
 
 
 LIST_PICTURE_HEIGHT_PX = 64

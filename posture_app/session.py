@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from posture import analysis as engine
+from posture.errors import PostureError
 from posture.measuring import hand_moves_between, with_moved_landmarks
-from posture.photo_result import MeasuredPhoto, PhotoResult
+from posture.photo_result import MeasuredPhoto, PhotoResult, RefusedPhoto
+from posture.video import isolated
 from posture.video.decode import FILE_SUFFIXES as VIDEO_SUFFIXES
 from posture.video.stand import analyze_stand_video
 
@@ -141,7 +143,7 @@ def analyse(
     result: PhotoResult | Unexpected
     try:
         if Path(photo.name).suffix.lower().lstrip(".") in VIDEO_SUFFIXES:  # a stand-still clip, read as one photo
-            result = analyze_stand_video(photo.data, name=photo.name, view=view, height_cm=key[2])
+            result = _stand_clip(photo, view, key[2])
         else:
             result = engine.analyze_photo(photo.data, name=photo.name, view=view, height_cm=key[2], model=model)
     except Exception:
@@ -149,6 +151,15 @@ def analyse(
         result = Unexpected(photo.name)
     _cache(state, ANALYSES_KEY)[key] = result
     return result
+
+
+def _stand_clip(photo: PhotoInput, view: str, height_cm: float | None) -> PhotoResult:
+    """A stand-still clip measured in a child process (posture.video.isolated), so a native crash on it
+    refuses this file instead of stopping the server."""
+    try:
+        return isolated.run_in_child(analyze_stand_video, photo.data, name=photo.name, view=view, height_cm=height_cm)
+    except PostureError as crash:
+        return RefusedPhoto(image=photo.name, error=crash)
 
 
 def prune(state: MutableMapping, keep: Iterable[AnalysisKey], spare: int = SPARE_ANALYSES) -> None:

@@ -3,7 +3,8 @@
 Real engine and landmarker on the public rendered clip (tests/data/video/jump04_front.mp4), and
 every refusal on a real malformed or unusable file: clips encoded here with PyAV's encoders
 (bench/video_clips.py) from the public stand-still render, as tests/test_video_decode.py and
-tests/test_video_tracking.py make them. No mocks; a counting wrapper only watches the engine.
+tests/test_video_tracking.py make them. No mocks; a counting wrapper only watches the engine, and a real
+crash is made by stopping the analysis' child process as the out-of-memory killer would.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from bench.video_clips import read_rgb, write_video
 from posture.errors import VIDEO_ERROR_CODES
 from posture.jump.engine import JumpAnalysis
 from posture.jump.findings import assess_with_jump
+from posture.video import isolated
+from posture.video.isolated import CRASHED
 from posture.wording import likelihood_label
 from posture.wording_jump import jump_status_label, jump_value
 from posture.wording_jump_summary import jump_symmetry_summary
 from posture_app import jump_results, jump_session, present
 from tests.app_harness import APP, HISTORY_PAGE, JUMP_PAGE, TIMEOUT_S, assert_clean, open_app, texts
+from tests.child_processes import killed_analysis
 from tests.conftest import ROOT
 from tests.test_video_tracking import Clips
 
@@ -82,17 +86,21 @@ def test_the_router_lists_the_jump_page():
 # --- a measured clip ----------------------------------------------------------------------------------------
 
 
-def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir, monkeypatch):
-    import posture.jump.engine
-
+def counting_analyses(monkeypatch) -> list[str]:
+    """The names of the clips the page sends to the engine (in its child process), in order."""
     calls: list[str] = []
-    real = posture.jump.engine.analyze_jump_video
+    real = isolated.run_in_child
 
-    def counting(*args, **kwargs):
+    def counting(function, *args, **kwargs):
         calls.append(kwargs.get("name"))
-        return real(*args, **kwargs)
+        return real(function, *args, **kwargs)
 
-    monkeypatch.setattr(posture.jump.engine, "analyze_jump_video", counting)
+    monkeypatch.setattr(isolated, "run_in_child", counting)
+    return calls
+
+
+def test_a_jump_clip_gives_summary_chart_clip_cards_and_json(jump_app, data_dir, monkeypatch):
+    calls = counting_analyses(monkeypatch)
     upload_clip(jump_app, "jump04_front.mp4", JUMP_CLIP.read_bytes())
     assert calls == ["jump04_front.mp4"]
     page = texts(jump_app)
@@ -166,16 +174,7 @@ def test_the_session_cache_keys_on_content_and_settings():
 
 @pytest.mark.parametrize("clip", [STAND, JUMP_CLIP], ids=["refused", "measured"])
 def test_a_clip_uploaded_again_under_another_name_is_reported_under_the_new_name(clip, monkeypatch):
-    import posture.jump.engine
-
-    calls = []
-    real = posture.jump.engine.analyze_jump_video
-
-    def counting(*args, **kwargs):
-        calls.append(kwargs.get("name"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(posture.jump.engine, "analyze_jump_video", counting)
+    calls = counting_analyses(monkeypatch)
     state: dict = {}
     data = clip.read_bytes()
     first = jump_session.analyse(state, jump_session.ClipInput.of("monday.mp4", data), "auto", None, "full")
@@ -189,18 +188,31 @@ def test_a_clip_uploaded_again_under_another_name_is_reported_under_the_new_name
 
 
 def test_an_unexpected_engine_failure_shows_an_apology_not_a_traceback(jump_app, monkeypatch, caplog):
-    import posture.jump.engine
-
     def broken(*args, **kwargs):
-        raise RuntimeError("internal detail that must stay in the log")
+        # What posture.video.isolated raises when the engine raised in the child: its traceback as text.
+        raise isolated.ChildFailed("Traceback ...\nRuntimeError: internal detail that must stay in the log")
 
-    monkeypatch.setattr(posture.jump.engine, "analyze_jump_video", broken)
+    monkeypatch.setattr(isolated, "run_in_child", broken)
     upload_clip(jump_app, "jump04_front.mp4", JUMP_CLIP.read_bytes())
     errors = [str(e.value) for e in jump_app.error]
     assert len(errors) == 1
     assert present.UNEXPECTED_TITLE in errors[0]
     assert "internal detail" not in texts(jump_app)
     assert "internal detail" in caplog.text
+
+
+@pytest.mark.slow
+def test_a_clip_whose_analysis_crashes_is_refused_and_the_page_carries_on(jump_app, caplog):
+    with killed_analysis() as killed:
+        upload_clip(jump_app, "jump04_front.mp4", JUMP_CLIP.read_bytes())
+    assert killed, "the analysis' child process was killed, as the out-of-memory killer would"
+    errors = [str(e.value) for e in jump_app.error]
+    assert len(errors) == 1
+    assert present.CAUSE_TITLES[CRASHED] in errors[0]
+    assert present.CAUSE_NEXT_STEPS[CRASHED] in errors[0]
+    assert "exit code -9" in caplog.text
+    upload_clip(jump_app, "notes.mp4", b"These are the notes of the session, not a video.\n" * 40)
+    assert present.JUMP_ERROR_TITLES["not_a_video"] in jump_app.error[0].value, "the next clip is analysed"
 
 
 def test_the_clip_survives_a_visit_to_another_page_until_removed(jump_app):

@@ -48,6 +48,9 @@ KEPT_WIDGET_PREFIXES = ("layer_", "q_", "view_")
 # Analyses kept beyond the ones on screen (earlier views or heights), newest first. Each holds the
 # decoded photo (<= 1280 px long side, a few MB), so the cache stays small.
 SPARE_ANALYSES = 8
+# Re-measurements kept per analysis after landmarks were moved by hand: each click or typed position makes a
+# new set of moves, and one going back to an earlier spot finds it again; the oldest go beyond this.
+SPARE_CORRECTIONS = 8
 
 AnalysisKey = tuple[str, str, float | None, str]
 
@@ -305,6 +308,7 @@ def corrected(
     memo_key = (key, tuple(sorted(moves.items())))
     cache = _cache(state, CORRECTED_KEY)
     if memo_key in cache:
+        cache.move_to_end(memo_key)
         if cache[memo_key].image != base.image:  # the photo was uploaded again under another name
             cache[memo_key] = renamed(cache[memo_key], base.image)
         return cache[memo_key]
@@ -317,4 +321,6 @@ def corrected(
         LOG.exception("unexpected error re-measuring %r after moving %s", base.image, ", ".join(moves))
         result = Unexpected(base.image)
     cache[memo_key] = result
+    for older in [memo for memo in cache if memo[0] == key][:-SPARE_CORRECTIONS]:
+        del cache[older]
     return result

@@ -16,6 +16,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Widget
 
 from posture.history import HistoryStore
+from posture.pose import INDEX
+from posture_app import session
+from posture_app.session import PhotoInput
 from tests.app_harness import HISTORY_PAGE, PHOTO_PAGE, assert_clean, open_app, texts
 from tests.test_app import metric, open_page, sample, save, sid, upload
 
@@ -124,6 +127,21 @@ def test_a_click_on_the_photo_moves_the_landmark_and_the_typed_fields_follow(app
     assert_clean(app)
     assert typed_position(app, photo, "left_ear") == found, "reset puts the fields back with the point"
     assert metric(app, "Craniovertebral angle") == before
+
+
+def test_many_moves_keep_only_the_latest_re_measurements():
+    state: dict = {}
+    photo = PhotoInput.of("side.jpg", sample("left"))
+    key = session.analysis_key(photo, "auto", None, "heavy")
+    base = session.analyse(state, photo, "auto", None, "heavy")
+    ear = base.pose.xy_px[INDEX["left_ear"]]
+    moves = [{"left_ear": (float(ear[0]) + step, float(ear[1]))} for step in range(1, 13)]  # twelve clicks
+    results = [session.corrected(state, key, base, move) for move in moves]
+    kept = [memo for memo in state[session.CORRECTED_KEY] if memo[0] == key]
+    assert len(kept) == session.SPARE_CORRECTIONS
+    assert session.corrected(state, key, base, moves[-1]) is results[-1], "the latest spot is still known"
+    assert session.corrected(state, key, base, moves[0]) is not results[0], "the first was let go and re-measured"
+    assert session.corrected(state, key, base, moves[0]).to_dict() == results[0].to_dict()
 
 
 def test_a_borderline_card_names_the_limit_it_passed(app):

@@ -51,7 +51,7 @@ from posture.jump_command import add_jump_command, format_clip
 from posture.measures import VIEWS
 from posture.native import NATIVE_LOG_ENV, keep_native_output_off_stderr, native_log_path
 from posture.output_files import writable_folder
-from posture.photo_batch import Progress, assessments_of, run_batch, save_assessments
+from posture.photo_batch import VIDEO_SUFFIXES, Progress, assessments_of, run_batch, save_assessments
 from posture.photo_result import PhotoResult, RefusedPhoto
 from posture.pose import DEFAULT_MODEL, MODEL_VARIANTS
 from posture.report import contract_json, one_person_json, typical_error_text
@@ -73,14 +73,27 @@ class UsageError(Exception):
 
 
 def collect_photos(paths: list[str]) -> list[Path]:
-    """Photos in command-line order; a folder contributes its image files, sorted by name."""
+    """Photos in command-line order; a folder contributes its image files, sorted by name.
+
+    A folder's videos are left out: a folder of clips is more likely jump-rope sessions (``posture jump``)
+    than stand-still clips, and tracking each clip only to refuse it would take minutes. A stand-still clip
+    is analysed when named itself.
+    """
     photos = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            files = [p for p in path.iterdir() if p.is_file()]
+            found = sorted(p for p in files if p.suffix.lower() in IMAGE_SUFFIXES)
             if not found:
-                raise UsageError(f"no photos ({', '.join(sorted(IMAGE_SUFFIXES))}) in folder {path}")
+                videos = sum(p.suffix.lower() in VIDEO_SUFFIXES for p in files)
+                clips = (
+                    f"; its {videos} video{'s' if videos > 1 else ''} are not read from a folder: name a stand-still "
+                    "clip itself (posture analyze CLIP.mp4), or give jump-rope clips to posture jump"
+                    if videos
+                    else ""
+                )
+                raise UsageError(f"no photos ({', '.join(sorted(IMAGE_SUFFIXES))}) in folder {path}{clips}")
             photos += found
         elif path.is_file():
             photos.append(path)
@@ -120,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posture", description="Measure standing posture from photos.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    analyze = commands.add_parser("analyze", help="analyse photos or folders of photos")
+    analyze = commands.add_parser("analyze", help="analyse photos, folders of photos, or stand-still clips")
     analyze.add_argument("paths", nargs="+", metavar="PHOTO_OR_FOLDER")
     analyze.add_argument("--view", default="auto", choices=["auto", *VIEWS])
     analyze.add_argument(

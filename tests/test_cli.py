@@ -101,6 +101,16 @@ def test_empty_folder_is_a_usage_error(capsys, tmp_path):
     assert "no photos" in err
 
 
+def test_a_folder_of_clips_says_how_to_analyse_them(capsys, tmp_path):
+    for name in ("monday.mp4", "tuesday.MOV"):
+        (tmp_path / name).write_bytes(b"")
+    code, _, err = run_cli(capsys, "analyze", str(tmp_path))
+    assert code == 2
+    assert "no photos" in err
+    assert "its 2 videos are not read from a folder: name a stand-still clip itself" in err
+    assert "posture jump" in err
+
+
 def test_two_photos_of_one_name_get_two_drawings_and_an_unwritable_folder_stops_before_any_work(capsys, tmp_path):
     first, second = tmp_path / "monday", tmp_path / "tuesday"
     for folder, sample in ((first, "front_s000.jpg"), (second, "back_s003.jpg")):

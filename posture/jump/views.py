@@ -128,6 +128,8 @@ def hand_phase_lead(body: BodySignals, records: list[JumpRecord], confidence: fl
         inside = (t >= starts[k]) & (t <= ends[k + 2])
         if inside.sum() >= 8:
             pieces.append(measures.lead_ms(t[inside], left[inside], right[inside], period / 2.0, step, subframe))
+    # A group whose wrists the tracker lost (hands out of the frame for a few turns) has no lag: NaN, left out.
+    pieces = [piece for piece in pieces if np.isfinite(piece)]
     band = summary.median_band(np.array(pieces, dtype=float)) if len(pieces) >= 2 else None
     if band is not None:
         shift = value - float(np.median(pieces))

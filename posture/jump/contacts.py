@@ -336,7 +336,12 @@ def foot_phases(
             offset = 0.0
         elif airborne and lift[i] < release:
             after = last_high + 1
-            touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.subframe))
+            if np.isfinite(lift[after]):
+                touchdowns.append(_crossing_s(times, lift, after, last_high, threshold, settings.subframe))
+            else:
+                # The tracker lost the foot in the air for longer than a gap it fills: the landing is unknown,
+                # so this airborne interval goes (a NaN touchdown inside the clip read as "after its end").
+                takeoffs.pop()
             airborne = False
         if lift[i] > threshold:
             last_high = i

@@ -227,6 +227,15 @@ def test_the_cli_save_reports_a_broken_history_and_saves_nothing_of_the_refused(
     assert [s.label for s in HistoryStore().list()] == ["week 3", "jump07_left.mp4", "jump01_front.mp4"]
 
 
+def test_the_cli_save_reports_a_history_folder_that_cannot_be_made(tmp_path, monkeypatch, capsys):
+    # `posture jump CLIP --save` with POSTURE_DATA_DIR naming a file: was a FileExistsError out of save_sessions.
+    (tmp_path / "data").write_text("a file where the folder should be")
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path / "data"))
+    assert not save_sessions([public_analysis("jump01_front")], None, quiet=False)
+    assert "saving to the history failed after 0 saved" in capsys.readouterr().err
+    assert (tmp_path / "data").read_text() == "a file where the folder should be"
+
+
 # -- before / after -------------------------------------------------------------------------------------------
 
 

@@ -167,3 +167,16 @@ def test_a_value_that_is_not_a_number_is_saved_as_null(data_dir, profiles_assess
     assert saved["measurements"][key]["confidence"] is None
     saved_id = HistoryStore().save(record, thumbnails, annotated_thumbnails=annotated)
     assert HistoryStore().get(saved_id).record == record
+
+
+def test_a_history_folder_that_cannot_be_made_is_a_clean_error(capsys, tmp_path, monkeypatch):
+    # POSTURE_DATA_DIR naming a file: the folder cannot be made. Was a FileExistsError traceback.
+    (tmp_path / "data").write_text("a file where the folder should be")
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path / "data"))
+    code, out, err = run(capsys, str(PROFILES[0]), "--save")
+    assert code == 1
+    assert "saving to the history failed after 0 saved" in err
+    assert "cannot be opened" in err
+    assert "Traceback" not in err
+    assert "Saved to the history" not in out
+    assert (tmp_path / "data").read_text() == "a file where the folder should be"

@@ -91,21 +91,26 @@ class HistoryStore:
     # -- connections ----------------------------------------------------------------------------
 
     def _connect(self, *, create: bool) -> sqlite3.Connection | None:
-        """A ready connection (schema at the latest version), or None when reading a missing file."""
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # mode=rw never creates the file, so a read of a history not saved yet leaves no trace.
-        uri = f"{self.path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+        """A ready connection (schema at the latest version), or None when reading a history not saved yet.
+
+        Not reaching the file at all (a folder that cannot be made, a path that is a folder, a read-only
+        drive) is a :class:`HistoryError` like any other failure of the history: the one error the app's
+        pages and the command line catch and explain.
+        """
         try:
-            # isolation_level=None: the module opens no implicit transactions; _transaction does.
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.OperationalError:
-            if not create and not self.path.exists():
-                return None
-            raise
+            conn = self._open(create=create)
+        except (OSError, sqlite3.Error) as error:
+            raise HistoryError(f"{self.path} cannot be opened: {error}") from error
+        if conn is None:
+            return None
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA secure_delete = ON")
+            if not create and self._not_created_yet(conn):
+                # An empty file: the first save is creating it right now (or was stopped before its first
+                # commit). Nothing is saved in it yet, and a read writes nothing: that save makes the tables.
+                conn.close()
+                return None
             self._upgrade(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
@@ -114,6 +119,30 @@ class HistoryStore:
             conn.close()
             raise
         return conn
+
+    def _open(self, *, create: bool) -> sqlite3.Connection | None:
+        """The SQLite connection to the file (creating the folder and the file when ``create``), or None when
+        reading a file that does not exist."""
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # mode=rw never creates the file, so a read of a history not saved yet leaves no trace.
+        uri = f"{self.path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+        # isolation_level=None: the module opens no implicit transactions; _transaction does.
+        try:
+            return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.OperationalError:
+            if create:
+                raise
+            if not self.path.exists():
+                return None
+        # The file appeared between SQLite's attempt to open it and the look above: the first save made it.
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+
+    @staticmethod
+    def _not_created_yet(conn: sqlite3.Connection) -> bool:
+        """Whether the file holds nothing at all (format 0, no table): what a first save's open leaves."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        return version == 0 and not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]

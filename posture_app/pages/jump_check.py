@@ -77,8 +77,8 @@ def analysed(clip: ClipInput, view: str, height_cm: float | None) -> JumpResult:
         return found
     with st.status("Analysing the clip...", expanded=True) as status:
         st.caption(
-            "A tracker is started for this clip from the pose model (read once by the app), then follows the "
-            "body frame by frame."
+            "The clip gets its own tracker, which follows the body frame by frame in a separate process: "
+            "a file the video reader or the pose model fails on cannot stop the app."
         )
         bar = st.progress(0.0, text="Opening the video")
         shown = [-1]

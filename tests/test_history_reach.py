@@ -7,12 +7,15 @@ else surfaced as a traceback (the command line) or as the app's generic "somethi
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from posture.history import HistoryError, HistoryStore
+import posture.history.store as store_module
+from posture.history import HistoryBusyError, HistoryError, HistoryStore
 
 pytestmark = pytest.mark.model_free
 
@@ -103,3 +106,81 @@ def test_reading_while_the_first_save_creates_the_file(tmp_path):
         saver.join()
         assert [s.label for s in store.list()] == ["first"]
     assert failures == []
+
+
+@pytest.mark.parametrize("lock", ["IMMEDIATE", "EXCLUSIVE"])
+def test_a_history_held_by_another_program_is_busy_not_damaged(tmp_path, monkeypatch, lock):
+    # Another program (a database browser, a backup, a long delete-all in another tab) holds the file's lock past
+    # the wait. Under an exclusive lock every step said "<file> is not a usable history file: database is locked"
+    # and the pages advised moving the file away: a new, empty history would then look like everything was lost.
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)  # the real wait is 10 s
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore(path)
+    kept = store.save(RECORD, [JPEG], label="kept")
+    before = path.read_bytes()
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute(f"BEGIN {lock}")
+        calls = [lambda: store.save(RECORD, [JPEG]), lambda: store.delete(kept), store.delete_all]
+        if lock == "EXCLUSIVE":  # an immediate lock still lets readers in
+            calls += [store.list, lambda: store.get(kept), store.export_bytes]
+        for call in calls:
+            with pytest.raises(HistoryBusyError, match="in use by another program") as busy:
+                call()
+            assert "not a usable history file" not in str(busy.value)
+            assert isinstance(busy.value, HistoryError), "every caller catches HistoryError"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert path.read_bytes() == before
+    assert [s.label for s in store.list()] == ["kept"]
+
+
+def test_the_history_page_says_a_held_file_is_busy_and_not_to_move_it_away(tmp_path, monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:  # app.py and posture_app/ live at the top of the repository
+        sys.path.insert(0, str(root))
+    from tests.app_harness import open_app, texts
+
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "history.sqlite3"
+    HistoryStore(path).save(RECORD, [JPEG], label="kept")
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        page = texts(open_app("posture_app/pages/history.py"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "The history is busy" in page
+    assert "Reload this page in a moment" in page
+    assert "Move the file away" not in page
+    assert [s.label for s in HistoryStore(path).list()] == ["kept"]
+
+
+def test_a_jump_session_saved_while_the_file_is_held_is_asked_again_not_moved_away(tmp_path, monkeypatch):
+    from tests.public_jumps import public_analysis
+    from tests.test_app_jump_history import jump_page_with, saved_notices
+
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "history.sqlite3"
+    HistoryStore(path).save(RECORD, [JPEG], label="kept")
+    at = jump_page_with(public_analysis("jump04_front"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        at.button(key="jump_save").click().run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "The session was not saved" in errors[0]
+    assert "press Save again in a moment" in errors[0]
+    assert "move that file away" not in errors[0]
+    assert not saved_notices(at)
+    at.button(key="jump_save").click().run()  # the lock is gone: the same button saves it
+    assert saved_notices(at)
+    assert [s.label for s in HistoryStore(path).list()][1:] == ["kept"]

@@ -28,6 +28,9 @@ Decisions
       deferred transaction that later needs to write can fail with "database is locked" without
       the busy timeout helping), and any exception rolls everything back, so a save interrupted
       between the assessment row and its thumbnails leaves the file as it was.
+    * Every failure is a :class:`HistoryError`, reaching the file included (a folder that cannot be
+      made, a read-only drive). A lock held by someone else past the busy timeout is its subclass
+      :class:`HistoryBusyError`: the file is fine, so the pages say "try again", never "move it away".
     * Nothing is created until the first save: reading a history that does not exist yet returns
       empty results and opens the file read-write-but-not-create.
 
@@ -73,6 +76,7 @@ from posture.history.schema import (
     LATEST_VERSION,
     MIGRATIONS,
     AssessmentNotFoundError,
+    HistoryBusyError,
     HistoryError,
     HistoryVersionError,
 )
@@ -88,6 +92,7 @@ __all__ = [
     "UNCHANGED_TOLERANCE",
     "AssessmentNotFoundError",
     "Asymmetry",
+    "HistoryBusyError",
     "HistoryError",
     "HistoryStore",
     "HistoryVersionError",

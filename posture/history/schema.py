@@ -22,6 +22,22 @@ class HistoryVersionError(HistoryError):
     """The history file was written by a newer version of the app than this one."""
 
 
+class HistoryBusyError(HistoryError):
+    """Another program or save held the history file's lock longer than the wait: the file is fine and was not
+    changed, trying again later works (it must not be advised away as a damaged file)."""
+
+
+def history_error(error: sqlite3.Error, what: str) -> HistoryError:
+    """``error`` as the :class:`HistoryError` to raise: a :class:`HistoryBusyError` when it is a lock held too
+    long (SQLite says "database is locked" for that too, whatever the step), else "``what``: ``error``"."""
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return HistoryBusyError(
+            f"the history file is in use by another program or save, which held it too long ({error}); "
+            "it was not changed: try again in a moment"
+        )
+    return HistoryError(f"{what}: {error}")
+
+
 class AssessmentNotFoundError(HistoryError, LookupError):
     """No saved assessment has this id (it may have been deleted)."""
 
@@ -61,7 +77,7 @@ def transaction(conn: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Ite
                 conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as error:
-        raise HistoryError(f"the history database failed: {error}") from error
+        raise history_error(error, "the history database failed") from error
 
 
 # ----------------------------------------------------------------------------------------------

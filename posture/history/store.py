@@ -29,6 +29,7 @@ from posture.history.schema import (
     HistoryError,
     HistoryVersionError,
     format_time,
+    history_error,
     parse_time,
     transaction,
 )
@@ -114,7 +115,7 @@ class HistoryStore:
             self._upgrade(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise HistoryError(f"{self.path} is not a usable history file: {error}") from error
+            raise history_error(error, f"{self.path} is not a usable history file") from error
         except BaseException:
             conn.close()
             raise

@@ -16,6 +16,7 @@ from posture.hand_moves import moved_landmarks, moved_measures
 from posture.history import (
     KIND_JUMP,
     UNCHANGED_TOLERANCE,
+    HistoryBusyError,
     HistoryError,
     HistoryStore,
     JumpSessionRecord,
@@ -314,6 +315,11 @@ def history() -> None:
         # Every saved jump session, read once: opening, comparing and the charts all use them.
         sessions = store.jump_sessions() if any(s.kind == KIND_JUMP for s in summaries) else []
         pictures = store.first_thumbnails()
+    except HistoryBusyError as error:
+        LOG.warning("history busy: %s", error)
+        # Not "move the file away": the file is fine, and a new empty history would look like everything was lost.
+        st.warning(f"**The history is busy.** {present.plain(error)}. Reload this page in a moment.")
+        return
     except HistoryError as error:
         LOG.warning("history unavailable: %s", error)
         st.error(

@@ -177,6 +177,17 @@ def test_alternate_foot_session_compares_the_two_feet() -> None:
     assert session.measurements["landing_lead_ms"].status == "not_assessed"
 
 
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_alternate_foot_contact_time_is_the_landing_foots_own(fps: float) -> None:
+    # 160 turns a minute: each foot lands every other turn (750 ms) and stays down a quarter of that.
+    session = _session(Skipper(steady_turns(160.0, 8.0), alternate=True), fps)
+    contact = session.measurements["contact_time_ms"]
+    assert contact.value == pytest.approx(187.5, abs=17.0 if fps == 30 else 15.0)
+    assert contact.n >= session.value("jump_count") - 1, "every landing's contact (the last's may run past the end)"
+    sides = [session.foot_comparison[side]["contact_time_ms"] for side in ("left", "right")]
+    assert min(sides) - 1.0 <= contact.value <= max(sides) + 1.0
+
+
 def test_missing_height_is_assumed_and_flagged_with_lower_confidence() -> None:
     given = _session(ASYMMETRIC, 30.0)
     assumed = _session(ASYMMETRIC, 30.0, height_cm=None)

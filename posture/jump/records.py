@@ -227,6 +227,7 @@ def jump_record(
     ankle_levels: dict[str, np.ndarray],
     lead_landings: bool = True,
     stops_after: bool = False,
+    one_foot_contacts: bool = False,
 ) -> JumpRecord:
     """Everything one counted flight, its landing contact and its rope turn measure.
 
@@ -235,6 +236,8 @@ def jump_record(
     threshold crossing. ``previous`` None: the turn before the landing is not measured (the first
     flight, or the skipping stopped before it); ``stops_after``: the skipping stopped after this
     landing, so its contact (time, depth, knee bend) runs into the stop and is not measured.
+    ``one_foot_contacts`` (alternate-foot step): each landing is one foot's, so the contact time is that
+    foot's own; in a two-foot bounce it is the mean of the two feet's and needs both.
     """
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
@@ -279,7 +282,9 @@ def jump_record(
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
         landing_lead_ms=lead,
         landing_foot=flight.landing_foot,
-        contact_time_ms=float(np.mean(both)) if len(both) == 2 and following is not None else NAN,
+        contact_time_ms=(
+            float(np.mean(both)) if following is not None and len(both) == (1 if one_foot_contacts else 2) else NAN
+        ),
         contact_time_ms_left=contact["left"],
         contact_time_ms_right=contact["right"],
         foot_clearance_cm=clearance,
@@ -298,9 +303,10 @@ def jump_records(
     lead_landings: bool = True,
     stopped: np.ndarray | None = None,
     follow_drift: bool = False,
+    one_foot_contacts: bool = False,
 ) -> list[JumpRecord]:
-    """One record per counted flight, in time order (``lead_landings``: see :func:`jump_record`;
-    ``follow_drift``: see :func:`on_floor_level_px`).
+    """One record per counted flight, in time order (``lead_landings``, ``one_foot_contacts``: see
+    :func:`jump_record`; ``follow_drift``: see :func:`on_floor_level_px`).
 
     ``stopped`` (one per interval between counted touchdowns, :func:`posture.jump.rhythm.stops`): the
     skipping stopped there, so neither the contact before the stop nor the turn across it is measured.
@@ -320,5 +326,9 @@ def jump_records(
         following = (
             ordered[k + 1] if k + 1 < len(ordered) and np.isfinite(ordered[k + 1].start_s) and not stops_after else None
         )
-        records.append(jump_record(flight, previous, following, jumps, body, ankle_levels, lead_landings, stops_after))
+        records.append(
+            jump_record(
+                flight, previous, following, jumps, body, ankle_levels, lead_landings, stops_after, one_foot_contacts
+            )
+        )
     return records

@@ -333,7 +333,9 @@ def analyze_clean(
     body: BodySignals = body_signals(clean, paths, scale, subframe)
     # Both feet's paths show only from the front or back; there the lead places each foot's landing.
     stopped = stops(jumps.touchdowns_s, float(detection["stop_factor"]))
-    records = jump_records(jumps, body, style == "two_foot" and view in ("front", "back"), stopped, drifting)
+    records = jump_records(
+        jumps, body, style == "two_foot" and view in ("front", "back"), stopped, drifting, style == "alternate_foot"
+    )
     if view not in ("front", "back"):
         records = [seen_from_the_side(record, view) for record in records]
     confidence = _confidence(height_cm is not None, len(records))

@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from posture.history import HistoryBusyError, HistoryError, HistoryStore, default_database_path
+from posture.history import HistoryError, HistoryStore, default_database_path
 from posture.history.jump_record import jump_record_of, save_jump_session
 from posture.history.record import fingerprint
 from posture.jump.engine import JumpAnalysis
@@ -50,15 +50,9 @@ def save_section(analysis: JumpAnalysis, profile: Profile, clip: bytes) -> None:
             saved_id = save_jump_session(HistoryStore(), analysis, source=clip, label=label, person=profile.person)
         except (HistoryError, ValueError) as error:
             LOG.warning("saving a jump-rope session failed: %s", error)
-            # A busy file is fine: moving it away would hide everything saved in it from the History page.
-            advice = (
-                "press Save again in a moment"
-                if isinstance(error, HistoryBusyError)
-                else "move that file away or set POSTURE_DATA_DIR to another folder, then press Save again"
-            )
             st.error(
                 f"**The session was not saved.** {present.plain(error)}. Your results stay on this page and "
-                f"nothing was changed in the history file; {advice}."
+                f"nothing was changed in the history file; {present.save_failure_advice(error)}."
             )
             return
         st.session_state[JUMP_SAVED_KEY] = (saved_id, fingerprint(record, label))

@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from posture.assessment import CombinedMeasurement, SignEvidence
 from posture.errors import ERROR_CODES, TOO_FEW_PIXELS, VIDEO_ERROR_CODES
+from posture.history import HistoryBusyError
 from posture.history.compare import DIFFERENT_VIEW
 from posture.measures import SPECS, Measurement, MeasureSpec, typical_error
 from posture.report import measure_decimals, typical_error_text
@@ -344,6 +345,14 @@ JUMP_ERROR_NEXT_STEPS: dict[str, str] = {
     "each jump is over in a fifth of a second.",
     "unsupported_view": "Film from straight in front (best), from behind, or from the side.",
 }
+
+
+def save_failure_advice(error: Exception) -> str:
+    """What to do after a failed save to the history. A busy file (another program or save holds it) is fine:
+    moving it away would hide everything saved in it from the History page."""
+    if isinstance(error, HistoryBusyError):
+        return "press Save again in a moment"
+    return "move that file away or set POSTURE_DATA_DIR to another folder, then press Save again"
 
 
 def jump_error_heading(code: str, cause: str | None = None) -> str:

@@ -361,8 +361,8 @@ def save_section(assessment: Assessment, profile: Profile) -> None:
         except HistoryError as error:
             LOG.warning("saving failed: %s", error)
             st.error(
-                f"**The assessment was not saved.** {present.plain(error)}. Nothing was changed in the "
-                "history file; move it away or set POSTURE_DATA_DIR to another folder and try again."
+                f"**The assessment was not saved.** {present.plain(error)}. Your results stay on this page and "
+                f"nothing was changed in the history file; {present.save_failure_advice(error)}."
             )
             return
         st.session_state[SAVED_KEY] = (saved_id, fingerprint(record, profile.label))

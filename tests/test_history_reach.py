@@ -184,3 +184,30 @@ def test_a_jump_session_saved_while_the_file_is_held_is_asked_again_not_moved_aw
     at.button(key="jump_save").click().run()  # the lock is gone: the same button saves it
     assert saved_notices(at)
     assert [s.label for s in HistoryStore(path).list()][1:] == ["kept"]
+
+
+def test_a_photo_assessment_saved_while_the_file_is_held_is_asked_again_not_moved_away(tmp_path, monkeypatch):
+    from tests.app_harness import open_app
+    from tests.test_app import sample, saved_notice, upload
+
+    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "history.sqlite3"
+    HistoryStore(path).save(RECORD, [JPEG], label="kept")
+    at = upload(open_app(), ("front.jpg", sample("front")))
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        at.button(key="save").click().run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "The assessment was not saved" in errors[0]
+    assert "press Save again in a moment" in errors[0]
+    assert "move that file away" not in errors[0]
+    assert not saved_notice(at)
+    at.button(key="save").click().run()  # the lock is gone: the same button saves it
+    assert saved_notice(at)
+    assert [s.label for s in HistoryStore(path).list()][1:] == ["kept"]

@@ -7,14 +7,16 @@ from __future__ import annotations
 import ctypes
 import pickle
 import signal
+from types import MappingProxyType
 
 import numpy as np
 import pytest
 
 from posture.errors import VIDEO_ERROR_CODES, PostureError
 from posture.jump.engine import JumpAnalysis, JumpRefusal, analyze_jump_video
-from posture.photo_result import RefusedPhoto
+from posture.photo_result import MeasuredPhoto, RefusedPhoto
 from posture.video.isolated import CRASH_MESSAGE, CRASHED, ChildFailed, run_in_child
+from posture.video.stand import analyze_stand_video
 from tests.child_processes import analysis_children, killed_analysis
 from tests.conftest import ROOT
 
@@ -106,3 +108,25 @@ def test_a_stand_clip_in_the_app_is_refused_when_its_child_is_killed():
     assert killed
     assert isinstance(result, RefusedPhoto)
     assert_crash_refusal(result.error)
+
+
+@pytest.mark.slow
+def test_a_stand_clip_in_the_app_is_measured_in_its_child_as_here():
+    # Its result holds read-only mappings (MappingProxyType: the clothing colours), which plain pickle refuses.
+    from posture_app import session
+    from posture_app.session import PhotoInput
+
+    photo = PhotoInput.of(STAND.name, STAND.read_bytes())
+    apart = session.analyse({}, photo, "auto", None, "full")
+    here = analyze_stand_video(photo.data, name=STAND.name)
+    assert isinstance(apart, MeasuredPhoto), getattr(apart, "error", apart)
+    assert isinstance(here, MeasuredPhoto)
+    assert apart.to_dict() == here.to_dict()
+    assert apart.appearance is not None
+    assert isinstance(apart.appearance.colours_lab, MappingProxyType), "still read-only"
+    assert apart.appearance == here.appearance
+
+
+def test_a_result_that_cannot_cross_the_pipe_is_a_failure_in_the_child_not_a_crash():
+    with pytest.raises(ChildFailed, match="cannot pickle"):
+        run_in_child(open, __file__)  # an open file cannot be pickled

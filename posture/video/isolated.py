@@ -14,12 +14,15 @@ command line keeps analysing in its own process: a crash there ends only that co
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
+import pickle
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
+from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 from posture.errors import PostureError
@@ -67,13 +70,14 @@ def child_context() -> BaseContext:
 def run_in_child(function: Callable[..., T], *args: Any, progress: Progress | None = None, **kwargs: Any) -> T:
     """``function(*args, **kwargs)`` computed in a child process and its return value handed back.
 
-    ``function`` and its arguments and result must pickle (``function`` a module-level function). When
+    ``function`` and its arguments and result must pickle (``function`` a module-level function; read-only
+    mappings, ``MappingProxyType``, which the library's results hold, are carried too). When
     ``progress`` is given, ``function`` is passed a ``progress`` keyword too, and each of its calls
     (frames done, total; at most one per percent) reaches ``progress`` here, in the caller's thread.
     An exception raised by ``progress`` (e.g. the app's page being left) stops the child.
 
     Raises :class:`PostureError` (``corrupt_video``, cause :data:`CRASHED`) when the child dies without
-    an answer, and :class:`ChildFailed` when ``function`` raised.
+    an answer, and :class:`ChildFailed` when ``function`` raised or its result does not pickle.
     """
     context = child_context()
     receiver, sender = context.Pipe(duplex=False)
@@ -98,7 +102,7 @@ def _answer(receiver: Connection, child: Any, progress: Progress | None) -> obje
     while True:
         if receiver.poll(POLL_S):
             try:
-                kind, payload = receiver.recv()
+                kind, payload = pickle.loads(receiver.recv_bytes())
             except EOFError:
                 break
             if kind == "progress":
@@ -125,13 +129,33 @@ def _child_main(
         percent = int(100 * done / total) if total > 0 else 0
         if percent != shown[0]:
             shown[0] = percent
-            sender.send(("progress", (done, total)))
+            sender.send_bytes(_dumps(("progress", (done, total))))
 
     try:
         result = function(*args, progress=report, **kwargs) if relay else function(*args, **kwargs)
+        answer = _dumps(("done", result))  # pickled here, so a result that cannot be is a failure, not a crash
     except BaseException:  # every failure goes back to the parent, as text
-        sender.send(("failed", traceback.format_exc()))
-    else:
-        sender.send(("done", result))
+        answer = _dumps(("failed", traceback.format_exc()))
+    try:
+        sender.send_bytes(answer)
     finally:
         sender.close()
+
+
+class _Pickler(pickle.Pickler):
+    """pickle's own, plus the read-only mappings (``MappingProxyType``) the library's results are built of."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is MappingProxyType:
+            return _read_only, (dict(obj),)
+        return NotImplemented
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _dumps(message: tuple[str, object]) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(message)
+    return buffer.getvalue()

@@ -139,6 +139,23 @@ def test_a_stop_in_the_middle_is_left_out_of_the_rhythm_and_the_turn_across_it()
     assert any(warning.startswith("stops: the skipping stopped 1 time ") for warning in session.warnings)
 
 
+def test_a_person_lost_from_view_for_a_while_is_said_so_not_called_a_stop() -> None:
+    times = frame_times(30.0, 8.0)
+    skip = skipper_track(Skipper(steady_turns(150.0, 8.0), variation=0.03), times)
+    unseen = (times >= 2.0) & (times < 2.6)  # longer than a gap the cleaning fills
+    session = analyze_track(
+        dataclasses.replace(skip, xy_px=np.where(unseen[:, None, None], np.nan, skip.xy_px)), "front", 170.0
+    )
+    touchdowns = np.array([jump.touchdown_s for jump in session.jumps])
+    assert not ((touchdowns > 2.0) & (touchdowns < 2.6)).any()
+    assert len(session.jumps) == 20 - 2, "the two landings in the unseen 0.6 s are not counted"
+    assert not any(warning.startswith("stops:") for warning in session.warnings)
+    assert (
+        "lost_from_view: the person was not tracked for 0.6 s (1 time); jumps in that time are not counted"
+        in "".join(session.warnings)
+    )
+
+
 @pytest.mark.parametrize("held_up", ["right", "left"])
 def test_hops_on_one_leg_are_refused_naming_the_hopping_foot(held_up: str) -> None:
     # Skipping on the other leg at 140 turns/min with this foot held 10 cm up, still.

@@ -17,7 +17,7 @@ import itertools
 import numpy as np
 
 from posture.jump import measures
-from posture.jump.signals import best_shift_s
+from posture.jump.signals import CleanTrack, best_shift_s
 
 # Window around each touchdown, in rope turns: a whole turn, half a turn either side (about the
 # flight before it and the contact after it), so each landing is placed by all of a turn's frames;
@@ -117,3 +117,31 @@ def cadence_over_time(
                 }
             )
     return {"per_jump": per_jump, "windows": windows}
+
+
+def stop_warnings(stopped: np.ndarray, touchdowns_s: np.ndarray, clean: CleanTrack) -> list[str]:
+    """What a long interval between landings (a stop, :func:`stops`) was: the skipping
+    stopped, or the person was not tracked then (a gap too long to fill), when the jumps in it went uncounted."""
+    unseen = np.isnan(clean.xy_px).all(axis=(1, 2))
+    lost = np.array(
+        [
+            bool(unseen[(clean.times_s > touchdowns_s[i]) & (clean.times_s < touchdowns_s[i + 1])].any())
+            for i in np.flatnonzero(stopped)
+        ],
+        dtype=bool,
+    )
+    warnings = []
+    if (~lost).any():
+        count = int((~lost).sum())
+        warnings.append(
+            f"stops: the skipping stopped {count} time{'s' if count > 1 else ''} (the rope caught the feet, or a "
+            "pause); the turn across each stop is left out of the rhythm, hand circle and contact measures"
+        )
+    if lost.any():
+        count, seconds = int(lost.sum()), float(np.sum(np.diff(clean.times_s)[unseen[1:]]))
+        warnings.append(
+            f"lost_from_view: the person was not tracked for {seconds:.1f} s ({count} time{'s' if count > 1 else ''}); "
+            "jumps in that time are not counted, and the turn across it is left out of the rhythm, hand circle "
+            "and contact measures"
+        )
+    return warnings

@@ -19,7 +19,7 @@ from posture.jump import measures, summary
 from posture.jump.contacts import DetectionSettings, follows_floor_drift, foot_path
 from posture.jump.events import Jumps, detect_jumps, skipping_style
 from posture.jump.records import SIDES, BodySignals, JumpRecord, body_signals, jump_records
-from posture.jump.rhythm import cadence_over_time, stops, turn_touchdowns_s
+from posture.jump.rhythm import cadence_over_time, stop_warnings, stops, turn_touchdowns_s
 from posture.jump.scale import cm_per_px
 from posture.jump.signals import CleanTrack, bounce_rate_hz, clean_track
 from posture.jump.summary import Measurement, not_assessed
@@ -349,12 +349,7 @@ def analyze_clean(
         warnings.append(f"low_frame_rate: {1.0 / frame_s:.0f} fps; timing bands include half a frame interval")
     if clean.gaps_filled or clean.gaps_left:
         warnings.append(f"gaps: {clean.gaps_filled} short gaps filled, {clean.gaps_left} left out")
-    if stopped.any():
-        count = int(stopped.sum())
-        warnings.append(
-            f"stops: the skipping stopped {count} time{'s' if count > 1 else ''} (the rope caught the feet, or a "
-            "pause); the turn across each stop is left out of the rhythm, hand circle and contact measures"
-        )
+    warnings += stop_warnings(stopped, jumps.touchdowns_s, clean)
     if clean.swaps_repaired:
         warnings.append(f"label_swaps: left/right labels repaired in {clean.swaps_repaired} frames")
     if view in ("front", "back"):

@@ -5,8 +5,12 @@ the clip with ``corrupt_video`` while the caller carries on."""
 from __future__ import annotations
 
 import ctypes
+import os
 import pickle
+import shutil
 import signal
+import subprocess
+import sys
 from types import MappingProxyType
 
 import numpy as np
@@ -130,3 +134,30 @@ def test_a_stand_clip_in_the_app_is_measured_in_its_child_as_here():
 def test_a_result_that_cannot_cross_the_pipe_is_a_failure_in_the_child_not_a_crash():
     with pytest.raises(ChildFailed, match="cannot pickle"):
         run_in_child(open, __file__)  # an open file cannot be pickled
+
+
+def test_the_children_run_the_callers_copy_of_the_package(tmp_path):
+    # The app started from another folder than its own, with another copy of the package installed: the fork
+    # server must import the caller's copy (Python 3.11-3.12 do not apply the caller's module path there).
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "posture", copy / "posture", ignore=shutil.ignore_patterns("__pycache__"))
+    script = tmp_path / "caller.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(copy)!r})\n"
+        "import posture\n"
+        "from posture.video.isolated import run_in_child\n"
+        "if __name__ == '__main__':\n"
+        "    print(posture.__file__)\n"
+        "    print(run_in_child(eval, \"__import__('posture').__file__\"))\n"
+    )
+    empty = tmp_path / "cwd"
+    empty.mkdir()
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=empty, env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    caller, child = done.stdout.split()
+    assert caller == str(copy / "posture" / "__init__.py")
+    assert child == caller

@@ -17,7 +17,11 @@ from __future__ import annotations
 import io
 import logging
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import pickle
+import sys
+import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -46,6 +50,7 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
 _context: BaseContext | None = None
+_starting = threading.Lock()
 
 
 class ChildFailed(RuntimeError):
@@ -53,18 +58,42 @@ class ChildFailed(RuntimeError):
 
 
 def child_context() -> BaseContext:
-    """The multiprocessing context for analyses: a fork server preloaded with the engine where there is one."""
+    """The multiprocessing context for analyses: a fork server preloaded with the engine where there is one.
+
+    The first call starts the fork server, which then imports the engine in the background (a few seconds):
+    a page that will analyse a clip calls this when it opens, so the first clip does not wait for it.
+    """
     global _context
-    if _context is None:
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            # Only takes effect if the fork server has not started yet; otherwise children import lazily.
-            # "__main__" is Python's own default: with it preloaded, a child does not run the main script again.
-            context.set_forkserver_preload(["__main__", *PRELOADED])
-            _context = context
+    with _starting:
+        if _context is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                # Only takes effect if the fork server has not started yet; otherwise children import lazily.
+                # "__main__" is Python's own default: with it preloaded, a child does not run the main script again.
+                context.set_forkserver_preload(["__main__", *PRELOADED])
+                _start_fork_server()
+                _context = context
+            else:
+                _context = multiprocessing.get_context("spawn")
+        return _context
+
+
+def _start_fork_server() -> None:
+    """Start the fork server on this process's module path.
+
+    Python 3.11 and 3.12 hand the server the caller's ``sys.path`` but do not apply it, so a server started
+    from another folder than the app's would import another copy of ``posture`` (an older installed one, or
+    none) and every clip would fail in it. The new interpreter reads ``PYTHONPATH``, set only while it starts.
+    """
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
         else:
-            _context = multiprocessing.get_context("spawn")
-    return _context
+            os.environ["PYTHONPATH"] = saved
 
 
 def run_in_child(function: Callable[..., T], *args: Any, progress: Progress | None = None, **kwargs: Any) -> T:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from posture.jump.engine import JumpAnalysis, JumpRefusal, JumpResult
 from posture.jump.session import VIEWS
+from posture.video import isolated
 from posture.video.tracking import VIDEO_DEFAULT_MODEL
 from posture.wording_jump import warning_sentence
 from posture_app import jump_assessment, jump_results, jump_save, jump_session, present
@@ -152,6 +153,9 @@ def check(profile: Profile) -> None:
 
 
 def render() -> None:
+    # The analyses' fork server imports the engine in the background while the person picks a clip (posture/
+    # video/isolated.py), so the first clip does not wait ~9 s for it.
+    isolated.child_context()
     profile = person_sidebar()
     with st.sidebar:
         st.header("Privacy")

@@ -175,6 +175,7 @@ def test_alternate_foot_session_compares_the_two_feet() -> None:
     assert comparison["left_to_right_ms"] == pytest.approx(375.0, abs=5.0)
     assert comparison["right_to_left_ms"] == pytest.approx(375.0, abs=5.0)
     assert session.measurements["landing_lead_ms"].status == "not_assessed"
+    assert all(jump["landing_lead_ms"] is None for jump in session.to_dict()["jumps"]), "a step has no lead"
 
 
 @pytest.mark.parametrize("fps", [30.0, 60.0])

@@ -237,7 +237,8 @@ def jump_record(
     flight, or the skipping stopped before it); ``stops_after``: the skipping stopped after this
     landing, so its contact (time, depth, knee bend) runs into the stop and is not measured.
     ``one_foot_contacts`` (alternate-foot step): each landing is one foot's, so the contact time is that
-    foot's own; in a two-foot bounce it is the mean of the two feet's and needs both.
+    foot's own (in a two-foot bounce it is the mean of the two feet's and needs both) and there is no
+    landing lead (the other foot lands a step later by design).
     """
     t, scale = body.times_s, body.cm_per_px
     clearance, depth, knee, circle, contact = {}, {}, {}, {}, {}
@@ -280,7 +281,7 @@ def jump_record(
         takeoff_s=following.start_s if following is not None else NAN,
         flight_start_s=flight.start_s,
         flight_time_ms=1000.0 * (flight.end_s - flight.start_s),
-        landing_lead_ms=lead,
+        landing_lead_ms=NAN if one_foot_contacts else lead,  # one foot lands at a time: no lead to read
         landing_foot=flight.landing_foot,
         contact_time_ms=(
             float(np.mean(both)) if following is not None and len(both) == (1 if one_foot_contacts else 2) else NAN

@@ -10,6 +10,7 @@ import pytest
 
 from posture.assessment import assess, findings_json
 from posture.catalog import JUMP_PREFIX, load_catalog
+from posture.imaging import decode_image
 from posture.jump import analyze_track, engine
 from posture.jump.engine import JumpAnalysis
 from posture.jump.findings import (
@@ -20,11 +21,14 @@ from posture.jump.findings import (
     weaker_side,
 )
 from posture.jump.summary import Measurement, plain, settings
+from posture.measuring import measure_subject
 from posture.video.track import VideoInfo
 from posture.views import ViewEstimate
 from posture.vocabulary import Likelihood
 from posture.wording_jump import INCONCLUSIVE_REASON, jump_side_sentences
+from tests.conftest import turned
 from tests.jump_motion import Skipper, frame_times, mirrored, skipper_track, steady_turns
+from tests.pose_fixtures import FIXTURE_IMAGES, load_people
 from tests.public_jumps import public_analysis
 from tests.test_assessment import front, neutral_photos, side
 
@@ -236,3 +240,22 @@ def test_the_clip_findings_are_assessed_once_and_every_dict_is_the_same(monkeypa
     assert second == third == expected
     assert second["findings"], "the clip's uneven landing gives a finding"
     assert second["findings"] == findings_json(clip_assessment(analysis.session))
+
+
+def test_a_clip_filmed_from_the_front_is_not_held_with_a_turned_front_photo():
+    """A turned photo holds the findings read from it at "possible" (its points err together), but a clip
+    filmed from the same side is not that photo: its signs were held with it, so the same clip said
+    "likely" filmed from the back and "possible" from the front, with a note blaming the turned photo."""
+    people = load_people("s001_front")
+    turned_photo = measure_subject(
+        "s001_front", decode_image(FIXTURE_IMAGES["s001_front"]), turned(people["first"][0], 20), [], "auto", None, None
+    )
+    assert "turned_view" in [warning.code for warning in turned_photo.warnings]
+    measurements = public_analysis("jump04_front").session.measurements
+    clip_alone = assess([], jump=assessment_input("front", measurements)).finding("unilateral")
+    assert clip_alone.likelihood == Likelihood.LIKELY
+    for view in ("front", "back"):
+        finding = assess([turned_photo], jump=assessment_input(view, measurements)).finding("unilateral")
+        assert all(key.startswith(JUMP_PREFIX) for key in finding.evidence_keys), "the photo shows no asymmetry"
+        assert finding.likelihood == Likelihood.LIKELY, view
+        assert "turned away" not in finding.note

@@ -160,8 +160,8 @@ def score_imbalance(
     """Score one imbalance from the readings its signs can use, plus its habit weight.
 
     ``present`` holds the views given per input (photos, jump-rope video). A sign without a reading
-    is not read: no evidence either way. A finding whose evidence was read on ``held`` views only
-    (see :func:`held_views`) stays "possible".
+    is not read: no evidence either way. A finding whose evidence was read on ``held`` photo views only
+    (see :func:`held_views`; a jump-rope clip's signs are never held) stays "possible".
     """
     rules = catalog.scoring
     group_best: dict[str, float] = {}
@@ -186,7 +186,7 @@ def score_imbalance(
     missing, missing_note = missing_views(unread, present)
     likelihood = catalog.likelihood.label(score) if group_best else Likelihood.NOT_ASSESSED
     note = ""
-    if likelihood == Likelihood.LIKELY and evidence and all(set(item.views) <= held.keys() for item in evidence):
+    if likelihood == Likelihood.LIKELY and evidence and all(_held_photo_evidence(item, held) for item in evidence):
         notes = dict.fromkeys(held[view] for item in evidence for view in item.views)
         likelihood, note = Likelihood.POSSIBLE, " ".join(notes)
     return Finding(
@@ -208,6 +208,13 @@ def score_imbalance(
         muscles_tight=imbalance.muscles.tight,
         muscles_weak=imbalance.muscles.weak,
     )
+
+
+def _held_photo_evidence(item: SignEvidence, held: Mapping[View, str]) -> bool:
+    """Whether ``item`` was read only from held photos: a photo sign whose views are all held. A jump-rope
+    clip's sign shares the view names of photos (front, back) but not their perspective or roll, so it is
+    never held: it is independent evidence, like a straight photo of that view."""
+    return measure_input(item.measure) == SignInput.PHOTO and set(item.views) <= held.keys()
 
 
 def _unread_reasons(unread: Sequence[Sign], reasons: Mapping[str, str], present: Present) -> dict[str, str]:

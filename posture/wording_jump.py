@@ -199,7 +199,8 @@ def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = F
         lead = "95 % band of the trend over the jumps"  # a slope: no median is taken
     else:
         lead = "95 % band of the jumps' median"
-    return f"{lead} {band[0]:.1f} to {jump_value(band[1], unit)}"
+    low = 0.0 if round(band[0], 1) == 0 else band[0]  # "-0.0" would name a side the band does not reach
+    return f"{lead} {low:.1f} to {jump_value(band[1], unit)}"
 
 
 def change_over_clip(pct_per_min: float, duration_s: float) -> str:

@@ -53,7 +53,7 @@ from tests.public_jumps import public_analysis
 DATA = Path(__file__).resolve().parent / "data" / "video"
 CLIP = DATA / "jump04_front.mp4"
 GENERATED = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
-TABLE_HEADER = "| Measure | Value | Noise band | Verdict | Typical error |"
+TABLE_HEADER = "| Measure | Value | Noise band | Verdict | Confidence | Typical error |"
 
 
 def flat(text: str) -> str:
@@ -243,10 +243,10 @@ def test_the_markdown_table_has_every_measure_with_value_band_verdict_and_typica
         assert cells[2].startswith(lead) or cells[2] == "no noise band"
         assert cells[3].startswith(jump_status_label(measurement.status, key))
         if measurement.unit == "count":  # a count is exact or whole jumps off: said in clips, not as "±0"
-            assert cells[4] == jump_typical_error_text(key, "count", "full")
-            assert cells[4].startswith("exact in ")
+            assert cells[5] == jump_typical_error_text(key, "count", "full")
+            assert cells[5].startswith("exact in ")
         else:
-            assert cells[4].startswith("±")
+            assert cells[5].startswith("±")
     uneven = [row for row in rows if "uneven (threshold ±" in row]
     assert uneven, "the clip's uneven measures say so, with their threshold"
 

@@ -70,6 +70,7 @@ def jump_section(analysis: JumpAnalysis, charts: bool = True) -> list[Block]:
             kind="note",
         ),
         measures_table(session.measurements, analysis.track.model, video.duration_s),
+        *measure_notes(session.measurements),
     ]
     if charts:
         blocks += chart_blocks(analysis)
@@ -116,7 +117,7 @@ def measures_table(measurements: dict[str, Measurement], model: str, duration_s:
         name = jump_measure_name(key)
         if measurement.value is None or measurement.status == "not_assessed":
             why = measurement.reason or "not measured in this clip"
-            rows.append((name, "—", "—", f"{jump_status_label('not_assessed')}: {why}", "—"))
+            rows.append((name, "—", "—", f"{jump_status_label('not_assessed')}: {why}", "—", "—"))
             continue
         verdict = jump_status_label(measurement.status, key)
         if measurement.threshold is not None:
@@ -131,16 +132,28 @@ def measures_table(measurements: dict[str, Measurement], model: str, duration_s:
                 value,
                 jump_band(measurement.band, measurement.unit, spread_only=measurement.threshold is None),
                 verdict,
+                percent(measurement.confidence),
                 error or "—",
             )
         )
     return Table(
-        ("Measure", "Value", "Noise band", "Verdict", "Typical error"),
+        ("Measure", "Value", "Noise band", "Verdict", "Confidence", "Typical error"),
         tuple(rows),
-        (30, 13, 24, 21, 12),
+        (25, 12, 21, 18, 12, 12),
         status_column=3,
         statuses=tuple("not_assessed" if m.value is None else m.status for m in measurements.values()),
     )
+
+
+def measure_notes(measurements: dict[str, Measurement]) -> list[Block]:
+    """What qualifies a measured value (the app's card says it under the value): a rough value, a band that
+    holds a frame interval or a camera tilt, contacts read from the heels. Not-assessed rows carry their own."""
+    notes = tuple(
+        (f"{jump_measure_name(key)}:", measurement.reason.rstrip(".") + ".")
+        for key, measurement in measurements.items()
+        if measurement.reason and measurement.value is not None and measurement.status != "not_assessed"
+    )
+    return [Text("Notes on these values:"), Bullets(notes)] if notes else []
 
 
 def chart_blocks(analysis: JumpAnalysis) -> list[Block]:

@@ -105,7 +105,10 @@ def _evidence_row(item: SignEvidence, hand_moved: bool = False) -> tuple[str, ..
         f"{past_threshold(item.direction, bound(item.threshold, item.unit))} "
         f"(strong {past_threshold(item.direction, bound(item.strong_threshold, item.unit))})"
     )
-    value = format_value(item.value, item.unit, evidence_decimals(item.value, item.threshold))
+    # Signed where the sign names a side (as the measures table and the app's finding cards print it).
+    value = format_value(
+        item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
+    )
     name = measure_name(item.measure) + (f" ({MOVED_BY_HAND})" if hand_moved else "")
     return (item.label, name, value, threshold, evidence_source(item.measure, item.views), percent(item.confidence))
 

@@ -259,3 +259,13 @@ def test_a_clip_filmed_from_the_front_is_not_held_with_a_turned_front_photo():
         assert all(key.startswith(JUMP_PREFIX) for key in finding.evidence_keys), "the photo shows no asymmetry"
         assert finding.likelihood == Likelihood.LIKELY, view
         assert "turned away" not in finding.note
+
+
+@pytest.mark.parametrize("imbalance", ["upper_crossed", "unilateral"])
+def test_one_lagging_arm_counts_once_for_each_pattern(imbalance):
+    """jump01's left hand leads the turn and its elbow flares: two faces of one arm. The left-right pattern
+    counted them once (the rope_hands group) while the chest and upper-back pattern added them up, scoring
+    the same arm 48 against the left-right pattern's 45."""
+    finding = clip_assessment(public_analysis("jump01_front").session).finding(imbalance)
+    assert set(finding.evidence_keys) == {"jump.hand_phase_lead_ms", "jump.hand_spread_diff_cm"}
+    assert finding.photo_score == round(100 * max(item.contribution for item in finding.evidence))

@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: Chromium for the browser tests (Playwright's own browser download cannot work offline),
+# and a CJK font for names in those scripts in the PDF report (posture/fonts.py).
+packages="chromium chromium-driver fonts-droid-fallback"
+if ! command -v chromium >/dev/null 2>&1 || [ ! -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
   fi
 fi
 

@@ -19,6 +19,7 @@ import pytest
 
 from posture.assessment import assess
 from posture.catalog import load_catalog
+from posture.fonts import fallback_font
 from posture.measures import SPECS, typical_error
 from posture.report import (
     COMBINED_HEADING,
@@ -405,6 +406,15 @@ def test_pdf_first_page_renders_on_a4(pdf):
 def test_pdf_keeps_a_unicode_label(pdf_text_content):
     assert "Zoë Ødegård" in pdf_text_content
     assert "👍" not in pdf_text_content
+
+
+def test_pdf_prints_a_chinese_name_with_the_machines_cjk_font(assessment):
+    # scripts/test.sh installs Debian's fonts-droid-fallback; without a CJK font the name printed as "???".
+    found = fallback_font()
+    assert found is not None, "no CJK font on this machine: apt-get install fonts-droid-fallback"
+    text = pdf_plain(render_pdf(assessment, person_label="王小明", generated_at=GENERATED))
+    assert "Person: 王小明" in text
+    assert pdf_text("王小明 Zoë") == "王小明 Zoë"
 
 
 def test_pdf_text_replaces_glyphs_the_font_lacks():

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from posture.annotate import STATUS_RGB
 from posture.assessment import Assessment
-from posture.fonts import font_paths
+from posture.fonts import fallback_font, font_paths
 from posture.report.blocks import DEFAULT_TITLE, Block, Bullets, Figure, Heading, Table, Text, one_line
 from posture.report.document import report_blocks
 from posture.vocabulary import Status
@@ -48,13 +48,18 @@ FIGURE_MAX_HEIGHT_MM, FIGURE_MIN_HEIGHT_MM = 115.0, 80.0
 AFTER_FIGURE_MM = 32.0
 
 
+FALLBACK_FAMILY = "Fallback"
+
+
 @functools.lru_cache(maxsize=1)
 def _font_coverage() -> frozenset[int]:
-    """Code points both DejaVu faces can draw."""
+    """Code points both DejaVu faces can draw, and those of the machine's CJK font (posture.fonts)."""
     from fontTools.ttLib import TTFont
 
     regular, bold = (set(TTFont(path)["cmap"].getBestCmap()) for path in font_paths())
-    return frozenset(regular & bold)
+    fallback = fallback_font()
+    extra = set(TTFont(fallback[0], fontNumber=fallback[1])["cmap"].getBestCmap()) if fallback else set()
+    return frozenset((regular & bold) | extra)
 
 
 def pdf_text(text: str) -> str:
@@ -137,6 +142,10 @@ def _new_pdf(title: str, person: str, generated_at: datetime) -> FPDF:
     regular, bold = font_paths()
     pdf.add_font("DejaVu", "", str(regular))
     pdf.add_font("DejaVu", "B", str(bold))
+    fallback = fallback_font()
+    if fallback is not None:  # characters DejaVu lacks (a CJK name) are drawn from it; bold ones too, unbolded
+        pdf.add_font(FALLBACK_FAMILY, "", str(fallback[0]), collection_font_number=fallback[1])
+        pdf.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
     pdf.set_margins(SIDE_MARGIN_MM, 16, SIDE_MARGIN_MM)
     pdf.set_draw_color(190)
     pdf.set_line_width(0.2)

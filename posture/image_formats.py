@@ -7,7 +7,10 @@ AVIF, PDF...) gets a message naming it, anything else is ``not_an_image``.
 
 from __future__ import annotations
 
+import io
 import re
+
+from PIL import TiffImagePlugin
 
 from posture.errors import PostureError
 
@@ -46,6 +49,45 @@ def sniff_unsupported(raw: bytes) -> str:
     if raw[:4] == b"8BPS":
         return "Photoshop"
     return ""
+
+
+_TIFF_SAMPLE_KINDS = {1: "", 2: "signed ", 3: "floating-point "}
+_TIFF_COLOURS = {0: "greyscale", 1: "greyscale", 2: "RGB", 3: "palette", 5: "CMYK", 6: "YCbCr", 8: "CIELab"}
+
+
+def unsupported_tiff_error(raw: bytes) -> PostureError | None:
+    """``not_an_image`` naming the pixel layout of a well-formed TIFF that Pillow cannot read (32-bit
+    floating-point RGB, 32-bit RGB, 16-bit grey with alpha...), or None when the TIFF is damaged.
+
+    Pillow refuses such a file with the same "cannot identify" as a damaged one; calling it damaged would
+    send the person to copy an intact file again. Only the header and first directory are read.
+    """
+    try:
+        TiffImagePlugin.TiffImageFile(io.BytesIO(raw))
+    except SyntaxError as exc:  # Pillow's word for a layout it has no decoder for
+        if str(exc) != "unknown pixel mode":
+            return None
+    except Exception:
+        return None
+    else:
+        return None
+    try:
+        ifd = TiffImagePlugin.ImageFileDirectory_v2(raw[:16] if raw[2:4] in (b"+\0", b"\0+") else raw[:8])
+        fp = io.BytesIO(raw)
+        fp.seek(ifd.next)
+        ifd.load(fp)
+        bits = ifd.get(TiffImagePlugin.BITSPERSAMPLE, (1,))
+        kind = ifd.get(TiffImagePlugin.SAMPLEFORMAT, (1,))
+        colours = _TIFF_COLOURS.get(ifd.get(TiffImagePlugin.PHOTOMETRIC_INTERPRETATION, 1), "colour")
+        alpha = " with transparency" if ifd.get(TiffImagePlugin.EXTRASAMPLES) else ""
+        layout = f"{bits[0]}-bit {_TIFF_SAMPLE_KINDS.get(kind[0], '')}{colours}{alpha}"
+    except Exception:
+        layout = "an unusual pixel format"
+    return PostureError(
+        "not_an_image",
+        f"This TIFF stores its pixels as {layout}, which cannot be read here. "
+        "Save it as an ordinary 8-bit (or 16-bit) RGB TIFF, JPEG or PNG and retry.",
+    )
 
 
 def corrupt_image_error(fmt: str) -> PostureError:

@@ -83,6 +83,7 @@ from posture.image_formats import (
     sniff_unsupported,
     too_large_message,
     too_large_message_from,
+    unsupported_tiff_error,
 )
 from posture.sensor import camera_roll_deg
 
@@ -212,6 +213,9 @@ def _open(raw: bytes, max_pixels: int) -> Image.Image:
         # the header (pillow_heif turns every libheif error into that): the file is then damaged,
         # not foreign.
         sniffed = sniff_format(raw)
+        unsupported = unsupported_tiff_error(raw) if sniffed == "TIFF" else None
+        if unsupported:
+            raise unsupported from exc
         if sniffed:
             raise corrupt_image_error(sniffed) from exc
         other = sniff_unsupported(raw)

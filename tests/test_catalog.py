@@ -118,8 +118,9 @@ def test_lookalikes_are_the_three_anterior_tilt_patterns(catalog):
     lookalikes = set(catalog.lookalikes_of("hip_flexors_over_glutes"))
     assert lookalikes == {"quads_over_hamstrings", "erectors_over_core"}
     assert catalog.lookalikes_of("upper_crossed") == ()
+    # Alike in photos; a jump-rope clip tells the deep core's weakness apart (the torso twisting with each jump).
     signs = [
-        {(s.measure, s.threshold, s.weight) for s in catalog.imbalance(i).signs}
+        {(s.measure, s.threshold, s.weight) for s in catalog.imbalance(i).signs if not s.measure.startswith("jump.")}
         for i in ("quads_over_hamstrings", "hip_flexors_over_glutes", "erectors_over_core")
     ]
     assert signs[0] == signs[1] == signs[2]

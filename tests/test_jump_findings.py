@@ -20,7 +20,7 @@ from posture.jump.findings import (
     clip_assessment,
     weaker_side,
 )
-from posture.jump.summary import Measurement, plain, settings
+from posture.jump.summary import MAGNITUDE_KEYS, Measurement, plain, settings
 from posture.measuring import measure_subject
 from posture.video.track import VideoInfo
 from posture.views import ViewEstimate
@@ -72,11 +72,11 @@ def test_every_jump_sign_uses_the_engine_threshold_and_a_left_right_verdict():
         for sign in imbalance.signs
         if sign.measure.startswith(JUMP_PREFIX)
     ]
-    assert {imbalance for imbalance, _ in signs} == {"unilateral", "upper_crossed"}
+    assert {imbalance for imbalance, _ in signs} == {"unilateral", "upper_crossed", "erectors_over_core"}
     for _, sign in signs:
         key = sign.measure[len(JUMP_PREFIX) :]
         assert sign.threshold == thresholds[key]["value"], key
-        assert sign.direction == "abs_above"
+        assert sign.direction == ("above" if key in MAGNITUDE_KEYS else "abs_above"), key
         assert sign.source
 
 
@@ -116,6 +116,21 @@ def test_one_sure_uneven_landing_alone_makes_the_left_right_pattern_possible(eve
     finding = assess([], jump=read).finding("unilateral")
     assert finding.evidence_keys == ("jump.landing_lead_ms",)
     assert finding.likelihood == Likelihood.POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("twist_deg", "status", "likelihood"), [(5.0, "asymmetric", "possible"), (0.8, "symmetric", "unlikely")]
+)
+def test_the_torso_twisting_with_each_jump_is_evidence_of_a_weak_core(even, twist_deg, status, likelihood):
+    # The seed article's sign of core weakness; a photo cannot show it, so the clip tells this pattern apart
+    # from its two anterior-tilt lookalikes.
+    twist = Measurement(twist_deg, "deg", (max(0.0, twist_deg - 2.5), twist_deg + 2.5), status, 0.8, threshold=2.0)
+    read = assessment_input("front", {**even.measurements, "trunk_twist_deg": twist})
+    assessment = assess([], jump=read)
+    core = assessment.finding("erectors_over_core")
+    assert core.likelihood == likelihood
+    assert core.evidence_keys == (("jump.trunk_twist_deg",) if status == "asymmetric" else ())
+    assert assessment.finding("quads_over_hamstrings").likelihood == Likelihood.NOT_ASSESSED
 
 
 def test_an_inconclusive_verdict_is_not_evidence(lopsided):

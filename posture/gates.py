@@ -89,6 +89,9 @@ SAME_PERSON_LANDMARK_SHIFT = 0.05  # without masks: mean landmark distance over 
 SECOND_PERSON_WARNING_RATIO = 0.1
 
 
+TRUNK_AND_LEGS = ("shoulder", "hip", "knee", "ankle")
+
+
 def _visible_inside(pose: Pose, name: str, min_visibility: float = VISIBLE, margin_px: float = 2.0) -> bool:
     x, y = pose.point(name)
     width, height = pose.image_size
@@ -182,6 +185,28 @@ def check_framing(pose: Pose) -> None:
             "body_cut_off",
             "The feet are not visible. Head to feet must be in the picture: step back or point the camera lower.",
         )
+    side = _side_cut_off(pose)
+    if side is not None:
+        raise PostureError(
+            "body_cut_off",
+            f"Part of the body is outside the {side} edge of the picture. The whole body must be in it: step "
+            "into the middle of the frame or move the camera back.",
+        )
+
+
+def _side_cut_off(pose: Pose) -> str | None:
+    """The picture's edge ("left" or "right") beyond which a shoulder, hip, knee or ankle lies, or None.
+
+    MediaPipe still places the points of a body the frame cuts at the side, outside the picture; a half body
+    was refused as "a foot is lifted" instead. The arms may reach out of the frame.
+    """
+    width = pose.image_size[0]
+    xs = np.array([pose.point(f"{side}_{part}")[0] for side in ("left", "right") for part in TRUNK_AND_LEGS])
+    if (xs < 0).any():
+        return "left"
+    if (xs > width).any():
+        return "right"
+    return None
 
 
 def check_size(pose: Pose) -> None:

@@ -333,6 +333,16 @@ def test_error_body_cut_off(sample_bytes):
     expect_error(jpeg(np.ascontiguousarray(rgb[: rgb.shape[0] * 72 // 100])), "body_cut_off")
 
 
+@pytest.mark.parametrize("kept", ["left half", "right half"])
+def test_a_body_cut_at_the_side_is_cut_off_not_a_lifted_foot(sample_bytes, kept):
+    rgb = rgb_of(sample_bytes["front"])
+    width = rgb.shape[1]
+    half = rgb[:, : width // 2] if kept == "left half" else rgb[:, width // 2 :]
+    refused = expect_error(jpeg(np.ascontiguousarray(half)), "body_cut_off")
+    edge = "right" if kept == "left half" else "left"
+    assert f"outside the {edge} edge of the picture" in refused.error.message
+
+
 def test_feet_in_dark_shoes_are_in_the_picture():
     """Dark shoes on a dark floor: at half size MediaPipe gives these plainly visible feet a visibility
     under 0.5 (0.39 at best), which once refused the photo as "body cut off"."""

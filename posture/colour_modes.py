@@ -51,11 +51,15 @@ def wide_gray_to_8bit(image: Image.Image) -> np.ndarray:
     """16-bit, 32-bit integer and float greyscale to an 8-bit greyscale array (transparent -> white).
 
     Integer modes are read as 16-bit samples (what Pillow gives for 16-bit PNG/TIFF) and rounded:
-    ``v / 257`` maps 0..65535 onto 0..255 exactly. Float images are taken as 0..1 when they fit,
-    else normalised by their maximum.
+    ``v / 257`` maps 0..65535 onto 0..255 exactly; samples past 65535 are 32-bit ones (a 32-bit TIFF),
+    normalised by their maximum (clipped at 65535 they made the picture white). Float images are taken
+    as 0..1 when they fit, else normalised by their maximum.
     """
     values = np.asarray(image)
-    if image.mode == "F":
+    top_sample = int(values.max()) if values.size and image.mode != "F" else 0
+    if top_sample > 65535:
+        gray = np.clip(values.astype(np.float64) * (255.0 / top_sample) + 0.5, 0.0, 255.0)
+    elif image.mode == "F":
         floats = np.nan_to_num(values.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         top = float(floats.max()) if floats.size else 0.0
         floats *= 255.0 / max(1.0, top)

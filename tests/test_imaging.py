@@ -511,8 +511,10 @@ def test_palette_without_transparency(small):
 def test_exotic_tiff_modes_become_rgb():
     floats = Image.fromarray(np.array([[0.0, 0.5, 1.0]], np.float32))
     assert decode_image(encode(floats, "TIFF")).rgb[0, :, 0].tolist() == [0, 128, 255]
-    ints = Image.fromarray(np.array([[0, 65535, 100000]], np.int32))
-    assert decode_image(encode(ints, "TIFF")).rgb[0, :, 0].tolist() == [0, 255, 255]
+    ints = Image.fromarray(np.array([[0, 32768, 65535]], np.int32))
+    assert decode_image(encode(ints, "TIFF")).rgb[0, :, 0].tolist() == [0, 128, 255], "16-bit samples"
+    wide = Image.fromarray(np.array([[0, 65535, 100000]], np.int32))
+    assert decode_image(encode(wide, "TIFF")).rgb[0, :, 0].tolist() == [0, 167, 255], "32-bit: to their maximum"
 
 
 def test_output_is_writable_and_owned(small):

@@ -17,6 +17,7 @@ from posture.analysis import analyze_photo
 from posture.errors import PostureError
 from posture.imaging import decode_image
 from posture.photo_result import RefusedPhoto
+from tests.conftest import ROOT
 
 
 def picture() -> np.ndarray:
@@ -78,3 +79,15 @@ def test_readable_float_grey_tiff_still_decodes():
     photo = decode_image(buffer.getvalue())
     assert photo.rgb.shape == (48, 64, 3)
     assert abs(int(photo.rgb[0, 63, 0]) - 255) <= 1
+
+
+def test_a_32_bit_integer_grey_tiff_is_measured_not_washed_out():
+    # Samples up to 2^31 read as 16-bit ones were clipped at 65535: the picture came out white, "no person".
+    grey = np.asarray(Image.open(ROOT / "sample_images" / "left_s006.jpg").convert("L")).astype(np.int64)
+    buffer = io.BytesIO()
+    Image.fromarray((grey * 2**23).astype(np.int32), mode="I").save(buffer, "TIFF")
+    photo = decode_image(buffer.getvalue())
+    assert np.abs(photo.rgb[..., 0].astype(int) - grey * 255.0 / grey.max()).mean() < 1.0, "to their maximum"
+    result = analyze_photo(buffer.getvalue(), name="wide.tif")
+    assert result.ok, result.error
+    assert result.view == "left"

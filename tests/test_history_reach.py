@@ -159,55 +159,49 @@ def test_the_history_page_says_a_held_file_is_busy_and_not_to_move_it_away(tmp_p
     assert [s.label for s in HistoryStore(path).list()] == ["kept"]
 
 
-def test_a_jump_session_saved_while_the_file_is_held_is_asked_again_not_moved_away(tmp_path, monkeypatch):
+def _jump_page():
     from tests.public_jumps import public_analysis
-    from tests.test_app_jump_history import jump_page_with, saved_notices
+    from tests.test_app_jump_history import jump_page_with
 
-    monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
-    path = tmp_path / "history.sqlite3"
-    HistoryStore(path).save(RECORD, [JPEG], label="kept")
-    at = jump_page_with(public_analysis("jump04_front"))
-    holder = sqlite3.connect(path, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        at.button(key="jump_save").click().run()
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    errors = [e.value for e in at.error]
-    assert len(errors) == 1
-    assert "The session was not saved" in errors[0]
-    assert "press Save again in a moment" in errors[0]
-    assert "move that file away" not in errors[0]
-    assert not saved_notices(at)
-    at.button(key="jump_save").click().run()  # the lock is gone: the same button saves it
-    assert saved_notices(at)
-    assert [s.label for s in HistoryStore(path).list()][1:] == ["kept"]
+    return jump_page_with(public_analysis("jump04_front"))
 
 
-def test_a_photo_assessment_saved_while_the_file_is_held_is_asked_again_not_moved_away(tmp_path, monkeypatch):
+def _photo_page():
     from tests.app_harness import open_app
-    from tests.test_app import sample, saved_notice, upload
+    from tests.test_app import sample, upload
 
+    return upload(open_app(), ("front.jpg", sample("front")))
+
+
+@pytest.mark.parametrize(
+    ("open_page", "button", "not_saved", "notice"),
+    [
+        (_jump_page, "jump_save", "The session was not saved", "Saved as session #"),
+        (_photo_page, "save", "The assessment was not saved", "Saved as assessment #"),
+    ],
+    ids=["jump session", "photo assessment"],
+)
+def test_a_save_while_the_file_is_held_is_asked_again_not_moved_away(
+    tmp_path, monkeypatch, open_page, button, not_saved, notice
+):
     monkeypatch.setenv("POSTURE_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
     path = tmp_path / "history.sqlite3"
     HistoryStore(path).save(RECORD, [JPEG], label="kept")
-    at = upload(open_app(), ("front.jpg", sample("front")))
+    at = open_page()
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
-        at.button(key="save").click().run()
+        at.button(key=button).click().run()
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     errors = [e.value for e in at.error]
     assert len(errors) == 1
-    assert "The assessment was not saved" in errors[0]
+    assert not_saved in errors[0]
     assert "press Save again in a moment" in errors[0]
     assert "move that file away" not in errors[0]
-    assert not saved_notice(at)
-    at.button(key="save").click().run()  # the lock is gone: the same button saves it
-    assert saved_notice(at)
+    assert not any(notice in s.value for s in at.success)
+    at.button(key=button).click().run()  # the lock is gone: the same button saves it
+    assert any(notice in s.value for s in at.success)
     assert [s.label for s in HistoryStore(path).list()][1:] == ["kept"]

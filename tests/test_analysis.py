@@ -259,7 +259,7 @@ def test_an_oblique_photo_is_analysed_for_its_view_but_measures_nothing(analysed
     assert set(result.not_assessed) == set(front.measurements)
     assessment = assess([result])
     assert {f.likelihood for f in assessment.findings} == {"not_assessed"}
-    assert "Nothing in the photos could be measured" in assessment.plan.note
+    assert "No measured value could be read as a sign of an imbalance" in assessment.plan.note
     assert "no imbalance could be judged" in format_findings(assessment)
     assert "no imbalance signs" in format_findings(assess([front]))
     text = format_text(result)

@@ -221,9 +221,12 @@ def test_a_side_hand_that_shrinks_faster_tires_first():
 def test_a_side_view_reads_no_front_sign():
     skipper = Skipper(turn_times_s=steady_turns(120.0, DURATION_S), variation=0.05, **LOPSIDED)
     session = analyze_track(skipper_track(skipper, frame_times(60.0, DURATION_S)), "left", 170.0)
-    finding = assess([], jump=assessment_input(session.view, session.measurements)).finding("unilateral")
+    assessment = assess([], jump=assessment_input(session.view, session.measurements))
+    finding = assessment.finding("unilateral")
     assert finding.likelihood == Likelihood.NOT_ASSESSED
     assert "from the front or the back" in finding.not_assessed["jump.landing_depth_diff_cm"]
+    assert assessment.plan is not None
+    assert "photo" not in assessment.plan.note, "a clip alone: its note does not speak of photos"
 
 
 def test_the_text_output_says_which_side_to_start_with(lopsided, even):

@@ -144,8 +144,9 @@ def build_plan(findings: Sequence[Finding], catalog: Catalog) -> Plan:
         note = ""
     elif all(f.likelihood == Likelihood.NOT_ASSESSED for f in findings):
         note = (
-            "Nothing in the photos could be measured, so no imbalance was judged; the jump-rope "
-            "progression stays in as a simple check for left-right differences."
+            # Photos, a clip or both: a side-view clip alone reads no sign either, so the words name neither.
+            "No measured value could be read as a sign of an imbalance, so no imbalance was judged; the "
+            "jump-rope progression stays in as a simple check for left-right differences."
         )
     else:
         note = (

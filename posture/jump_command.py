@@ -186,8 +186,9 @@ def _band_text(measurement: Measurement) -> str:
 
 
 def measurement_line(key: str, measurement: Measurement, model: str) -> str:
-    """One measure: name, value, 95 % band, verdict, and how far landmarker ``model`` was off for it on the
-    bench's rendered clips (the reason instead when it could not be measured)."""
+    """One measure: name, value, 95 % band, verdict, confidence, and how far landmarker ``model`` was off for it
+    on the bench's rendered clips, with its note on a second line (as on the app's card: a rough value, a band
+    that carries the frame interval); the reason instead when it could not be measured."""
     name = jump_measure_name(key)
     if measurement.value is None:
         return f"  {name:<42} not assessed: {measurement.reason}"
@@ -202,7 +203,9 @@ def measurement_line(key: str, measurement: Measurement, model: str) -> str:
         else ""
     )
     accuracy = jump_accuracy_label(key, measurement.unit, model, measurement.typical_error) or ""
-    return f"  {name:<42} {value:>12}  {band:<27} {verdict:<14} {threshold:<22} {accuracy}".rstrip()
+    confidence = f"confidence {measurement.confidence:.2f}"
+    line = f"  {name:<42} {value:>12}  {band:<27} {verdict:<14} {threshold:<22} {confidence}  {accuracy}".rstrip()
+    return f"{line}\n    note: {measurement.reason}" if measurement.reason else line
 
 
 def format_clip(result: JumpResult, with_findings: bool = True) -> str:

@@ -4,6 +4,7 @@ model: the JSON contract (keys and signs), the annotated MP4 and chart, text, ex
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -181,6 +182,7 @@ def test_text_summary_in_plain_words():
     # Each number says how far the model was off for it on the rendered clips, as in the app.
     flight = next(line for line in out.splitlines() if line.strip().startswith("Time in the air"))
     assert flight.endswith(f"typical error {jump_typical_error_text('flight_time_ms', 'ms', 'full')}")
+    assert re.search(r"measured +confidence 0\.\d\d  typical error", flight), "how sure, as on the app's card"
     assert "ms" in flight.rsplit("typical error", 1)[1]
     count = next(line for line in out.splitlines() if line.strip().startswith("Jumps counted"))
     assert count.endswith(f"count {jump_typical_error_text('jump_count', 'count', 'full')}")

@@ -89,9 +89,6 @@ SAME_PERSON_LANDMARK_SHIFT = 0.05  # without masks: mean landmark distance over 
 SECOND_PERSON_WARNING_RATIO = 0.1
 
 
-TRUNK_AND_LEGS = ("shoulder", "hip", "knee", "ankle")
-
-
 def _visible_inside(pose: Pose, name: str, min_visibility: float = VISIBLE, margin_px: float = 2.0) -> bool:
     x, y = pose.point(name)
     width, height = pose.image_size
@@ -200,13 +197,9 @@ def _side_cut_off(pose: Pose) -> str | None:
     MediaPipe still places the points of a body the frame cuts at the side, outside the picture; a half body
     was refused as "a foot is lifted" instead. The arms may reach out of the frame.
     """
-    width = pose.image_size[0]
-    xs = np.array([pose.point(f"{side}_{part}")[0] for side in ("left", "right") for part in TRUNK_AND_LEGS])
-    if (xs < 0).any():
-        return "left"
-    if (xs > width).any():
-        return "right"
-    return None
+    parts = ("shoulder", "hip", "knee", "ankle")
+    xs = np.array([pose.point(f"{side}_{part}")[0] for side in ("left", "right") for part in parts])
+    return "left" if (xs < 0).any() else "right" if (xs > pose.image_size[0]).any() else None
 
 
 def check_size(pose: Pose) -> None:

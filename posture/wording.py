@@ -180,6 +180,11 @@ def evidence_decimals(value: float, threshold: float) -> int:
     return range_decimals(abs(value), (abs(threshold),))
 
 
+def evidence_value_text(value: float, unit: str, threshold: float, direction: str) -> str:
+    """A fired sign's value, apart from its threshold (:func:`evidence_decimals`), signed where it names a side."""
+    return format_value(value, unit, evidence_decimals(value, threshold), signed=direction == "abs_above")
+
+
 def range_decimals(value: float, limits: Iterable[float | None]) -> int:
     """Decimals that keep a value apart from its range's limits: 1, or 2 where one decimal would print it on
     one ("+2.0°, borderline, normal -2 to 2°" reads as a contradiction; "+2.04°" does not)."""

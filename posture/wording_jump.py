@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from posture.wording import join_words, jump_measure_name, measure_name
+from posture.wording import format_value, join_words, jump_measure_name, measure_name
 
 __all__ = [
     "CHART_READING",
@@ -199,8 +199,7 @@ def jump_band(band: tuple[float, float] | None, unit: str, spread_only: bool = F
         lead = "95 % band of the trend over the jumps"  # a slope: no median is taken
     else:
         lead = "95 % band of the jumps' median"
-    low = 0.0 if round(band[0], 1) == 0 else band[0]  # "-0.0" would name a side the band does not reach
-    return f"{lead} {low:.1f} to {jump_value(band[1], unit)}"
+    return f"{lead} {format_value(band[0], '')} to {jump_value(band[1], unit)}"
 
 
 def change_over_clip(pct_per_min: float, duration_s: float) -> str:

@@ -30,8 +30,8 @@ from posture.wording import (
     MOVED_BY_HAND,
     borderline_text,
     bound,
-    evidence_decimals,
     evidence_source,
+    evidence_value_text,
     format_range,
     format_value,
     measure_name,
@@ -305,9 +305,7 @@ def evidence_line(item: SignEvidence) -> str:
     """One fired sign of a finding, e.g. 'forward head: Craniovertebral angle 44.1° (below 50°; left profile
     photo, confidence 81 %)': the report's words, in a sentence."""
     past = past_threshold(item.direction, bound(item.threshold, item.unit))
-    value = format_value(
-        item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
-    )
+    value = evidence_value_text(item.value, item.unit, item.threshold, item.direction)
     source = evidence_source(item.measure, item.views)
     return (
         f"{item.label}: {measure_name(item.measure)} {value} ({past}; {source}, confidence {percent(item.confidence)})"

@@ -19,9 +19,8 @@ from posture.wording import (
     block_title,
     bound,
     dose_line,
-    evidence_decimals,
     evidence_source,
-    format_value,
+    evidence_value_text,
     measure_name,
     past_threshold,
     percent,
@@ -105,10 +104,7 @@ def _evidence_row(item: SignEvidence, hand_moved: bool = False) -> tuple[str, ..
         f"{past_threshold(item.direction, bound(item.threshold, item.unit))} "
         f"(strong {past_threshold(item.direction, bound(item.strong_threshold, item.unit))})"
     )
-    # Signed where the sign names a side (as the measures table and the app's finding cards print it).
-    value = format_value(
-        item.value, item.unit, evidence_decimals(item.value, item.threshold), signed=item.direction == "abs_above"
-    )
+    value = evidence_value_text(item.value, item.unit, item.threshold, item.direction)
     name = measure_name(item.measure) + (f" ({MOVED_BY_HAND})" if hand_moved else "")
     return (item.label, name, value, threshold, evidence_source(item.measure, item.views), percent(item.confidence))
 
